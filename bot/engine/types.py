@@ -1,0 +1,200 @@
+"""The engine's vocabulary: what goes in (event, state, context) and what comes out.
+
+Everything here is plain frozen data so that a step can be stored, replayed and
+compared in tests. Replies carry message ids and parameters, never finished text:
+rendering in the borrower's language happens outside the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.accounts import Account
+from bot.domain.policy import Policy
+
+
+class EventKind(StrEnum):
+    START = "start"  # conversation opened (/start, terminal start)
+    TEXT = "text"  # free text typed by the borrower
+    CHOICE = "choice"  # a button pressed or a numbered choice picked
+    COMMAND = "command"  # /help, /human, /language, /stop ...
+    CONTACT = "contact"  # phone number shared with Telegram's contact button
+    TIMER = "timer"  # a scheduled wake-up
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventKind
+    text: str = ""  # TEXT: what was typed; COMMAND: the command name without '/'
+    choice: str = ""  # CHOICE: the choice id
+    step: int | None = None  # CHOICE: the step the button was shown at (stale check)
+
+
+@dataclass(frozen=True)
+class MoneyValue:
+    """A money parameter: formatted by the renderer with the locale's currency rules."""
+
+    amount: Decimal
+    currency: str
+
+
+# A parameter value the renderer knows how to format per locale.
+Param = MoneyValue | date | datetime | int | Decimal | str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One paragraph of a message: a message id from a script and its parameters."""
+
+    message_id: str
+    params: dict[str, Param] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Choice:
+    choice_id: str
+    label: Part
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One chat message: its paragraphs, then the choices offered with it."""
+
+    parts: tuple[Part, ...]
+    choices: tuple[Choice, ...] = ()
+    step: int = 0  # the conversation step these choices belong to
+
+
+# ---- effects: what the service applies in the same transaction as the new state ----
+
+
+@dataclass(frozen=True)
+class RecordDispute:
+    charge_ids: tuple[str, ...]
+    amount: Decimal
+    currency: str
+    reason: str
+    case_number: str
+
+
+@dataclass(frozen=True)
+class Installment:
+    due_date: date
+    amount: Decimal
+
+
+class ArrangementKind(StrEnum):
+    INSTALLMENT_PLAN = "installment_plan"
+    EXTENSION = "extension"
+    PROMISE_TO_PAY = "promise_to_pay"
+
+
+@dataclass(frozen=True)
+class CreateArrangement:
+    arrangement_id: str
+    kind: ArrangementKind
+    amount: Decimal
+    currency: str
+    installments: tuple[Installment, ...] = ()
+    new_due_date: date | None = None
+
+
+class EscalationReason(StrEnum):
+    REQUESTED = "requested"
+    CRISIS = "crisis"
+    HARDSHIP = "hardship"
+    VERIFICATION_LOCKED = "verification_locked"
+    REVIEW_DECISION = "review_decision"  # R14
+    COMPLAINT = "complaint"  # R15
+    REPEATED_FAILURE = "repeated_failure"  # R13
+    OUTSIDE_POLICY = "outside_policy"
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+@dataclass(frozen=True)
+class Escalate:
+    reason: EscalationReason
+    priority: Priority
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PauseCollection:
+    """R12: crisis words stop every payment request and reminder at once."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class SetLocale:
+    locale: str
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """R3: no more bot-initiated messages on this channel."""
+
+
+@dataclass(frozen=True)
+class MarkVerified:
+    """R5: the borrower proved who they are in this conversation."""
+
+
+Effect = (
+    RecordDispute
+    | CreateArrangement
+    | Escalate
+    | PauseCollection
+    | SetLocale
+    | OptOut
+    | MarkVerified
+)
+
+
+# ---- state and context ----
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """Where a conversation stands. Stored as JSON between events."""
+
+    script_id: str
+    script_version: str
+    state: str
+    locale: str
+    step: int = 0
+    verified: bool = False
+    failed_inputs: int = 0  # failed inputs in a row in the current state (R13)
+    ended: bool = False
+    vars: dict[str, Any] = field(default_factory=dict)  # JSON-serialisable only
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the engine may know about the world for one step."""
+
+    account: Account
+    policy: Policy
+    now: datetime  # timezone-aware, in the borrower's zone
+    # Used to make ids (case numbers, arrangement ids) deterministic per step.
+    id_seed: str = ""
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@dataclass(frozen=True)
+class StepResult:
+    state: ConversationState
+    replies: tuple[Reply, ...]
+    effects: tuple[Effect, ...]

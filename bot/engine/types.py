@@ -42,8 +42,16 @@ class MoneyValue:
     currency: str
 
 
-# A parameter value the renderer knows how to format per locale.
-Param = MoneyValue | date | datetime | int | Decimal | str
+@dataclass(frozen=True)
+class MessageRef:
+    """A parameter that is itself a translatable text (a charge kind's name)."""
+
+    message_id: str
+
+
+# A parameter value the renderer knows how to format per locale. Lists are
+# joined one item a line (support contacts).
+Param = MoneyValue | MessageRef | date | datetime | int | Decimal | str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,7 @@ class Priority(StrEnum):
 class Escalate:
     reason: EscalationReason
     priority: Priority
+    ticket: str = ""  # the reference the borrower is given (R15)
     note: str = ""
 
 

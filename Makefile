@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh machine:
+#   make demo   - set up, load the demo portfolio, chat as a demo borrower in the terminal
+#   make test   - set up, then lint, type-check and run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest setup catalogs telegram services clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) catalogs
+
+catalogs: $(STAMP)
+	$(BIN)/python -m bot.i18n.build compile
+
+demo: setup
+	$(BIN)/repaybot demo $(if $(ACCOUNT),--account $(ACCOUNT)) $(if $(LOCALE),--locale $(LOCALE))
+
+telegram: setup
+	$(BIN)/repaybot accounts import data/demo_accounts.csv
+	$(BIN)/repaybot telegram
+
+services:
+	bash .ci/services.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy bot tests
+
+pytest: setup services
+	$(BIN)/pytest
+
+test: setup lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	find locales -name '*.mo' -delete

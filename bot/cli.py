@@ -1,0 +1,77 @@
+"""The `repaybot` command: one entry point for every job, on a fresh database too."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ROOT, Settings
+
+DEMO_FILE = ROOT / "data" / "demo_accounts.csv"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repaybot", description="Repayment negotiation bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"])
+
+    accounts = sub.add_parser("accounts", help="the lender's accounts")
+    accounts.add_argument("action", choices=["import"])
+    accounts.add_argument("file", type=Path, help="CSV or JSON Lines export")
+
+    dialogs = sub.add_parser("dialogs", help="dialog scripts and policy")
+    dialogs.add_argument("action", choices=["check"])
+    dialogs.add_argument("--dir", type=Path, default=None, help="dialogs directory")
+
+    chat = sub.add_parser("chat", help="a conversation in the terminal")
+    chat.add_argument("--account", required=True, help="account id")
+    chat.add_argument("--locale", choices=["en", "zh_Hans", "zh_Hant"], default=None)
+
+    demo = sub.add_parser("demo", help="load the demo portfolio and chat as a demo borrower")
+    demo.add_argument("--account", default="DEMO-EN-1")
+    demo.add_argument("--locale", choices=["en", "zh_Hans", "zh_Hant"], default=None)
+
+    export = sub.add_parser("export", help="what conversations produced")
+    export.add_argument("what", choices=["arrangements", "disputes", "escalations"])
+    export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--output", type=Path, default=None, help="file (default: stdout)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr)
+    try:
+        return asyncio.run(_run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
+    if args.command == "db":
+        return await commands.db_upgrade(settings)
+    if args.command == "accounts":
+        return await commands.import_accounts(settings, args.file)
+    if args.command == "dialogs":
+        return commands.check_dialogs(settings, args.dir)
+    if args.command == "chat":
+        return await commands.chat(settings, args.account, args.locale)
+    if args.command == "demo":
+        code = await commands.import_accounts(settings, DEMO_FILE)
+        return code or await commands.chat(settings, args.account, args.locale)
+    if args.command == "export":
+        return await commands.export(settings, args.what, args.fmt, args.output)
+    raise AssertionError(args.command)  # argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""Settings from the environment and an optional .env file.
+
+Everything a deployment changes lives here, named REPAYBOT_*; nothing else
+reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="REPAYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///var/repaybot.db"
+    dialogs_dir: Path = ROOT / "dialogs"
+    locales_dir: Path = ROOT / "locales"
+    script_id: str = "repayment"
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_secret: SecretStr | None = None
+    link_token_days: int = 7
+    log_level: str = "INFO"

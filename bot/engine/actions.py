@@ -1,0 +1,324 @@
+"""Named actions a script may call. Each is a pure function of an ActionRun.
+
+Actions compute with the domain rules and record their outcome as conversation
+variables (for the following messages and guards) and as effects (for the
+service to apply in the same transaction). The validator rejects a script that
+names an action missing from ACTIONS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from bot.domain import plans
+from bot.engine.types import (
+    ArrangementKind,
+    Context,
+    CreateArrangement,
+    Effect,
+    Escalate,
+    EscalationReason,
+    Installment,
+    MarkVerified,
+    MoneyValue,
+    OptOut,
+    PauseCollection,
+    Priority,
+    RecordDispute,
+    SetLocale,
+)
+from bot.engine.values import from_json, to_json
+
+
+class ActionError(ValueError):
+    """An action called with what it cannot use: a script error, not the borrower's."""
+
+
+@dataclass
+class ActionRun:
+    ctx: Context
+    vars: dict[str, Any]  # JSON form, changed in place
+    value: Any  # the parsed input or the chosen id, None on enter
+    args: dict[str, Any]
+    effects: list[Effect]
+    verified: bool
+    locale: str
+    id_counter: list[int] = field(default_factory=lambda: [0])
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return from_json(self.vars.get(name, default))
+
+    def put(self, name: str, value: Any) -> None:
+        self.vars[name] = to_json(value)
+
+    def new_id(self, prefix: str) -> str:
+        """Deterministic per step, so a retried event makes the same ids (idempotency)."""
+        self.id_counter[0] += 1
+        seed = f"{self.ctx.id_seed}:{prefix}:{self.id_counter[0]}"
+        return f"{prefix}-{hashlib.sha256(seed.encode()).hexdigest()[:10].upper()}"
+
+    @property
+    def currency(self) -> str:
+        return self.ctx.account.currency
+
+    def collectible(self) -> Decimal:
+        """The total less every held charge (R8): what any plan may cover."""
+        account = self.ctx.account
+        held = set(account.disputed_charge_ids) | set(self.vars.get("disputed_now", []))
+        return sum((c.amount for c in account.charges if c.charge_id not in held), Decimal(0))
+
+
+ActionFn = Callable[[ActionRun], None]
+ACTIONS: dict[str, ActionFn] = {}
+
+
+def action(fn: ActionFn) -> ActionFn:
+    ACTIONS[fn.__name__] = fn
+    return fn
+
+
+@action
+def verify_identity(run: ActionRun) -> None:
+    """R5: the birth date must match; failures count towards a lock."""
+    if isinstance(run.value, date) and run.value == run.ctx.account.birth_date:
+        run.verified = True
+        run.put("verify_failures", 0)
+        run.effects.append(MarkVerified())
+        return
+    run.put("verify_failures", int(run.vars.get("verify_failures", 0)) + 1)
+
+
+def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
+    start = run.ctx.today + timedelta(days=run.ctx.policy.installments.first_due_in_days)
+    interval = run.ctx.policy.installments.interval_days
+    rows = [
+        {"due_date": start + timedelta(days=interval * i), "amount": MoneyValue(a, run.currency)}
+        for i, a in enumerate(option.amounts)
+    ]
+    return {
+        "months": option.months,
+        "installment": MoneyValue(option.installment, run.currency),
+        "amount": MoneyValue(sum(option.amounts, Decimal(0)), run.currency),
+        "first_due_date": rows[0]["due_date"],
+        "last_due_date": rows[-1]["due_date"],
+        "installments": rows,
+    }
+
+
+def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
+    """Keep the plan whole for later actions and flat for messages ({plan_months})."""
+    run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
+    for key in ("months", "installment", "amount", "first_due_date", "last_due_date"):
+        run.put(f"{prefix}_{key}", plan[key])
+    run.put(f"{prefix}_installments", plan["installments"])
+
+
+@action
+def prepare_plan_options(run: ActionRun) -> None:
+    options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
+    run.put(
+        "plan_options",
+        [
+            {"id": str(o.months), "months": o.months, "installment": MoneyValue(o.installment, run.currency)}
+            for o in options
+        ],
+    )
+
+
+@action
+def choose_plan(run: ActionRun) -> None:
+    options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
+    chosen = [o for o in options if str(o.months) == str(run.value)]
+    if not chosen:
+        raise ActionError(f"no plan of {run.value} months")
+    _put_plan(run, "plan", _schedule(run, chosen[0]))
+
+
+@action
+def propose_monthly(run: ActionRun) -> None:
+    """The borrower names what they can pay a month; answer inside policy or not at all."""
+    if not isinstance(run.value, Decimal):
+        raise ActionError("propose_monthly needs an amount")
+    decision = plans.plan_for_monthly(
+        run.collectible(), run.currency, run.value, run.ctx.policy.installments
+    )
+    run.put("offered_monthly", MoneyValue(run.value, run.currency))
+    run.put("plan_decision", decision.reason)
+    for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
+        if stale != "plan_options":
+            del run.vars[stale]
+    run.vars.pop("plan", None)
+    if decision.accepted is not None:
+        _put_plan(run, "plan", _schedule(run, decision.accepted))
+    if decision.nearest is not None:
+        _put_plan(run, "nearest", _schedule(run, decision.nearest))
+
+
+@action
+def accept_nearest_plan(run: ActionRun) -> None:
+    nearest = run.vars.get("nearest_plan")
+    if nearest is None:
+        raise ActionError("no nearest plan to accept")
+    _put_plan(run, "plan", from_json(nearest))
+
+
+def _arrangement(run: ActionRun, kind: ArrangementKind, **fields: Any) -> CreateArrangement:
+    arrangement = CreateArrangement(
+        arrangement_id=run.new_id("A"), kind=kind, currency=run.currency, **fields
+    )
+    run.effects.append(arrangement)
+    run.put("arrangement_id", arrangement.arrangement_id)
+    return arrangement
+
+
+@action
+def create_plan(run: ActionRun) -> None:
+    plan = run.get("plan")
+    if not plan:
+        raise ActionError("create_plan without a chosen plan")
+    installments = tuple(
+        Installment(row["due_date"], row["amount"].amount) for row in plan["installments"]
+    )
+    _arrangement(
+        run,
+        ArrangementKind.INSTALLMENT_PLAN,
+        amount=sum((i.amount for i in installments), Decimal(0)),
+        installments=installments,
+    )
+
+
+@action
+def prepare_extensions(run: ActionRun) -> None:
+    account = run.ctx.account
+    options = plans.extension_options(
+        account.due_date, account.extensions_used, run.ctx.policy.extensions
+    )
+    run.put(
+        "extension_options",
+        [{"id": str(days), "days": days, "new_due_date": new} for days, new in options],
+    )
+
+
+@action
+def choose_extension(run: ActionRun) -> None:
+    options = run.get("extension_options", [])
+    chosen = [o for o in options if o["id"] == str(run.value)]
+    if not chosen:
+        raise ActionError(f"no extension of {run.value} days")
+    run.put("extension", chosen[0])
+    run.put("extension_days", chosen[0]["days"])
+    run.put("extension_new_due", chosen[0]["new_due_date"])
+
+
+@action
+def create_extension(run: ActionRun) -> None:
+    extension = run.get("extension")
+    if not extension:
+        raise ActionError("create_extension without a chosen extension")
+    _arrangement(
+        run,
+        ArrangementKind.EXTENSION,
+        amount=run.collectible(),
+        new_due_date=extension["new_due_date"],
+    )
+
+
+@action
+def check_promise(run: ActionRun) -> None:
+    if not isinstance(run.value, date):
+        raise ActionError("check_promise needs a date")
+    run.put("promise_date", run.value)
+    run.put("promise_amount", MoneyValue(run.collectible(), run.currency))
+    run.put("promise_check", plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise))
+
+
+@action
+def create_promise(run: ActionRun) -> None:
+    promised = run.get("promise_date")
+    amount = run.collectible()
+    _arrangement(
+        run,
+        ArrangementKind.PROMISE_TO_PAY,
+        amount=amount,
+        installments=(Installment(promised, amount),),
+    )
+
+
+@action
+def prepare_dispute(run: ActionRun) -> None:
+    run.vars["dispute_selection"] = []
+
+
+@action
+def toggle_dispute_charge(run: ActionRun) -> None:
+    known = {c.charge_id for c in run.ctx.account.charges}
+    if run.value not in known:
+        raise ActionError(f"unknown charge {run.value}")
+    selection: list[str] = list(run.vars.get("dispute_selection", []))
+    if run.value in selection:
+        selection.remove(run.value)
+    else:
+        selection.append(run.value)
+    run.vars["dispute_selection"] = selection
+    run.vars["dispute_count"] = len(selection)
+
+
+@action
+def record_dispute(run: ActionRun) -> None:
+    """R8: the disputed charges are held out of every plan until reviewed."""
+    selection: list[str] = list(run.vars.get("dispute_selection", []))
+    if not selection:
+        raise ActionError("record_dispute with nothing selected")
+    charges = [c for c in run.ctx.account.charges if c.charge_id in selection]
+    case = run.new_id("D")
+    run.effects.append(
+        RecordDispute(
+            charge_ids=tuple(c.charge_id for c in charges),
+            amount=sum((c.amount for c in charges), Decimal(0)),
+            currency=run.currency,
+            reason=str(run.value or "").strip(),
+            case_number=case,
+        )
+    )
+    run.put("case_number", case)
+    run.put("dispute_answer_by", run.ctx.today + timedelta(days=run.ctx.policy.cases.dispute_answer_days))
+    run.vars["disputed_now"] = sorted({*run.vars.get("disputed_now", []), *selection})
+    run.vars["dispute_selection"] = []
+    run.vars["dispute_count"] = 0
+
+
+@action
+def escalate(run: ActionRun) -> None:
+    reason = EscalationReason(run.args.get("reason", "requested"))
+    priority = Priority(run.args.get("priority", "normal"))
+    already: list[str] = list(run.vars.get("escalated_for", []))
+    if reason.value in already:
+        return  # asking twice in one conversation does not queue twice
+    ticket = run.new_id("T")
+    run.effects.append(Escalate(reason=reason, priority=priority, ticket=ticket))
+    run.vars["escalated_for"] = [*already, reason.value]
+    run.put("ticket", ticket)
+
+
+@action
+def pause_collection(run: ActionRun) -> None:
+    run.effects.append(PauseCollection(reason=str(run.args.get("reason", "crisis"))))
+
+
+@action
+def set_locale(run: ActionRun) -> None:
+    locale = str(run.args.get("locale") or run.value)
+    if locale not in ("en", "zh_Hans", "zh_Hant"):
+        raise ActionError(f"unknown locale {locale}")
+    run.locale = locale
+    run.effects.append(SetLocale(locale))
+
+
+@action
+def opt_out(run: ActionRun) -> None:
+    run.effects.append(OptOut())

@@ -1,0 +1,91 @@
+"""Load scripts and policy from YAML text, keeping line numbers for errors.
+
+The caller reads the files (the engine does no I/O); the loader turns text into
+validated models or a ScriptError whose problems point at file and line.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.domain.policy import Policy
+from bot.engine.errors import ScriptError, ScriptProblem
+from bot.engine.script import Script
+
+Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _line_map(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(item, (*path, index), lines)
+
+
+def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML safely and return the data with a path -> line map."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise ScriptError([ScriptProblem(filename, line, None, f"invalid YAML: {exc}")]) from exc
+    lines: dict[Path_, int] = {}
+    if node is not None:
+        _line_map(node, (), lines)
+    return data, lines
+
+
+def line_for(lines: dict[Path_, int], path: Path_) -> int:
+    """The line of the deepest known prefix of path (pydantic paths may go deeper)."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
+
+
+def state_of(path: Path_) -> str | None:
+    if len(path) >= 2 and path[0] == "states":
+        return str(path[1])
+    return None
+
+
+def _problems(exc: ValidationError, filename: str, lines: dict[Path_, int]) -> list[ScriptProblem]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        where = ".".join(str(p) for p in loc) or "(top)"
+        problems.append(
+            ScriptProblem(filename, line_for(lines, loc), state_of(loc), f"{where}: {error['msg']}")
+        )
+    return problems
+
+
+def _validate(model: type[M], text: str, filename: str) -> tuple[M, dict[Path_, int]]:
+    data, lines = parse_yaml(text, filename)
+    if not isinstance(data, dict):
+        raise ScriptError([ScriptProblem(filename, 1, None, "expected a mapping at the top level")])
+    try:
+        return model.model_validate(data), lines
+    except ValidationError as exc:
+        raise ScriptError(_problems(exc, filename, lines)) from exc
+
+
+def load_script(text: str, filename: str) -> tuple[Script, dict[Path_, int]]:
+    """Schema-validate a script; semantic checks are in bot.engine.validator."""
+    return _validate(Script, text, filename)
+
+
+def load_policy(text: str, filename: str) -> Policy:
+    policy, _ = _validate(Policy, text, filename)
+    return policy

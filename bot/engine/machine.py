@@ -1,0 +1,387 @@
+"""The dialog state machine: (script, state, event, context) -> (state, replies, effects).
+
+Pure and deterministic: the same inputs always give the same outputs, so a
+conversation can be replayed from its transcript and tested without I/O.
+Rules that hold in every state live here rather than in each script: crisis
+words come first (R12), a person is always reachable (R13), nothing about the
+account is said before verification (R5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from bot.domain import parsing
+from bot.domain.intents import Intent, detect_intents
+from bot.engine import expressions
+from bot.engine.actions import ACTIONS, ActionRun
+from bot.engine.scope import build_scope
+from bot.engine.script import HUMAN_CHOICE, RETURN_TARGET, ActionCall, InputType, Script, State
+from bot.engine.types import (
+    Choice,
+    Context,
+    ConversationState,
+    Effect,
+    Event,
+    EventKind,
+    Part,
+    Reply,
+    StepResult,
+)
+from bot.engine.values import from_json
+
+MAX_TEXT = 4000  # longer input is cut before anything looks at it
+MAX_HOPS = 40  # automatic transitions in one step; more means a loop in the script
+
+
+class ScriptRuntimeError(RuntimeError):
+    """A script that passed validation misbehaved (a loop, a failing guard)."""
+
+
+def new_state(script: Script, locale: str) -> ConversationState:
+    return ConversationState(
+        script_id=script.id, script_version=script.version, state=script.start, locale=locale
+    )
+
+
+def step(script: Script, state: ConversationState, event: Event, ctx: Context) -> StepResult:
+    """Handle one event. A stale button changes nothing but says so."""
+    return _Step(script, state, ctx).run(event)
+
+
+class _Step:
+    def __init__(self, script: Script, state: ConversationState, ctx: Context) -> None:
+        self.script = script
+        self.ctx = ctx
+        self.original = state
+        self.current = state.state
+        self.vars: dict[str, Any] = dict(state.vars)
+        self.verified = state.verified
+        self.locale = state.locale
+        self.failed_inputs = state.failed_inputs
+        self.ended = state.ended
+        self.parts: list[Part] = []
+        self.replies: list[Reply] = []
+        self.effects: list[Effect] = []
+        self.id_counter = [0]
+        self.step_no = state.step + 1
+
+    # ---- entry point ----
+
+    def run(self, event: Event) -> StepResult:
+        if event.kind is EventKind.START or (self.ended and event.kind is not EventKind.TIMER):
+            self._restart()
+        elif event.kind is EventKind.CHOICE:
+            if event.step is not None and event.step != self.original.step:
+                return self._stale()
+            self._on_choice(event.choice)
+        elif event.kind is EventKind.COMMAND:
+            self._on_command(event.text)
+        elif event.kind is EventKind.TEXT:
+            self._on_text(event.text[:MAX_TEXT].strip())
+        elif event.kind is EventKind.TIMER:
+            return StepResult(self.original, (), ())
+        else:  # a shared contact inside a conversation: the channel handles linking
+            self._say_shared("not_understood")
+            self._prompt_again()
+        return self._result()
+
+    def _stale(self) -> StepResult:
+        reply = Reply(parts=(Part(f"{self.script.id}.stale_choice"),), step=self.original.step)
+        return StepResult(self.original, (reply,), ())
+
+    def _restart(self) -> None:
+        # A new conversation runs the current script; a verification lock
+        # survives a restart, or /start would be a way around it (R5).
+        self.original = replace(
+            self.original, script_id=self.script.id, script_version=self.script.version
+        )
+        failures = self.vars.get("verify_failures")
+        self.vars = {} if failures is None else {"verify_failures": failures}
+        self.verified = False
+        self.ended = False
+        self._enter(self.script.start)
+
+    # ---- events ----
+
+    def _on_choice(self, choice_id: str) -> None:
+        if choice_id == HUMAN_CHOICE:
+            self._global("human")
+            return
+        state = self._state()
+        scope = self._scope()
+        for choice in state.choices:
+            if choice.id == choice_id and expressions.holds(choice.when, scope):
+                self._after_answer(state, choice.actions, choice_id, choice.to)
+                return
+        dynamic = state.dynamic_choices
+        if dynamic is not None:
+            items = expressions.evaluate(dynamic.each, scope) or []
+            if any(str(item[dynamic.id]) == choice_id for item in items):
+                self._after_answer(state, dynamic.actions, choice_id, dynamic.to)
+                return
+        self._failed_input(state, None)
+
+    def _on_command(self, name: str) -> None:
+        route = self.script.commands.get(name.lower().lstrip("/"))
+        if route is None or not expressions.holds(route.when, self._scope()):
+            self._say_shared("unknown_command")
+            self._prompt_again()
+            return
+        self._follow(route.to, route.detour)
+
+    def _on_text(self, text: str) -> None:
+        state = self._state()
+        intents = detect_intents(text) if text else ()
+        for intent in intents:
+            # A person and crisis help are reachable even where globals are off.
+            if state.globals or intent in (Intent.CRISIS, Intent.HUMAN):
+                if self._global(intent.value):
+                    return
+        if text and "monthly_offer" in state.intents:
+            monthly = parsing.parse_monthly_offer(text)
+            if monthly is not None:
+                route = state.intents["monthly_offer"]
+                self._after_answer(state, route.actions, monthly, route.to)
+                return
+        if state.input is not None:
+            value = self._parse_input(state, text)
+            if value is None:
+                self._failed_input(state, state.input.invalid)
+                return
+            self.vars[state.input.store] = _json(value)
+            self._after_answer(state, state.actions, value, None)
+            return
+        if state.end:
+            self._restart()
+            return
+        self._failed_input(state, None)
+
+    # ---- moving between states ----
+
+    def _global(self, name: str) -> bool:
+        route = self.script.intents.get(name)
+        if route is None or not expressions.holds(route.when, self._scope()):
+            return False
+        self._follow(route.to, route.detour)
+        return True
+
+    def _follow(self, target: str, detour: bool) -> None:
+        if detour and not self._state().end:
+            self.vars["return_to"] = self.current
+        self._enter(target)
+
+    def _after_answer(
+        self, state: State, actions: list[ActionCall], value: Any, target: str | None
+    ) -> None:
+        self.failed_inputs = 0
+        self._run_actions(actions, value)
+        if actions is not state.actions:
+            self._run_actions(state.actions, value)
+        if target is not None:
+            self._enter(target)
+        else:
+            self._transition(state)
+
+    def _transition(self, state: State) -> None:
+        scope = self._scope()
+        for transition in state.next:
+            if expressions.holds(transition.when, scope):
+                self._enter(transition.to)
+                return
+        raise ScriptRuntimeError(f"state {self.current!r}: no transition applies")
+
+    def _enter(self, name: str, hops: int = 0) -> None:
+        if hops > MAX_HOPS:
+            raise ScriptRuntimeError(f"more than {MAX_HOPS} automatic transitions: a loop")
+        if name == RETURN_TARGET:
+            name = str(self.vars.pop("return_to", self.script.start))
+        state = self.script.states[name]
+        if not state.public and not self.verified:
+            name, state = self.script.verify_state, self.script.states[self.script.verify_state]
+        self.current = name
+        self.failed_inputs = 0
+        self._run_actions(state.enter, None)
+        self._say(state)
+        if state.waits:
+            self._finish_reply(state)
+            self.ended = state.end
+            return
+        scope = self._scope()
+        for transition in state.next:
+            if expressions.holds(transition.when, scope):
+                self._enter(transition.to, hops + 1)
+                return
+        raise ScriptRuntimeError(f"state {name!r}: no transition applies")
+
+    # ---- input ----
+
+    def _parse_input(self, state: State, text: str) -> Any:
+        spec = state.input
+        assert spec is not None  # noqa: S101 - callers check
+        if not text or len(text) > spec.max_length:
+            return None
+        value: Any
+        if spec.type is InputType.TEXT:
+            return text if any(ch.isalnum() for ch in text) else None
+        if spec.type is InputType.AMOUNT:
+            value = parsing.parse_amount(text)
+        elif spec.type is InputType.NUMBER:
+            value = parsing.parse_int(text)
+        else:
+            value = parsing.parse_date(text)
+        if value is None:
+            return None
+        scope = self._scope()
+        low = expressions.evaluate(spec.min, scope) if spec.min else None
+        high = expressions.evaluate(spec.max, scope) if spec.max else None
+        if low is not None and value < low:
+            return None
+        if high is not None and value > high:
+            return None
+        return value
+
+    def _failed_input(self, state: State, message_id: str | None) -> None:
+        """Say what went wrong, ask again, and after repeated failures offer a person (R13)."""
+        self.failed_inputs += 1
+        failures = self.failed_inputs
+        self._say_shared(message_id or "not_understood")
+        offer = failures >= self.ctx.policy.escalation.failed_inputs_before_offer
+        self._prompt_again(offer_person=offer)
+        self.failed_inputs = failures
+
+    def _prompt_again(self, offer_person: bool = False) -> None:
+        state = self._state()
+        failures = self.failed_inputs
+        self._say(state, prompts_only=True)
+        if offer_person:
+            self._say_shared("offer_person")
+        self._finish_reply(state, offer_person=offer_person)
+        self.failed_inputs = failures
+
+    # ---- saying things ----
+
+    def _say_shared(self, key: str) -> None:
+        self.parts.append(Part(f"{self.script.id}.{key}", self._params_for(key, {})))
+
+    def _params_for(self, key: str, scope: dict[str, Any]) -> dict[str, Any]:
+        message = self.script.messages.get(key)
+        if message is None:
+            return {}
+        scope = scope or self._scope()
+        from bot.engine.script import Message
+
+        names = Message(id=key, text=message).placeholders()
+        return {n: scope[n] for n in names if n in scope}
+
+    def _say(self, state: State, prompts_only: bool = False) -> None:
+        scope = self._scope()
+        for message in state.say:
+            if prompts_only and not message.id.startswith("ask"):
+                continue
+            if not expressions.holds(message.when, scope):
+                continue
+            message_id = f"{self.script.id}.{self.current}.{message.id}"
+            if message.each:
+                for item in expressions.evaluate(message.each, scope) or []:
+                    self.parts.append(self._part(message_id, {**scope, **item}, message.placeholders()))
+            else:
+                self.parts.append(self._part(message_id, scope, message.placeholders()))
+
+    def _part(
+        self, message_id: str, scope: dict[str, Any] | None = None, names: set[str] | None = None
+    ) -> Part:
+        if scope is None or names is None:
+            table = self.script.message_table()
+            message = table.get(message_id)
+            scope = scope or self._scope()
+            names = message.placeholders() if message else set()
+        params = {n: _param(scope[n]) for n in names if n in scope}
+        return Part(message_id, params)
+
+    def _finish_reply(self, state: State, offer_person: bool = False) -> None:
+        choices = self._choices(state)
+        if offer_person and not any(c.choice_id == HUMAN_CHOICE for c in choices):
+            choices.append(Choice(HUMAN_CHOICE, Part(f"{self.script.id}.choice_person")))
+        if self.parts or choices:
+            self.replies.append(Reply(tuple(self.parts), tuple(choices), self.step_no))
+        self.parts = []
+
+    def _choices(self, state: State) -> list[Choice]:
+        scope = self._scope()
+        choices = [
+            Choice(c.id, Part(f"{self.script.id}.{self.current}.choice.{c.id}"))
+            for c in state.choices
+            if expressions.holds(c.when, scope)
+        ]
+        dynamic = state.dynamic_choices
+        if dynamic is not None:
+            label_id = f"{self.script.id}.{self.current}.{dynamic.label.id}"
+            for item in expressions.evaluate(dynamic.each, scope) or []:
+                choices.append(
+                    Choice(
+                        str(item[dynamic.id]),
+                        self._part(label_id, {**scope, **item}, dynamic.label.placeholders()),
+                    )
+                )
+        return choices
+
+    # ---- helpers ----
+
+    def _state(self) -> State:
+        return self.script.states[self.current]
+
+    def _scope(self) -> dict[str, Any]:
+        return build_scope(self._snapshot(), self.ctx)
+
+    def _snapshot(self) -> ConversationState:
+        return replace(
+            self.original,
+            state=self.current,
+            vars=self.vars,
+            verified=self.verified,
+            locale=self.locale,
+            failed_inputs=self.failed_inputs,
+            ended=self.ended,
+        )
+
+    def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
+        for call in calls:
+            run = ActionRun(
+                ctx=self.ctx,
+                vars=self.vars,
+                value=value,
+                args=call.args,
+                effects=self.effects,
+                verified=self.verified,
+                locale=self.locale,
+                id_counter=self.id_counter,
+            )
+            ACTIONS[call.name](run)
+            self.verified = run.verified
+            self.locale = run.locale
+
+    def _result(self) -> StepResult:
+        if self.parts:
+            self.replies.append(Reply(tuple(self.parts), (), self.step_no))
+        state = replace(self._snapshot(), step=self.step_no)
+        return StepResult(state, tuple(self.replies), tuple(self.effects))
+
+
+def _json(value: Any) -> Any:
+    from bot.engine.values import to_json
+
+    return to_json(value)
+
+
+def _param(value: Any) -> Any:
+    value = from_json(value) if isinstance(value, dict) else value
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return value

@@ -1,0 +1,178 @@
+"""The dialog script model: what managers write in dialogs/*.yaml, validated.
+
+A script is a set of states. A state may run actions when entered, say
+messages, offer choices or expect typed input, and then move on by the first
+transition whose guard holds. Texts are written in English in the script;
+translations live in gettext catalogs keyed by the message id.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from string import Formatter
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+RETURN_TARGET = "@return"  # go back to the state a global detour interrupted
+HUMAN_CHOICE = "@human"  # a choice the engine accepts in every state (R13)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputType(StrEnum):
+    AMOUNT = "amount"
+    DATE = "date"
+    NUMBER = "number"
+    TEXT = "text"
+
+
+class Message(_Model):
+    """A text said to the borrower. `plural` and `count` make it a plural form."""
+
+    id: str
+    text: str = Field(min_length=1)
+    plural: str | None = None
+    count: str | None = None  # name of the integer parameter choosing the form
+    when: str | None = None  # say it only when this guard holds
+    each: str | None = None  # say it once per item of this list (items' keys become params)
+
+    @model_validator(mode="after")
+    def _plural_needs_count(self) -> Message:
+        if (self.plural is None) != (self.count is None):
+            raise ValueError("'plural' and 'count' go together")
+        return self
+
+    def placeholders(self) -> set[str]:
+        names: set[str] = set()
+        for text in (self.text, self.plural or ""):
+            for _, field_name, _, _ in Formatter().parse(text):
+                if field_name:
+                    names.add(field_name.split(".")[0].split("[")[0])
+        return names
+
+
+class ActionCall(_Model):
+    """An action by name with literal arguments, e.g. escalate(reason=crisis)."""
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+def _parse_actions(value: Any) -> Any:
+    """Accept `verify_identity`, `[a, b]` or `[{escalate: {reason: crisis}}]`."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    calls: list[Any] = []
+    for item in items:
+        if isinstance(item, str):
+            calls.append({"name": item})
+        elif isinstance(item, dict) and len(item) == 1 and "name" not in item:
+            ((name, args),) = item.items()
+            calls.append({"name": name, "args": args or {}})
+        else:
+            calls.append(item)
+    return calls
+
+
+class Transition(_Model):
+    to: str
+    when: str | None = None
+
+
+class ChoiceSpec(_Model):
+    id: str
+    label: str = Field(min_length=1)
+    to: str | None = None  # None: fall through to the state's `next`
+    when: str | None = None
+    actions: list[ActionCall] = Field(default_factory=list)
+
+    _norm = field_validator("actions", mode="before")(_parse_actions)
+
+
+class DynamicChoices(_Model):
+    """Choices built from a list at run time (plan terms, charges to dispute)."""
+
+    each: str  # expression giving a list of dicts
+    id: str  # item key whose value is the choice id
+    label: Message  # label text, formatted with the item's keys
+    to: str | None = None
+    actions: list[ActionCall] = Field(default_factory=list)
+
+    _norm = field_validator("actions", mode="before")(_parse_actions)
+
+
+class InputSpec(_Model):
+    type: InputType
+    store: str
+    min: str | None = None  # expression
+    max: str | None = None  # expression
+    max_length: int = Field(default=500, ge=1, le=4000)
+    invalid: str  # message id (in this state) said when the input does not parse or fit
+
+
+class IntentRoute(_Model):
+    """Free text understood in one state, e.g. 'I can pay 800 a month'."""
+
+    to: str
+    actions: list[ActionCall] = Field(default_factory=list)
+
+    _norm = field_validator("actions", mode="before")(_parse_actions)
+
+
+class State(_Model):
+    public: bool = False  # may be shown before identity verification (R5)
+    enter: list[ActionCall] = Field(default_factory=list)
+    say: list[Message] = Field(default_factory=list)
+    choices: list[ChoiceSpec] = Field(default_factory=list)
+    dynamic_choices: DynamicChoices | None = None
+    input: InputSpec | None = None
+    actions: list[ActionCall] = Field(default_factory=list)  # after input or choice
+    intents: dict[str, IntentRoute] = Field(default_factory=dict)
+    next: list[Transition] = Field(default_factory=list)
+    globals: bool = True  # whether global intents and commands apply here
+    end: bool = False
+
+    _norm_enter = field_validator("enter", mode="before")(_parse_actions)
+    _norm_actions = field_validator("actions", mode="before")(_parse_actions)
+
+    @property
+    def waits(self) -> bool:
+        """True when the state stops and waits for the borrower."""
+        return bool(self.choices or self.dynamic_choices or self.input) or self.end
+
+
+class GlobalRoute(_Model):
+    to: str
+    when: str | None = None
+    # A detour returns to the interrupted state with `@return` (help, language).
+    detour: bool = False
+
+
+class Script(_Model):
+    id: str
+    version: str
+    start: str
+    verify_state: str  # where a borrower who is not verified is sent (R5)
+    messages: dict[str, str] = Field(default_factory=dict)  # shared texts by id
+    intents: dict[str, GlobalRoute] = Field(default_factory=dict)  # global free-text intents
+    commands: dict[str, GlobalRoute] = Field(default_factory=dict)  # /help, /human ...
+    states: dict[str, State]
+
+    def message_table(self) -> dict[str, Message]:
+        """Every text of the script by its full id, for rendering and extraction."""
+        table: dict[str, Message] = {}
+        for key, text in self.messages.items():
+            table[f"{self.id}.{key}"] = Message(id=key, text=text)
+        for name, state in self.states.items():
+            for message in state.say:
+                table[f"{self.id}.{name}.{message.id}"] = message
+            for choice in state.choices:
+                table[f"{self.id}.{name}.choice.{choice.id}"] = Message(id=choice.id, text=choice.label)
+            if state.dynamic_choices:
+                label = state.dynamic_choices.label
+                table[f"{self.id}.{name}.{label.id}"] = label
+        return table

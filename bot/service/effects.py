@@ -1,0 +1,154 @@
+"""Apply the engine's effects to the database, inside the event's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.engine.types import (
+    Context,
+    CreateArrangement,
+    Effect,
+    Escalate,
+    EscalationReason,
+    MarkVerified,
+    OptOut,
+    PauseCollection,
+    RecordDispute,
+    SetLocale,
+)
+from bot.store.tables import (
+    AccountRow,
+    ArrangementRow,
+    ChargeRow,
+    ConversationRow,
+    DisputeRow,
+    EscalationRow,
+)
+
+
+async def apply_effects(
+    session: AsyncSession,
+    *,
+    effects: tuple[Effect, ...],
+    conversation: ConversationRow,
+    ctx: Context,
+    now: datetime,
+) -> None:
+    account_id = ctx.account.account_id
+    for effect in effects:
+        if isinstance(effect, RecordDispute):
+            await _record_dispute(session, effect, conversation, ctx, now)
+        elif isinstance(effect, CreateArrangement):
+            await _create_arrangement(session, effect, conversation, account_id, now)
+        elif isinstance(effect, Escalate):
+            await _escalate(session, effect, conversation, ctx, now)
+        elif isinstance(effect, PauseCollection):
+            await _set_account(session, account_id, collection_paused=True, updated_at=now)
+        elif isinstance(effect, OptOut):
+            await _set_account(session, account_id, opted_out=True, updated_at=now)
+        elif isinstance(effect, MarkVerified):
+            conversation.verified = True
+        elif isinstance(effect, SetLocale):
+            # The borrower's choice of language outlives this conversation.
+            await _set_account(session, account_id, locale=effect.locale, updated_at=now)
+
+
+async def _set_account(session: AsyncSession, account_id: str, **values: object) -> None:
+    await session.execute(
+        update(AccountRow).where(AccountRow.account_id == account_id).values(**values)  # type: ignore[arg-type]
+    )
+
+
+async def _record_dispute(
+    session: AsyncSession,
+    effect: RecordDispute,
+    conversation: ConversationRow,
+    ctx: Context,
+    now: datetime,
+) -> None:
+    """R8: the case is stored and its charges are held until it is resolved."""
+    if await session.get(DisputeRow, effect.case_number) is not None:
+        return  # the same event handled again: the case exists already
+    session.add(
+        DisputeRow(
+            id=effect.case_number,
+            account_id=ctx.account.account_id,
+            charge_ids=list(effect.charge_ids),
+            amount=effect.amount,
+            currency=effect.currency,
+            reason=effect.reason,
+            status="open",
+            answer_due_on=ctx.today + timedelta(days=ctx.policy.cases.dispute_answer_days),
+            conversation_id=conversation.id,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    await session.execute(
+        update(ChargeRow)
+        .where(ChargeRow.account_id == ctx.account.account_id)  # type: ignore[arg-type]
+        .where(ChargeRow.charge_id.in_(effect.charge_ids))  # type: ignore[attr-defined]
+        .values(dispute_id=effect.case_number)
+    )
+
+
+async def _create_arrangement(
+    session: AsyncSession,
+    effect: CreateArrangement,
+    conversation: ConversationRow,
+    account_id: str,
+    now: datetime,
+) -> None:
+    if await session.get(ArrangementRow, effect.arrangement_id) is not None:
+        return  # never twice (idempotency key = the arrangement id)
+    session.add(
+        ArrangementRow(
+            id=effect.arrangement_id,
+            account_id=account_id,
+            kind=effect.kind.value,
+            status="active",
+            amount=effect.amount,
+            currency=effect.currency,
+            installments=[
+                {"due_date": i.due_date.isoformat(), "amount": str(i.amount)}
+                for i in effect.installments
+            ],
+            new_due_date=effect.new_due_date,
+            script_version=conversation.script_version,
+            conversation_id=conversation.id,
+            created_at=now,
+        )
+    )
+    if effect.new_due_date is not None:
+        account = await session.get(AccountRow, account_id)
+        if account is not None:
+            account.extensions_used += 1
+            account.due_date = effect.new_due_date
+            account.updated_at = now
+
+
+async def _escalate(
+    session: AsyncSession,
+    effect: Escalate,
+    conversation: ConversationRow,
+    ctx: Context,
+    now: datetime,
+) -> None:
+    due_on = None
+    if effect.reason is EscalationReason.COMPLAINT:  # R15: answered within the policy's days
+        due_on = ctx.today + timedelta(days=ctx.policy.cases.complaint_answer_days)
+    session.add(
+        EscalationRow(
+            account_id=ctx.account.account_id if conversation.account_id else None,
+            conversation_id=conversation.id,
+            reason=effect.reason.value,
+            priority=effect.priority.value,
+            status="open",
+            note=effect.ticket,
+            due_on=due_on,
+            created_at=now,
+        )
+    )

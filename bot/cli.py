@@ -37,6 +37,17 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--account", default="DEMO-EN-1")
     demo.add_argument("--locale", choices=["en", "zh_Hans", "zh_Hant"], default=None)
 
+    telegram = sub.add_parser("telegram", help="serve borrowers on Telegram")
+    telegram.add_argument("--framework", choices=["aiogram", "ptb"], default="aiogram")
+    telegram.add_argument("--webhook", metavar="URL", default=None, help="public HTTPS URL")
+    telegram.add_argument(
+        "--listen", default="127.0.0.1:8080", help="HOST:PORT the webhook server binds"
+    )
+
+    link = sub.add_parser("link", help="print a one-time Telegram link for an account")
+    link.add_argument("account_id")
+    link.add_argument("--days", type=int, default=None, help="days the link stays valid")
+
     export = sub.add_parser("export", help="what conversations produced")
     export.add_argument("what", choices=["arrangements", "disputes", "escalations"])
     export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
@@ -68,6 +79,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         code = await commands.import_accounts(settings, DEMO_FILE)
         return code or await commands.chat(settings, args.account, args.locale)
+    if args.command == "telegram":
+        return await commands.telegram(settings, args.framework, args.webhook, args.listen)
+    if args.command == "link":
+        return await commands.link(settings, args.account_id, args.days)
     if args.command == "export":
         return await commands.export(settings, args.what, args.fmt, args.output)
     raise AssertionError(args.command)  # argparse rejects unknown commands

@@ -92,3 +92,75 @@ async def export(settings: Settings, what: str, fmt: str, output: Path | None) -
         await engine.dispose()
     _err(f"{count} {what} exported.")
     return 0
+
+
+async def telegram(settings: Settings, framework: str, webhook: str | None, listen: str) -> int:
+    from bot.bootstrap import build_app
+    from bot.channels.telegram.runner import TelegramOptions, run
+
+    if settings.telegram_token is None:
+        _err("Set REPAYBOT_TELEGRAM_TOKEN (in the environment or .env); see the README.")
+        return 2
+    secret = settings.telegram_webhook_secret
+    if webhook and secret is None:
+        _err("Webhook mode needs REPAYBOT_TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -).")
+        return 2
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        _err(f"--listen must be HOST:PORT, not {listen!r}")
+        return 2
+    app = await build_app(settings)
+    try:
+        await run(
+            app,
+            TelegramOptions(
+                token=settings.telegram_token.get_secret_value(),
+                api_url=settings.telegram_api_url,
+                framework=framework,
+                webhook_url=webhook,
+                webhook_secret=secret.get_secret_value() if secret else None,
+                listen_host=host,
+                listen_port=int(port),
+            ),
+        )
+    finally:
+        await app.close()
+    return 0
+
+
+async def link(settings: Settings, account_id: str, days: int | None) -> int:
+    from bot.bootstrap import build_app
+    from bot.service.linking import create_link_token
+
+    if settings.telegram_token is None:
+        _err("Set REPAYBOT_TELEGRAM_TOKEN first: the link names the bot's username.")
+        return 2
+    app = await build_app(settings)
+    try:
+        username = await _bot_username(settings)
+        async with app.sessions() as session, session.begin():
+            try:
+                token = await create_link_token(
+                    session,
+                    account_id=account_id,
+                    now=app.conversations.now(),
+                    valid_days=days or settings.link_token_days,
+                )
+            except LookupError:
+                _err(f"No account {account_id!r}.")
+                return 2
+    finally:
+        await app.close()
+    print(f"https://t.me/{username}?start={token}")
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str:
+    from bot.channels.telegram.aiogram_adapter import AiogramApi, make_bot
+
+    assert settings.telegram_token is not None  # noqa: S101 - checked by the caller
+    bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+    try:
+        return await AiogramApi(bot).bot_username()
+    finally:
+        await bot.session.close()

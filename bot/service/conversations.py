@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,8 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.machine import new_state, step
 from bot.engine.script import Script
-from bot.engine.types import Context, ConversationState, Event, EventKind, StepResult
-from bot.i18n.render import Translator
+from bot.engine.types import (
+    Context,
+    ConversationState,
+    Event,
+    EventKind,
+    Part,
+    Reply,
+    StepResult,
+)
+from bot.i18n.render import RenderedMessage, Translator
 from bot.service.choice_matching import match_choice
 from bot.service.effects import apply_effects
 from bot.service.scripts import ScriptSet
@@ -122,7 +131,11 @@ class ConversationService:
             await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
             session.add(_inbound(row, event, now))
             outgoing = await self._queue(session, row, result, channel, chat_key, now)
-            row.state = {"engine": asdict(result.state), "choices": _last_choices(outgoing, stored)}
+            row.state = {
+                **stored,
+                "engine": asdict(result.state),
+                "choices": _last_choices(outgoing, stored),
+            }
             row.step = result.state.step
             row.script_version = result.state.script_version
             row.ended = result.state.ended
@@ -130,12 +143,48 @@ class ConversationService:
             row.updated_at = now
             return outgoing
 
+    async def notify(
+        self,
+        *,
+        channel: str,
+        chat_key: str,
+        message_id: str,
+        locale: str,
+        inbound: Event | None = None,
+        update_key: str | None = None,
+        user_key: str | None = None,
+        contact_button: str | None = None,
+    ) -> list[Outgoing]:
+        """Answer outside a dialog (not linked yet, a group chat) in one transaction.
+
+        Goes through the same outbox and transcript as dialog replies, so these
+        answers are kept (R17) and sent exactly like the rest.
+        """
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if update_key is not None and not await _first_time(session, channel, update_key, now):
+                return []
+            row = await self._conversation(session, channel, chat_key, None, user_key, now)
+            if inbound is not None:
+                session.add(_inbound(row, inbound, now))
+            reply = Reply(parts=(Part(message_id),), step=row.step)
+            rendered = self._translator.render(reply, locale, {})
+            extra: dict[str, Any] = {}
+            if contact_button is not None:
+                extra["contact_button"] = self._translator.render(
+                    Reply(parts=(Part(contact_button),)), locale, {}
+                ).text
+            key = f"{row.id}:notify:{update_key or uuid4().hex}"
+            return await self._enqueue(
+                session, row, [(reply, rendered, extra)], channel, chat_key, now, key
+            )
+
     async def _conversation(
         self,
         session: AsyncSession,
         channel: str,
         chat_key: str,
-        account_id: str,
+        account_id: str | None,
         user_key: str | None,
         now: datetime,
     ) -> ConversationRow:
@@ -145,7 +194,7 @@ class ConversationService:
         )
         # Lock the row on PostgreSQL so two workers never interleave one chat.
         row = (await session.execute(query.with_for_update())).scalar_one_or_none()
-        if row is not None and row.account_id != account_id:
+        if row is not None and account_id is not None and row.account_id != account_id:
             row.account_id = account_id
             row.state = {}  # a chat relinked to another account starts afresh (R5)
             row.verified = False
@@ -178,19 +227,37 @@ class ConversationService:
         now: datetime,
     ) -> list[Outgoing]:
         table = self.script.message_table()
-        queued: list[tuple[OutboxRow, Any]] = []
-        for index, reply in enumerate(result.replies):
-            rendered = self._translator.render(reply, result.state.locale, table)
+        rendered = [
+            (reply, self._translator.render(reply, result.state.locale, table), {})
+            for reply in result.replies
+        ]
+        key = f"{row.id}:{result.state.step}"
+        return await self._enqueue(session, row, rendered, channel, chat_key, now, key)
+
+    async def _enqueue(
+        self,
+        session: AsyncSession,
+        row: ConversationRow,
+        messages: list[tuple[Reply, RenderedMessage, dict[str, Any]]],
+        channel: str,
+        chat_key: str,
+        now: datetime,
+        key_prefix: str,
+    ) -> list[Outgoing]:
+        queued: list[tuple[OutboxRow, RenderedMessage, int]] = []
+        for index, (reply, rendered, extra) in enumerate(messages):
             payload = {
                 "text": rendered.text,
                 "choices": [list(c) for c in rendered.choices],
                 "step": reply.step,
+                "conversation_id": row.id,
+                **extra,
             }
             outbox = OutboxRow(
                 conversation_id=row.id,
                 channel=channel,
                 chat_key=chat_key,
-                idempotency_key=f"{row.id}:{result.state.step}:{index}",
+                idempotency_key=f"{key_prefix}:{index}",
                 payload=payload,
                 status="pending",
                 attempts=0,
@@ -206,11 +273,11 @@ class ConversationService:
                     kind="message",
                     text=rendered.text,
                     payload={"choices": payload["choices"], "parts": [p.message_id for p in reply.parts]},
-                    script_version=result.state.script_version,
+                    script_version=row.script_version,
                     created_at=now,
                 )
             )
-            queued.append((outbox, rendered))
+            queued.append((outbox, rendered, reply.step))
         await session.flush()
         return [
             Outgoing(
@@ -218,10 +285,10 @@ class ConversationService:
                 chat_key=chat_key,
                 text=rendered.text,
                 choices=tuple(rendered.choices),
-                step=result.state.step,
+                step=step_no,
                 conversation_id=int(row.id or 0),
             )
-            for outbox, rendered in queued
+            for outbox, rendered, step_no in queued
         ]
 
 

@@ -1,0 +1,176 @@
+"""The aiogram adapter: aiogram speaks to Telegram, the gateway decides.
+
+Only translation happens here: aiogram's Message and CallbackQuery become an
+Inbound, and BotApi calls become aiogram methods with its errors mapped to
+ours. No aiogram FSM: dialog state lives in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot.channels.telegram.api import (
+    Blocked,
+    Button,
+    Rejected,
+    RetryLater,
+    TelegramSendError,
+    Unavailable,
+)
+from bot.channels.telegram.gateway import Inbound, TelegramGateway
+
+T = TypeVar("T")
+
+
+def make_bot(token: str, api_url: str) -> Bot:
+    """A Bot calling `<api_url>/bot<token>/<method>`, so a local Bot API server works."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    return Bot(token=token, session=session)
+
+
+class AiogramApi:
+    """BotApi over an aiogram Bot."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except TelegramRetryAfter as exc:
+            raise RetryLater(float(exc.retry_after)) from exc
+        except TelegramForbiddenError as exc:
+            raise Blocked(exc.message) from exc
+        except TelegramBadRequest as exc:
+            raise Rejected(exc.message) from exc
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            raise Unavailable(type(exc).__name__) from exc
+        except Exception as exc:  # aiohttp timeouts and the like surface unwrapped
+            raise TelegramSendError(type(exc).__name__) from exc
+
+    async def send_message(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: list[Button] | None = None,
+        contact_button: str | None = None,
+    ) -> int:
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
+        if buttons:
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [InlineKeyboardButton(text=b.text, callback_data=b.callback_data)] for b in buttons
+                ]
+            )
+        elif contact_button:
+            markup = ReplyKeyboardMarkup(
+                keyboard=[[KeyboardButton(text=contact_button, request_contact=True)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            )
+        sent = await self._call(
+            lambda: self._bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        )
+        return sent.message_id
+
+    async def remove_buttons(self, chat_id: int, message_id: int) -> None:
+        await self._call(
+            lambda: self._bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            )
+        )
+
+    async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        await self._call(lambda: self._bot.answer_callback_query(callback_query_id=callback_id, text=text))
+
+    async def set_commands(
+        self, commands: list[tuple[str, str]], *, language_code: str | None, chat_id: int | None
+    ) -> None:
+        scope = BotCommandScopeChat(chat_id=chat_id) if chat_id is not None else BotCommandScopeDefault()
+        await self._call(
+            lambda: self._bot.set_my_commands(
+                commands=[BotCommand(command=c, description=d) for c, d in commands],
+                scope=scope,
+                language_code=language_code,
+            )
+        )
+
+    async def bot_username(self) -> str:
+        me = await self._call(self._bot.get_me)
+        return me.username or ""
+
+
+def _from_message(update_id: int, message: Message) -> Inbound:
+    contact = message.contact
+    return Inbound(
+        update_id=update_id,
+        chat_id=message.chat.id,
+        chat_type=message.chat.type,
+        user_id=message.from_user.id if message.from_user else None,
+        language_code=message.from_user.language_code if message.from_user else None,
+        text=message.text,
+        contact_phone=contact.phone_number if contact else None,
+        contact_user_id=contact.user_id if contact else None,
+    )
+
+
+def _from_callback(update_id: int, query: CallbackQuery) -> Inbound:
+    message = query.message
+    chat_id = message.chat.id if message is not None else query.from_user.id
+    chat_type = message.chat.type if message is not None else "private"
+    return Inbound(
+        update_id=update_id,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        user_id=query.from_user.id,
+        language_code=query.from_user.language_code,
+        callback_id=query.id,
+        callback_data=query.data,
+        callback_message_id=message.message_id if message is not None else None,
+    )
+
+
+def build_dispatcher(gateway: TelegramGateway) -> Dispatcher:
+    """A dispatcher whose only job is to hand every update to the gateway."""
+    router = Router(name="repaybot")
+
+    @router.message()
+    async def on_message(message: Message, event_update: Any) -> None:
+        await gateway.handle(_from_message(event_update.update_id, message))
+
+    @router.channel_post()
+    async def on_channel_post(message: Message, event_update: Any) -> None:
+        await gateway.handle(_from_message(event_update.update_id, message))
+
+    @router.callback_query()
+    async def on_callback(query: CallbackQuery, event_update: Any) -> None:
+        await gateway.handle(_from_callback(event_update.update_id, query))
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher

@@ -1,0 +1,168 @@
+"""The python-telegram-bot adapter: PTB speaks to Telegram, the gateway decides.
+
+A single TypeHandler hands every Update to the gateway; no ConversationHandler,
+no PTB persistence: dialog state lives in the database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+# PTB 22 is moving time periods from int to timedelta; opt in so it does not
+# warn on every RetryAfter.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from telegram import (  # noqa: E402 - after the opt-in above
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram import Bot as PtbBot  # noqa: E402
+from telegram.error import (  # noqa: E402
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
+
+from bot.channels.telegram.api import (  # noqa: E402
+    Blocked,
+    Button,
+    Rejected,
+    RetryLater,
+    TelegramSendError,
+    Unavailable,
+)
+from bot.channels.telegram.gateway import Inbound, TelegramGateway  # noqa: E402
+
+T = TypeVar("T")
+
+
+def build_application(token: str, api_url: str) -> Application:  # type: ignore[type-arg]
+    """An Application calling `<api_url>/bot<token>/<method>`; updates handled concurrently."""
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(f"{api_url.rstrip('/')}/bot")
+        .concurrent_updates(True)
+        .build()
+    )
+
+
+class PtbApi:
+    """BotApi over a PTB Bot."""
+
+    def __init__(self, bot: PtbBot) -> None:
+        self._bot = bot
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise RetryLater(seconds) from exc
+        except Forbidden as exc:
+            raise Blocked(exc.message) from exc
+        except BadRequest as exc:
+            raise Rejected(exc.message) from exc
+        except NetworkError as exc:  # 5xx, timeouts, refused connections
+            raise Unavailable(type(exc).__name__) from exc
+        except TelegramError as exc:
+            raise TelegramSendError(type(exc).__name__) from exc
+
+    async def send_message(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: list[Button] | None = None,
+        contact_button: str | None = None,
+    ) -> int:
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+        if buttons:
+            markup = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(b.text, callback_data=b.callback_data)] for b in buttons]
+            )
+        elif contact_button:
+            markup = ReplyKeyboardMarkup(
+                [[KeyboardButton(contact_button, request_contact=True)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            )
+        sent = await self._call(lambda: self._bot.send_message(chat_id, text, reply_markup=markup))
+        return sent.message_id
+
+    async def remove_buttons(self, chat_id: int, message_id: int) -> None:
+        await self._call(
+            lambda: self._bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            )
+        )
+
+    async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        await self._call(lambda: self._bot.answer_callback_query(callback_id, text=text))
+
+    async def set_commands(
+        self, commands: list[tuple[str, str]], *, language_code: str | None, chat_id: int | None
+    ) -> None:
+        scope = BotCommandScopeChat(chat_id) if chat_id is not None else BotCommandScopeDefault()
+        await self._call(
+            lambda: self._bot.set_my_commands(
+                [BotCommand(c, d) for c, d in commands], scope=scope, language_code=language_code
+            )
+        )
+
+    async def bot_username(self) -> str:
+        me = await self._call(self._bot.get_me)
+        return me.username or ""
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    query = update.callback_query
+    if query is not None:
+        message = query.message
+        return Inbound(
+            update_id=update.update_id,
+            chat_id=message.chat.id if message is not None else query.from_user.id,
+            chat_type=message.chat.type if message is not None else "private",
+            user_id=query.from_user.id,
+            language_code=query.from_user.language_code,
+            callback_id=query.id,
+            callback_data=query.data,
+            callback_message_id=message.message_id if message is not None else None,
+        )
+    message = update.message or update.channel_post
+    if message is None:
+        return None  # edits, reactions, ...: not part of a conversation
+    user = message.from_user
+    contact = message.contact
+    return Inbound(
+        update_id=update.update_id,
+        chat_id=message.chat.id,
+        chat_type=message.chat.type,
+        user_id=user.id if user else None,
+        language_code=user.language_code if user else None,
+        text=message.text,
+        contact_phone=contact.phone_number if contact else None,
+        contact_user_id=contact.user_id if contact else None,
+    )
+
+
+def install(application: Application, gateway: TelegramGateway) -> None:  # type: ignore[type-arg]
+    async def on_update(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        inbound = to_inbound(update)
+        if inbound is not None:
+            await gateway.handle(inbound)
+
+    application.add_handler(TypeHandler(Update, on_update))

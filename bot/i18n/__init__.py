@@ -1,0 +1,1 @@
+"""Translations and rendering: gettext catalogs, per-locale formatting of replies."""

@@ -1,0 +1,92 @@
+"""Texts that live in code rather than in a dialog script.
+
+Charge kind names are referenced from replies as `MessageRef("charge_kind.<kind>")`;
+channel texts are said by the Telegram and terminal adapters outside any
+conversation (group chats, linking, errors, the command menu). They are keyed by
+an id, like script texts, and translated by the renderer with
+`pgettext(message_id, english)`.
+
+Each text is wrapped in the `pgettext` marker below so `pybabel extract`
+(`-k pgettext:1c,2`) puts it in the catalogs with the id as msgctxt. The marker
+only returns the English text: translation happens at render time, in the
+borrower's locale.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+
+def pgettext(context: str, message: str) -> str:
+    """Mark a text for extraction under its id; the English text is returned as is."""
+    del context
+    return message
+
+
+_CHARGE_KINDS = {
+    "charge_kind.principal": pgettext("charge_kind.principal", "Principal"),
+    "charge_kind.interest": pgettext("charge_kind.interest", "Interest"),
+    "charge_kind.late_fee": pgettext("charge_kind.late_fee", "Late fee"),
+    "charge_kind.annual_fee": pgettext("charge_kind.annual_fee", "Annual fee"),
+    "charge_kind.other": pgettext("charge_kind.other", "Other charge"),
+}
+
+_CHANNEL = {
+    # R5: nothing about an account is ever said in a group, supergroup or channel.
+    "channel.group_refused": pgettext(
+        "channel.group_refused",
+        "This chat can't be used for account matters. Please message me privately.",
+    ),
+    "channel.welcome": pgettext(
+        "channel.welcome",
+        "Welcome! To link your account, please use the link your lender sent you"
+        " or share your phone number with the button below.",
+    ),
+    "channel.share_phone": pgettext("channel.share_phone", "Share my phone number"),
+    "channel.link_invalid": pgettext(
+        "channel.link_invalid",
+        "This link is no longer valid. Please ask your lender for a new one,"
+        " or share your phone number.",
+    ),
+    "channel.phone_unknown": pgettext(
+        "channel.phone_unknown",
+        "That phone number is not linked to any account we can discuss here."
+        " Please contact your lender.",
+    ),
+    "channel.phone_not_own": pgettext(
+        "channel.phone_not_own",
+        "Please share your own phone number using the button below.",
+    ),
+    "channel.linked": pgettext("channel.linked", "Your account is linked."),
+    "channel.error": pgettext(
+        "channel.error",
+        "Something went wrong on our side. Your message was saved;"
+        " please try again in a moment.",
+    ),
+    "channel.no_account": pgettext("channel.no_account", "No account with that id."),
+}
+
+# Descriptions shown in Telegram's command menu (setMyCommands), by command name.
+_COMMANDS = {
+    "command.start": pgettext("command.start", "Start or restart"),
+    "command.help": pgettext("command.help", "What I can do"),
+    "command.language": pgettext("command.language", "Change language"),
+    "command.human": pgettext("command.human", "Talk to a person"),
+    "command.stop": pgettext("command.stop", "Stop reminder messages"),
+}
+
+CHARGE_KIND_IDS = tuple(_CHARGE_KINDS)
+CHANNEL_IDS = tuple(_CHANNEL)
+COMMAND_IDS = tuple(_COMMANDS)
+# The command names for setMyCommands, in menu order ("command.help" -> "help").
+COMMANDS = tuple(message_id.removeprefix("command.") for message_id in _COMMANDS)
+
+# Every code text by message id: the renderer's fallback table after the script's.
+CODE_MESSAGES: MappingProxyType[str, str] = MappingProxyType(
+    {**_CHARGE_KINDS, **_CHANNEL, **_COMMANDS}
+)
+
+
+def charge_kind_id(kind: str) -> str:
+    """The message id of a charge kind's name, as the engine's scope builds it."""
+    return f"charge_kind.{kind}"

@@ -1,0 +1,193 @@
+"""Turn the engine's replies (message ids and parameters) into text in a locale.
+
+The engine never produces finished text, so that one step can be shown in
+English, Simplified or Traditional Chinese, and so that a translation fix
+needs no change to a script. Rendering happens here, once per outgoing
+message: look the text up by message id, translate it with the compiled
+gettext catalog (msgctxt = message id), format each parameter with Babel's
+rules for the locale (money in the account's currency, dates, numbers), and
+fill the placeholders.
+
+Rendering never fails on a borrower: a missing parameter or a broken
+translation leaves the placeholder visible (or falls back to English) and
+logs the message id only, never a value (R18).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+from bot.engine.script import Message
+from bot.engine.types import MessageRef, MoneyValue, Param, Part, Reply
+from bot.i18n.messages import CODE_MESSAGES
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "messages"
+DEFAULT_LOCALE = "en"
+LOCALES = ("en", "zh_Hans", "zh_Hant")
+
+_HANT_REGIONS = frozenset({"hant", "tw", "hk", "mo"})
+
+
+def locale_for_telegram(language_code: str | None) -> str:
+    """Our locale for Telegram's `language_code` (an IETF tag the client reports).
+
+    Traditional Chinese is chosen by script (zh-Hant) or by the regions where it
+    is written (Taiwan, Hong Kong, Macau); any other Chinese gets Simplified;
+    everything else, and no code at all, gets English.
+    """
+    if not language_code:
+        return DEFAULT_LOCALE
+    subtags = language_code.strip().lower().replace("_", "-").split("-")
+    if subtags[0] != "zh":
+        return DEFAULT_LOCALE
+    if "hans" in subtags:
+        return "zh_Hans"
+    if _HANT_REGIONS.intersection(subtags[1:]):
+        return "zh_Hant"
+    return "zh_Hans"
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """One chat message ready for a channel: text, then (choice id, label) pairs."""
+
+    text: str
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+class _Placeholders(dict[str, str]):
+    """Format values; a name nobody supplied stays visible as "{name}"."""
+
+    def __init__(self, values: Mapping[str, str], message_id: str) -> None:
+        super().__init__(values)
+        self.message_id = message_id
+
+    def __missing__(self, key: str) -> str:
+        log.warning("message %s: no value for placeholder %r", self.message_id, key)
+        return "{" + key + "}"
+
+
+class Translator:
+    """Compiled catalogs for every locale, and the rendering that uses them.
+
+    Catalogs are loaded once (at start-up, after `compile_catalogs`), so a
+    missing catalog is reported then rather than discovered by a borrower.
+    An unknown locale falls back to English.
+    """
+
+    def __init__(self, locales_dir: Path | str, locales: tuple[str, ...] = LOCALES) -> None:
+        self.locales_dir = Path(locales_dir)
+        self._catalogs: dict[str, NullTranslations] = {}
+        self._locales: dict[str, Locale] = {}
+        for locale in locales:
+            translations = Translations.load(str(self.locales_dir), [locale], domain=DOMAIN)
+            if not isinstance(translations, Translations) and locale != DEFAULT_LOCALE:
+                # English needs no catalog (the msgids are English); others do.
+                log.error("no compiled catalog for locale %s in %s", locale, self.locales_dir)
+            self._catalogs[locale] = translations
+            self._locales[locale] = Locale.parse(locale)
+
+    # ---- public ----
+
+    def render(self, reply: Reply, locale: str, table: Mapping[str, Message]) -> RenderedMessage:
+        """A reply's paragraphs joined by newlines, and its choices' labels."""
+        locale = self._known(locale)
+        text = "\n".join(self.render_part(part, locale, table) for part in reply.parts)
+        choices = tuple(
+            (choice.choice_id, self.render_part(choice.label, locale, table))
+            for choice in reply.choices
+        )
+        return RenderedMessage(text, choices)
+
+    def render_part(self, part: Part, locale: str, table: Mapping[str, Message]) -> str:
+        """One paragraph: translate its text, then fill in its formatted parameters."""
+        locale = self._known(locale)
+        message = self._message(part.message_id, table)
+        if message is None:
+            log.warning("message %s: unknown message id", part.message_id)
+            return part.message_id
+        english, translated = self._translate(part.message_id, message, part.params, locale)
+        values = {
+            name: self.format_param(value, locale, table) for name, value in part.params.items()
+        }
+        placeholders = _Placeholders(values, part.message_id)
+        for text in (translated, english):
+            try:
+                return text.format_map(placeholders)
+            except (ValueError, KeyError, AttributeError, IndexError, TypeError):
+                log.warning("message %s: cannot fill placeholders in %s", part.message_id, locale)
+        return english
+
+    def text(self, message_id: str, locale: str, **params: Param) -> str:
+        """A code text (channel.*, command.*, charge_kind.*) for the adapters."""
+        return self.render_part(Part(message_id, dict(params)), locale, {})
+
+    def format_param(self, value: Param, locale: str, table: Mapping[str, Message]) -> str:
+        """One parameter as the locale writes it."""
+        babel_locale = self._locales[self._known(locale)]
+        if isinstance(value, MoneyValue):
+            return format_currency(value.amount, value.currency, locale=babel_locale)
+        if isinstance(value, MessageRef):
+            return self.render_part(Part(value.message_id), locale, table)
+        if isinstance(value, datetime):
+            when = format_date(value, "medium", locale=babel_locale)
+            clock = format_time(value, "short", locale=babel_locale)
+            pattern = get_datetime_format("medium", locale=babel_locale)
+            return str(pattern).replace("'", "").replace("{0}", clock).replace("{1}", when)
+        if isinstance(value, date):
+            return format_date(value, "medium", locale=babel_locale)
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | Decimal):
+            return format_decimal(value, locale=babel_locale)
+        if isinstance(value, tuple):
+            return "\n".join(str(item) for item in value)
+        return str(value)
+
+    # ---- internals ----
+
+    def _known(self, locale: str) -> str:
+        if locale in self._catalogs:
+            return locale
+        log.warning("unknown locale %r, using %s", locale, DEFAULT_LOCALE)
+        return DEFAULT_LOCALE
+
+    @staticmethod
+    def _message(message_id: str, table: Mapping[str, Message]) -> Message | None:
+        message = table.get(message_id)
+        if message is not None:
+            return message
+        english = CODE_MESSAGES.get(message_id)
+        if english is not None:
+            return Message(id=message_id, text=english)
+        return None
+
+    def _translate(
+        self, message_id: str, message: Message, params: Mapping[str, Any], locale: str
+    ) -> tuple[str, str]:
+        """(English text, translated text); both in the form the count asks for."""
+        catalog = self._catalogs[locale]
+        if message.plural is None or message.count is None:
+            lookup = catalog.pgettext
+            return message.text, lookup(message_id, message.text)
+        count = params.get(message.count)
+        if isinstance(count, bool) or not isinstance(count, int | Decimal):
+            log.warning("message %s: plural count %r missing", message_id, message.count)
+            count = 1
+        number = int(count)
+        english = message.text if number == 1 else message.plural
+        plural_lookup = catalog.npgettext
+        return english, plural_lookup(message_id, message.text, message.plural, number)

@@ -26,7 +26,7 @@ async def import_accounts(settings: Settings, path: Path) -> int:
     from bot.service.accounts_import import import_accounts as run_import
     from bot.store.db import create_engine, session_factory, upgrade
 
-    if not path.is_file():
+    if not path.is_file():  # noqa: ASYNC240 - one stat before any work starts
         _err(f"No such file: {path}")
         return 2
     await upgrade(settings.database_url)

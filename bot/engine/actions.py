@@ -124,7 +124,11 @@ def prepare_plan_options(run: ActionRun) -> None:
     run.put(
         "plan_options",
         [
-            {"id": str(o.months), "months": o.months, "installment": MoneyValue(o.installment, run.currency)}
+            {
+                "id": str(o.months),
+                "months": o.months,
+                "installment": MoneyValue(o.installment, run.currency),
+            }
             for o in options
         ],
     )
@@ -147,12 +151,12 @@ def propose_monthly(run: ActionRun) -> None:
     decision = plans.plan_for_monthly(
         run.collectible(), run.currency, run.value, run.ctx.policy.installments
     )
-    run.put("offered_monthly", MoneyValue(run.value, run.currency))
-    run.put("plan_decision", decision.reason)
     for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
         if stale != "plan_options":
             del run.vars[stale]
     run.vars.pop("plan", None)
+    run.put("offered_monthly", MoneyValue(run.value, run.currency))
+    run.put("plan_decision", decision.reason)
     if decision.accepted is not None:
         _put_plan(run, "plan", _schedule(run, decision.accepted))
     if decision.nearest is not None:
@@ -234,7 +238,9 @@ def check_promise(run: ActionRun) -> None:
         raise ActionError("check_promise needs a date")
     run.put("promise_date", run.value)
     run.put("promise_amount", MoneyValue(run.collectible(), run.currency))
-    run.put("promise_check", plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise))
+    run.put(
+        "promise_check", plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise)
+    )
 
 
 @action
@@ -286,7 +292,10 @@ def record_dispute(run: ActionRun) -> None:
         )
     )
     run.put("case_number", case)
-    run.put("dispute_answer_by", run.ctx.today + timedelta(days=run.ctx.policy.cases.dispute_answer_days))
+    run.put(
+        "dispute_answer_by",
+        run.ctx.today + timedelta(days=run.ctx.policy.cases.dispute_answer_days),
+    )
     run.vars["disputed_now"] = sorted({*run.vars.get("disputed_now", []), *selection})
     run.vars["dispute_selection"] = []
     run.vars["dispute_count"] = 0

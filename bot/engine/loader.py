@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import re
+
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -17,6 +19,22 @@ from bot.engine.script import Script
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. In YAML 1.1 `yes`, `no`, `on` and `off`
+    are booleans, which turns a choice id `yes` into True behind a manager's back."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
@@ -34,8 +52,8 @@ def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
 def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML safely and return the data with a path -> line map."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Yaml12Loader)
+        data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

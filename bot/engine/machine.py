@@ -136,10 +136,12 @@ class _Step:
         state = self._state()
         intents = detect_intents(text) if text else ()
         for intent in intents:
-            # A person and crisis help are reachable even where globals are off.
-            if state.globals or intent in (Intent.CRISIS, Intent.HUMAN):
-                if self._global(intent.value):
-                    return
+            # A person and crisis help are reachable everywhere; other intents
+            # would hijack free text (a dispute reason that calls a fee unfair).
+            everywhere = intent in (Intent.CRISIS, Intent.HUMAN)
+            free_text = state.input is not None and state.input.type is InputType.TEXT
+            if (everywhere or (state.globals and not free_text)) and self._global(intent.value):
+                return
         if text and "monthly_offer" in state.intents:
             monthly = parsing.parse_monthly_offer(text)
             if monthly is not None:
@@ -286,7 +288,9 @@ class _Step:
             message_id = f"{self.script.id}.{self.current}.{message.id}"
             if message.each:
                 for item in expressions.evaluate(message.each, scope) or []:
-                    self.parts.append(self._part(message_id, {**scope, **item}, message.placeholders()))
+                    self.parts.append(
+                        self._part(message_id, {**scope, **item}, message.placeholders())
+                    )
             else:
                 self.parts.append(self._part(message_id, scope, message.placeholders()))
 
@@ -311,11 +315,7 @@ class _Step:
 
     def _choices(self, state: State) -> list[Choice]:
         scope = self._scope()
-        choices = [
-            Choice(c.id, Part(f"{self.script.id}.{self.current}.choice.{c.id}"))
-            for c in state.choices
-            if expressions.holds(c.when, scope)
-        ]
+        choices: list[Choice] = []
         dynamic = state.dynamic_choices
         if dynamic is not None:
             label_id = f"{self.script.id}.{self.current}.{dynamic.label.id}"
@@ -326,6 +326,12 @@ class _Step:
                         self._part(label_id, {**scope, **item}, dynamic.label.placeholders()),
                     )
                 )
+        # Options computed from data come first, fixed ones (back, a person) last.
+        choices.extend(
+            Choice(c.id, Part(f"{self.script.id}.{self.current}.choice.{c.id}"))
+            for c in state.choices
+            if expressions.holds(c.when, scope)
+        )
         return choices
 
     # ---- helpers ----

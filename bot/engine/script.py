@@ -171,7 +171,9 @@ class Script(_Model):
             for message in state.say:
                 table[f"{self.id}.{name}.{message.id}"] = message
             for choice in state.choices:
-                table[f"{self.id}.{name}.choice.{choice.id}"] = Message(id=choice.id, text=choice.label)
+                table[f"{self.id}.{name}.choice.{choice.id}"] = Message(
+                    id=choice.id, text=choice.label
+                )
             if state.dynamic_choices:
                 label = state.dynamic_choices.label
                 table[f"{self.id}.{name}.{label.id}"] = label

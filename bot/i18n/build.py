@@ -3,7 +3,8 @@
 The workflow, from the repository root (what `python -m bot.i18n.build ...` runs):
 
     pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 -k npgettext:1c,2,3 \\
-        --add-comments=TRANSLATORS: --no-wrap --project=repaybot -o locales/messages.pot .
+        --add-comments=TRANSLATORS: --no-wrap --project=repaybot \\
+        --copyright-holder="the repaybot authors" -o locales/messages.pot .
     pybabel update -i locales/messages.pot -d locales -D messages -l <locale> \\
         --init-missing --no-wrap --ignore-obsolete            # for en, zh_Hans, zh_Hant
     pybabel compile -d locales -D messages                    # or compile_catalogs()
@@ -50,7 +51,8 @@ def extract_args(output: str = f"locales/{DOMAIN}.pot") -> list[str]:
     args = ["extract", "-F", "babel.cfg"]
     for keyword in KEYWORDS:
         args += ["-k", keyword]
-    args += ["--add-comments=TRANSLATORS:", "--no-wrap", "--project=repaybot", "-o", output, "."]
+    args += ["--add-comments=TRANSLATORS:", "--no-wrap", "--project=repaybot"]
+    args += ["--copyright-holder=the repaybot authors", "-o", output, "."]
     return args
 
 

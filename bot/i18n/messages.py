@@ -60,8 +60,7 @@ _CHANNEL = {
     "channel.linked": pgettext("channel.linked", "Your account is linked."),
     "channel.error": pgettext(
         "channel.error",
-        "Something went wrong on our side. Your message was saved;"
-        " please try again in a moment.",
+        "Something went wrong on our side. Your message was saved; please try again in a moment.",
     ),
     "channel.no_account": pgettext("channel.no_account", "No account with that id."),
 }

@@ -114,11 +114,10 @@ class ConversationService:
             state = _state_from(stored.get("engine")) or new_state(self.script, account.locale)
             if locale is not None and event.kind is EventKind.START:
                 state = replace(state, locale=locale)
-            if state.script_version != self.script.version and event.kind is not EventKind.START:
-                # A conversation keeps its script; when the state it stood in is
-                # gone from the published version it restarts cleanly.
-                if state.state not in self.script.states:
-                    state = new_state(self.script, account.locale)
+            # A conversation keeps its script; when the state it stood in is gone
+            # from the published version it restarts cleanly.
+            if state.state not in self.script.states:
+                state = new_state(self.script, account.locale)
             event = _typed_choice(event, stored.get("choices") or [], state.step)
             zone = ZoneInfo(account.timezone)
             ctx = Context(
@@ -272,7 +271,10 @@ class ConversationService:
                     direction="out",
                     kind="message",
                     text=rendered.text,
-                    payload={"choices": payload["choices"], "parts": [p.message_id for p in reply.parts]},
+                    payload={
+                        "choices": payload["choices"],
+                        "parts": [p.message_id for p in reply.parts],
+                    },
                     script_version=row.script_version,
                     created_at=now,
                 )
@@ -333,7 +335,9 @@ def _inbound(row: ConversationRow, event: Event, now: datetime) -> TranscriptRow
         direction="in",
         kind=event.kind.value,
         text=event.text[:4000] if event.kind is not EventKind.CHOICE else event.choice,
-        payload={"choice": event.choice, "step": event.step} if event.kind is EventKind.CHOICE else None,
+        payload={"choice": event.choice, "step": event.step}
+        if event.kind is EventKind.CHOICE
+        else None,
         script_version=row.script_version,
         created_at=now,
     )

@@ -69,7 +69,9 @@ async def redeem_token(
     if _aware(row.expires_at) <= now:
         return LinkResult(LinkOutcome.EXPIRED)
     row.used_at = now
-    await _link(session, channel=channel, user_key=user_key, account_id=row.account_id, via="token", now=now)
+    await _link(
+        session, channel=channel, user_key=user_key, account_id=row.account_id, via="token", now=now
+    )
     return LinkResult(LinkOutcome.LINKED, row.account_id)
 
 
@@ -100,7 +102,14 @@ async def link_by_contact(
         return LinkResult(LinkOutcome.UNKNOWN)
     if len(matches) > 1:
         return LinkResult(LinkOutcome.AMBIGUOUS)
-    await _link(session, channel=channel, user_key=str(sender_id), account_id=matches[0], via="contact", now=now)
+    await _link(
+        session,
+        channel=channel,
+        user_key=str(sender_id),
+        account_id=matches[0],
+        via="contact",
+        now=now,
+    )
     return LinkResult(LinkOutcome.LINKED, matches[0])
 
 
@@ -116,7 +125,11 @@ async def _link(
     if row is None:
         session.add(
             ChannelLinkRow(
-                channel=channel, user_key=user_key, account_id=account_id, linked_via=via, linked_at=now
+                channel=channel,
+                user_key=user_key,
+                account_id=account_id,
+                linked_via=via,
+                linked_at=now,
             )
         )
     else:

@@ -84,7 +84,8 @@ class AiogramApi:
         if buttons:
             markup = InlineKeyboardMarkup(
                 inline_keyboard=[
-                    [InlineKeyboardButton(text=b.text, callback_data=b.callback_data)] for b in buttons
+                    [InlineKeyboardButton(text=b.text, callback_data=b.callback_data)]
+                    for b in buttons
                 ]
             )
         elif contact_button:
@@ -106,12 +107,18 @@ class AiogramApi:
         )
 
     async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
-        await self._call(lambda: self._bot.answer_callback_query(callback_query_id=callback_id, text=text))
+        await self._call(
+            lambda: self._bot.answer_callback_query(callback_query_id=callback_id, text=text)
+        )
 
     async def set_commands(
         self, commands: list[tuple[str, str]], *, language_code: str | None, chat_id: int | None
     ) -> None:
-        scope = BotCommandScopeChat(chat_id=chat_id) if chat_id is not None else BotCommandScopeDefault()
+        scope = (
+            BotCommandScopeChat(chat_id=chat_id)
+            if chat_id is not None
+            else BotCommandScopeDefault()
+        )
         await self._call(
             lambda: self._bot.set_my_commands(
                 commands=[BotCommand(command=c, description=d) for c, d in commands],

@@ -12,10 +12,12 @@ HTTP call) is the only place a duplicate can come from, and nothing is lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.store.tables import AccountRow, ConversationRow, OutboxRow
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,7 +31,6 @@ from bot.channels.telegram.api import (
     TelegramSendError,
     Unavailable,
 )
-from bot.store.tables import AccountRow, ConversationRow, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,8 @@ class OutboxDelivery:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox pass failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
 
     async def _pending_ids(self, conversation_id: int) -> list[int]:
         async with self._sessions() as session:
@@ -113,7 +112,6 @@ class OutboxDelivery:
 
     async def _send_one(self, row_id: int) -> float | None:
         """Try once. Returns seconds to wait before trying again, or None when done."""
-        now = self._clock()
         async with self._sessions() as session, session.begin():
             row = await session.get(OutboxRow, row_id, with_for_update=True)
             if row is None or row.status not in ("pending", "sending"):
@@ -123,7 +121,9 @@ class OutboxDelivery:
             payload = dict(row.payload)
             chat_id = int(row.chat_key)
             conversation = await session.get(ConversationRow, row.conversation_id)
-            previous_keyboard = (conversation.state or {}).get("keyboard_message_id") if conversation else None
+            previous_keyboard = (
+                (conversation.state or {}).get("keyboard_message_id") if conversation else None
+            )
             attempts = row.attempts
         try:
             if previous_keyboard:
@@ -140,7 +140,9 @@ class OutboxDelivery:
             if attempts >= MAX_ATTEMPTS:
                 await self._finish(row_id, "failed", "unavailable, gave up")
                 return None
-            return await self._retry(row_id, self._backoff_base * 2 ** (attempts - 1), "unavailable")
+            return await self._retry(
+                row_id, self._backoff_base * 2 ** (attempts - 1), "unavailable"
+            )
         except Blocked:
             await self._finish(row_id, "dead", "blocked by the user", unreachable=True)
             return None
@@ -168,10 +170,8 @@ class OutboxDelivery:
 
     async def _drop_keyboard(self, chat_id: int, message_id: int) -> None:
         """Old buttons must not be pressed again; a failure here is harmless."""
-        try:
+        with contextlib.suppress(Rejected, Blocked, Unavailable):
             await self._api.remove_buttons(chat_id, message_id)
-        except (Rejected, Blocked):
-            pass
 
     async def _retry(self, row_id: int, seconds: float, reason: str) -> float:
         async with self._sessions() as session, session.begin():
@@ -186,7 +186,9 @@ class OutboxDelivery:
             )
         return seconds
 
-    async def _finish(self, row_id: int, status: str, reason: str, unreachable: bool = False) -> None:
+    async def _finish(
+        self, row_id: int, status: str, reason: str, unreachable: bool = False
+    ) -> None:
         async with self._sessions() as session, session.begin():
             row = await session.get(OutboxRow, row_id)
             if row is None:

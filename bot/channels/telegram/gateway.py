@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from bot.store.tables import AccountRow, ConversationRow
 from sqlalchemy import select
 
 from bot.bootstrap import App
@@ -23,7 +24,6 @@ from bot.engine.types import Event, EventKind
 from bot.i18n.render import locale_for_telegram
 from bot.service import linking
 from bot.service.conversations import AccountMissing, Outgoing
-from bot.store.tables import AccountRow, ConversationRow
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,9 @@ class TelegramGateway:
             and conversation.account_id == account_id
         )
         if update.callback_message_id is not None:
-            await self._quietly(self._api.remove_buttons(update.chat_id, update.callback_message_id))
+            await self._quietly(
+                self._api.remove_buttons(update.chat_id, update.callback_message_id)
+            )
         if not valid or ref is None or conversation is None or account_id is None:
             await self._quietly(self._api.answer_callback(str(update.callback_id), None))
             return await self._notify(update, "channel.stale_button")
@@ -111,7 +113,9 @@ class TelegramGateway:
         stale = ref.step != engine.get("step") or not 0 <= ref.index < len(choices)
         await self._quietly(self._api.answer_callback(str(update.callback_id), None))
         choice = "" if stale else str(choices[ref.index][0])
-        event = Event(EventKind.CHOICE, choice=choice or "@stale", step=ref.step if not stale else -1)
+        event = Event(
+            EventKind.CHOICE, choice=choice or "@stale", step=ref.step if not stale else -1
+        )
         return await self._dialog(update, account_id, event)
 
     async def _redeem(self, update: Inbound, token: str) -> list[Outgoing]:
@@ -151,10 +155,14 @@ class TelegramGateway:
             event=event,
             update_key=str(update.update_id),
             user_key=str(update.user_id),
-            locale=await self._start_locale(update, account_id) if event.kind is EventKind.START else None,
+            locale=await self._start_locale(update, account_id)
+            if event.kind is EventKind.START
+            else None,
         )
 
-    async def _notify(self, update: Inbound, message_id: str, contact: bool = False) -> list[Outgoing]:
+    async def _notify(
+        self, update: Inbound, message_id: str, contact: bool = False
+    ) -> list[Outgoing]:
         return await self._app.conversations.notify(
             channel=CHANNEL,
             chat_key=str(update.chat_id),

@@ -15,7 +15,8 @@ from typing import TypeVar
 # warn on every RetryAfter.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import (  # noqa: E402 - after the opt-in above
+from telegram import Bot as PtbBot
+from telegram import (
     BotCommand,
     BotCommandScopeChat,
     BotCommandScopeDefault,
@@ -25,17 +26,16 @@ from telegram import (  # noqa: E402 - after the opt-in above
     ReplyKeyboardMarkup,
     Update,
 )
-from telegram import Bot as PtbBot  # noqa: E402
-from telegram.error import (  # noqa: E402
+from telegram.error import (
     BadRequest,
     Forbidden,
     NetworkError,
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
+from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.channels.telegram.api import (  # noqa: E402
+from bot.channels.telegram.api import (
     Blocked,
     Button,
     Rejected,
@@ -43,7 +43,7 @@ from bot.channels.telegram.api import (  # noqa: E402
     TelegramSendError,
     Unavailable,
 )
-from bot.channels.telegram.gateway import Inbound, TelegramGateway  # noqa: E402
+from bot.channels.telegram.gateway import Inbound, TelegramGateway
 
 T = TypeVar("T")
 

@@ -18,7 +18,11 @@ log = logging.getLogger(__name__)
 
 # setMyCommands takes a two-letter language code, so Simplified Chinese serves
 # "zh" and Traditional is set per chat once a borrower's locale is known.
-COMMAND_LANGUAGES: tuple[tuple[str | None, str], ...] = ((None, "en"), ("en", "en"), ("zh", "zh_Hans"))
+COMMAND_LANGUAGES: tuple[tuple[str | None, str], ...] = (
+    (None, "en"),
+    ("en", "en"),
+    ("zh", "zh_Hans"),
+)
 
 
 @dataclass(frozen=True)
@@ -84,16 +88,18 @@ async def _run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) 
         await bot.session.close()
 
 
-async def _aiogram_webhook(bot: object, dispatcher: object, options: TelegramOptions, stop: asyncio.Event) -> None:
-    from aiohttp import web
+async def _aiogram_webhook(
+    bot: object, dispatcher: object, options: TelegramOptions, stop: asyncio.Event
+) -> None:
     from aiogram import Bot, Dispatcher
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
 
     assert isinstance(bot, Bot) and isinstance(dispatcher, Dispatcher)  # noqa: S101
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=options.webhook_secret).register(
-        web_app, path="/telegram/webhook"
-    )
+    SimpleRequestHandler(
+        dispatcher=dispatcher, bot=bot, secret_token=options.webhook_secret
+    ).register(web_app, path="/telegram/webhook")
     setup_application(web_app, dispatcher, bot=bot)
     runner = web.AppRunner(web_app)
     await runner.setup()

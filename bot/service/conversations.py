@@ -167,7 +167,7 @@ class ConversationService:
             if inbound is not None:
                 session.add(_inbound(row, inbound, now))
             reply = Reply(parts=(Part(message_id),), step=row.step)
-            rendered = self._translator.render(reply, locale, {})
+            rendered = self._translator.render(reply, locale, self.script.message_table())
             extra: dict[str, Any] = {}
             if contact_button is not None:
                 extra["contact_button"] = self._translator.render(

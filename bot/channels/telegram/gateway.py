@@ -64,7 +64,7 @@ class TelegramGateway:
                 outgoing = await self._route(update)
             except AccountMissing:
                 log.warning("update %s: linked account no longer exists", update.update_id)
-                outgoing = await self._notify(update, "channel.not_linked")
+                outgoing = await self._notify(update, "channel.welcome")
             if outgoing:
                 await self.delivery.deliver_conversation(outgoing[0].conversation_id)
 
@@ -107,7 +107,7 @@ class TelegramGateway:
             )
         if not valid or ref is None or conversation is None or account_id is None:
             await self._quietly(self._api.answer_callback(str(update.callback_id), None))
-            return await self._notify(update, "channel.stale_button")
+            return await self._notify(update, "repayment.stale_choice")
         choices = (conversation.state or {}).get("choices") or []
         engine = (conversation.state or {}).get("engine") or {}
         stale = ref.step != engine.get("step") or not 0 <= ref.index < len(choices)
@@ -142,9 +142,9 @@ class TelegramGateway:
                 now=self._app.conversations.now(),
             )
         if result.outcome is linking.LinkOutcome.NOT_OWN_CONTACT:
-            return await self._notify(update, "channel.contact_not_own", contact=True)
+            return await self._notify(update, "channel.phone_not_own", contact=True)
         if result.account_id is None:
-            return await self._notify(update, "channel.contact_unknown")
+            return await self._notify(update, "channel.phone_unknown")
         return await self._dialog(update, result.account_id, Event(EventKind.START))
 
     async def _dialog(self, update: Inbound, account_id: str, event: Event) -> list[Outgoing]:

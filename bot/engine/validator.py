@@ -1,0 +1,294 @@
+"""Semantic checks of a dialog script, beyond its schema.
+
+Finds what would break a conversation or a rule before the script is
+published: unknown or unreachable states, dead ends, undefined actions and
+placeholders, account details in states shown before verification (R5), a
+person out of reach (R13), crisis handling (R12), the lender named at first
+contact (R6), threatening or pressuring words in any locale (R9, R10), and
+texts missing a translation. Each problem names the file, the line and the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from bot.domain.compliance import find_violations
+from bot.engine import expressions
+from bot.engine.actions import ACTIONS
+from bot.engine.errors import ScriptProblem
+from bot.engine.loader import Path_, line_for
+from bot.engine.script import RETURN_TARGET, ActionCall, Message, Script, State
+from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES
+from bot.engine.types import EscalationReason, Priority
+
+REQUIRED_MESSAGES = ("not_understood", "unknown_command", "stale_choice", "offer_person",
+                     "choice_person")  # fmt: skip
+# Conversation variables that actions set (see bot/engine/actions.py).
+ACTION_VARS = frozenset({
+    "verify_failures", "plan_options", "plan", "nearest_plan", "offered_monthly", "plan_decision",
+    "arrangement_id", "extension_options", "extension", "extension_days", "extension_new_due",
+    "promise_date", "promise_amount", "promise_check", "dispute_selection", "dispute_count",
+    "disputed_now", "case_number", "dispute_answer_by", "escalated_for", "ticket", "return_to",
+    *(f"{p}_{k}" for p in ("plan", "nearest")
+      for k in ("months", "installment", "amount", "first_due_date", "last_due_date",
+                "installments")),
+})  # fmt: skip
+ITEM_KEYS = {
+    "charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
+    "undisputed_charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
+    "selected_charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
+    "plan_options": {"id", "months", "installment"},
+    "extension_options": {"id", "days", "new_due_date"},
+    "plan_installments": {"due_date", "amount"},
+    "nearest_installments": {"due_date", "amount"},
+}
+FILTERS_AND_TESTS = frozenset({"true", "false", "none", "True", "False", "None"})
+
+
+class _Validator:
+    def __init__(self, script: Script, lines: dict[Path_, int], filename: str) -> None:
+        self.script = script
+        self.lines = lines
+        self.filename = filename
+        self.problems: list[ScriptProblem] = []
+        stores = {s.input.store for s in script.states.values() if s.input}
+        self.known = PUBLIC_NAMES | ACCOUNT_NAMES | ACTION_VARS | stores | {"collectible_amount"}
+
+    def fail(self, path: Path_, state: str | None, message: str) -> None:
+        self.problems.append(ScriptProblem(self.filename, line_for(self.lines, path), state, message))
+
+    # ---- structure ----
+
+    def targets(self, name: str, state: State) -> Iterator[tuple[Path_, str]]:
+        base: Path_ = ("states", name)
+        for i, t in enumerate(state.next):
+            yield (*base, "next", i, "to"), t.to
+        for i, c in enumerate(state.choices):
+            if c.to:
+                yield (*base, "choices", i, "to"), c.to
+        if state.dynamic_choices and state.dynamic_choices.to:
+            yield (*base, "dynamic_choices", "to"), state.dynamic_choices.to
+        for key, route in state.intents.items():
+            yield (*base, "intents", key, "to"), route.to
+
+    def global_targets(self) -> Iterator[tuple[Path_, str]]:
+        for section in ("intents", "commands"):
+            routes = getattr(self.script, section)
+            for key, route in routes.items():
+                yield (section, key, "to"), route.to
+
+    def check_targets(self) -> None:
+        states = self.script.states
+        for field_name in ("start", "verify_state"):
+            target = getattr(self.script, field_name)
+            if target not in states:
+                self.fail((field_name,), None, f"{field_name} names unknown state {target!r}")
+        if self.script.verify_state in states and not states[self.script.verify_state].public:
+            self.fail(("verify_state",), self.script.verify_state, "the verify state must be public (R5)")
+        for name, state in states.items():
+            for path, target in self.targets(name, state):
+                if target != RETURN_TARGET and target not in states:
+                    self.fail(path, name, f"transition to unknown state {target!r}")
+        for path, target in self.global_targets():
+            if target not in states:
+                self.fail(path, None, f"route to unknown state {target!r}")
+
+    def check_reachable(self) -> None:
+        states = self.script.states
+        seen: set[str] = set()
+        todo = [self.script.start, self.script.verify_state]
+        todo += [t for _, t in self.global_targets()]
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in states:
+                continue
+            seen.add(name)
+            todo += [t for _, t in self.targets(name, states[name]) if t != RETURN_TARGET]
+        for name in states:
+            if name not in seen:
+                self.fail(("states", name), name, "state is unreachable")
+
+    def check_dead_ends(self) -> None:
+        for name, state in self.script.states.items():
+            path: Path_ = ("states", name)
+            if state.end:
+                continue
+            if not state.waits:
+                if not state.next or state.next[-1].when is not None:
+                    self.fail(path, name, "dead end: the last transition needs no `when`")
+                continue
+            exits = [t for _, t in self.targets(name, state) if t != name]
+            needs_next = state.input is not None or any(c.to is None for c in state.choices)
+            if needs_next and not state.next:
+                self.fail(path, name, "dead end: an answer here has no `next` to go to")
+            if not exits and not state.next:
+                self.fail(path, name, "dead end: no way out of this state")
+
+    # ---- actions, expressions, placeholders ----
+
+    def check_actions(self, name: str, path: Path_, calls: list[ActionCall]) -> None:
+        for i, call in enumerate(calls):
+            where = (*path, i)
+            if call.name not in ACTIONS:
+                self.fail(where, name, f"undefined action {call.name!r}")
+            if call.name == "escalate":
+                reason = call.args.get("reason", "requested")
+                priority = call.args.get("priority", "normal")
+                if reason not in {r.value for r in EscalationReason}:
+                    self.fail(where, name, f"escalate: unknown reason {reason!r}")
+                if priority not in {p.value for p in Priority}:
+                    self.fail(where, name, f"escalate: unknown priority {priority!r}")
+
+    def check_expression(self, name: str | None, path: Path_, source: str | None, extra: set[str]) -> None:
+        if source is None:
+            return
+        try:
+            used = expressions.names_used(source)
+            expressions.check(source)
+        except expressions.ExpressionError as exc:
+            self.fail(path, name, str(exc))
+            return
+        unknown = used - self.known - extra - FILTERS_AND_TESTS
+        if unknown:
+            self.fail(path, name, f"unknown name(s) in expression: {', '.join(sorted(unknown))}")
+
+    def check_message(self, name: str, path: Path_, message: Message, state: State, extra: set[str]) -> None:
+        self.check_expression(name, (*path, "when"), message.when, set())
+        item_keys: set[str] = set()
+        if message.each:
+            self.check_expression(name, (*path, "each"), message.each, set())
+            item_keys = ITEM_KEYS.get(message.each.strip(), set())
+        allowed = self.known | extra | item_keys
+        for placeholder in sorted(message.placeholders() - allowed):
+            self.fail(path, name, f"undefined placeholder {{{placeholder}}}")
+        if state.public:
+            leaked = (message.placeholders() & ACCOUNT_NAMES) - PUBLIC_NAMES
+            if leaked:
+                self.fail(path, name, f"R5: public state shows account detail {sorted(leaked)}")
+        if message.count and message.count not in message.placeholders() | allowed:
+            self.fail(path, name, f"plural count {message.count!r} is not a known name")
+
+    def check_state(self, name: str, state: State) -> None:
+        base: Path_ = ("states", name)
+        self.check_actions(name, (*base, "enter"), state.enter)
+        self.check_actions(name, (*base, "actions"), state.actions)
+        for i, message in enumerate(state.say):
+            self.check_message(name, (*base, "say", i), message, state, set())
+        for i, choice in enumerate(state.choices):
+            self.check_expression(name, (*base, "choices", i, "when"), choice.when, set())
+            self.check_actions(name, (*base, "choices", i, "actions"), choice.actions)
+        for i, transition in enumerate(state.next):
+            self.check_expression(name, (*base, "next", i, "when"), transition.when, set())
+        dynamic = state.dynamic_choices
+        if dynamic is not None:
+            self.check_expression(name, (*base, "dynamic_choices", "each"), dynamic.each, set())
+            keys = ITEM_KEYS.get(dynamic.each.strip(), set())
+            self.check_message(name, (*base, "dynamic_choices", "label"), dynamic.label, state, keys)
+            self.check_actions(name, (*base, "dynamic_choices", "actions"), dynamic.actions)
+        for key, route in state.intents.items():
+            if key != "monthly_offer":
+                self.fail((*base, "intents", key), name, f"unknown state intent {key!r}")
+            self.check_actions(name, (*base, "intents", key, "actions"), route.actions)
+        if state.input is not None:
+            spec = state.input
+            if spec.invalid not in self.script.messages:
+                self.fail((*base, "input", "invalid"), name, f"message {spec.invalid!r} is not in `messages`")
+            self.check_expression(name, (*base, "input", "min"), spec.min, set())
+            self.check_expression(name, (*base, "input", "max"), spec.max, set())
+
+    # ---- rules ----
+
+    def _runs(self, start: str, action: str, **args: Any) -> bool:
+        """Whether entering `start` runs `action` (following automatic transitions)."""
+        seen: set[str] = set()
+        name = start
+        while name in self.script.states and name not in seen:
+            seen.add(name)
+            state = self.script.states[name]
+            for call in state.enter:
+                if call.name == action and all(call.args.get(k) == v for k, v in args.items()):
+                    return True
+            if state.waits or not state.next:
+                return False
+            name = state.next[-1].to
+        return False
+
+    def check_rules(self) -> None:
+        script = self.script
+        for section in ("intents", "commands"):
+            route = getattr(script, section).get("human")
+            if route is None:
+                self.fail((section,), None, f"R13: no `human` route in {section}: a person must always be reachable")
+            elif not self._runs(route.to, "escalate"):
+                self.fail((section, "human", "to"), route.to, "R13: the human route does not escalate")
+            elif not script.states[route.to].public if route.to in script.states else False:
+                self.fail((section, "human", "to"), route.to, "R13: the human route must be public")
+        crisis = script.intents.get("crisis")
+        if crisis is None:
+            self.fail(("intents",), None, "R12: no `crisis` intent")
+        elif not (
+            self._runs(crisis.to, "pause_collection")
+            and self._runs(crisis.to, "escalate", priority="urgent")
+        ):
+            self.fail(("intents", "crisis", "to"), crisis.to, "R12: crisis must pause collection and escalate urgently")
+        for key in REQUIRED_MESSAGES:
+            if key not in script.messages:
+                self.fail(("messages",), None, f"the engine needs message {key!r}")
+        start = script.states.get(script.start)
+        if start is not None and not any("lender" in m.placeholders() for m in start.say):
+            self.fail(("states", script.start, "say"), script.start, "R6: the first message must name the {lender}")
+
+    def check_texts(self, translations: Mapping[str, Mapping[str, str]] | None) -> None:
+        table = self.script.message_table()
+        for message_id, message in table.items():
+            path = self._path_of(message_id)
+            state = path[1] if len(path) > 1 and path[0] == "states" else None
+            texts = [("en", message.text), ("en", message.plural or "")]
+            if translations is not None:
+                for locale in ("zh_Hans", "zh_Hant"):
+                    translated = translations.get(locale, {}).get(message_id, "")
+                    if not translated.strip():
+                        self.fail(path, str(state) if state else None, f"text {message_id!r} has no {locale} translation")
+                    texts.append((locale, translated))
+            for locale, text in texts:
+                for violation in find_violations(text, locale):
+                    self.fail(path, str(state) if state else None,
+                              f"{violation.rule}: {locale} text {message_id!r} says {violation.phrase!r}")  # fmt: skip
+
+    def _path_of(self, message_id: str) -> Path_:
+        parts = message_id.split(".")[1:]
+        if len(parts) == 1:
+            return ("messages", parts[0])
+        state = parts[0]
+        if state in self.script.states:
+            say = self.script.states[state].say
+            for i, message in enumerate(say):
+                if message.id == parts[-1]:
+                    return ("states", state, "say", i)
+            return ("states", state)
+        return ()
+
+    def run(self, translations: Mapping[str, Mapping[str, str]] | None) -> list[ScriptProblem]:
+        self.check_targets()
+        self.check_reachable()
+        self.check_dead_ends()
+        for name, state in self.script.states.items():
+            self.check_state(name, state)
+        for section in ("intents", "commands"):
+            for key, route in getattr(self.script, section).items():
+                self.check_expression(None, (section, key, "when"), route.when, set())
+        self.check_rules()
+        self.check_texts(translations)
+        return sorted(self.problems, key=lambda p: (p.line, p.message))
+
+
+def validate_script(
+    script: Script,
+    lines: dict[Path_, int],
+    filename: str,
+    *,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[ScriptProblem]:
+    """Every problem of the script; an empty list means it may be published."""
+    return _Validator(script, lines, filename).run(translations)

@@ -1,0 +1,90 @@
+"""Load the dialog scripts and the policy from disk, validated as a set.
+
+A broken script never loads: every problem in every file is collected and
+raised together, each naming the file, the line and the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from bot.domain.policy import Policy
+from bot.engine.errors import ScriptError, ScriptProblem
+from bot.engine.loader import load_policy, load_script
+from bot.engine.script import Script
+from bot.engine.validator import validate_script
+
+POLICY_FILE = "policy.yaml"
+TRANSLATED = ("zh_Hans", "zh_Hant")
+
+
+@dataclass(frozen=True)
+class ScriptSet:
+    scripts: dict[str, Script]
+    policy: Policy
+
+
+def read_translations(locales_dir: Path) -> dict[str, dict[str, str]]:
+    """locale -> {message id (msgctxt): translated text} from the .po catalogs."""
+    catalogs: dict[str, dict[str, str]] = {}
+    for locale in ("en", *TRANSLATED):
+        po = locales_dir / locale / "LC_MESSAGES" / "messages.po"
+        entries: dict[str, str] = {}
+        if po.is_file():
+            with po.open("rb") as handle:
+                catalog = read_po(handle, locale=locale)
+            for message in catalog:
+                if not message.context:
+                    continue
+                text = message.string
+                translated = text[0] if isinstance(text, tuple | list) else text
+                entries[message.context] = "" if message.fuzzy else str(translated or "")
+        catalogs[locale] = entries
+    return catalogs
+
+
+def _load(directory: Path, locales_dir: Path | None) -> tuple[ScriptSet | None, list[ScriptProblem]]:
+    problems: list[ScriptProblem] = []
+    policy: Policy | None = None
+    scripts: dict[str, Script] = {}
+    translations = read_translations(locales_dir) if locales_dir is not None else None
+    policy_path = directory / POLICY_FILE
+    if not policy_path.is_file():
+        problems.append(ScriptProblem(str(policy_path), 1, None, "the policy file is missing"))
+    else:
+        try:
+            policy = load_policy(policy_path.read_text(encoding="utf-8"), str(policy_path))
+        except ScriptError as exc:
+            problems.extend(exc.problems)
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == POLICY_FILE:
+            continue
+        try:
+            script, lines = load_script(path.read_text(encoding="utf-8"), str(path))
+        except ScriptError as exc:
+            problems.extend(exc.problems)
+            continue
+        found = validate_script(script, lines, str(path), translations=translations)
+        problems.extend(found)
+        if script.id in scripts:
+            problems.append(ScriptProblem(str(path), 1, None, f"script id {script.id!r} is used twice"))
+        scripts[script.id] = script
+    if not scripts and not problems:
+        problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))
+    if problems or policy is None:
+        return None, problems
+    return ScriptSet(scripts=scripts, policy=policy), []
+
+
+def load_dialogs(directory: Path, locales_dir: Path | None = None) -> ScriptSet:
+    loaded, problems = _load(directory, locales_dir)
+    if loaded is None:
+        raise ScriptError(problems)
+    return loaded
+
+
+def check_dialogs(directory: Path, locales_dir: Path | None = None) -> list[ScriptProblem]:
+    return _load(directory, locales_dir)[1]

@@ -1,0 +1,47 @@
+"""Queries the services share; keyword-only, each in the caller's session."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.accounts import Account, Charge, ChargeKind
+from bot.domain.money import quantize
+from bot.store.tables import AccountRow, ChargeRow
+
+
+async def get_account(session: AsyncSession, *, account_id: str) -> Account | None:
+    """The account as the engine sees it, charges held by a dispute marked (R8)."""
+    row = await session.get(AccountRow, account_id)
+    if row is None:
+        return None
+    query = (
+        select(ChargeRow)
+        .where(ChargeRow.account_id == account_id)  # type: ignore[arg-type]
+        .order_by(ChargeRow.posted_on, ChargeRow.charge_id)  # type: ignore[arg-type]
+    )
+    charges = list((await session.execute(query)).scalars())
+    return Account(
+        account_id=row.account_id,
+        borrower_name=row.borrower_name,
+        phone=row.phone,
+        birth_date=row.birth_date,
+        locale=row.locale,
+        timezone=row.timezone,
+        currency=row.currency,
+        due_date=row.due_date,
+        charges=tuple(
+            Charge(
+                charge_id=c.charge_id,
+                kind=ChargeKind(c.kind),
+                description=c.description,
+                amount=quantize(c.amount, row.currency),
+                posted_on=c.posted_on,
+            )
+            for c in charges
+        ),
+        disputed_charge_ids=frozenset(c.charge_id for c in charges if c.dispute_id),
+        extensions_used=row.extensions_used,
+        collection_paused=row.collection_paused,
+        breathing_space=row.breathing_space,
+    )

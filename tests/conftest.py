@@ -1,0 +1,64 @@
+"""Database fixtures: every storage-touching test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is expected on 127.0.0.1:5432 (`make test` and `.ci/run` start it).
+A missing server fails the run rather than silently skipping half the suite;
+REPAYBOT_TEST_SKIP_POSTGRES=1 is for a developer's quick local loop only.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.db import create_engine, session_factory, upgrade
+
+PG_ADMIN = os.environ.get("REPAYBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ["sqlite"] if os.environ.get("REPAYBOT_TEST_SKIP_POSTGRES") == "1" else ["sqlite", "postgresql"]
+
+
+async def _admin() -> asyncpg.Connection:
+    try:
+        return await asyncpg.connect(PG_ADMIN, timeout=10)
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {PG_ADMIN} ({exc}); run `make services` "
+            "or set REPAYBOT_TEST_SKIP_POSTGRES=1 for a SQLite-only local run",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    name = f"repaybot_test_{uuid.uuid4().hex[:12]}"
+    admin = await _admin()
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        admin = await _admin()
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,162 @@
+"""Whole conversations over HTTP through both adapters, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from bot.store.tables import AccountRow, ArrangementRow, ChannelLinkRow, TranscriptRow
+from tests.telegram.conftest import Harness
+
+
+async def test_deep_link_verify_and_agree_a_plan_with_buttons(bot: Harness) -> None:
+    user = bot.tg.user(501, "Alex")
+    token = await bot.link_token("T-EN")
+    await user.send_command("/start", token)
+    (greeting,) = await user.next_messages()
+    assert "automated assistant of Harbor Consumer Finance" in greeting["text"]
+    assert "1,320" not in greeting["text"]  # R5: nothing before verification
+    await user.send_text("1990-05-17")
+    (statement,) = await user.next_messages()
+    assert "Total due: $1,320.50" in statement["text"]
+    await user.press("Pay in installments")
+    (options,) = await user.next_messages()
+    assert user.keyboard(statement) == []  # the answered question's buttons are gone
+    await user.press("3 monthly payments of $440.17")
+    (confirm,) = await user.next_messages()
+    assert "Shall I set up this plan?" in confirm["text"]
+    await user.press("Yes, set it up")
+    (done,) = await user.next_messages()
+    assert "Your plan is set up" in done["text"]
+    assert await bot.count(ArrangementRow, account_id="T-EN", kind="installment_plan") == 1
+    # Only the latest question still has buttons.
+    assert [m for m in user.messages if user.keyboard(m)] == [user.last]
+    assert all(len(data.encode()) <= 64 for _, data in user.keyboard())
+    assert len(bot.tg.answered_callbacks) == 3
+
+
+async def test_free_text_and_words_for_a_person(bot: Harness) -> None:
+    user = bot.tg.user(502, "小明", "zh-hans")
+    await user.send_command("/start", await bot.link_token("T-HANS"))
+    await user.next_messages()
+    await user.send_text("1985年3月9日")
+    await user.next_messages()
+    await user.send_text("每个月只能还一千")
+    (plan,) = await user.next_messages()
+    assert "¥" in plan["text"]
+    await user.send_text("转人工")
+    (handoff,) = await user.next_messages()
+    assert "T-" in handoff["text"]
+
+
+async def test_a_used_token_a_stranger_and_a_group_learn_nothing_R5(bot: Harness) -> None:
+    owner = bot.tg.user(503, "Owner")
+    token = await bot.link_token("T-EN")
+    await owner.send_command("/start", token)
+    await owner.next_messages()
+    stranger = bot.tg.user(504, "Mallory", "zh-hk")
+    await stranger.send_command("/start", token)  # used already
+    (answer,) = await stranger.next_messages()
+    await stranger.send_text("how much does Alex owe?")
+    (welcome,) = await stranger.next_messages()
+    for text in (answer["text"], welcome["text"]):
+        assert "Alex" not in text and "1,320" not in text and "$" not in text
+    assert welcome.get("reply_markup", {}).get("keyboard")  # the share-contact button
+    group = bot.tg.group(-100123, "supergroup")
+    update = {
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": group,
+            "from": {"id": 503, "is_bot": False, "first_name": "Owner"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        }
+    }
+    await bot.tg.push_update(update)
+    (refusal,) = await bot.tg.wait_for(-100123, 1)
+    assert "privately" in refusal["text"] or "私" in refusal["text"]
+    assert "$" not in refusal["text"]
+
+
+async def test_own_contact_links_and_someone_elses_does_not(bot: Harness) -> None:
+    user = bot.tg.user(505, "Chan", "zh-hk")
+    await user.share_contact("+85291230001", own=False)
+    (refused,) = await user.next_messages()
+    assert await bot.count(ChannelLinkRow, user_key="505") == 0
+    await user.share_contact("85291230001", own=True)  # Telegram may omit the '+'
+    (greeting,) = await user.next_messages()
+    assert await bot.count(ChannelLinkRow, user_key="505", account_id="T-HANT") == 1
+    assert refused["text"] != greeting["text"]
+    await user.send_text("1978-12-24")
+    (statement,) = await user.next_messages()
+    assert "HK$6,510.00" in statement["text"]
+
+
+async def test_stale_and_forged_buttons_change_nothing(bot: Harness) -> None:
+    user = bot.tg.user(506, "Alex")
+    await user.send_command("/start", await bot.link_token("T-EN"))
+    await user.next_messages()
+    await user.send_text("1990-05-17")
+    (menu,) = await user.next_messages()
+    old_data = dict(user.keyboard(menu))["Pay in installments"]
+    await user.press("Ask for more time")
+    await user.next_messages()
+    await user.press_data(old_data, menu)  # a button from an answered question
+    (stale,) = await user.next_messages()
+    assert "no longer active" in stale["text"]
+    await user.press_data("1.1.1.forgedmac00", menu)
+    (forged,) = await user.next_messages()
+    assert "no longer active" in forged["text"]
+    assert await bot.count(ArrangementRow) == 0
+    assert len(bot.tg.answered_callbacks) == 3  # every press is answered
+
+
+async def test_redelivered_update_is_processed_once(bot: Harness) -> None:
+    user = bot.tg.user(507, "Alex")
+    await user.send_command("/start", await bot.link_token("T-EN"))
+    await user.next_messages()
+    bot.tg.redeliver_next(2)
+    await user.send_text("1990-05-17")
+    await user.next_messages()
+    await user.send_text("I can pay 200 a month")
+    await user.next_messages()
+    await user.press("Yes, set it up")
+    await user.next_messages()
+    assert await bot.count(ArrangementRow, account_id="T-EN") == 1
+    assert await bot.count(TranscriptRow, direction="in", text="1990-05-17") == 1
+    assert len(user.messages) == 4
+
+
+async def test_429_and_5xx_are_retried_and_nothing_is_doubled(bot: Harness) -> None:
+    user = bot.tg.user(508, "Alex")
+    bot.tg.fail_next("sendMessage", 429, retry_after=1)
+    bot.tg.fail_next("sendMessage", 502, retry_after=None, times=2)
+    await user.send_command("/start", await bot.link_token("T-EN"))
+    (greeting,) = await user.next_messages(timeout=20)
+    assert "automated assistant" in greeting["text"]
+    assert len(bot.tg.method_calls("sendMessage")) == 4
+    assert len(user.messages) == 1
+
+
+async def test_blocked_user_is_marked_unreachable(bot: Harness) -> None:
+    user = bot.tg.user(509, "Alex")
+    await user.send_command("/start", await bot.link_token("T-EN"))
+    await user.next_messages()
+    user.block()
+    await user.send_text("1990-05-17")
+    for _ in range(100):
+        async with bot.app.sessions() as session:
+            account = await session.get(AccountRow, "T-EN")
+            if account is not None and account.unreachable:
+                return
+        import asyncio
+
+        await asyncio.sleep(0.05)
+    raise AssertionError("the account was not marked unreachable")
+
+
+async def test_commands_are_registered_in_each_language(bot: Harness) -> None:
+    languages = {lang for (_, lang) in bot.tg.commands}
+    assert {"", "en", "zh"} <= languages
+    names = [c["command"] for c in bot.tg.commands[('{"type": "default"}', "")]]
+    assert names == ["start", "help", "language", "human", "stop"]
+    chinese = bot.tg.commands[('{"type": "default"}', "zh")]
+    assert any("人工" in c["description"] or "客服" in c["description"] for c in chinese)

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.store.db import create_engine, session_factory, upgrade
 
 PG_ADMIN = os.environ.get("REPAYBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-BACKENDS = ["sqlite"] if os.environ.get("REPAYBOT_TEST_SKIP_POSTGRES") == "1" else ["sqlite", "postgresql"]
+BACKENDS = (
+    ["sqlite"] if os.environ.get("REPAYBOT_TEST_SKIP_POSTGRES") == "1" else ["sqlite", "postgresql"]
+)
 
 
 async def _admin() -> asyncpg.Connection:

@@ -73,7 +73,9 @@ class PlanDecision:
     reason: str  # ok, below_minimum, too_long, above_total, nothing_to_pay
 
 
-def _longest_fitting(amount: Decimal, currency: str, policy: InstallmentPolicy) -> PlanOption | None:
+def _longest_fitting(
+    amount: Decimal, currency: str, policy: InstallmentPolicy
+) -> PlanOption | None:
     for months in range(policy.max_term_months, 1, -1):
         option = make_option(amount, currency, months)
         if _fits(option, policy, currency):
@@ -106,7 +108,9 @@ def extension_options(
 ) -> tuple[tuple[int, date], ...]:
     if extensions_used >= policy.max_per_account:
         return ()
-    return tuple((days, due_date + timedelta(days=days)) for days in sorted(set(policy.options_days)))
+    return tuple(
+        (days, due_date + timedelta(days=days)) for days in sorted(set(policy.options_days))
+    )
 
 
 def promise_date_ok(today: date, promised: date, policy: PromisePolicy) -> str:

@@ -6,9 +6,8 @@ validated models or a ScriptError whose problems point at file and line.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 import re
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError

@@ -18,22 +18,56 @@ from bot.engine import expressions
 from bot.engine.actions import ACTIONS
 from bot.engine.errors import ScriptProblem
 from bot.engine.loader import Path_, line_for
-from bot.engine.script import RETURN_TARGET, ActionCall, Message, Script, State
 from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES
+from bot.engine.script import RETURN_TARGET, ActionCall, Message, Script, State
 from bot.engine.types import EscalationReason, Priority
 
-REQUIRED_MESSAGES = ("not_understood", "unknown_command", "stale_choice", "offer_person",
-                     "choice_person")  # fmt: skip
+REQUIRED_MESSAGES = (
+    "not_understood",
+    "unknown_command",
+    "stale_choice",
+    "offer_person",
+    "choice_person",
+)
 # Conversation variables that actions set (see bot/engine/actions.py).
-ACTION_VARS = frozenset({
-    "verify_failures", "plan_options", "plan", "nearest_plan", "offered_monthly", "plan_decision",
-    "arrangement_id", "extension_options", "extension", "extension_days", "extension_new_due",
-    "promise_date", "promise_amount", "promise_check", "dispute_selection", "dispute_count",
-    "disputed_now", "case_number", "dispute_answer_by", "escalated_for", "ticket", "return_to",
-    *(f"{p}_{k}" for p in ("plan", "nearest")
-      for k in ("months", "installment", "amount", "first_due_date", "last_due_date",
-                "installments")),
-})  # fmt: skip
+ACTION_VARS = frozenset(
+    {
+        "verify_failures",
+        "plan_options",
+        "plan",
+        "nearest_plan",
+        "offered_monthly",
+        "plan_decision",
+        "arrangement_id",
+        "extension_options",
+        "extension",
+        "extension_days",
+        "extension_new_due",
+        "promise_date",
+        "promise_amount",
+        "promise_check",
+        "dispute_selection",
+        "dispute_count",
+        "disputed_now",
+        "case_number",
+        "dispute_answer_by",
+        "escalated_for",
+        "ticket",
+        "return_to",
+        *(
+            f"{p}_{k}"
+            for p in ("plan", "nearest")
+            for k in (
+                "months",
+                "installment",
+                "amount",
+                "first_due_date",
+                "last_due_date",
+                "installments",
+            )
+        ),
+    }
+)
 ITEM_KEYS = {
     "charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
     "undisputed_charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
@@ -56,7 +90,9 @@ class _Validator:
         self.known = PUBLIC_NAMES | ACCOUNT_NAMES | ACTION_VARS | stores | {"collectible_amount"}
 
     def fail(self, path: Path_, state: str | None, message: str) -> None:
-        self.problems.append(ScriptProblem(self.filename, line_for(self.lines, path), state, message))
+        self.problems.append(
+            ScriptProblem(self.filename, line_for(self.lines, path), state, message)
+        )
 
     # ---- structure ----
 
@@ -85,7 +121,9 @@ class _Validator:
             if target not in states:
                 self.fail((field_name,), None, f"{field_name} names unknown state {target!r}")
         if self.script.verify_state in states and not states[self.script.verify_state].public:
-            self.fail(("verify_state",), self.script.verify_state, "the verify state must be public (R5)")
+            self.fail(
+                ("verify_state",), self.script.verify_state, "the verify state must be public (R5)"
+            )
         for name, state in states.items():
             for path, target in self.targets(name, state):
                 if target != RETURN_TARGET and target not in states:
@@ -140,7 +178,9 @@ class _Validator:
                 if priority not in {p.value for p in Priority}:
                     self.fail(where, name, f"escalate: unknown priority {priority!r}")
 
-    def check_expression(self, name: str | None, path: Path_, source: str | None, extra: set[str]) -> None:
+    def check_expression(
+        self, name: str | None, path: Path_, source: str | None, extra: set[str]
+    ) -> None:
         if source is None:
             return
         try:
@@ -153,7 +193,9 @@ class _Validator:
         if unknown:
             self.fail(path, name, f"unknown name(s) in expression: {', '.join(sorted(unknown))}")
 
-    def check_message(self, name: str, path: Path_, message: Message, state: State, extra: set[str]) -> None:
+    def check_message(
+        self, name: str, path: Path_, message: Message, state: State, extra: set[str]
+    ) -> None:
         self.check_expression(name, (*path, "when"), message.when, set())
         item_keys: set[str] = set()
         if message.each:
@@ -184,7 +226,9 @@ class _Validator:
         if dynamic is not None:
             self.check_expression(name, (*base, "dynamic_choices", "each"), dynamic.each, set())
             keys = ITEM_KEYS.get(dynamic.each.strip(), set())
-            self.check_message(name, (*base, "dynamic_choices", "label"), dynamic.label, state, keys)
+            self.check_message(
+                name, (*base, "dynamic_choices", "label"), dynamic.label, state, keys
+            )
             self.check_actions(name, (*base, "dynamic_choices", "actions"), dynamic.actions)
         for key, route in state.intents.items():
             if key != "monthly_offer":
@@ -193,7 +237,11 @@ class _Validator:
         if state.input is not None:
             spec = state.input
             if spec.invalid not in self.script.messages:
-                self.fail((*base, "input", "invalid"), name, f"message {spec.invalid!r} is not in `messages`")
+                self.fail(
+                    (*base, "input", "invalid"),
+                    name,
+                    f"message {spec.invalid!r} is not in `messages`",
+                )
             self.check_expression(name, (*base, "input", "min"), spec.min, set())
             self.check_expression(name, (*base, "input", "max"), spec.max, set())
 
@@ -219,9 +267,15 @@ class _Validator:
         for section in ("intents", "commands"):
             route = getattr(script, section).get("human")
             if route is None:
-                self.fail((section,), None, f"R13: no `human` route in {section}: a person must always be reachable")
+                self.fail(
+                    (section,),
+                    None,
+                    f"R13: no `human` route in {section}: a person must always be reachable",
+                )
             elif not self._runs(route.to, "escalate"):
-                self.fail((section, "human", "to"), route.to, "R13: the human route does not escalate")
+                self.fail(
+                    (section, "human", "to"), route.to, "R13: the human route does not escalate"
+                )
             elif not script.states[route.to].public if route.to in script.states else False:
                 self.fail((section, "human", "to"), route.to, "R13: the human route must be public")
         crisis = script.intents.get("crisis")
@@ -231,13 +285,21 @@ class _Validator:
             self._runs(crisis.to, "pause_collection")
             and self._runs(crisis.to, "escalate", priority="urgent")
         ):
-            self.fail(("intents", "crisis", "to"), crisis.to, "R12: crisis must pause collection and escalate urgently")
+            self.fail(
+                ("intents", "crisis", "to"),
+                crisis.to,
+                "R12: crisis must pause collection and escalate urgently",
+            )
         for key in REQUIRED_MESSAGES:
             if key not in script.messages:
                 self.fail(("messages",), None, f"the engine needs message {key!r}")
         start = script.states.get(script.start)
         if start is not None and not any("lender" in m.placeholders() for m in start.say):
-            self.fail(("states", script.start, "say"), script.start, "R6: the first message must name the {lender}")
+            self.fail(
+                ("states", script.start, "say"),
+                script.start,
+                "R6: the first message must name the {lender}",
+            )
 
     def check_texts(self, translations: Mapping[str, Mapping[str, str]] | None) -> None:
         table = self.script.message_table()
@@ -249,12 +311,19 @@ class _Validator:
                 for locale in ("zh_Hans", "zh_Hant"):
                     translated = translations.get(locale, {}).get(message_id, "")
                     if not translated.strip():
-                        self.fail(path, str(state) if state else None, f"text {message_id!r} has no {locale} translation")
+                        self.fail(
+                            path,
+                            str(state) if state else None,
+                            f"text {message_id!r} has no {locale} translation",
+                        )
                     texts.append((locale, translated))
             for locale, text in texts:
                 for violation in find_violations(text, locale):
-                    self.fail(path, str(state) if state else None,
-                              f"{violation.rule}: {locale} text {message_id!r} says {violation.phrase!r}")  # fmt: skip
+                    self.fail(
+                        path,
+                        str(state) if state else None,
+                        f"{violation.rule}: {locale} text {message_id!r} says {violation.phrase!r}",
+                    )
 
     def _path_of(self, message_id: str) -> Path_:
         parts = message_id.split(".")[1:]

@@ -22,18 +22,37 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.domain.accounts import ChargeKind
 from bot.domain.money import is_known_currency, minor_unit
 from bot.store.tables import AccountRow, ChargeRow
 
-ACCOUNT_FIELDS = ("account_id", "borrower_name", "phone", "birth_date", "locale", "timezone",
-                  "currency", "due_date")  # fmt: skip
-CHARGE_FIELDS = ("charge_id", "charge_kind", "charge_description", "charge_amount",
-                 "charge_posted_on")  # fmt: skip
+ACCOUNT_FIELDS = (
+    "account_id",
+    "borrower_name",
+    "phone",
+    "birth_date",
+    "locale",
+    "timezone",
+    "currency",
+    "due_date",
+)
+CHARGE_FIELDS = (
+    "charge_id",
+    "charge_kind",
+    "charge_description",
+    "charge_amount",
+    "charge_posted_on",
+)
 CSV_COLUMNS = ACCOUNT_FIELDS + CHARGE_FIELDS
-LOCALES = {"en": "en", "zh-hans": "zh_Hans", "zh_hans": "zh_Hans", "zh-hant": "zh_Hant",
-           "zh_hant": "zh_Hant"}  # fmt: skip
+LOCALES = {
+    "en": "en",
+    "zh-hans": "zh_Hans",
+    "zh_hans": "zh_Hans",
+    "zh-hant": "zh_Hant",
+    "zh_hant": "zh_Hant",
+}
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 MAX_TEXT = 200
 
@@ -138,7 +157,9 @@ class _Checker:
         out: dict[str, Any] = {"charge_id": self.text(line, "charge_id", raw.get("charge_id"))}
         kind = self.text(line, "charge_kind", raw.get("charge_kind"))
         if kind is not None and kind not in {k.value for k in ChargeKind}:
-            self.fail(line, "charge_kind", "must be principal, interest, late_fee, annual_fee or other")
+            self.fail(
+                line, "charge_kind", "must be principal, interest, late_fee, annual_fee or other"
+            )
         out["kind"] = kind
         out["description"] = self.text(line, "charge_description", raw.get("charge_description"))
         out["amount"] = self.amount(line, raw.get("charge_amount"), currency)
@@ -170,7 +191,9 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ImportRejected([ImportProblem(1, c, "column is missing from the header") for c in missing])
+        raise ImportRejected(
+            [ImportProblem(1, c, "column is missing from the header") for c in missing]
+        )
     for row in reader:
         yield reader.line_num, row
 
@@ -182,7 +205,9 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ImportRejected([ImportProblem(number, "(line)", f"invalid JSON: {exc.msg}")]) from exc
+            raise ImportRejected(
+                [ImportProblem(number, "(line)", f"invalid JSON: {exc.msg}")]
+            ) from exc
         if not isinstance(data, dict):
             raise ImportRejected([ImportProblem(number, "(line)", "expected a JSON object")])
         charges = data.get("charges")
@@ -191,14 +216,17 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         for charge in charges:
             if not isinstance(charge, dict):
                 raise ImportRejected([ImportProblem(number, "charges", "items must be objects")])
-            yield number, {
-                **{k: data.get(k) for k in ACCOUNT_FIELDS},
-                "charge_id": charge.get("charge_id"),
-                "charge_kind": charge.get("kind"),
-                "charge_description": charge.get("description"),
-                "charge_amount": charge.get("amount"),
-                "charge_posted_on": charge.get("posted_on"),
-            }
+            yield (
+                number,
+                {
+                    **{k: data.get(k) for k in ACCOUNT_FIELDS},
+                    "charge_id": charge.get("charge_id"),
+                    "charge_kind": charge.get("kind"),
+                    "charge_description": charge.get("description"),
+                    "charge_amount": charge.get("amount"),
+                    "charge_posted_on": charge.get("posted_on"),
+                },
+            )
 
 
 def parse(path: Path, text: str) -> dict[str, _Account]:
@@ -219,7 +247,9 @@ def parse(path: Path, text: str) -> dict[str, _Account]:
             known = accounts[account_id] = _Account(line, fields)
         elif known.fields != fields:
             differs = sorted(k for k in fields if fields[k] != known.fields[k])
-            check.fail(line, ",".join(differs), f"disagrees with line {known.line} of the same account")
+            check.fail(
+                line, ",".join(differs), f"disagrees with line {known.line} of the same account"
+            )
         charge_id = charge["charge_id"]
         if charge_id is not None:
             if charge_id in known.charges:
@@ -256,7 +286,7 @@ async def _upsert_account(
             setattr(row, name, value)
         row.updated_at = now
         report.accounts_updated += 1
-    query = select(ChargeRow).where(ChargeRow.account_id == account_id)  # type: ignore[arg-type]
+    query = select(ChargeRow).where(col(ChargeRow.account_id) == account_id)
     existing = {c.charge_id: c for c in (await session.execute(query)).scalars()}
     for charge_id, charge in account.charges.items():
         current = existing.pop(charge_id, None)

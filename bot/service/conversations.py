@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.engine.machine import new_state, step
 from bot.engine.script import Script
@@ -188,8 +189,8 @@ class ConversationService:
         now: datetime,
     ) -> ConversationRow:
         query = select(ConversationRow).where(
-            ConversationRow.channel == channel,  # type: ignore[arg-type]
-            ConversationRow.chat_key == chat_key,  # type: ignore[arg-type]
+            col(ConversationRow.channel) == channel,
+            col(ConversationRow.chat_key) == chat_key,
         )
         # Lock the row on PostgreSQL so two workers never interleave one chat.
         row = (await session.execute(query.with_for_update())).scalar_one_or_none()
@@ -226,7 +227,7 @@ class ConversationService:
         now: datetime,
     ) -> list[Outgoing]:
         table = self.script.message_table()
-        rendered = [
+        rendered: list[tuple[Reply, RenderedMessage, dict[str, Any]]] = [
             (reply, self._translator.render(reply, result.state.locale, table), {})
             for reply in result.replies
         ]
@@ -253,7 +254,7 @@ class ConversationService:
                 **extra,
             }
             outbox = OutboxRow(
-                conversation_id=row.id,
+                conversation_id=_row_id(row),
                 channel=channel,
                 chat_key=chat_key,
                 idempotency_key=f"{key_prefix}:{index}",
@@ -266,7 +267,7 @@ class ConversationService:
             session.add(outbox)
             session.add(
                 TranscriptRow(
-                    conversation_id=row.id,
+                    conversation_id=_row_id(row),
                     account_id=row.account_id,
                     direction="out",
                     kind="message",
@@ -306,6 +307,13 @@ async def _first_time(session: AsyncSession, channel: str, update_key: str, now:
     return True
 
 
+def _row_id(row: ConversationRow) -> int:
+    """Rows are flushed before use, so the id is there; say so once for the type checker."""
+    if row.id is None:
+        raise RuntimeError("conversation row was not flushed")
+    return row.id
+
+
 def _state_from(data: dict[str, Any] | None) -> ConversationState | None:
     if not data:
         return None
@@ -330,7 +338,7 @@ def _last_choices(outgoing: list[Outgoing], stored: dict[str, Any]) -> list[list
 
 def _inbound(row: ConversationRow, event: Event, now: datetime) -> TranscriptRow:
     return TranscriptRow(
-        conversation_id=row.id,
+        conversation_id=_row_id(row),
         account_id=row.account_id,
         direction="in",
         kind=event.kind.value,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from bot.engine.types import (
     Context,
@@ -58,7 +59,7 @@ async def apply_effects(
 
 async def _set_account(session: AsyncSession, account_id: str, **values: object) -> None:
     await session.execute(
-        update(AccountRow).where(AccountRow.account_id == account_id).values(**values)  # type: ignore[arg-type]
+        update(AccountRow).where(col(AccountRow.account_id) == account_id).values(**values)
     )
 
 
@@ -89,8 +90,8 @@ async def _record_dispute(
     await session.flush()
     await session.execute(
         update(ChargeRow)
-        .where(ChargeRow.account_id == ctx.account.account_id)  # type: ignore[arg-type]
-        .where(ChargeRow.charge_id.in_(effect.charge_ids))  # type: ignore[attr-defined]
+        .where(col(ChargeRow.account_id) == ctx.account.account_id)
+        .where(col(ChargeRow.charge_id).in_(effect.charge_ids))
         .values(dispute_id=effect.case_number)
     )
 

@@ -19,12 +19,39 @@ What = Literal["arrangements", "disputes", "escalations"]
 Format = Literal["csv", "jsonl"]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "arrangements": ("id", "account_id", "kind", "status", "amount", "currency", "installments",
-                     "new_due_date", "created_at", "script_version"),  # fmt: skip
-    "disputes": ("id", "account_id", "charge_ids", "amount", "currency", "reason", "status",
-                 "answer_due_on", "created_at"),  # fmt: skip
-    "escalations": ("id", "account_id", "reason", "priority", "status", "note", "due_on",
-                    "created_at"),  # fmt: skip
+    "arrangements": (
+        "id",
+        "account_id",
+        "kind",
+        "status",
+        "amount",
+        "currency",
+        "installments",
+        "new_due_date",
+        "created_at",
+        "script_version",
+    ),
+    "disputes": (
+        "id",
+        "account_id",
+        "charge_ids",
+        "amount",
+        "currency",
+        "reason",
+        "status",
+        "answer_due_on",
+        "created_at",
+    ),
+    "escalations": (
+        "id",
+        "account_id",
+        "reason",
+        "priority",
+        "status",
+        "note",
+        "due_on",
+        "created_at",
+    ),
 }
 TABLES: dict[str, Any] = {
     "arrangements": ArrangementRow,
@@ -61,9 +88,13 @@ async def export(
 ) -> int:
     table = TABLES[what]
     async with sessions() as session:
-        rows = list((await session.execute(select(table).order_by(table.created_at, table.id))).scalars())
+        rows = list(
+            (await session.execute(select(table).order_by(table.created_at, table.id))).scalars()
+        )
     records = [_record(what, row) for row in rows]
-    write: Callable[[list[dict[str, Any]], TextIO], None] = _write_csv(what) if fmt == "csv" else _write_jsonl
+    write: Callable[[list[dict[str, Any]], TextIO], None] = (
+        _write_csv(what) if fmt == "csv" else _write_jsonl
+    )
     write(records, out)
     return len(records)
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from bot.store.tables import AccountRow, ChannelLinkRow, LinkTokenRow
 
@@ -96,7 +97,7 @@ async def link_by_contact(
     wanted = normalize_phone(phone)
     if not wanted:
         return LinkResult(LinkOutcome.UNKNOWN)
-    query = select(AccountRow.account_id).where(AccountRow.phone == wanted)  # type: ignore[arg-type]
+    query = select(col(AccountRow.account_id)).where(col(AccountRow.phone) == wanted)
     matches = list((await session.execute(query)).scalars())
     if not matches:
         return LinkResult(LinkOutcome.UNKNOWN)

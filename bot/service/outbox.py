@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.store.tables import OutboxRow
 
@@ -28,6 +29,6 @@ async def mark_sent(
     async with sessions() as session, session.begin():
         await session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id.in_(list(outbox_ids)))  # type: ignore[union-attr]
+            .where(col(OutboxRow.id).in_(list(outbox_ids)))
             .values(status="sent", sent_at=now, external_message_id=external_message_id)
         )

@@ -46,7 +46,9 @@ def read_translations(locales_dir: Path) -> dict[str, dict[str, str]]:
     return catalogs
 
 
-def _load(directory: Path, locales_dir: Path | None) -> tuple[ScriptSet | None, list[ScriptProblem]]:
+def _load(
+    directory: Path, locales_dir: Path | None
+) -> tuple[ScriptSet | None, list[ScriptProblem]]:
     problems: list[ScriptProblem] = []
     policy: Policy | None = None
     scripts: dict[str, Script] = {}
@@ -70,7 +72,9 @@ def _load(directory: Path, locales_dir: Path | None) -> tuple[ScriptSet | None, 
         found = validate_script(script, lines, str(path), translations=translations)
         problems.extend(found)
         if script.id in scripts:
-            problems.append(ScriptProblem(str(path), 1, None, f"script id {script.id!r} is used twice"))
+            problems.append(
+                ScriptProblem(str(path), 1, None, f"script id {script.id!r} is used twice")
+            )
         scripts[script.id] = script
     if not scripts and not problems:
         problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))

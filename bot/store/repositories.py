@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from bot.domain.accounts import Account, Charge, ChargeKind
 from bot.domain.money import quantize
@@ -17,8 +18,8 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         return None
     query = (
         select(ChargeRow)
-        .where(ChargeRow.account_id == account_id)  # type: ignore[arg-type]
-        .order_by(ChargeRow.posted_on, ChargeRow.charge_id)  # type: ignore[arg-type]
+        .where(col(ChargeRow.account_id) == account_id)
+        .order_by(col(ChargeRow.posted_on), col(ChargeRow.charge_id))
     )
     charges = list((await session.execute(query)).scalars())
     return Account(

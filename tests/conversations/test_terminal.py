@@ -90,20 +90,33 @@ def test_the_command_works_through_a_pipe(tmp_path: Path) -> None:
     """The installed console script, a new database, the demo portfolio, a piped conversation."""
     env = {**os.environ, "REPAYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     repaybot = [sys.executable, "-m", "bot"]
-    imported = subprocess.run(  # noqa: S603
+    imported = subprocess.run(
         [*repaybot, "accounts", "import", str(ROOT / "data" / "demo_accounts.csv")],
-        env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert imported.returncode == 0, imported.stderr
-    chat_run = subprocess.run(  # noqa: S603
+    chat_run = subprocess.run(
         [*repaybot, "chat", "--account", "DEMO-EN-1"],
-        input="1990-05-17\n8\n", env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
-    )  # fmt: skip
+        input="1990-05-17\n8\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert chat_run.returncode == 0, chat_run.stderr
     assert "automated assistant" in chat_run.stdout
     assert "Total due:" in chat_run.stdout
-    exported = subprocess.run(  # noqa: S603
+    exported = subprocess.run(
         [*repaybot, "export", "escalations", "--format", "jsonl"],
-        env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert exported.returncode == 0, exported.stderr

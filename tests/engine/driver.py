@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from bot.domain.accounts import Account, Charge, ChargeKind
 from bot.domain.policy import Policy
@@ -24,6 +25,7 @@ from bot.engine.types import (
     Reply,
 )
 
+E = TypeVar("E")
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -143,7 +145,7 @@ class Driver:
                     return dict(part.params)
         raise AssertionError(f"{message_id} not said; said {self.said()}")
 
-    def of_type(self, kind: type) -> list[Effect]:
+    def of_type(self, kind: type[E]) -> list[E]:
         return [e for e in self.effects if isinstance(e, kind)]
 
     @property

@@ -35,7 +35,9 @@ class Harness:
 
     async def link_token(self, account_id: str) -> str:
         async with self.app.sessions() as session, session.begin():
-            return await create_link_token(session, account_id=account_id, now=clock(), valid_days=7)
+            return await create_link_token(
+                session, account_id=account_id, now=clock(), valid_days=7
+            )
 
     async def count(self, table: type, **where: object) -> int:
         async with self.app.sessions() as session:

@@ -71,9 +71,8 @@ class FakeTelegram:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port nowhere else
-        assert server is not None
-        port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        # aiohttp tells the port it bound only through the runner's addresses.
+        port = int(self._runner.addresses[0][1])
         self.base_url = f"http://127.0.0.1:{port}"
         return self
 
@@ -85,7 +84,9 @@ class FakeTelegram:
 
     # ---- test controls ----
 
-    def user(self, user_id: int, first_name: str = "Test", language_code: str | None = "en") -> FakeUser:
+    def user(
+        self, user_id: int, first_name: str = "Test", language_code: str | None = "en"
+    ) -> FakeUser:
         chat = {"id": user_id, "type": "private", "first_name": first_name}
         self.chats[user_id] = chat
         self.messages.setdefault(user_id, [])
@@ -97,7 +98,9 @@ class FakeTelegram:
         self.messages.setdefault(chat_id, [])
         return chat
 
-    def fail_next(self, method: str, status: int = 429, retry_after: int | None = 1, times: int = 1) -> None:
+    def fail_next(
+        self, method: str, status: int = 429, retry_after: int | None = 1, times: int = 1
+    ) -> None:
         self._faults.setdefault(method, []).append(Fault(status, retry_after, times))
 
     def slow(self, method: str, seconds: float) -> None:
@@ -117,8 +120,11 @@ class FakeTelegram:
             self._arrived.notify_all()
         return update
 
-    async def wait_for(self, chat_id: int, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+    async def wait_for(
+        self, chat_id: int, count: int, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
         """Wait until the bot has sent at least `count` messages to the chat."""
+
         async def enough() -> None:
             async with self._sent:
                 await self._sent.wait_for(lambda: len(self.messages.get(chat_id, [])) >= count)
@@ -127,7 +133,9 @@ class FakeTelegram:
             await asyncio.wait_for(enough(), timeout)
         except TimeoutError:
             texts = [m.get("text") for m in self.messages.get(chat_id, [])]
-            raise AssertionError(f"chat {chat_id}: expected {count} messages, got {texts}") from None
+            raise AssertionError(
+                f"chat {chat_id}: expected {count} messages, got {texts}"
+            ) from None
         return self.messages[chat_id]
 
     # ---- HTTP ----
@@ -146,7 +154,9 @@ class FakeTelegram:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         params = await self._params(request)
         self.calls.append((method, params))
         if method in self._slow:
@@ -160,12 +170,15 @@ class FakeTelegram:
             return self._error(fault.status, fault.retry_after)
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
         try:
             result = await handler(params)
         except ApiError as exc:
             return web.json_response(
-                {"ok": False, "error_code": exc.code, "description": exc.description}, status=exc.code
+                {"ok": False, "error_code": exc.code, "description": exc.description},
+                status=exc.code,
             )
         return web.json_response({"ok": True, "result": result})
 
@@ -182,7 +195,8 @@ class FakeTelegram:
                 status=429,
             )
         return web.json_response(
-            {"ok": False, "error_code": status, "description": "Internal Server Error"}, status=status
+            {"ok": False, "error_code": status, "description": "Internal Server Error"},
+            status=status,
         )
 
     # ---- methods ----
@@ -211,7 +225,9 @@ class FakeTelegram:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
             if not self._updates and timeout > 0:
                 try:
-                    await asyncio.wait_for(self._arrived.wait_for(lambda: bool(self._updates)), timeout)
+                    await asyncio.wait_for(
+                        self._arrived.wait_for(lambda: bool(self._updates)), timeout
+                    )
                 except TimeoutError:
                     return []
             return list(self._updates[:limit])
@@ -295,7 +311,9 @@ class FakeTelegram:
 
     async def _m_setmycommands(self, params: dict[str, Any]) -> bool:
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
-        self.commands[(scope, str(params.get("language_code") or ""))] = list(params.get("commands") or [])
+        self.commands[(scope, str(params.get("language_code") or ""))] = list(
+            params.get("commands") or []
+        )
         return True
 
     async def _m_getmycommands(self, params: dict[str, Any]) -> list[dict[str, str]]:
@@ -316,7 +334,11 @@ class FakeTelegram:
         return True
 
     async def _m_getwebhookinfo(self, _: dict[str, Any]) -> dict[str, Any]:
-        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
 
     async def _m_sendchataction(self, params: dict[str, Any]) -> bool:
         self._chat(params.get("chat_id"))
@@ -354,7 +376,7 @@ class FakeUser:
 
     def _message(self, **fields: Any) -> dict[str, Any]:
         return {
-            "message_id": next(self.tg._message_ids),  # noqa: SLF001 - same counter as the server
+            "message_id": next(self.tg._message_ids),
             "date": int(time.time()),
             "chat": self.tg.chats[self.user_id],
             "from": self._from(),
@@ -377,13 +399,21 @@ class FakeUser:
         """(text, callback_data) of the inline buttons still shown on a message."""
         message = message or self.last
         markup = message.get("reply_markup") or {}
-        return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+        ]
 
     def buttons_shown(self) -> int:
         return sum(len(self.keyboard(m)) for m in self.messages)
 
     async def send_text(self, text: str) -> dict[str, Any]:
-        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else None
+        entities = (
+            [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            if text.startswith("/")
+            else None
+        )
         fields: dict[str, Any] = {"text": text}
         if entities:
             fields["entities"] = entities
@@ -405,7 +435,7 @@ class FakeUser:
 
     async def press_data(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
         query = {
-            "id": str(next(self.tg._callback_ids)),  # noqa: SLF001
+            "id": str(next(self.tg._callback_ids)),
             "from": self._from(),
             "message": message,
             "chat_instance": f"ci-{self.user_id}",

@@ -17,7 +17,7 @@ async def test_deep_link_verify_and_agree_a_plan_with_buttons(bot: Harness) -> N
     (statement,) = await user.next_messages()
     assert "Total due: $1,320.50" in statement["text"]
     await user.press("Pay in installments")
-    (options,) = await user.next_messages()
+    await user.next_messages()
     assert user.keyboard(statement) == []  # the answered question's buttons are gone
     await user.press("3 monthly payments of $440.17")
     (confirm,) = await user.next_messages()

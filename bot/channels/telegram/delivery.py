@@ -17,9 +17,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.store.tables import AccountRow, ConversationRow, OutboxRow
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.api import (
@@ -31,6 +31,7 @@ from bot.channels.telegram.api import (
     TelegramSendError,
     Unavailable,
 )
+from bot.store.tables import AccountRow, ConversationRow, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,10 @@ class OutboxDelivery:
         now = self._clock()
         async with self._sessions() as session:
             query = (
-                select(OutboxRow.conversation_id)
-                .where(OutboxRow.channel == CHANNEL)  # type: ignore[arg-type]
-                .where(OutboxRow.status.in_(["pending", "sending"]))  # type: ignore[attr-defined]
-                .where(OutboxRow.next_attempt_at <= now)  # type: ignore[arg-type,operator]
+                select(col(OutboxRow.conversation_id))
+                .where(col(OutboxRow.channel) == CHANNEL)
+                .where(col(OutboxRow.status).in_(["pending", "sending"]))
+                .where(col(OutboxRow.next_attempt_at) <= now)
                 .distinct()
             )
             conversation_ids = list((await session.execute(query)).scalars())
@@ -98,12 +99,12 @@ class OutboxDelivery:
     async def _pending_ids(self, conversation_id: int) -> list[int]:
         async with self._sessions() as session:
             query = (
-                select(OutboxRow.id)
-                .where(OutboxRow.conversation_id == conversation_id)  # type: ignore[arg-type]
-                .where(OutboxRow.status.in_(["pending", "sending"]))  # type: ignore[attr-defined]
-                .order_by(OutboxRow.id)  # type: ignore[arg-type]
+                select(col(OutboxRow.id))
+                .where(col(OutboxRow.conversation_id) == conversation_id)
+                .where(col(OutboxRow.status).in_(["pending", "sending"]))
+                .order_by(col(OutboxRow.id))
             )
-            return [int(i) for i in (await session.execute(query)).scalars()]
+            return [int(i) for i in (await session.execute(query)).scalars() if i is not None]
 
     async def _status(self, row_id: int) -> str:
         async with self._sessions() as session:
@@ -156,13 +157,14 @@ class OutboxDelivery:
         choices = payload.get("choices") or []
         if not isinstance(choices, list) or not choices:
             return None
-        conversation_id, step = int(payload.get("conversation_id", 0) or 0), payload.get("step", 0)
+        conversation_id = int(str(payload.get("conversation_id") or 0))
+        step = int(str(payload.get("step") or 0))
         del row_id
         return [
             Button(
                 text=str(label),
                 callback_data=callback_data.encode(
-                    callback_data.ButtonRef(conversation_id, int(str(step)), index), self._secret
+                    callback_data.ButtonRef(conversation_id, step, index), self._secret
                 ),
             )
             for index, (_, label) in enumerate(choices)
@@ -177,7 +179,7 @@ class OutboxDelivery:
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id == row_id)  # type: ignore[arg-type]
+                .where(col(OutboxRow.id) == row_id)
                 .values(
                     status="pending",
                     last_error=reason,
@@ -200,7 +202,7 @@ class OutboxDelivery:
                 if conversation is not None and conversation.account_id is not None:
                     await session.execute(
                         update(AccountRow)
-                        .where(AccountRow.account_id == conversation.account_id)  # type: ignore[arg-type]
+                        .where(col(AccountRow.account_id) == conversation.account_id)
                         .values(unreachable=True)
                     )
         log.warning("outbox row %s %s: %s", row_id, status, reason)

@@ -13,8 +13,8 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.store.tables import AccountRow, ConversationRow
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.bootstrap import App
 from bot.channels.telegram import callback_data
@@ -24,6 +24,7 @@ from bot.engine.types import Event, EventKind
 from bot.i18n.render import locale_for_telegram
 from bot.service import linking
 from bot.service.conversations import AccountMissing, Outgoing
+from bot.store.tables import AccountRow, ConversationRow
 
 log = logging.getLogger(__name__)
 
@@ -189,8 +190,8 @@ class TelegramGateway:
     async def _conversation_row(self, chat_id: int) -> ConversationRow | None:
         async with self._app.sessions() as session:
             query = select(ConversationRow).where(
-                ConversationRow.channel == CHANNEL,  # type: ignore[arg-type]
-                ConversationRow.chat_key == str(chat_id),  # type: ignore[arg-type]
+                col(ConversationRow.channel) == CHANNEL,
+                col(ConversationRow.chat_key) == str(chat_id),
             )
             return (await session.execute(query)).scalar_one_or_none()
 

@@ -8,7 +8,6 @@ Create Date: 2026-11-22 23:47:15.203152
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0001"
@@ -20,13 +19,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "accounts",
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("borrower_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("borrower_name", sa.String(length=200), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=False),
         sa.Column("birth_date", sa.Date(), nullable=False),
-        sa.Column("locale", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+        sa.Column("locale", sa.String(length=10), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=False),
         sa.Column("extensions_used", sa.Integer(), nullable=False),
         sa.Column("collection_paused", sa.Boolean(), nullable=False),
@@ -42,17 +41,17 @@ def upgrade() -> None:
 
     op.create_table(
         "processed_updates",
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("update_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("update_key", sa.String(length=64), nullable=False),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("channel", "update_key"),
     )
     op.create_table(
         "channel_links",
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("user_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("linked_via", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("user_key", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("linked_via", sa.String(length=16), nullable=False),
         sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
@@ -68,12 +67,12 @@ def upgrade() -> None:
     op.create_table(
         "conversations",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("chat_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("user_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-        sa.Column("script_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("script_version", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("chat_key", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.String(), nullable=True),
+        sa.Column("user_key", sa.String(length=64), nullable=True),
+        sa.Column("script_id", sa.String(length=64), nullable=False),
+        sa.Column("script_version", sa.String(length=64), nullable=False),
         sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("step", sa.Integer(), nullable=False),
         sa.Column("verified", sa.Boolean(), nullable=False),
@@ -94,8 +93,8 @@ def upgrade() -> None:
 
     op.create_table(
         "link_tokens",
-        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -110,15 +109,15 @@ def upgrade() -> None:
 
     op.create_table(
         "arrangements",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("amount", sa.Numeric(precision=18, scale=4), nullable=False),
-        sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("installments", sa.JSON(), nullable=False),
         sa.Column("new_due_date", sa.Date(), nullable=True),
-        sa.Column("script_version", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("script_version", sa.String(length=64), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -138,13 +137,13 @@ def upgrade() -> None:
 
     op.create_table(
         "disputes",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("charge_ids", sa.JSON(), nullable=False),
         sa.Column("amount", sa.Numeric(precision=18, scale=4), nullable=False),
-        sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("reason", sa.String(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("answer_due_on", sa.Date(), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -164,12 +163,12 @@ def upgrade() -> None:
     op.create_table(
         "escalations",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("account_id", sa.String(), nullable=True),
         sa.Column("conversation_id", sa.Integer(), nullable=True),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("priority", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("priority", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.String(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -189,17 +188,15 @@ def upgrade() -> None:
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("chat_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("idempotency_key", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("chat_key", sa.String(length=64), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=128), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column(
-            "external_message_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
+        sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.Column("external_message_id", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -219,12 +216,12 @@ def upgrade() -> None:
         "transcript",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-        sa.Column("direction", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=True),
+        sa.Column("direction", sa.String(length=3), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.String(), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=True),
-        sa.Column("script_version", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("script_version", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
@@ -242,12 +239,12 @@ def upgrade() -> None:
     op.create_table(
         "charges",
         sa.Column("account_id", sa.String(length=64), nullable=False),
-        sa.Column("charge_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("charge_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=False),
         sa.Column("amount", sa.Numeric(precision=18, scale=4), nullable=False),
         sa.Column("posted_on", sa.Date(), nullable=False),
-        sa.Column("dispute_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("dispute_id", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.account_id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["dispute_id"],

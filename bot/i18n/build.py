@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -43,7 +43,9 @@ KEYWORDS = ("N_", "pgettext:1c,2", "npgettext:1c,2,3")
 
 def _pybabel(args: Sequence[str]) -> None:
     """Run one pybabel command in-process, exactly as it would run in a shell."""
-    CommandLineInterface().run(["pybabel", "-q", *args])
+    # Babel's frontend is untyped; give the one call we make a signature.
+    run: Callable[[list[str]], object] = CommandLineInterface().run
+    run(["pybabel", "-q", *args])
 
 
 def extract_args(output: str = f"locales/{DOMAIN}.pot") -> list[str]:
@@ -135,7 +137,7 @@ def compile_catalogs(locales_dir: Path | str = LOCALES_DIR, *, force: bool = Fal
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m bot.i18n.build extract|update|compile|all`."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {
+    commands: dict[str, Callable[[], object]] = {
         "extract": lambda: extract(),
         "update": lambda: update(),
         "compile": lambda: compile_catalogs(force=True),

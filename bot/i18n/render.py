@@ -182,7 +182,7 @@ class Translator:
         catalog = self._catalogs[locale]
         if message.plural is None or message.count is None:
             lookup = catalog.pgettext
-            return message.text, lookup(message_id, message.text)
+            return message.text, str(lookup(message_id, message.text))
         count = params.get(message.count)
         if isinstance(count, bool) or not isinstance(count, int | Decimal):
             log.warning("message %s: plural count %r missing", message_id, message.count)
@@ -190,4 +190,4 @@ class Translator:
         number = int(count)
         english = message.text if number == 1 else message.plural
         plural_lookup = catalog.npgettext
-        return english, plural_lookup(message_id, message.text, message.plural, number)
+        return english, str(plural_lookup(message_id, message.text, message.plural, number))

@@ -130,7 +130,7 @@ class ConversationService:
             result = step(self.script, state, event, ctx)
             await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
             session.add(_inbound(row, event, now))
-            outgoing = await self._queue(session, row, result, channel, chat_key, now)
+            outgoing = await self._queue(session, row, result, channel, chat_key, now, update_key)
             row.state = {
                 **stored,
                 "engine": asdict(result.state),
@@ -225,13 +225,16 @@ class ConversationService:
         channel: str,
         chat_key: str,
         now: datetime,
+        update_key: str | None,
     ) -> list[Outgoing]:
         table = self.script.message_table()
         rendered: list[tuple[Reply, RenderedMessage, dict[str, Any]]] = [
             (reply, self._translator.render(reply, result.state.locale, table), {})
             for reply in result.replies
         ]
-        key = f"{row.id}:{result.state.step}"
+        # One inbound event, one set of replies: keyed by the update when the
+        # channel has one (a stale button leaves the step unchanged).
+        key = f"{row.id}:{result.state.step}:{update_key or uuid4().hex}"
         return await self._enqueue(session, row, rendered, channel, chat_key, now, key)
 
     async def _enqueue(

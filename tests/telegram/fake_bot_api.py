@@ -59,6 +59,7 @@ class FakeTelegram:
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
         self.answered_callbacks: list[dict[str, Any]] = []
+        self.reply_keyboards: dict[int, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -268,8 +269,11 @@ class FakeTelegram:
             "text": text,
         }
         markup = self._check_markup(params.get("reply_markup"))
-        if markup is not None:
+        if markup is not None and "inline_keyboard" in markup:
             message["reply_markup"] = markup
+        elif markup is not None:
+            # Telegram shows reply keyboards but never echoes them in the Message.
+            self.reply_keyboards[chat["id"]] = markup
         async with self._sent:
             self.messages[chat["id"]].append(message)
             self._sent.notify_all()

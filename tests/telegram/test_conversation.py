@@ -58,7 +58,9 @@ async def test_a_used_token_a_stranger_and_a_group_learn_nothing_R5(bot: Harness
     (welcome,) = await stranger.next_messages()
     for text in (answer["text"], welcome["text"]):
         assert "Alex" not in text and "1,320" not in text and "$" not in text
-    assert welcome.get("reply_markup", {}).get("keyboard")  # the share-contact button
+    contact_button = bot.tg.reply_keyboards[504]["keyboard"][0][0]
+    assert contact_button["request_contact"] is True
+    assert contact_button["text"] == "分享我的電話號碼"  # zh-hk reads Traditional
     group = bot.tg.group(-100123, "supergroup")
     update = {
         "message": {

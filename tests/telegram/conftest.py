@@ -61,7 +61,9 @@ async def bot(database_url: str, framework: str) -> AsyncIterator[Harness]:
         app = await build_app(settings, clock=clock)
         await import_accounts(app.sessions, FIXTURES / "accounts.csv")
         stop = asyncio.Event()
-        options = TelegramOptions(token=tg.token, api_url=tg.base_url, framework=framework)
+        options = TelegramOptions(
+            token=tg.token, api_url=tg.base_url, framework=framework, poll_timeout=1
+        )
         task = asyncio.create_task(run(app, options, stop))
         try:
             await _wait_until_polling(tg)

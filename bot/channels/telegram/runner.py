@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import logging
 import signal
+from datetime import timedelta
 from dataclasses import dataclass
 
 from bot.bootstrap import App
@@ -34,6 +35,7 @@ class TelegramOptions:
     webhook_secret: str | None = None
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
+    poll_timeout: int = 10  # seconds a getUpdates long poll waits (and shutdown with it)
 
 
 def callback_secret(token: str) -> bytes:
@@ -77,7 +79,12 @@ async def _run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) 
         else:
             await bot.delete_webhook(drop_pending_updates=False)
             polling = asyncio.create_task(
-                dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+                dispatcher.start_polling(
+                    bot,
+                    handle_signals=False,
+                    close_bot_session=False,
+                    polling_timeout=options.poll_timeout,
+                )
             )
             await stop.wait()
             await dispatcher.stop_polling()
@@ -135,7 +142,7 @@ async def _run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> N
                 )
             else:
                 await application.bot.delete_webhook(drop_pending_updates=False)
-                await updater.start_polling(timeout=10)
+                await updater.start_polling(timeout=timedelta(seconds=options.poll_timeout))
             await application.start()
             await stop.wait()
             await updater.stop()

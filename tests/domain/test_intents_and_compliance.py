@@ -19,13 +19,16 @@ def test_person_words_R13(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["I want to kill myself", "I want to die", "我不想活了", "我想自杀", "我想自殺", "活不下去了"]
+    "text",
+    ["I want to kill myself", "I want to die", "我不想活了", "我想自杀", "我想自殺", "活不下去了"],
 )
 def test_crisis_words_come_first_R12(text: str) -> None:
     assert detect_intents(text + " agent")[0] is Intent.CRISIS
 
 
-@pytest.mark.parametrize("text", ["I lost my job", "I'm in hospital", "我失业了", "失業", "我生病住院了"])
+@pytest.mark.parametrize(
+    "text", ["I lost my job", "I'm in hospital", "我失业了", "失業", "我生病住院了"]
+)
 def test_hardship_words_R11(text: str) -> None:
     assert Intent.HARDSHIP in detect_intents(text)
 

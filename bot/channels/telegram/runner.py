@@ -7,8 +7,8 @@ import contextlib
 import hashlib
 import logging
 import signal
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.bootstrap import App
 from bot.channels.telegram.api import BotApi

@@ -37,7 +37,9 @@ _Yaml12Loader.add_implicit_resolver(
 
 
 def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
-    lines[path] = node.start_mark.line + 1
+    # A mapping key's own line wins over its value's: "states.verify" is the
+    # line that says "verify:".
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value

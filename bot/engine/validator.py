@@ -152,9 +152,16 @@ class _Validator:
             path: Path_ = ("states", name)
             if state.end:
                 continue
+            if state.next and state.next[-1].when is not None:
+                # `next` must always lead somewhere, or the conversation stalls.
+                self.fail(
+                    ("states", name, "next", len(state.next) - 1),
+                    name,
+                    "dead end: the last transition needs no `when`",
+                )
             if not state.waits:
-                if not state.next or state.next[-1].when is not None:
-                    self.fail(path, name, "dead end: the last transition needs no `when`")
+                if not state.next:
+                    self.fail(path, name, "dead end: no transition out of this state")
                 continue
             exits = [t for _, t in self.targets(name, state) if t != name]
             needs_next = state.input is not None or any(c.to is None for c in state.choices)
@@ -202,12 +209,15 @@ class _Validator:
             self.check_expression(name, (*path, "each"), message.each, set())
             item_keys = ITEM_KEYS.get(message.each.strip(), set())
         allowed = self.known | extra | item_keys
+        text_path: Path_ = (*path, "text")
         for placeholder in sorted(message.placeholders() - allowed):
-            self.fail(path, name, f"undefined placeholder {{{placeholder}}}")
+            self.fail(text_path, name, f"undefined placeholder {{{placeholder}}}")
         if state.public:
             leaked = (message.placeholders() & ACCOUNT_NAMES) - PUBLIC_NAMES
             if leaked:
-                self.fail(path, name, f"R5: public state shows account detail {sorted(leaked)}")
+                self.fail(
+                    text_path, name, f"R5: public state shows account detail {sorted(leaked)}"
+                )
         if message.count and message.count not in message.placeholders() | allowed:
             self.fail(path, name, f"plural count {message.count!r} is not a known name")
 
@@ -309,7 +319,8 @@ class _Validator:
             texts = [("en", message.text), ("en", message.plural or "")]
             if translations is not None:
                 for locale in ("zh_Hans", "zh_Hant"):
-                    translated = translations.get(locale, {}).get(message_id, "")
+                    key = f"{message_id}\x04{message.text}"  # gettext's context separator
+                    translated = translations.get(locale, {}).get(key, "")
                     if not translated.strip():
                         self.fail(
                             path,
@@ -334,7 +345,7 @@ class _Validator:
             say = self.script.states[state].say
             for i, message in enumerate(say):
                 if message.id == parts[-1]:
-                    return ("states", state, "say", i)
+                    return ("states", state, "say", i, "text")
             return ("states", state)
         return ()
 
@@ -359,5 +370,8 @@ def validate_script(
     *,
     translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[ScriptProblem]:
-    """Every problem of the script; an empty list means it may be published."""
+    """Every problem of the script; an empty list means it may be published.
+
+    `translations` maps a locale to {"msgctxt\x04msgid": translated text}.
+    """
     return _Validator(script, lines, filename).run(translations)

@@ -28,7 +28,11 @@ class ScriptSet:
 
 
 def read_translations(locales_dir: Path) -> dict[str, dict[str, str]]:
-    """locale -> {message id (msgctxt): translated text} from the .po catalogs."""
+    """locale -> {"msgctxt\x04msgid": translated text} from the .po catalogs.
+
+    Keyed like gettext itself (context, EOT, English text), so a translation of
+    an older English text does not count for the new one.
+    """
     catalogs: dict[str, dict[str, str]] = {}
     for locale in ("en", *TRANSLATED):
         po = locales_dir / locale / "LC_MESSAGES" / "messages.po"
@@ -41,7 +45,9 @@ def read_translations(locales_dir: Path) -> dict[str, dict[str, str]]:
                     continue
                 text = message.string
                 translated = text[0] if isinstance(text, tuple | list) else text
-                entries[message.context] = "" if message.fuzzy else str(translated or "")
+                english = message.id[0] if isinstance(message.id, tuple | list) else message.id
+                key = f"{message.context}\x04{english}"
+                entries[key] = "" if message.fuzzy else str(translated or "")
         catalogs[locale] = entries
     return catalogs
 

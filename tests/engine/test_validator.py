@@ -1,0 +1,175 @@
+"""`repaybot dialogs check`: every broken script is refused with file, line and state."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.engine.errors import ScriptError
+from bot.service.scripts import check_dialogs, load_dialogs
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = (ROOT / "dialogs" / "repayment.yaml").read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(next(line for line in text.splitlines() if needle in line)) + 1
+
+
+def broken(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    assert old in SCRIPT, old
+    text = SCRIPT.replace(old, new, 1)
+    directory = tmp_path / "dialogs"
+    directory.mkdir()
+    shutil.copy(ROOT / "dialogs" / "policy.yaml", directory / "policy.yaml")
+    (directory / "repayment.yaml").write_text(text, encoding="utf-8")
+    return directory, text
+
+
+def test_the_shipped_dialogs_and_catalogs_are_valid() -> None:
+    assert check_dialogs(ROOT / "dialogs", ROOT / "locales") == []
+
+
+CASES = [
+    # (what to break, replacement, text on the reported line, state, words in the message)
+    (
+        "      - {to: verify_retry}",
+        "      - {to: verify_retyr}",
+        "verify_retyr",
+        "verify",
+        "unknown state",
+    ),
+    (
+        "  goodbye:\n",
+        '  orphan:\n    public: true\n    end: true\n    say:\n      - {id: x, text: "Bye"}\n\n  goodbye:\n',
+        "  orphan:",
+        "orphan",
+        "unreachable",
+    ),
+    (
+        "    actions: [verify_identity]",
+        "    actions: [verify_idnetity]",
+        "verify_idnetity",
+        "verify",
+        "undefined action",
+    ),
+    (
+        'text: "Total due: {collectible_total}"',
+        'text: "Total due: {colectible_total}"',
+        "colectible_total",
+        "statement",
+        "undefined placeholder",
+    ),
+    (
+        "Hello, this is the automated assistant of {lender}.",
+        "Hello {borrower_name}, this is the automated assistant of {lender}.",
+        "Hello {borrower_name}",
+        "greeting",
+        "R5",
+    ),
+    (
+        "I can help you review your account",
+        "Pay today or we will call the police. I can help you review your account",
+        "call the police",
+        "greeting",
+        "R9",
+    ),
+    (
+        "Please tell me briefly why",
+        "Borrow from a friend and pay us. Please tell me briefly why",
+        "Borrow from",
+        "dispute_reason",
+        "R10",
+    ),
+    (
+        '        text: "That date has already passed.',
+        '        text: "你不还就报警。That date has already passed.',
+        "报警",
+        "promise_past",
+        "R9",
+    ),
+    (
+        'when: "verified"}\n  stop',
+        'when: "verified and"}\n  stop',
+        "verified and",
+        None,
+        "invalid expression",
+    ),
+    (
+        "      - {to: promise_too_far}",
+        "      - {to: promise_too_far, when: \"promise_check == 'x'\"}",
+        "promise_too_far, when",
+        "promise",
+        "dead end",
+    ),
+    (
+        "    input:\n      type: text\n      store: dispute_reason",
+        "    colour: blue\n    input:\n      type: text\n      store: dispute_reason",
+        "colour: blue",
+        "dispute_reason",
+        "Extra inputs are not permitted",
+    ),
+    ("  human: {to: handoff}\n  complaint", "  complaint", "intents:", None, "R13"),
+    ("      - pause_collection: {reason: crisis}\n", "", "  crisis: {to: crisis}", "crisis", "R12"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "needle", "state", "words"), CASES)
+def test_each_problem_names_file_line_and_state(
+    tmp_path: Path, old: str, new: str, needle: str, state: str | None, words: str
+) -> None:
+    directory, text = broken(tmp_path, old, new)
+    problems = check_dialogs(directory, None)
+    matching = [p for p in problems if words in p.message]
+    assert matching, [str(p) for p in problems]
+    problem = matching[0]
+    assert problem.file.endswith("repayment.yaml")
+    if needle:
+        assert problem.line == line_of(text, needle), str(problem)
+    if state is not None:
+        assert problem.state == state
+    with pytest.raises(ScriptError):
+        load_dialogs(directory, None)  # a broken script never loads
+
+
+def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
+    directory, text = broken(tmp_path, "  greeting:\n", "  greeting:\n    say: [unclosed\n")
+    (problem,) = check_dialogs(directory, None)
+    assert "invalid YAML" in problem.message
+    assert problem.line >= line_of(text, "say: [unclosed")
+
+
+def test_a_missing_translation_is_reported(tmp_path: Path) -> None:
+    directory, _ = broken(
+        tmp_path, "Sorry, I didn't understand that.", "Sorry, I did not get that."
+    )
+    problems = check_dialogs(directory, ROOT / "locales")
+    assert any("repayment.not_understood" in p.message and "zh_Hant" in p.message for p in problems)
+
+
+def test_a_broken_policy_is_reported(tmp_path: Path) -> None:
+    directory, _ = broken(tmp_path, "id: repayment", "id: repayment")
+    policy = (directory / "policy.yaml").read_text(encoding="utf-8")
+    (directory / "policy.yaml").write_text(
+        policy.replace("max_term_months: 12", "max_term_months: 2")
+    )
+    (problem,) = check_dialogs(directory, None)
+    assert problem.file.endswith("policy.yaml")
+    assert "term 3 is outside" in problem.message
+
+
+def test_the_command_exits_non_zero_and_prints_each_problem(tmp_path: Path) -> None:
+    directory, _ = broken(tmp_path, "    actions: [verify_identity]", "    actions: [nope]")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "dialogs", "check", "--dir", str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "repayment.yaml:" in run.stderr and "[state verify]" in run.stderr
+    assert "undefined action 'nope'" in run.stderr

@@ -120,3 +120,52 @@ def test_the_command_works_through_a_pipe(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert exported.returncode == 0, exported.stderr
+
+
+CHINESE_PATHS = {
+    # locale: (account, birth date, lines after verification, text expected, table row)
+    "zh_Hans": [
+        ("T-HANS", "1985-03-09", ["我失业了", "3"], "很抱歉您现在遇到了困难", None),
+        (
+            "T-HANS",
+            "1985-03-09",
+            ["对费用有异议", "3", "继续", "我没有收到逾期通知"],
+            "案件编号",
+            DisputeRow,
+        ),
+        ("T-HANS", "1985-03-09", ["我不想活了"], "暂停", EscalationRow),
+        ("T-HANS", "1985-03-09", ["申请延期", "1", "是的，请修改"], "新的还款日", ArrangementRow),
+        (
+            "T-HANS",
+            "1985-03-09",
+            ["在某日前一次还清", "2026年12月1日", "1"],
+            "已登记",
+            ArrangementRow,
+        ),
+    ],
+    "zh_Hant": [
+        ("T-HANT", "1978-12-24", ["我失業了"], "很遺憾您目前遇到困難", None),
+        (
+            "T-HANT",
+            "1978-12-24",
+            ["對費用有異議", "3", "繼續", "年費不應收取"],
+            "案件編號",
+            DisputeRow,
+        ),
+        ("T-HANT", "1978-12-24", ["我想自殺"], "暫停", EscalationRow),
+        ("T-HANT", "1978-12-24", ["投訴"], "投訴已登記", EscalationRow),
+        ("T-HANT", "1978-12-24", ["/language", "English"], "What would you like to do?", None),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("locale", "case"),
+    [(locale, i) for locale, cases in CHINESE_PATHS.items() for i in range(len(cases))],
+)
+async def test_paths_in_chinese(app: App, locale: str, case: int) -> None:
+    account, birth, lines, expected, table = CHINESE_PATHS[locale][case]
+    out = await chat(app, account, [birth, *lines])
+    assert expected in out, out
+    if table is not None:
+        assert await count(app, table, account_id=account) == 1

@@ -122,7 +122,8 @@ def test_the_command_works_through_a_pipe(tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
 
 
-CHINESE_PATHS = {
+ChinesePath = tuple[str, str, list[str], str, type | None]
+CHINESE_PATHS: dict[str, list[ChinesePath]] = {
     # locale: (account, birth date, lines after verification, text expected, table row)
     "zh_Hans": [
         ("T-HANS", "1985-03-09", ["我失业了", "3"], "很抱歉您现在遇到了困难", None),

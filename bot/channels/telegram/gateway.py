@@ -66,6 +66,11 @@ class TelegramGateway:
             except AccountMissing:
                 log.warning("update %s: linked account no longer exists", update.update_id)
                 outgoing = await self._notify(update, "channel.welcome")
+            except Exception:
+                # Nothing of the event was saved (one transaction), so apologise
+                # in the borrower's language; the log has the trace, not the text.
+                log.exception("update %s failed", update.update_id)
+                outgoing = await self._notify(update, "channel.error", claim=False)
             if outgoing:
                 await self.delivery.deliver_conversation(outgoing[0].conversation_id)
 
@@ -162,7 +167,7 @@ class TelegramGateway:
         )
 
     async def _notify(
-        self, update: Inbound, message_id: str, contact: bool = False
+        self, update: Inbound, message_id: str, contact: bool = False, claim: bool = True
     ) -> list[Outgoing]:
         return await self._app.conversations.notify(
             channel=CHANNEL,
@@ -170,7 +175,7 @@ class TelegramGateway:
             message_id=message_id,
             locale=locale_for_telegram(update.language_code),
             inbound=_event(update.text or update.callback_data or "", _command(update.text)[0]),
-            update_key=str(update.update_id),
+            update_key=str(update.update_id) if claim else None,
             user_key=str(update.user_id) if update.user_id is not None else None,
             contact_button="channel.share_phone" if contact else None,
         )

@@ -27,4 +27,4 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: SecretStr | None = None
     link_token_days: int = 7
-    log_level: str = "INFO"
+    log_level: str = "WARNING"

@@ -90,6 +90,8 @@ async def test_own_contact_links_and_someone_elses_does_not(bot: Harness) -> Non
     await user.send_text("1978-12-24")
     (statement,) = await user.next_messages()
     assert "HK$6,510.00" in statement["text"]
+    chat_scope = bot.tg.commands[('{"chat_id": 505, "type": "chat"}', "")]
+    assert [c["description"] for c in chat_scope][3] == "轉真人客服"  # Traditional, this chat only
 
 
 async def test_stale_and_forged_buttons_change_nothing(bot: Harness) -> None:
@@ -162,3 +164,19 @@ async def test_commands_are_registered_in_each_language(bot: Harness) -> None:
     assert names == ["start", "help", "language", "human", "stop"]
     chinese = bot.tg.commands[('{"type": "default"}', "zh")]
     assert any("人工" in c["description"] or "客服" in c["description"] for c in chinese)
+
+
+async def test_one_chat_in_order_while_chats_run_side_by_side(bot: Harness) -> None:
+    alex = bot.tg.user(510, "Alex")
+    chan = bot.tg.user(511, "Chan", "zh-hk")
+    # Everything is queued at once: each chat's updates must still be handled in order.
+    await alex.send_command("/start", await bot.link_token("T-EN"))
+    await chan.send_command("/start", await bot.link_token("T-HANT"))
+    await alex.send_text("1990-05-17")
+    await chan.send_text("1978-12-24")
+    await alex.send_text("Pay in installments")
+    await chan.send_text("分期還款")
+    alex_messages = await alex.next_messages(3)
+    chan_messages = await chan.next_messages(3)
+    assert "Which suits you?" in alex_messages[2]["text"]
+    assert "哪一種方案適合您" in chan_messages[2]["text"]

@@ -20,7 +20,7 @@ from bot.bootstrap import App
 from bot.channels.telegram import callback_data
 from bot.channels.telegram.api import BotApi, TelegramSendError
 from bot.channels.telegram.delivery import CHANNEL, OutboxDelivery
-from bot.engine.types import Event, EventKind
+from bot.engine.types import Event, EventKind, Part, Reply
 from bot.i18n.render import locale_for_telegram
 from bot.service import linking
 from bot.service.conversations import AccountMissing, Outgoing
@@ -29,6 +29,14 @@ from bot.store.tables import AccountRow, ConversationRow
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "language", "human", "stop")
+
+
+def command_list(app: App, locale: str) -> list[tuple[str, str]]:
+    """The bot's commands with their descriptions in the locale."""
+    return [
+        (name, app.translator.render(Reply(parts=(Part(f"command.{name}"),)), locale, {}).text)
+        for name in COMMANDS
+    ]
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class TelegramGateway:
         )
         # Updates of one chat in order, many chats at once.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._traditional_chats: set[int] = set()
 
     async def handle(self, update: Inbound) -> None:
         async with self._locks[update.chat_id]:
@@ -154,6 +163,10 @@ class TelegramGateway:
         return await self._dialog(update, result.account_id, Event(EventKind.START))
 
     async def _dialog(self, update: Inbound, account_id: str, event: Event) -> list[Outgoing]:
+        locale = None
+        if event.kind is EventKind.START:
+            locale = await self._start_locale(update, account_id)
+            await self._chat_commands(update.chat_id, locale)
         return await self._app.conversations.handle(
             channel=CHANNEL,
             chat_key=str(update.chat_id),
@@ -161,10 +174,20 @@ class TelegramGateway:
             event=event,
             update_key=str(update.update_id),
             user_key=str(update.user_id),
-            locale=await self._start_locale(update, account_id)
-            if event.kind is EventKind.START
-            else None,
+            locale=locale,
         )
+
+    async def _chat_commands(self, chat_id: int, locale: str) -> None:
+        """setMyCommands knows only two-letter codes ("zh"), so Traditional Chinese
+        command descriptions are set for the borrower's own chat."""
+        if locale != "zh_Hant" or chat_id in self._traditional_chats:
+            return
+        await self._quietly(
+            self._api.set_commands(
+                command_list(self._app, locale), language_code=None, chat_id=chat_id
+            )
+        )
+        self._traditional_chats.add(chat_id)
 
     async def _notify(
         self, update: Inbound, message_id: str, contact: bool = False, claim: bool = True

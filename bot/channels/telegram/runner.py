@@ -12,8 +12,7 @@ from datetime import timedelta
 
 from bot.bootstrap import App
 from bot.channels.telegram.api import BotApi
-from bot.channels.telegram.gateway import COMMANDS, TelegramGateway
-from bot.engine.types import Part, Reply
+from bot.channels.telegram.gateway import TelegramGateway, command_list
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +40,6 @@ class TelegramOptions:
 def callback_secret(token: str) -> bytes:
     """Signs callback_data; derived from the token so there is nothing else to configure."""
     return hashlib.sha256(b"repaybot-callback:" + token.encode()).digest()
-
-
-def command_list(app: App, locale: str) -> list[tuple[str, str]]:
-    return [
-        (name, app.translator.render(Reply(parts=(Part(f"command.{name}"),)), locale, {}).text)
-        for name in COMMANDS
-    ]
 
 
 async def register_commands(app: App, api: BotApi) -> None:

@@ -54,6 +54,7 @@ class FakeTelegram:
         self._sent = asyncio.Condition()
         self._faults: dict[str, list[Fault]] = {}
         self._slow: dict[str, float] = {}
+        self._drops: dict[str, int] = {}
         self._redeliver = 0
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, list[dict[str, Any]]] = {}
@@ -103,6 +104,10 @@ class FakeTelegram:
         self, method: str, status: int = 429, retry_after: int | None = 1, times: int = 1
     ) -> None:
         self._faults.setdefault(method, []).append(Fault(status, retry_after, times))
+
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """Close the connection without an answer, as a network failure would."""
+        self._drops[method] = self._drops.get(method, 0) + times
 
     def slow(self, method: str, seconds: float) -> None:
         self._slow[method] = seconds
@@ -162,6 +167,11 @@ class FakeTelegram:
         self.calls.append((method, params))
         if method in self._slow:
             await asyncio.sleep(self._slow[method])
+        if self._drops.get(method):
+            self._drops[method] -= 1
+            if request.transport is not None:
+                request.transport.close()
+            raise ConnectionResetError("dropped by the test")
         faults = self._faults.get(method)
         if faults:
             fault = faults[0]

@@ -180,3 +180,16 @@ async def test_one_chat_in_order_while_chats_run_side_by_side(bot: Harness) -> N
     chan_messages = await chan.next_messages(3)
     assert "Which suits you?" in alex_messages[2]["text"]
     assert "哪一種方案適合您" in chan_messages[2]["text"]
+
+
+async def test_slow_answers_and_dropped_connections_are_survived(bot: Harness) -> None:
+    user = bot.tg.user(512, "Alex")
+    bot.tg.slow("sendMessage", 1.0)
+    bot.tg.drop_next("sendMessage")
+    await user.send_command("/start", await bot.link_token("T-EN"))
+    (greeting,) = await user.next_messages(timeout=20)
+    assert "automated assistant" in greeting["text"]
+    await user.send_text("1990-05-17")
+    (statement,) = await user.next_messages(timeout=20)
+    assert "Total due" in statement["text"]
+    assert len(user.messages) == 2  # the dropped call was retried, nothing doubled

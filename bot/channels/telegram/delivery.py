@@ -1,8 +1,9 @@
 """Deliver the outbox to Telegram, in order per chat, with retries.
 
-A row is claimed (status 'sending', attempts + 1) before the call and marked
-'sent' with Telegram's message id after it, each in its own short
-transaction. 429 waits as long as Telegram asks; 5xx and network errors back
+A row is claimed (status 'sending', attempts + 1, a 60-second lease) before
+the call and marked 'sent' with Telegram's message id after it, each in its
+own short transaction; the lease keeps the background loop from sending a row
+the handler is still sending. 429 waits as long as Telegram asks; 5xx and network errors back
 off exponentially; 403 marks the borrower unreachable and stops. A row whose
 send outcome is unknown after a crash ('sending' left behind) is sent again:
 Telegram has no idempotency key, so this window (one message, the time of one
@@ -15,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 MAX_ATTEMPTS = 8
 MAX_INLINE_WAIT = 30.0  # longer waits are left to the background loop
+LEASE = timedelta(seconds=60)  # how long a claimed row is left to its sender
 
 
 class OutboxDelivery:
@@ -113,11 +115,17 @@ class OutboxDelivery:
 
     async def _send_one(self, row_id: int) -> float | None:
         """Try once. Returns seconds to wait before trying again, or None when done."""
+        now = self._clock()
         async with self._sessions() as session, session.begin():
             row = await session.get(OutboxRow, row_id, with_for_update=True)
             if row is None or row.status not in ("pending", "sending"):
                 return None
+            if _aware(row.next_attempt_at) > now:
+                return None  # not due yet, or another worker holds the lease
+            # A lease: whoever claimed the row sends it; another worker (the
+            # background loop) takes it over only if the lease runs out (a crash).
             row.status = "sending"
+            row.next_attempt_at = now + LEASE
             row.attempts += 1
             payload = dict(row.payload)
             chat_id = int(row.chat_key)
@@ -220,3 +228,8 @@ class OutboxDelivery:
                 state = dict(conversation.state or {})
                 state["keyboard_message_id"] = message_id if has_buttons else None
                 conversation.state = state
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything is stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -21,14 +21,13 @@ from bot.channels.telegram import callback_data
 from bot.channels.telegram.api import BotApi, TelegramSendError
 from bot.channels.telegram.delivery import CHANNEL, OutboxDelivery
 from bot.engine.types import Event, EventKind, Part, Reply
+from bot.i18n.messages import COMMANDS
 from bot.i18n.render import locale_for_telegram
 from bot.service import linking
 from bot.service.conversations import AccountMissing, Outgoing
 from bot.store.tables import AccountRow, ConversationRow
 
 log = logging.getLogger(__name__)
-
-COMMANDS = ("start", "help", "language", "human", "stop")
 
 
 def command_list(app: App, locale: str) -> list[tuple[str, str]]:

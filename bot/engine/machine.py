@@ -227,7 +227,8 @@ class _Step:
             return None
         value: Any
         if spec.type is InputType.TEXT:
-            return text if any(ch.isalnum() for ch in text) else None
+            # Words are expected: a bare number or emoji is no reason or message.
+            return text if any(ch.isalpha() for ch in text) else None
         if spec.type is InputType.AMOUNT:
             value = parsing.parse_amount(text)
         elif spec.type is InputType.NUMBER:

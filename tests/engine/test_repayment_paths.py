@@ -224,9 +224,11 @@ def test_dispute_needs_a_reason_in_words() -> None:
     d.choose("dispute")
     d.choose("C1")
     d.choose("continue")
-    d.text("🙂🙂🙂")
-    assert d.at == "dispute_reason"
+    for junk in ("🙂🙂🙂", "12345", "", "!!!"):
+        d.text(junk)
+        assert d.at == "dispute_reason"
     assert not d.of_type(RecordDispute)
+    assert "@human" in d.choices()  # after repeated failures a person is offered (R13)
 
 
 @pytest.mark.parametrize("words", ["I lost my job", "我失业了", "我最近住院了"])

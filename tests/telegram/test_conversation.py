@@ -193,3 +193,23 @@ async def test_slow_answers_and_dropped_connections_are_survived(bot: Harness) -
     (statement,) = await user.next_messages(timeout=20)
     assert "Total due" in statement["text"]
     assert len(user.messages) == 2  # the dropped call was retried, nothing doubled
+
+
+async def test_messages_saved_before_a_crash_are_sent_once_afterwards(bot: Harness) -> None:
+    from bot.engine.types import Event, EventKind
+    from bot.store.tables import OutboxRow
+
+    user = bot.tg.user(513, "Alex")
+    # The transaction committed the reply, then the process died before sending:
+    # the outbox row is all that is left, and the delivery loop picks it up.
+    queued = await bot.app.conversations.handle(
+        channel="telegram", chat_key="513", account_id="T-EN", event=Event(EventKind.START)
+    )
+    assert len(queued) == 1
+    (greeting,) = await user.next_messages(timeout=15)
+    assert "automated assistant" in greeting["text"]
+    import asyncio
+
+    await asyncio.sleep(2.5)  # two more passes of the delivery loop
+    assert len(user.messages) == 1
+    assert await bot.count(OutboxRow, status="sent", chat_key="513") == 1

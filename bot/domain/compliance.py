@@ -4,137 +4,243 @@ R9 (no threats, deception, impersonation) and R10 (no pressure to borrow or
 sell, no unreasonably short deadlines) are enforced by linting every script
 text in every locale; R1 (reasonable hours) and R3 (opt-out wording) are
 checked for bot-initiated messages.
+
+The lists are deliberately strict: a lint that flags "court" in an honest
+sentence costs a script author one rephrasing, while a threat that slips
+through reaches every overdue borrower. Every list is checked in every
+locale, because translated and mixed-language texts exist.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import time
 
-R9_PHRASES = (
+# Threats of arrest, exposure or legal action that is not real (R9).
+R9_THREAT_PHRASES = (
     "arrest",
+    "arrested",
     "jail",
     "prison",
-    "police",
     "criminal",
     "lawsuit",
     "sue you",
+    "sued",
+    "suing you",
+    "take you to court",
     "legal action",
     "garnish",
+    "garnishment",
     "seize",
     "repossess",
+    "bailiff",
     "blacklist",
+    "blacklisted",
     "your employer",
+    "your boss",
+    "your workplace",
     "your family",
+    "your relatives",
+    "your friends",
     "your contacts",
     "your neighbours",
     "your neighbors",
-    "tell your boss",
+    "your colleagues",
+    "social media",
     "public record",
-    "court order",
-    "this is the court",
-    "warrant",
-    "government official",
+    "ruin your credit",
+    "destroy your credit",
     "last warning",
     "逮捕",
+    "抓你",
     "坐牢",
     "拘留",
+    "判刑",
+    "刑事",
     "报警",
     "報警",
     "起诉",
     "起訴",
+    "律师函",
+    "律師函",
     "黑名单",
     "黑名單",
-    "通知你的家人",
-    "通知您的家人",
-    "告诉你的家人",
-    "告訴你的家人",
-    "联系你的单位",
-    "聯繫你的單位",
+    "老赖",
+    "老賴",
+    "家人",
+    "亲友",
+    "親友",
+    "你的同事",
+    "您的同事",
     "你的单位",
+    "您的单位",
     "你的單位",
+    "您的單位",
+    "联系单位",
+    "聯繫單位",
+    "单位领导",
+    "單位領導",
     "通讯录",
     "通訊錄",
     "曝光",
-    "公安",
-    "警察",
-    "法院传票",
-    "法院傳票",
-    "刑事",
-    "判刑",
-    "上门催收",
-    "上門催收",
+    "上门",
+    "上門",
     "影响征信",
     "影響徵信",
     "征信污点",
     "徵信汙點",
+    "征信黑",
+    "徵信黑",
+    "后果自负",
+    "後果自負",
+    "涉嫌",
+    "诈骗",
+    "詐騙",
+    "恶意逃债",
+    "惡意逃債",
 )
+# Impersonating courts, police or government (R9).
+R9_IMPERSONATION_PHRASES = (
+    "police",
+    "court",
+    "court order",
+    "this is the court",
+    "warrant",
+    "sheriff",
+    "government official",
+    "government agency",
+    "on behalf of the government",
+    "法院",
+    "法警",
+    "公安",
+    "警察",
+    "警方",
+    "检察院",
+    "檢察院",
+    "政府",
+    "法院传票",
+    "法院傳票",
+)
+R9_PHRASES = R9_THREAT_PHRASES + R9_IMPERSONATION_PHRASES
+# Pressure to borrow elsewhere or sell property, and unreasonably short deadlines (R10).
 R10_PHRASES = (
     "borrow from",
+    "borrow money",
     "take a loan",
     "take out a loan",
+    "another loan",
     "payday loan",
+    "cash advance",
     "credit card to pay",
-    "sell your house",
-    "sell your car",
-    "sell your home",
+    "pawn",
+    "sell your",
     "within 1 hour",
     "within one hour",
+    "within an hour",
+    "within the hour",
     "today or else",
+    "right now or",
     "immediately or",
     "final demand",
     "借钱还",
     "借錢還",
+    "找人借",
+    "向亲友借",
+    "向親友借",
     "网贷",
     "網貸",
+    "贷款还",
+    "貸款還",
+    "以贷养贷",
+    "以貸養貸",
+    "借呗",
+    "借唄",
+    "套现",
+    "套現",
     "卖房",
     "賣房",
     "卖车",
     "賣車",
-    "以贷养贷",
-    "以貸養貸",
+    "卖掉",
+    "賣掉",
+    "变卖",
+    "變賣",
     "马上还",
     "馬上還",
-    "立即还清",
-    "立即還清",
+    "立即还",
+    "立即還",
+    "立即付",
+    "立即缴",
+    "立即繳",
     "最后通牒",
     "最後通牒",
     "一小时内",
     "一小時內",
+    "两小时内",
+    "兩小時內",
+    "今天必须",
+    "今天必須",
 )
-OPT_OUT_WORDS = ("stop", "退订", "退訂")
+# R3: how a bot-initiated message tells the borrower to stop them.
+OPT_OUT_WORDS = ("STOP", "/stop", "退订", "退訂")
 
 
 @dataclass(frozen=True)
 class Violation:
+    """One phrase a script must not say, and the rule it breaks."""
+
     rule: str  # "R9" or "R10"
     phrase: str
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    parts = [rf"\b{re.escape(p)}\b" if p.isascii() else re.escape(p) for p in phrases]
+    # Longest first, so "court order" is reported rather than "court".
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    parts = [rf"\b{re.escape(p)}\b" if p.isascii() else re.escape(p) for p in ordered]
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
 _RULES = (("R9", _pattern(R9_PHRASES)), ("R10", _pattern(R10_PHRASES)))
 
 
+def _clean(text: str) -> str:
+    """NFKC so that full-width letters ("ｐｏｌｉｃｅ") cannot slip past the lint."""
+    return unicodedata.normalize("NFKC", text).replace("’", "'")
+
+
 def find_violations(text: str, locale: str) -> tuple[Violation, ...]:
     """Threatening, deceptive or pressuring phrases; every list applies in every locale."""
     del locale  # mixed-language texts exist, so all lists are checked
+    clean = _clean(text)
     found: list[Violation] = []
     for rule, pattern in _RULES:
-        found.extend(Violation(rule, m.group(0)) for m in pattern.finditer(text))
+        found.extend(Violation(rule, m.group(0)) for m in pattern.finditer(clean))
     return tuple(found)
 
 
+_OPT_OUT = re.compile(r"\bSTOP\b|(?<!\w)/stop\b|退订|退訂")
+
+
 def bot_initiated_has_opt_out(text: str, locale: str) -> bool:
-    """R3: every bot-initiated message says how to stop them."""
-    del locale
-    return any(word in text for word in ("STOP", "退订", "退訂"))
+    """R3: every bot-initiated message says how to stop them.
+
+    "STOP" must be in capitals: a lower-case "stop" in a sentence ("we never
+    stop helping") is not an instruction.
+    """
+    del locale  # the keyword works in every language, so any locale may use any form
+    return bool(_OPT_OUT.search(_clean(text)))
 
 
 def hour_allowed(local_time: time, start: time = time(8), end: time = time(21)) -> bool:
-    """R1: bot-initiated messages only between 08:00 and 21:00 local time."""
-    return start <= local_time < end
+    """R1: bot-initiated messages only from `start` (inclusive) to `end` (exclusive).
+
+    Local time in the borrower's zone; a tz-aware time is compared on its
+    wall-clock value. A window that wraps midnight (start > end) is honoured,
+    so a policy may express quiet hours either way round.
+    """
+    wall = local_time.replace(tzinfo=None)
+    if start <= end:
+        return start <= wall < end
+    return wall >= start or wall < end

@@ -2,7 +2,14 @@
 
 Order matters: crisis comes before everything (R12), then a person (R13),
 then opting out (R3), complaints (R15) and hardship (R11). When in doubt the
-lists err towards the safe side: "I don't need a human" still reaches one.
+lists err towards the safe side, and the known false positives are accepted:
+- "I don't need a human" still reaches one (negation is not parsed);
+- "my agent number", "travel agent", "human resources" and "找人借钱" route
+  to a person: an agent who is not needed costs a minute, a borrower trapped
+  with a bot costs far more (R13);
+- "累得想死" ("tired to death") is treated as crisis (R12).
+English words match whole words ("agency fee" is not "agent"); Chinese has
+no spaces, so Chinese words match anywhere.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from bot.domain.parsing import normalize
 
 
 class Intent(StrEnum):
+    """Declared in priority order: `detect_intents` sorts by this order."""
+
     CRISIS = "crisis"
     HUMAN = "human"
     STOP = "stop"
@@ -27,38 +36,67 @@ CRISIS_WORDS = (
     "suicide",
     "suicidal",
     "kill myself",
+    "killing myself",
     "end my life",
+    "end it all",
     "take my life",
+    "take my own life",
     "want to die",
     "wanna die",
+    "dont want to live",
+    "do not want to live",
+    "no reason to live",
+    "no point living",
+    "no point in living",
+    "better off dead",
     "self-harm",
     "self harm",
     "hurt myself",
-    "no reason to live",
+    "harm myself",
+    "cut myself",
+    "overdose",
     "自杀",
     "自殺",
     "不想活",
     "想死",
+    "寻死",
+    "尋死",
     "轻生",
     "輕生",
     "活不下去",
+    "活着没意思",
+    "活著沒意思",
+    "不如死了",
+    "死了算了",
+    "一了百了",
     "了结自己",
     "了結自己",
     "结束生命",
     "結束生命",
+    "自残",
+    "自殘",
+    "伤害自己",
+    "傷害自己",
+    "割腕",
     "跳楼",
     "跳樓",
 )
 HUMAN_WORDS = (
     "agent",
+    "live agent",
     "human",
+    "person",
     "real person",
-    "a person",
+    "someone real",
     "operator",
     "representative",
     "speak to someone",
     "talk to someone",
     "customer service",
+    "speak to a manager",
+    "talk to a manager",
+    "supervisor",
+    "call me",
     "人工",
     "真人",
     "转人工",
@@ -69,99 +107,208 @@ HUMAN_WORDS = (
     "真人客服",
     "专员",
     "專員",
+    "经理",
+    "經理",
+    "主管",
+    "接线员",
+    "接線員",
+    "打电话给我",
+    "打電話給我",
 )
 HARDSHIP_WORDS = (
     "lost my job",
     "lost job",
+    "lost my income",
+    "out of work",
+    "no income",
+    "jobless",
     "unemployed",
     "laid off",
+    "fired",
     "redundant",
     "illness",
     "sick",
     "hospital",
+    "surgery",
+    "cancer",
+    "disabled",
+    "disability",
     "medical bills",
-    "can't afford",
+    "cant afford",
     "cannot afford",
     "can not afford",
     "financial difficulty",
     "hardship",
     "struggling",
+    "bereavement",
+    "passed away",
+    "divorce",
+    "bankrupt",
+    "bankruptcy",
     "失业",
     "失業",
-    "生病",
-    "住院",
-    "没钱",
-    "沒錢",
-    "困难",
-    "困難",
-    "裁员",
-    "裁員",
+    "没工作",
+    "沒工作",
     "没有工作",
     "沒有工作",
+    "丢了工作",
+    "丟了工作",
+    "下岗",
+    "下崗",
+    "裁员",
+    "裁員",
+    "没收入",
+    "沒收入",
+    "没有收入",
+    "沒有收入",
+    "生病",
+    "病了",
+    "住院",
     "看病",
+    "手术",
+    "手術",
     "医药费",
     "醫藥費",
+    "没钱",
+    "沒錢",
+    "没有钱",
+    "沒有錢",
+    "还不起",
+    "還不起",
+    "付不起",
+    "困难",
+    "困難",
+    "破产",
+    "破產",
+    "离婚",
+    "離婚",
+    "去世",
+    "过世",
+    "過世",
 )
 COMPLAINT_WORDS = (
     "complaint",
+    "complaints",
     "complain",
+    "complained",
+    "complaining",
     "unfair",
     "harass",
+    "harassed",
+    "harassing",
     "harassment",
+    "ombudsman",
+    "regulator",
+    "cfpb",
     "投诉",
     "投訴",
     "举报",
     "舉報",
     "骚扰",
     "騷擾",
+    "不公平",
+    "维权",
+    "維權",
+    "12378",
+    "银保监",
+    "銀保監",
+    "金管会",
+    "金管會",
 )
-# STOP only as the whole message (or nearly): "when will the interest stop?" is no opt-out.
+# STOP only as the whole message (give or take "please"), or as an explicit
+# request: "when will the interest stop?" is no opt-out.
 STOP_MESSAGES = (
     "stop",
     "unsubscribe",
-    "stop messaging me",
-    "stop messages",
-    "stop reminders",
+    "opt out",
+    "optout",
     "退订",
     "退訂",
     "取消订阅",
     "取消訂閱",
-    "不要再发了",
-    "不要再發了",
 )
-HELP_MESSAGES = ("help", "帮助", "幫助", "?", "？", "menu help")
-LANGUAGE_WORDS = ("language", "语言", "語言", "中文", "english", "简体", "繁體", "繁体")
+STOP_PHRASES = (
+    "stop messaging me",
+    "stop texting me",
+    "stop contacting me",
+    "stop sending me",
+    "stop sending messages",
+    "stop the messages",
+    "stop messages",
+    "stop reminders",
+    "stop the reminders",
+    "dont message me",
+    "dont text me",
+    "dont contact me",
+    "do not message me",
+    "do not contact me",
+    "不要再发",
+    "不要再發",
+    "别再发",
+    "別再發",
+    "不要再联系我",
+    "不要再聯繫我",
+    "别再联系我",
+    "別再聯繫我",
+    "回复退订",
+    "回覆退訂",
+)
+HELP_MESSAGES = ("help", "help me", "i need help", "need help", "帮助", "幫助", "求助", "?", "？")
+LANGUAGE_WORDS = (
+    "language",
+    "english",
+    "chinese",
+    "mandarin",
+    "语言",
+    "語言",
+    "中文",
+    "英文",
+    "英语",
+    "英語",
+    "简体",
+    "簡體",
+    "繁体",
+    "繁體",
+)
+# Politeness around a one-word command: "stop please", "请退订".
+_POLITE = re.compile(r"\b(?:please|pls|plz|thanks|thank you|now)\b|[请請谢謝]|[\s.!,。！，~]+")
+
+
+def _fold(text: str) -> str:
+    """Lower case, straight apostrophes dropped: "Don't" and "dont" read alike."""
+    return normalize(text).casefold().replace("’", "'").replace("'", "")
 
 
 def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
     parts = []
     for word in words:
-        escaped = re.escape(word.casefold())
+        escaped = re.escape(_fold(word))
         # Whole words in English; Chinese has no spaces to anchor on.
-        parts.append(rf"\b{escaped}\b" if word.isascii() and word[0].isalpha() else escaped)
+        parts.append(rf"\b{escaped}\b" if word.isascii() and word[0].isalnum() else escaped)
     return re.compile("|".join(parts))
 
 
 _PATTERNS = (
     (Intent.CRISIS, _compile(CRISIS_WORDS)),
     (Intent.HUMAN, _compile(HUMAN_WORDS)),
+    (Intent.STOP, _compile(STOP_PHRASES)),
     (Intent.COMPLAINT, _compile(COMPLAINT_WORDS)),
     (Intent.HARDSHIP, _compile(HARDSHIP_WORDS)),
+    (Intent.LANGUAGE, _compile(LANGUAGE_WORDS)),
+)
+_WHOLE_MESSAGE = (
+    (Intent.STOP, frozenset(_POLITE.sub("", _fold(w)) for w in STOP_MESSAGES)),
+    (Intent.HELP, frozenset(_POLITE.sub("", _fold(w)) for w in HELP_MESSAGES) | {"?"}),
 )
 
 
 def detect_intents(text: str) -> tuple[Intent, ...]:
     """Every intent the text expresses, most urgent first."""
-    clean = normalize(text).casefold()
+    clean = _fold(text)
     if not clean:
         return ()
-    bare = clean.strip(" .!。！")
-    found = [intent for intent, pattern in _PATTERNS if pattern.search(clean)]
-    if bare in STOP_MESSAGES:
-        found.append(Intent.STOP)
-    if bare in HELP_MESSAGES:
-        found.append(Intent.HELP)
-    if bare in LANGUAGE_WORDS or bare.startswith(("change language", "切换语言", "切換語言")):
-        found.append(Intent.LANGUAGE)
+    found = {intent for intent, pattern in _PATTERNS if pattern.search(clean)}
+    bare = _POLITE.sub("", clean) or clean.strip()
+    found.update(intent for intent, messages in _WHOLE_MESSAGE if bare in messages)
     order = list(Intent)
-    return tuple(sorted(set(found), key=order.index))
+    return tuple(sorted(found, key=order.index))

@@ -3,7 +3,9 @@
 In English, Simplified and Traditional Chinese, with full-width digits,
 thousands separators, currency signs and colloquial Chinese numerals
 ("一千五" is 1500). Every parser looks at a bounded prefix of the text, so
-a 100,000-character message costs no more than a short one.
+a 100,000-character message costs no more than a short one. When a text is
+ambiguous (two different amounts, a negative number) the parsers return None:
+asking again is cheaper than agreeing to the wrong amount.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 SCAN_LIMIT = 500
 MAX_AMOUNT = Decimal(10) ** 12
+MAX_SMALL_INT = 10_000
 
 _DIGITS = {
     "零": 0,
@@ -35,18 +38,57 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _CN_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
 _CN_NUMBER = re.compile(f"[{_CN_CHARS}]+")
+# One character that reads as a number only in context ("一个月", "两个", "一下").
+_LONE_WORDS = frozenset("一两兩二")
+# Letters that may sit right before an amount ("RMB800", "NT$800"); any other
+# letters make the digits part of an identifier ("AC12345"), not an amount.
+_CURRENCY_PREFIXES = frozenset(
+    {"rmb", "cny", "usd", "us", "hkd", "hk", "twd", "ntd", "nt", "jpy", "gbp", "eur", "sgd"}
+)
+# Letters that may follow an amount glued to it ("800usd", "6months", "3rd").
+_GLUED_SUFFIXES = _CURRENCY_PREFIXES | {
+    "dollar",
+    "dollars",
+    "buck",
+    "bucks",
+    "yuan",
+    "kuai",
+    "month",
+    "months",
+    "mo",
+    "st",
+    "nd",
+    "rd",
+    "th",
+}
+# Terminal escape sequences ("\x1b[2J") are formatting, not digits.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
+# Dashes that people (and phones) use as a minus sign.
+_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width digits become ASCII), control characters dropped, bounded."""
-    text = unicodedata.normalize("NFKC", text[: SCAN_LIMIT * 2])[:SCAN_LIMIT]
-    return "".join(ch for ch in text if ch.isprintable() or ch == " ").strip()
+    """NFKC (full-width digits become ASCII), control characters as spaces, bounded.
+
+    Control characters become spaces rather than vanishing so that
+    "800\\nper month" stays two words.
+    """
+    text = _ANSI_ESCAPE.sub(" ", text[: SCAN_LIMIT * 2])
+    text = unicodedata.normalize("NFKC", text)[:SCAN_LIMIT]
+    text = "".join(ch if ch.isprintable() else " " for ch in text).translate(_MINUS_SIGNS)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def chinese_to_int(text: str) -> int | None:
-    """'八百' 800, '一千五' 1500, '一万二' 12000, '三千二百五十' 3250, '十五' 15."""
-    if not text or any(ch not in _CN_CHARS for ch in text):
+    """'八百' 800, '一千五' 1500, '一万二' 12000, '三千二百五十' 3250, '十五' 15.
+
+    A run that starts with 百, 千 or 万 is a word, not a number ("千万别", "万一").
+    A run of bare digits ("一九九〇") is read digit by digit, as in a year.
+    """
+    if not text or any(ch not in _CN_CHARS for ch in text) or text[0] in "百千" + "万萬亿億":
         return None
+    if all(ch in _DIGITS for ch in text):
+        return int("".join(str(_DIGITS[ch]) for ch in text))
     total = 0
     section = 0
     number = 0
@@ -68,93 +110,150 @@ def chinese_to_int(text: str) -> int | None:
             total += (section + number) * big
             section = number = 0
             last_unit = big
-    # 一万二: the trailing digit after a big unit means thousands.
     return total + section + number
 
 
 _AMOUNT = re.compile(
-    r"(?P<neg>-\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<suffix>k|K|万|萬|千)?(?![A-Za-z0-9])"
+    r"(?<![\d.,])(?P<neg>-\s*)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)(?![.,]\d)"
+    r"(?:\s*(?P<suffix>k(?![a-z])|万|萬|千)(?P<tail>\d(?!\d))?)?",
+    re.IGNORECASE,
 )
+_SUFFIX_VALUE = {"k": 1000, "千": 1000, "万": 10_000, "萬": 10_000}
 
 
-def _numbers(text: str) -> list[Decimal] | None:
-    """Every amount in the text; None when one is negative."""
+def _is_identifier(text: str, start: int, end: int) -> bool:
+    """Digits glued to letters that are not a currency or unit ("AC12345", "#123", "2J")."""
+    before = text[:start]
+    if before.endswith("#"):
+        return True
+    letters = re.search(r"[A-Za-z$]*$", before.rstrip("-"))
+    prefix = letters.group().lower().rstrip("$") if letters else ""
+    after = re.match(r"[A-Za-z]*", text[end:])
+    suffix = after.group().lower() if after else ""
+    return bool(prefix and prefix not in _CURRENCY_PREFIXES) or bool(
+        suffix and suffix not in _GLUED_SUFFIXES
+    )
+
+
+def _arabic_numbers(text: str) -> list[Decimal] | None:
     found: list[Decimal] = []
     for match in _AMOUNT.finditer(text):
-        if match.group("neg") and (match.start() == 0 or not text[match.start() - 1].isalnum()):
-            return None
+        start = match.start()
+        if _is_identifier(text, start, match.end()):
+            continue
+        if match.group("neg"):
+            return None  # "-50", "还-50": never a payment
         try:
             value = Decimal(match.group("num").replace(",", ""))
-        except InvalidOperation:
+        except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
             continue
-        suffix = match.group("suffix")
-        if suffix in ("k", "K", "千"):
-            value *= 1000
-        elif suffix in ("万", "萬"):
-            value *= 10_000
-        found.append(Decimal(int(value)) if value == value.to_integral_value() else value)
+        suffix = (match.group("suffix") or "").lower()
+        if suffix:
+            multiplier = _SUFFIX_VALUE[suffix]
+            value *= multiplier
+            if match.group("tail"):
+                # "1万5" = 15000, "3千5" = 3500, "1k5" = 1500.
+                value += int(match.group("tail")) * multiplier // 10
+        found.append(value)
+    return found
+
+
+def _numbers(text: str, *, lone_words: bool) -> list[Decimal] | None:
+    """Every number in the text; None when one is negative.
+
+    `lone_words` lets a single 一 or 两 count as a number (choosing "两个月"),
+    which an amount parser must not do ("一个月还500").
+    """
+    found = _arabic_numbers(text)
+    if found is None:
+        return None
     for match in _CN_NUMBER.finditer(text):
+        run = match.group()
         before = text[: match.start()].rstrip()
         if before and before[-1].isdigit():
             continue  # "2万": the unit belongs to the Arabic number before it
-        if not any(ch in _DIGITS or ch == "十" for ch in match.group()):
-            continue  # a lone 万 or 千 is not a number
-        value_int = chinese_to_int(match.group())
-        if value_int is not None and not (len(match.group()) == 1 and match.group() in "一两兩"):
-            found.append(Decimal(value_int))
-    return found
+        if len(run) == 1 and run in _LONE_WORDS and not lone_words:
+            continue
+        if run == "十" and text.startswith("分", match.end()):
+            continue  # 十分 is "very", as in 十分困难
+        value = chinese_to_int(run)
+        if value is not None:
+            found.append(Decimal(value))
+    return [Decimal(int(n)) if n == n.to_integral_value() else n for n in found]
+
+
+def _single(numbers: list[Decimal] | None) -> Decimal | None:
+    if not numbers:
+        return None
+    if len(set(numbers)) != 1:
+        return None
+    return numbers[0]
 
 
 def parse_amount(text: str) -> Decimal | None:
     """A positive amount, or None (no number, negative, zero, absurd, conflicting)."""
-    clean = normalize(text)
-    numbers = _numbers(clean)
-    if not numbers:
-        return None
-    distinct = set(numbers)
-    if len(distinct) != 1:
-        return None
-    (value,) = distinct
-    if value <= 0 or value > MAX_AMOUNT:
+    value = _single(_numbers(normalize(text), lone_words=False))
+    if value is None or value <= 0 or value > MAX_AMOUNT:
         return None
     return value
 
 
 _MONTHLY = re.compile(
-    r"(a|per|each|every|/)\s*month|monthly|每个?月|每個?月|一个月|一個月|每月|月供|/月",
+    r"(?<!\bin )(?<!\bwithin )(?:\ba|\bper|\beach|\bevery|/)\s*mo(?:nth)?\b|\bmonthly\b"
+    r"|每个?月|每個?月|(?<![下上这這本])[一1]\s*[个個]月|(?<![下上这這本个個])月[还還付缴繳]|月供",
+    re.IGNORECASE,
+)
+# The length of a plan, not the amount: "for 6 months", "12个月", "分6期".
+_TERM = re.compile(
+    r"(?:\b(?:for|over)\s+)?\b\d{1,3}\s*-?\s*months?\b"
+    r"|[\d一二两兩三四五六七八九十]+\s*(?:[个個]月|期)",
     re.IGNORECASE,
 )
 
 
 def parse_monthly_offer(text: str) -> Decimal | None:
-    """'I can pay 800 a month', '每个月只能还八百', '每月還1,500' -> the amount."""
+    """'I can pay 800 a month', '每个月只能还八百', '每月還1,500' -> the amount.
+
+    None unless the text says "per month" somehow: a bare amount may mean the
+    whole debt, and the caller should ask rather than guess.
+    """
     clean = normalize(text)
     if not _MONTHLY.search(clean):
         return None
-    # "一个月" names the period, not the amount: drop it before reading numbers.
-    without_period = re.sub(r"[一1]\s*[个個]?月", " ", clean)
-    without_period = re.sub(r"\b\d+\s*months?\b", " ", without_period, flags=re.IGNORECASE)
-    return parse_amount(without_period)
+    return parse_amount(_TERM.sub(" ", clean))
 
 
-_ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
-_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
-_DMY = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})")
+_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
+_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_CN_DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
+# Taiwan's Minguo calendar: 民國79年 is 1990.
+_ROC_DATE = re.compile(r"民[國国]\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})")
+_ROC_OFFSET = 1911
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})(?!\d)")
 _MONTHS = {
     m: i
     for i, m in enumerate(
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
     )
 }
+_SEP = r"(?:\s*[-/.,]\s*|\s+)"
 _MDY_WORDS = re.compile(
-    r"([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.IGNORECASE
+    rf"\b([a-z]{{3}})[a-z]*\.?{_SEP}(\d{{1,2}})(?:st|nd|rd|th)?,?{_SEP}(\d{{4}})(?!\d)",
+    re.IGNORECASE,
 )
 _DMY_WORDS = re.compile(
-    r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", re.IGNORECASE
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?{_SEP}(?:of\s+)?([a-z]{{3}})[a-z]*\.?,?{_SEP}(\d{{4}})(?!\d)",
+    re.IGNORECASE,
 )
+# Years outside this range are typos ("0990"), not dates anyone means.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
 
 
 def _make(year: int, month: int, day: int) -> date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return date(year, month, day)
     except ValueError:
@@ -162,41 +261,53 @@ def _make(year: int, month: int, day: int) -> date | None:
 
 
 def _cn_numerals_to_digits(text: str) -> str:
-    return _CN_NUMBER.sub(lambda m: str(chinese_to_int(m.group()) or m.group()), text)
+    def digits(match: re.Match[str]) -> str:
+        value = chinese_to_int(match.group())
+        return match.group() if value is None else str(value)
+
+    return _CN_NUMBER.sub(digits, text)
 
 
-def parse_date(text: str) -> date | None:
-    """1990-05-17, 1990/5/17, 17/05/1990, May 17, 1990, 17 May 1990, 1990年5月17日."""
-    clean = normalize(text)
-    if not clean:
-        return None
-    if match := _ISO.search(clean):
-        return _make(int(match[1]), int(match[2]), int(match[3]))
-    if match := _CN_DATE.search(clean) or _CN_DATE.search(_cn_numerals_to_digits(clean)):
-        return _make(int(match[1]), int(match[2]), int(match[3]))
-    if match := _DMY.search(clean):
-        first, second, year = int(match[1]), int(match[2]), int(match[3])
-        if first > 12 >= second:
-            return _make(year, second, first)
-        if second > 12 >= first:
-            return _make(year, first, second)
-        return _make(year, second, first)  # day first by default, as most of our markets
-    if match := _MDY_WORDS.search(clean):
+def _worded(text: str) -> date | None:
+    for match in _MDY_WORDS.finditer(text):
         month = _MONTHS.get(match[1].lower())
-        return _make(int(match[3]), month, int(match[2])) if month else None
-    if match := _DMY_WORDS.search(clean):
+        if month:
+            return _make(int(match[3]), month, int(match[2]))
+    for match in _DMY_WORDS.finditer(text):
         month = _MONTHS.get(match[2].lower())
-        return _make(int(match[3]), month, int(match[1])) if month else None
+        if month:
+            return _make(int(match[3]), month, int(match[1]))
     return None
 
 
-def parse_int(text: str) -> int | None:
-    """A small whole number: '6', '六', '6 months', '6个月'."""
+def parse_date(text: str) -> date | None:
+    """1990-05-17, 1990/5/17, 17/05/1990, May 17, 1990, 17 May 1990, 1990年5月17日.
+
+    Numeric day and month are read day first unless only month first is valid
+    (5/17/1990): most of our borrowers write day first.
+    """
     clean = normalize(text)
-    numbers = _numbers(clean)
-    if not numbers or len(set(numbers)) != 1:
+    if not clean:
         return None
-    value = numbers[0]
-    if value != value.to_integral_value() or not 0 < value <= 10_000:
+    if _CN_NUMBER.search(clean):
+        clean = _cn_numerals_to_digits(clean)
+    if match := _ROC_DATE.search(clean):
+        return _make(int(match[1]) + _ROC_OFFSET, int(match[2]), int(match[3]))
+    if match := _ISO.search(clean) or _CN_DATE.search(clean):
+        return _make(int(match[1]), int(match[2]), int(match[3]))
+    if match := _DMY.search(clean):
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        if second > 12 >= first:
+            return _make(year, first, second)
+        return _make(year, second, first)
+    if match := _COMPACT.search(clean):
+        return _make(int(match[1]), int(match[2]), int(match[3]))
+    return _worded(clean)
+
+
+def parse_int(text: str) -> int | None:
+    """A small whole number: '6', '六', '6 months', '6个月', '两个月'."""
+    value = _single(_numbers(normalize(text), lone_words=True))
+    if value is None or value != value.to_integral_value() or not 0 < value <= MAX_SMALL_INT:
         return None
     return int(value)

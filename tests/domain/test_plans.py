@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.money import minor_unit, quantize
+from bot.domain.money import minor_digits, minor_unit
 from bot.domain.plans import (
     PlanError,
     extension_options,
@@ -21,7 +22,7 @@ from bot.domain.plans import (
 )
 from bot.domain.policy import ExtensionPolicy, InstallmentPolicy, PromisePolicy
 
-CURRENCIES = ["USD", "JPY", "KWD", "CNY", "TWD"]  # 2, 0, 3, 2, 2 minor digits (Babel)
+CURRENCIES = ["USD", "JPY", "KWD", "BHD", "CNY", "TWD"]  # 2, 0, 3, 3, 2, 2 minor digits (Babel)
 POLICY = InstallmentPolicy(
     terms_months=(3, 6, 12),
     max_term_months=12,
@@ -73,8 +74,13 @@ def test_a_monthly_offer_is_answered_inside_policy_or_not_at_all(
         assert min(option.amounts) >= POLICY.minimum_for(currency)
         assert sum(option.amounts, Decimal(0)) == amount
     if decision.accepted is not None:
-        assert decision.reason == "ok"
-        assert decision.accepted.installment <= quantize(monthly, currency) + minor_unit(currency)
+        assert decision.reason == "ok" and decision.nearest is None
+        # Never more a month than the borrower offered.
+        assert decision.accepted.installment <= monthly
+    else:
+        assert decision.reason != "ok"
+    if amount > 0 and monthly >= amount:
+        assert decision.reason == "above_total" and decision.nearest is None
 
 
 def test_examples() -> None:
@@ -121,3 +127,129 @@ def test_promise_dates_R10() -> None:
     assert promise_date_ok(today, today, policy) == "ok"
     assert promise_date_ok(today, today - timedelta(1), policy) == "in_past"
     assert promise_date_ok(today, today + timedelta(31), policy) == "too_far"
+
+
+def test_currencies_cover_zero_two_and_three_minor_digits() -> None:
+    assert {minor_digits(c) for c in CURRENCIES} == {0, 2, 3}
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> InstallmentPolicy:
+    max_term = draw(st.integers(min_value=1, max_value=36))
+    terms = draw(st.lists(st.integers(min_value=1, max_value=max_term), min_size=1, max_size=5))
+    minimum = draw(st.decimals(min_value=0, max_value=5000, places=0))
+    return InstallmentPolicy(
+        terms_months=tuple(terms),
+        max_term_months=max_term,
+        min_installment={"USD": minimum, "JPY": minimum * 100},
+        default_min_installment=minimum,
+    )
+
+
+@given(amounts(), policies(), st.decimals(min_value=0, max_value=Decimal(10**7), places=3))
+def test_any_policy_is_respected(
+    money: tuple[Decimal, str], policy: InstallmentPolicy, monthly: Decimal
+) -> None:
+    """Whatever a manager writes in policy.yaml, no offer leaves it."""
+    amount, currency = money
+    minimum = policy.minimum_for(currency)
+    decision = plan_for_monthly(amount, currency, monthly, policy)
+    offered = [*plan_options(amount, currency, policy), decision.accepted, decision.nearest]
+    for option in offered:
+        if option is None:
+            continue
+        assert 2 <= option.months <= policy.max_term_months
+        assert min(option.amounts) >= minimum
+        assert sum(option.amounts, Decimal(0)) == amount
+        assert option.installment == max(option.amounts)
+
+
+@given(
+    amounts(),
+    st.integers(min_value=1, max_value=60),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    st.integers(min_value=7, max_value=31),
+)
+def test_schedule_sums_and_spaces_evenly(
+    money: tuple[Decimal, str], months: int, start: date, interval: int
+) -> None:
+    amount, currency = money
+    rows = schedule(amount, currency, months, start, interval)
+    assert rows[0][0] == start
+    assert sum((a for _, a in rows), Decimal(0)) == amount
+    assert all((b[0] - a[0]).days == interval for a, b in pairwise(rows))
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "parts"),
+    [
+        (Decimal("10.000"), "KWD", ("3.334", "3.333", "3.333")),
+        (Decimal("0.005"), "BHD", ("0.002", "0.002", "0.001")),
+        (Decimal(7), "JPY", ("4", "3")),
+        (Decimal(0), "USD", ("0", "0")),
+    ],
+)
+def test_split_examples_in_other_currencies(
+    amount: Decimal, currency: str, parts: tuple[str, ...]
+) -> None:
+    assert split_evenly(amount, currency, len(parts)) == tuple(Decimal(p) for p in parts)
+
+
+def test_split_rejects_amounts_off_the_minor_unit_of_each_currency() -> None:
+    with pytest.raises(PlanError):
+        split_evenly(Decimal("100.5"), "JPY", 2)
+    with pytest.raises(PlanError):
+        split_evenly(Decimal("1.0001"), "KWD", 2)
+
+
+def test_plan_options_skip_terms_below_the_minimum_and_one_month() -> None:
+    policy = InstallmentPolicy(
+        terms_months=(1, 3, 6, 12), max_term_months=12, min_installment={"USD": Decimal(25)}
+    )
+    assert [o.months for o in plan_options(Decimal("300.00"), "USD", policy)] == [3, 6, 12]
+    assert [o.months for o in plan_options(Decimal("100.00"), "USD", policy)] == [3]
+    assert plan_options(Decimal("40.00"), "USD", policy) == ()
+    assert plan_options(Decimal(0), "USD", policy) == ()
+
+
+def test_monthly_offer_rounds_down_to_the_minor_unit() -> None:
+    decision = plan_for_monthly(Decimal(1000), "JPY", Decimal("250.9"), _jpy_policy())
+    assert decision.accepted is not None
+    assert decision.accepted.months == 4
+    assert decision.accepted.installment == Decimal(250)
+
+
+def _jpy_policy() -> InstallmentPolicy:
+    return InstallmentPolicy(
+        terms_months=(3,), max_term_months=12, min_installment={"JPY": Decimal(100)}
+    )
+
+
+def test_monthly_offer_reasons() -> None:
+    assert plan_for_monthly(Decimal(0), "USD", Decimal(10), POLICY).reason == "nothing_to_pay"
+    exact = plan_for_monthly(Decimal("100.00"), "USD", Decimal("100.00"), POLICY)
+    assert exact == plan_for_monthly(Decimal("100.00"), "USD", Decimal(500), POLICY)
+    assert exact.reason == "above_total" and exact.nearest is None
+    zero = plan_for_monthly(Decimal("300.00"), "USD", Decimal(0), POLICY)
+    assert zero.reason == "below_minimum"
+    assert zero.nearest is not None and zero.nearest.months == 12
+    # 100.01 over 5 months is below 25 a month, so the nearest is 4 months.
+    uneven = plan_for_monthly(Decimal("100.01"), "USD", Decimal(25), POLICY)
+    assert uneven.reason == "below_minimum"
+    assert uneven.nearest is not None and uneven.nearest.months == 4
+    too_long = plan_for_monthly(Decimal("100000.00"), "USD", Decimal(100), POLICY)
+    assert too_long.nearest is not None and too_long.nearest.months == 12
+
+
+def test_extension_limit_zero_offers_nothing() -> None:
+    policy = ExtensionPolicy(options_days=(30, 7, 7), max_per_account=0)
+    assert extension_options(date(2026, 1, 31), 0, policy) == ()
+    policy = ExtensionPolicy(options_days=(30, 7, 7), max_per_account=2)
+    assert [d for d, _ in extension_options(date(2026, 1, 31), 1, policy)] == [7, 30]
+
+
+def test_promise_on_the_last_allowed_day_R10() -> None:
+    """R10: the promise window is the policy's, counted in whole days."""
+    policy = PromisePolicy(max_days_ahead=30)
+    today = date(2026, 11, 22)
+    assert promise_date_ok(today, today + timedelta(30), policy) == "ok"

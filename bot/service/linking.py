@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.store.db import as_utc
 from bot.store.tables import AccountRow, ChannelLinkRow, LinkTokenRow
 
 
@@ -67,7 +68,7 @@ async def redeem_token(
         return LinkResult(LinkOutcome.UNKNOWN)
     if row.used_at is not None:
         return LinkResult(LinkOutcome.USED)
-    if _aware(row.expires_at) <= now:
+    if as_utc(row.expires_at) <= now:
         return LinkResult(LinkOutcome.EXPIRED)
     row.used_at = now
     await _link(
@@ -137,10 +138,3 @@ async def _link(
         row.account_id = account_id
         row.linked_via = via
         row.linked_at = now
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything here is stored in UTC."""
-    from datetime import UTC
-
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

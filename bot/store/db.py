@@ -7,6 +7,7 @@ old one is brought up to date before anything touches it.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,11 @@ from sqlalchemy.ext.asyncio import (
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/repaybot.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything here is stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def normalize_url(url: str) -> str:

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +32,7 @@ from bot.channels.telegram.api import (
     TelegramSendError,
     Unavailable,
 )
+from bot.store.db import as_utc
 from bot.store.tables import AccountRow, ConversationRow, OutboxRow
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class OutboxDelivery:
             row = await session.get(OutboxRow, row_id, with_for_update=True)
             if row is None or row.status not in ("pending", "sending"):
                 return None
-            if _aware(row.next_attempt_at) > now:
+            if as_utc(row.next_attempt_at) > now:
                 return None  # not due yet, or another worker holds the lease
             # A lease: whoever claimed the row sends it; another worker (the
             # background loop) takes it over only if the lease runs out (a crash).
@@ -228,8 +229,3 @@ class OutboxDelivery:
                 state = dict(conversation.state or {})
                 state["keyboard_message_id"] = message_id if has_buttons else None
                 conversation.state = state
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything is stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

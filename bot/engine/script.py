@@ -163,7 +163,13 @@ class Script(_Model):
     states: dict[str, State]
 
     def message_table(self) -> dict[str, Message]:
-        """Every text of the script by its full id, for rendering and extraction."""
+        """Every text of the script by its full id, for rendering and extraction.
+
+        Built once per script: every handled event renders with it.
+        """
+        cached: dict[str, Message] | None = self.__dict__.get("_message_table")
+        if cached is not None:
+            return cached
         table: dict[str, Message] = {}
         for key, text in self.messages.items():
             table[f"{self.id}.{key}"] = Message(id=key, text=text)
@@ -177,4 +183,6 @@ class Script(_Model):
             if state.dynamic_choices:
                 label = state.dynamic_choices.label
                 table[f"{self.id}.{name}.{label.id}"] = label
+        # The model is frozen; its instance dict still takes a memo.
+        self.__dict__["_message_table"] = table
         return table

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.service.events import AgentAction, AgentActionKind, Inbound, Trigger
 from bot.store.tables import (
@@ -29,7 +30,7 @@ async def _count(web: WebChat, table: type, **where: object) -> int:
 
 async def _conversation(web: WebChat, chat: str) -> ConversationRow:
     async with web.app.sessions() as session:
-        query = select(ConversationRow).where(ConversationRow.chat_key == chat)
+        query = select(ConversationRow).where(col(ConversationRow.chat_key) == chat)
         return (await session.execute(query)).scalar_one()
 
 
@@ -167,7 +168,7 @@ async def test_six_users_racing_for_one_link_link_exactly_one(web: WebChat) -> N
     async with web.app.sessions() as session:
         winner = (
             await session.execute(
-                select(ChannelLinkRow.user_key).where(ChannelLinkRow.account_id == "T-EN")
+                select(col(ChannelLinkRow.user_key)).where(col(ChannelLinkRow.account_id) == "T-EN")
             )
         ).scalar_one()
     await web.app.outbox.deliver_chat(CHANNEL, winner)

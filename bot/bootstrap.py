@@ -37,7 +37,7 @@ async def build_app(settings: Settings | None = None, *, clock: Clock = utc_now)
     await upgrade(settings.database_url)
     scripts = load_dialogs(settings.dialogs_dir, settings.locales_dir)
     compile_catalogs(settings.locales_dir)
-    translator = Translator(settings.locales_dir)
+    translator = Translator(settings.locales_dir, defaults={"lender": scripts.policy.lender_name})
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     conversations = ConversationService(

@@ -247,6 +247,8 @@ _ZH_ARREST = _words(
 _EN_IMPERSONATION = _words(
     r"\b(?:on\s+behalf\s+of|this\s+is|from|by\s+order\s+of)\s+(?:the\s+)?(?:court|police|government|state|ministry|authorities|department\s+of\s+justice|HMRC|IRS|tax\s+office|regulator)\b",
     r"\bgovernment\b",
+    r"\b(?:department|ministry)\s+of\s+(?:justice|finance|the\s+interior)\b",
+    r"\b(?:HMRC|IRS|FBI)\b",
     r"\bofficial\s+(?:notice|warning|order|document)\b",
     r"\bwarrants?\b",
     r"\bsheriff\b",
@@ -295,6 +297,9 @@ _EN_ABUSE = _words(
     r"\bshame\s+on\s+you\b",
     r"\b(?:hurt|kill|beat|harm)\s+you\b",
     r"\bbreak\s+your\b",
+    r"\b(?:visit\w*|come|coming|show\w*\s+up|turn\w*\s+up|knock\w*)\b[^.!?\n]{0,40}"
+    r"\byour\s+(?:home|house|door|doorstep|address|flat|apartment)\b",
+    r"\b(?:home|house|doorstep)\s+visits?\b",
     r"\b(?:you'?ll|you\s+will)\s+regret\b",
     r"\bor\s+else\b",
     r"\blast\s+warning\b",
@@ -456,6 +461,12 @@ _EN_WITHIN = re.compile(
 )
 _EN_IMMEDIATE_RE = re.compile(rf"\b{_EN_IMMEDIATE}\b", re.IGNORECASE)
 _EN_PAY_RE = re.compile(rf"\b{_EN_PAY}\b", re.IGNORECASE)
+# "You can pay today, or choose a plan" offers a choice; "today" there is no deadline.
+_PERMISSIVE = re.compile(
+    r"\b(?:can|may|could|if\s+you\s+(?:like|wish|want|prefer)|or\s+choose)\b"
+    r"|可以|可[选選]|方便的[话話]|如果您[愿願]意",
+    re.IGNORECASE,
+)
 _EN_FROM_TODAY = re.compile(r"\b(?:from|after|since|until)\s+(?:today|now)\b", re.IGNORECASE)
 _ZH_WITHIN = re.compile(
     rf"(?P<n>{_ZH_NUMBER})\s*[个個]?\s*(?P<unit>{_ZH_UNIT})\s*(?:之|以)?(?:内|內|前)"
@@ -547,7 +558,9 @@ def _deadlines(sentence: str) -> Iterator[tuple[re.Match[str], float]]:
         zh_number = chinese_number(match.group("n"))
         if zh_number is not None:
             yield match, _days(zh_number, match.group("unit"))
-    cleaned = _EN_FROM_TODAY.sub(" ", sentence)
+    if _PERMISSIVE.search(sentence):
+        return
+    cleaned = _EN_FROM_TODAY.sub(lambda m: " " * len(m.group(0)), sentence)
     for match in _EN_IMMEDIATE_RE.finditer(cleaned):
         yield match, 1.0 if match.group(0).lower() == "tomorrow" else 0.0
     for match in _ZH_IMMEDIATE_RE.finditer(sentence):

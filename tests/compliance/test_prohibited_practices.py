@@ -129,6 +129,22 @@ CASES = [
         "我们明天会上门找你。",
         "我們明天會上門找你。",
     ),
+    # CBA 2026 (2): threats and intimidation (home visits).
+    (
+        "CBA intimidation: home visits",
+        "R9",
+        "Expect a visit at your home address.",
+        "我们会派人去你家里拜访。",
+        "我們會派人到你家裡拜訪。",
+    ),
+    # 1006.18(b)(1): naming a government body as the sender.
+    (
+        "1006.18(b) government body",
+        "R9",
+        "We represent the Department of Justice.",
+        "我们代表国家机关通知你。",
+        "我們代表國家機關通知你。",
+    ),
     # CBA 2026 (3): insults and defamation.
     (
         "CBA insults",
@@ -266,6 +282,13 @@ def test_a_deadline_is_judged_against_the_minimum(text: str, minimum: int, flagg
         "我們的工作人員會優先與您聯絡。",
         "如果您身處危險，請現在撥打當地的緊急電話。",
         "工作人员会在 15 天内答复您。",
+        # An offer is not a deadline; a promise not to tell anyone is not a threat.
+        "If you can, you may pay today, or choose a plan.",
+        "你可以现在付款，也可以选择分期。",
+        "Reminder: your payment of {amount} is due on {due_date}. Reply STOP to opt out.",
+        "We won't contact anyone else about your account.",
+        "我們不會向任何其他人透露您的帳戶資訊。",
+        "We are authorised and regulated by the FCA.",
     ],
 )
 def test_honest_texts_are_not_flagged(text: str) -> None:

@@ -331,17 +331,14 @@ class _Validator:
             return
         base: Path_ = ("states", self.script.start, "say")
         always = [m for m in start.say if m.when is None]
-        ids = [f"{self.script.id}.{self.script.start}.{m.id}" for m in always]
-        locales = ("en", *(TRANSLATED_LOCALES if translations is not None else ()))
-        for locale in locales:
-            if locale == "en":
-                text = " ".join(m.text for m in always)
-            else:
-                assert translations is not None  # noqa: S101 - locales says so
-                catalog = translations.get(locale, {})
-                text = " ".join(
-                    catalog.get(f"{i}\x04{m.text}", "") for i, m in zip(ids, always, strict=True)
-                )
+        prefix = f"{self.script.id}.{self.script.start}"
+        texts = {"en": " ".join(m.text for m in always)}
+        for locale in TRANSLATED_LOCALES if translations is not None else ():
+            catalog = (translations or {}).get(locale, {})
+            texts[locale] = " ".join(
+                catalog.get(f"{prefix}.{m.id}\x04{m.text}", "") for m in always
+            )
+        for locale, text in texts.items():
             for missing in first_contact_problems(text):
                 self.fail(base, self.script.start, f"R6: the {locale} first message {missing}")
 

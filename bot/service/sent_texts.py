@@ -15,6 +15,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.config import ROOT
+from bot.domain.compliance import DEFAULT_MIN_DEADLINE_DAYS
 from bot.engine.errors import ScriptProblem
 from bot.engine.validator import SentText, validate_texts
 from bot.i18n import messages as code_texts
@@ -74,7 +75,9 @@ def catalog_sent_texts(locales_dir: Path) -> Iterator[SentText]:
                     yield SentText(str(po), message.lineno or 1, locale, message.context, str(text))
 
 
-def check_sent_texts(locales_dir: Path | None) -> list[ScriptProblem]:
+def check_sent_texts(
+    locales_dir: Path | None, *, min_deadline_days: int = DEFAULT_MIN_DEADLINE_DAYS
+) -> list[ScriptProblem]:
     """Lint the code texts and, when there are catalogs, every translation."""
     texts = list(code_sent_texts())
     if locales_dir is not None:
@@ -83,4 +86,5 @@ def check_sent_texts(locales_dir: Path | None) -> list[ScriptProblem]:
         texts,
         first_contact_ids=FIRST_CONTACT_IDS,
         locales=LOCALES if locales_dir is not None else ("en",),
+        min_deadline_days=min_deadline_days,
     )

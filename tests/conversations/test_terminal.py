@@ -162,6 +162,7 @@ CHINESE_PATHS: dict[str, list[ChinesePath]] = {
 }
 
 
+@pytest.mark.rule("R8", "R11", "R12", "R15")
 @pytest.mark.parametrize(
     ("locale", "case"),
     [(locale, i) for locale, cases in CHINESE_PATHS.items() for i in range(len(cases))],

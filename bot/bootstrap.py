@@ -1,21 +1,33 @@
 """The one place that builds and wires the application (as in cosmicpython).
 
 Entry points (CLI, Telegram, tests) ask for an App and get every part built
-the same way: settings, migrated database, validated scripts, catalogs.
+the same way: settings, migrated database, validated scripts published in the
+version registry, catalogs, the runtime and the outbox.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n.build import compile_catalogs
 from bot.i18n.render import Translator
-from bot.service.conversations import Clock, ConversationService, utc_now
+from bot.service.outbox import Outbox, WorkerIdentity
+from bot.service.runtime import Runtime
 from bot.service.scripts import ScriptSet, load_dialogs
+from bot.service.versions import ScriptRegistry
 from bot.store.db import create_engine, session_factory, upgrade
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -25,26 +37,48 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     scripts: ScriptSet
     translator: Translator
-    conversations: ConversationService
+    runtime: Runtime
+    outbox: Outbox
 
     async def close(self) -> None:
         await self.engine.dispose()
 
 
-async def build_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> App:
-    """Migrate the database, load and validate scripts, compile catalogs if needed."""
+def button_secret(settings: Settings) -> bytes:
+    """Signs button data. Every process of a deployment must derive the same one."""
+    if settings.secret_key is not None:
+        seed = settings.secret_key.get_secret_value()
+    elif settings.telegram_token is not None:
+        seed = settings.telegram_token.get_secret_value()
+    else:
+        seed = settings.database_url
+    return hashlib.sha256(b"repaybot-buttons:" + seed.encode()).digest()
+
+
+async def build_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = utc_now,
+    worker: WorkerIdentity | None = None,
+) -> App:
+    """Migrate the database, load, validate and publish scripts, wire the runtime."""
     settings = settings or Settings()
     await upgrade(settings.database_url)
     scripts = load_dialogs(settings.dialogs_dir, settings.locales_dir)
-    compile_catalogs(settings.locales_dir)
+    compile_catalogs(settings.locales_dir)  # a no-op when `make setup` compiled them
     translator = Translator(settings.locales_dir, defaults={"lender": scripts.policy.lender_name})
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    conversations = ConversationService(
+    registry = ScriptRegistry(sessions)
+    await registry.publish(scripts, now=clock())
+    runtime = Runtime(
         sessions=sessions,
-        scripts=scripts,
+        registry=registry,
         translator=translator,
-        script_id=settings.script_id,
+        button_secret=button_secret(settings),
         clock=clock,
+        script_id=settings.script_id,
     )
-    return App(settings, engine, sessions, scripts, translator, conversations)
+    outbox = Outbox(sessions=sessions, clock=clock, worker=worker)
+    await outbox.start()
+    return App(settings, engine, sessions, scripts, translator, runtime, outbox)

@@ -60,7 +60,7 @@ def check_dialogs(settings: Settings, directory: Path | None) -> int:
 async def chat(settings: Settings, account_id: str, locale: str | None) -> int:
     from bot.bootstrap import build_app
     from bot.channels.terminal import run_chat
-    from bot.service.conversations import AccountMissing
+    from bot.errors import AccountMissing
 
     try:
         app = await build_app(settings)
@@ -143,7 +143,7 @@ async def link(settings: Settings, account_id: str, days: int | None) -> int:
                 token = await create_link_token(
                     session,
                     account_id=account_id,
-                    now=app.conversations.now(),
+                    now=app.runtime.now(),
                     valid_days=days or settings.link_token_days,
                 )
             except LookupError:

@@ -26,5 +26,8 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: SecretStr | None = None
+    # Signs button data; all processes of one deployment need the same value. When
+    # unset it is derived from the Telegram token (or the database URL).
+    secret_key: SecretStr | None = None
     link_token_days: int = 7
     log_level: str = "WARNING"

@@ -2,40 +2,42 @@
 
 Works for a person and for a pipe alike, so whole conversations can be
 scripted: choices are printed numbered and the number or the label picks one.
+Like every channel it only translates: lines become Inbound events for the
+runtime, and a Sender prints what the outbox hands it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Iterable
 from typing import TextIO
 
 from bot.bootstrap import App
-from bot.engine.types import Event, EventKind
-from bot.service.conversations import Outgoing
-from bot.service.outbox import mark_sent
+from bot.errors import AccountMissing
+from bot.service.events import Inbound
+from bot.service.linking import link_directly
+from bot.service.outbox import OutgoingMessage
 
 CHANNEL = "terminal"
 
 
-def event_for(line: str) -> Event:
-    text = line.strip()
-    if text.startswith("/") and len(text) > 1 and " " not in text:
-        name = text[1:].lower()
-        if name == "start":
-            return Event(EventKind.START)
-        return Event(EventKind.COMMAND, text=name)
-    return Event(EventKind.TEXT, text=text)
+class TerminalSender:
+    """Prints a message with its choices numbered."""
 
+    channel = CHANNEL
 
-def write_messages(messages: Iterable[Outgoing], out: TextIO) -> None:
-    for message in messages:
-        out.write(message.text + "\n")
-        for number, (_, label) in enumerate(message.choices, start=1):
-            out.write(f"  {number}) {label}\n")
-        out.write("\n")
-    out.flush()
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._sent = 0
+
+    async def send(self, message: OutgoingMessage) -> str:
+        self._out.write(message.text + "\n")
+        for number, (label, _) in enumerate(message.buttons, start=1):
+            self._out.write(f"  {number}) {label}\n")
+        self._out.write("\n")
+        self._out.flush()
+        self._sent += 1
+        return str(self._sent)
 
 
 async def _read_line(source: TextIO) -> str | None:
@@ -53,20 +55,31 @@ async def run_chat(
 ) -> int:
     """Talk until end of input; returns the exit code."""
     chat_key = f"{CHANNEL}:{account_id}"
+    async with app.sessions() as session, session.begin():
+        if not await link_directly(
+            session,
+            channel=CHANNEL,
+            user_key=chat_key,
+            account_id=account_id,
+            now=app.runtime.now(),
+        ):
+            raise AccountMissing(account_id)
+    app.outbox.register(TerminalSender(out))
     interactive = source.isatty()
 
-    async def send(event: Event) -> None:
-        messages = await app.conversations.handle(
-            channel=CHANNEL, chat_key=chat_key, account_id=account_id, event=event, locale=locale
+    async def send(text: str) -> None:
+        await app.runtime.on_inbound(
+            Inbound(
+                channel=CHANNEL,
+                chat_key=chat_key,
+                user_key=chat_key,
+                text=text,
+                locale=locale,
+            )
         )
-        write_messages(messages, out)
-        await mark_sent(
-            app.sessions,
-            outbox_ids=[m.outbox_id for m in messages],
-            now=app.conversations.now(),
-        )
+        await app.outbox.deliver_chat(CHANNEL, chat_key)
 
-    await send(Event(EventKind.START))
+    await send("/start")
     while True:
         if interactive:
             out.write("> ")
@@ -74,4 +87,4 @@ async def run_chat(
         line = await _read_line(source)
         if line is None:
             return 0
-        await send(event_for(line))
+        await send(line.strip())

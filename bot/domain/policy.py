@@ -53,6 +53,8 @@ class PromisePolicy(_Strict):
 
 class VerificationPolicy(_Strict):
     max_attempts: int = Field(default=3, ge=1, le=10)
+    # How long a lock lasts; None (the default) keeps it until a person unlocks it.
+    lock_minutes: int | None = Field(default=None, ge=1)
 
 
 class EscalationPolicy(_Strict):

@@ -9,10 +9,11 @@ names an action missing from ACTIONS.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from bot.domain import plans
@@ -33,9 +34,10 @@ from bot.engine.types import (
     SetLocale,
 )
 from bot.engine.values import from_json, to_json
+from bot.errors import ScriptFailure
 
 
-class ActionError(ValueError):
+class ActionError(ScriptFailure, ValueError):
     """An action called with what it cannot use: a script error, not the borrower's."""
 
 
@@ -74,15 +76,66 @@ class ActionRun:
 
 
 ActionFn = Callable[[ActionRun], None]
-ACTIONS: dict[str, ActionFn] = {}
 
 
-def action(fn: ActionFn) -> ActionFn:
-    ACTIONS[fn.__name__] = fn
-    return fn
+class PromiseCheck(StrEnum):
+    """What check_promise concludes about a promised date."""
+
+    OK = "ok"
+    IN_PAST = "in_past"
+    TOO_FAR = "too_far"
 
 
-@action
+class PlanDecisionOutcome(StrEnum):
+    """What propose_monthly concludes about "I can pay X a month" (plans.PlanDecision.reason)."""
+
+    OK = "ok"
+    BELOW_MINIMUM = "below_minimum"
+    TOO_LONG = "too_long"
+    ABOVE_TOTAL = "above_total"
+    NOTHING_TO_PAY = "nothing_to_pay"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """An action's contract with the scripts: the variables it sets and, for those
+    that hold an outcome, every value it can take. The validator checks guards
+    against it."""
+
+    run: ActionFn
+    sets: frozenset[str] = frozenset()
+    outcomes: Mapping[str, type[StrEnum]] = field(default_factory=dict)
+
+
+ACTIONS: dict[str, ActionSpec] = {}
+
+
+def action(
+    *sets: str, outcomes: Mapping[str, type[StrEnum]] | None = None
+) -> Callable[[ActionFn], ActionFn]:
+    def register(fn: ActionFn) -> ActionFn:
+        declared = dict(outcomes or {})
+        ACTIONS[fn.__name__] = ActionSpec(fn, frozenset(sets) | frozenset(declared), declared)
+        return fn
+
+    return register
+
+
+def variables_set() -> frozenset[str]:
+    """Every conversation variable some action sets."""
+    return frozenset().union(*(spec.sets for spec in ACTIONS.values()))
+
+
+def outcome_values() -> dict[str, frozenset[str]]:
+    """Outcome variable -> the values actions can give it."""
+    values: dict[str, frozenset[str]] = {}
+    for spec in ACTIONS.values():
+        for name, kind in spec.outcomes.items():
+            values[name] = values.get(name, frozenset()) | frozenset(k.value for k in kind)
+    return values
+
+
+@action("verify_failures")
 def verify_identity(run: ActionRun) -> None:
     """R5: the birth date must match; failures count towards a lock."""
     if isinstance(run.value, date) and run.value == run.ctx.account.birth_date:
@@ -110,6 +163,13 @@ def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
     }
 
 
+PLAN_FIELDS = ("months", "installment", "amount", "first_due_date", "last_due_date", "installments")
+
+
+def _plan_vars(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{key}" for key in PLAN_FIELDS)
+
+
 def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     """Keep the plan whole for later actions and flat for messages ({plan_months})."""
     run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
@@ -118,7 +178,7 @@ def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     run.put(f"{prefix}_installments", plan["installments"])
 
 
-@action
+@action("plan_options")
 def prepare_plan_options(run: ActionRun) -> None:
     options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
     run.put(
@@ -134,7 +194,7 @@ def prepare_plan_options(run: ActionRun) -> None:
     )
 
 
-@action
+@action("plan", *_plan_vars("plan"))
 def choose_plan(run: ActionRun) -> None:
     options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
     chosen = [o for o in options if str(o.months) == str(run.value)]
@@ -143,7 +203,14 @@ def choose_plan(run: ActionRun) -> None:
     _put_plan(run, "plan", _schedule(run, chosen[0]))
 
 
-@action
+@action(
+    "offered_monthly",
+    "plan",
+    "nearest_plan",
+    *_plan_vars("plan"),
+    *_plan_vars("nearest"),
+    outcomes={"plan_decision": PlanDecisionOutcome},
+)
 def propose_monthly(run: ActionRun) -> None:
     """The borrower names what they can pay a month; answer inside policy or not at all."""
     if not isinstance(run.value, Decimal):
@@ -156,14 +223,14 @@ def propose_monthly(run: ActionRun) -> None:
             del run.vars[stale]
     run.vars.pop("plan", None)
     run.put("offered_monthly", MoneyValue(run.value, run.currency))
-    run.put("plan_decision", decision.reason)
+    run.put("plan_decision", PlanDecisionOutcome(decision.reason).value)
     if decision.accepted is not None:
         _put_plan(run, "plan", _schedule(run, decision.accepted))
     if decision.nearest is not None:
         _put_plan(run, "nearest", _schedule(run, decision.nearest))
 
 
-@action
+@action("plan", *_plan_vars("plan"))
 def accept_nearest_plan(run: ActionRun) -> None:
     nearest = run.vars.get("nearest_plan")
     if nearest is None:
@@ -180,7 +247,7 @@ def _arrangement(run: ActionRun, kind: ArrangementKind, **fields: Any) -> Create
     return arrangement
 
 
-@action
+@action("arrangement_id")
 def create_plan(run: ActionRun) -> None:
     plan = run.get("plan")
     if not plan:
@@ -196,7 +263,7 @@ def create_plan(run: ActionRun) -> None:
     )
 
 
-@action
+@action("extension_options")
 def prepare_extensions(run: ActionRun) -> None:
     account = run.ctx.account
     options = plans.extension_options(
@@ -208,7 +275,7 @@ def prepare_extensions(run: ActionRun) -> None:
     )
 
 
-@action
+@action("extension", "extension_days", "extension_new_due")
 def choose_extension(run: ActionRun) -> None:
     options = run.get("extension_options", [])
     chosen = [o for o in options if o["id"] == str(run.value)]
@@ -219,7 +286,7 @@ def choose_extension(run: ActionRun) -> None:
     run.put("extension_new_due", chosen[0]["new_due_date"])
 
 
-@action
+@action("arrangement_id")
 def create_extension(run: ActionRun) -> None:
     extension = run.get("extension")
     if not extension:
@@ -232,18 +299,19 @@ def create_extension(run: ActionRun) -> None:
     )
 
 
-@action
+@action("promise_date", "promise_amount", outcomes={"promise_check": PromiseCheck})
 def check_promise(run: ActionRun) -> None:
     if not isinstance(run.value, date):
         raise ActionError("check_promise needs a date")
     run.put("promise_date", run.value)
     run.put("promise_amount", MoneyValue(run.collectible(), run.currency))
     run.put(
-        "promise_check", plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise)
+        "promise_check",
+        PromiseCheck(plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise)).value,
     )
 
 
-@action
+@action("arrangement_id")
 def create_promise(run: ActionRun) -> None:
     promised = run.get("promise_date")
     amount = run.collectible()
@@ -255,12 +323,12 @@ def create_promise(run: ActionRun) -> None:
     )
 
 
-@action
+@action("dispute_selection")
 def prepare_dispute(run: ActionRun) -> None:
     run.vars["dispute_selection"] = []
 
 
-@action
+@action("dispute_selection", "dispute_count")
 def toggle_dispute_charge(run: ActionRun) -> None:
     known = {c.charge_id for c in run.ctx.account.charges}
     if run.value not in known:
@@ -274,7 +342,7 @@ def toggle_dispute_charge(run: ActionRun) -> None:
     run.vars["dispute_count"] = len(selection)
 
 
-@action
+@action("case_number", "dispute_answer_by", "disputed_now", "dispute_selection", "dispute_count")
 def record_dispute(run: ActionRun) -> None:
     """R8: the disputed charges are held out of every plan until reviewed."""
     selection: list[str] = list(run.vars.get("dispute_selection", []))
@@ -301,7 +369,7 @@ def record_dispute(run: ActionRun) -> None:
     run.vars["dispute_count"] = 0
 
 
-@action
+@action("ticket", "escalated_for")
 def escalate(run: ActionRun) -> None:
     reason = EscalationReason(run.args.get("reason", "requested"))
     priority = Priority(run.args.get("priority", "normal"))
@@ -314,12 +382,12 @@ def escalate(run: ActionRun) -> None:
     run.put("ticket", ticket)
 
 
-@action
+@action()
 def pause_collection(run: ActionRun) -> None:
     run.effects.append(PauseCollection(reason=str(run.args.get("reason", "crisis"))))
 
 
-@action
+@action()
 def set_locale(run: ActionRun) -> None:
     locale = str(run.args.get("locale") or run.value)
     if locale not in ("en", "zh_Hans", "zh_Hant"):
@@ -328,6 +396,6 @@ def set_locale(run: ActionRun) -> None:
     run.effects.append(SetLocale(locale))
 
 
-@action
+@action()
 def opt_out(run: ActionRun) -> None:
     run.effects.append(OptOut())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.errors import RepaybotError
+
 
 @dataclass(frozen=True)
 class ScriptProblem:
@@ -19,7 +21,7 @@ class ScriptProblem:
         return f"{where}: {self.message}"
 
 
-class ScriptError(Exception):
+class ScriptError(RepaybotError):
     """A script or policy that must not load; carries every problem found."""
 
     def __init__(self, problems: list[ScriptProblem]) -> None:

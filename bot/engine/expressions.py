@@ -11,13 +11,15 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bot.errors import ScriptFailure
 
 _ENV = ImmutableSandboxedEnvironment()
 
 
-class ExpressionError(ValueError):
+class ExpressionError(ScriptFailure, ValueError):
     """An expression that does not compile or fails when evaluated."""
 
 
@@ -41,6 +43,26 @@ def names_used(source: str) -> set[str]:
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"invalid expression {source!r}: {exc.message}") from exc
     return set(meta.find_undeclared_variables(ast))
+
+
+def compared_literals(source: str) -> set[tuple[str, str]]:
+    """(name, literal) for every `name == 'literal'` or `name != 'literal'` in an expression.
+
+    The validator checks such literals against the outcomes an action can set,
+    so a typo like 'in_pass' is caught before a borrower meets it.
+    """
+    try:
+        ast = _ENV.parse("{{ " + source + " }}")
+    except TemplateSyntaxError as exc:
+        raise ExpressionError(f"invalid expression {source!r}: {exc.message}") from exc
+    found: set[tuple[str, str]] = set()
+    for compare in ast.find_all(nodes.Compare):
+        operands = [compare.expr, *(op.expr for op in compare.ops)]
+        names = [o.name for o in operands if isinstance(o, nodes.Name)]
+        literals = [o.value for o in operands if isinstance(o, nodes.Const)]
+        if all(op.op in ("eq", "ne") for op in compare.ops):
+            found.update((n, str(v)) for n in names for v in literals if isinstance(v, str))
+    return found
 
 
 def evaluate(source: str, scope: dict[str, Any]) -> Any:

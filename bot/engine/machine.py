@@ -31,12 +31,14 @@ from bot.engine.types import (
     StepResult,
 )
 from bot.engine.values import from_json
+from bot.errors import ScriptFailure
 
 MAX_TEXT = 4000  # longer input is cut before anything looks at it
 MAX_HOPS = 40  # automatic transitions in one step; more means a loop in the script
+MAX_DETOURS = 8  # open detours kept; older return points are forgotten
 
 
-class ScriptRuntimeError(RuntimeError):
+class ScriptRuntimeError(ScriptFailure):
     """A script that passed validation misbehaved (a loop, a failing guard)."""
 
 
@@ -62,6 +64,7 @@ class _Step:
         self.locale = state.locale
         self.failed_inputs = state.failed_inputs
         self.ended = state.ended
+        self.stack: list[str] = list(state.stack)
         self.parts: list[Part] = []
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
@@ -71,22 +74,41 @@ class _Step:
     # ---- entry point ----
 
     def run(self, event: Event) -> StepResult:
-        if event.kind is EventKind.START or (self.ended and event.kind is not EventKind.TIMER):
+        if event.kind is EventKind.TRIGGER:
+            return self._on_trigger(event.text)
+        if event.kind is EventKind.START or self.ended:
             self._restart()
+        elif event.kind is EventKind.RESUME:
+            self._resume(event.text)
         elif event.kind is EventKind.CHOICE:
             if event.step is not None and event.step != self.original.step:
                 return self._stale()
             self._on_choice(event.choice)
         elif event.kind is EventKind.COMMAND:
             self._on_command(event.text)
-        elif event.kind is EventKind.TEXT:
+        else:
             self._on_text(event.text[:MAX_TEXT].strip())
-        elif event.kind is EventKind.TIMER:
-            return StepResult(self.original, (), ())
-        else:  # a shared contact inside a conversation: the channel handles linking
-            self._say_shared("not_understood")
-            self._prompt_again()
         return self._result()
+
+    def _on_trigger(self, name: str) -> StepResult:
+        """Something the bot starts itself: a detour into the trigger's state, or nothing.
+
+        A trigger the script does not route, or whose guard does not hold (a
+        paused account, a conversation that ended), changes nothing and says nothing.
+        """
+        route = self.script.triggers.get(name)
+        if route is None or not expressions.holds(route.when, self._scope()):
+            return StepResult(self.original, (), ())
+        self._follow(route.to, detour=not self.ended)
+        self.ended = self._state().end
+        return self._result()
+
+    def _resume(self, target: str) -> None:
+        """A person hands the conversation back at a named state; open detours are closed."""
+        if target not in self.script.states:
+            raise ScriptRuntimeError(f"cannot resume at unknown state {target!r}")
+        self.stack = []
+        self._enter(target)
 
     def _stale(self) -> StepResult:
         reply = Reply(parts=(Part(f"{self.script.id}.stale_choice"),), step=self.original.step)
@@ -102,6 +124,7 @@ class _Step:
         self.vars = {} if failures is None else {"verify_failures": failures}
         self.verified = False
         self.ended = False
+        self.stack = []
         self._enter(self.script.start)
 
     # ---- events ----
@@ -171,8 +194,14 @@ class _Step:
         return True
 
     def _follow(self, target: str, detour: bool) -> None:
-        if detour and not self._state().end:
-            self.vars["return_to"] = self.current
+        """Go to `target`; a detour remembers where it returns (detours nest)."""
+        if detour and not self._state().end and self.current != target:
+            # Re-opening a detour already on the stack closes what was opened
+            # after it, so help -> language -> help does not grow without end.
+            if target in self.stack:
+                del self.stack[self.stack.index(target) :]
+            self.stack.append(self.current)
+            del self.stack[:-MAX_DETOURS]
         self._enter(target)
 
     def _after_answer(
@@ -199,7 +228,7 @@ class _Step:
         if hops > MAX_HOPS:
             raise ScriptRuntimeError(f"more than {MAX_HOPS} automatic transitions: a loop")
         if name == RETURN_TARGET:
-            name = str(self.vars.pop("return_to", self.script.start))
+            name = self.stack.pop() if self.stack else self._home()
         state = self.script.states[name]
         if not state.public and not self.verified:
             name, state = self.script.verify_state, self.script.states[self.script.verify_state]
@@ -282,7 +311,7 @@ class _Step:
     def _say(self, state: State, prompts_only: bool = False) -> None:
         scope = self._scope()
         for message in state.say:
-            if prompts_only and not message.id.startswith("ask"):
+            if prompts_only and not message.ask:
                 continue
             if not expressions.holds(message.when, scope):
                 continue
@@ -340,6 +369,13 @@ class _Step:
     def _state(self) -> State:
         return self.script.states[self.current]
 
+    def _home(self) -> str:
+        """Where `@return` goes with no detour open: the menu for a verified borrower."""
+        home = self.script.home
+        if home is not None and self.verified:
+            return home
+        return self.script.start
+
     def _scope(self) -> dict[str, Any]:
         return build_scope(self._snapshot(), self.ctx)
 
@@ -352,6 +388,7 @@ class _Step:
             locale=self.locale,
             failed_inputs=self.failed_inputs,
             ended=self.ended,
+            stack=tuple(self.stack),
         )
 
     def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
@@ -366,7 +403,7 @@ class _Step:
                 locale=self.locale,
                 id_counter=self.id_counter,
             )
-            ACTIONS[call.name](run)
+            ACTIONS[call.name].run(run)
             self.verified = run.verified
             self.locale = run.locale
 

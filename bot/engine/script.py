@@ -38,6 +38,7 @@ class Message(_Model):
     count: str | None = None  # name of the integer parameter choosing the form
     when: str | None = None  # say it only when this guard holds
     each: str | None = None  # say it once per item of this list (items' keys become params)
+    ask: bool = False  # the question itself: said again when an answer is not understood
 
     @model_validator(mode="after")
     def _plural_needs_count(self) -> Message:
@@ -152,14 +153,23 @@ class GlobalRoute(_Model):
     detour: bool = False
 
 
+class TriggerRoute(_Model):
+    """A bot-initiated event (a reminder, a broken promise) and the state it opens."""
+
+    to: str
+    when: str | None = None
+
+
 class Script(_Model):
     id: str
     version: str
     start: str
     verify_state: str  # where a borrower who is not verified is sent (R5)
+    home: str | None = None  # where `@return` goes when no detour is open (verified borrowers)
     messages: dict[str, str] = Field(default_factory=dict)  # shared texts by id
     intents: dict[str, GlobalRoute] = Field(default_factory=dict)  # global free-text intents
     commands: dict[str, GlobalRoute] = Field(default_factory=dict)  # /help, /human ...
+    triggers: dict[str, TriggerRoute] = Field(default_factory=dict)  # reminders and timers
     states: dict[str, State]
 
     def message_table(self) -> dict[str, Message]:

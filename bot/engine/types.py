@@ -22,14 +22,14 @@ class EventKind(StrEnum):
     TEXT = "text"  # free text typed by the borrower
     CHOICE = "choice"  # a button pressed or a numbered choice picked
     COMMAND = "command"  # /help, /human, /language, /stop ...
-    CONTACT = "contact"  # phone number shared with Telegram's contact button
-    TIMER = "timer"  # a scheduled wake-up
+    TRIGGER = "trigger"  # something the bot starts itself (a reminder); text = trigger name
+    RESUME = "resume"  # a person hands the conversation back; text = the state to resume at
 
 
 @dataclass(frozen=True)
 class Event:
     kind: EventKind
-    text: str = ""  # TEXT: what was typed; COMMAND: the command name without '/'
+    text: str = ""  # TEXT: what was typed; COMMAND: the name without '/'; TRIGGER/RESUME: name
     choice: str = ""  # CHOICE: the choice id
     step: int | None = None  # CHOICE: the step the button was shown at (stale check)
 
@@ -120,6 +120,7 @@ class EscalationReason(StrEnum):
     COMPLAINT = "complaint"  # R15
     REPEATED_FAILURE = "repeated_failure"  # R13
     OUTSIDE_POLICY = "outside_policy"
+    SCRIPT_FAILURE = "script_failure"  # the script broke at run time: a person takes over
 
 
 class Priority(StrEnum):
@@ -185,6 +186,9 @@ class ConversationState:
     failed_inputs: int = 0  # failed inputs in a row in the current state (R13)
     ended: bool = False
     vars: dict[str, Any] = field(default_factory=dict)  # JSON-serialisable only
+    # Where each open detour returns, innermost last: help opened from the menu,
+    # then language opened from help, is ("menu", "help").
+    stack: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from bot.domain.compliance import (
     first_contact_problems,
 )
 from bot.engine import expressions
-from bot.engine.actions import ACTIONS
+from bot.engine.actions import ACTIONS, outcome_values, variables_set
 from bot.engine.errors import ScriptProblem
 from bot.engine.loader import Path_, line_for
 from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES
@@ -38,45 +38,8 @@ REQUIRED_MESSAGES = (
     "offer_person",
     "choice_person",
 )
-# Conversation variables that actions set (see bot/engine/actions.py).
-ACTION_VARS = frozenset(
-    {
-        "verify_failures",
-        "plan_options",
-        "plan",
-        "nearest_plan",
-        "offered_monthly",
-        "plan_decision",
-        "arrangement_id",
-        "extension_options",
-        "extension",
-        "extension_days",
-        "extension_new_due",
-        "promise_date",
-        "promise_amount",
-        "promise_check",
-        "dispute_selection",
-        "dispute_count",
-        "disputed_now",
-        "case_number",
-        "dispute_answer_by",
-        "escalated_for",
-        "ticket",
-        "return_to",
-        *(
-            f"{p}_{k}"
-            for p in ("plan", "nearest")
-            for k in (
-                "months",
-                "installment",
-                "amount",
-                "first_due_date",
-                "last_due_date",
-                "installments",
-            )
-        ),
-    }
-)
+# Conversation variables that actions set: their declared contract (bot/engine/actions.py).
+ACTION_VARS = variables_set()
 ITEM_KEYS = {
     "charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
     "undisputed_charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
@@ -124,16 +87,16 @@ class _Validator:
             yield (*base, "intents", key, "to"), route.to
 
     def global_targets(self) -> Iterator[tuple[Path_, str]]:
-        for section in ("intents", "commands"):
+        for section in ("intents", "commands", "triggers"):
             routes = getattr(self.script, section)
             for key, route in routes.items():
                 yield (section, key, "to"), route.to
 
     def check_targets(self) -> None:
         states = self.script.states
-        for field_name in ("start", "verify_state"):
+        for field_name in ("start", "verify_state", "home"):
             target = getattr(self.script, field_name)
-            if target not in states:
+            if target is not None and target not in states:
                 self.fail((field_name,), None, f"{field_name} names unknown state {target!r}")
         if self.script.verify_state in states and not states[self.script.verify_state].public:
             self.fail(
@@ -211,6 +174,15 @@ class _Validator:
         except expressions.ExpressionError as exc:
             self.fail(path, name, str(exc))
             return
+        outcomes = outcome_values()
+        for variable, literal in sorted(expressions.compared_literals(source)):
+            if variable in outcomes and literal not in outcomes[variable]:
+                choices = ", ".join(sorted(outcomes[variable]))
+                self.fail(
+                    path,
+                    name,
+                    f"{variable!r} is never {literal!r}: the action sets one of {choices}",
+                )
         unknown = used - self.known - extra - FILTERS_AND_TESTS
         if unknown:
             self.fail(path, name, f"unknown name(s) in expression: {', '.join(sorted(unknown))}")

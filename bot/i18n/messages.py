@@ -67,6 +67,11 @@ _CHANNEL = {
         "channel.error",
         "Something went wrong on our side. Your message was saved; please try again in a moment.",
     ),
+    "channel.script_error": pgettext(
+        "channel.script_error",
+        "I'm sorry, something went wrong on my side. I've asked a person from our team"
+        " to help you (reference {ticket}); they will reply in this chat.",
+    ),
     "channel.no_account": pgettext("channel.no_account", "No account with that id."),
 }
 

@@ -40,7 +40,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.actions:verify_identity",
         "bot.service.linking:redeem_token",
         "bot.service.linking:link_by_contact",
-        "bot.channels.telegram.gateway:TelegramGateway._group",
+        "bot.service.runtime:Runtime._group",
     ),
     "R6": (
         "bot.engine.validator:_Validator.check_first_contact",
@@ -79,6 +79,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     "R12": (
         "bot.domain.intents:detect_intents",
         "bot.engine.actions:pause_collection",
+        "bot.service.runtime:Runtime._watch_for_crisis",
         "bot.engine.validator:_Validator.check_rules",
         "dialogs/repayment.yaml:states.crisis",
     ),
@@ -97,10 +98,11 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.service.effects:_escalate",
         "bot.domain.policy:CasePolicy",
     ),
-    "R16": ("bot.engine.scope:build_scope",),
+    "R16": ("bot.engine.scope:build_scope", "bot.service.runtime:Runtime.on_trigger"),
     "R17": (
         "bot.store.tables:TranscriptRow",
-        "bot.service.conversations:ConversationService.notify",
+        "bot.service.queueing:Queue._add",
+        "bot.service.runtime:_transcript_in",
     ),
     "R18": (
         "bot.i18n.render:_Placeholders.__missing__",

@@ -20,6 +20,7 @@ from bot.engine.types import (
     RecordDispute,
     SetLocale,
 )
+from bot.errors import RepaybotError
 from bot.store.tables import (
     AccountRow,
     ArrangementRow,
@@ -28,6 +29,10 @@ from bot.store.tables import (
     DisputeRow,
     EscalationRow,
 )
+
+
+class EffectNotApplied(RepaybotError):
+    """An effect that could not be written; the event fails as a whole."""
 
 
 async def apply_effects(
@@ -72,7 +77,9 @@ async def _record_dispute(
 ) -> None:
     """R8: the case is stored and its charges are held until it is resolved."""
     if await session.get(DisputeRow, effect.case_number) is not None:
-        return  # the same event handled again: the case exists already
+        # Ids are unique by construction; a clash means the borrower would be told
+        # of a case that was never written. Fail the event rather than confirm it.
+        raise EffectNotApplied(f"dispute id {effect.case_number} exists")
     session.add(
         DisputeRow(
             id=effect.case_number,
@@ -104,7 +111,7 @@ async def _create_arrangement(
     now: datetime,
 ) -> None:
     if await session.get(ArrangementRow, effect.arrangement_id) is not None:
-        return  # never twice (idempotency key = the arrangement id)
+        raise EffectNotApplied(f"arrangement id {effect.arrangement_id} exists")
     session.add(
         ArrangementRow(
             id=effect.arrangement_id,
@@ -143,12 +150,12 @@ async def _escalate(
         due_on = ctx.today + timedelta(days=ctx.policy.cases.complaint_answer_days)
     session.add(
         EscalationRow(
+            ticket=effect.ticket,
             account_id=ctx.account.account_id if conversation.account_id else None,
             conversation_id=conversation.id,
             reason=effect.reason.value,
             priority=effect.priority.value,
             status="open",
-            note=effect.ticket,
             due_on=due_on,
             created_at=now,
         )

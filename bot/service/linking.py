@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.store.db import as_utc
 from bot.store.tables import AccountRow, ChannelLinkRow, LinkTokenRow
 
 
 class LinkOutcome(StrEnum):
     LINKED = "linked"
+    ALREADY_YOURS = "already_yours"  # the link this user redeemed before: back to their chat
     UNKNOWN = "unknown"  # no such token, or no account with that phone
     USED = "used"
     EXPIRED = "expired"
@@ -61,20 +61,39 @@ async def create_link_token(
 async def redeem_token(
     session: AsyncSession, *, token: str, channel: str, user_key: str, now: datetime
 ) -> LinkResult:
+    """Redeem a link once: one conditional UPDATE, so of several users racing for the
+    same link exactly one wins, on every database. The winner tapping it again is
+    taken back to their conversation, not told the link is invalid."""
     if not token or len(token) > 64:
         return LinkResult(LinkOutcome.UNKNOWN)
-    row = await session.get(LinkTokenRow, hash_token(token), with_for_update=True)
+    digest = hash_token(token)
+    redeemer = f"{channel}:{user_key}"
+    won = await session.execute(
+        update(LinkTokenRow)
+        .where(col(LinkTokenRow.token_hash) == digest)
+        .where(col(LinkTokenRow.used_at).is_(None))
+        .where(col(LinkTokenRow.expires_at) > now)
+        .values(used_at=now, used_by=redeemer)
+        .execution_options(synchronize_session=False)
+    )
+    row = await session.get(LinkTokenRow, digest, populate_existing=True)
     if row is None:
         return LinkResult(LinkOutcome.UNKNOWN)
+    if int(getattr(won, "rowcount", 0) or 0) == 1:
+        await _link(
+            session,
+            channel=channel,
+            user_key=user_key,
+            account_id=row.account_id,
+            via="token",
+            now=now,
+        )
+        return LinkResult(LinkOutcome.LINKED, row.account_id)
     if row.used_at is not None:
+        if row.used_by == redeemer:
+            return LinkResult(LinkOutcome.ALREADY_YOURS, row.account_id)
         return LinkResult(LinkOutcome.USED)
-    if as_utc(row.expires_at) <= now:
-        return LinkResult(LinkOutcome.EXPIRED)
-    row.used_at = now
-    await _link(
-        session, channel=channel, user_key=user_key, account_id=row.account_id, via="token", now=now
-    )
-    return LinkResult(LinkOutcome.LINKED, row.account_id)
+    return LinkResult(LinkOutcome.EXPIRED)
 
 
 def normalize_phone(phone: str) -> str:
@@ -87,13 +106,13 @@ async def link_by_contact(
     session: AsyncSession,
     *,
     phone: str,
-    contact_user_id: int | None,
-    sender_id: int,
+    contact_user_id: str | int | None,
+    sender_id: str | int,
     channel: str,
     now: datetime,
 ) -> LinkResult:
     """Accept only the sender's own contact: someone else's number proves nothing."""
-    if contact_user_id is None or contact_user_id != sender_id:
+    if contact_user_id is None or str(contact_user_id) != str(sender_id):
         return LinkResult(LinkOutcome.NOT_OWN_CONTACT)
     wanted = normalize_phone(phone)
     if not wanted:
@@ -138,3 +157,16 @@ async def _link(
         row.account_id = account_id
         row.linked_via = via
         row.linked_at = now
+
+
+async def link_directly(
+    session: AsyncSession, *, channel: str, user_key: str, account_id: str, now: datetime
+) -> bool:
+    """Link without a token, for channels whose user is already known to be the
+    lender's operator (the terminal). False when there is no such account."""
+    if await session.get(AccountRow, account_id) is None:
+        return False
+    await _link(
+        session, channel=channel, user_key=user_key, account_id=account_id, via=channel, now=now
+    )
+    return True

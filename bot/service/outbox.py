@@ -1,34 +1,358 @@
-"""The transactional outbox: replies are queued with the state, then delivered.
+"""The transactional outbox, for every channel: replies are queued with the state
+that produced them, then delivered in order per chat by the channel's sender.
 
-A channel claims pending rows, sends them, and marks them sent with the id the
-channel gave the message. A crash between sending and marking resends at most
-the one message in flight; the channels' idempotency keys keep that visible.
+A row is claimed with one conditional UPDATE (pending, or a lease that ran out
+or belongs to a dead worker) so exactly one sender holds it, on SQLite as on
+PostgreSQL. A chat's rows go out strictly in order: only the oldest unsent row
+of a chat is ever claimed. A retry-after from the channel is honoured, other
+transient failures back off exponentially, an unreachable recipient stops the
+chat and is marked on the account until they write again.
+
+The one window left: a crash after the channel accepted a message and before
+it is marked sent resends that single message (no channel we serve has an
+idempotency key for sending).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+import asyncio
+import contextlib
+import logging
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from bot.store.tables import OutboxRow
+from bot.errors import ChannelError, RecipientUnreachable, Rejected, RetryLater, Unavailable
+from bot.store.tables import AccountRow, ConversationRow, OutboxRow, WorkerRow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_INLINE_WAIT = 30.0  # longer waits are left to the background loop
+LEASE = timedelta(seconds=60)  # one send never takes this long; a dead worker's lease is taken back
+HEARTBEAT = timedelta(seconds=5)
+DEAD_AFTER = timedelta(seconds=20)  # a worker silent this long is gone
+UNSENT = ("pending", "sending")
 
 
-async def mark_sent(
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    outbox_ids: Sequence[int],
-    now: datetime,
-    external_message_id: str | None = None,
-) -> None:
-    if not outbox_ids:
-        return
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(OutboxRow)
-            .where(col(OutboxRow.id).in_(list(outbox_ids)))
-            .values(status="sent", sent_at=now, external_message_id=external_message_id)
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """What a sender needs: the text, the buttons with their signed data, and which of
+    the chat's earlier messages still show buttons (to take them away)."""
+
+    outbox_id: int
+    chat_key: str
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()
+    contact_button: str | None = None
+    close_keyboards: tuple[str, ...] = ()
+
+
+class Sender(Protocol):
+    """One per channel: sends a message and returns the channel's id for it.
+
+    Raises RetryLater, Unavailable, RecipientUnreachable or Rejected (bot.errors).
+    """
+
+    channel: str
+
+    async def send(self, message: OutgoingMessage) -> str: ...
+
+
+@dataclass(frozen=True)
+class WorkerIdentity:
+    """Who holds a lease. `node` is stable across restarts of one machine's process, so
+    a restarted process knows its predecessor's leases are dead at once."""
+
+    node: str = field(default_factory=socket.gethostname)
+    worker_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+class Outbox:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        worker: WorkerIdentity | None = None,
+        backoff_base: float = 0.5,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self.worker = worker or WorkerIdentity()
+        self._backoff_base = backoff_base
+        self._senders: dict[str, Sender] = {}
+
+    def register(self, sender: Sender) -> None:
+        self._senders[sender.channel] = sender
+
+    # ---- workers and leases ----
+
+    async def start(self) -> None:
+        """Announce this worker and take back the leases of dead ones at once."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            session.add(
+                WorkerRow(
+                    worker_id=self.worker.worker_id,
+                    node=self.worker.node,
+                    started_at=now,
+                    heartbeat_at=now,
+                )
+            )
+        await self.take_back_leases()
+
+    async def heartbeat(self) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(WorkerRow)
+                .where(col(WorkerRow.worker_id) == self.worker.worker_id)
+                .values(heartbeat_at=self._clock())
+            )
+
+    async def take_back_leases(self) -> int:
+        """Rows leased by a worker that is gone go back to pending, due now."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            alive = select(col(WorkerRow.worker_id)).where(
+                col(WorkerRow.heartbeat_at) > now - DEAD_AFTER,
+                or_(
+                    col(WorkerRow.node) != self.worker.node,
+                    col(WorkerRow.worker_id) == self.worker.worker_id,
+                ),
+            )
+            result = await session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.status) == "sending")
+                .where(
+                    or_(
+                        col(OutboxRow.lease_owner).is_(None),
+                        col(OutboxRow.lease_owner).not_in(alive),
+                    )
+                )
+                .values(status="pending", next_attempt_at=now, lease_owner=None)
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                update(WorkerRow)
+                .where(col(WorkerRow.node) == self.worker.node)
+                .where(col(WorkerRow.worker_id) != self.worker.worker_id)
+                .values(heartbeat_at=now - DEAD_AFTER * 2)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    # ---- delivery ----
+
+    async def deliver_chat(
+        self, channel: str, chat_key: str, *, wait_up_to: float = MAX_INLINE_WAIT
+    ) -> None:
+        """Send the chat's due messages in order; stop at the first that cannot go now."""
+        while True:
+            claimed = await self._claim_head(channel, chat_key)
+            if claimed is None:
+                return
+            wait = await self._send(claimed)
+            if wait is None:
+                continue
+            if wait > wait_up_to:
+                return
+            await asyncio.sleep(wait)
+
+    async def deliver_due(self) -> int:
+        """One pass over every chat with a message due (the background loop)."""
+        now = self._clock()
+        async with self._sessions() as session:
+            query = (
+                select(col(OutboxRow.channel), col(OutboxRow.chat_key))
+                .where(col(OutboxRow.status).in_(UNSENT))
+                .where(col(OutboxRow.next_attempt_at) <= now)
+                .where(col(OutboxRow.channel).in_(list(self._senders)))
+                .distinct()
+            )
+            chats = [(str(c), str(k)) for c, k in (await session.execute(query)).all()]
+        for channel, chat_key in chats:
+            await self.deliver_chat(channel, chat_key, wait_up_to=0)
+        return len(chats)
+
+    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        """The background loop: due messages, retries, and this worker's heartbeat."""
+        last_beat = self._clock()
+        while not stop.is_set():
+            try:
+                if self._clock() - last_beat >= HEARTBEAT:
+                    await self.heartbeat()
+                    last_beat = self._clock()
+                await self.deliver_due()
+            except Exception as exc:  # one bad pass must not end delivery for everyone
+                log.error("outbox pass failed: %s", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            head = (
+                select(func.min(OutboxRow.id))
+                .where(col(OutboxRow.channel) == channel)
+                .where(col(OutboxRow.chat_key) == chat_key)
+                .where(col(OutboxRow.status).in_(UNSENT))
+            )
+            head_id = (await session.execute(head)).scalar_one_or_none()
+            if head_id is None:
+                return None
+            claimed = await session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == head_id)
+                .where(col(OutboxRow.status).in_(UNSENT))
+                .where(col(OutboxRow.next_attempt_at) <= now)
+                .values(
+                    status="sending",
+                    lease_owner=self.worker.worker_id,
+                    next_attempt_at=now + LEASE,
+                    attempts=OutboxRow.attempts + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if int(getattr(claimed, "rowcount", 0) or 0) != 1:
+                return None  # not due yet, or another sender holds it
+            row = await session.get(OutboxRow, head_id, populate_existing=True)
+            if row is None:
+                return None
+            open_keyboards = (
+                select(col(OutboxRow.external_message_id))
+                .where(col(OutboxRow.channel) == channel)
+                .where(col(OutboxRow.chat_key) == chat_key)
+                .where(col(OutboxRow.keyboard_open).is_(True))
+            )
+            closing = tuple(str(i) for i in (await session.execute(open_keyboards)).scalars() if i)
+            return _Claimed(row_id=int(head_id), row=_snapshot(row), close=closing)
+
+    async def _send(self, claimed: _Claimed) -> float | None:
+        """Send once. Returns seconds to wait before the next try, or None to go on."""
+        sender = self._senders.get(claimed.row["channel"])
+        if sender is None:
+            await self._retry(claimed.row_id, 5.0, "no sender registered")
+            return 5.0
+        payload: dict[str, Any] = claimed.row["payload"]
+        message = OutgoingMessage(
+            outbox_id=claimed.row_id,
+            chat_key=claimed.row["chat_key"],
+            text=str(payload.get("text", "")),
+            buttons=tuple((str(b[0]), str(b[1])) for b in payload.get("buttons") or ()),
+            contact_button=payload.get("contact_button"),
+            close_keyboards=claimed.close,
         )
+        try:
+            external_id = await sender.send(message)
+        except RetryLater as exc:
+            return await self._retry(claimed.row_id, exc.seconds, "retry later")
+        except Unavailable:
+            if claimed.row["attempts"] >= MAX_ATTEMPTS:
+                await self._finish(claimed.row_id, "failed", "unavailable, gave up")
+                return None
+            wait = self._backoff_base * 2 ** (claimed.row["attempts"] - 1)
+            return await self._retry(claimed.row_id, wait, "unavailable")
+        except RecipientUnreachable:
+            await self._unreachable(claimed)
+            return None
+        except (Rejected, ChannelError) as exc:
+            await self._finish(claimed.row_id, "failed", type(exc).__name__)
+            return None
+        await self._mark_sent(claimed, external_id, has_buttons=bool(message.buttons))
+        return None
+
+    async def _mark_sent(self, claimed: _Claimed, external_id: str, *, has_buttons: bool) -> None:
+        async with self._sessions() as session, session.begin():
+            if claimed.close:
+                await session.execute(
+                    update(OutboxRow)
+                    .where(col(OutboxRow.channel) == claimed.row["channel"])
+                    .where(col(OutboxRow.chat_key) == claimed.row["chat_key"])
+                    .where(col(OutboxRow.external_message_id).in_(list(claimed.close)))
+                    .values(keyboard_open=False)
+                )
+            await session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == claimed.row_id)
+                .values(
+                    status="sent",
+                    sent_at=self._clock(),
+                    external_message_id=external_id,
+                    keyboard_open=has_buttons,
+                    lease_owner=None,
+                )
+            )
+
+    async def _retry(self, row_id: int, seconds: float, reason: str) -> float:
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == row_id)
+                .values(
+                    status="pending",
+                    last_error=reason,
+                    lease_owner=None,
+                    next_attempt_at=self._clock() + timedelta(seconds=seconds),
+                )
+            )
+        return seconds
+
+    async def _finish(self, row_id: int, status: str, reason: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == row_id)
+                .values(status=status, last_error=reason, lease_owner=None)
+            )
+        log.warning("outbox row %s %s: %s", row_id, status, reason)
+
+    async def _unreachable(self, claimed: _Claimed) -> None:
+        """The recipient blocked us: nothing more goes to this chat until they write again."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.channel) == claimed.row["channel"])
+                .where(col(OutboxRow.chat_key) == claimed.row["chat_key"])
+                .where(
+                    or_(
+                        col(OutboxRow.id) == claimed.row_id,
+                        and_(
+                            col(OutboxRow.status) == "pending",
+                            col(OutboxRow.id) > claimed.row_id,
+                        ),
+                    )
+                )
+                .values(status="dead", last_error="recipient unreachable", lease_owner=None)
+            )
+            conversation = await session.get(ConversationRow, claimed.row["conversation_id"])
+            if conversation is not None and conversation.account_id is not None:
+                await session.execute(
+                    update(AccountRow)
+                    .where(col(AccountRow.account_id) == conversation.account_id)
+                    .values(unreachable=True)
+                )
+        log.warning("outbox row %s dead: recipient unreachable", claimed.row_id)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    row_id: int
+    row: dict[str, Any]
+    close: tuple[str, ...]
+
+
+def _snapshot(row: OutboxRow) -> dict[str, Any]:
+    return {
+        "channel": row.channel,
+        "chat_key": row.chat_key,
+        "payload": dict(row.payload or {}),
+        "attempts": row.attempts,
+        "conversation_id": row.conversation_id,
+    }

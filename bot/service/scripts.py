@@ -6,7 +6,7 @@ raised together, each naming the file, the line and the state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -26,6 +26,10 @@ TRANSLATED = ("zh_Hans", "zh_Hant")
 class ScriptSet:
     scripts: dict[str, Script]
     policy: Policy
+    # The texts they were loaded from, by script id and for the policy: what the
+    # version registry hashes and keeps.
+    sources: dict[str, str] = field(default_factory=dict)
+    policy_source: str = ""
 
 
 def read_translations(locales_dir: Path) -> dict[str, dict[str, str]]:
@@ -58,21 +62,25 @@ def _load(
 ) -> tuple[ScriptSet | None, list[ScriptProblem]]:
     problems: list[ScriptProblem] = []
     policy: Policy | None = None
+    policy_source = ""
     scripts: dict[str, Script] = {}
+    sources: dict[str, str] = {}
     translations = read_translations(locales_dir) if locales_dir is not None else None
     policy_path = directory / POLICY_FILE
     if not policy_path.is_file():
         problems.append(ScriptProblem(str(policy_path), 1, None, "the policy file is missing"))
     else:
         try:
-            policy = load_policy(policy_path.read_text(encoding="utf-8"), str(policy_path))
+            policy_source = policy_path.read_text(encoding="utf-8")
+            policy = load_policy(policy_source, str(policy_path))
         except ScriptError as exc:
             problems.extend(exc.problems)
     for path in sorted(directory.glob("*.yaml")):
         if path.name == POLICY_FILE:
             continue
         try:
-            script, lines = load_script(path.read_text(encoding="utf-8"), str(path))
+            source = path.read_text(encoding="utf-8")
+            script, lines = load_script(source, str(path))
         except ScriptError as exc:
             problems.extend(exc.problems)
             continue
@@ -83,12 +91,13 @@ def _load(
                 ScriptProblem(str(path), 1, None, f"script id {script.id!r} is used twice")
             )
         scripts[script.id] = script
+        sources[script.id] = source
     problems.extend(check_sent_texts(locales_dir))  # R6, R9, R10 outside the scripts
     if not scripts and not problems:
         problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))
     if problems or policy is None:
         return None, problems
-    return ScriptSet(scripts=scripts, policy=policy), []
+    return ScriptSet(scripts, policy, sources, policy_source), []
 
 
 def load_dialogs(directory: Path, locales_dir: Path | None = None) -> ScriptSet:

@@ -47,6 +47,10 @@ class AccountRow(SQLModel, table=True):
     breathing_space: bool = False
     opted_out: bool = False
     unreachable: bool = False
+    # Identity verification belongs to the account, not to a chat (R5): a second
+    # chat or a relink never gets fresh guesses.
+    verify_failures: int = 0
+    verify_locked_until: datetime | None = _when(nullable=True)  # None: until a person unlocks
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
@@ -83,6 +87,13 @@ class ChargeRow(SQLModel, table=True):
 
 
 class ConversationRow(SQLModel, table=True):
+    """The typed conversation record (bot.service.record), one row per chat.
+
+    Only the runtime writes it. Columns the console and reports query (owner,
+    locale, verification) are columns; the frame stack, the choices last shown
+    and the script's variables are JSON.
+    """
+
     __tablename__ = "conversations"
     __table_args__ = (UniqueConstraint("channel", "chat_key", name="uq_conversation_chat"),)
 
@@ -91,12 +102,19 @@ class ConversationRow(SQLModel, table=True):
     chat_key: str = Field(max_length=64)
     account_id: str | None = Field(default=None, foreign_key="accounts.account_id", index=True)
     user_key: str | None = Field(default=None, max_length=64)
+    owner: str = Field(default="bot", max_length=64, index=True)  # "bot" or "agent:<name>"
     script_id: str = Field(max_length=64)
-    script_version: str = Field(max_length=64)
-    state: dict[str, Any] = _json()
+    script_version: str = Field(max_length=64)  # content hash in script_versions
+    policy_version: str = Field(default="", max_length=64)
+    locale: str = Field(default="en", max_length=10)
+    frames: list[str] = _json()  # open detours' return states, then the current state
+    choices: list[list[str]] = _json()  # [id, label] of the keyboard last shown
+    vars: dict[str, Any] = _json()
     step: int = 0
+    failed_inputs: int = 0
     verified: bool = False
     ended: bool = False
+    started: bool = False
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
@@ -138,14 +156,18 @@ class EscalationRow(SQLModel, table=True):
     __table_args__ = (Index("ix_escalations_queue", "status", "priority"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    ticket: str = Field(default="", max_length=32, index=True)  # what the borrower was told
     account_id: str | None = Field(default=None, foreign_key="accounts.account_id")
     conversation_id: int | None = Field(default=None, foreign_key="conversations.id")
     reason: str = Field(max_length=32)
     priority: str = Field(max_length=16)
     status: str = Field(default="open", max_length=16)
+    owner: str = Field(default="queue", max_length=64)  # a queue until a person takes it (R15)
     note: str = ""
+    outcome: str | None = Field(default=None, max_length=32)
     due_on: date | None = None
     created_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
 
 
 class OutboxRow(SQLModel, table=True):
@@ -162,7 +184,9 @@ class OutboxRow(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = _when()
     last_error: str | None = Field(default=None, max_length=200)
+    lease_owner: str | None = Field(default=None, max_length=64)  # the worker sending it
     external_message_id: str | None = Field(default=None, max_length=64)
+    keyboard_open: bool = False  # sent with buttons that have not been taken away yet
     created_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
 
@@ -184,6 +208,7 @@ class LinkTokenRow(SQLModel, table=True):
     account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
     expires_at: datetime = _when()
     used_at: datetime | None = _when(nullable=True)
+    used_by: str | None = Field(default=None, max_length=96)  # channel:user who redeemed it
     created_at: datetime = _when()
 
 
@@ -195,3 +220,39 @@ class ChannelLinkRow(SQLModel, table=True):
     account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
     linked_via: str = Field(max_length=16)
     linked_at: datetime = _when()
+
+
+class InboxRow(SQLModel, table=True):
+    """An update written down before the channel confirms it, so a crash loses nothing."""
+
+    __tablename__ = "inbox"
+
+    channel: str = Field(primary_key=True, max_length=16)
+    update_key: str = Field(primary_key=True, max_length=64)
+    payload: dict[str, Any] = _json()
+    received_at: datetime = _when()
+    handled_at: datetime | None = _when(nullable=True, index=True)
+
+
+class ScriptVersionRow(SQLModel, table=True):
+    """Every script and policy version ever used, by content hash; never changed."""
+
+    __tablename__ = "script_versions"
+
+    kind: str = Field(primary_key=True, max_length=16)  # "script" or "policy"
+    name: str = Field(primary_key=True, max_length=64)  # the script id, or "policy"
+    content_hash: str = Field(primary_key=True, max_length=64)
+    label: str = Field(max_length=64)  # the version its author wrote in the file
+    content: str
+    published_at: datetime = _when()
+
+
+class WorkerRow(SQLModel, table=True):
+    """A running bot process; leases name their worker, so a dead one's are taken back."""
+
+    __tablename__ = "workers"
+
+    worker_id: str = Field(primary_key=True, max_length=64)
+    node: str = Field(max_length=64)
+    started_at: datetime = _when()
+    heartbeat_at: datetime = _when()

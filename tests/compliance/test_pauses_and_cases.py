@@ -1,4 +1,4 @@
-"""R16 as the engine holds it today, and R15's due date as the service stores it.
+"""R16 as the engine holds it today, and R15's ticket, owner and due date as stored.
 
 R16 in full (a breathing space that no path can get round, set by the import
 and the CLI) is the pause guard of issue 16; this file proves what holds now:
@@ -58,5 +58,6 @@ async def test_a_complaint_is_stored_with_a_ticket_and_a_due_date(app: App) -> N
     assert days <= 15
     assert row.due_on == date(2026, 11, 22) + timedelta(days=days)  # the fixture's day
     assert row.status == "open"
-    assert row.note and row.note in out  # the borrower is given the ticket
+    assert row.owner == "queue"  # owned by the queue until a person takes it
+    assert row.ticket and row.ticket in out  # the borrower is given the ticket
     assert f"within {days} days" in out

@@ -82,7 +82,7 @@ async def test_replaying_the_same_conversation_never_duplicates_arrangements(app
 
 
 async def test_unknown_account_is_a_clear_error(app: App) -> None:
-    from bot.service.conversations import AccountMissing
+    from bot.errors import AccountMissing
 
     with pytest.raises(AccountMissing):
         await chat(app, "NOPE", ["hi"])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 import pytest
 
 from bot.store.tables import AccountRow, ArrangementRow, ChannelLinkRow, TranscriptRow
-from tests.telegram.conftest import Harness
+from tests.telegram.conftest import Harness, clock
 
 
 @pytest.mark.rule("R5", "R6")
@@ -108,15 +111,29 @@ async def test_stale_and_forged_buttons_change_nothing(bot: Harness) -> None:
     (menu,) = await user.next_messages()
     old_data = dict(user.keyboard(menu))["Pay in installments"]
     await user.press("Ask for more time")
-    await user.next_messages()
+    (extension,) = await user.next_messages()
     await user.press_data(old_data, menu)  # a button from an answered question
-    (stale,) = await user.next_messages()
-    assert "no longer active" in stale["text"]
     await user.press_data("1.1.1.forgedmac00", menu)
-    (forged,) = await user.next_messages()
-    assert "no longer active" in forged["text"]
+    await _until(lambda: len(bot.tg.answered_callbacks) == 3)
+    # Refused with a notice to the presser alone: nothing new in the chat, and the
+    # live keyboard still works.
+    stale, forged = bot.tg.answered_callbacks[1:]
+    assert "no longer active" in stale.get("text", "")
+    assert not forged.get("text")
+    assert len(user.messages) == 3
+    assert user.keyboard(extension) != []
+    await user.press("Back", extension)
+    (back,) = await user.next_messages()
+    assert "What would you like to do?" in back["text"]
     assert await bot.count(ArrangementRow) == 0
-    assert len(bot.tg.answered_callbacks) == 3  # every press is answered
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")
 
 
 @pytest.mark.rule("R17")
@@ -203,16 +220,21 @@ async def test_slow_answers_and_dropped_connections_are_survived(bot: Harness) -
 
 
 async def test_messages_saved_before_a_crash_are_sent_once_afterwards(bot: Harness) -> None:
-    from bot.engine.types import Event, EventKind
+    from bot.service.events import Inbound
+    from bot.service.linking import link_directly
     from bot.store.tables import OutboxRow
 
     user = bot.tg.user(513, "Alex")
+    async with bot.app.sessions() as session, session.begin():
+        await link_directly(
+            session, channel="telegram", user_key="513", account_id="T-EN", now=clock()
+        )
     # The transaction committed the reply, then the process died before sending:
     # the outbox row is all that is left, and the delivery loop picks it up.
-    queued = await bot.app.conversations.handle(
-        channel="telegram", chat_key="513", account_id="T-EN", event=Event(EventKind.START)
+    handled = await bot.app.runtime.on_inbound(
+        Inbound(channel="telegram", chat_key="513", user_key="513", text="/start")
     )
-    assert len(queued) == 1
+    assert len(handled.queued) == 1
     (greeting,) = await user.next_messages(timeout=15)
     assert "automated assistant" in greeting["text"]
     import asyncio

@@ -1,7 +1,7 @@
 """The aiogram adapter: aiogram speaks to Telegram, the gateway decides.
 
 Only translation happens here: aiogram's Message and CallbackQuery become an
-Inbound, and BotApi calls become aiogram methods with its errors mapped to
+TelegramUpdate, and BotApi calls become aiogram methods with its errors mapped to
 ours. No aiogram FSM: dialog state lives in the database.
 """
 
@@ -41,7 +41,7 @@ from bot.channels.telegram.api import (
     TelegramSendError,
     Unavailable,
 )
-from bot.channels.telegram.gateway import Inbound, TelegramGateway
+from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
 
 T = TypeVar("T")
 
@@ -132,9 +132,9 @@ class AiogramApi:
         return me.username or ""
 
 
-def _from_message(update_id: int, message: Message) -> Inbound:
+def _from_message(update_id: int, message: Message) -> TelegramUpdate:
     contact = message.contact
-    return Inbound(
+    return TelegramUpdate(
         update_id=update_id,
         chat_id=message.chat.id,
         chat_type=message.chat.type,
@@ -146,11 +146,11 @@ def _from_message(update_id: int, message: Message) -> Inbound:
     )
 
 
-def _from_callback(update_id: int, query: CallbackQuery) -> Inbound:
+def _from_callback(update_id: int, query: CallbackQuery) -> TelegramUpdate:
     message = query.message
     chat_id = message.chat.id if message is not None else query.from_user.id
     chat_type = message.chat.type if message is not None else "private"
-    return Inbound(
+    return TelegramUpdate(
         update_id=update_id,
         chat_id=chat_id,
         chat_type=chat_type,
@@ -158,7 +158,6 @@ def _from_callback(update_id: int, query: CallbackQuery) -> Inbound:
         language_code=query.from_user.language_code,
         callback_id=query.id,
         callback_data=query.data,
-        callback_message_id=message.message_id if message is not None else None,
     )
 
 

@@ -10,29 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.errors import ChannelError, Rejected, RetryLater, Unavailable
+from bot.errors import RecipientUnreachable as Blocked
 
-class TelegramSendError(Exception):
-    """A call to the Bot API that did not succeed."""
-
-
-class RetryLater(TelegramSendError):
-    """429 Too Many Requests: Telegram says how long to wait."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds}s")
-        self.seconds = seconds
-
-
-class Unavailable(TelegramSendError):
-    """5xx or a network error: worth retrying with backoff."""
+__all__ = [
+    "Blocked",
+    "BotApi",
+    "Button",
+    "Rejected",
+    "RetryLater",
+    "TelegramSendError",
+    "Unavailable",
+]
 
 
-class Blocked(TelegramSendError):
-    """403: the user blocked the bot; stop writing to them."""
-
-
-class Rejected(TelegramSendError):
-    """400: the request itself is wrong; retrying will not help."""
+# Telegram's failures are the project's channel errors; the adapters wrap their
+# library's exceptions into these at the edge.
+TelegramSendError = ChannelError
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""Telegram updates -> linking, the conversation service, and delivery.
+"""Telegram updates -> the runtime; the outbox -> Telegram.
 
-Both framework adapters turn their update objects into an Inbound and call
-TelegramGateway.handle; everything Telegram-specific that is not the wire
-format lives here, once. Dialog state lives in the database, never in the
-framework (no aiogram FSM, no PTB ConversationHandler).
+Both framework adapters turn their update objects into a TelegramUpdate and
+call TelegramGateway.handle, which only translates: linking, group refusal,
+locale and button checks are the runtime's. Dialog state lives in the
+database, never in the framework (no aiogram FSM, no PTB ConversationHandler).
 """
 
 from __future__ import annotations
@@ -13,21 +13,18 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlmodel import col
-
 from bot.bootstrap import App
-from bot.channels.telegram import callback_data
-from bot.channels.telegram.api import BotApi, TelegramSendError
-from bot.channels.telegram.delivery import CHANNEL, OutboxDelivery
-from bot.engine.types import Event, EventKind, Part, Reply
+from bot.channels.telegram.api import BotApi, Button
+from bot.engine.types import Part, Reply
+from bot.errors import ChannelError
 from bot.i18n.messages import COMMANDS
-from bot.i18n.render import locale_for_telegram
-from bot.service import linking
-from bot.service.conversations import AccountMissing, Outgoing
-from bot.store.tables import AccountRow, ConversationRow
+from bot.service.events import ChatKind, Inbound, SharedContact
+from bot.service.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+_CHAT_KINDS = {"private": ChatKind.PRIVATE, "channel": ChatKind.BROADCAST}
 
 
 def command_list(app: App, locale: str) -> list[tuple[str, str]]:
@@ -39,7 +36,7 @@ def command_list(app: App, locale: str) -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
-class Inbound:
+class TelegramUpdate:
     """One Telegram update, reduced to what the bot uses."""
 
     update_id: int
@@ -50,199 +47,89 @@ class Inbound:
     text: str | None = None
     callback_id: str | None = None
     callback_data: str | None = None
-    callback_message_id: int | None = None
     contact_phone: str | None = None
     contact_user_id: int | None = None
 
+    def inbound(self) -> Inbound:
+        contact = None
+        if self.contact_phone is not None:
+            owner = str(self.contact_user_id) if self.contact_user_id is not None else None
+            contact = SharedContact(self.contact_phone, owner)
+        return Inbound(
+            channel=CHANNEL,
+            chat_key=str(self.chat_id),
+            user_key=str(self.user_id) if self.user_id is not None else None,
+            event_key=str(self.update_id),
+            chat_kind=_CHAT_KINDS.get(self.chat_type, ChatKind.GROUP),
+            text=self.text,
+            button=self.callback_data if self.callback_id is not None else None,
+            contact=contact,
+            language_tag=self.language_code,
+        )
+
+
+class TelegramSender:
+    """Sends outbox messages with either framework's BotApi; one keyboard edit per
+    message at most (the previous question's buttons are taken away)."""
+
+    channel = CHANNEL
+
+    def __init__(self, api: BotApi) -> None:
+        self._api = api
+
+    async def send(self, message: OutgoingMessage) -> str:
+        chat_id = int(message.chat_key)
+        for old in message.close_keyboards:
+            try:
+                await self._api.remove_buttons(chat_id, int(old))
+            except ChannelError as exc:  # already gone or too old to edit: harmless
+                log.info("keyboard not removed: %s", type(exc).__name__)
+        sent = await self._api.send_message(
+            chat_id,
+            message.text,
+            buttons=[Button(text=label, callback_data=data) for label, data in message.buttons]
+            or None,
+            contact_button=message.contact_button,
+        )
+        return str(sent)
+
 
 class TelegramGateway:
-    def __init__(self, app: App, api: BotApi, *, secret: bytes) -> None:
+    def __init__(self, app: App, api: BotApi) -> None:
         self._app = app
         self._api = api
-        self._secret = secret
-        self.delivery = OutboxDelivery(
-            sessions=app.sessions, api=api, secret=secret, clock=app.conversations.now
-        )
-        # Updates of one chat in order, many chats at once.
+        # Updates of one chat in order within this process, many chats at once.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._traditional_chats: set[int] = set()
+        self._chat_locales: dict[int, str] = {}
+        app.outbox.register(TelegramSender(api))
 
-    async def handle(self, update: Inbound) -> None:
+    async def handle(self, update: TelegramUpdate) -> None:
         async with self._locks[update.chat_id]:
-            try:
-                outgoing = await self._route(update)
-            except AccountMissing:
-                log.warning("update %s: linked account no longer exists", update.update_id)
-                outgoing = await self._notify(update, "channel.welcome")
-            except Exception:
-                # Nothing of the event was saved (one transaction), so apologise
-                # in the borrower's language; the log has the trace, not the text.
-                log.exception("update %s failed", update.update_id)
-                outgoing = await self._notify(update, "channel.error", claim=False)
-            if outgoing:
-                await self.delivery.deliver_conversation(outgoing[0].conversation_id)
-
-    async def _route(self, update: Inbound) -> list[Outgoing]:
-        if update.chat_type != "private" or update.user_id is None:
-            return await self._group(update)
-        if update.callback_id is not None:
-            return await self._callback(update)
-        account_id = await self._linked(update.user_id)
-        command, payload = _command(update.text)
-        if command == "start" and payload:
-            return await self._redeem(update, payload)
-        if update.contact_phone is not None:
-            return await self._contact(update)
-        if account_id is None:
-            return await self._notify(update, "channel.welcome", contact=True)
-        return await self._dialog(update, account_id, _event(update.text or "", command))
-
-    async def _group(self, update: Inbound) -> list[Outgoing]:
-        """R5: never a word about an account in a group; answer only when addressed."""
-        command, _ = _command(update.text)
-        if update.chat_type == "channel" or command is None:
-            return []
-        return await self._notify(update, "channel.group_refused")
-
-    async def _callback(self, update: Inbound) -> list[Outgoing]:
-        ref = callback_data.decode(update.callback_data, self._secret)
-        conversation = await self._conversation_row(update.chat_id)
-        account_id = await self._linked(update.user_id or 0)
-        valid = (
-            ref is not None
-            and conversation is not None
-            and conversation.id == ref.conversation_id
-            and account_id is not None
-            and conversation.account_id == account_id
-        )
-        if update.callback_message_id is not None:
-            await self._quietly(
-                self._api.remove_buttons(update.chat_id, update.callback_message_id)
-            )
-        if not valid or ref is None or conversation is None or account_id is None:
-            await self._quietly(self._api.answer_callback(str(update.callback_id), None))
-            return await self._notify(update, "repayment.stale_choice")
-        choices = (conversation.state or {}).get("choices") or []
-        engine = (conversation.state or {}).get("engine") or {}
-        stale = ref.step != engine.get("step") or not 0 <= ref.index < len(choices)
-        await self._quietly(self._api.answer_callback(str(update.callback_id), None))
-        choice = "" if stale else str(choices[ref.index][0])
-        event = Event(
-            EventKind.CHOICE, choice=choice or "@stale", step=ref.step if not stale else -1
-        )
-        return await self._dialog(update, account_id, event)
-
-    async def _redeem(self, update: Inbound, token: str) -> list[Outgoing]:
-        async with self._app.sessions() as session, session.begin():
-            result = await linking.redeem_token(
-                session,
-                token=token,
-                channel=CHANNEL,
-                user_key=str(update.user_id),
-                now=self._app.conversations.now(),
-            )
-        if result.account_id is None:
-            return await self._notify(update, "channel.link_invalid", contact=True)
-        return await self._dialog(update, result.account_id, Event(EventKind.START))
-
-    async def _contact(self, update: Inbound) -> list[Outgoing]:
-        async with self._app.sessions() as session, session.begin():
-            result = await linking.link_by_contact(
-                session,
-                phone=update.contact_phone or "",
-                contact_user_id=update.contact_user_id,
-                sender_id=update.user_id or 0,
-                channel=CHANNEL,
-                now=self._app.conversations.now(),
-            )
-        if result.outcome is linking.LinkOutcome.NOT_OWN_CONTACT:
-            return await self._notify(update, "channel.phone_not_own", contact=True)
-        if result.account_id is None:
-            return await self._notify(update, "channel.phone_unknown")
-        return await self._dialog(update, result.account_id, Event(EventKind.START))
-
-    async def _dialog(self, update: Inbound, account_id: str, event: Event) -> list[Outgoing]:
-        locale = None
-        if event.kind is EventKind.START:
-            locale = await self._start_locale(update, account_id)
-            await self._chat_commands(update.chat_id, locale)
-        return await self._app.conversations.handle(
-            channel=CHANNEL,
-            chat_key=str(update.chat_id),
-            account_id=account_id,
-            event=event,
-            update_key=str(update.update_id),
-            user_key=str(update.user_id),
-            locale=locale,
-        )
+            handled = await self._app.runtime.on_inbound(update.inbound())
+            if update.callback_id is not None:
+                await self._quietly(self._api.answer_callback(update.callback_id, handled.notice))
+            if handled.locale is not None and update.chat_type == "private":
+                await self._chat_commands(update.chat_id, handled.locale)
+            await self._app.outbox.deliver_chat(CHANNEL, str(update.chat_id))
 
     async def _chat_commands(self, chat_id: int, locale: str) -> None:
         """setMyCommands knows only two-letter codes ("zh"), so Traditional Chinese
-        command descriptions are set for the borrower's own chat."""
-        if locale != "zh_Hant" or chat_id in self._traditional_chats:
+        descriptions are set for the borrower's own chat, and the chat's menu follows
+        a change of language."""
+        known = self._chat_locales.get(chat_id)
+        if known == locale or (known is None and locale != "zh_Hant"):
             return
         await self._quietly(
             self._api.set_commands(
                 command_list(self._app, locale), language_code=None, chat_id=chat_id
             )
         )
-        self._traditional_chats.add(chat_id)
-
-    async def _notify(
-        self, update: Inbound, message_id: str, contact: bool = False, claim: bool = True
-    ) -> list[Outgoing]:
-        return await self._app.conversations.notify(
-            channel=CHANNEL,
-            chat_key=str(update.chat_id),
-            message_id=message_id,
-            locale=locale_for_telegram(update.language_code),
-            inbound=_event(update.text or update.callback_data or "", _command(update.text)[0]),
-            update_key=str(update.update_id) if claim else None,
-            user_key=str(update.user_id) if update.user_id is not None else None,
-            contact_button="channel.share_phone" if contact else None,
-        )
-
-    async def _start_locale(self, update: Inbound, account_id: str) -> str:
-        """The account's language when the lender knows it, else Telegram's."""
-        async with self._app.sessions() as session:
-            account = await session.get(AccountRow, account_id)
-        if account is not None and account.locale:
-            return account.locale
-        return locale_for_telegram(update.language_code)
-
-    async def _linked(self, user_id: int) -> str | None:
-        async with self._app.sessions() as session:
-            return await linking.linked_account(session, channel=CHANNEL, user_key=str(user_id))
-
-    async def _conversation_row(self, chat_id: int) -> ConversationRow | None:
-        async with self._app.sessions() as session:
-            query = select(ConversationRow).where(
-                col(ConversationRow.channel) == CHANNEL,
-                col(ConversationRow.chat_key) == str(chat_id),
-            )
-            return (await session.execute(query)).scalar_one_or_none()
+        self._chat_locales[chat_id] = locale
 
     @staticmethod
     async def _quietly(call: object) -> None:
-        """Answering a callback or removing old buttons is best effort."""
+        """Answering a button press or setting a menu is best effort."""
         try:
             await call  # type: ignore[misc]
-        except TelegramSendError as exc:
+        except ChannelError as exc:
             log.info("ignored Telegram error: %s", type(exc).__name__)
-
-
-def _command(text: str | None) -> tuple[str | None, str]:
-    """('start', 'TOKEN') for '/start TOKEN'; ('help', '') for '/help@MyBot'."""
-    if not text or not text.startswith("/"):
-        return None, ""
-    head, _, rest = text[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    return (name, rest.strip()) if name else (None, "")
-
-
-def _event(text: str, command: str | None) -> Event:
-    if command == "start":
-        return Event(EventKind.START)
-    if command is not None:
-        return Event(EventKind.COMMAND, text=command)
-    return Event(EventKind.TEXT, text=text)

@@ -43,7 +43,7 @@ from bot.channels.telegram.api import (
     TelegramSendError,
     Unavailable,
 )
-from bot.channels.telegram.gateway import Inbound, TelegramGateway
+from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
 
 T = TypeVar("T")
 
@@ -128,11 +128,11 @@ class PtbApi:
         return me.username or ""
 
 
-def to_inbound(update: Update) -> Inbound | None:
+def to_inbound(update: Update) -> TelegramUpdate | None:
     query = update.callback_query
     if query is not None:
         message = query.message
-        return Inbound(
+        return TelegramUpdate(
             update_id=update.update_id,
             chat_id=message.chat.id if message is not None else query.from_user.id,
             chat_type=message.chat.type if message is not None else "private",
@@ -140,14 +140,13 @@ def to_inbound(update: Update) -> Inbound | None:
             language_code=query.from_user.language_code,
             callback_id=query.id,
             callback_data=query.data,
-            callback_message_id=message.message_id if message is not None else None,
         )
     message = update.message or update.channel_post
     if message is None:
         return None  # edits, reactions, ...: not part of a conversation
     user = message.from_user
     contact = message.contact
-    return Inbound(
+    return TelegramUpdate(
         update_id=update.update_id,
         chat_id=message.chat.id,
         chat_type=message.chat.type,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import signal
 from dataclasses import dataclass
@@ -37,11 +36,6 @@ class TelegramOptions:
     poll_timeout: int = 10  # seconds a getUpdates long poll waits (and shutdown with it)
 
 
-def callback_secret(token: str) -> bytes:
-    """Signs callback_data; derived from the token so there is nothing else to configure."""
-    return hashlib.sha256(b"repaybot-callback:" + token.encode()).digest()
-
-
 async def register_commands(app: App, api: BotApi) -> None:
     for language_code, locale in COMMAND_LANGUAGES:
         await api.set_commands(command_list(app, locale), language_code=language_code, chat_id=None)
@@ -61,9 +55,9 @@ async def _run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) 
 
     bot = make_bot(options.token, options.api_url)
     api = AiogramApi(bot)
-    gateway = TelegramGateway(app, api, secret=callback_secret(options.token))
+    gateway = TelegramGateway(app, api)
     dispatcher = build_dispatcher(gateway)
-    delivery = asyncio.create_task(gateway.delivery.run(stop))
+    delivery = asyncio.create_task(app.outbox.run(stop))
     try:
         await register_commands(app, api)
         if options.webhook_url:
@@ -116,9 +110,9 @@ async def _run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> N
 
     application = build_application(options.token, options.api_url)
     api = PtbApi(application.bot)
-    gateway = TelegramGateway(app, api, secret=callback_secret(options.token))
+    gateway = TelegramGateway(app, api)
     install(application, gateway)
-    delivery = asyncio.create_task(gateway.delivery.run(stop))
+    delivery = asyncio.create_task(app.outbox.run(stop))
     try:
         async with application:
             await register_commands(app, api)

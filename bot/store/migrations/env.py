@@ -6,12 +6,16 @@ import asyncio
 from typing import Any
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import bot.store.tables  # noqa: F401 - registers the tables on the metadata
 
 target_metadata = SQLModel.metadata
+# Several bot processes starting together on one PostgreSQL migrate once: the
+# first takes this lock, the others wait and then find the schema at head.
+MIGRATION_LOCK = 72_657_301
 
 
 def _run(connection: Any) -> None:
@@ -22,6 +26,8 @@ def _run(connection: Any) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
         context.run_migrations()
 
 

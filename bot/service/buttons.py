@@ -1,10 +1,10 @@
-"""callback_data for inline buttons: bound to a conversation and its step, signed.
+"""Button data: bound to a conversation and its step, signed.
 
-Telegram gives callback_data back verbatim, but anyone can craft a callback
-query with any data, so it is untrusted: it carries the conversation id, the
+Channels give button data back verbatim (Telegram's callback_data), but anyone
+can craft a press with any data, so it is untrusted: it carries the conversation id, the
 step the keyboard was shown at and the choice's position, with a truncated
 HMAC so a forged or altered value is recognised. It stays well under
-Telegram's 64-byte limit whatever the choice ids are.
+the 64-byte limit Telegram sets whatever the choice ids are.
 """
 
 from __future__ import annotations

@@ -1,0 +1,89 @@
+"""The three ways into the runtime, as data: a borrower's update, a person's action,
+and something the bot starts itself. Channels and the console build these; the
+runtime handles each in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"  # groups and supergroups: several people read along
+    BROADCAST = "broadcast"  # a channel's posts: nobody to answer
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    """A phone number shared with the channel's own contact button."""
+
+    phone: str
+    owner_key: str | None  # whose contact it is, as the channel knows users
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A borrower's message, button press or shared contact, from any channel.
+
+    `event_key` is the channel's id for the update (Telegram's update_id); the
+    same key twice is handled once. `button` is the opaque data the runtime put
+    on a button; it is untrusted and checked by the runtime.
+    """
+
+    channel: str
+    chat_key: str
+    user_key: str | None
+    event_key: str | None = None
+    chat_kind: ChatKind = ChatKind.PRIVATE
+    text: str | None = None
+    button: str | None = None
+    contact: SharedContact | None = None
+    language_tag: str | None = None  # what the channel says the user's app speaks
+    locale: str | None = None  # an explicit choice (the terminal's --locale) over the account's
+
+
+class AgentActionKind(StrEnum):
+    TAKE_OVER = "take_over"  # a person owns the conversation; the bot stays quiet
+    REPLY = "reply"  # the person writes to the borrower through the same chat
+    HAND_BACK = "hand_back"  # the bot takes over again at a named state
+    UNLOCK_VERIFICATION = "unlock_verification"  # a person confirmed who the borrower is
+    RECORD_OUTCOME = "record_outcome"  # close an escalation with what came of it
+
+
+@dataclass(frozen=True)
+class AgentAction:
+    """A person's action on a conversation, from the console or the API."""
+
+    kind: AgentActionKind
+    agent: str
+    conversation_id: int
+    action_key: str | None = None  # the console's idempotency key: a double click acts once
+    text: str = ""  # REPLY: the message; RECORD_OUTCOME: a note
+    state: str = ""  # HAND_BACK: where the bot resumes
+    ticket: str = ""  # RECORD_OUTCOME: which escalation
+    outcome: str = ""  # RECORD_OUTCOME: resolved, promised, ...
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Something the bot starts itself (a reminder, a broken promise, a timeout)."""
+
+    name: str
+    conversation_id: int
+    trigger_key: str  # unique per occurrence ("reminder:ACC-1:2026-12-01"): fired once
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What one event produced: the outbox rows queued, and a short notice for the
+    person who pressed a button (Telegram shows it as a toast), if any."""
+
+    conversation_id: int | None = None
+    queued: tuple[int, ...] = ()
+    notice: str | None = None
+    duplicate: bool = False
+    locale: str | None = None  # the conversation's language after the event

@@ -1,0 +1,126 @@
+"""Render replies and queue them in the outbox, with the transcript, in the event's
+transaction. Buttons get signed data here, so every channel's buttons are checked
+the same way by the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.engine.script import Message, Script
+from bot.engine.types import Part, Reply, StepResult
+from bot.i18n.render import RenderedMessage, Translator
+from bot.service import buttons
+from bot.service.record import ConversationRecord
+from bot.store.tables import ConversationRow, OutboxRow, TranscriptRow
+
+
+class Queue:
+    def __init__(
+        self, session: AsyncSession, translator: Translator, secret: bytes, now: datetime
+    ) -> None:
+        self._session = session
+        self._translator = translator
+        self._secret = secret
+        self.now = now
+        self.queued: list[int] = []
+        self._batch = uuid4().hex
+
+    def replies(
+        self,
+        row: ConversationRow,
+        record: ConversationRecord,
+        result: StepResult,
+        script: Script,
+    ) -> tuple[tuple[str, str], ...]:
+        """Queue the engine's replies; returns the choices of the last keyboard shown."""
+        shown: tuple[tuple[str, str], ...] = ()
+        table = script.message_table()
+        for reply in result.replies:
+            rendered = self._translator.render(reply, result.state.locale, table)
+            self._add(row, rendered, reply, result.state.script_version)
+            if rendered.choices:
+                shown = rendered.choices
+        del record
+        return shown
+
+    def notice(
+        self,
+        row: ConversationRow,
+        message_id: str,
+        locale: str,
+        table: Mapping[str, Any],
+        *,
+        contact_button: bool = False,
+        **params: Any,
+    ) -> None:
+        reply = Reply(parts=(Part(message_id, dict(params)),), step=row.step)
+        rendered = self._translator.render(reply, locale, table)
+        extra: dict[str, Any] = {}
+        if contact_button:
+            extra["contact_button"] = self.text("channel.share_phone", locale, {})
+        self._add(row, rendered, reply, row.script_version, extra)
+
+    def raw(self, row: ConversationRow, text: str, *, agent: str) -> None:
+        """A person's own words: sent as written, kept like every other message."""
+        self._add(row, RenderedMessage(text), Reply(parts=()), row.script_version, {}, agent)
+
+    def text(self, message_id: str, locale: str, table: Mapping[str, Any]) -> str:
+        return self._translator.render(Reply(parts=(Part(message_id),)), locale, table).text
+
+    def _add(
+        self,
+        row: ConversationRow,
+        rendered: RenderedMessage,
+        reply: Reply,
+        script_version: str,
+        extra: dict[str, Any] | None = None,
+        agent: str | None = None,
+    ) -> None:
+        conversation_id = int(row.id or 0)
+        keyboard = [
+            [
+                label,
+                buttons.encode(buttons.ButtonRef(conversation_id, reply.step, index), self._secret),
+            ]
+            for index, (_, label) in enumerate(rendered.choices)
+        ]
+        payload: dict[str, Any] = {"text": rendered.text, "buttons": keyboard, **(extra or {})}
+        index = len(self.queued)
+        outbox = OutboxRow(
+            conversation_id=conversation_id,
+            channel=row.channel,
+            chat_key=row.chat_key,
+            idempotency_key=f"{conversation_id}:{self._batch}:{index}",
+            payload=payload,
+            status="pending",
+            attempts=0,
+            next_attempt_at=self.now,
+            created_at=self.now,
+        )
+        self._session.add(outbox)
+        self._session.add(
+            TranscriptRow(
+                conversation_id=conversation_id,
+                account_id=row.account_id,
+                direction="out",
+                kind="message",
+                text=rendered.text,
+                payload={
+                    "choices": [list(c) for c in rendered.choices],
+                    "parts": [p.message_id for p in reply.parts],
+                    **({"agent": agent} if agent else {}),
+                },
+                script_version=script_version,
+                created_at=self.now,
+            )
+        )
+        self.queued.append(index)
+
+
+def message_table(script: Script) -> dict[str, Message]:
+    return script.message_table()

@@ -1,0 +1,142 @@
+"""The typed conversation record: who owns a chat, where it stands, what it showed.
+
+One row per chat (`conversations`), read and written only by the runtime. The
+engine sees a ConversationState; the record adds what only the service knows:
+the owner (the bot or a person), the keyboard last shown (so a typed "2" or a
+button can be matched), the pinned script and policy versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.engine.types import ConversationState
+from bot.store.tables import ConversationRow
+
+BOT = "bot"
+
+
+def agent_owner(agent: str) -> str:
+    return f"agent:{agent}"
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    conversation_id: int
+    channel: str
+    chat_key: str
+    account_id: str | None
+    user_key: str | None
+    owner: str
+    script_id: str
+    script_version: str
+    policy_version: str
+    locale: str
+    frames: tuple[str, ...]  # detours' return states, then the current state (last)
+    choices: tuple[tuple[str, str], ...]
+    vars: dict[str, Any] = field(default_factory=dict)
+    step: int = 0
+    failed_inputs: int = 0
+    verified: bool = False
+    ended: bool = False
+    started: bool = False
+
+    @property
+    def owned_by_bot(self) -> bool:
+        return self.owner == BOT
+
+    @property
+    def current(self) -> str | None:
+        return self.frames[-1] if self.frames else None
+
+    @classmethod
+    def from_row(cls, row: ConversationRow) -> ConversationRecord:
+        if row.id is None:
+            raise ValueError("conversation row was not flushed")
+        return cls(
+            conversation_id=row.id,
+            channel=row.channel,
+            chat_key=row.chat_key,
+            account_id=row.account_id,
+            user_key=row.user_key,
+            owner=row.owner,
+            script_id=row.script_id,
+            script_version=row.script_version,
+            policy_version=row.policy_version,
+            locale=row.locale,
+            frames=tuple(row.frames or ()),
+            choices=tuple((str(c[0]), str(c[1])) for c in row.choices or ()),
+            vars=dict(row.vars or {}),
+            step=row.step,
+            failed_inputs=row.failed_inputs,
+            verified=row.verified,
+            ended=row.ended,
+            started=row.started,
+        )
+
+    def write_to(self, row: ConversationRow) -> None:
+        row.account_id = self.account_id
+        row.user_key = self.user_key
+        row.owner = self.owner
+        row.script_id = self.script_id
+        row.script_version = self.script_version
+        row.policy_version = self.policy_version
+        row.locale = self.locale
+        row.frames = list(self.frames)
+        row.choices = [list(c) for c in self.choices]
+        row.vars = dict(self.vars)
+        row.step = self.step
+        row.failed_inputs = self.failed_inputs
+        row.verified = self.verified
+        row.ended = self.ended
+        row.started = self.started
+
+    def engine_state(self) -> ConversationState:
+        return ConversationState(
+            script_id=self.script_id,
+            script_version=self.script_version,
+            state=self.current or "",
+            locale=self.locale,
+            step=self.step,
+            verified=self.verified,
+            failed_inputs=self.failed_inputs,
+            ended=self.ended,
+            vars=dict(self.vars),
+            stack=self.frames[:-1],
+        )
+
+    def after_step(
+        self, state: ConversationState, choices: tuple[tuple[str, str], ...] | None
+    ) -> ConversationRecord:
+        """The record once the engine moved; `choices` None keeps the keyboard shown."""
+        return replace(
+            self,
+            script_id=state.script_id,
+            script_version=state.script_version,
+            locale=state.locale,
+            frames=(*state.stack, state.state),
+            choices=self.choices if choices is None else choices,
+            vars=dict(state.vars),
+            step=state.step,
+            failed_inputs=state.failed_inputs,
+            verified=state.verified,
+            ended=state.ended,
+            started=True,
+        )
+
+    def restarted_for(self, account_id: str) -> ConversationRecord:
+        """A chat linked to another account starts afresh and unverified (R5)."""
+        return replace(
+            self,
+            account_id=account_id,
+            owner=BOT,
+            frames=(),
+            choices=(),
+            vars={},
+            step=self.step,
+            failed_inputs=0,
+            verified=False,
+            ended=False,
+            started=False,
+        )

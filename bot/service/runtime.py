@@ -1,0 +1,579 @@
+"""One conversation runtime for every channel, person and timer.
+
+Three ways in, each one database transaction that claims the event (exactly
+once), loads the typed conversation record, runs the engine unless a person
+owns the conversation, applies the effects, keeps the transcript (R17) and
+queues the replies in the outbox:
+
+- `on_inbound`: a borrower's message, button or shared contact, from any channel.
+  Linking, refusing group chats (R5), choosing the locale and checking button
+  data happen here, so a channel only translates.
+- `on_agent`: a person's action (take over, reply, hand back, unlock, outcome).
+- `on_trigger`: something the bot starts itself, through the same engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from uuid import uuid4
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from bot.domain.intents import Intent, detect_intents
+from bot.engine.machine import step
+from bot.engine.types import Context, EscalationReason, Event, EventKind, Priority
+from bot.errors import AccountMissing, RepaybotError, ScriptFailure
+from bot.i18n.render import Translator, locale_for_telegram
+from bot.service import buttons, linking
+from bot.service.choice_matching import match_choice
+from bot.service.effects import apply_effects
+from bot.service.events import (
+    AgentAction,
+    AgentActionKind,
+    ChatKind,
+    Handled,
+    Inbound,
+    Trigger,
+)
+from bot.service.queueing import Queue
+from bot.service.record import BOT, ConversationRecord, agent_owner
+from bot.service.text import clean_text, parse_command
+from bot.service.verification import VerificationState
+from bot.service.versions import ScriptRegistry
+from bot.store.repositories import get_account
+from bot.store.tables import (
+    AccountRow,
+    ConversationRow,
+    EscalationRow,
+    InboxRow,
+    ProcessedUpdateRow,
+    TranscriptRow,
+)
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+AGENT_CHANNEL = "agent"
+TRIGGER_CHANNEL = "trigger"
+
+
+class AgentActionRefused(RepaybotError):
+    """A person's action that does not fit the conversation (not theirs, unknown state)."""
+
+
+class Runtime:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        registry: ScriptRegistry,
+        translator: Translator,
+        button_secret: bytes,
+        clock: Clock,
+        script_id: str = "repayment",
+    ) -> None:
+        self._sessions = sessions
+        self._registry = registry
+        self._translator = translator
+        self._secret = button_secret
+        self._clock = clock
+        self._script_id = script_id
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    @property
+    def registry(self) -> ScriptRegistry:
+        return self._registry
+
+    # ---- borrowers ----
+
+    async def on_inbound(self, inbound: Inbound) -> Handled:
+        """Handle a borrower's update; a failure is answered with an apology, never lost."""
+        inbound = replace(inbound, text=clean_text(inbound.text))
+        try:
+            return await self._inbound(inbound)
+        except ScriptFailure as exc:
+            # The script misbehaved: apologise, hand to a person, and move the
+            # conversation out of the failing state (its own kind of escalation).
+            log.error("script failure in %s: %s", inbound.channel, type(exc).__name__)
+            return await self._script_failed(inbound)
+        except AccountMissing:
+            log.warning("a linked account no longer exists (%s)", inbound.channel)
+            return await self._notice_only(inbound, "channel.welcome", contact=True, claim=True)
+        except Exception as exc:
+            # Nothing of the event was saved (one transaction); the channel may
+            # deliver it again. The log names the kind of failure, never the text.
+            log.error("update failed in %s: %s", inbound.channel, type(exc).__name__)
+            return await self._notice_only(inbound, "channel.error", contact=False, claim=False)
+
+    async def _inbound(self, inbound: Inbound) -> Handled:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, inbound.channel, inbound.event_key, now):
+                return Handled(duplicate=True)
+            queue = Queue(session, self._translator, self._secret, now)
+            command, payload = parse_command(inbound.text)
+            if inbound.chat_kind is not ChatKind.PRIVATE or inbound.user_key is None:
+                return await self._group(session, queue, inbound, command)
+            if inbound.button is not None:
+                return await self._button(session, queue, inbound)
+            row = await self._row(session, inbound, create=True)
+            assert row is not None  # noqa: S101 - create=True always gives one
+            record = ConversationRecord.from_row(row)
+            linked = await self._link(session, inbound, command, payload, now)
+            if isinstance(linked, str):
+                return await self._notice(session, queue, row, inbound, linked)
+            account_id, opening = linked
+            if record.account_id != account_id:
+                record = record.restarted_for(account_id)
+            event = _event(inbound, command, opening, record)
+            return await self._run(session, queue, row, record, event, inbound)
+
+    async def _run(
+        self,
+        session: AsyncSession,
+        queue: Queue,
+        row: ConversationRow,
+        record: ConversationRecord,
+        event: Event,
+        inbound: Inbound | None,
+    ) -> Handled:
+        now = queue.now
+        account_row = await session.get(AccountRow, record.account_id or "")
+        account = await get_account(session, account_id=record.account_id or "")
+        if account is None or account_row is None:
+            raise AccountMissing(record.account_id or "")
+        if inbound is not None:
+            account_row.unreachable = False  # they wrote: reachable again
+            session.add(_transcript_in(record, event, now, for_agent=not record.owned_by_bot))
+        if not record.owned_by_bot:
+            await self._watch_for_crisis(session, record, event, now)
+            record.write_to(row)
+            row.updated_at = now
+            return Handled(conversation_id=record.conversation_id)
+        fresh = event.kind is EventKind.START or record.ended or not record.started
+        if fresh:
+            script, policy_hash = self._registry.newest(self._script_id)
+            record = replace(record, script_id=script.id, policy_version=policy_hash)
+            if event.kind is EventKind.START:
+                chosen = inbound.locale if inbound is not None else None
+                record = replace(record, locale=chosen or account.locale or _locale_of(inbound))
+            pinned = await self._registry.pinned(script.id, script.version, policy_hash)
+        else:
+            pinned = await self._registry.pinned(
+                record.script_id, record.script_version, record.policy_version
+            )
+        if record.current not in pinned.script.states:
+            event = Event(EventKind.START)
+        verification = VerificationState.of(account_row, pinned.policy, now)
+        state = record.engine_state()
+        state = replace(state, vars={**state.vars, **verification.engine_vars()})
+        typed = _typed_choice(event, record.choices, record.step)
+        ctx = Context(
+            account=account,
+            policy=pinned.policy,
+            now=now.astimezone(_zone(account.timezone)),
+            id_seed=uuid4().hex,  # ids unique by construction, never from a counter
+        )
+        result = step(pinned.script, state, typed, ctx)
+        verification.record(account_row, result.state.vars, pinned.policy, now)
+        await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
+        shown = queue.replies(row, record, result, pinned.script)
+        changed = result.state.step != record.step
+        record = record.after_step(result.state, shown if changed else None)
+        record.write_to(row)
+        row.updated_at = now
+        await session.flush()
+        return Handled(
+            conversation_id=record.conversation_id,
+            queued=tuple(queue.queued),
+            locale=record.locale,
+        )
+
+    async def _button(self, session: AsyncSession, queue: Queue, inbound: Inbound) -> Handled:
+        """Button data is untrusted: the press must come from the chat's own user, for
+        this conversation, at its current step. Anything else changes nothing and
+        says nothing in the chat; the presser alone sees a short notice."""
+        ref = buttons.decode(inbound.button, self._secret)
+        row = await self._row(session, inbound, create=False)
+        if (
+            ref is None
+            or row is None
+            or row.id != ref.conversation_id
+            or row.user_key != inbound.user_key
+        ):
+            return Handled()
+        record = ConversationRecord.from_row(row)
+        if ref.step != record.step or not 0 <= ref.index < len(record.choices):
+            notice = queue.text(f"{record.script_id}.stale_choice", record.locale, self._table())
+            return Handled(conversation_id=record.conversation_id, notice=notice)
+        choice = record.choices[ref.index][0]
+        event = Event(EventKind.CHOICE, choice=choice, step=ref.step)
+        return await self._run(session, queue, row, record, event, inbound)
+
+    async def _group(
+        self, session: AsyncSession, queue: Queue, inbound: Inbound, command: str | None
+    ) -> Handled:
+        """R5: never a word about an account where others read; answer only when addressed."""
+        if inbound.chat_kind is ChatKind.BROADCAST or command is None:
+            return Handled()
+        row = await self._row(session, inbound, create=True)
+        assert row is not None  # noqa: S101
+        return await self._notice(session, queue, row, inbound, "channel.group_refused")
+
+    async def _link(
+        self,
+        session: AsyncSession,
+        inbound: Inbound,
+        command: str | None,
+        payload: str,
+        now: datetime,
+    ) -> tuple[str, bool] | str:
+        """(account id, whether this opens the conversation), or the notice to give."""
+        user_key = inbound.user_key or ""
+        if command == "start" and payload:
+            redeemed = await linking.redeem_token(
+                session, token=payload, channel=inbound.channel, user_key=user_key, now=now
+            )
+            if redeemed.outcome is linking.LinkOutcome.LINKED and redeemed.account_id:
+                return redeemed.account_id, True
+            if redeemed.outcome is linking.LinkOutcome.ALREADY_YOURS and redeemed.account_id:
+                current = await linking.linked_account(
+                    session, channel=inbound.channel, user_key=user_key
+                )
+                if current == redeemed.account_id:
+                    return redeemed.account_id, False  # back to where they are
+            return "channel.link_invalid"
+        if inbound.contact is not None:
+            contact = await linking.link_by_contact(
+                session,
+                phone=inbound.contact.phone,
+                contact_user_id=inbound.contact.owner_key,
+                sender_id=user_key,
+                channel=inbound.channel,
+                now=now,
+            )
+            if contact.outcome is linking.LinkOutcome.NOT_OWN_CONTACT:
+                return "channel.phone_not_own"
+            if contact.account_id is None:
+                return "channel.phone_unknown"
+            return contact.account_id, True
+        account_id = await linking.linked_account(
+            session, channel=inbound.channel, user_key=user_key
+        )
+        if account_id is None:
+            return "channel.welcome"
+        return account_id, command == "start"
+
+    async def _notice(
+        self,
+        session: AsyncSession,
+        queue: Queue,
+        row: ConversationRow,
+        inbound: Inbound,
+        message_id: str,
+    ) -> Handled:
+        """Answer outside a dialog (not linked, a group): kept and sent like any reply."""
+        record = ConversationRecord.from_row(row)
+        locale = _locale_of(inbound)
+        session.add(
+            _transcript_in(
+                record, Event(EventKind.TEXT, text=inbound.text or ""), queue.now, for_agent=False
+            )
+        )
+        contact = message_id in CONTACT_NOTICES
+        queue.notice(row, message_id, locale, self._table(), contact_button=contact)
+        return Handled(conversation_id=record.conversation_id, queued=tuple(queue.queued))
+
+    async def _notice_only(
+        self, inbound: Inbound, message_id: str, *, contact: bool, claim: bool
+    ) -> Handled:
+        """An answer in a transaction of its own (after the event's own failed)."""
+        if inbound.chat_kind is not ChatKind.PRIVATE:
+            return Handled()
+        now = self._clock()
+        try:
+            async with self._sessions() as session, session.begin():
+                if claim and not await self._claim(
+                    session, inbound.channel, inbound.event_key, now
+                ):
+                    return Handled(duplicate=True)
+                row = await self._row(session, inbound, create=True)
+                assert row is not None  # noqa: S101
+                queue = Queue(session, self._translator, self._secret, now)
+                locale = row.locale if row.started else _locale_of(inbound)
+                queue.notice(row, message_id, locale, self._table(), contact_button=contact)
+                return Handled(conversation_id=row.id, queued=tuple(queue.queued))
+        except Exception as exc:
+            log.error("could not queue an apology in %s: %s", inbound.channel, type(exc).__name__)
+            return Handled()
+
+    async def _script_failed(self, inbound: Inbound) -> Handled:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, inbound.channel, inbound.event_key, now):
+                return Handled(duplicate=True)
+            row = await self._row(session, inbound, create=True)
+            assert row is not None  # noqa: S101
+            record = ConversationRecord.from_row(row)
+            queue = Queue(session, self._translator, self._secret, now)
+            ticket = f"T-{uuid4().hex[:10].upper()}"
+            session.add(
+                EscalationRow(
+                    ticket=ticket,
+                    account_id=record.account_id,
+                    conversation_id=record.conversation_id,
+                    reason=EscalationReason.SCRIPT_FAILURE.value,
+                    priority=Priority.HIGH.value,
+                    status="open",
+                    created_at=now,
+                )
+            )
+            # Out of the failing state: the next message starts cleanly.
+            replace(record, frames=(), choices=(), ended=True).write_to(row)
+            queue.notice(row, "channel.script_error", record.locale, self._table(), ticket=ticket)
+            return Handled(conversation_id=record.conversation_id, queued=tuple(queue.queued))
+
+    async def _watch_for_crisis(
+        self, session: AsyncSession, record: ConversationRecord, event: Event, now: datetime
+    ) -> None:
+        """With a person in charge the bot stays quiet, but a crisis still pauses
+        collection and raises the person's queue to urgent (R12)."""
+        if event.kind is not EventKind.TEXT or Intent.CRISIS not in detect_intents(event.text):
+            return
+        await session.execute(
+            update(AccountRow)
+            .where(col(AccountRow.account_id) == record.account_id)
+            .values(collection_paused=True, updated_at=now)
+        )
+        await session.execute(
+            update(EscalationRow)
+            .where(col(EscalationRow.conversation_id) == record.conversation_id)
+            .where(col(EscalationRow.status) != "closed")
+            .values(priority=Priority.URGENT.value)
+        )
+
+    # ---- people ----
+
+    async def on_agent(self, action: AgentAction) -> Handled:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, AGENT_CHANNEL, action.action_key, now):
+                return Handled(duplicate=True)
+            row = await session.get(ConversationRow, action.conversation_id, with_for_update=True)
+            if row is None:
+                raise AgentActionRefused(f"no conversation {action.conversation_id}")
+            record = ConversationRecord.from_row(row)
+            queue = Queue(session, self._translator, self._secret, now)
+            owner = agent_owner(action.agent)
+            session.add(_agent_note(record, action, now))
+            if action.kind is AgentActionKind.TAKE_OVER:
+                replace(record, owner=owner).write_to(row)
+                await session.execute(
+                    update(EscalationRow)
+                    .where(col(EscalationRow.conversation_id) == record.conversation_id)
+                    .where(col(EscalationRow.status) == "open")
+                    .values(status="taken", owner=owner)
+                )
+            elif action.kind is AgentActionKind.REPLY:
+                if record.owner != owner:
+                    raise AgentActionRefused("take the conversation over before replying")
+                queue.raw(row, action.text, agent=action.agent)
+            elif action.kind is AgentActionKind.HAND_BACK:
+                if record.owner != owner:
+                    raise AgentActionRefused("only the person who owns it can hand it back")
+                record = replace(record, owner=BOT)
+                event = Event(EventKind.RESUME, text=action.state)
+                pinned = await self._registry.pinned(
+                    record.script_id, record.script_version, record.policy_version
+                )
+                if action.state not in pinned.script.states:
+                    raise AgentActionRefused(f"no state {action.state!r} in the script")
+                return await self._run(session, queue, row, record, event, None)
+            elif action.kind is AgentActionKind.UNLOCK_VERIFICATION:
+                await session.execute(
+                    update(AccountRow)
+                    .where(col(AccountRow.account_id) == record.account_id)
+                    .values(verify_failures=0, verify_locked_until=None, updated_at=now)
+                )
+            elif action.kind is AgentActionKind.RECORD_OUTCOME:
+                closed = await session.execute(
+                    update(EscalationRow)
+                    .where(col(EscalationRow.conversation_id) == record.conversation_id)
+                    .where(col(EscalationRow.ticket) == action.ticket)
+                    .values(status="closed", outcome=action.outcome, closed_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if int(getattr(closed, "rowcount", 0) or 0) == 0:
+                    raise AgentActionRefused(f"no escalation {action.ticket!r} here")
+            row.updated_at = now
+            return Handled(conversation_id=record.conversation_id, queued=tuple(queue.queued))
+
+    # ---- the bot itself ----
+
+    async def on_trigger(self, trigger: Trigger) -> Handled:
+        """A bot-initiated event through the same engine. Nothing is sent to a chat a
+        person owns, an account that is paused (R12, R16), opted out (R3) or unreachable."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, TRIGGER_CHANNEL, trigger.trigger_key, now):
+                return Handled(duplicate=True)
+            row = await session.get(ConversationRow, trigger.conversation_id, with_for_update=True)
+            if row is None or row.account_id is None:
+                return Handled()
+            record = ConversationRecord.from_row(row)
+            account = await session.get(AccountRow, row.account_id)
+            if account is None or not record.owned_by_bot:
+                return Handled(conversation_id=record.conversation_id)
+            if (
+                account.collection_paused
+                or account.breathing_space
+                or account.opted_out
+                or account.unreachable
+            ):
+                return Handled(conversation_id=record.conversation_id)
+            queue = Queue(session, self._translator, self._secret, now)
+            event = Event(EventKind.TRIGGER, text=trigger.name)
+            return await self._run(session, queue, row, record, event, None)
+
+    # ---- storage helpers ----
+
+    async def _claim(
+        self, session: AsyncSession, channel: str, key: str | None, now: datetime
+    ) -> bool:
+        """Claim the event in this transaction; False when it was handled before."""
+        if key is None:
+            return True
+        if await session.get(ProcessedUpdateRow, (channel, key)) is not None:
+            return False
+        session.add(ProcessedUpdateRow(channel=channel, update_key=key, processed_at=now))
+        try:
+            async with session.begin_nested():
+                await session.flush()
+        except IntegrityError:
+            return False
+        await session.execute(
+            update(InboxRow)
+            .where(col(InboxRow.channel) == channel)
+            .where(col(InboxRow.update_key) == key)
+            .values(handled_at=now)
+        )
+        return True
+
+    async def _row(
+        self, session: AsyncSession, inbound: Inbound, *, create: bool
+    ) -> ConversationRow | None:
+        query = select(ConversationRow).where(
+            col(ConversationRow.channel) == inbound.channel,
+            col(ConversationRow.chat_key) == inbound.chat_key,
+        )
+        # Locked on PostgreSQL (and by BEGIN IMMEDIATE on SQLite): one chat's events
+        # are handled one after the other, whichever process receives them.
+        row = (await session.execute(query.with_for_update())).scalar_one_or_none()
+        if row is not None or not create:
+            return row
+        now = self._clock()
+        script, policy_hash = self._registry.newest(self._script_id)
+        row = ConversationRow(
+            channel=inbound.channel,
+            chat_key=inbound.chat_key,
+            user_key=inbound.user_key,
+            owner=BOT,
+            script_id=script.id,
+            script_version=script.version,
+            policy_version=policy_hash,
+            locale=_locale_of(inbound),
+            frames=[],
+            choices=[],
+            vars={},
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        return row
+
+    def _table(self) -> dict[str, object]:
+        script, _ = self._registry.newest(self._script_id)
+        return script.message_table()  # type: ignore[return-value]
+
+
+CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel.phone_not_own"})
+
+
+def _event(
+    inbound: Inbound, command: str | None, opening: bool, record: ConversationRecord
+) -> Event:
+    if opening or (command == "start" and not record.started):
+        return Event(EventKind.START)
+    if command == "start" or (inbound.contact is not None):
+        # Their own link again, or /start mid-conversation: back to where they are.
+        return (
+            Event(EventKind.RESUME, text=record.current or "")
+            if record.current
+            else Event(EventKind.START)
+        )
+    if command is not None:
+        return Event(EventKind.COMMAND, text=command)
+    return Event(EventKind.TEXT, text=inbound.text or "")
+
+
+def _typed_choice(event: Event, shown: tuple[tuple[str, str], ...], step_no: int) -> Event:
+    if event.kind is not EventKind.TEXT:
+        return event
+    choice = match_choice(event.text, list(shown))
+    if choice is None:
+        return event
+    return Event(EventKind.CHOICE, text=event.text, choice=choice, step=step_no)
+
+
+def _locale_of(inbound: Inbound | None) -> str:
+    return locale_for_telegram(inbound.language_tag if inbound is not None else None)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _transcript_in(
+    record: ConversationRecord, event: Event, now: datetime, *, for_agent: bool
+) -> TranscriptRow:
+    payload: dict[str, object] | None = None
+    if event.kind is EventKind.CHOICE:
+        payload = {"choice": event.choice, "step": event.step}
+    if for_agent:
+        payload = {**(payload or {}), "for_agent": True}
+    return TranscriptRow(
+        conversation_id=record.conversation_id,
+        account_id=record.account_id,
+        direction="in",
+        kind=event.kind.value,
+        text=event.text[:4000] if event.kind is not EventKind.CHOICE else event.choice,
+        payload=payload,
+        script_version=record.script_version,
+        created_at=now,
+    )
+
+
+def _agent_note(record: ConversationRecord, action: AgentAction, now: datetime) -> TranscriptRow:
+    return TranscriptRow(
+        conversation_id=record.conversation_id,
+        account_id=record.account_id,
+        direction="evt",
+        kind=action.kind.value,
+        text=action.state or action.outcome or "",
+        payload={"agent": action.agent, "ticket": action.ticket or None},
+        script_version=record.script_version,
+        created_at=now,
+    )

@@ -66,7 +66,7 @@ async def build_app(
     await upgrade(settings.database_url)
     scripts = load_dialogs(settings.dialogs_dir, settings.locales_dir)
     compile_catalogs(settings.locales_dir)  # a no-op when `make setup` compiled them
-    translator = Translator(settings.locales_dir)
+    translator = Translator(settings.locales_dir, defaults={"lender": scripts.policy.lender_name})
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     registry = ScriptRegistry(sessions)

@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument("account_id")
     link.add_argument("--days", type=int, default=None, help="days the link stays valid")
 
+    sub.add_parser("rules", help="the rules register: enforcement and tests per rule")
+
     export = sub.add_parser("export", help="what conversations produced")
     export.add_argument("what", choices=["arrangements", "disputes", "escalations"])
     export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
@@ -83,6 +85,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.telegram(settings, args.framework, args.webhook, args.listen)
     if args.command == "link":
         return await commands.link(settings, args.account_id, args.days)
+    if args.command == "rules":
+        from bot.rules.command import print_register
+
+        return print_register()
     if args.command == "export":
         return await commands.export(settings, args.what, args.fmt, args.output)
     raise AssertionError(args.command)  # argparse rejects unknown commands

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
+
+from bot.domain.threat_patterns import Finding, find_findings
 
 # Threats of arrest, exposure or legal action that is not real (R9).
 R9_THREAT_PHRASES = (
@@ -187,12 +189,20 @@ R10_PHRASES = (
 OPT_OUT_WORDS = ("STOP", "/stop", "退订", "退訂")
 
 
+# R10: the shortest time a text may give a borrower to pay. Deadlines in texts
+# ("Pay within 2 hours", "今天内还清") shorter than this are pressure. The policy
+# file does not carry the value yet, so callers pass it when it does.
+DEFAULT_MIN_DEADLINE_DAYS = 7
+
+
 @dataclass(frozen=True)
 class Violation:
     """One phrase a script must not say, and the rule it breaks."""
 
     rule: str  # "R9" or "R10"
     phrase: str
+    # The kind of prohibited practice ("legal action", "contacting third parties", ...).
+    kind: str = field(default="prohibited phrase", compare=False)
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -203,6 +213,8 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _RULES = (("R9", _pattern(R9_PHRASES)), ("R10", _pattern(R10_PHRASES)))
+# A placeholder's value is data, not wording: "{borrower_name}" must not read as "borrow".
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def _clean(text: str) -> str:
@@ -210,14 +222,57 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("’", "'")
 
 
-def find_violations(text: str, locale: str) -> tuple[Violation, ...]:
-    """Threatening, deceptive or pressuring phrases; every list applies in every locale."""
+def find_violations(
+    text: str, locale: str, *, min_deadline_days: int = DEFAULT_MIN_DEADLINE_DAYS
+) -> tuple[Violation, ...]:
+    """Threatening, deceptive or pressuring phrases; every list applies in every locale.
+
+    Word lists and patterns (threat_patterns) both run; where two findings of
+    one rule overlap, the longest is reported once.
+    """
     del locale  # mixed-language texts exist, so all lists are checked
-    clean = _clean(text)
-    found: list[Violation] = []
+    clean = _PLACEHOLDER.sub(" ", _clean(text))
+    found: list[Finding] = []
     for rule, pattern in _RULES:
-        found.extend(Violation(rule, m.group(0)) for m in pattern.finditer(clean))
-    return tuple(found)
+        found.extend(
+            Finding(rule, "prohibited phrase", m.group(0), m.start(), m.end())
+            for m in pattern.finditer(clean)
+        )
+    found.extend(find_findings(clean, min_deadline_days))
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[Finding] = []
+    for finding in found:
+        if any(
+            k.rule == finding.rule and k.start <= finding.start and finding.end <= k.end
+            for k in kept
+        ):
+            continue
+        kept.append(finding)
+    return tuple(Violation(f.rule, f.phrase, f.kind) for f in kept)
+
+
+# R6: how a first message says the borrower is talking to an automated assistant.
+_AUTOMATED = re.compile(
+    r"\b(?:automated|virtual|digital|AI)\s+assistant\b|\bchat\s?bot\b|\bbot\b"
+    r"|(?:智能|自动|自動|AI\s?|人工智能)(?:助手|助理|客服)|自动回复|自動回覆|机器人|機器人",
+    re.IGNORECASE,
+)
+LENDER_PLACEHOLDER = "{lender}"
+
+
+def says_automated(text: str) -> bool:
+    """R6: the text tells the borrower they are talking to an automated assistant."""
+    return bool(_AUTOMATED.search(_clean(text)))
+
+
+def first_contact_problems(text: str) -> tuple[str, ...]:
+    """R6: what a text that can be someone's first message from the bot lacks."""
+    missing = []
+    if LENDER_PLACEHOLDER not in text:
+        missing.append("does not name the {lender}")
+    if not says_automated(text):
+        missing.append("does not say it is an automated assistant")
+    return tuple(missing)
 
 
 _OPT_OUT = re.compile(r"\bSTOP\b|(?<!\w)/stop\b|退订|退訂")

@@ -4,16 +4,25 @@ Finds what would break a conversation or a rule before the script is
 published: unknown or unreachable states, dead ends, undefined actions and
 placeholders, account details in states shown before verification (R5), a
 person out of reach (R13), crisis handling (R12), the lender named at first
-contact (R6), threatening or pressuring words in any locale (R9, R10), and
-texts missing a translation. Each problem names the file, the line and the state.
+contact in every locale (R6), threatening or pressuring words in any locale
+(R9, R10), and texts missing a translation. Each problem names the file, the
+line and the state.
+
+`validate_texts` lints what no script holds: every catalog entry and every
+text defined in code, and the first-contact texts said outside a dialog.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.compliance import find_violations
+from bot.domain.compliance import (
+    DEFAULT_MIN_DEADLINE_DAYS,
+    find_violations,
+    first_contact_problems,
+)
 from bot.engine import expressions
 from bot.engine.actions import ACTIONS, outcome_values, variables_set
 from bot.engine.errors import ScriptProblem
@@ -43,11 +52,17 @@ ITEM_KEYS = {
 FILTERS_AND_TESTS = frozenset({"true", "false", "none", "True", "False", "None"})
 
 
+TRANSLATED_LOCALES = ("zh_Hans", "zh_Hant")
+
+
 class _Validator:
-    def __init__(self, script: Script, lines: dict[Path_, int], filename: str) -> None:
+    def __init__(
+        self, script: Script, lines: dict[Path_, int], filename: str, min_deadline_days: int
+    ) -> None:
         self.script = script
         self.lines = lines
         self.filename = filename
+        self.min_deadline_days = min_deadline_days
         self.problems: list[ScriptProblem] = []
         stores = {s.input.store for s in script.states.values() if s.input}
         self.known = PUBLIC_NAMES | ACCOUNT_NAMES | ACTION_VARS | stores | {"collectible_amount"}
@@ -275,13 +290,29 @@ class _Validator:
         for key in REQUIRED_MESSAGES:
             if key not in script.messages:
                 self.fail(("messages",), None, f"the engine needs message {key!r}")
-        start = script.states.get(script.start)
-        if start is not None and not any("lender" in m.placeholders() for m in start.say):
-            self.fail(
-                ("states", script.start, "say"),
-                script.start,
-                "R6: the first message must name the {lender}",
+
+    def check_first_contact(self, translations: Mapping[str, Mapping[str, str]] | None) -> None:
+        """R6: the greeting names the lender and says it is automated, in every locale.
+
+        Only the start state's unconditional texts count: a `when` may be false
+        for this borrower, and the first message must identify the bot whatever
+        the account looks like.
+        """
+        start = self.script.states.get(self.script.start)
+        if start is None:
+            return
+        base: Path_ = ("states", self.script.start, "say")
+        always = [m for m in start.say if m.when is None]
+        prefix = f"{self.script.id}.{self.script.start}"
+        texts = {"en": " ".join(m.text for m in always)}
+        for locale in TRANSLATED_LOCALES if translations is not None else ():
+            catalog = (translations or {}).get(locale, {})
+            texts[locale] = " ".join(
+                catalog.get(f"{prefix}.{m.id}\x04{m.text}", "") for m in always
             )
+        for locale, text in texts.items():
+            for missing in first_contact_problems(text):
+                self.fail(base, self.script.start, f"R6: the {locale} first message {missing}")
 
     def check_texts(self, translations: Mapping[str, Mapping[str, str]] | None) -> None:
         table = self.script.message_table()
@@ -300,12 +331,20 @@ class _Validator:
                             f"text {message_id!r} has no {locale} translation",
                         )
                     texts.append((locale, translated))
+            if translations is not None:
+                english_override = translations.get("en", {}).get(
+                    f"{message_id}\x04{message.text}", ""
+                )
+                texts.append(("en", english_override))
             for locale, text in texts:
-                for violation in find_violations(text, locale):
+                for violation in find_violations(
+                    text, locale, min_deadline_days=self.min_deadline_days
+                ):
                     self.fail(
                         path,
                         str(state) if state else None,
-                        f"{violation.rule}: {locale} text {message_id!r} says {violation.phrase!r}",
+                        f"{violation.rule}: {locale} text {message_id!r} says"
+                        f" {violation.phrase!r} ({violation.kind})",
                     )
 
     def _path_of(self, message_id: str) -> Path_:
@@ -331,6 +370,7 @@ class _Validator:
             for key, route in getattr(self.script, section).items():
                 self.check_expression(None, (section, key, "when"), route.when, set())
         self.check_rules()
+        self.check_first_contact(translations)
         self.check_texts(translations)
         return sorted(self.problems, key=lambda p: (p.line, p.message))
 
@@ -341,9 +381,78 @@ def validate_script(
     filename: str,
     *,
     translations: Mapping[str, Mapping[str, str]] | None = None,
+    min_deadline_days: int = DEFAULT_MIN_DEADLINE_DAYS,
 ) -> list[ScriptProblem]:
     """Every problem of the script; an empty list means it may be published.
 
     `translations` maps a locale to {"msgctxt\x04msgid": translated text}.
+    `min_deadline_days` is the shortest time to pay a text may give (R10).
     """
-    return _Validator(script, lines, filename).run(translations)
+    return _Validator(script, lines, filename, min_deadline_days).run(translations)
+
+
+@dataclass(frozen=True)
+class SentText:
+    """A text the bot can send that no script holds: a catalog entry or a code text."""
+
+    file: str
+    line: int
+    locale: str
+    message_id: str
+    text: str
+
+
+def validate_texts(
+    texts: Iterable[SentText],
+    *,
+    first_contact_ids: Iterable[str] = (),
+    locales: tuple[str, ...] = ("en", *TRANSLATED_LOCALES),
+    min_deadline_days: int = DEFAULT_MIN_DEADLINE_DAYS,
+) -> list[ScriptProblem]:
+    """R9/R10 on every text, and R6 on each text that can be someone's first message.
+
+    `texts` holds every locale's version of each text (English from the code,
+    translations from the catalogs); every first-contact id must be present in
+    each of `locales`, or it is reported as missing.
+    """
+    problems: list[ScriptProblem] = []
+    first_contact = set(first_contact_ids)
+    seen: set[tuple[str, str]] = set()
+    for sent in texts:
+        if not sent.text.strip():
+            continue
+        for violation in find_violations(
+            sent.text, sent.locale, min_deadline_days=min_deadline_days
+        ):
+            problems.append(
+                ScriptProblem(
+                    sent.file,
+                    sent.line,
+                    None,
+                    f"{violation.rule}: {sent.locale} text {sent.message_id!r} says"
+                    f" {violation.phrase!r} ({violation.kind})",
+                )
+            )
+        if sent.message_id in first_contact:
+            seen.add((sent.message_id, sent.locale))
+            for missing in first_contact_problems(sent.text):
+                problems.append(
+                    ScriptProblem(
+                        sent.file,
+                        sent.line,
+                        None,
+                        f"R6: first-contact {sent.locale} text {sent.message_id!r} {missing}",
+                    )
+                )
+    for message_id in sorted(first_contact):
+        for locale in locales:
+            if (message_id, locale) not in seen:
+                problems.append(
+                    ScriptProblem(
+                        "locales",
+                        1,
+                        None,
+                        f"R6: first-contact text {message_id!r} has no {locale} version",
+                    )
+                )
+    return sorted(problems, key=lambda p: (p.file, p.line, p.message))

@@ -33,29 +33,34 @@ _CHARGE_KINDS = {
 
 _CHANNEL = {
     # R5: nothing about an account is ever said in a group, supergroup or channel.
+    # R6: each text below can be the first thing someone hears from the bot, so each
+    # names the lender and says it is an automated assistant (checked by the validator).
     "channel.group_refused": pgettext(
         "channel.group_refused",
-        "This chat can't be used for account matters. Please message me privately.",
+        "This is the automated assistant of {lender}. To protect your privacy,"
+        " account matters can't be handled in a group chat. Please message me privately.",
     ),
     "channel.welcome": pgettext(
         "channel.welcome",
-        "Welcome! To link your account, please use the link your lender sent you"
-        " or share your phone number with the button below.",
+        "Hello, this is the automated assistant of {lender}. To link your account,"
+        " please open the link {lender} sent you, or share your phone number with the"
+        " button below.",
     ),
     "channel.share_phone": pgettext("channel.share_phone", "Share my phone number"),
     "channel.link_invalid": pgettext(
         "channel.link_invalid",
-        "This link is no longer valid. Please ask your lender for a new one,"
-        " or share your phone number.",
+        "This is the automated assistant of {lender}. This link is no longer valid."
+        " Please ask {lender} for a new one, or share your phone number.",
     ),
     "channel.phone_unknown": pgettext(
         "channel.phone_unknown",
-        "That phone number is not linked to any account we can discuss here."
-        " Please contact your lender.",
+        "This is the automated assistant of {lender}. That phone number is not linked"
+        " to any account we can discuss here. Please contact {lender} directly.",
     ),
     "channel.phone_not_own": pgettext(
         "channel.phone_not_own",
-        "Please share your own phone number using the button below.",
+        "This is the automated assistant of {lender}. Please share your own phone"
+        " number using the button below.",
     ),
     "channel.linked": pgettext("channel.linked", "Your account is linked."),
     "channel.error": pgettext(

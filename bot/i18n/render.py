@@ -88,8 +88,16 @@ class Translator:
     An unknown locale falls back to English.
     """
 
-    def __init__(self, locales_dir: Path | str, locales: tuple[str, ...] = LOCALES) -> None:
+    def __init__(
+        self,
+        locales_dir: Path | str,
+        locales: tuple[str, ...] = LOCALES,
+        defaults: Mapping[str, Param] | None = None,
+    ) -> None:
         self.locales_dir = Path(locales_dir)
+        # Values every text may use without the caller passing them: {lender}
+        # names the lender in channel texts said outside a dialog (R6).
+        self._defaults: dict[str, Param] = dict(defaults or {})
         self._catalogs: dict[str, NullTranslations] = {}
         self._locales: dict[str, Locale] = {}
         for locale in locales:
@@ -120,9 +128,8 @@ class Translator:
             log.warning("message %s: unknown message id", part.message_id)
             return part.message_id
         english, translated = self._translate(part.message_id, message, part.params, locale)
-        values = {
-            name: self.format_param(value, locale, table) for name, value in part.params.items()
-        }
+        params = {**self._defaults, **part.params}
+        values = {name: self.format_param(value, locale, table) for name, value in params.items()}
         placeholders = _Placeholders(values, part.message_id)
         for text in (translated, english):
             try:

@@ -16,6 +16,7 @@ from bot.engine.errors import ScriptError, ScriptProblem
 from bot.engine.loader import load_policy, load_script
 from bot.engine.script import Script
 from bot.engine.validator import validate_script
+from bot.service.sent_texts import check_sent_texts
 
 POLICY_FILE = "policy.yaml"
 TRANSLATED = ("zh_Hans", "zh_Hant")
@@ -91,6 +92,7 @@ def _load(
             )
         scripts[script.id] = script
         sources[script.id] = source
+    problems.extend(check_sent_texts(locales_dir))  # R6, R9, R10 outside the scripts
     if not scripts and not problems:
         problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))
     if problems or policy is None:

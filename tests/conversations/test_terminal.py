@@ -51,6 +51,7 @@ async def test_verify_statement_and_plan_from_a_monthly_offer(app: App, locale: 
     assert await count(app, OutboxRow, status="pending") == 0  # all delivered to the terminal
 
 
+@pytest.mark.rule("R5")
 @pytest.mark.parametrize("locale", ["en", "zh_Hans", "zh_Hant"])
 async def test_nothing_is_disclosed_before_verification_R5(app: App, locale: str) -> None:
     out = await chat(app, "T-EN", ["", "🙂", "x" * 10_000, "1999-01-01"], locale=locale)
@@ -58,6 +59,7 @@ async def test_nothing_is_disclosed_before_verification_R5(app: App, locale: str
     assert await count(app, ArrangementRow) == 0
 
 
+@pytest.mark.rule("R8", "R13", "R17")
 async def test_dispute_then_person_then_export(app: App, tmp_path: Path) -> None:
     out = await chat(
         app,
@@ -160,6 +162,7 @@ CHINESE_PATHS: dict[str, list[ChinesePath]] = {
 }
 
 
+@pytest.mark.rule("R8", "R11", "R12", "R15")
 @pytest.mark.parametrize(
     ("locale", "case"),
     [(locale, i) for locale, cases in CHINESE_PATHS.items() for i in range(len(cases))],

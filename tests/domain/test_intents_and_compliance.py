@@ -15,6 +15,7 @@ from bot.domain.compliance import (
 from bot.domain.intents import Intent, detect_intents
 
 
+@pytest.mark.rule("R13")
 @pytest.mark.parametrize(
     "text",
     ["agent", "I want a human", "real person please", "AGENT!", "人工", "真人", "转人工", "轉人工"],
@@ -23,6 +24,7 @@ def test_person_words_R13(text: str) -> None:
     assert detect_intents(text)[0] is Intent.HUMAN
 
 
+@pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
     ["I want to kill myself", "I want to die", "我不想活了", "我想自杀", "我想自殺", "活不下去了"],
@@ -31,6 +33,7 @@ def test_crisis_words_come_first_R12(text: str) -> None:
     assert detect_intents(text + " agent")[0] is Intent.CRISIS
 
 
+@pytest.mark.rule("R11")
 @pytest.mark.parametrize(
     "text", ["I lost my job", "I'm in hospital", "我失业了", "失業", "我生病住院了"]
 )
@@ -38,11 +41,13 @@ def test_hardship_words_R11(text: str) -> None:
     assert Intent.HARDSHIP in detect_intents(text)
 
 
+@pytest.mark.rule("R15")
 @pytest.mark.parametrize("text", ["I want to complain", "投诉", "我要投訴"])
 def test_complaint_words_R15(text: str) -> None:
     assert Intent.COMPLAINT in detect_intents(text)
 
 
+@pytest.mark.rule("R3")
 @pytest.mark.parametrize("text", ["STOP", "stop", "Unsubscribe", "退订", "退訂"])
 def test_stop_words_R3(text: str) -> None:
     assert Intent.STOP in detect_intents(text)
@@ -66,6 +71,7 @@ def test_ordinary_answers_carry_no_intent(text: str) -> None:
     assert detect_intents(text) == ()
 
 
+@pytest.mark.rule("R9", "R10")
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
@@ -84,17 +90,20 @@ def test_threats_and_pressure_are_found_in_every_language_R9_R10(text: str, rule
     assert rule in {v.rule for v in find_violations(text, "en")}
 
 
+@pytest.mark.rule("R9", "R10")
 def test_kind_words_pass() -> None:
     assert find_violations("We're here to help you find a plan that works.", "en") == ()
     assert find_violations("我们可以一起找到适合您的还款方式。", "zh_Hans") == ()
 
 
+@pytest.mark.rule("R3")
 def test_opt_out_wording_R3() -> None:
     assert bot_initiated_has_opt_out("Reminder: payment due. Reply STOP to opt out.", "en")
     assert bot_initiated_has_opt_out("还款提醒。回复 STOP 退订", "zh_Hans")
     assert not bot_initiated_has_opt_out("Reminder: payment due.", "en")
 
 
+@pytest.mark.rule("R1")
 def test_reasonable_hours_R1() -> None:
     assert hour_allowed(time(8, 0))
     assert hour_allowed(time(20, 59))
@@ -102,6 +111,7 @@ def test_reasonable_hours_R1() -> None:
     assert not hour_allowed(time(7, 59))
 
 
+@pytest.mark.rule("R13")
 @pytest.mark.parametrize(
     "text",
     [
@@ -127,6 +137,7 @@ def test_more_person_words_R13(text: str) -> None:
     assert Intent.HUMAN in detect_intents(text)
 
 
+@pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
     [
@@ -148,6 +159,7 @@ def test_more_crisis_words_R12(text: str) -> None:
     assert detect_intents(text)[0] is Intent.CRISIS
 
 
+@pytest.mark.rule("R12")
 def test_crisis_outranks_everything_R12() -> None:
     """R12: crisis comes first, then a person (R13), opt-out (R3), complaint (R15), hardship (R11)."""
     text = "I lost my job, this is unfair, I want a human, I want to die"
@@ -160,6 +172,7 @@ def test_crisis_outranks_everything_R12() -> None:
     assert detect_intents("stop messaging me, I'll complain") == (Intent.STOP, Intent.COMPLAINT)
 
 
+@pytest.mark.rule("R11")
 @pytest.mark.parametrize(
     "text",
     [
@@ -182,6 +195,7 @@ def test_more_hardship_words_R11(text: str) -> None:
     assert Intent.HARDSHIP in detect_intents(text)
 
 
+@pytest.mark.rule("R15")
 @pytest.mark.parametrize(
     "text",
     [
@@ -199,6 +213,7 @@ def test_more_complaint_words_R15(text: str) -> None:
     assert Intent.COMPLAINT in detect_intents(text)
 
 
+@pytest.mark.rule("R3")
 @pytest.mark.parametrize(
     "text",
     [
@@ -219,6 +234,7 @@ def test_more_stop_words_R3(text: str) -> None:
     assert Intent.STOP in detect_intents(text)
 
 
+@pytest.mark.rule("R3")
 @pytest.mark.parametrize(
     "text",
     [
@@ -265,6 +281,7 @@ def test_more_ordinary_answers_carry_no_intent(text: str) -> None:
     assert detect_intents(text) == ()
 
 
+@pytest.mark.rule("R9", "R10")
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
@@ -299,10 +316,12 @@ def test_more_threats_and_pressure_R9_R10(text: str, rule: str) -> None:
         assert rule in {v.rule for v in find_violations(text, locale)}
 
 
+@pytest.mark.rule("R9")
 def test_longest_phrase_is_reported_R9() -> None:
     assert find_violations("We have a court order.", "en") == (Violation("R9", "court order"),)
 
 
+@pytest.mark.rule("R9", "R10")
 @pytest.mark.parametrize(
     "text",
     [
@@ -319,6 +338,7 @@ def test_ordinary_script_texts_pass_R9_R10(text: str) -> None:
     assert find_violations(text, "en") == ()
 
 
+@pytest.mark.rule("R3")
 def test_opt_out_wording_in_every_form_R3() -> None:
     assert bot_initiated_has_opt_out("Send /stop to stop these reminders.", "en")
     assert bot_initiated_has_opt_out("還款提醒。回覆 STOP 退訂", "zh_Hant")
@@ -327,6 +347,7 @@ def test_opt_out_wording_in_every_form_R3() -> None:
     assert not bot_initiated_has_opt_out("We never stop helping.", "en")
 
 
+@pytest.mark.rule("R1")
 @pytest.mark.parametrize(
     ("moment", "allowed"),
     [
@@ -344,6 +365,7 @@ def test_reasonable_hours_boundaries_R1(moment: time, allowed: bool) -> None:
     assert hour_allowed(moment) is allowed
 
 
+@pytest.mark.rule("R1")
 def test_stricter_hours_from_policy_R1() -> None:
     """R1: a market or a borrower (R4) may narrow the window; a wrapping window is honoured."""
     assert not hour_allowed(time(8, 30), start=time(9), end=time(20))

@@ -121,6 +121,7 @@ def test_extensions_are_limited_per_account() -> None:
     assert extension_options(due, 1, policy) == ()
 
 
+@pytest.mark.rule("R10")
 def test_promise_dates_R10() -> None:
     policy = PromisePolicy(max_days_ahead=30)
     today = date(2026, 11, 22)
@@ -248,6 +249,7 @@ def test_extension_limit_zero_offers_nothing() -> None:
     assert [d for d, _ in extension_options(date(2026, 1, 31), 1, policy)] == [7, 30]
 
 
+@pytest.mark.rule("R10")
 def test_promise_on_the_last_allowed_day_R10() -> None:
     """R10: the promise window is the policy's, counted in whole days."""
     policy = PromisePolicy(max_days_ahead=30)

@@ -22,6 +22,7 @@ from bot.engine.types import (
 from tests.engine.driver import Driver, make_account
 
 
+@pytest.mark.rule("R6")
 def test_greeting_names_lender_and_says_it_is_automated_R6() -> None:
     d = Driver()
     d.start()
@@ -30,6 +31,7 @@ def test_greeting_names_lender_and_says_it_is_automated_R6() -> None:
     assert d.at == "verify"
 
 
+@pytest.mark.rule("R5")
 def test_nothing_about_the_account_before_verification_R5() -> None:
     d = Driver()
     d.start()
@@ -53,6 +55,7 @@ def test_birth_date_formats_verify(birth: str) -> None:
     assert d.at == "menu"
 
 
+@pytest.mark.rule("R5", "R13")
 def test_wrong_birth_dates_lock_with_a_way_to_a_person_R5_R13() -> None:
     d = Driver()
     d.start()
@@ -70,6 +73,7 @@ def test_wrong_birth_dates_lock_with_a_way_to_a_person_R5_R13() -> None:
     assert not d.verified
 
 
+@pytest.mark.rule("R7")
 def test_statement_itemizes_each_charge_total_and_days_past_due_R7() -> None:
     d = Driver()
     d.verified_start()
@@ -144,6 +148,7 @@ def test_monthly_offer_in_free_text_builds_a_plan(said: str) -> None:
     assert d.params("repayment.plan_confirm.summary")["plan_months"] == 7
 
 
+@pytest.mark.rule("R14")
 def test_offer_below_minimum_gets_the_nearest_plan_inside_policy_R14() -> None:
     d = Driver()
     d.verified_start()
@@ -160,6 +165,7 @@ def test_offer_below_minimum_gets_the_nearest_plan_inside_policy_R14() -> None:
     assert len(plan.installments) == 12
 
 
+@pytest.mark.rule("R14")
 def test_offer_refused_offers_a_person_to_review_R14() -> None:
     d = Driver(account=make_account(principal="40.00", interest="0", fee="0"))
     d.verified_start()
@@ -176,6 +182,7 @@ def test_offer_above_the_balance_suggests_paying_in_full() -> None:
     assert d.at == "plan_above_total"
 
 
+@pytest.mark.rule("R14")
 def test_extension_within_policy_then_refused_R14() -> None:
     d = Driver()
     d.verified_start()
@@ -193,6 +200,7 @@ def test_extension_within_policy_then_refused_R14() -> None:
     assert [e.reason for e in d.of_type(Escalate)] == [EscalationReason.REVIEW_DECISION]
 
 
+@pytest.mark.rule("R8")
 def test_dispute_holds_charges_out_of_every_plan_R8() -> None:
     d = Driver()
     d.verified_start()
@@ -231,6 +239,7 @@ def test_dispute_needs_a_reason_in_words() -> None:
     assert "@human" in d.choices()  # after repeated failures a person is offered (R13)
 
 
+@pytest.mark.rule("R11")
 @pytest.mark.parametrize("words", ["I lost my job", "我失业了", "我最近住院了"])
 def test_hardship_words_offer_forbearance_first_R11(words: str) -> None:
     d = Driver()
@@ -244,6 +253,7 @@ def test_hardship_words_offer_forbearance_first_R11(words: str) -> None:
     ]
 
 
+@pytest.mark.rule("R12")
 @pytest.mark.parametrize("words", ["I want to kill myself", "我不想活了", "我想自殺"])
 def test_crisis_stops_collection_and_hands_to_a_person_first_R12(words: str) -> None:
     d = Driver()
@@ -257,6 +267,7 @@ def test_crisis_stops_collection_and_hands_to_a_person_first_R12(words: str) -> 
     assert "support_contacts" in d.params("repayment.crisis.contacts")
 
 
+@pytest.mark.rule("R13")
 @pytest.mark.parametrize("words", ["agent", "I want a human", "人工", "真人", "轉人工"])
 def test_a_person_from_any_state_by_words_R13(words: str) -> None:
     for setup in ("verify", "menu", "plan_custom", "dispute_reason"):
@@ -275,6 +286,7 @@ def test_a_person_from_any_state_by_words_R13(words: str) -> None:
         assert d.of_type(Escalate)
 
 
+@pytest.mark.rule("R13")
 def test_human_command_and_button_R13() -> None:
     d = Driver()
     d.verified_start()
@@ -286,6 +298,7 @@ def test_human_command_and_button_R13() -> None:
     assert d2.at == "handoff_wait"
 
 
+@pytest.mark.rule("R13")
 def test_two_failed_inputs_offer_a_person_R13() -> None:
     d = Driver()
     d.verified_start()
@@ -298,6 +311,7 @@ def test_two_failed_inputs_offer_a_person_R13() -> None:
     assert "@human" in d.choices()
 
 
+@pytest.mark.rule("R15")
 def test_complaint_is_logged_with_a_due_date_R15() -> None:
     d = Driver()
     d.verified_start()
@@ -320,6 +334,7 @@ def test_language_switch_returns_to_where_the_borrower_was() -> None:
     assert d.at == "plan_options"
 
 
+@pytest.mark.rule("R3")
 def test_stop_opts_out_and_the_conversation_goes_on_R3() -> None:
     d = Driver()
     d.verified_start()

@@ -30,6 +30,7 @@ def broken(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
     return directory, text
 
 
+@pytest.mark.rule("R6", "R9", "R10")
 def test_the_shipped_dialogs_and_catalogs_are_valid() -> None:
     assert check_dialogs(ROOT / "dialogs", ROOT / "locales") == []
 
@@ -127,6 +128,7 @@ CASES = [
 ]
 
 
+@pytest.mark.rule("R5", "R9", "R10", "R12", "R13")
 @pytest.mark.parametrize(("old", "new", "needle", "state", "words"), CASES)
 def test_each_problem_names_file_line_and_state(
     tmp_path: Path, old: str, new: str, needle: str, state: str | None, words: str

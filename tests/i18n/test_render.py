@@ -138,6 +138,7 @@ def test_reply_renders_per_locale(
     assert rendered.choices == (("plan", label),)
 
 
+@pytest.mark.rule("R7")
 @pytest.mark.parametrize(
     ("locale", "amount", "currency", "expected"),
     [
@@ -178,6 +179,7 @@ def test_other_params_are_formatted_per_locale(
     assert test_translator.format_param(value, "zh_Hans", TABLE) == zh
 
 
+@pytest.mark.rule("R18")
 def test_missing_param_stays_visible_and_logs_the_id_only(
     test_translator: Translator, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -254,6 +256,7 @@ def test_real_catalogs_translate_code_texts(translator: Translator) -> None:
     assert COMMANDS == ("start", "help", "language", "human", "stop")
 
 
+@pytest.mark.rule("R7")
 def test_statement_in_traditional_chinese(
     translator: Translator, table: dict[str, Message]
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +25,7 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 Sessions = async_sessionmaker[AsyncSession]
 
 
+@pytest.mark.rule("R5", "R18")
 async def test_token_is_single_use_expires_and_is_stored_hashed(sessions: Sessions) -> None:
     await import_accounts(sessions, FIXTURES / "accounts.csv")
     async with sessions() as session, session.begin():
@@ -52,6 +54,7 @@ async def test_token_is_single_use_expires_and_is_stored_hashed(sessions: Sessio
     assert forged.outcome is LinkOutcome.UNKNOWN
 
 
+@pytest.mark.rule("R5")
 async def test_contact_must_be_the_senders_own_and_match_one_account(
     sessions: Sessions, tmp_path: Path
 ) -> None:

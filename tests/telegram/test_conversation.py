@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
+
 from bot.store.tables import AccountRow, ArrangementRow, ChannelLinkRow, TranscriptRow
 from tests.telegram.conftest import Harness, clock
 
 
+@pytest.mark.rule("R5", "R6")
 async def test_deep_link_verify_and_agree_a_plan_with_buttons(bot: Harness) -> None:
     user = bot.tg.user(501, "Alex")
     token = await bot.link_token("T-EN")
@@ -35,6 +38,7 @@ async def test_deep_link_verify_and_agree_a_plan_with_buttons(bot: Harness) -> N
     assert len(bot.tg.answered_callbacks) == 3
 
 
+@pytest.mark.rule("R13")
 async def test_free_text_and_words_for_a_person(bot: Harness) -> None:
     user = bot.tg.user(502, "小明", "zh-hans")
     await user.send_command("/start", await bot.link_token("T-HANS"))
@@ -49,6 +53,7 @@ async def test_free_text_and_words_for_a_person(bot: Harness) -> None:
     assert "T-" in handoff["text"]
 
 
+@pytest.mark.rule("R5")
 async def test_a_used_token_a_stranger_and_a_group_learn_nothing_R5(bot: Harness) -> None:
     owner = bot.tg.user(503, "Owner")
     token = await bot.link_token("T-EN")
@@ -81,6 +86,7 @@ async def test_a_used_token_a_stranger_and_a_group_learn_nothing_R5(bot: Harness
     assert "$" not in refusal["text"]
 
 
+@pytest.mark.rule("R5")
 async def test_own_contact_links_and_someone_elses_does_not(bot: Harness) -> None:
     user = bot.tg.user(505, "Chan", "zh-hk")
     await user.share_contact("+85291230001", own=False)
@@ -130,6 +136,7 @@ async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+@pytest.mark.rule("R17")
 async def test_redelivered_update_is_processed_once(bot: Harness) -> None:
     user = bot.tg.user(507, "Alex")
     await user.send_command("/start", await bot.link_token("T-EN"))

@@ -1,0 +1,604 @@
+"""Patterns for threats and pressure that word lists alone keep missing (R9, R10).
+
+A word list catches "your employer" but not "we will let your boss know" or
+"我們會聯絡你的老闆". Here each kind of prohibited practice is a pattern built
+from small word lists: a contact verb in any tense and a third party in the
+same sentence, a payment demand and a deadline shorter than the policy's
+minimum, and so on. English and Chinese (both scripts: `[还還]`) patterns
+apply to every text, because translated and mixed-language texts exist.
+
+The kinds follow the regulators' lists: 12 CFR 1006.14 (harassment) and
+1006.18 (false or misleading representations), the eight prohibited practices
+of the CBA 2026 collection guideline, and FCA CONC 7.11 (misrepresenting
+authority and the legal position).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# A sentence: the window inside which a verb and its object must both appear.
+_SENTENCE = re.compile(r"[^.!?。！？\n;；]+[.!?。！？;；]*")
+
+
+def _words(*alternatives: str) -> str:
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+# ---- third parties (1006.14, CBA: harassing unrelated third parties) ----
+
+_EN_PARTY_NOUN = _words(
+    r"parents?",
+    r"mother",
+    r"mum",
+    r"mom",
+    r"father",
+    r"dad",
+    r"famil(?:y|ies)",
+    r"relatives?",
+    r"spouse",
+    r"wife",
+    r"husband",
+    r"partner",
+    r"children",
+    r"kids?",
+    r"sons?",
+    r"daughters?",
+    r"brothers?",
+    r"sisters?",
+    r"siblings?",
+    r"in-laws",
+    r"employers?",
+    r"boss(?:es)?",
+    r"managers?",
+    r"supervisors?",
+    r"HR",
+    r"(?:work)?colleagues?",
+    r"co-?workers?",
+    r"workplace",
+    r"office",
+    r"company",
+    r"friends?",
+    r"neighbou?rs?",
+    r"contacts?",
+    r"contact list",
+    r"address book",
+    r"phone book",
+    r"references?",
+    r"landlord",
+    r"school",
+    r"church",
+)
+# "your boss", "their entire family", "everyone you know", "people at your work".
+_EN_PARTY = _words(
+    rf"\b(?:your|ur|their|his|her)\s+(?:\w+\s+)?{_EN_PARTY_NOUN}\b",
+    r"\b(?:everyone|everybody|people|anyone)\s+(?:you\s+know|in\s+your|at\s+your|around\s+you)",
+    r"\bat\s+(?:your\s+)?(?:work|job|workplace|office)\b",
+)
+_EN_CONTACT = _words(
+    r"contact\w*",
+    r"call\w*",
+    r"phon\w+",
+    r"ring\w*",
+    r"text\w*",
+    r"messag\w+",
+    r"e-?mail\w*",
+    r"writ\w+",
+    r"tell\w*",
+    r"told",
+    r"inform\w*",
+    r"notif\w+",
+    r"visit\w*",
+    r"reach\w*",
+    r"speak\w*",
+    r"spoke\w*",
+    r"talk\w*",
+    r"know",
+    r"touch",
+    r"show\w* up",
+    r"come",
+    r"coming",
+    r"turn\w* up",
+    r"expos\w+",
+    r"shar\w+",
+    r"disclos\w+",
+    r"report\w*",
+    r"alert\w*",
+    r"warn\w*",
+    r"involv\w+",
+    r"send\w*",
+    r"sent",
+    r"find out",
+    r"hear\w*",
+    r"learn\w*",
+)
+_ZH_PARTY = _words(
+    r"父母",
+    r"爸[妈媽爸]",
+    r"[妈媽]{1,2}",
+    r"父[亲親]",
+    r"母[亲親]",
+    r"家人",
+    r"家[属屬]",
+    r"家[里裡]人?",
+    r"[亲親]戚",
+    r"[亲親]友",
+    r"[亲親][属屬]",
+    r"配偶",
+    r"老婆",
+    r"老公",
+    r"妻子",
+    r"丈夫",
+    r"孩子",
+    r"子女",
+    r"兄弟",
+    r"姐妹",
+    r"老[板闆]",
+    r"上司",
+    r"[领領][导導]",
+    r"主管",
+    r"[单單]位",
+    r"(?:你|您)(?:的)?公司",
+    r"同事",
+    r"朋友",
+    r"[邻鄰]居",
+    r"[联聯][系繫络絡]人(?!工)",
+    r"通[讯訊][录錄]",
+    r"[学學]校",
+    r"身[边邊]的人",
+    r"所有人",
+)
+_ZH_CONTACT = _words(
+    r"通知",
+    r"[联聯][系繫络絡](?!人工)",
+    r"告[诉訴知]",
+    r"[转轉]告",
+    r"找",
+    r"打[电電][话話]",
+    r"致[电電]",
+    r"[电電][话話]",
+    r"上[门門]",
+    r"拜[访訪]",
+    r"[发發](?:信息|[讯訊]息|短信|[简簡]訊|消息)",
+    r"短信",
+    r"曝光",
+    r"透露",
+    r"知道",
+    r"公[开開]",
+)
+
+# ---- the other kinds: word patterns, checked anywhere in a text ----
+
+_EN_LEGAL = _words(
+    r"\bprosecut\w*",
+    r"\bsu(?:e|ed|es|ing)\b",
+    r"\blaw\s?suits?\b",
+    r"\bcourts?\b",
+    r"\blegal\s+(?:action|proceedings?|steps|measures|consequences|notice)\b",
+    r"\blitigat\w*",
+    r"\b(?:our|a|the)\s+(?:lawyers?|attorneys?|solicitors?|legal\s+team)\b",
+    r"\bsummons\b",
+    r"\bjudge?ments?\b",
+    r"\bCCJ\b",
+    r"\bbailiffs?\b",
+    r"\benforcement\s+(?:agents?|officers?|action)\b",
+    r"\bseiz\w+",
+    r"\brepossess\w*",
+    r"\bgarnish\w*",
+    r"\bcriminal\w*",
+    r"\bfraud\w*",
+    r"\bcrimes?\b",
+    r"\bcharged\s+with\b",
+    r"\bpress\s+charges\b",
+)
+_ZH_LEGAL = _words(
+    r"起[诉訴]",
+    r"[诉訴][讼訟]",
+    r"告你",
+    r"法院",
+    r"法庭",
+    r"律[师師]",
+    r"[传傳]票",
+    r"立案",
+    r"[强強]制[执執]行",
+    r"判[决決]",
+    r"仲裁",
+    r"法律[责責]任",
+    r"法律[后後]果",
+    r"法律程序",
+    r"刑事",
+    r"[诈詐][骗騙]",
+    r"犯罪",
+    r"失信被[执執]行人",
+    r"限制高消[费費]",
+    r"冻[结結]",
+    r"凍[结結]",
+    r"查封",
+    r"扣押",
+)
+_EN_ARREST = _words(
+    r"\barrest\w*",
+    r"\bjail\w*",
+    r"\bprison\w*",
+    r"\bimprison\w*",
+    r"\blocked\s+up\b",
+    r"\bdetain\w*",
+    r"\bdetention\b",
+    r"\bhandcuff\w*",
+    r"\bpolice\b",
+    r"\bcops?\b",
+)
+_ZH_ARREST = _words(
+    r"逮捕",
+    r"抓[你您走]",
+    r"坐牢",
+    r"拘留",
+    r"判刑",
+    r"[入进進][狱獄]",
+    r"[监監][狱獄]",
+    r"[报報][警案]",
+    r"警察",
+    r"警方",
+    r"公安",
+    r"派出所",
+)
+_EN_IMPERSONATION = _words(
+    r"\b(?:on\s+behalf\s+of|this\s+is|from|by\s+order\s+of)\s+(?:the\s+)?(?:court|police|government|state|ministry|authorities|department\s+of\s+justice|HMRC|IRS|tax\s+office|regulator)\b",
+    r"\bgovernment\b",
+    r"\b(?:department|ministry)\s+of\s+(?:justice|finance|the\s+interior)\b",
+    r"\b(?:HMRC|IRS|FBI)\b",
+    r"\bofficial\s+(?:notice|warning|order|document)\b",
+    r"\bwarrants?\b",
+    r"\bsheriff\b",
+    r"\bmarshal\b",
+    r"\bauthorities\b",
+)
+_ZH_IMPERSONATION = _words(
+    r"政府",
+    r"公[检檢]法",
+    r"[检檢]察",
+    r"司法机[关關]",
+    r"司法機[关關]",
+    r"[国國]家机[关關]",
+    r"[国國]家機[关關]",
+    r"法警",
+    r"[执執]法",
+    r"官方通知",
+)
+_EN_CREDIT_RUIN = _words(
+    r"\bblack-?list\w*",
+    r"\b(?:ruin|destroy|wreck|trash|damag)\w*\s+your\s+(?:credit|name|reputation|future)",
+    r"\bcredit\s+(?:score|record|rating|history|file)\s+(?:will\s+be\s+)?(?:ruined|destroyed|wrecked)",
+    r"\bnever\s+(?:again\s+)?(?:get|be\s+able\s+to\s+get|be\s+approved\s+for)\s+(?:a\s+)?(?:loan|credit|mortgage)",
+    r"\b(?:publish|post|list)\w*\s+your\s+(?:name|photo|debt|details)",
+    r"\bname\s+and\s+shame\b",
+    r"\bsocial\s+media\b",
+    r"\bdefaulters?'?\s+list\b",
+    r"\bpublic\s+(?:record|list)\b",
+)
+_ZH_CREDIT_RUIN = _words(
+    r"黑名[单單]",
+    r"[征徵]信",
+    r"失信",
+    r"老[赖賴]",
+    r"曝光",
+    r"[朋社]友圈",
+    r"[公挂掛]示",
+    r"影[响響]你(?:的)?(?:一生|前途|工作|孩子)",
+)
+_EN_ABUSE = _words(
+    r"\bdeadbeats?\b",
+    r"\bloser\b",
+    r"\bliars?\b",
+    r"\bthie(?:f|ves)\b",
+    r"\bscum\b",
+    r"\bshame\s+on\s+you\b",
+    r"\b(?:hurt|kill|beat|harm)\s+you\b",
+    r"\bbreak\s+your\b",
+    r"\b(?:visit\w*|come|coming|show\w*\s+up|turn\w*\s+up|knock\w*)\b[^.!?\n]{0,40}"
+    r"\byour\s+(?:home|house|door|doorstep|address|flat|apartment)\b",
+    r"\b(?:home|house|doorstep)\s+visits?\b",
+    r"\b(?:you'?ll|you\s+will)\s+regret\b",
+    r"\bor\s+else\b",
+    r"\blast\s+warning\b",
+    r"\bfinal\s+(?:warning|notice|demand)\b",
+)
+_ZH_ABUSE = _words(
+    r"[骗騙]子",
+    r"无[赖賴]",
+    r"無[赖賴]",
+    r"不要[脸臉]",
+    r"[废廢]物",
+    r"丢人",
+    r"丟人",
+    r"[后後]果自[负負]",
+    r"走着瞧",
+    r"走著瞧",
+    r"小心[点點]",
+    r"[弄打][死断斷]",
+    r"最[后後](?:一次)?(?:警告|通[牒知])",
+)
+_EN_BORROW_OR_SELL = _words(
+    r"\bborrow(?!ers?\b)\w*",
+    r"\b(?:take|taking|get|getting|apply\s+for)\s+(?:out\s+)?(?:a|another|a\s+new)\s+(?:\w+\s+)?loan\b",
+    r"\b(?:payday|title|pawn)\s+loans?\b",
+    r"\bcash\s+advance\b",
+    r"\b(?:use|max\s+out)\s+(?:your\s+|a\s+|another\s+)?credit\s+cards?\b",
+    r"\bpawn\w*",
+    r"\b(?:sell|selling|sold)\s+(?:off\s+)?(?:your|some\s+of\s+your|the)\b",
+    r"\bre-?mortgag\w+",
+    r"\bmortgage\s+your\b",
+    r"\bask\s+(?:your\s+)?(?:friends?|family|relatives|parents)\s+(?:for|to\s+lend)\b",
+)
+_ZH_BORROW_OR_SELL = _words(
+    r"借[钱錢]",
+    r"去借",
+    r"找人借",
+    r"向\S{0,4}借",
+    r"[网網][贷貸]",
+    r"[贷貸]款[还還]",
+    r"以[贷貸][养養][贷貸]",
+    r"借新[还還][旧舊]",
+    r"借[呗唄]",
+    r"套[现現]",
+    r"信用卡(?:[还還]|[取提]现|[取提]現)",
+    r"[卖賣](?:房|[车車]|掉|了|首[饰飾]|手机|手機|家[产產]|[东東]西)",
+    r"[变變][卖賣]",
+    r"典[当當]",
+    r"抵押",
+)
+
+# ---- deadlines (R10, CONC 7.11: unrealistic time frames) ----
+
+_EN_NUMBER = _words(
+    r"\d+(?:\.\d+)?",
+    r"an?",
+    r"the",
+    r"one",
+    r"two",
+    r"three",
+    r"four",
+    r"five",
+    r"six",
+    r"seven",
+    r"eight",
+    r"nine",
+    r"ten",
+    r"twelve",
+    r"twenty-four",
+    r"forty-eight",
+    r"a\s+few",
+    r"a\s+couple\s+of",
+    r"few",
+    r"couple\s+of",
+    r"half\s+an?",
+)
+_EN_UNIT = r"(?:min(?:ute)?s?|h(?:ou)?rs?|hours?|h|days?|weeks?|business\s+days?|working\s+days?)"
+_EN_PAY = _words(
+    r"pay\w*",
+    r"paid",
+    r"repa\w+",
+    r"settl\w+",
+    r"clear\w*",
+    r"transfer\w*",
+    r"wire",
+    r"deadline",
+    r"due",
+)
+_EN_IMMEDIATE = _words(
+    r"today",
+    r"tonight",
+    r"this\s+(?:morning|afternoon|evening)",
+    r"immediately",
+    r"right\s+(?:now|away)",
+    r"at\s+once",
+    r"straight\s+away",
+    r"(?<=pay\s)now",
+    r"asap",
+    r"tomorrow",
+    r"by\s+(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week)",
+    r"by\s+(?:midnight|noon|close\s+of\s+business|cob|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)",
+)
+_ZH_NUMBER = r"(?<![哪某这這那每])(?:[0-9０-９]+(?:\.[0-9]+)?|[零一二两兩三四五六七八九十百半]+)"
+_ZH_UNIT = r"(?:分[钟鐘]|小[时時]|[钟鐘]头|[钟鐘]頭|个?工作日|個?工作日|天|日|周|週|星期|礼拜|禮拜)"
+_ZH_PAY = _words(
+    r"[还還](?:款|清|[钱錢]|上|[债債]|欠)",
+    r"[偿償][还還]",
+    r"[归歸][还還]",
+    r"付(?:款|清|[钱錢])",
+    r"支付",
+    r"[缴繳](?:费|費|款|清|纳|納)",
+    r"[结結]清",
+    r"[转轉](?:账|帳)",
+    r"打款",
+    r"[补補][齐齊]",
+)
+_ZH_IMMEDIATE = _words(
+    r"(?<![从從])今[天日晚夜](?!起|[开開]始|或)",
+    r"[当當][天日]",
+    r"[马馬]上",
+    r"立[即刻]",
+    r"即刻",
+    r"(?<![我您你])[现現]在(?!遇到|[还還]?有)",
+    r"明[天日早晚]",
+    r"下班前",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a text must not say: the rule, the kind of practice, the words."""
+
+    rule: str
+    kind: str
+    phrase: str
+    start: int
+    end: int
+
+
+_WORD_KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (rule, kind, re.compile(_words(en, zh), re.IGNORECASE))
+    for rule, kind, en, zh in (
+        ("R9", "legal action", _EN_LEGAL, _ZH_LEGAL),
+        ("R9", "arrest", _EN_ARREST, _ZH_ARREST),
+        ("R9", "impersonation", _EN_IMPERSONATION, _ZH_IMPERSONATION),
+        ("R9", "blacklist or credit ruin", _EN_CREDIT_RUIN, _ZH_CREDIT_RUIN),
+        ("R9", "abuse or threat", _EN_ABUSE, _ZH_ABUSE),
+        ("R10", "pressure to borrow or sell", _EN_BORROW_OR_SELL, _ZH_BORROW_OR_SELL),
+    )
+)
+_EN_PARTY_RE = re.compile(_EN_PARTY, re.IGNORECASE)
+_EN_CONTACT_RE = re.compile(rf"\b{_EN_CONTACT}\b", re.IGNORECASE)
+_ZH_PARTY_RE = re.compile(_ZH_PARTY)
+_ZH_CONTACT_RE = re.compile(_ZH_CONTACT)
+
+_EN_WITHIN = re.compile(
+    rf"\b(?:within|in|in\s+the\s+next|by|before|no\s+later\s+than|only\s+have|you\s+have|you've\s+got|got)\s+"
+    rf"(?P<n>{_EN_NUMBER})\s*-?\s*(?P<unit>{_EN_UNIT})\b",
+    re.IGNORECASE,
+)
+_EN_IMMEDIATE_RE = re.compile(rf"\b{_EN_IMMEDIATE}\b", re.IGNORECASE)
+_EN_PAY_RE = re.compile(rf"\b{_EN_PAY}\b", re.IGNORECASE)
+# "You can pay today, or choose a plan" offers a choice; "today" there is no deadline.
+_PERMISSIVE = re.compile(
+    r"\b(?:can|may|could|if\s+you\s+(?:like|wish|want|prefer)|or\s+choose)\b"
+    r"|可以|可[选選]|方便的[话話]|如果您[愿願]意",
+    re.IGNORECASE,
+)
+_EN_FROM_TODAY = re.compile(r"\b(?:from|after|since|until)\s+(?:today|now)\b", re.IGNORECASE)
+_ZH_WITHIN = re.compile(
+    rf"(?P<n>{_ZH_NUMBER})\s*[个個]?\s*(?P<unit>{_ZH_UNIT})\s*(?:之|以)?(?:内|內|前)"
+)
+_ZH_IMMEDIATE_RE = re.compile(_ZH_IMMEDIATE)
+_ZH_PAY_RE = re.compile(_ZH_PAY)
+
+_EN_NUMBERS = {
+    "a": 1.0,
+    "an": 1.0,
+    "the": 1.0,
+    "one": 1.0,
+    "two": 2.0,
+    "three": 3.0,
+    "four": 4.0,
+    "five": 5.0,
+    "six": 6.0,
+    "seven": 7.0,
+    "eight": 8.0,
+    "nine": 9.0,
+    "ten": 10.0,
+    "twelve": 12.0,
+    "twenty-four": 24.0,
+    "forty-eight": 48.0,
+    "few": 3.0,
+    "a few": 3.0,
+    "couple of": 2.0,
+    "a couple of": 2.0,
+    "half a": 0.5,
+    "half an": 0.5,
+}
+_ZH_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_number(text: str) -> float | None:
+    """A number written in digits (half- or full-width) or Chinese numerals up to 999."""
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    if text == "半":
+        return 0.5
+    total, current = 0, 0
+    for char in text:
+        if char in _ZH_DIGITS:
+            current = _ZH_DIGITS[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+def _days(amount: float, unit: str) -> float:
+    unit = unit.lower()
+    if unit.startswith(("min", "分")):
+        return amount / 1440
+    if unit.startswith(("h", "小", "钟", "鐘")):
+        return amount / 24
+    if unit.startswith(("week", "周", "週", "星", "礼", "禮")):
+        return amount * 7
+    return amount
+
+
+def _deadlines(sentence: str) -> Iterator[tuple[re.Match[str], float]]:
+    """Every deadline in a sentence and how many days it gives."""
+    for match in _EN_WITHIN.finditer(sentence):
+        amount = match.group("n").lower()
+        value = _EN_NUMBERS.get(" ".join(amount.split()))
+        number = value if value is not None else float(amount)
+        yield match, _days(number, match.group("unit"))
+    for match in _ZH_WITHIN.finditer(sentence):
+        zh_number = chinese_number(match.group("n"))
+        if zh_number is not None:
+            yield match, _days(zh_number, match.group("unit"))
+    if _PERMISSIVE.search(sentence):
+        return
+    cleaned = _EN_FROM_TODAY.sub(lambda m: " " * len(m.group(0)), sentence)
+    for match in _EN_IMMEDIATE_RE.finditer(cleaned):
+        yield match, 1.0 if match.group(0).lower() == "tomorrow" else 0.0
+    for match in _ZH_IMMEDIATE_RE.finditer(sentence):
+        yield match, 1.0 if match.group(0).startswith("明") else 0.0
+
+
+def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    for match in _SENTENCE.finditer(text):
+        yield match.start(), match.group(0)
+
+
+def find_findings(text: str, min_deadline_days: int) -> Iterator[Finding]:
+    """Every prohibited practice the patterns see in `text` (already normalised)."""
+    for rule, kind, pattern in _WORD_KINDS:
+        for match in pattern.finditer(text):
+            yield Finding(rule, kind, match.group(0), match.start(), match.end())
+    for offset, sentence in _sentences(text):
+        for party_re, contact_re in (
+            (_EN_PARTY_RE, _EN_CONTACT_RE),
+            (_ZH_PARTY_RE, _ZH_CONTACT_RE),
+        ):
+            party = party_re.search(sentence)
+            if party is not None and contact_re.search(sentence):
+                yield Finding(
+                    "R9",
+                    "contacting third parties",
+                    party.group(0),
+                    offset + party.start(),
+                    offset + party.end(),
+                )
+        if not (_EN_PAY_RE.search(sentence) or _ZH_PAY_RE.search(sentence)):
+            continue
+        for match, days in _deadlines(sentence):
+            if days < min_deadline_days:
+                yield Finding(
+                    "R10",
+                    "deadline shorter than the policy's minimum",
+                    match.group(0),
+                    offset + match.start(),
+                    offset + match.end(),
+                )

@@ -1,0 +1,1 @@
+"""The rules register: each rule of docs/rulebook.md, its enforcement and its tests."""

@@ -1,0 +1,279 @@
+"""The rules register: for each rule of docs/rulebook.md, where it is enforced and what proves it.
+
+Enforcement points are named here, in one table, as `module:qualname` (a
+function, class or constant of the bot) or `dialogs/<file>.yaml:<path>` (a
+part of a script). Each name is resolved, so a renamed function breaks the
+register's test instead of leaving a stale entry. Tests name the rule they
+prove with `@pytest.mark.rule("R5")`; they are found by reading the test
+files, not by running them, so `repaybot rules` is quick and needs no
+database.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.config import ROOT
+
+RULEBOOK = ROOT / "docs" / "rulebook.md"
+TESTS = ROOT / "tests"
+
+# Where each rule is enforced. Keep it to the guard or check that decides, not every caller.
+ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
+    "R1": ("bot.domain.compliance:hour_allowed",),
+    "R2": (),
+    "R3": (
+        "bot.domain.intents:detect_intents",
+        "bot.engine.actions:opt_out",
+        "bot.domain.compliance:bot_initiated_has_opt_out",
+    ),
+    "R4": (),
+    "R5": (
+        "bot.engine.validator:_Validator.check_message",
+        "bot.engine.actions:verify_identity",
+        "bot.service.linking:redeem_token",
+        "bot.service.linking:link_by_contact",
+        "bot.service.runtime:Runtime._group",
+    ),
+    "R6": (
+        "bot.engine.validator:_Validator.check_first_contact",
+        "bot.engine.validator:validate_texts",
+        "bot.service.sent_texts:FIRST_CONTACT_IDS",
+        "bot.domain.compliance:first_contact_problems",
+        "dialogs/repayment.yaml:states.greeting",
+    ),
+    "R7": (
+        "bot.engine.scope:build_scope",
+        "bot.i18n.render:Translator.format_param",
+        "dialogs/repayment.yaml:states.statement",
+    ),
+    "R8": (
+        "bot.engine.actions:record_dispute",
+        "bot.engine.actions:ActionRun.collectible",
+        "bot.service.effects:_record_dispute",
+    ),
+    "R9": (
+        "bot.domain.compliance:find_violations",
+        "bot.domain.threat_patterns:find_findings",
+        "bot.engine.validator:_Validator.check_texts",
+        "bot.engine.validator:validate_texts",
+        "bot.service.sent_texts:check_sent_texts",
+    ),
+    "R10": (
+        "bot.domain.compliance:find_violations",
+        "bot.domain.threat_patterns:find_findings",
+        "bot.engine.validator:validate_texts",
+        "bot.domain.plans:promise_date_ok",
+    ),
+    "R11": (
+        "bot.domain.intents:detect_intents",
+        "dialogs/repayment.yaml:states.hardship",
+    ),
+    "R12": (
+        "bot.domain.intents:detect_intents",
+        "bot.engine.actions:pause_collection",
+        "bot.service.runtime:Runtime._watch_for_crisis",
+        "bot.engine.validator:_Validator.check_rules",
+        "dialogs/repayment.yaml:states.crisis",
+    ),
+    "R13": (
+        "bot.engine.validator:_Validator.check_rules",
+        "bot.engine.machine:_Step._failed_input",
+        "bot.domain.intents:detect_intents",
+        "dialogs/repayment.yaml:states.handoff",
+    ),
+    "R14": (
+        "dialogs/repayment.yaml:states.plan_refused",
+        "dialogs/repayment.yaml:states.handoff_review",
+    ),
+    "R15": (
+        "bot.domain.intents:detect_intents",
+        "bot.service.effects:_escalate",
+        "bot.domain.policy:CasePolicy",
+    ),
+    "R16": ("bot.engine.scope:build_scope", "bot.service.runtime:Runtime.on_trigger"),
+    "R17": (
+        "bot.store.tables:TranscriptRow",
+        "bot.service.queueing:Queue._add",
+        "bot.service.runtime:_transcript_in",
+    ),
+    "R18": (
+        "bot.i18n.render:_Placeholders.__missing__",
+        "bot.service.linking:hash_token",
+    ),
+}
+# Rules whose enforcement does not exist yet, and who builds it. The register
+# shows them as planned instead of passing them silently or failing the suite.
+PLANNED: Mapping[str, str] = {
+    "R1": "planned: reminders issue (outbound scheduler)",
+    "R2": "planned: reminders issue (outbound counter)",
+    "R4": "planned: reminders issue (quiet windows)",
+}
+# Known gaps in rules that are enforced and tested in part (issue 16).
+GAPS: Mapping[str, str] = {
+    "R12": "pause guard in the runtime: issue 16, points 1-3",
+    "R16": "breathing space set by import/CLI and held by the pause guard: issue 16",
+    "R17": "retention job: reminders issue",
+    "R18": "erase command: reminders issue",
+}
+
+_RULE_ROW = re.compile(r"^\|\s*(R\d+)\s*\|\s*([^|]+?)\s*\|")
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    rule: Rule
+    enforced_by: tuple[str, ...]
+    unresolved: tuple[str, ...]
+    tests: tuple[str, ...]
+    status: str
+    gap: str
+
+
+def read_rulebook(path: Path = RULEBOOK) -> tuple[Rule, ...]:
+    """The rules of the rulebook's table, in order."""
+    rules = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _RULE_ROW.match(line)
+        if match:
+            rules.append(Rule(match.group(1), match.group(2)))
+    return tuple(rules)
+
+
+def _resolve_code(target: str) -> bool:
+    module_name, _, qualname = target.partition(":")
+    try:
+        obj: object = importlib.import_module(module_name)
+    except ImportError:
+        return False
+    for part in qualname.split("."):
+        if not hasattr(obj, part):
+            return False
+        obj = getattr(obj, part)
+    return True
+
+
+def _resolve_script(target: str, root: Path) -> bool:
+    file_name, _, key_path = target.partition(":")
+    path = root / file_name
+    if not path.is_file():
+        return False
+    node: object = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key in key_path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
+
+
+def resolves(target: str, root: Path = ROOT) -> bool:
+    """Whether an enforcement point still exists under its name."""
+    if target.startswith("dialogs/"):
+        return _resolve_script(target, root)
+    return _resolve_code(target)
+
+
+def _rule_ids(decorator: ast.expr) -> Iterator[str]:
+    """Rule ids of `pytest.mark.rule("R5", ...)` (or `mark.rule(...)`)."""
+    if not isinstance(decorator, ast.Call):
+        return
+    func = decorator.func
+    if isinstance(func, ast.Attribute) and func.attr == "rule":
+        for arg in decorator.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                yield arg.value
+
+
+def tagged_tests(tests_dir: Path = TESTS) -> dict[str, list[str]]:
+    """rule id -> ["tests/x/test_y.py::test_name", ...] from the rule markers."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(tests_dir.rglob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        name = path.relative_to(tests_dir.parent).as_posix()
+        module_rules: list[str] = []
+        for statement in tree.body:
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "pytestmark" for t in statement.targets
+            ):
+                value = statement.value
+                marks = value.elts if isinstance(value, ast.List) else [value]
+                for mark in marks:
+                    module_rules.extend(_rule_ids(mark))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if not node.name.startswith("test"):
+                continue
+            rules = [r for d in node.decorator_list for r in _rule_ids(d)] + module_rules
+            for rule_id in dict.fromkeys(rules):
+                found.setdefault(rule_id, []).append(f"{name}::{node.name}")
+    return found
+
+
+def build_register(
+    rulebook: Path = RULEBOOK, tests_dir: Path = TESTS, root: Path = ROOT
+) -> tuple[RegisterRow, ...]:
+    """One row per rule: enforcement points, tests, and whether the rule is covered."""
+    tests = tagged_tests(tests_dir) if tests_dir.is_dir() else {}
+    rows = []
+    for rule in read_rulebook(rulebook):
+        points = ENFORCEMENT.get(rule.rule_id, ())
+        unresolved = tuple(p for p in points if not resolves(p, root))
+        proving = tuple(tests.get(rule.rule_id, ()))
+        if rule.rule_id in PLANNED:
+            status = PLANNED[rule.rule_id]
+        elif not points or unresolved:
+            status = "MISSING: no enforcing code" if not points else "BROKEN: stale name"
+        elif not proving:
+            status = "MISSING: no test"
+        else:
+            status = "enforced and tested"
+        rows.append(
+            RegisterRow(rule, points, unresolved, proving, status, GAPS.get(rule.rule_id, ""))
+        )
+    return tuple(rows)
+
+
+def unknown_rule_tags(rulebook: Path = RULEBOOK, tests_dir: Path = TESTS) -> dict[str, list[str]]:
+    """Tags naming a rule the rulebook does not have (a typo proves nothing)."""
+    known = {rule.rule_id for rule in read_rulebook(rulebook)}
+    return {k: v for k, v in tagged_tests(tests_dir).items() if k not in known}
+
+
+def format_register(rows: tuple[RegisterRow, ...]) -> str:
+    """The register as a Markdown table an auditor can read (or paste)."""
+    lines = [
+        "| rule | status | enforced by | proved by tests | known gap |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        summary = row.rule.text if len(row.rule.text) <= 60 else row.rule.text[:57] + "..."
+        enforced = "<br>".join(
+            f"`{p}`" + (" (NOT FOUND)" if p in row.unresolved else "") for p in row.enforced_by
+        )
+        tests = "<br>".join(f"`{t}`" for t in row.tests)
+        lines.append(
+            f"| **{row.rule.rule_id}** {summary} | {row.status} | {enforced or '-'}"
+            f" | {tests or '-'} | {row.gap or '-'} |"
+        )
+    covered = sum(r.status == "enforced and tested" for r in rows)
+    planned = sum(r.rule.rule_id in PLANNED for r in rows)
+    lines.append("")
+    lines.append(
+        f"{covered} of {len(rows)} rules enforced and tested, {planned} planned,"
+        f" {len(rows) - covered - planned} missing."
+    )
+    return "\n".join(lines)

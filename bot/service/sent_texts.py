@@ -1,0 +1,90 @@
+"""Every text the bot can send that no dialog script holds, for the lint (R6, R9, R10).
+
+Scripts are linted by the validator with their own translations. What is left
+is read here: the texts defined in code (`bot/i18n/messages.py`) and every
+entry of every catalog, in every locale, so that a threat added to a .po file
+or to a channel text fails `repaybot dialogs check` like one in a script.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from bot.config import ROOT
+from bot.domain.compliance import DEFAULT_MIN_DEADLINE_DAYS
+from bot.engine.errors import ScriptProblem
+from bot.engine.validator import SentText, validate_texts
+from bot.i18n import messages as code_texts
+
+LOCALES = ("en", "zh_Hans", "zh_Hant")
+
+# R6: texts that can be the first thing someone hears from the bot, outside a
+# dialog: a stranger's first message, a dead link, a shared phone number, a group.
+FIRST_CONTACT_IDS = (
+    "channel.welcome",
+    "channel.link_invalid",
+    "channel.phone_unknown",
+    "channel.phone_not_own",
+    "channel.group_refused",
+)
+
+
+def _code_lines() -> tuple[str, dict[str, int]]:
+    """The code texts' file (relative when possible) and the line naming each id."""
+    source = Path(inspect.getfile(code_texts))
+    lines = source.read_text(encoding="utf-8").splitlines()
+    where: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        for message_id in code_texts.CODE_MESSAGES:
+            if f'"{message_id}"' in line:
+                where.setdefault(message_id, number)
+    try:
+        name = str(source.relative_to(ROOT))
+    except ValueError:
+        name = str(source)
+    return name, where
+
+
+def code_sent_texts() -> Iterator[SentText]:
+    """The English texts defined in code (channel, command and charge-kind texts)."""
+    name, where = _code_lines()
+    for message_id, text in code_texts.CODE_MESSAGES.items():
+        yield SentText(name, where.get(message_id, 1), "en", message_id, text)
+
+
+def catalog_sent_texts(locales_dir: Path) -> Iterator[SentText]:
+    """Every translation in every catalog; fuzzy entries are never shown, so skipped."""
+    for locale in LOCALES:
+        po = locales_dir / locale / "LC_MESSAGES" / "messages.po"
+        if not po.is_file():
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        for message in catalog:
+            if not message.context or message.fuzzy:
+                continue
+            strings = (
+                message.string if isinstance(message.string, tuple | list) else [message.string]
+            )
+            for text in strings:
+                if text:
+                    yield SentText(str(po), message.lineno or 1, locale, message.context, str(text))
+
+
+def check_sent_texts(
+    locales_dir: Path | None, *, min_deadline_days: int = DEFAULT_MIN_DEADLINE_DAYS
+) -> list[ScriptProblem]:
+    """Lint the code texts and, when there are catalogs, every translation."""
+    texts = list(code_sent_texts())
+    if locales_dir is not None:
+        texts.extend(catalog_sent_texts(locales_dir))
+    return validate_texts(
+        texts,
+        first_contact_ids=FIRST_CONTACT_IDS,
+        locales=LOCALES if locales_dir is not None else ("en",),
+        min_deadline_days=min_deadline_days,
+    )

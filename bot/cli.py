@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument("account_id")
     link.add_argument("--days", type=int, default=None, help="days the link stays valid")
 
+    nlu = sub.add_parser("nlu", help="the understanding model: build it, measure it")
+    nlu.add_argument("action", choices=["train", "evaluate"])
+
     export = sub.add_parser("export", help="what conversations produced")
     export.add_argument("what", choices=["arrangements", "disputes", "escalations"])
     export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
@@ -83,6 +86,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.telegram(settings, args.framework, args.webhook, args.listen)
     if args.command == "link":
         return await commands.link(settings, args.account_id, args.days)
+    if args.command == "nlu":
+        from bot.understanding.cli import run
+
+        return run(args.action)
     if args.command == "export":
         return await commands.export(settings, args.what, args.fmt, args.output)
     raise AssertionError(args.command)  # argparse rejects unknown commands

@@ -85,10 +85,9 @@ def chinese_to_int(text: str) -> int | None:
     A run that starts with 百, 千 or 万 is a word, not a number ("千万别", "万一").
     A run of bare digits ("一九九〇") is read digit by digit, as in a year.
     """
-    if len(text) == 2 and text[0] in "千万萬" and text[1] in _DIGITS and _DIGITS[text[1]]:
-        # Spoken shorthand: 千五 = 1500, 万二 = 12000.
-        unit = 1000 if text[0] == "千" else 10_000
-        return unit + _DIGITS[text[1]] * unit // 10
+    if len(text) == 2 and text[0] == "千" and _DIGITS.get(text[1], 0) > 1:
+        # Spoken shorthand: 千五 = 1500, 千二 = 1200 ("万一" is "in case", not 11000).
+        return 1000 + _DIGITS[text[1]] * 100
     if not text or any(ch not in _CN_CHARS for ch in text) or text[0] in "百千" + "万萬亿億":
         return None
     if all(ch in _DIGITS for ch in text):
@@ -280,6 +279,7 @@ def _make(year: int, month: int, day: int) -> date | None:
 
 def cn_numerals_to_digits(text: str) -> str:
     """Chinese numerals as Arabic digits: "十二月一号" becomes "12月1号"."""
+
     def digits(match: re.Match[str]) -> str:
         value = chinese_to_int(match.group())
         return match.group() if value is None else str(value)

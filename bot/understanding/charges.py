@@ -75,8 +75,9 @@ def named_charges(text: str, charges: Sequence[Charge]) -> tuple[str, ...]:
         pattern = _KIND_PATTERNS.get(charge.kind)
         if pattern is not None and pattern.search(folded):
             score += 2
-        if any(word in folded for word in _description_words(charge.description)):
-            score += 1
+        # Each word of the description counts: "the october late fee" names
+        # October's late fee, not November's.
+        score += sum(word in folded for word in _description_words(charge.description))
         if charge.amount in numbers:
             score += 2
         if score:

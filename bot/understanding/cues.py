@@ -11,17 +11,9 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.intents import HARDSHIP_WORDS
+from bot.domain.intents import HARDSHIP_WORDS, NEGATED_PERSON
 from bot.understanding.text import fold
 
-_NEGATED_HUMAN = re.compile(
-    r"\b(?:no need (?:for|of|to (?:talk|speak) (?:to|with))|(?:dont|do not|dont really) (?:need|want)"
-    r"(?: to (?:talk|speak) (?:to|with))?|no|without|not)\s+(?:an? |any |the |a real |your )?"
-    r"(?:human|person|agent|rep|representative|someone|anyone|operator|manager|people)\b"
-    r"|\bno (?:human|agent|person) (?:needed|necessary|required|please|pls)\b"
-    r"|(?:不用|不需要|不要|不必|无需|唔使|唔需要|冇需要|唔要|不找|唔搵|免)\s*(?:转|找|搵|接|帮我转|帮我找)?\s*"
-    r"(?:人工|真人|客服|agent|人|专员|经理)"
-)
 _EXTRA_HARDSHIP = (
     "cant afford",
     "can't afford",
@@ -64,7 +56,7 @@ _ALL_OF_IT = re.compile(
 
 def negated_human(text: str) -> bool:
     """True when the text turns a person down rather than asking for one."""
-    return _NEGATED_HUMAN.search(fold(text)) is not None
+    return NEGATED_PERSON.search(fold(text)) is not None
 
 
 def mentions_hardship(text: str) -> bool:

@@ -287,7 +287,7 @@ def _birth_year(raw: str, today: date) -> int | None:
 
 
 def _plausible(found: date | None, today: date) -> bool:
-    return found is not None and 1900 <= found.year and found <= today
+    return found is not None and found.year >= 1900 and found <= today
 
 
 def _birth_triple(a: str, b: str, c: str, order: Order | None, today: date) -> list[date]:

@@ -105,3 +105,77 @@ def format_report(report: Report) -> str:
                 f"expected {example.intent}, read {outcome.predicted}"
             )
     return "\n".join(lines)
+
+
+# The floors the test suite enforces (issue 12): overall accuracy, and the
+# crisis check's recall in every locale.
+ACCURACY_FLOOR = 0.95
+CRISIS_RECALL_FLOOR = 0.98
+
+
+@dataclass(frozen=True)
+class CrisisCheck:
+    """How the crisis check (lexicon + model) does on one locale's held-out examples."""
+
+    locale: str
+    crisis_examples: int
+    found: int
+    lexicon_found: int
+    model_found: int
+    other_examples: int
+    false_alarms: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.crisis_examples if self.crisis_examples else 0.0
+
+
+def check_crisis(
+    examples: Sequence[Example],
+    *,
+    lexicon: Callable[[str], bool],
+    model: Callable[[str], bool],
+) -> tuple[CrisisCheck, ...]:
+    checks = []
+    for locale in LOCALES:
+        mine = [e for e in examples if e.locale == locale]
+        crisis = [e.text for e in mine if e.intent is Meaning.CRISIS]
+        other = [e.text for e in mine if e.intent is not Meaning.CRISIS]
+        checks.append(
+            CrisisCheck(
+                locale=locale,
+                crisis_examples=len(crisis),
+                found=sum(lexicon(t) or model(t) for t in crisis),
+                lexicon_found=sum(lexicon(t) for t in crisis),
+                model_found=sum(model(t) for t in crisis),
+                other_examples=len(other),
+                false_alarms=sum(lexicon(t) or model(t) for t in other),
+            )
+        )
+    return tuple(checks)
+
+
+def format_crisis(checks: Sequence[CrisisCheck]) -> str:
+    lines = ["crisis check (lexicon + model) on the held-out examples"]
+    for check in checks:
+        lines.append(
+            f"  {check.locale:8} recall {_percent(check.recall)} "
+            f"({check.found}/{check.crisis_examples}; lexicon alone {check.lexicon_found}, "
+            f"model alone {check.model_found}); false alarms {check.false_alarms}"
+            f"/{check.other_examples}"
+        )
+    return "\n".join(lines)
+
+
+def below_floor(report: Report, checks: Sequence[CrisisCheck]) -> list[str]:
+    """What falls short of the floors; empty when all is well."""
+    problems = []
+    if report.accuracy() < ACCURACY_FLOOR:
+        problems.append(f"accuracy {report.accuracy():.1%} is below the floor {ACCURACY_FLOOR:.0%}")
+    for check in checks:
+        if check.recall < CRISIS_RECALL_FLOOR:
+            problems.append(
+                f"crisis recall in {check.locale} {check.recall:.1%} "
+                f"is below the floor {CRISIS_RECALL_FLOOR:.0%}"
+            )
+    return problems

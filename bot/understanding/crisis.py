@@ -23,7 +23,7 @@ _ENGLISH = (
     r"(?:end|ending) (?:it|it all|things|everything|this)\b(?! (?:with|by|on|at|before|after|tomorrow|today|next|this))",
     r"(?:want|wanna|going|gonna|wish|rather|ready|like) (?:to )?die",
     r"die\b.*\b(?:tonight|now|today)",
-    r"dead",
+    r"dead(?! tired| battery| phone)",
     r"(?:dont|do not|never) want to (?:live|be alive|be here|exist|wake up|go on)",
     r"(?:wont|will not|not going to|not gonna|wouldnt) be (?:around|here|alive)",
     r"(?:no|what is the|whats the) (?:reason|point) (?:to|in|of)? ?(?:live|living|going on|being alive)",
@@ -69,6 +69,31 @@ _ENGLISH = (
     r"(?:wasnt|werent|not) (?:here|around) any ?more",
     r"just (?:wasnt|werent) here",
     r"into a (?:wall|tree|river)",
+    # Finality, giving things away, being found: the quiet ways of saying it.
+    r"(?:my|this is my|its my) (?:last|final) (?:day|week|month|night|time|message|goodbye)",
+    r"(?:the|my) end (?:for|of) me",
+    r"(?:this is|its) the end\b(?! of)",
+    r"giv(?:en|ing|e) away (?:my|all my) (?:stuff|things|belongings|possessions)",
+    r"wont need (?:it|them|anything) (?:anymore|any more|soon|where)",
+    r"find me (?:dead|hanging|in|on|at)",
+    r"(?:stockpil|sav|hoard|collect)\w* (?:up )?(?:my |some |all my )?(?:meds|medication|pills|tablets|sleeping pills)",
+    r"(?:not|no longer) (?:be )?(?:a )?(?:problem|burden|bother) (?:for|to) anyone",
+    r"(?:stop|quit) existing",
+    r"checking out(?! (?:your|the|my|a|an|this|that|some|these|those|options|plans))",
+    r"(?:train )?tracks",
+    r"(?:walk|swim|go) into the (?:sea|ocean|river|lake)",
+    r"slit\w*",
+    r"exhaust",
+    r"rather (?:be )?dead",
+    r"no way out",
+    r"(?:better off|happier|richer) with (?:the |my )?(?:insurance|life insurance)",
+    r"insurance (?:money|payout|pay out)",
+    r"not wake up",
+    r"(?:problem|burden|bother) (?:for|to) anyone",
+    r"(?:a |some )?rope\b",
+    r"(?:top|roof) (?:of|floor of) (?:the|a) (?:car park|parking|building|multi.?storey|tower)",
+    r"(?:tell|say to) my (?:kids|children|family|wife|husband|mum|mom|parents) (?:im|i am) sorry",
+    r"(?:life )?insurance (?:would|will|could) (?:cover|pay)",
 )
 # Chinese, matched on Simplified text (Traditional is folded to it first).
 _CHINESE = (
@@ -193,7 +218,73 @@ _CHINESE = (
     "给孩子的信",
     "写俾仔女",
     "给家人的信",
+    # Finality, giving things away, methods, "rather die": 宁可死, 最后一个月.
+    "宁可死",
+    "宁愿死",
+    "宁愿去死",
+    "最后一个月",
+    "最后一天",
+    "最后一晚",
+    "终点",
+    "结局",
+    "到此为止",
+    "送人了",
+    "送晒",
+    "用不上了",
+    "用唔着",
+    "烦到任何人",
+    "麻烦任何人",
+    "拖累",
+    "铁轨",
+    "路轨",
+    "煤气",
+    "百草枯",
+    "盐酸",
+    "漂白水",
+    "攒药",
+    "存药",
+    "储药",
+    "药都",
+    "好多药",
+    "很多药",
+    "有什么用",
+    "有咩用",
+    "有乜用",
+    "有啥用",
+    "行落去",
+    "跳下来",
+    "走上绝路",
+    "绝路",
+    "没别的路",
+    "冇第二条路",
+    "冇路可走",
+    "无路可走",
+    "手腕",
+    "绳子",
+    "条绳",
+    "买咗条绳",
+    "停车场顶",
+    "天台",
+    "保险金",
+    "长眠",
+    "不存在",
+    "唔存在",
+    "归宿",
+    "活不过",
+    "过唔到今年",
+    "鎅手",
+    "𠝹手",
 )
+# 死 alone is a strong sign in Chinese, except where it only means "very"
+# ("笑死", "累死了", "烦死") or a crashed phone ("死机").
+# Saying sorry to one's children or family out of nowhere is a farewell.
+_FAREWELL = re.compile(
+    r"(?:跟|同|和|对)(?:孩子|仔女|家人|屋企人|老婆|老公|爸妈|父母).{0,4}(?:说|讲)?声?(?:对不起|对唔住|sorry)"
+)
+_NO_MORE_TROUBLE = re.compile(
+    r"(?:不会|唔会|不再).{0,8}(?:麻烦|烦到|拖累)(?:任何人|大家|家人|人|了)"
+)
+_DEATH = re.compile(r"(?<![笑累攰烦气忙热冷饿吵闷痛怕急困悶煩氣熱餓])死(?![机機线線贵貴])")
 _LEXICON = re.compile(
     "|".join([rf"\b(?:{pattern})\b" for pattern in _ENGLISH] + [re.escape(w) for w in _CHINESE])
 )
@@ -204,4 +295,5 @@ MODEL_THRESHOLD = 0.2
 
 def crisis_words(text: str) -> bool:
     """True when the lexicon alone finds a sign of crisis."""
-    return _LEXICON.search(fold(text)) is not None
+    folded = fold(text)
+    return any(p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE))

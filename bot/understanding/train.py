@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.understanding.examples import TRAIN_DIR, Example, fingerprint, load_examples
 from bot.understanding.features import features
 from bot.understanding.labels import MEANINGS, Meaning
-from bot.understanding.model import IntentModel
+from bot.understanding.model import IntentModel, ModelError
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "var" / "nlu" / "intents.json"
 # Weights this small change no probability visibly; dropping them keeps the file small.
@@ -71,7 +71,10 @@ def train(directory: Path = TRAIN_DIR, output: Path = MODEL_PATH) -> IntentModel
 def load_or_train(directory: Path = TRAIN_DIR, path: Path = MODEL_PATH) -> IntentModel:
     """The cached model when it was built from today's data; otherwise build it now."""
     if path.is_file():
-        model = IntentModel.load(path)
+        try:
+            model = IntentModel.load(path)
+        except ModelError:
+            return train(directory, path)  # damaged or from an older version: rebuild
         if model.fingerprint == fingerprint(directory):
             return model
     return train(directory, path)

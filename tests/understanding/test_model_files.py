@@ -65,6 +65,16 @@ def test_a_model_is_rebuilt_only_when_its_data_changes(tmp_path: Path) -> None:
     assert IntentModel.load(path) == rebuilt
 
 
+def test_a_damaged_cached_model_is_rebuilt(tmp_path: Path) -> None:
+    data = tmp_path / "train"
+    data.mkdir()
+    _write_small_set(data)
+    path = tmp_path / "model.json"
+    path.write_text("{half a file", encoding="utf-8")
+    model = load_or_train(data, path)
+    assert IntentModel.load(path) == model
+
+
 def test_the_exported_model_scores_like_the_one_in_memory(tmp_path: Path) -> None:
     data = tmp_path / "train"
     data.mkdir()

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from bot.understanding.crisis import MODEL_THRESHOLD, crisis_words
+from bot.understanding.crisis import crisis_words, model_says_crisis
 from bot.understanding.evaluate import (
     below_floor,
     check_crisis,
@@ -57,7 +57,7 @@ def evaluate_command() -> int:
     checks = check_crisis(
         heldout,
         lexicon=crisis_words,
-        model=lambda text: model.probabilities(text)[Meaning.CRISIS] >= MODEL_THRESHOLD,
+        model=lambda text: model_says_crisis(text, model.probabilities(text)[Meaning.CRISIS]),
     )
     print(format_report(report))
     print()

@@ -291,9 +291,17 @@ _LEXICON = re.compile(
 # The model's crisis probability above which a message counts as crisis even
 # when no lexicon entry matched. Low on purpose: see the module docstring.
 MODEL_THRESHOLD = 0.2
+# One or two characters ("我", "i") say too little for the model to judge;
+# the lexicon still reads them ("死").
+MODEL_MIN_CHARS = 3
 
 
 def crisis_words(text: str) -> bool:
     """True when the lexicon alone finds a sign of crisis."""
     folded = fold(text)
     return any(p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE))
+
+
+def model_says_crisis(text: str, probability: float) -> bool:
+    """The model's crisis probability for the text, judged against the threshold."""
+    return probability >= MODEL_THRESHOLD and len(fold(text).replace(" ", "")) >= MODEL_MIN_CHARS

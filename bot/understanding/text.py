@@ -9,7 +9,7 @@ microseconds, so folding costs nothing noticeable per message.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -28,8 +28,12 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
+@lru_cache(maxsize=64)
 def fold(text: str) -> str:
-    """Normalized, lower case, Simplified, apostrophes dropped ("don't" reads as "dont")."""
+    """Normalized, lower case, Simplified, apostrophes dropped ("don't" reads as "dont").
+
+    Memoized: one message is folded by every matcher in turn.
+    """
     clean = normalize(text).casefold().translate(_APOSTROPHES).replace("'", "")
     return to_simplified(clean)
 

@@ -15,7 +15,7 @@ from functools import cache
 from bot.domain.accounts import Charge
 from bot.understanding.amounts import Amount, find_amount
 from bot.understanding.charges import named_charges
-from bot.understanding.crisis import MODEL_THRESHOLD, crisis_words
+from bot.understanding.crisis import crisis_words, model_says_crisis
 from bot.understanding.cues import means_all_of_it, mentions_hardship, negated_human
 from bot.understanding.dates import parse_dates
 from bot.understanding.labels import Meaning
@@ -74,20 +74,27 @@ def default_model() -> IntentModel:
     return load_or_train()
 
 
+_ORDER = {meaning: index for index, meaning in enumerate(Meaning)}
+
+
+def _rank_key(scored: Scored) -> tuple[float, int]:
+    """Highest score first; ties in the declared order, so results never flicker."""
+    return (-scored.score, _ORDER[scored.meaning])
+
+
 def _ranked(probabilities: dict[Meaning, float], text: str) -> list[Scored]:
     probs = dict(probabilities)
     if negated_human(text) and probs.get(Meaning.HUMAN, 0.0) > 0.0:
         # "No need for a human": whatever it is, it is not a request for one.
         probs[Meaning.DECLINE] = probs.get(Meaning.DECLINE, 0.0) + probs[Meaning.HUMAN]
         probs[Meaning.HUMAN] = 0.0
-    return sorted(
-        (Scored(m, p) for m, p in probs.items()),
-        key=lambda s: (-s.score, list(Meaning).index(s.meaning)),
-    )
+    return sorted((Scored(m, p) for m, p in probs.items()), key=_rank_key)
 
 
-def _promote(ranked: list[Scored], meaning: Meaning, score: float) -> list[Scored]:
-    return [Scored(meaning, score), *(s for s in ranked if s.meaning is not meaning)]
+def _promote(ranked: list[Scored], meaning: Meaning) -> list[Scored]:
+    """A rule has decided: that meaning is certain, the rest keep their order at 0."""
+    rest = (Scored(s.meaning, 0.0) for s in ranked if s.meaning is not meaning)
+    return [Scored(meaning, 1.0), *rest]
 
 
 def understand(
@@ -105,13 +112,13 @@ def understand(
     model = model or default_model()
     probabilities = model.probabilities(text)
     ranked = _ranked(probabilities, text)
-    crisis = crisis_words(text) or probabilities[Meaning.CRISIS] >= MODEL_THRESHOLD
+    crisis = crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS])
     answer = yes_or_no(text)
     if crisis:
-        ranked = _promote(ranked, Meaning.CRISIS, 1.0)
+        ranked = _promote(ranked, Meaning.CRISIS)
     elif answer is not None:
         # A plain yes or no is certain; the model only ranks the rest.
-        ranked = _promote(ranked, Meaning.CONFIRM if answer else Meaning.DECLINE, 1.0)
+        ranked = _promote(ranked, Meaning.CONFIRM if answer else Meaning.DECLINE)
     elif ranked[0].meaning in (Meaning.CONFIRM, Meaning.DECLINE) and ranked[0].score >= SURE:
         answer = ranked[0].meaning is Meaning.CONFIRM
     return Understanding(
@@ -132,14 +139,14 @@ def is_crisis(text: str, *, model: IntentModel | None = None) -> bool:
     if crisis_words(text):
         return True
     model = model or default_model()
-    return model.probabilities(text)[Meaning.CRISIS] >= MODEL_THRESHOLD
+    return model_says_crisis(text, model.probabilities(text)[Meaning.CRISIS])
 
 
 def classify(text: str, *, model: IntentModel | None = None) -> Meaning:
     """The top meaning alone, after the crisis, yes/no and negation rules."""
     model = model or default_model()
     probabilities = model.probabilities(text)
-    if crisis_words(text) or probabilities[Meaning.CRISIS] >= MODEL_THRESHOLD:
+    if crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS]):
         return Meaning.CRISIS
     answer = yes_or_no(text)
     if answer is not None:

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.accounts import Charge, ChargeKind
 from bot.understanding import Meaning, Period, Understanding, understand
@@ -167,3 +169,34 @@ def test_an_unclear_message_offers_choices(model: IntentModel) -> None:
 
 def test_the_same_message_reads_the_same_every_time(model: IntentModel) -> None:
     assert read("can we break it up", model) == read("can we break it up", model)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂", "\x00\x1b[2J", "a" * 100_000, "好" * 100_000])
+def test_junk_is_read_without_error(text: str, model: IntentModel) -> None:
+    reading = read(text, model)
+    assert len(reading.intents) == len(Meaning)
+    assert not reading.crisis
+    assert reading.amount is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gives_a_ranked_reading(text: str) -> None:
+    from bot.understanding import default_model
+
+    reading = read(text, default_model())
+    assert reading.top is reading.intents[0].meaning
+    assert sum(s.score for s in reading.intents) == pytest.approx(1.0)
+    assert all(day.year >= TODAY.year for day in reading.dates)
+
+
+@pytest.mark.parametrize("text", ["i", "v", "我", "了", "e"])
+def test_a_lone_character_is_too_little_for_the_model_to_call_crisis(
+    text: str, model: IntentModel
+) -> None:
+    assert not read(text, model).crisis
+
+
+def test_a_lone_word_of_the_lexicon_still_is(model: IntentModel) -> None:
+    assert read("死", model).crisis
+    assert read("kms", model).crisis

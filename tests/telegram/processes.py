@@ -36,13 +36,17 @@ async def prepare(database_url: str, accounts: list[str]) -> list[str]:
 
 
 class BotProcess:
-    def __init__(self, env: dict[str, str], args: list[str], cwd: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], args: list[str], cwd: Path, log: Path | None = None
+    ) -> None:
         self._env = env
         self._args = args
         self._cwd = cwd
+        self._log = log
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
+        stderr = self._log.open("ab") if self._log is not None else asyncio.subprocess.DEVNULL
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -52,8 +56,10 @@ class BotProcess:
             env=self._env,
             cwd=self._cwd,
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=stderr,
         )
+        if not isinstance(stderr, int):
+            stderr.close()  # the child has its own copy
 
     async def kill(self) -> None:
         """SIGKILL: no clean-up, no finally blocks, as a crash or an OOM kill."""

@@ -76,7 +76,9 @@ async def test_three_processes_serve_many_chats_in_order_and_once(
                     fields: dict[str, Any] = {"text": text}
                     if text.startswith("/"):
                         length = len(text.split()[0])
-                        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+                        fields["entities"] = [
+                            {"type": "bot_command", "offset": 0, "length": length}
+                        ]
                     update = {"update_id": next(update_ids), "message": user._message(**fields)}
                     await _post(http, ports[(n + k) % 3], update)
                     if (n + k) % 4 == 0:  # Telegram retries: the same update to another process

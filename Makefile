@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest setup catalogs telegram services clean
+.PHONY: demo test lint typecheck pytest setup catalogs model telegram services clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)"; exit 1; }
@@ -15,10 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP) catalogs
+setup: $(STAMP) catalogs model
 
 catalogs: $(STAMP)
 	$(BIN)/python -m bot.i18n.build compile
+
+# The intent model is built from data/nlu/train (a few seconds), never downloaded.
+model: $(STAMP)
+	$(BIN)/python -m bot nlu train
 
 demo: setup
 	$(BIN)/repaybot demo $(if $(ACCOUNT),--account $(ACCOUNT)) $(if $(LOCALE),--locale $(LOCALE))

@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument("--days", type=int, default=None, help="days the link stays valid")
 
     sub.add_parser("rules", help="the rules register: enforcement and tests per rule")
+    nlu = sub.add_parser("nlu", help="the understanding model: build it, measure it")
+    nlu.add_argument("action", choices=["train", "evaluate"])
 
     export = sub.add_parser("export", help="what conversations produced")
     export.add_argument("what", choices=["arrangements", "disputes", "escalations"])
@@ -89,6 +91,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.rules.command import print_register
 
         return print_register()
+    if args.command == "nlu":
+        from bot.understanding.cli import run
+
+        return run(args.action)
     if args.command == "export":
         return await commands.export(settings, args.what, args.fmt, args.output)
     raise AssertionError(args.command)  # argparse rejects unknown commands

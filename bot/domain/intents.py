@@ -3,13 +3,14 @@
 Order matters: crisis comes before everything (R12), then a person (R13),
 then opting out (R3), complaints (R15) and hardship (R11). When in doubt the
 lists err towards the safe side, and the known false positives are accepted:
-- "I don't need a human" still reaches one (negation is not parsed);
 - "my agent number", "travel agent", "human resources" and "找人借钱" route
   to a person: an agent who is not needed costs a minute, a borrower trapped
   with a bot costs far more (R13);
 - "累得想死" ("tired to death") is treated as crisis (R12).
-English words match whole words ("agency fee" is not "agent"); Chinese has
-no spaces, so Chinese words match anywhere.
+A person turned down ("no need for a human", "唔使轉人工") is not a request
+for one. English words match whole words ("agency fee" is not "agent"), also
+inside Chinese ("搵個agent"); Chinese has no spaces, so Chinese words match
+anywhere.
 """
 
 from __future__ import annotations
@@ -80,6 +81,23 @@ CRISIS_WORDS = (
     "割腕",
     "跳楼",
     "跳樓",
+    "jump off",
+    "better off without me",
+    "dont want to wake up",
+    "kms",
+    "唔想活",
+    "唔想再活",
+    "死咗算",
+    "跳落去",
+    "烧炭",
+    "燒炭",
+    "了結",
+    "了结",
+    "一睡不醒",
+    "一瞓唔起",
+    "撑不下去",
+    "撐不下去",
+    "頂唔順",
 )
 HUMAN_WORDS = (
     "agent",
@@ -185,6 +203,14 @@ HARDSHIP_WORDS = (
     "去世",
     "过世",
     "過世",
+    "冇收入",
+    "冇錢",
+    "冇工開",
+    "炒咗",
+    "失咗業",
+    "還唔起",
+    "执笠",
+    "執笠",
 )
 COMPLAINT_WORDS = (
     "complaint",
@@ -283,9 +309,23 @@ def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
     parts = []
     for word in words:
         escaped = re.escape(_fold(word))
-        # Whole words in English; Chinese has no spaces to anchor on.
-        parts.append(rf"\b{escaped}\b" if word.isascii() and word[0].isalnum() else escaped)
+        # Whole words in English, even glued to Chinese ("搵個agent"); Chinese
+        # has no spaces to anchor on.
+        whole = rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
+        parts.append(whole if word.isascii() and word[0].isalnum() else escaped)
     return re.compile("|".join(parts))
+
+
+# A person turned down rather than asked for, matched on folded text.
+NEGATED_PERSON = re.compile(
+    r"\b(?:no need (?:for|of|to (?:talk|speak) (?:to|with))|(?:dont|do not) (?:really )?(?:need|want)"
+    r"(?: to (?:talk|speak) (?:to|with))?|no|without|not)\s+(?:an? |any |the |a real |your )?"
+    r"(?:human|person|agent|rep|representative|someone|anyone|operator|manager|people)\b"
+    r"|\bno (?:human|agent|person) (?:needed|necessary|required|please|pls)\b"
+    r"|(?:不用|不需要|不要|不必|无需|無需|唔使|唔需要|冇需要|唔要|不找|唔搵|免)\s*"
+    r"(?:转|轉|找|搵|接|帮我转|幫我轉|帮我找|幫我找)?\s*"
+    r"(?:人工|真人|客服|agent|人|专员|專員|经理|經理)"
+)
 
 
 _PATTERNS = (
@@ -308,6 +348,8 @@ def detect_intents(text: str) -> tuple[Intent, ...]:
     if not clean:
         return ()
     found = {intent for intent, pattern in _PATTERNS if pattern.search(clean)}
+    if Intent.HUMAN in found and NEGATED_PERSON.search(clean):
+        found.discard(Intent.HUMAN)
     bare = _POLITE.sub("", clean) or clean.strip()
     found.update(intent for intent, messages in _WHOLE_MESSAGE if bare in messages)
     order = list(Intent)

@@ -85,6 +85,9 @@ def chinese_to_int(text: str) -> int | None:
     A run that starts with 百, 千 or 万 is a word, not a number ("千万别", "万一").
     A run of bare digits ("一九九〇") is read digit by digit, as in a year.
     """
+    if len(text) == 2 and text[0] == "千" and _DIGITS.get(text[1], 0) > 1:
+        # Spoken shorthand: 千五 = 1500, 千二 = 1200 ("万一" is "in case", not 11000).
+        return 1000 + _DIGITS[text[1]] * 100
     if not text or any(ch not in _CN_CHARS for ch in text) or text[0] in "百千" + "万萬亿億":
         return None
     if all(ch in _DIGITS for ch in text):
@@ -159,12 +162,26 @@ def _arabic_numbers(text: str) -> list[Decimal] | None:
     return found
 
 
+# Hong Kong slang: 一舊水 (also 嚿水, 旧水) is a hundred dollars, 三舊水 is 300.
+_HUNDRED_SLANG = re.compile(r"(\d+|[一二两兩三四五六七八九十]+)\s*[舊嚿旧]水")
+
+
+def _expand_slang(text: str) -> str:
+    def hundreds(match: re.Match[str]) -> str:
+        run = match.group(1)
+        count = int(run) if run.isdigit() else chinese_to_int(run)
+        return match.group() if count is None else f" {count * 100} "
+
+    return _HUNDRED_SLANG.sub(hundreds, text)
+
+
 def _numbers(text: str, *, lone_words: bool) -> list[Decimal] | None:
     """Every number in the text; None when one is negative.
 
     `lone_words` lets a single 一 or 两 count as a number (choosing "两个月"),
     which an amount parser must not do ("一个月还500").
     """
+    text = _expand_slang(text)
     found = _arabic_numbers(text)
     if found is None:
         return None
@@ -260,7 +277,9 @@ def _make(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _cn_numerals_to_digits(text: str) -> str:
+def cn_numerals_to_digits(text: str) -> str:
+    """Chinese numerals as Arabic digits: "十二月一号" becomes "12月1号"."""
+
     def digits(match: re.Match[str]) -> str:
         value = chinese_to_int(match.group())
         return match.group() if value is None else str(value)
@@ -290,7 +309,7 @@ def parse_date(text: str) -> date | None:
     if not clean:
         return None
     if _CN_NUMBER.search(clean):
-        clean = _cn_numerals_to_digits(clean)
+        clean = cn_numerals_to_digits(clean)
     if match := _ROC_DATE.search(clean):
         return _make(int(match[1]) + _ROC_OFFSET, int(match[2]), int(match[3]))
     if match := _ISO.search(clean) or _CN_DATE.search(clean):

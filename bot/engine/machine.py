@@ -195,7 +195,7 @@ class _Step:
 
     def _follow(self, target: str, detour: bool) -> None:
         """Go to `target`; a detour remembers where it returns (detours nest)."""
-        if detour and not self._state().end and self.current != target:
+        if detour and not self._state().end and not self._lands_here(target):
             # Re-opening a detour already on the stack closes what was opened
             # after it, so help -> language -> help does not grow without end.
             if target in self.stack:
@@ -368,6 +368,20 @@ class _Step:
 
     def _state(self) -> State:
         return self.script.states[self.current]
+
+    def _lands_here(self, target: str) -> bool:
+        """Whether `target` leads straight to where the borrower is: the detour is the
+        one already open (the person route from the waiting room), not a new one."""
+        name, seen = target, set()
+        while name not in seen and name in self.script.states:
+            if name == self.current:
+                return True
+            seen.add(name)
+            state = self.script.states[name]
+            if state.waits or not state.next:
+                return False
+            name = state.next[-1].to
+        return False
 
     def _home(self) -> str:
         """Where `@return` goes with no detour open: the menu for a verified borrower."""

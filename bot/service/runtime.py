@@ -571,9 +571,13 @@ def _agent_note(record: ConversationRecord, action: AgentAction, now: datetime) 
         conversation_id=record.conversation_id,
         account_id=record.account_id,
         direction="evt",
-        kind=action.kind.value,
+        kind="agent",
         text=action.state or action.outcome or "",
-        payload={"agent": action.agent, "ticket": action.ticket or None},
+        payload={
+            "action": action.kind.value,
+            "agent": action.agent,
+            "ticket": action.ticket or None,
+        },
         script_version=record.script_version,
         created_at=now,
     )

@@ -129,8 +129,9 @@ def test_reasonable_hours_R1() -> None:
         "ＡＧＥＮＴ",  # full-width letters
         # Known, accepted false positives (R13: a person too many is the safe side):
         "my agent number is 42",
-        "I don't need a human",
         "human resources",
+        "搵個agent",  # English inside Chinese
+        "get me an agent, not the bot",
     ],
 )
 def test_more_person_words_R13(text: str) -> None:
@@ -138,6 +139,27 @@ def test_more_person_words_R13(text: str) -> None:
 
 
 @pytest.mark.rule("R12")
+@pytest.mark.parametrize(
+    "text",
+    ["I don't need a human", "no need for a human", "no agent needed", "唔使轉人工", "不用转人工"],
+)
+def test_a_person_turned_down_is_not_a_request_for_one_R13(text: str) -> None:
+    assert Intent.HUMAN not in detect_intents(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我真係唔想再活落去", "might just jump off a bridge", "我已經買好炭準備燒炭", "死咗算"],
+)
+def test_cantonese_and_indirect_crisis_words_R12(text: str) -> None:
+    assert detect_intents(text)[0] is Intent.CRISIS
+
+
+@pytest.mark.parametrize("text", ["我冇收入", "我畀人炒咗", "冇工開"])
+def test_cantonese_hardship_words_R11(text: str) -> None:
+    assert Intent.HARDSHIP in detect_intents(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -38,6 +38,14 @@ from bot.domain.parsing import (
         ("2万", "20000"),
         ("2萬", "20000"),
         ("一万二", "12000"),
+        # Spoken shorthand and Hong Kong slang.
+        ("千五", "1500"),
+        ("每個月還千五", "1500"),
+        ("三舊水", "300"),
+        ("兩嚿水", "200"),
+        ("五百蚊", "500"),
+        ("两千块", "2000"),
+        ("1,500元", "1500"),
     ],
 )
 def test_amounts(text: str, value: str) -> None:

@@ -114,8 +114,17 @@ CASES = [
         "dispute_reason",
         "Extra inputs are not permitted",
     ),
-    ("  human: {to: handoff}\n  complaint", "  complaint", "intents:", None, "R13"),
+    ("  human: {to: handoff, detour: true}\n  complaint", "  complaint", "intents:", None, "R13"),
     ("      - pause_collection: {reason: crisis}\n", "", "  crisis: {to: crisis}", "crisis", "R12"),
+    # The action's declared outcomes catch a guard that can never hold (a typo).
+    (
+        "when: \"promise_check == 'in_past'\"",
+        "when: \"promise_check == 'in_pass'\"",
+        "in_pass",
+        "promise",
+        "'promise_check' is never 'in_pass'",
+    ),
+    ("  reminder: {to: reminder}", "  reminder: {to: reminders}", "reminder: {to", None, "unknown"),
 ]
 
 

@@ -1,0 +1,88 @@
+"""Which charge a borrower means: "that late fee", "年費", "the $35 charge".
+
+A charge is named by its kind (each language's words for it), by words of
+its description, or by its amount. Two charges of the same kind both match:
+the bot then asks which one rather than picking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from bot.domain.accounts import Charge, ChargeKind
+from bot.understanding.text import fold
+
+# Folded (lower case, Simplified) words for each kind of charge.
+_KIND_WORDS: dict[ChargeKind, tuple[str, ...]] = {
+    ChargeKind.LATE_FEE: (
+        r"\blate (?:payment )?(?:fee|charge|fine|penalty)s?\b",
+        r"\bpenalty\b",
+        r"\blate fees?\b",
+        "滞纳金",
+        "迟交费",
+        "迟缴费",
+        "逾期费",
+        "延迟费",
+        "违约金",
+        "罚款",
+        "罚金",
+    ),
+    ChargeKind.ANNUAL_FEE: (
+        r"\b(?:annual|yearly|membership|card) fees?\b",
+        "年费",
+        "年费用",
+        "会员费",
+    ),
+    ChargeKind.INTEREST: (r"\binterest\b", r"\bapr\b", "利息", "罚息", "利率", "计息"),
+    ChargeKind.PRINCIPAL: (r"\bprincipal\b", r"\bthe loan itself\b", "本金"),
+}
+_KIND_PATTERNS = {kind: re.compile("|".join(words)) for kind, words in _KIND_WORDS.items()}
+# Words in a description that name nothing in particular.
+_GENERIC = frozenset({"fee", "fees", "charge", "charges", "the", "and", "for", "of", "费", "费用"})
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _description_words(description: str) -> set[str]:
+    folded = fold(description)
+    words = {w for w in re.findall(r"[a-z]{4,}", folded) if w not in _GENERIC}
+    # Chinese descriptions: every two-character piece that is not generic.
+    han = "".join(re.findall(r"[\u4e00-\u9fff]+", folded))
+    words.update(han[i : i + 2] for i in range(len(han) - 1) if han[i : i + 2] not in _GENERIC)
+    return words
+
+
+def _amounts(folded: str) -> set[Decimal]:
+    found = set()
+    for raw in _NUMBER.findall(folded.replace(",", "")):
+        try:
+            found.add(Decimal(raw))
+        except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
+            continue
+    return found
+
+
+def named_charges(text: str, charges: Sequence[Charge]) -> tuple[str, ...]:
+    """The ids of the charges the text names, best first; () when none is named."""
+    if not charges:
+        return ()
+    folded = fold(text)
+    numbers = _amounts(folded)
+    scored: list[tuple[int, str]] = []
+    for charge in charges:
+        score = 0
+        pattern = _KIND_PATTERNS.get(charge.kind)
+        if pattern is not None and pattern.search(folded):
+            score += 2
+        # Each word of the description counts: "the october late fee" names
+        # October's late fee, not November's.
+        score += sum(word in folded for word in _description_words(charge.description))
+        if charge.amount in numbers:
+            score += 2
+        if score:
+            scored.append((score, charge.charge_id))
+    if not scored:
+        return ()
+    best = max(score for score, _ in scored)
+    return tuple(charge_id for score, charge_id in scored if score == best)

@@ -1,0 +1,31 @@
+"""The features the intent model sees; training and run time share this one function.
+
+Character n-grams (1 to 4) work for Chinese, which has no spaces, and for
+English typed badly ("instalment", "pls"), as Rasa's character n-gram
+featurizer does. Digits all read as 0 so that "800 a month" teaches
+"1,200 a month" too, and whole Latin words are added so that short English
+answers ("no", "ok") carry a feature of their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.understanding.text import fold, latin_words
+
+NGRAM_SIZES = (1, 2, 3, 4)
+_DIGIT = re.compile(r"\d")
+
+
+def features(text: str) -> list[str]:
+    """Every feature of the text, repeated as often as it occurs."""
+    folded = _DIGIT.sub("0", fold(text))
+    padded = f" {folded} "
+    found = [
+        padded[start : start + size]
+        for size in NGRAM_SIZES
+        for start in range(len(padded) - size + 1)
+        if padded[start : start + size].strip()
+    ]
+    found.extend("w:" + word for word in latin_words(folded))
+    return found

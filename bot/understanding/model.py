@@ -1,0 +1,92 @@
+"""The intent model at run time: exported weights scored in plain Python.
+
+Training (bot/understanding/train.py) fits scikit-learn's TF-IDF + logistic
+regression and exports its numbers to JSON; scoring needs neither
+scikit-learn nor numpy, only the same `features` function, so a message is
+classified in well under a millisecond and the import costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.understanding.features import features
+from bot.understanding.labels import Meaning
+
+FORMAT_VERSION = 1
+
+
+class ModelError(ValueError):
+    """The model file is missing, damaged or from another version."""
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    labels: tuple[Meaning, ...]
+    intercepts: tuple[float, ...]
+    # feature -> (idf, weight per label)
+    weights: dict[str, tuple[float, tuple[float, ...]]]
+    fingerprint: str
+
+    def probabilities(self, text: str) -> dict[Meaning, float]:
+        """Each label's probability for the text; they sum to 1."""
+        counts = Counter(f for f in features(text) if f in self.weights)
+        scores = list(self.intercepts)
+        values = {f: (1.0 + math.log(n)) * self.weights[f][0] for f, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values()))
+        if norm:
+            for feature, value in values.items():
+                scale = value / norm
+                for index, weight in enumerate(self.weights[feature][1]):
+                    scores[index] += scale * weight
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": FORMAT_VERSION,
+                "fingerprint": self.fingerprint,
+                "labels": [str(label) for label in self.labels],
+                "intercepts": list(self.intercepts),
+                "weights": {f: [idf, *w] for f, (idf, w) in self.weights.items()},
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> IntentModel:
+        try:
+            raw = json.loads(text)
+            if raw["version"] != FORMAT_VERSION:
+                raise ModelError(f"model format {raw['version']}, expected {FORMAT_VERSION}")
+            labels = tuple(Meaning(label) for label in raw["labels"])
+            weights = {
+                str(f): (float(row[0]), tuple(float(w) for w in row[1:]))
+                for f, row in raw["weights"].items()
+            }
+            model = cls(
+                labels,
+                tuple(float(b) for b in raw["intercepts"]),
+                weights,
+                str(raw["fingerprint"]),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise ModelError(f"damaged model file: {error}") from error
+        if any(len(w) != len(labels) for _, w in weights.values()):
+            raise ModelError("damaged model file: weight rows do not match the labels")
+        return model
+
+    @classmethod
+    def load(cls, path: Path) -> IntentModel:
+        try:
+            return cls.from_json(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ModelError(f"cannot read {path}: {error.strerror}") from error

@@ -1,0 +1,154 @@
+"""`understand`: what one message means and what it names, in any state.
+
+Pure once the model is loaded: the same text, day and account always give
+the same result, and nothing here touches a file, a clock or the network.
+Crisis is decided first and outranks everything (R12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from bot.domain.accounts import Charge
+from bot.understanding.amounts import Amount, find_amount
+from bot.understanding.charges import named_charges
+from bot.understanding.crisis import crisis_words, model_says_crisis
+from bot.understanding.cues import means_all_of_it, mentions_hardship, negated_human
+from bot.understanding.dates import parse_dates
+from bot.understanding.labels import Meaning
+from bot.understanding.model import IntentModel
+from bot.understanding.yesno import yes_or_no
+
+# Below this probability the top intent is a guess: ask back with choices.
+SURE = 0.6
+# The model's hardship probability that flags hardship beside another intent.
+HARDSHIP_FLAG = 0.25
+_REGION_BY_LOCALE = {"zh_Hans": "CN"}
+
+
+@dataclass(frozen=True)
+class Scored:
+    meaning: Meaning
+    score: float
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a message means (ranked) and the things it names."""
+
+    text: str
+    intents: tuple[Scored, ...]  # best first, every meaning, scores sum to about 1
+    crisis: bool  # run the crisis path before anything else (R12)
+    hardship: bool  # hardship was mentioned, even beside an offer (R11)
+    answer: bool | None  # a plain yes (True) or no (False)
+    amount: Amount | None
+    dates: tuple[date, ...]  # readings of a date, likeliest first; two: ask which
+    charges: tuple[str, ...]  # charge ids the message names
+    all_of_it: bool  # the whole balance: "all of it", "全部"
+
+    @property
+    def top(self) -> Meaning:
+        return self.intents[0].meaning
+
+    @property
+    def sure(self) -> bool:
+        """False when the bot should ask back rather than act on `top`."""
+        return self.crisis or self.intents[0].score >= SURE
+
+    def choices(self, count: int = 3) -> tuple[Meaning, ...]:
+        """The likeliest meanings, to offer as buttons when not `sure`."""
+        return tuple(scored.meaning for scored in self.intents[:count])
+
+    def score(self, meaning: Meaning) -> float:
+        return next((s.score for s in self.intents if s.meaning is meaning), 0.0)
+
+
+@cache
+def default_model() -> IntentModel:
+    """The model built from data/nlu/train, loaded once (and built first if stale)."""
+    from bot.understanding.train import load_or_train
+
+    return load_or_train()
+
+
+_ORDER = {meaning: index for index, meaning in enumerate(Meaning)}
+
+
+def _rank_key(scored: Scored) -> tuple[float, int]:
+    """Highest score first; ties in the declared order, so results never flicker."""
+    return (-scored.score, _ORDER[scored.meaning])
+
+
+def _ranked(probabilities: dict[Meaning, float], text: str) -> list[Scored]:
+    probs = dict(probabilities)
+    if negated_human(text) and probs.get(Meaning.HUMAN, 0.0) > 0.0:
+        # "No need for a human": whatever it is, it is not a request for one.
+        probs[Meaning.DECLINE] = probs.get(Meaning.DECLINE, 0.0) + probs[Meaning.HUMAN]
+        probs[Meaning.HUMAN] = 0.0
+    return sorted((Scored(m, p) for m, p in probs.items()), key=_rank_key)
+
+
+def _promote(ranked: list[Scored], meaning: Meaning) -> list[Scored]:
+    """A rule has decided: that meaning is certain, the rest keep their order at 0."""
+    rest = (Scored(s.meaning, 0.0) for s in ranked if s.meaning is not meaning)
+    return [Scored(meaning, 1.0), *rest]
+
+
+def understand(
+    text: str,
+    *,
+    locale: str,
+    today: date,
+    region: str | None = None,
+    charges: Sequence[Charge] = (),
+    model: IntentModel | None = None,
+) -> Understanding:
+    """Read one message. `today` is the borrower's date in the account's time zone;
+    `region` the account's country (ISO 3166, "US", "GB", "HK", "CN", "TW") for
+    the order of day and month; `charges` the account's charges, to name one."""
+    model = model or default_model()
+    probabilities = model.probabilities(text)
+    ranked = _ranked(probabilities, text)
+    crisis = crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS])
+    answer = yes_or_no(text)
+    if crisis:
+        ranked = _promote(ranked, Meaning.CRISIS)
+    elif answer is not None:
+        # A plain yes or no is certain; the model only ranks the rest.
+        ranked = _promote(ranked, Meaning.CONFIRM if answer else Meaning.DECLINE)
+    elif ranked[0].meaning in (Meaning.CONFIRM, Meaning.DECLINE) and ranked[0].score >= SURE:
+        answer = ranked[0].meaning is Meaning.CONFIRM
+    return Understanding(
+        text=text,
+        intents=tuple(ranked),
+        crisis=crisis,
+        hardship=mentions_hardship(text) or probabilities[Meaning.HARDSHIP] >= HARDSHIP_FLAG,
+        answer=answer,
+        amount=find_amount(text),
+        dates=parse_dates(text, today=today, region=region or _REGION_BY_LOCALE.get(locale)),
+        charges=named_charges(text, charges),
+        all_of_it=means_all_of_it(text),
+    )
+
+
+def is_crisis(text: str, *, model: IntentModel | None = None) -> bool:
+    """The crisis check alone (lexicon, then model): run it before anything else."""
+    if crisis_words(text):
+        return True
+    model = model or default_model()
+    return model_says_crisis(text, model.probabilities(text)[Meaning.CRISIS])
+
+
+def classify(text: str, *, model: IntentModel | None = None) -> Meaning:
+    """The top meaning alone, after the crisis, yes/no and negation rules."""
+    model = model or default_model()
+    probabilities = model.probabilities(text)
+    if crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS]):
+        return Meaning.CRISIS
+    answer = yes_or_no(text)
+    if answer is not None:
+        return Meaning.CONFIRM if answer else Meaning.DECLINE
+    return _ranked(probabilities, text)[0].meaning

@@ -1,0 +1,80 @@
+"""A third channel, written in a few dozen lines, to show the runtime's seam: a
+translator that builds Inbound events and a Sender that keeps what it is given."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import App, build_app
+from bot.config import Settings
+from bot.service.accounts_import import import_accounts
+from bot.service.events import Handled, Inbound
+from bot.service.linking import create_link_token
+from bot.service.outbox import OutgoingMessage
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+CHANNEL = "webchat"
+
+
+class WebChatSender:
+    channel = CHANNEL
+
+    def __init__(self) -> None:
+        self.sent: defaultdict[str, list[OutgoingMessage]] = defaultdict(list)
+
+    async def send(self, message: OutgoingMessage) -> str:
+        self.sent[message.chat_key].append(message)
+        return f"{message.chat_key}-{len(self.sent[message.chat_key])}"
+
+
+@dataclass
+class WebChat:
+    app: App
+    sender: WebChatSender
+    updates: int = 0
+    notices: list[str | None] = field(default_factory=list)
+
+    async def say(self, user: str, text: str) -> list[OutgoingMessage]:
+        return await self._deliver(Inbound(CHANNEL, user, user, self._key(), text=text), user)
+
+    async def press(self, user: str, label: str, chat: str | None = None) -> list[OutgoingMessage]:
+        chat = chat or user
+        data = dict(self.sender.sent[chat][-1].buttons)[label]
+        return await self._deliver(Inbound(CHANNEL, chat, user, self._key(), button=data), chat)
+
+    async def press_data(self, user: str, chat: str, data: str) -> list[OutgoingMessage]:
+        return await self._deliver(Inbound(CHANNEL, chat, user, self._key(), button=data), chat)
+
+    async def link(self, account_id: str) -> str:
+        async with self.app.sessions() as session, session.begin():
+            return await create_link_token(session, account_id=account_id, now=NOW, valid_days=7)
+
+    def _key(self) -> str:
+        self.updates += 1
+        return str(self.updates)
+
+    async def _deliver(self, inbound: Inbound, chat: str) -> list[OutgoingMessage]:
+        before = len(self.sender.sent[chat])
+        handled: Handled = await self.app.runtime.on_inbound(inbound)
+        self.notices.append(handled.notice)
+        await self.app.outbox.deliver_chat(CHANNEL, chat)
+        return self.sender.sent[chat][before:]
+
+
+@pytest.fixture
+async def web(database_url: str) -> AsyncIterator[WebChat]:
+    app = await build_app(Settings(database_url=database_url), clock=lambda: NOW)
+    await import_accounts(app.sessions, FIXTURES / "accounts.csv")
+    sender = WebChatSender()
+    app.outbox.register(sender)
+    try:
+        yield WebChat(app, sender)
+    finally:
+        await app.close()

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.understanding.model import IntentModel
+from bot.understanding.train import load_or_train
+
+# A Monday, so that weekday arithmetic is easy to check by hand.
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="session")
+def model() -> IntentModel:
+    """The real model, built from data/nlu/train (cached under var/ while the data is unchanged)."""
+    return load_or_train()

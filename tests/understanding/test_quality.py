@@ -19,7 +19,6 @@ from bot.understanding.model import IntentModel
 from bot.understanding.understand import classify
 
 
-@pytest.mark.rule("R12")
 def test_heldout_accuracy_and_crisis_recall_meet_the_floors(model: IntentModel) -> None:
     heldout = load_examples(HELDOUT_DIR)
     report = evaluate(heldout, lambda text: classify(text, model=model))

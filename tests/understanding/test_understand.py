@@ -68,7 +68,6 @@ def test_meaning_in_every_locale(
     assert read(text, model, locale).top is meaning
 
 
-@pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
     [
@@ -112,7 +111,6 @@ def test_yes_and_no_at_a_confirmation(text: str, answer: bool, model: IntentMode
     assert reading.top is (Meaning.CONFIRM if answer else Meaning.DECLINE)
 
 
-@pytest.mark.rule("R13")
 @pytest.mark.parametrize("text", ["no need for a human", "唔使轉人工", "不用转人工，我自己弄"])
 def test_a_person_turned_down_is_not_a_request_for_one(text: str, model: IntentModel) -> None:
     reading = read(text, model)
@@ -132,7 +130,6 @@ def test_a_dispute_names_its_charge(model: IntentModel) -> None:
     assert reading.charges == ("c2",)
 
 
-@pytest.mark.rule("R11")
 def test_an_offer_with_hardship_keeps_the_amount(model: IntentModel) -> None:
     reading = read("$50, I really can't afford more", model)
     assert reading.amount is not None
@@ -200,7 +197,6 @@ def test_a_lone_character_is_too_little_for_the_model_to_call_crisis(
     assert not read(text, model).crisis
 
 
-@pytest.mark.rule("R12")
 def test_a_lone_word_of_the_lexicon_still_is(model: IntentModel) -> None:
     assert read("死", model).crisis
     assert read("kms", model).crisis

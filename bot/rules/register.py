@@ -65,6 +65,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.validator:_Validator.check_texts",
         "bot.engine.validator:validate_texts",
         "bot.service.sent_texts:check_sent_texts",
+        "bot.service.sent_texts:policy_sent_texts",
     ),
     "R10": (
         "bot.domain.compliance:find_violations",

@@ -35,10 +35,8 @@ MONEY_STATES = {
 }
 MONEY_MESSAGES = {"repayment.menu.ask_menu"}
 TYPED = ("I can pay 300 a month", "每个月还八百", "2026-12-05", "yes", "1", "3", "/menu", "hello")
-PAUSES = {
-    "crisis": {"collection_paused": True},
-    "breathing_space": {"breathing_space": True, "collection_paused": False},
-}
+# (collection_paused, breathing_space): a crisis pause, a breathing space.
+PAUSES = {"crisis": (True, False), "breathing_space": (False, True)}
 STATES = sorted(n for n, s in SCRIPT.states.items() if not s.end)
 
 
@@ -48,7 +46,10 @@ def _offers_money(message_id: str) -> bool:
 
 
 def _placed(state: str, locale: str, pause: str) -> Driver:
-    account = replace(make_account(locale=locale), **PAUSES[pause])
+    paused, breathing = PAUSES[pause]
+    account = replace(
+        make_account(locale=locale), collection_paused=paused, breathing_space=breathing
+    )
     driver = Driver(account=account)
     driver.verified_start()
     assert driver.state is not None
@@ -69,6 +70,9 @@ def _inputs(state: str, locale: str, pause: str) -> list[Event]:
     return events + [Event(EventKind.TEXT, text=t) for t in TYPED]
 
 
+@pytest.mark.rule("R8")
+@pytest.mark.rule("R12")
+@pytest.mark.rule("R16")
 @pytest.mark.parametrize("pause", sorted(PAUSES))
 @pytest.mark.parametrize("locale", ["en", "zh_Hans", "zh_Hant"])
 @pytest.mark.parametrize("state", STATES)
@@ -85,6 +89,8 @@ def test_no_path_offers_or_asks_for_money_while_paused(state: str, locale: str, 
         assert driver.of_type(CreateArrangement) == [], (state, event)
 
 
+@pytest.mark.rule("R12")
+@pytest.mark.rule("R13")
 @pytest.mark.parametrize("pause", sorted(PAUSES))
 def test_after_a_pause_the_bot_stays_supportive_and_a_person_is_reachable(pause: str) -> None:
     driver = _placed("menu", "en", pause)
@@ -97,6 +103,7 @@ def test_after_a_pause_the_bot_stays_supportive_and_a_person_is_reachable(pause:
     assert driver.at == "handoff_wait"
 
 
+@pytest.mark.rule("R12")
 def test_a_crisis_then_an_offer_in_the_same_conversation_makes_no_plan() -> None:
     driver = Driver()
     driver.verified_start()

@@ -19,7 +19,7 @@ import time
 
 from bench.common import Figure, postgres_available, print_figures
 
-PARTS = ("engine", "service", "stack", "import", "memory")
+PARTS = ("engine", "service", "stack", "import", "export", "memory")
 
 
 def _machine() -> str:
@@ -67,6 +67,11 @@ async def main(args: argparse.Namespace) -> None:
         from bench import imports
 
         print_figures("import of generated portfolios", await imports.run(databases, sizes))
+    if "export" in parts:
+        from bench import exports
+
+        count = 10_000 if args.quick else 100_000
+        print_figures("export of arrangements", await exports.run(databases, count))
     if "memory" in parts:
         from bench import memory
 

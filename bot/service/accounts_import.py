@@ -401,6 +401,10 @@ def _batches(
     except UnreadableFile as error:
         validator.problems.append(ImportProblem(1, "(file)", str(error)))
         return
+    except OSError as error:
+        reason = f"cannot be read: {error.strerror or error}"
+        validator.problems.append(ImportProblem(0, "(file)", reason))
+        return
     finally:
         rows.close()
     yield accounts, charges

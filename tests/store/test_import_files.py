@@ -237,3 +237,12 @@ async def test_many_accounts_import_in_batches_and_reimport(
     again = await import_accounts(sessions, path)
     assert (again.accounts_updated, again.charges_updated) == (25_000, 25_000)
     assert await count(sessions, ChargeRow) == 25_000
+
+
+async def test_a_file_that_cannot_be_opened_is_one_problem(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    with pytest.raises(ImportRejected) as rejected:
+        await import_accounts(sessions, tmp_path)  # a directory, not a file
+    (problem,) = rejected.value.problems
+    assert problem.field == "(file)" and "cannot be read" in problem.reason

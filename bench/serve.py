@@ -33,14 +33,14 @@ async def _aiogram_echo(args: argparse.Namespace, stop: asyncio.Event, insert: b
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.types import Message
     from sqlalchemy import insert as sql_insert
-    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+    from sqlalchemy.ext.asyncio import async_sessionmaker
 
     from bench.service import BARE, _metadata
+    from bot.store.db import create_engine  # WAL and a busy timeout on SQLite, as any bot needs
 
     bot = Bot(token=args.token, session=AiohttpSession(api=TelegramAPIServer.from_base(args.api)))
     dispatcher = Dispatcher()
-    url = args.db.replace("postgresql://", "postgresql+asyncpg://")
-    engine = create_async_engine(url)
+    engine = create_engine(args.db)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     if insert:
         async with engine.begin() as conn:

@@ -34,7 +34,7 @@ def _account() -> Account:
     )
 
 
-def _engine_steps(steps: int) -> list[float]:
+def _engine_steps(steps: int, slowest: dict[str, float] | None = None) -> list[float]:
     script_path = ROOT / "dialogs" / "repayment.yaml"
     policy_path = ROOT / "dialogs" / "policy.yaml"
     script, _ = load_script(script_path.read_text(encoding="utf-8"), str(script_path))
@@ -48,7 +48,11 @@ def _engine_steps(steps: int) -> list[float]:
         ctx = Context(account, policy, NOW, id_seed=f"bench:{state.step}")
         started = time.perf_counter()
         result = step(script, state, event, ctx)
-        timings.append(time.perf_counter() - started)
+        took = time.perf_counter() - started
+        timings.append(took)
+        if slowest is not None:
+            where = f"{state.state} <- {event.kind.value}"
+            slowest[where] = max(slowest.get(where, 0.0), took)
         state = result.state
         turn += 1
         choices = [c.choice_id for r in result.replies for c in r.choices]
@@ -97,8 +101,11 @@ def _dict_steps(steps: int) -> list[float]:
 def run(quick: bool) -> list[Figure]:
     steps = 1_000 if quick else 5_000
     _engine_steps(200)  # warm caches (catalogs, compiled guards)
-    engine = _engine_steps(steps)
+    slowest: dict[str, float] = {}
+    engine = _engine_steps(steps, slowest)
     bare = _dict_steps(steps * 10)
+    worst = sorted(slowest.items(), key=lambda item: -item[1])[:3]
+    note = "slowest: " + ", ".join(f"{where} {took * 1e3:.1f} ms" for where, took in worst)
     return [
         Figure(
             "engine step, mean",
@@ -115,5 +122,6 @@ def run(quick: bool) -> list[Figure]:
             "µs",
             "dict state machine",
             False,
+            note,
         ),
     ]

@@ -169,7 +169,34 @@ class _Validator:
             out.append((name, f"{text!r} is not a date in YYYY-MM-DD form"))
         return day
 
+    def _quick_account(self, raw: Sequence[Any]) -> tuple[Any, ...] | None:
+        """The common case, a valid account, checked fast; None sends it to the full check."""
+        if any(value.__class__ is not str for value in raw):
+            return None
+        account_id, name, phone, birth_text, locale, zone, currency, due_text = (
+            value.strip() for value in raw
+        )
+        birth = _iso_day(birth_text)
+        due = _iso_day(due_text)
+        locale = LOCALES.get(locale.lower(), "")
+        currency = currency.upper()
+        if (
+            not (0 < len(account_id) <= MAX_ID and 0 < len(name) <= MAX_TEXT)
+            or birth is None
+            or due is None
+            or birth >= self._today
+            or not locale
+            or not E164.match(phone)
+            or not _zone_exists(zone)
+            or _currency_digits(currency) is None
+        ):
+            return None
+        return (account_id, name, phone, birth, locale, zone, currency, due)
+
     def _account(self, raw: Sequence[Any]) -> tuple[tuple[Any, ...], list[tuple[str, str]]]:
+        quick = self._quick_account(raw)
+        if quick is not None:
+            return quick, []
         out: list[tuple[str, str]] = []
         account_id = self._text(out, "account_id", raw[0], MAX_ID)
         name = self._text(out, "borrower_name", raw[1], MAX_TEXT)

@@ -1,11 +1,11 @@
-"""Bulk loading of the lender's file: staging tables, then set-based upserts.
+"""Bulk loading of the lender's file: staging tables, then set-based merges.
 
 Validated rows go into temporary staging tables (COPY on PostgreSQL,
 executemany on SQLite) inside the caller's transaction; the database then
 checks what spans the whole file (an account on rows far apart, a charge twice)
-and merges with a few INSERT ... ON CONFLICT statements that leave unchanged
-rows untouched. Nothing of the file is held in Python, and a rollback leaves
-the real tables as they were.
+and merges with a few statements: insert what is new, update only what
+changed, delete charges the file dropped. Nothing of the file is held in
+Python, and a rollback leaves the real tables as they were.
 """
 
 from __future__ import annotations
@@ -32,33 +32,6 @@ ACCOUNT_COLUMNS = (
 CHARGE_COLUMNS = ("account_id", "charge_id", "kind", "description", "amount", "posted_on")
 _DATES = {"birth_date", "due_date", "posted_on"}
 
-# SQL built once from the fixed column names above (never from input).
-_ACCOUNTS = ", ".join(ACCOUNT_COLUMNS)
-_OWNED = ACCOUNT_COLUMNS[1:]  # what a re-import may change; the bot's own columns stay
-_CHARGES = ", ".join(CHARGE_COLUMNS)
-_CHANGING = CHARGE_COLUMNS[2:]
-REPEATED_ACCOUNTS = (
-    f"SELECT line, {_ACCOUNTS} FROM import_accounts a WHERE EXISTS ("  # noqa: S608
-    "SELECT 1 FROM import_accounts b WHERE b.account_id = a.account_id AND b.line <> a.line)"
-    " ORDER BY account_id, line"
-)
-UPSERT_ACCOUNTS = (
-    f"INSERT INTO accounts ({_ACCOUNTS}, extensions_used, collection_paused,"  # noqa: S608
-    " breathing_space, opted_out, unreachable, created_at, updated_at)"
-    f" SELECT {_ACCOUNTS}, 0, FALSE, FALSE, FALSE, FALSE, :now, :now"
-    " FROM import_accounts WHERE TRUE ON CONFLICT (account_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in (*_OWNED, "updated_at"))
-    + " WHERE "
-    + " OR ".join(f"accounts.{c} <> excluded.{c}" for c in _OWNED)
-)
-UPSERT_CHARGES = (
-    f"INSERT INTO charges ({_CHARGES}) SELECT {_CHARGES} FROM import_charges"  # noqa: S608
-    " WHERE TRUE ON CONFLICT (account_id, charge_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _CHANGING)
-    + " WHERE "
-    + " OR ".join(f"charges.{c} <> excluded.{c}" for c in _CHANGING)
-)
-
 # A staged account: (line, *ACCOUNT_COLUMNS); a staged charge: (line, *CHARGE_COLUMNS).
 StagedRow = tuple[Any, ...]
 
@@ -72,20 +45,83 @@ class MergeCounts:
     charges_removed: int
 
 
-def _column_type(name: str, postgres: bool) -> str:
-    if name in _DATES:
-        return "DATE" if postgres else "TEXT"  # SQLAlchemy keeps SQLite dates as ISO text
-    if name == "amount":
-        return "NUMERIC(18, 4)" if postgres else "NUMERIC"
-    return "TEXT"
+def _typed(column: str, postgres: bool) -> str:
+    """A staged (text) column as the real table's type: PostgreSQL casts, SQLite keeps text."""
+    if not postgres:
+        return f"i.{column}"  # SQLAlchemy keeps SQLite dates as ISO text; NUMERIC converts
+    if column in _DATES:
+        return f"CAST(i.{column} AS DATE)"
+    if column == "amount":
+        return f"CAST(i.{column} AS NUMERIC(18, 4))"
+    return f"i.{column}"
+
+
+def _statements(postgres: bool) -> dict[str, str]:
+    """The merge's SQL, built once per database from the fixed column names (never input)."""
+    accounts = ", ".join(ACCOUNT_COLUMNS)
+    charges = ", ".join(CHARGE_COLUMNS)
+    account_values = ", ".join(_typed(c, postgres) for c in ACCOUNT_COLUMNS)
+    charge_values = ", ".join(_typed(c, postgres) for c in CHARGE_COLUMNS)
+    owned = ACCOUNT_COLUMNS[1:]  # what a re-import may change; the bot's own columns stay
+    changing = CHARGE_COLUMNS[2:]
+    same_charge = "c.account_id = i.account_id AND c.charge_id = i.charge_id"
+    return {
+        "new_accounts": (
+            f"INSERT INTO accounts ({accounts}, extensions_used, collection_paused,"  # noqa: S608
+            " breathing_space, opted_out, unreachable, created_at, updated_at)"
+            f" SELECT {account_values}, 0, FALSE, FALSE, FALSE, FALSE, :now, :now"
+            " FROM import_accounts i WHERE NOT EXISTS"
+            " (SELECT 1 FROM accounts a WHERE a.account_id = i.account_id)"
+        ),
+        "changed_accounts": (
+            "UPDATE accounts SET "  # noqa: S608
+            + ", ".join(f"{c} = {_typed(c, postgres)}" for c in owned)
+            + ", updated_at = :now FROM import_accounts i"
+            " WHERE accounts.account_id = i.account_id AND ("
+            + " OR ".join(f"accounts.{c} <> {_typed(c, postgres)}" for c in owned)
+            + ")"
+        ),
+        "new_charges": (
+            f"INSERT INTO charges ({charges}) SELECT {charge_values}"  # noqa: S608
+            f" FROM import_charges i WHERE NOT EXISTS (SELECT 1 FROM charges c WHERE {same_charge})"
+        ),
+        "changed_charges": (
+            "UPDATE charges SET "  # noqa: S608
+            + ", ".join(f"{c} = {_typed(c, postgres)}" for c in changing)
+            + " FROM import_charges i WHERE charges.account_id = i.account_id"
+            " AND charges.charge_id = i.charge_id AND ("
+            + " OR ".join(f"charges.{c} <> {_typed(c, postgres)}" for c in changing)
+            + ")"
+        ),
+        # A charge under dispute stays until the case closes (R8).
+        "dropped_charges": (
+            "DELETE FROM charges WHERE dispute_id IS NULL"
+            " AND EXISTS (SELECT 1 FROM import_accounts a WHERE a.account_id = charges.account_id)"
+            " AND NOT EXISTS (SELECT 1 FROM import_charges i WHERE"
+            " i.account_id = charges.account_id AND i.charge_id = charges.charge_id)"
+        ),
+        "repeated_accounts": (
+            f"SELECT line, {accounts} FROM import_accounts a WHERE EXISTS ("  # noqa: S608
+            "SELECT 1 FROM import_accounts b WHERE b.account_id = a.account_id AND b.line <> a.line)"
+            " ORDER BY account_id, line"
+        ),
+    }
+
+
+_SQL = {False: _statements(False), True: _statements(True)}
 
 
 class Staging:
-    """The staging tables of one import, on one connection, in one transaction."""
+    """The staging tables of one import, on one connection, in one transaction.
+
+    Staged values are text (dates in ISO form, amounts as written): COPY and
+    executemany move text fastest, and the merge casts where the database needs it.
+    """
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
         self.postgres = conn.dialect.name == "postgresql"
+        self._sql = _SQL[self.postgres]
 
     async def create(self) -> None:
         suffix = " ON COMMIT DROP" if self.postgres else ""
@@ -95,17 +131,19 @@ class Staging:
         ):
             if not self.postgres:  # SQLite keeps temporary tables until the connection closes
                 await self._conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table}")
-            body = ", ".join(f"{c} {_column_type(c, self.postgres)} NOT NULL" for c in columns)
+            body = ", ".join(f"{c} TEXT NOT NULL" for c in columns)
             await self._conn.exec_driver_sql(
                 f"CREATE TEMPORARY TABLE {table} (line INTEGER NOT NULL, {body}){suffix}"
             )
 
-    def date_value(self, value: date) -> Any:
-        """A date as this database's staging table takes it."""
-        return value if self.postgres else value.isoformat()
+    @staticmethod
+    def date_value(value: date) -> str:
+        """A date as the staging tables take it."""
+        return value.isoformat()
 
-    def amount_value(self, value: Decimal) -> Any:
-        return value if self.postgres else str(value)
+    @staticmethod
+    def amount_value(value: Decimal) -> str:
+        return str(value)
 
     async def add(self, accounts: Sequence[StagedRow], charges: Sequence[StagedRow]) -> None:
         for table, columns, rows in (
@@ -140,7 +178,7 @@ class Staging:
 
     async def repeated_accounts(self) -> AsyncIterator[tuple[Any, ...]]:
         """Rows of accounts staged more than once (rows far apart), by account then line."""
-        result = await self._conn.stream(text(REPEATED_ACCOUNTS))
+        result = await self._conn.stream(text(self._sql["repeated_accounts"]))
         async for row in result:
             yield tuple(row)
 
@@ -164,24 +202,25 @@ class Staging:
         )
 
     async def merge(self, now: datetime) -> MergeCounts:
-        """Upsert accounts and charges; drop charges the file no longer has (unless disputed)."""
+        """Insert what is new, update what changed, drop charges the file no longer has.
+
+        Rows that did not change are not written at all, so re-importing an
+        unchanged file only reads.
+        """
+        when = {"now": now}
+        stamp = bindparam("now", type_=DateTime(timezone=True))
         staged_accounts = await self._count("SELECT count(*) FROM import_accounts")
-        new_accounts = await self._count(
-            "SELECT count(*) FROM import_accounts i WHERE NOT EXISTS"
-            " (SELECT 1 FROM accounts a WHERE a.account_id = i.account_id)"
-        )
         staged_charges = await self._count("SELECT count(*) FROM import_charges")
-        new_charges = await self._count(
-            "SELECT count(*) FROM import_charges i WHERE NOT EXISTS (SELECT 1 FROM charges c"
-            " WHERE c.account_id = i.account_id AND c.charge_id = i.charge_id)"
-        )
-        await self._conn.execute(
-            text(UPSERT_ACCOUNTS).bindparams(bindparam("now", type_=DateTime(timezone=True))),
-            {"now": now},
-        )
-        await self._conn.exec_driver_sql(UPSERT_CHARGES)
+        new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
+        if new_accounts < staged_accounts:
+            await self._conn.execute(text(self._sql["changed_accounts"]).bindparams(stamp), when)
+        new_charges = await self._rows(text(self._sql["new_charges"]))
+        removed = 0
+        if new_charges < staged_charges or new_accounts < staged_accounts:
+            await self._conn.exec_driver_sql(self._sql["changed_charges"])
         # Only accounts already known can have charges the file dropped.
-        removed = await self._remove_dropped() if staged_accounts > new_accounts else 0
+        if new_accounts < staged_accounts:
+            removed = await self._rows(text(self._sql["dropped_charges"]))
         if not self.postgres:  # PostgreSQL drops them at commit
             await self._conn.exec_driver_sql("DROP TABLE temp.import_accounts")
             await self._conn.exec_driver_sql("DROP TABLE temp.import_charges")
@@ -193,18 +232,9 @@ class Staging:
             charges_removed=removed,
         )
 
-    async def _remove_dropped(self) -> int:
-        """Delete charges of imported accounts that the file no longer lists.
-
-        A charge under dispute stays until the case closes (R8).
-        """
-        result = await self._conn.exec_driver_sql(
-            "DELETE FROM charges WHERE dispute_id IS NULL"
-            " AND EXISTS (SELECT 1 FROM import_accounts a WHERE a.account_id = charges.account_id)"
-            " AND NOT EXISTS (SELECT 1 FROM import_charges i WHERE"
-            " i.account_id = charges.account_id AND i.charge_id = charges.charge_id)"
-        )
-        return int(result.rowcount or 0)
+    async def _rows(self, statement: Any, params: dict[str, Any] | None = None) -> int:
+        result = await self._conn.execute(statement, params or {})
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def _count(self, sql: str) -> int:
         return int((await self._conn.exec_driver_sql(sql)).scalar_one())

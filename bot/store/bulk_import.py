@@ -31,6 +31,7 @@ ACCOUNT_COLUMNS = (
 )
 CHARGE_COLUMNS = ("account_id", "charge_id", "kind", "description", "amount", "posted_on")
 _DATES = {"birth_date", "due_date", "posted_on"}
+ANALYZE_AFTER = 10_000  # new charges after which PostgreSQL's statistics are refreshed
 
 # A staged account: (line, *ACCOUNT_COLUMNS); a staged charge: (line, *CHARGE_COLUMNS).
 StagedRow = tuple[Any, ...]
@@ -224,6 +225,11 @@ class Staging:
         if not self.postgres:  # PostgreSQL drops them at commit
             await self._conn.exec_driver_sql("DROP TABLE temp.import_accounts")
             await self._conn.exec_driver_sql("DROP TABLE temp.import_charges")
+        elif new_charges > ANALYZE_AFTER:
+            # Fresh statistics now rather than whenever autovacuum gets to it: the
+            # next import's joins and the bot's lookups plan on them.
+            await self._conn.exec_driver_sql("ANALYZE accounts")
+            await self._conn.exec_driver_sql("ANALYZE charges")
         return MergeCounts(
             accounts_created=new_accounts,
             accounts_updated=staged_accounts - new_accounts,

@@ -18,6 +18,7 @@ import csv
 import itertools
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -200,7 +201,7 @@ def jsonl_records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, Any] | 
         if not line.strip():
             continue
         try:
-            data = json.loads(line.lstrip("\ufeff"))
+            data = json.loads(line.lstrip("\ufeff"), parse_float=Decimal)
         except json.JSONDecodeError as exc:
             yield number, f"invalid JSON: {exc.msg}"
             continue

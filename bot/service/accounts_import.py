@@ -430,7 +430,7 @@ def _batches(
         return
     except OSError as error:
         reason = f"cannot be read: {error.strerror or error}"
-        validator.problems.append(ImportProblem(0, "(file)", reason))
+        validator.problems.append(ImportProblem(1, "(file)", reason))
         return
     finally:
         rows.close()

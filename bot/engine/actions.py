@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain import plans
+from bot.domain.policy import InstallmentPolicy
 from bot.engine.types import (
     ArrangementKind,
     Context,
@@ -93,12 +94,18 @@ def verify_identity(run: ActionRun) -> None:
     run.put("verify_failures", int(run.vars.get("verify_failures", 0)) + 1)
 
 
+def _installment_policy(run: ActionRun) -> InstallmentPolicy:
+    """The usual terms, or the hardship ones once the hardship path asked for them (R11)."""
+    if run.vars.get("plan_track") == "hardship":
+        return run.ctx.policy.hardship_installments()
+    return run.ctx.policy.installments
+
+
 def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
-    start = run.ctx.today + timedelta(days=run.ctx.policy.installments.first_due_in_days)
-    interval = run.ctx.policy.installments.interval_days
+    start = plans.first_due_date(run.ctx.today, _installment_policy(run))
     rows = [
-        {"due_date": start + timedelta(days=interval * i), "amount": MoneyValue(a, run.currency)}
-        for i, a in enumerate(option.amounts)
+        {"due_date": due, "amount": MoneyValue(amount, run.currency)}
+        for due, amount in plans.schedule_option(option, start)
     ]
     return {
         "months": option.months,
@@ -110,6 +117,14 @@ def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
     }
 
 
+def _put_smallest_monthly(run: ActionRun) -> None:
+    """The minimum a message may state: exactly what propose_monthly accepts."""
+    smallest = plans.smallest_monthly_offer(
+        run.collectible(), run.currency, _installment_policy(run)
+    )
+    run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
+
+
 def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     """Keep the plan whole for later actions and flat for messages ({plan_months})."""
     run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
@@ -118,9 +133,18 @@ def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     run.put(f"{prefix}_installments", plan["installments"])
 
 
+PLAN_TRACKS = ("standard", "hardship")
+
+
 @action
 def prepare_plan_options(run: ActionRun) -> None:
-    options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
+    """List the plans on offer; `track: hardship` offers the longer, smaller ones (R11)."""
+    track = str(run.args.get("track", "standard"))
+    if track not in PLAN_TRACKS:
+        raise ActionError(f"unknown plan track {track}")
+    run.vars["plan_track"] = track
+    options = plans.plan_options(run.collectible(), run.currency, _installment_policy(run))
+    _put_smallest_monthly(run)
     run.put(
         "plan_options",
         [
@@ -136,7 +160,7 @@ def prepare_plan_options(run: ActionRun) -> None:
 
 @action
 def choose_plan(run: ActionRun) -> None:
-    options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
+    options = plans.plan_options(run.collectible(), run.currency, _installment_policy(run))
     chosen = [o for o in options if str(o.months) == str(run.value)]
     if not chosen:
         raise ActionError(f"no plan of {run.value} months")
@@ -149,14 +173,15 @@ def propose_monthly(run: ActionRun) -> None:
     if not isinstance(run.value, Decimal):
         raise ActionError("propose_monthly needs an amount")
     decision = plans.plan_for_monthly(
-        run.collectible(), run.currency, run.value, run.ctx.policy.installments
+        run.collectible(), run.currency, run.value, _installment_policy(run)
     )
     for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
-        if stale != "plan_options":
+        if stale not in ("plan_options", "plan_track"):
             del run.vars[stale]
     run.vars.pop("plan", None)
     run.put("offered_monthly", MoneyValue(run.value, run.currency))
     run.put("plan_decision", decision.reason)
+    _put_smallest_monthly(run)
     if decision.accepted is not None:
         _put_plan(run, "plan", _schedule(run, decision.accepted))
     if decision.nearest is not None:
@@ -200,7 +225,7 @@ def create_plan(run: ActionRun) -> None:
 def prepare_extensions(run: ActionRun) -> None:
     account = run.ctx.account
     options = plans.extension_options(
-        account.due_date, account.extensions_used, run.ctx.policy.extensions
+        account.due_date, account.extensions_used, run.ctx.policy.extensions, today=run.ctx.today
     )
     run.put(
         "extension_options",
@@ -240,6 +265,11 @@ def check_promise(run: ActionRun) -> None:
     run.put("promise_amount", MoneyValue(run.collectible(), run.currency))
     run.put(
         "promise_check", plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise)
+    )
+    # An account not yet due would turn late: the script can say so plainly.
+    run.put(
+        "promise_after_due",
+        plans.promise_after_due(run.ctx.today, run.value, run.ctx.account.due_date),
     )
 
 

@@ -87,7 +87,7 @@ class Account:
 
     def local_date(self, now: datetime) -> date:
         """Today's date where the borrower lives: 23:30 in New York is still yesterday in UTC+8."""
-        if now.tzinfo is None or now.utcoffset() is None:
+        if now.utcoffset() is None:
             raise ValueError("now must be timezone-aware")
         return now.astimezone(ZoneInfo(self.timezone)).date()
 

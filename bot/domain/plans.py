@@ -96,8 +96,10 @@ def schedule(
 
 
 def _fits(option: PlanOption, policy: InstallmentPolicy, currency: str) -> bool:
-    # The last installment is the smallest: every installment meets the minimum.
-    return option.amounts[-1] >= policy.minimum_for(currency)
+    # The last installment is the smallest: every installment meets the minimum,
+    # and is at least one minor unit (an installment of nothing is no installment).
+    floor = max(policy.minimum_for(currency), minor_unit(currency))
+    return option.amounts[-1] >= floor
 
 
 def plan_options(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import get_currency_name, get_currency_precision
+from babel.numbers import get_currency_precision, list_currencies
 
 
 def minor_digits(currency: str) -> int:
@@ -27,10 +27,5 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 
 def is_known_currency(currency: str) -> bool:
-    """True for an ISO 4217 code (in any case) that Babel knows.
-
-    Babel names only real three-letter codes and hands anything else back
-    unchanged, so no separate length or letter check is needed.
-    """
-    code = currency.upper()
-    return get_currency_name(code, locale="en") != code
+    """True for an ISO 4217 code (in any case) that Babel knows."""
+    return currency.upper() in list_currencies()

@@ -109,7 +109,7 @@ def plan_options(
 
     A 1-month "plan" is just the full payment, which the script offers on its own.
     """
-    if amount <= 0:
+    if amount <= 0:  # pragma: no mutate (at 0 `<` is the same: no installment of nothing fits)
         return ()
     options = (make_option(amount, currency, m) for m in sorted(set(policy.terms_months)) if m > 1)
     return tuple(o for o in options if _fits(o, policy, currency))
@@ -156,7 +156,7 @@ def smallest_monthly_offer(
     the longest term can make the real minimum higher. An offer of exactly
     this is accepted; one minor unit less is not.
     """
-    if amount <= 0:
+    if amount <= 0:  # pragma: no mutate (at 0 `<` is the same: no installment of nothing fits)
         return None
     longest = _longest_fitting(amount, currency, policy)
     return None if longest is None else longest.installment

@@ -102,7 +102,6 @@ def hardship_terms(usual: InstallmentPolicy, relief: HardshipPolicy) -> Installm
         max_term_months=longest,
         min_installment=minimums | relief.min_installment,
         default_min_installment=usual.default_min_installment * share,
-        interval_days=usual.interval_days,
         first_due_in_days=usual.first_due_in_days,
         payment_holiday_days=relief.payment_holiday_days,
     )

@@ -33,7 +33,9 @@ def account(disputed: frozenset[str] = frozenset(), timezone: str = "America/New
 
 
 def test_charges_total_is_exact_and_zero_for_none() -> None:
+    # A Decimal zero, not the int 0: totals are quantized and formatted as money.
     assert charges_total([]) == Decimal(0)
+    assert isinstance(charges_total([]), Decimal)
     assert charges_total([PRINCIPAL, INTEREST, FEE]) == Decimal("1320.50")
     assert charges_total([FEE]) == Decimal("35.00")
 
@@ -124,5 +126,5 @@ def test_stage_at_uses_the_local_date() -> None:
 
 
 def test_a_naive_now_is_refused() -> None:
-    with pytest.raises(ValueError, match="aware"):
+    with pytest.raises(ValueError, match=r"^now must be timezone-aware$"):
         account().local_date(datetime(2026, 11, 20, 12, 0))

@@ -57,9 +57,9 @@ def policy(
 def test_split_accepts_one_installment_and_zero_amount() -> None:
     assert split_evenly(D("10.00"), "USD", 1) == (D("10.00"),)
     assert split_evenly(D(0), "USD", 1) == (D(0),)
-    with pytest.raises(PlanError, match="at least one"):
+    with pytest.raises(PlanError, match=r"^a plan needs at least one installment$"):
         split_evenly(D("10.00"), "USD", 0)
-    with pytest.raises(PlanError, match="negative"):
+    with pytest.raises(PlanError, match=r"^a plan cannot cover a negative amount$"):
         split_evenly(D("-0.01"), "USD", 1)
     with pytest.raises(PlanError, match="minor unit"):
         split_evenly(D("0.005"), "USD", 1)
@@ -325,6 +325,9 @@ def test_a_promise_after_the_due_date_of_an_account_not_yet_due_is_flagged(
 def test_an_installment_of_nothing_is_no_installment() -> None:
     # With no minimum set, one cent still cannot be split into 0.01 + 0.00.
     assert plan_options(D("0.01"), "USD", policy("0", terms=(2,))) == ()
+    # Two cents can: small balances are not special.
+    (two,) = plan_options(D("0.02"), "USD", policy("0", terms=(2,)))
+    assert two.amounts == (D("0.01"), D("0.01"))
     assert smallest_monthly_offer(D("0.01"), "USD", policy("0")) is None
     thin = plan_for_monthly(D("0.03"), "USD", D("0.01"), policy("0"))
     assert thin.accepted is not None and thin.accepted.amounts == (D("0.01"),) * 3

@@ -95,6 +95,10 @@ def hardship_terms(usual: InstallmentPolicy, relief: HardshipPolicy) -> Installm
     terms = relief.terms_months or tuple(
         sorted({min(longest, term * 2) for term in usual.terms_months})
     )
+    try:
+        check_terms(terms, longest)
+    except ValueError as error:  # say which section of policy.yaml is wrong
+        raise ValueError(f"hardship: {error}") from None
     share = relief.min_installment_share
     minimums = {code: amount * share for code, amount in usual.min_installment.items()}
     return InstallmentPolicy(

@@ -133,8 +133,11 @@ def test_hardship_settings_override_the_defaults() -> None:
 
 
 def test_hardship_terms_must_fit_their_longest_term() -> None:
-    with pytest.raises(ValidationError, match="outside"):
+    hardship_terms(USUAL, HardshipPolicy(terms_months=(24,), max_term_months=24))
+    with pytest.raises(ValueError, match=r"^hardship: term 36 is outside 1\.\.max_term_months$"):
         hardship_terms(USUAL, HardshipPolicy(terms_months=(36,), max_term_months=24))
+    with pytest.raises(ValidationError, match="hardship: term 36 is outside"):
+        Policy.model_validate(policy_data(hardship={"terms_months": [36]}))
 
 
 def test_hardship_is_never_stricter_than_the_usual_terms() -> None:

@@ -49,12 +49,13 @@ class PlanOption:
     months: int
     installment: Decimal  # the largest installment
     amounts: tuple[Decimal, ...]
+    total: Decimal  # what the plan covers: exactly the sum of `amounts`
 
 
 def make_option(amount: Decimal, currency: str, months: int) -> PlanOption:
     """The even split of `amount` over `months` as one offer (no policy check)."""
     amounts = split_evenly(amount, currency, months)
-    return PlanOption(months=months, installment=amounts[0], amounts=amounts)
+    return PlanOption(months=months, installment=amounts[0], amounts=amounts, total=amount)
 
 
 # ---- dates ----

@@ -110,7 +110,7 @@ def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
     return {
         "months": option.months,
         "installment": MoneyValue(option.installment, run.currency),
-        "amount": MoneyValue(sum(option.amounts, Decimal(0)), run.currency),
+        "amount": MoneyValue(option.total, run.currency),
         "first_due_date": rows[0]["due_date"],
         "last_due_date": rows[-1]["due_date"],
         "installments": rows,

@@ -54,7 +54,7 @@ def test_every_offered_schedule_sums_exactly_and_dates_strictly_increase(
     assert start > today  # a plan date is never in the past, nor today
     for option in plan_options(amount, currency, policy):
         rows = schedule_option(option, start)
-        assert sum((a for _, a in rows), Decimal(0)) == amount
+        assert sum((a for _, a in rows), Decimal(0)) == amount == option.total
         assert len(rows) == option.months
         assert all(a < b for (a, _), (b, _) in pairwise(rows))
         # Never more than one a month: the span is exactly the term.

@@ -70,6 +70,7 @@ def test_an_option_names_its_largest_installment() -> None:
     assert option.months == 3
     assert option.amounts == (D("33.34"), D("33.33"), D("33.33"))
     assert option.installment == D("33.34")
+    assert option.total == D("100.00")
 
 
 # ---- the minimum installment, on the smallest (last) installment ----

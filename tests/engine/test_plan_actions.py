@@ -32,6 +32,36 @@ def run_action(
     return run
 
 
+def test_a_chosen_plan_is_kept_whole_and_flat_for_messages() -> None:
+    run = run_action("prepare_plan_options")
+    run_action("choose_plan", value="3", run=run)
+    usd = "USD"
+    rows = [
+        {"due_date": date(2026, 11, 29), "amount": MoneyValue(Decimal("440.17"), usd)},
+        {"due_date": date(2026, 12, 29), "amount": MoneyValue(Decimal("440.17"), usd)},
+        {"due_date": date(2027, 1, 29), "amount": MoneyValue(Decimal("440.16"), usd)},
+    ]
+    assert run.get("plan") == {
+        "months": 3,
+        "installment": MoneyValue(Decimal("440.17"), usd),
+        "amount": MoneyValue(Decimal("1320.50"), usd),
+        "first_due_date": date(2026, 11, 29),
+        "last_due_date": date(2027, 1, 29),
+        "installments": rows,
+    }
+    assert run.get("plan_installments") == rows
+    assert run.get("plan_last_due_date") == date(2027, 1, 29)
+    assert run.get("plan_amount") == MoneyValue(Decimal("1320.50"), usd)
+
+
+def test_charges_disputed_in_this_conversation_are_in_no_plan_R8() -> None:
+    ctx = Context(make_account(), shipped_policy(), NOW)
+    run = ActionRun(ctx, {"disputed_now": ["C3"]}, None, {}, [], verified=True, locale="en")
+    run_action("propose_monthly", value=Decimal(200), run=run)
+    assert run.get("plan_amount") == MoneyValue(Decimal("1285.50"), "USD")
+    assert run.get("min_monthly_offer") == MoneyValue(Decimal("107.13"), "USD")
+
+
 def test_installments_fall_on_the_same_day_each_month() -> None:
     d = Driver()
     d.verified_start()
@@ -126,6 +156,10 @@ def test_an_extension_of_a_late_account_never_ends_in_the_past() -> None:
     assert isinstance(extension, CreateArrangement)
     assert extension.kind is ArrangementKind.EXTENSION
     assert extension.new_due_date == date(2026, 12, 22)
+    assert extension.currency == "USD"
+    assert extension.amount == Decimal("1320.50")
+    assert extension.arrangement_id.startswith("A-")
+    assert run.vars["arrangement_id"] == extension.arrangement_id
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ class Account:
         return tuple(c for c in self.charges if c.charge_id not in self.disputed_charge_ids)
 
     def local_date(self, now: datetime) -> date:
-        """Today's date where the borrower lives: 23:30 in New York is still yesterday in UTC+8."""
+        """Today's date where the borrower lives: at 03:30 UTC it is still yesterday in New York."""
         if now.utcoffset() is None:
             raise ValueError("now must be timezone-aware")
         return now.astimezone(ZoneInfo(self.timezone)).date()

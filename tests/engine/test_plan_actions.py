@@ -62,6 +62,21 @@ def test_charges_disputed_in_this_conversation_are_in_no_plan_R8() -> None:
     assert run.get("min_monthly_offer") == MoneyValue(Decimal("107.13"), "USD")
 
 
+def test_a_missing_variable_reads_as_the_default_given() -> None:
+    run = run_action("prepare_dispute")
+    assert run.get("extension_options", []) == []
+    assert run.get("no_such_variable") is None
+
+
+def test_nothing_collectible_is_a_decimal_zero_R8() -> None:
+    everything = frozenset({"C1", "C2", "C3"})
+    ctx = Context(make_account(disputed=everything), shipped_policy(), NOW)
+    run = ActionRun(ctx, {}, None, {}, [], verified=True, locale="en")
+    assert run.collectible() == Decimal(0)
+    # A plain int 0 would break quantizing and formatting as money.
+    assert isinstance(run.collectible(), Decimal)
+
+
 def test_installments_fall_on_the_same_day_each_month() -> None:
     d = Driver()
     d.verified_start()

@@ -3,12 +3,13 @@
 #   make test   - set up, then lint, type-check and run the whole test suite
 #   make bench  - benchmarks beside bare baselines (QUICK=1, ONLY=stack, DB=sqlite, ACCOUNTS=...)
 #   make profile - a cProfile of the running bot under load (FRAMEWORK=ptb, DB=postgresql)
+#   make mutation - mutation testing of bot/domain and bot/engine (minutes; not part of test)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest setup catalogs model telegram services clean bench profile
+.PHONY: demo test lint typecheck pytest setup catalogs model telegram services clean bench profile mutation
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)"; exit 1; }
@@ -54,6 +55,13 @@ bench: setup services
 profile: setup services
 	$(BIN)/python -m bench.profile $(if $(FRAMEWORK),--framework $(FRAMEWORK)) $(if $(DB),--db $(DB))
 
+# Mutmut keeps its results in mutants/ and retests only functions that changed
+# since the last run; `rm -rf mutants` starts over. Settings: [tool.mutmut].
+MUTATION_JOBS ?= 2
+mutation: setup
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS)
+	$(BIN)/mutmut results --all true | $(BIN)/python tools/mutation_score.py
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis mutants
 	find locales -name '*.mo' -delete

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import get_currency_precision
+from babel.numbers import get_currency_precision, list_currencies
 
 
 def minor_digits(currency: str) -> int:
@@ -27,8 +27,5 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 
 def is_known_currency(currency: str) -> bool:
-    """True for a three-letter ISO 4217 code that Babel knows."""
-    from babel.numbers import get_currency_name
-
-    code = currency.upper()
-    return len(code) == 3 and code.isalpha() and get_currency_name(code, locale="en") != code
+    """True for an ISO 4217 code (in any case) that Babel knows."""
+    return currency.upper() in list_currencies()

@@ -5,16 +5,20 @@ amount exactly: the remainder of an even split is spread one minor unit at a
 time over the first installments, so installments differ by at most one unit.
 Nothing here returns a plan outside the policy: what the bot may not agree
 to goes to a person, never through a loophole in the arithmetic.
+
+Dates: installments fall on the same day of each calendar month, clamped to
+the month's end, and nothing the bot agrees to is due before today.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from bot.domain.money import minor_unit
-from bot.domain.policy import ExtensionPolicy, InstallmentPolicy, PromisePolicy
+from bot.domain.policy import ExtensionPolicy, InstallmentPolicy, Policy, PromisePolicy
 
 
 class PlanError(ValueError):
@@ -45,29 +49,58 @@ class PlanOption:
     months: int
     installment: Decimal  # the largest installment
     amounts: tuple[Decimal, ...]
+    total: Decimal  # what the plan covers: exactly the sum of `amounts`
 
 
 def make_option(amount: Decimal, currency: str, months: int) -> PlanOption:
     """The even split of `amount` over `months` as one offer (no policy check)."""
     amounts = split_evenly(amount, currency, months)
-    return PlanOption(months=months, installment=amounts[0], amounts=amounts)
+    return PlanOption(months=months, installment=amounts[0], amounts=amounts, total=amount)
+
+
+# ---- dates ----
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` calendar months later, clamped to that month's last day.
+
+    Always counted from `start`, never from the previous result, so a plan
+    begun on the 31st goes Jan 31, Feb 28 (29), Mar 31: no drift.
+    """
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last_day))
+
+
+def first_due_date(today: date, policy: InstallmentPolicy) -> date:
+    """When the first installment of a plan agreed today falls due (never before today).
+
+    A payment holiday (hardship) pushes it further out by its days.
+    """
+    return today + timedelta(days=policy.first_due_in_days + policy.payment_holiday_days)
+
+
+def schedule_option(option: PlanOption, start: date) -> tuple[tuple[date, Decimal], ...]:
+    """Due dates and amounts of `option`: the first on `start`, then monthly on its day."""
+    return tuple((add_months(start, i), a) for i, a in enumerate(option.amounts))
 
 
 def schedule(
-    amount: Decimal, currency: str, months: int, start: date, interval_days: int
+    amount: Decimal, currency: str, months: int, start: date
 ) -> tuple[tuple[date, Decimal], ...]:
-    """Due dates and amounts: the first on `start`, then every `interval_days`.
+    """Due dates and amounts of `amount` split evenly over `months`, starting on `start`."""
+    return schedule_option(make_option(amount, currency, months), start)
 
-    A fixed interval rather than calendar months keeps every gap equal and
-    never lands on the 31st of February.
-    """
-    amounts = split_evenly(amount, currency, months)
-    return tuple((start + timedelta(days=interval_days * i), a) for i, a in enumerate(amounts))
+
+# ---- plans inside policy ----
 
 
 def _fits(option: PlanOption, policy: InstallmentPolicy, currency: str) -> bool:
-    # The last installment is the smallest: every installment meets the minimum.
-    return option.amounts[-1] >= policy.minimum_for(currency)
+    # The last installment is the smallest: every installment meets the minimum,
+    # and is at least one minor unit (an installment of nothing is no installment).
+    floor = max(policy.minimum_for(currency), minor_unit(currency))
+    return option.amounts[-1] >= floor
 
 
 def plan_options(
@@ -77,10 +110,15 @@ def plan_options(
 
     A 1-month "plan" is just the full payment, which the script offers on its own.
     """
-    if amount <= 0:
+    if amount <= 0:  # pragma: no mutate (at 0 `<` is the same: no installment of nothing fits)
         return ()
     options = (make_option(amount, currency, m) for m in sorted(set(policy.terms_months)) if m > 1)
     return tuple(o for o in options if _fits(o, policy, currency))
+
+
+def hardship_plan_options(amount: Decimal, currency: str, policy: Policy) -> tuple[PlanOption, ...]:
+    """R11: the plans offered first to a borrower in difficulty (longer, smaller)."""
+    return plan_options(amount, currency, policy.hardship_installments())
 
 
 @dataclass(frozen=True)
@@ -88,22 +126,41 @@ class PlanDecision:
     """The answer to "I can pay X a month": a plan, or the nearest one the policy allows.
 
     `nearest` lets the script make a counter-offer rather than a bare refusal
-    (R11, R14). Both plans, when present, are inside policy.
+    (R11, R14). Both plans, when present, are inside policy. Reasons:
+    ok, below_minimum, too_long, nothing_to_pay, and above_total: the offer
+    covers the whole balance, so the answer is paying in full (no plan).
     """
 
     accepted: PlanOption | None
     nearest: PlanOption | None
-    reason: str  # ok, below_minimum, too_long, above_total, nothing_to_pay
+    reason: str
 
 
 def _longest_fitting(
     amount: Decimal, currency: str, policy: InstallmentPolicy
 ) -> PlanOption | None:
+    # Installments shrink as the term grows, so the longest term that fits
+    # gives the smallest installments the policy allows.
     for months in range(policy.max_term_months, 1, -1):
         option = make_option(amount, currency, months)
         if _fits(option, policy, currency):
             return option
     return None
+
+
+def smallest_monthly_offer(
+    amount: Decimal, currency: str, policy: InstallmentPolicy
+) -> Decimal | None:
+    """The smallest "I can pay X a month" that `plan_for_monthly` accepts; None if none is.
+
+    This, not the policy's bare minimum installment, is the minimum to state:
+    the longest term can make the real minimum higher. An offer of exactly
+    this is accepted; one minor unit less is not.
+    """
+    if amount <= 0:  # pragma: no mutate (at 0 `<` is the same: no installment of nothing fits)
+        return None
+    longest = _longest_fitting(amount, currency, policy)
+    return None if longest is None else longest.installment
 
 
 def plan_for_monthly(
@@ -112,7 +169,8 @@ def plan_for_monthly(
     """Answer "I can pay X a month" with a plan inside policy, or the nearest one.
 
     The offer is rounded down to the minor unit first, so an accepted plan
-    never asks for more a month than the borrower said they can pay.
+    never asks for more a month than the borrower said they can pay. An
+    offer at or above the balance is paying in full ("above_total").
     """
     if amount <= 0:
         return PlanDecision(None, None, "nothing_to_pay")
@@ -125,22 +183,29 @@ def plan_for_monthly(
     months = int((amount / monthly).to_integral_value(rounding=ROUND_CEILING))
     if months > policy.max_term_months:
         return PlanDecision(None, _longest_fitting(amount, currency, policy), "too_long")
-    option = make_option(amount, currency, max(months, 2))
+    # `monthly` is below `amount`, so `months` is at least 2.
+    option = make_option(amount, currency, months)
     if not _fits(option, policy, currency):
         # Spreading the amount over `months` leaves installments under the minimum.
         return PlanDecision(None, _longest_fitting(amount, currency, policy), "below_minimum")
     return PlanDecision(option, None, "ok")
 
 
+# ---- extensions and promises ----
+
+
 def extension_options(
-    due_date: date, extensions_used: int, policy: ExtensionPolicy
+    due_date: date, extensions_used: int, policy: ExtensionPolicy, *, today: date
 ) -> tuple[tuple[int, date], ...]:
-    """(days, new due date) for each extension the policy allows; none once used up."""
+    """(days, new due date) for each extension the policy allows; none once used up.
+
+    An extension runs from the later of today and the due date: extending a
+    loan already 44 days late by 30 days must not give a date in the past.
+    """
     if extensions_used >= policy.max_per_account:
         return ()
-    return tuple(
-        (days, due_date + timedelta(days=days)) for days in sorted(set(policy.options_days))
-    )
+    start = max(today, due_date)
+    return tuple((days, start + timedelta(days=days)) for days in sorted(set(policy.options_days)))
 
 
 def promise_date_ok(today: date, promised: date, policy: PromisePolicy) -> str:
@@ -150,3 +215,11 @@ def promise_date_ok(today: date, promised: date, policy: PromisePolicy) -> str:
     if promised > today + timedelta(days=policy.max_days_ahead):
         return "too_far"
     return "ok"
+
+
+def promise_after_due(today: date, promised: date, due_date: date) -> bool:
+    """True when an account not yet due would be paid after its due date.
+
+    The borrower should hear plainly that the payment would then be late.
+    """
+    return today <= due_date < promised

@@ -10,6 +10,25 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
+def check_terms(terms_months: tuple[int, ...], max_term_months: int) -> None:
+    """Every term offered lies in 1..max_term_months.
+
+    The validators below only call plain functions like this one, so that
+    mutation testing reaches the rules (mutmut leaves decorated code alone).
+    """
+    for term in terms_months:
+        if term < 1 or term > max_term_months:
+            raise ValueError(f"term {term} is outside 1..max_term_months")
+
+
+def currency_amounts(value: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Amounts keyed by upper-case ISO 4217 code; a negative amount is a typo."""
+    for code, amount in value.items():
+        if amount < 0:
+            raise ValueError(f"the amount for {code} is negative")
+    return {code.upper(): amount for code, amount in value.items()}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -20,25 +39,87 @@ class InstallmentPolicy(_Strict):
     # Smallest installment the lender accepts, per ISO 4217 currency.
     min_installment: dict[str, Decimal]
     # Currencies not listed fall back to this, in major units.
-    default_min_installment: Decimal = Decimal(1)
-    # Days between installments; the first falls due first_due_in_days after agreement.
+    default_min_installment: Decimal = Field(default=Decimal(1), ge=0)
+    # No longer used: installments fall on the same day of each calendar month.
+    # Still accepted so that existing policy files load.
     interval_days: int = Field(default=30, ge=7, le=31)
+    # The first installment falls due this many days after agreement...
     first_due_in_days: int = Field(default=7, ge=1, le=31)
+    # ...plus a payment holiday with nothing due (hardship, R11).
+    payment_holiday_days: int = Field(default=0, ge=0, le=90)
 
     @model_validator(mode="after")
     def _terms_within_max(self) -> InstallmentPolicy:
-        for term in self.terms_months:
-            if term < 1 or term > self.max_term_months:
-                raise ValueError(f"term {term} is outside 1..max_term_months")
+        check_terms(self.terms_months, self.max_term_months)
         return self
 
     @field_validator("min_installment")
     @classmethod
     def _upper_codes(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        return {code.upper(): amount for code, amount in value.items()}
+        return currency_amounts(value)
 
     def minimum_for(self, currency: str) -> Decimal:
+        """The smallest installment the lender accepts in `currency` (any case)."""
         return self.min_installment.get(currency.upper(), self.default_min_installment)
+
+
+class HardshipPolicy(_Strict):
+    """R11: what a borrower in difficulty is offered first: longer, smaller, later.
+
+    Every field left out is derived from the usual installment policy (see
+    hardship_terms): terms twice as long, half the minimum.
+    """
+
+    terms_months: tuple[int, ...] | None = Field(default=None, min_length=1)
+    max_term_months: int | None = Field(default=None, ge=1, le=120)
+    # Per ISO 4217 currency; a currency not listed gets the usual minimum times the share.
+    min_installment: dict[str, Decimal] = Field(default_factory=dict)
+    min_installment_share: Decimal = Field(default=Decimal("0.5"), gt=0, le=1)
+    # Days with nothing due before the usual wait for the first installment.
+    payment_holiday_days: int = Field(default=0, ge=0, le=90)
+
+    @field_validator("min_installment")
+    @classmethod
+    def _upper_codes(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        return currency_amounts(value)
+
+
+def hardship_terms(usual: InstallmentPolicy, relief: HardshipPolicy) -> InstallmentPolicy:
+    """The installment policy for a borrower in difficulty, filled in from the usual one.
+
+    Left out, the longest term is twice the usual (at most 120 months), the
+    terms are the usual ones doubled, and every minimum is the usual one
+    times min_installment_share.
+    """
+    longest = relief.max_term_months or min(120, usual.max_term_months * 2)
+    terms = relief.terms_months or tuple(
+        sorted({min(longest, term * 2) for term in usual.terms_months})
+    )
+    try:
+        check_terms(terms, longest)
+    except ValueError as error:  # say which section of policy.yaml is wrong
+        raise ValueError(f"hardship: {error}") from None
+    share = relief.min_installment_share
+    minimums = {code: amount * share for code, amount in usual.min_installment.items()}
+    return InstallmentPolicy(
+        terms_months=terms,
+        max_term_months=longest,
+        min_installment=minimums | relief.min_installment,
+        default_min_installment=usual.default_min_installment * share,
+        first_due_in_days=usual.first_due_in_days,
+        payment_holiday_days=relief.payment_holiday_days,
+    )
+
+
+def check_forbearance(usual: InstallmentPolicy, relief: InstallmentPolicy) -> None:
+    """Hardship terms are never stricter than the usual ones: no shorter, no larger minimum."""
+    if relief.max_term_months < usual.max_term_months:
+        raise ValueError("hardship.max_term_months is shorter than the usual longest term")
+    for code, amount in relief.min_installment.items():
+        if amount > usual.minimum_for(code):
+            raise ValueError(f"the hardship minimum for {code} is above the usual minimum")
+    if relief.default_min_installment > usual.default_min_installment:
+        raise ValueError("the hardship default minimum is above the usual one")
 
 
 class ExtensionPolicy(_Strict):
@@ -84,3 +165,13 @@ class Policy(_Strict):
     escalation: EscalationPolicy = EscalationPolicy()
     stages: StagePolicy = StagePolicy()
     cases: CasePolicy = CasePolicy()
+    hardship: HardshipPolicy = HardshipPolicy()
+
+    @model_validator(mode="after")
+    def _hardship_is_forbearance(self) -> Policy:
+        check_forbearance(self.installments, self.hardship_installments())
+        return self
+
+    def hardship_installments(self) -> InstallmentPolicy:
+        """The installment policy for a borrower in difficulty (R11)."""
+        return hardship_terms(self.installments, self.hardship)

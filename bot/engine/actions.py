@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain import plans
+from bot.domain.policy import InstallmentPolicy
 from bot.engine.types import (
     ArrangementKind,
     Context,
@@ -153,17 +154,23 @@ def verify_identity(run: ActionRun) -> None:
     run.put("verify_failures", int(run.vars.get("verify_failures", 0)) + 1)
 
 
+def _installment_policy(run: ActionRun) -> InstallmentPolicy:
+    """The usual terms, or the hardship ones once the hardship path asked for them (R11)."""
+    if run.vars.get("plan_track") == "hardship":
+        return run.ctx.policy.hardship_installments()
+    return run.ctx.policy.installments
+
+
 def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
-    start = run.ctx.today + timedelta(days=run.ctx.policy.installments.first_due_in_days)
-    interval = run.ctx.policy.installments.interval_days
+    start = plans.first_due_date(run.ctx.today, _installment_policy(run))
     rows = [
-        {"due_date": start + timedelta(days=interval * i), "amount": MoneyValue(a, run.currency)}
-        for i, a in enumerate(option.amounts)
+        {"due_date": due, "amount": MoneyValue(amount, run.currency)}
+        for due, amount in plans.schedule_option(option, start)
     ]
     return {
         "months": option.months,
         "installment": MoneyValue(option.installment, run.currency),
-        "amount": MoneyValue(sum(option.amounts, Decimal(0)), run.currency),
+        "amount": MoneyValue(option.total, run.currency),
         "first_due_date": rows[0]["due_date"],
         "last_due_date": rows[-1]["due_date"],
         "installments": rows,
@@ -177,6 +184,14 @@ def _plan_vars(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}_{key}" for key in PLAN_FIELDS)
 
 
+def _put_smallest_monthly(run: ActionRun) -> None:
+    """The minimum a message may state: exactly what propose_monthly accepts."""
+    smallest = plans.smallest_monthly_offer(
+        run.collectible(), run.currency, _installment_policy(run)
+    )
+    run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
+
+
 def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     """Keep the plan whole for later actions and flat for messages ({plan_months})."""
     run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
@@ -185,9 +200,18 @@ def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     run.put(f"{prefix}_installments", plan["installments"])
 
 
-@action("plan_options", asks_for_money=True)
+PLAN_TRACKS = ("standard", "hardship")
+
+
+@action("plan_options", "plan_track", "min_monthly_offer", asks_for_money=True)
 def prepare_plan_options(run: ActionRun) -> None:
-    options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
+    """List the plans on offer; `track: hardship` offers the longer, smaller ones (R11)."""
+    track = str(run.args.get("track", "standard"))
+    if track not in PLAN_TRACKS:
+        raise ActionError(f"unknown plan track {track}")
+    run.vars["plan_track"] = track
+    options = plans.plan_options(run.collectible(), run.currency, _installment_policy(run))
+    _put_smallest_monthly(run)
     run.put(
         "plan_options",
         [
@@ -203,7 +227,7 @@ def prepare_plan_options(run: ActionRun) -> None:
 
 @action("plan", *_plan_vars("plan"), asks_for_money=True)
 def choose_plan(run: ActionRun) -> None:
-    options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
+    options = plans.plan_options(run.collectible(), run.currency, _installment_policy(run))
     chosen = [o for o in options if str(o.months) == str(run.value)]
     if not chosen:
         raise ActionError(f"no plan of {run.value} months")
@@ -224,14 +248,15 @@ def propose_monthly(run: ActionRun) -> None:
     if not isinstance(run.value, Decimal):
         raise ActionError("propose_monthly needs an amount")
     decision = plans.plan_for_monthly(
-        run.collectible(), run.currency, run.value, run.ctx.policy.installments
+        run.collectible(), run.currency, run.value, _installment_policy(run)
     )
     for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
-        if stale != "plan_options":
+        if stale not in ("plan_options", "plan_track"):
             del run.vars[stale]
     run.vars.pop("plan", None)
     run.put("offered_monthly", MoneyValue(run.value, run.currency))
     run.put("plan_decision", PlanDecisionOutcome(decision.reason).value)
+    _put_smallest_monthly(run)
     if decision.accepted is not None:
         _put_plan(run, "plan", _schedule(run, decision.accepted))
     if decision.nearest is not None:
@@ -275,7 +300,7 @@ def create_plan(run: ActionRun) -> None:
 def prepare_extensions(run: ActionRun) -> None:
     account = run.ctx.account
     options = plans.extension_options(
-        account.due_date, account.extensions_used, run.ctx.policy.extensions
+        account.due_date, account.extensions_used, run.ctx.policy.extensions, today=run.ctx.today
     )
     run.put(
         "extension_options",
@@ -308,7 +333,11 @@ def create_extension(run: ActionRun) -> None:
 
 
 @action(
-    "promise_date", "promise_amount", outcomes={"promise_check": PromiseCheck}, asks_for_money=True
+    "promise_date",
+    "promise_amount",
+    "promise_after_due",
+    outcomes={"promise_check": PromiseCheck},
+    asks_for_money=True,
 )
 def check_promise(run: ActionRun) -> None:
     if not isinstance(run.value, date):
@@ -318,6 +347,11 @@ def check_promise(run: ActionRun) -> None:
     run.put(
         "promise_check",
         PromiseCheck(plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise)).value,
+    )
+    # An account not yet due would turn late: the script can say so plainly.
+    run.put(
+        "promise_after_due",
+        plans.promise_after_due(run.ctx.today, run.value, run.ctx.account.due_date),
     )
 
 

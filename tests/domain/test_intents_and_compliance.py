@@ -20,6 +20,7 @@ from bot.domain.intents import Intent, detect_intents
     "text",
     ["agent", "I want a human", "real person please", "AGENT!", "人工", "真人", "转人工", "轉人工"],
 )
+@pytest.mark.rule("R13")
 def test_person_words_R13(text: str) -> None:
     assert detect_intents(text)[0] is Intent.HUMAN
 
@@ -29,6 +30,7 @@ def test_person_words_R13(text: str) -> None:
     "text",
     ["I want to kill myself", "I want to die", "我不想活了", "我想自杀", "我想自殺", "活不下去了"],
 )
+@pytest.mark.rule("R12")
 def test_crisis_words_come_first_R12(text: str) -> None:
     assert detect_intents(text + " agent")[0] is Intent.CRISIS
 
@@ -37,6 +39,7 @@ def test_crisis_words_come_first_R12(text: str) -> None:
 @pytest.mark.parametrize(
     "text", ["I lost my job", "I'm in hospital", "我失业了", "失業", "我生病住院了"]
 )
+@pytest.mark.rule("R11")
 def test_hardship_words_R11(text: str) -> None:
     assert Intent.HARDSHIP in detect_intents(text)
 
@@ -86,6 +89,8 @@ def test_ordinary_answers_carry_no_intent(text: str) -> None:
         ("Sell your car if you have to.", "R10"),
     ],
 )
+@pytest.mark.rule("R9")
+@pytest.mark.rule("R10")
 def test_threats_and_pressure_are_found_in_every_language_R9_R10(text: str, rule: str) -> None:
     assert rule in {v.rule for v in find_violations(text, "en")}
 
@@ -134,6 +139,7 @@ def test_reasonable_hours_R1() -> None:
         "get me an agent, not the bot",
     ],
 )
+@pytest.mark.rule("R13")
 def test_more_person_words_R13(text: str) -> None:
     assert Intent.HUMAN in detect_intents(text)
 
@@ -143,6 +149,7 @@ def test_more_person_words_R13(text: str) -> None:
     "text",
     ["I don't need a human", "no need for a human", "no agent needed", "唔使轉人工", "不用转人工"],
 )
+@pytest.mark.rule("R13")
 def test_a_person_turned_down_is_not_a_request_for_one_R13(text: str) -> None:
     assert Intent.HUMAN not in detect_intents(text)
 
@@ -152,6 +159,7 @@ def test_a_person_turned_down_is_not_a_request_for_one_R13(text: str) -> None:
     "text",
     ["我真係唔想再活落去", "might just jump off a bridge", "我已經買好炭準備燒炭", "死咗算"],
 )
+@pytest.mark.rule("R12")
 def test_cantonese_and_indirect_crisis_words_R12(text: str) -> None:
     assert detect_intents(text)[0] is Intent.CRISIS
 
@@ -180,6 +188,7 @@ def test_cantonese_hardship_words_R11(text: str) -> None:
         "我想自残",
     ],
 )
+@pytest.mark.rule("R12")
 def test_more_crisis_words_R12(text: str) -> None:
     assert detect_intents(text)[0] is Intent.CRISIS
 
@@ -216,6 +225,7 @@ def test_crisis_outranks_everything_R12() -> None:
         "我失業了",
     ],
 )
+@pytest.mark.rule("R11")
 def test_more_hardship_words_R11(text: str) -> None:
     assert Intent.HARDSHIP in detect_intents(text)
 
@@ -234,6 +244,7 @@ def test_more_hardship_words_R11(text: str) -> None:
         "太不公平了",
     ],
 )
+@pytest.mark.rule("R15")
 def test_more_complaint_words_R15(text: str) -> None:
     assert Intent.COMPLAINT in detect_intents(text)
 
@@ -255,6 +266,7 @@ def test_more_complaint_words_R15(text: str) -> None:
         "取消訂閱",
     ],
 )
+@pytest.mark.rule("R3")
 def test_more_stop_words_R3(text: str) -> None:
     assert Intent.STOP in detect_intents(text)
 
@@ -270,6 +282,7 @@ def test_more_stop_words_R3(text: str) -> None:
         "non-stop calls",
     ],
 )
+@pytest.mark.rule("R3")
 def test_stop_inside_a_sentence_is_not_an_opt_out_R3(text: str) -> None:
     assert Intent.STOP not in detect_intents(text)
 
@@ -335,6 +348,8 @@ def test_more_ordinary_answers_carry_no_intent(text: str) -> None:
         ("這是最後通牒", "R10"),
     ],
 )
+@pytest.mark.rule("R9")
+@pytest.mark.rule("R10")
 def test_more_threats_and_pressure_R9_R10(text: str, rule: str) -> None:
     """R9, R10: every list applies whatever the locale says."""
     for locale in ("en", "zh_Hans", "zh_Hant"):
@@ -359,6 +374,8 @@ def test_longest_phrase_is_reported_R9() -> None:
         "supporting you",  # "port" inside a word is not "court"
     ],
 )
+@pytest.mark.rule("R9")
+@pytest.mark.rule("R10")
 def test_ordinary_script_texts_pass_R9_R10(text: str) -> None:
     assert find_violations(text, "en") == ()
 
@@ -386,6 +403,7 @@ def test_opt_out_wording_in_every_form_R3() -> None:
         (time(9, 0, tzinfo=UTC), True),
     ],
 )
+@pytest.mark.rule("R1")
 def test_reasonable_hours_boundaries_R1(moment: time, allowed: bool) -> None:
     assert hour_allowed(moment) is allowed
 

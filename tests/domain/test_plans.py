@@ -109,16 +109,19 @@ def test_impossible_splits_are_refused(amount: Decimal, count: int) -> None:
         split_evenly(amount, "USD", count)
 
 
-def test_schedule_dates_follow_the_interval() -> None:
-    rows = schedule(Decimal("90.00"), "USD", 3, date(2026, 12, 1), 30)
-    assert [d for d, _ in rows] == [date(2026, 12, 1), date(2026, 12, 31), date(2027, 1, 30)]
+def test_schedule_falls_on_the_same_day_of_each_month() -> None:
+    rows = schedule(Decimal("90.00"), "USD", 3, date(2026, 11, 30))
+    assert [d for d, _ in rows] == [date(2026, 11, 30), date(2026, 12, 30), date(2027, 1, 30)]
 
 
 def test_extensions_are_limited_per_account() -> None:
     policy = ExtensionPolicy(options_days=(7, 14), max_per_account=1)
     due = date(2026, 11, 18)
-    assert extension_options(due, 0, policy) == ((7, due + timedelta(7)), (14, due + timedelta(14)))
-    assert extension_options(due, 1, policy) == ()
+    assert extension_options(due, 0, policy, today=due) == (
+        (7, due + timedelta(7)),
+        (14, due + timedelta(14)),
+    )
+    assert extension_options(due, 1, policy, today=due) == ()
 
 
 @pytest.mark.rule("R10")
@@ -169,16 +172,19 @@ def test_any_policy_is_respected(
     amounts(),
     st.integers(min_value=1, max_value=60),
     st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
-    st.integers(min_value=7, max_value=31),
 )
-def test_schedule_sums_and_spaces_evenly(
-    money: tuple[Decimal, str], months: int, start: date, interval: int
+def test_schedule_sums_and_falls_monthly(
+    money: tuple[Decimal, str], months: int, start: date
 ) -> None:
     amount, currency = money
-    rows = schedule(amount, currency, months, start, interval)
+    rows = schedule(amount, currency, months, start)
     assert rows[0][0] == start
     assert sum((a for _, a in rows), Decimal(0)) == amount
-    assert all((b[0] - a[0]).days == interval for a, b in pairwise(rows))
+    # One installment per calendar month, each on the start's day or its month's last.
+    for (a, _), (b, _) in pairwise(rows):
+        assert a < b
+        assert (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1
+    assert all(d.day == start.day or (d + timedelta(1)).day == 1 for d, _ in rows)
 
 
 @pytest.mark.parametrize(
@@ -244,9 +250,10 @@ def test_monthly_offer_reasons() -> None:
 
 def test_extension_limit_zero_offers_nothing() -> None:
     policy = ExtensionPolicy(options_days=(30, 7, 7), max_per_account=0)
-    assert extension_options(date(2026, 1, 31), 0, policy) == ()
+    due = date(2026, 1, 31)
+    assert extension_options(due, 0, policy, today=due) == ()
     policy = ExtensionPolicy(options_days=(30, 7, 7), max_per_account=2)
-    assert [d for d, _ in extension_options(date(2026, 1, 31), 1, policy)] == [7, 30]
+    assert [d for d, _ in extension_options(due, 1, policy, today=due)] == [7, 30]
 
 
 @pytest.mark.rule("R10")

@@ -1,0 +1,185 @@
+"""The policy schema's own rules, and the hardship terms derived from it (R11)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from bot.domain.policy import (
+    HardshipPolicy,
+    InstallmentPolicy,
+    Policy,
+    check_forbearance,
+    check_terms,
+    currency_amounts,
+    hardship_terms,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+USUAL = InstallmentPolicy(
+    terms_months=(3, 6, 12),
+    max_term_months=12,
+    min_installment={"USD": Decimal(25), "CNY": Decimal(200)},
+    default_min_installment=Decimal(10),
+    first_due_in_days=10,  # not the default 7, so a lost setting shows
+)
+
+
+def policy_data(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "version": "1",
+        "lender_name": "Harbor Consumer Finance",
+        "support_contacts": ["988"],
+        "installments": {
+            "terms_months": [3, 6, 12],
+            "max_term_months": 12,
+            "min_installment": {"USD": 25},
+        },
+        "extensions": {"options_days": [7, 14], "max_per_account": 1},
+    }
+    data.update(changes)
+    return data
+
+
+# ---- terms within the longest term ----
+
+
+@pytest.mark.parametrize("terms", [(1,), (12,), (1, 6, 12)])
+def test_terms_from_one_month_to_the_longest_are_valid(terms: tuple[int, ...]) -> None:
+    check_terms(terms, 12)
+    assert InstallmentPolicy(terms_months=terms, max_term_months=12, min_installment={})
+
+
+@pytest.mark.parametrize(("terms", "bad"), [((0,), 0), ((13,), 13), ((3, 13), 13), ((-1, 3), -1)])
+def test_a_term_outside_one_to_the_longest_is_refused(terms: tuple[int, ...], bad: int) -> None:
+    with pytest.raises(ValueError, match=rf"^term {bad} is outside 1\.\.max_term_months$"):
+        check_terms(terms, 12)
+    with pytest.raises(ValidationError, match=r"outside 1\.\.max_term_months"):
+        InstallmentPolicy(terms_months=terms, max_term_months=12, min_installment={})
+
+
+# ---- minimums per currency ----
+
+
+def test_currency_codes_are_upper_cased_and_amounts_kept() -> None:
+    assert currency_amounts({"usd": Decimal(25), "Cny": Decimal(0)}) == {
+        "USD": Decimal(25),
+        "CNY": Decimal(0),
+    }
+    policy = InstallmentPolicy(
+        terms_months=(3,), max_term_months=3, min_installment={"usd": Decimal(25)}
+    )
+    assert policy.min_installment == {"USD": Decimal(25)}
+
+
+def test_a_negative_minimum_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"^the amount for USD is negative$"):
+        currency_amounts({"USD": Decimal("-0.01")})
+    with pytest.raises(ValidationError, match="negative"):
+        InstallmentPolicy(
+            terms_months=(3,), max_term_months=3, min_installment={"usd": Decimal(-1)}
+        )
+
+
+def test_minimum_for_reads_any_case_and_falls_back_to_the_default() -> None:
+    assert USUAL.minimum_for("USD") == Decimal(25)
+    assert USUAL.minimum_for("usd") == Decimal(25)
+    assert USUAL.minimum_for("GBP") == Decimal(10)
+
+
+# ---- hardship (R11) ----
+
+
+def test_hardship_defaults_double_the_terms_and_halve_the_minimum() -> None:
+    relief = hardship_terms(USUAL, HardshipPolicy())
+    assert relief.terms_months == (6, 12, 24)
+    assert relief.max_term_months == 24
+    assert relief.minimum_for("USD") == Decimal("12.5")
+    assert relief.minimum_for("CNY") == Decimal(100)
+    assert relief.minimum_for("GBP") == Decimal(5)
+    assert relief.first_due_in_days == USUAL.first_due_in_days
+    assert relief.payment_holiday_days == 0
+
+
+def test_hardship_default_terms_stop_at_120_months() -> None:
+    usual = InstallmentPolicy(terms_months=(12, 90), max_term_months=90, min_installment={})
+    relief = hardship_terms(usual, HardshipPolicy())
+    assert relief.max_term_months == 120
+    assert relief.terms_months == (24, 120)
+
+
+def test_hardship_settings_override_the_defaults() -> None:
+    relief = hardship_terms(
+        USUAL,
+        HardshipPolicy(
+            terms_months=(18, 36),
+            max_term_months=36,
+            min_installment={"usd": Decimal(15)},
+            min_installment_share=Decimal("0.4"),
+            payment_holiday_days=30,
+        ),
+    )
+    assert relief.terms_months == (18, 36)
+    assert relief.max_term_months == 36
+    assert relief.minimum_for("USD") == Decimal(15)  # named, so not 40% of 25
+    assert relief.minimum_for("CNY") == Decimal(80)  # 40% of 200
+    assert relief.minimum_for("GBP") == Decimal(4)  # 40% of the default 10
+    assert relief.payment_holiday_days == 30
+
+
+def test_hardship_terms_must_fit_their_longest_term() -> None:
+    hardship_terms(USUAL, HardshipPolicy(terms_months=(24,), max_term_months=24))
+    with pytest.raises(ValueError, match=r"^hardship: term 36 is outside 1\.\.max_term_months$"):
+        hardship_terms(USUAL, HardshipPolicy(terms_months=(36,), max_term_months=24))
+    with pytest.raises(ValidationError, match="hardship: term 36 is outside"):
+        Policy.model_validate(policy_data(hardship={"terms_months": [36]}))
+
+
+def test_hardship_is_never_stricter_than_the_usual_terms() -> None:
+    check_forbearance(USUAL, USUAL)  # equal is allowed
+    shorter = USUAL.model_copy(update={"max_term_months": 11, "terms_months": (3,)})
+    with pytest.raises(
+        ValueError, match=r"^hardship.max_term_months is shorter than the usual longest term$"
+    ):
+        check_forbearance(USUAL, shorter)
+    dearer = USUAL.model_copy(update={"min_installment": {"USD": Decimal("25.01")}})
+    with pytest.raises(
+        ValueError, match=r"^the hardship minimum for USD is above the usual minimum$"
+    ):
+        check_forbearance(USUAL, dearer)
+    unlisted = USUAL.model_copy(update={"min_installment": {"GBP": Decimal("10.01")}})
+    with pytest.raises(ValueError, match="GBP is above"):
+        check_forbearance(USUAL, unlisted)
+    check_forbearance(USUAL, USUAL.model_copy(update={"min_installment": {"GBP": Decimal(10)}}))
+    default = USUAL.model_copy(update={"default_min_installment": Decimal("10.01")})
+    with pytest.raises(ValueError, match=r"^the hardship default minimum is above the usual one$"):
+        check_forbearance(USUAL, default)
+
+
+def test_a_policy_with_stricter_hardship_terms_does_not_load() -> None:
+    with pytest.raises(ValidationError, match="shorter"):
+        Policy.model_validate(policy_data(hardship={"max_term_months": 6, "terms_months": [6]}))
+    with pytest.raises(ValidationError, match="above the usual"):
+        Policy.model_validate(policy_data(hardship={"min_installment": {"USD": 30}}))
+
+
+def test_a_policy_without_a_hardship_section_gets_the_defaults() -> None:
+    policy = Policy.model_validate(policy_data())
+    relief = policy.hardship_installments()
+    assert relief.max_term_months == 24
+    assert relief.minimum_for("USD") == Decimal("12.5")
+
+
+def test_the_shipped_policy_offers_hardship_terms_with_a_payment_holiday() -> None:
+    data = yaml.safe_load((ROOT / "dialogs" / "policy.yaml").read_text(encoding="utf-8"))
+    policy = Policy.model_validate(data)
+    relief = policy.hardship_installments()
+    usual = policy.installments
+    assert relief.max_term_months > usual.max_term_months
+    assert relief.minimum_for("USD") < usual.minimum_for("USD")
+    assert relief.payment_holiday_days > 0

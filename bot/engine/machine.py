@@ -10,8 +10,8 @@ account is said before verification (R5).
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from bot.domain import parsing

@@ -196,20 +196,24 @@ class Outbox:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
+        """Claim the chat's oldest unsent row if it is due: one UPDATE ... RETURNING.
+
+        Two senders racing for the same row: the second one's WHERE is re-checked on
+        the row the first one changed (PostgreSQL) or waits for the write lock
+        (SQLite), and finds it leased.
+        """
         now = self._clock()
+        head = (
+            select(func.min(OutboxRow.id))
+            .where(col(OutboxRow.channel) == channel)
+            .where(col(OutboxRow.chat_key) == chat_key)
+            .where(col(OutboxRow.status).in_(UNSENT))
+            .scalar_subquery()
+        )
         async with self._sessions() as session, session.begin():
-            head = (
-                select(func.min(OutboxRow.id))
-                .where(col(OutboxRow.channel) == channel)
-                .where(col(OutboxRow.chat_key) == chat_key)
-                .where(col(OutboxRow.status).in_(UNSENT))
-            )
-            head_id = (await session.execute(head)).scalar_one_or_none()
-            if head_id is None:
-                return None
             claimed = await session.execute(
                 update(OutboxRow)
-                .where(col(OutboxRow.id) == head_id)
+                .where(col(OutboxRow.id) == head)
                 .where(col(OutboxRow.status).in_(UNSENT))
                 .where(col(OutboxRow.next_attempt_at) <= now)
                 .values(
@@ -218,13 +222,17 @@ class Outbox:
                     next_attempt_at=now + LEASE,
                     attempts=OutboxRow.attempts + 1,
                 )
+                .returning(
+                    col(OutboxRow.id),
+                    col(OutboxRow.payload),
+                    col(OutboxRow.attempts),
+                    col(OutboxRow.conversation_id),
+                )
                 .execution_options(synchronize_session=False)
             )
-            if int(getattr(claimed, "rowcount", 0) or 0) != 1:
-                return None  # not due yet, or another sender holds it
-            row = await session.get(OutboxRow, head_id, populate_existing=True)
+            row = claimed.one_or_none()
             if row is None:
-                return None
+                return None  # nothing unsent, not due yet, or another sender holds it
             open_keyboards = (
                 select(col(OutboxRow.external_message_id))
                 .where(col(OutboxRow.channel) == channel)
@@ -232,7 +240,14 @@ class Outbox:
                 .where(col(OutboxRow.keyboard_open).is_(True))
             )
             closing = tuple(str(i) for i in (await session.execute(open_keyboards)).scalars() if i)
-            return _Claimed(row_id=int(head_id), row=_snapshot(row), close=closing)
+        snapshot = {
+            "channel": channel,
+            "chat_key": chat_key,
+            "payload": dict(row.payload or {}),
+            "attempts": int(row.attempts),
+            "conversation_id": int(row.conversation_id),
+        }
+        return _Claimed(row_id=int(row.id), row=snapshot, close=closing)
 
     async def _send(self, claimed: _Claimed) -> float | None:
         """Send once. Returns seconds to wait before the next try, or None to go on."""
@@ -346,13 +361,3 @@ class _Claimed:
     row_id: int
     row: dict[str, Any]
     close: tuple[str, ...]
-
-
-def _snapshot(row: OutboxRow) -> dict[str, Any]:
-    return {
-        "channel": row.channel,
-        "chat_key": row.chat_key,
-        "payload": dict(row.payload or {}),
-        "attempts": row.attempts,
-        "conversation_id": row.conversation_id,
-    }

@@ -18,7 +18,16 @@ from bot.domain.intents import Intent, detect_intents
 from bot.engine import expressions
 from bot.engine.actions import ACTIONS, ActionRun
 from bot.engine.scope import build_scope
-from bot.engine.script import HUMAN_CHOICE, RETURN_TARGET, ActionCall, InputType, Script, State
+from bot.engine.script import (
+    DATE_CHOICE,
+    HUMAN_CHOICE,
+    MEANING_CHOICE,
+    RETURN_TARGET,
+    ActionCall,
+    InputType,
+    Script,
+    State,
+)
 from bot.engine.types import (
     Choice,
     Context,
@@ -27,9 +36,11 @@ from bot.engine.types import (
     Event,
     EventKind,
     Part,
+    Reading,
     Reply,
     StepResult,
 )
+from bot.engine.understood import Understood
 from bot.engine.values import from_json
 from bot.errors import ScriptFailure
 
@@ -86,6 +97,8 @@ class _Step:
             self._on_choice(event.choice)
         elif event.kind is EventKind.COMMAND:
             self._on_command(event.text)
+        elif event.meaning is not None:
+            Understood(self, event.meaning).on_text(event.text[:MAX_TEXT].strip())
         else:
             self._on_text(event.text[:MAX_TEXT].strip())
         return self._result()
@@ -132,6 +145,10 @@ class _Step:
     def _on_choice(self, choice_id: str) -> None:
         if choice_id == HUMAN_CHOICE:
             self._global("human")
+            return
+        if choice_id.startswith((MEANING_CHOICE, DATE_CHOICE)):
+            # A button of the bot's own question back ("did you mean...?").
+            Understood(self, Reading()).on_choice(choice_id)
             return
         state = self._state()
         scope = self._scope()
@@ -264,8 +281,13 @@ class _Step:
             value = parsing.parse_int(text)
         else:
             value = parsing.parse_date(text)
-        if value is None:
-            return None
+        return self._within_limits(state, value)
+
+    def _within_limits(self, state: State, value: Any) -> Any:
+        """The value when it fits the input's `min` and `max`, else None."""
+        spec = state.input
+        if value is None or spec is None:
+            return value
         scope = self._scope()
         low = expressions.evaluate(spec.min, scope) if spec.min else None
         high = expressions.evaluate(spec.max, scope) if spec.max else None

@@ -42,6 +42,7 @@ from bot.service.events import (
     Inbound,
     Trigger,
 )
+from bot.service.meaning import read_message
 from bot.service.queueing import Queue
 from bot.service.record import BOT, ConversationRecord, agent_owner
 from bot.service.text import clean_text, parse_command
@@ -183,6 +184,12 @@ class Runtime:
             now=now.astimezone(_zone(account.timezone)),
             id_seed=uuid4().hex,  # ids unique by construction, never from a counter
         )
+        if typed.kind is EventKind.TEXT and typed.text.strip():
+            # Read once, here: the engine stays pure and never loads the model.
+            reading = read_message(
+                typed.text, account=account, locale=state.locale, today=ctx.today
+            )
+            typed = replace(typed, meaning=reading)
         result = step(pinned.script, state, typed, ctx)
         verification.record(account_row, result.state.vars, pinned.policy, now)
         await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)

@@ -182,12 +182,11 @@ class _Step:
             free_text = state.input is not None and state.input.type is InputType.TEXT
             if (everywhere or (state.globals and not free_text)) and self._global(intent.value):
                 return
-        if text and "monthly_offer" in state.intents:
-            monthly = parsing.parse_monthly_offer(text)
-            if monthly is not None:
-                route = state.intents["monthly_offer"]
-                self._after_answer(state, route.actions, monthly, route.to)
-                return
+        monthly = parsing.parse_monthly_offer(text) if text else None
+        if monthly is not None and Understood(self, Reading(amount=monthly, monthly=True)).offer(
+            state
+        ):
+            return
         if state.input is not None:
             value = self._parse_input(state, text)
             if value is None:

@@ -67,7 +67,7 @@ class Understood:
             self._state_route(state, "human") or step._global("human")
         ):
             return
-        if self._offer(state):
+        if self.offer(state):
             return
         top = reading.top if reading.sure else None
         if top is not None and self._state_route(state, top):
@@ -93,7 +93,8 @@ class Understood:
             return True
         return Intent.HUMAN in words and reading.top not in ("dispute", "decline")
 
-    def _offer(self, state: State) -> bool:
+    def offer(self, state: State) -> bool:
+        """An amount where the state takes offers (`monthly_offer`): True when taken."""
         reading = self.reading
         routes = state.intents.get(MONTHLY_OFFER)
         if not routes or reading.amount is None or reading.other_period:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.service.accounts_import import import_accounts
 from bot.store.tables import AccountRow, ArrangementRow, DisputeRow, EscalationRow
@@ -82,7 +83,7 @@ async def test_a_hong_kong_dispute_reason_naming_customer_service(web: WebChat) 
     (done,) = await web.say("k1", "客服話年費會豁免")
     assert "D-" in done.text
     async with web.app.sessions() as session:
-        reason = (await session.execute(select(DisputeRow.reason))).scalar_one()
+        reason = (await session.execute(select(col(DisputeRow.reason)))).scalar_one()
     assert reason == "客服話年費會豁免"
     assert await _count(web, EscalationRow, account_id="T-HANT") == 0
 

@@ -57,6 +57,7 @@ from bot.store.tables import (
     ProcessedUpdateRow,
     TranscriptRow,
 )
+from bot.understanding import is_crisis
 
 log = logging.getLogger(__name__)
 
@@ -354,7 +355,9 @@ class Runtime:
     ) -> None:
         """With a person in charge the bot stays quiet, but a crisis still pauses
         collection and raises the person's queue to urgent (R12)."""
-        if event.kind is not EventKind.TEXT or Intent.CRISIS not in detect_intents(event.text):
+        if event.kind is not EventKind.TEXT:
+            return
+        if not is_crisis(event.text) and Intent.CRISIS not in detect_intents(event.text):
             return
         await session.execute(
             update(AccountRow)

@@ -100,6 +100,20 @@ def test_paying_everything_by_a_date_proposes_that_promise() -> None:
     assert promise.installments[0].due_date == date(2026, 12, 5)
 
 
+def test_paying_everything_by_a_date_in_chinese() -> None:
+    d = at_menu()
+    d.text("我下个月15号前全部还清")
+    assert d.at == "promise_confirm"
+    assert _var(d, "promise_date") == date(2026, 12, 15)
+
+
+def test_part_of_it_by_a_date_is_not_taken_for_the_whole_balance() -> None:
+    d = at_menu()
+    d.text("I can pay 500 on friday")
+    assert d.at == "promise"  # asks by when the whole balance can be paid
+    assert not d.of_type(CreateArrangement)
+
+
 def test_paying_in_full_without_a_date_asks_for_it() -> None:
     d = at_menu()
     d.text("I want to pay the whole thing off")

@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.service.accounts_import import import_accounts
-from bot.store.tables import AccountRow, ArrangementRow, DisputeRow, EscalationRow
+from bot.service.events import AgentAction, AgentActionKind
+from bot.store.tables import (
+    AccountRow,
+    ArrangementRow,
+    ConversationRow,
+    DisputeRow,
+    EscalationRow,
+)
 from tests.runtime.conftest import WebChat
 
 TAIWAN_ACCOUNT = (
@@ -116,3 +123,21 @@ async def test_crisis_at_a_confirmation_pauses_collection_R12(web: WebChat) -> N
         account = await session.get(AccountRow, "T-EN")
         assert account is not None and account.collection_paused
     assert await _count(web, ArrangementRow, account_id="T-EN") == 0
+
+
+async def test_crisis_the_word_lists_miss_still_reaches_a_person_in_charge_R12(
+    web: WebChat,
+) -> None:
+    await _start(web, "c2", "T-HANS")
+    await web.say("c2", "1985-03-09")
+    async with web.app.sessions() as session:
+        query = select(ConversationRow).where(col(ConversationRow.chat_key) == "c2")
+        conversation = (await session.execute(query)).scalar_one()
+    assert conversation.id is not None
+    await web.app.runtime.on_agent(
+        AgentAction(AgentActionKind.TAKE_OVER, "mei", conversation.id, action_key="c2-take")
+    )
+    assert await web.say("c2", "再逼我我就从楼上跳下去") == []  # the person answers, not the bot
+    async with web.app.sessions() as session:
+        account = await session.get(AccountRow, "T-HANS")
+        assert account is not None and account.collection_paused

@@ -191,7 +191,9 @@ class Understood:
 
     def _answer(self, state: State, answers: list[Any]) -> None:
         assert state.input is not None  # noqa: S101 - the caller checks
-        if len(answers) > 1 and all(isinstance(a, date) for a in answers):
+        two_dates = len(answers) > 1 and all(isinstance(a, date) for a in answers)
+        # A conversation pinned to a script older than this question takes the likeliest.
+        if two_dates and "which_date" in self.step.script.messages:
             self._ask_which_date(answers[:DATE_READINGS])
         elif answers:
             self._store(state, answers[0])
@@ -222,13 +224,15 @@ class Understood:
     def _ask_back(self, state: State) -> bool:
         """The likeliest meanings that lead somewhere here, as buttons."""
         step = self.step
+        labels = step.script.messages
         meanings: list[str] = []
         for sense in self.reading.senses:
             if len(meanings) == ASK_BACK_COUNT or sense.score < ASK_BACK_FLOOR:
                 break
-            if self._routable(state, sense.meaning):
+            # A script pinned before asking back existed has no labels: no buttons then.
+            if f"meaning_{sense.meaning}" in labels and self._routable(state, sense.meaning):
                 meanings.append(sense.meaning)
-        if not meanings:
+        if not meanings or "ask_back" not in labels:
             return False
         # Unclear twice in a row is still a doom loop to break (R13).
         step.failed_inputs += 1

@@ -27,7 +27,7 @@ from bot.engine.types import (
 from bot.engine.values import from_json
 from bot.service.scripts import check_dialogs
 from bot.understanding import Meaning
-from tests.engine.driver import Driver, make_account
+from tests.engine.driver import Driver, make_account, repayment_script
 from tests.engine.test_validator import broken
 
 TODAY = date(2026, 11, 22)  # the driver's today (a Sunday)
@@ -428,3 +428,16 @@ def test_a_route_needs_one_target(tmp_path: Path) -> None:
     )
     problems = check_dialogs(directory, None)
     assert any("either 'to' or 'choice'" in p.message for p in problems), problems
+
+
+def test_a_conversation_pinned_to_an_older_script_is_not_asked_back() -> None:
+    """Scripts published before asking back existed have no texts for it."""
+    script = repayment_script()
+    messages = {k: v for k, v in script.messages.items() if k not in ("ask_back", "which_date")}
+    older = script.model_copy(update={"messages": messages})
+    d = Driver(account=_born(date(1990, 6, 5), "UTC", "+99912345"), script=older)
+    d.start()
+    d.text("05/06/1990")  # the likeliest reading (day first) is taken
+    assert d.verified
+    d.text("can we break it up")
+    assert "repayment.not_understood" in d.said()

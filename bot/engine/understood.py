@@ -9,8 +9,9 @@ a `Reading` and only decides where it leads, in this order:
 3. an amount of money where the state takes offers (`monthly_offer`);
 4. the state's own meanings (its `intents:`), then the script's global ones;
 5. the answer the state asks for (a date, a birth date, an amount, a reason);
-6. otherwise, when the reader is not sure, the two or three likeliest meanings
-   that lead somewhere here, as buttons, instead of "I didn't understand".
+6. otherwise the two or three likeliest meanings that lead somewhere here, as
+   buttons, instead of "I didn't understand" (when the reader is not sure, or is
+   sure of a meaning this state has no place for).
 
 A date that reads two ways is asked back with both readings as buttons; the
 question is no failed input and no failed verification (R5 counts only answers).
@@ -83,7 +84,8 @@ class Understood:
         if state.end:
             step._restart()
             return
-        if not reading.sure and self._ask_back(state):
+        # Unsure, or sure of something that leads nowhere here: offer what might.
+        if self._ask_back(state):
             return
         step._failed_input(state, None)
 

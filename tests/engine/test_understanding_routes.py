@@ -441,3 +441,13 @@ def test_a_conversation_pinned_to_an_older_script_is_not_asked_back() -> None:
     assert d.verified
     d.text("can we break it up")
     assert "repayment.not_understood" in d.said()
+
+
+def test_a_sure_meaning_with_no_place_here_offers_the_next_likeliest() -> None:
+    d = at_menu()
+    # Read as a "no" first (nothing to say no to at the menu), a dispute second.
+    d.text("the interest looks way too high, thats not what i signed up for")
+    assert "repayment.ask_back" in d.said()
+    assert "@meaning:dispute" in d.choices()
+    d.choose("@meaning:dispute")
+    assert d.at == "dispute_select"

@@ -1,12 +1,14 @@
 # Two commands do everything on a fresh machine:
 #   make demo   - set up, load the demo portfolio, chat as a demo borrower in the terminal
 #   make test   - set up, then lint, type-check and run the whole test suite
+#   make bench  - benchmarks beside bare baselines (QUICK=1, ONLY=stack, DB=sqlite, ACCOUNTS=...)
+#   make profile - a cProfile of the running bot under load (FRAMEWORK=ptb, DB=postgresql)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest setup catalogs model telegram services clean
+.PHONY: demo test lint typecheck pytest setup catalogs model telegram services clean bench profile
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)"; exit 1; }
@@ -45,6 +47,12 @@ pytest: setup services
 	$(BIN)/pytest
 
 test: setup lint typecheck pytest
+
+bench: setup services
+	$(BIN)/python -m bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY)) $(if $(DB),--db $(DB)) $(if $(FRAMEWORK),--framework $(FRAMEWORK)) $(if $(ACCOUNTS),--accounts $(ACCOUNTS))
+
+profile: setup services
+	$(BIN)/python -m bench.profile $(if $(FRAMEWORK),--framework $(FRAMEWORK)) $(if $(DB),--db $(DB))
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -79,6 +79,8 @@ async def build_app(
         clock=clock,
         script_id=settings.script_id,
     )
+    if worker is None and settings.node_name:
+        worker = WorkerIdentity(node=settings.node_name)
     outbox = Outbox(sessions=sessions, clock=clock, worker=worker)
     await outbox.start()
     return App(settings, engine, sessions, scripts, translator, runtime, outbox)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ROOT, Settings
+from bot.logs import configure
 
 DEMO_FILE = ROOT / "data" / "demo_accounts.csv"
 
@@ -62,7 +61,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, stream=sys.stderr)
+    secrets = [
+        secret.get_secret_value()
+        for secret in (
+            settings.telegram_token,
+            settings.telegram_webhook_secret,
+            settings.secret_key,
+        )
+        if secret is not None
+    ]
+    configure(settings.log_level, secrets)
     try:
         return asyncio.run(_run(args, settings))
     except KeyboardInterrupt:

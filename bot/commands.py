@@ -121,6 +121,7 @@ async def telegram(settings: Settings, framework: str, webhook: str | None, list
                 webhook_secret=secret.get_secret_value() if secret else None,
                 listen_host=host,
                 listen_port=int(port),
+                poll_timeout=settings.telegram_poll_timeout,
             ),
         )
     finally:

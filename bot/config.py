@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: SecretStr | None = None
+    telegram_poll_timeout: int = 10  # seconds one getUpdates long poll waits
+    node_name: str | None = None  # this machine's name on outbox leases (default: hostname)
     # Signs button data; all processes of one deployment need the same value. When
     # unset it is derived from the Telegram token (or the database URL).
     secret_key: SecretStr | None = None

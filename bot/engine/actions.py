@@ -105,17 +105,24 @@ class ActionSpec:
     run: ActionFn
     sets: frozenset[str] = frozenset()
     outcomes: Mapping[str, type[StrEnum]] = field(default_factory=dict)
+    # Offers a plan, an extension or a promise, or asks for money: refused while
+    # collection is paused (R8, R12, R16), by the engine, whatever the script says.
+    asks_for_money: bool = False
 
 
 ACTIONS: dict[str, ActionSpec] = {}
 
 
 def action(
-    *sets: str, outcomes: Mapping[str, type[StrEnum]] | None = None
+    *sets: str,
+    outcomes: Mapping[str, type[StrEnum]] | None = None,
+    asks_for_money: bool = False,
 ) -> Callable[[ActionFn], ActionFn]:
     def register(fn: ActionFn) -> ActionFn:
         declared = dict(outcomes or {})
-        ACTIONS[fn.__name__] = ActionSpec(fn, frozenset(sets) | frozenset(declared), declared)
+        ACTIONS[fn.__name__] = ActionSpec(
+            fn, frozenset(sets) | frozenset(declared), declared, asks_for_money
+        )
         return fn
 
     return register
@@ -178,7 +185,7 @@ def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     run.put(f"{prefix}_installments", plan["installments"])
 
 
-@action("plan_options")
+@action("plan_options", asks_for_money=True)
 def prepare_plan_options(run: ActionRun) -> None:
     options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
     run.put(
@@ -194,7 +201,7 @@ def prepare_plan_options(run: ActionRun) -> None:
     )
 
 
-@action("plan", *_plan_vars("plan"))
+@action("plan", *_plan_vars("plan"), asks_for_money=True)
 def choose_plan(run: ActionRun) -> None:
     options = plans.plan_options(run.collectible(), run.currency, run.ctx.policy.installments)
     chosen = [o for o in options if str(o.months) == str(run.value)]
@@ -210,6 +217,7 @@ def choose_plan(run: ActionRun) -> None:
     *_plan_vars("plan"),
     *_plan_vars("nearest"),
     outcomes={"plan_decision": PlanDecisionOutcome},
+    asks_for_money=True,
 )
 def propose_monthly(run: ActionRun) -> None:
     """The borrower names what they can pay a month; answer inside policy or not at all."""
@@ -230,7 +238,7 @@ def propose_monthly(run: ActionRun) -> None:
         _put_plan(run, "nearest", _schedule(run, decision.nearest))
 
 
-@action("plan", *_plan_vars("plan"))
+@action("plan", *_plan_vars("plan"), asks_for_money=True)
 def accept_nearest_plan(run: ActionRun) -> None:
     nearest = run.vars.get("nearest_plan")
     if nearest is None:
@@ -247,7 +255,7 @@ def _arrangement(run: ActionRun, kind: ArrangementKind, **fields: Any) -> Create
     return arrangement
 
 
-@action("arrangement_id")
+@action("arrangement_id", asks_for_money=True)
 def create_plan(run: ActionRun) -> None:
     plan = run.get("plan")
     if not plan:
@@ -263,7 +271,7 @@ def create_plan(run: ActionRun) -> None:
     )
 
 
-@action("extension_options")
+@action("extension_options", asks_for_money=True)
 def prepare_extensions(run: ActionRun) -> None:
     account = run.ctx.account
     options = plans.extension_options(
@@ -275,7 +283,7 @@ def prepare_extensions(run: ActionRun) -> None:
     )
 
 
-@action("extension", "extension_days", "extension_new_due")
+@action("extension", "extension_days", "extension_new_due", asks_for_money=True)
 def choose_extension(run: ActionRun) -> None:
     options = run.get("extension_options", [])
     chosen = [o for o in options if o["id"] == str(run.value)]
@@ -286,7 +294,7 @@ def choose_extension(run: ActionRun) -> None:
     run.put("extension_new_due", chosen[0]["new_due_date"])
 
 
-@action("arrangement_id")
+@action("arrangement_id", asks_for_money=True)
 def create_extension(run: ActionRun) -> None:
     extension = run.get("extension")
     if not extension:
@@ -299,7 +307,9 @@ def create_extension(run: ActionRun) -> None:
     )
 
 
-@action("promise_date", "promise_amount", outcomes={"promise_check": PromiseCheck})
+@action(
+    "promise_date", "promise_amount", outcomes={"promise_check": PromiseCheck}, asks_for_money=True
+)
 def check_promise(run: ActionRun) -> None:
     if not isinstance(run.value, date):
         raise ActionError("check_promise needs a date")
@@ -311,7 +321,7 @@ def check_promise(run: ActionRun) -> None:
     )
 
 
-@action("arrangement_id")
+@action("arrangement_id", asks_for_money=True)
 def create_promise(run: ActionRun) -> None:
     promised = run.get("promise_date")
     amount = run.collectible()

@@ -49,6 +49,14 @@ MAX_HOPS = 40  # automatic transitions in one step; more means a loop in the scr
 MAX_DETOURS = 8  # open detours kept; older return points are forgotten
 
 
+class _Stale(Exception):
+    """A button from an earlier step: answered, nothing changes."""
+
+
+class _CollectionPaused(Exception):
+    """Raised inside a step when a script path reaches an offer while collection is paused."""
+
+
 class ScriptRuntimeError(ScriptFailure):
     """A script that passed validation misbehaved (a loop, a failing guard)."""
 
@@ -87,13 +95,22 @@ class _Step:
     def run(self, event: Event) -> StepResult:
         if event.kind is EventKind.TRIGGER:
             return self._on_trigger(event.text)
+        try:
+            self._dispatch(event)
+        except _Stale:
+            return self._stale()
+        except _CollectionPaused:
+            self._enter(self._paused_state())
+        return self._result()
+
+    def _dispatch(self, event: Event) -> None:
         if event.kind is EventKind.START or self.ended:
             self._restart()
         elif event.kind is EventKind.RESUME:
             self._resume(event.text)
         elif event.kind is EventKind.CHOICE:
             if event.step is not None and event.step != self.original.step:
-                return self._stale()
+                raise _Stale
             self._on_choice(event.choice)
         elif event.kind is EventKind.COMMAND:
             self._on_command(event.text)
@@ -101,7 +118,6 @@ class _Step:
             Understood(self, event.meaning).on_text(event.text[:MAX_TEXT].strip())
         else:
             self._on_text(event.text[:MAX_TEXT].strip())
-        return self._result()
 
     def _on_trigger(self, name: str) -> StepResult:
         """Something the bot starts itself: a detour into the trigger's state, or nothing.
@@ -248,6 +264,7 @@ class _Step:
         state = self.script.states[name]
         if not state.public and not self.verified:
             name, state = self.script.verify_state, self.script.states[self.script.verify_state]
+        self._guard(state)
         self.current = name
         self.failed_inputs = 0
         self._run_actions(state.enter, None)
@@ -307,6 +324,7 @@ class _Step:
 
     def _prompt_again(self, offer_person: bool = False) -> None:
         state = self._state()
+        self._guard(state)
         failures = self.failed_inputs
         self._say(state, prompts_only=True)
         if offer_person:
@@ -404,6 +422,22 @@ class _Step:
             name = state.next[-1].to
         return False
 
+    def _guard(self, state: State) -> None:
+        """Nothing that offers or asks for money is entered or said again while paused."""
+        if _asks_for_money(state) and self._collection_paused():
+            raise _CollectionPaused(self.current)
+
+    def _collection_paused(self) -> bool:
+        """The one guard every offer and request for money passes (R8 holds disputed
+        charges out of every amount; R12 crisis and R16 breathing space stop them all)."""
+        account = self.ctx.account
+        return account.collection_paused or account.breathing_space
+
+    def _paused_state(self) -> str:
+        if self.script.paused_state is None:
+            raise ScriptRuntimeError("collection is paused and the script has no paused_state")
+        return self.script.paused_state
+
     def _home(self) -> str:
         """Where `@return` goes with no detour open: the menu for a verified borrower."""
         home = self.script.home
@@ -428,6 +462,8 @@ class _Step:
 
     def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
         for call in calls:
+            if ACTIONS[call.name].asks_for_money and self._collection_paused():
+                raise _CollectionPaused(call.name)
             run = ActionRun(
                 ctx=self.ctx,
                 vars=self.vars,
@@ -447,6 +483,19 @@ class _Step:
             self.replies.append(Reply(tuple(self.parts), (), self.step_no))
         state = replace(self._snapshot(), step=self.step_no)
         return StepResult(state, tuple(self.replies), tuple(self.effects))
+
+
+def _asks_for_money(state: State) -> bool:
+    """A state that offers a plan, an extension or a promise, or asks for money: one
+    of its actions says so in its contract (ActionSpec.asks_for_money)."""
+    calls = [*state.enter, *state.actions]
+    calls += [a for choice in state.choices for a in choice.actions]
+    calls += [a for route in state.intents.values() for a in route.actions]
+    if state.dynamic_choices is not None:
+        calls += state.dynamic_choices.actions
+    return state.asks_for_money or any(
+        ACTIONS[c.name].asks_for_money for c in calls if c.name in ACTIONS
+    )
 
 
 def _json(value: Any) -> Any:

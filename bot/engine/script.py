@@ -195,6 +195,9 @@ class State(_Model):
     intents: dict[str, list[IntentRoute]] = Field(default_factory=dict)
     next: list[Transition] = Field(default_factory=list)
     globals: bool = True  # whether global intents and commands apply here
+    # Offers or asks for money although none of its actions does (it names an amount
+    # to pay): the pause guard keeps it shut too (R12, R16).
+    asks_for_money: bool = False
     end: bool = False
 
     _norm_enter = field_validator("enter", mode="before")(_parse_actions)
@@ -227,6 +230,8 @@ class Script(_Model):
     start: str
     verify_state: str  # where a borrower who is not verified is sent (R5)
     home: str | None = None  # where `@return` goes when no detour is open (verified borrowers)
+    # Where an offer or a request for money leads while collection is paused (R12, R16).
+    paused_state: str | None = None
     messages: dict[str, str] = Field(default_factory=dict)  # shared texts by id
     intents: dict[str, GlobalRoute] = Field(default_factory=dict)  # global free-text intents
     commands: dict[str, GlobalRoute] = Field(default_factory=dict)  # /help, /human ...

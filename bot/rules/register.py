@@ -65,6 +65,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.validator:_Validator.check_texts",
         "bot.engine.validator:validate_texts",
         "bot.service.sent_texts:check_sent_texts",
+        "bot.service.sent_texts:policy_sent_texts",
     ),
     "R10": (
         "bot.domain.compliance:find_violations",
@@ -80,8 +81,10 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.domain.intents:detect_intents",
         "bot.engine.actions:pause_collection",
         "bot.service.runtime:Runtime._watch_for_crisis",
+        "bot.engine.machine:_Step._guard",
         "bot.engine.validator:_Validator.check_rules",
         "dialogs/repayment.yaml:states.crisis",
+        "dialogs/repayment.yaml:states.collection_paused",
     ),
     "R13": (
         "bot.engine.validator:_Validator.check_rules",
@@ -98,7 +101,11 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.service.effects:_escalate",
         "bot.domain.policy:CasePolicy",
     ),
-    "R16": ("bot.engine.scope:build_scope", "bot.service.runtime:Runtime.on_trigger"),
+    "R16": (
+        "bot.engine.machine:_Step._guard",
+        "bot.engine.machine:_Step._collection_paused",
+        "bot.service.runtime:Runtime.on_trigger",
+    ),
     "R17": (
         "bot.store.tables:TranscriptRow",
         "bot.service.queueing:Queue._add",
@@ -118,8 +125,7 @@ PLANNED: Mapping[str, str] = {
 }
 # Known gaps in rules that are enforced and tested in part (issue 16).
 GAPS: Mapping[str, str] = {
-    "R12": "pause guard in the runtime: issue 16, points 1-3",
-    "R16": "breathing space set by import/CLI and held by the pause guard: issue 16",
+    "R16": "breathing space set by import/CLI with its dates: issue 16 point 2",
     "R17": "retention job: reminders issue",
     "R18": "erase command: reminders issue",
 }

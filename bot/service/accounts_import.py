@@ -1,43 +1,42 @@
 """Import the lender's export: CSV (a row per charge) or JSON Lines (an account per line).
 
-Everything is validated before anything is written, and written in one
-transaction: a file with one bad row is rejected whole, with each problem's
-line number and reason, and leaves the database as it was. Importing the same
-file again updates in place and never duplicates.
+The file is read and validated as a stream, a batch of rows at a time, into
+staging tables of one transaction (bot/store/bulk_import.py); the database
+then merges it with bulk upserts. Memory stays flat however large the file.
+A file with one bad row is rejected whole, with each problem's line number and
+reason, and leaves the database as it was. Importing the same file again
+updates in place, never duplicates, and rewrites nothing that did not change.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import asyncio
+import contextlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col
 
 from bot.domain.accounts import ChargeKind
-from bot.domain.money import is_known_currency, minor_unit
-from bot.store.tables import AccountRow, ChargeRow
-
-ACCOUNT_FIELDS = (
-    "account_id",
-    "borrower_name",
-    "phone",
-    "birth_date",
-    "locale",
-    "timezone",
-    "currency",
-    "due_date",
+from bot.domain.money import is_known_currency, minor_digits
+from bot.service.import_reading import (
+    RowError,
+    UnreadableFile,
+    csv_rows,
+    is_jsonl,
+    jsonl_records,
+    open_text,
 )
+from bot.store.bulk_import import ACCOUNT_COLUMNS, StagedRow, Staging
+
+ACCOUNT_FIELDS = ACCOUNT_COLUMNS
 CHARGE_FIELDS = (
     "charge_id",
     "charge_kind",
@@ -54,7 +53,13 @@ LOCALES = {
     "zh_hant": "zh_Hant",
 }
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_TEXT = 200
+MAX_ID = 64  # the width of the id columns
+MAX_PROBLEMS = 1000  # a file that bad is the wrong file; stop reading and say so
+BATCH_ROWS = 10_000
+KINDS = frozenset(k.value for k in ChargeKind)
+TOO_LARGE = Decimal(10) ** 14
 
 
 @dataclass(frozen=True)
@@ -88,216 +93,407 @@ class ImportReport:
         )
 
 
-@dataclass
-class _Account:
-    line: int
-    fields: dict[str, Any]
-    charges: dict[str, dict[str, Any]] = field(default_factory=dict)
+class _TooManyProblems(Exception):
+    pass
 
 
-class _Checker:
-    def __init__(self) -> None:
+@lru_cache(maxsize=8192)
+def _iso_day(text: str) -> date | None:
+    if not ISO_DAY.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _zone_exists(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _currency_digits(code: str) -> int | None:
+    """Minor digits of a known ISO 4217 currency; None when the code is unknown."""
+    return minor_digits(code) if is_known_currency(code) else None
+
+
+class _Validator:
+    """Checks rows one by one and turns them into staging rows.
+
+    Rows of one account usually follow each other; such a run is a group, its
+    account part is checked once and its charge ids must be unique. Accounts
+    that come back later in the file are checked by the database afterwards.
+    """
+
+    def __init__(self, staging: Staging, today: date) -> None:
         self.problems: list[ImportProblem] = []
+        self._today = today
+        self._date = staging.date_value
+        self._amount = staging.amount_value
+        self._raw: Sequence[Any] | None = None
+        self._id: str | None = None
+        self._fields: tuple[Any, ...] = ()
+        self._field_problems: list[tuple[str, str]] = []
+        self._line = 0
+        self._charges: set[str] = set()
+        self._days: dict[Any, Any] = {}
+        self.rows = 0
 
     def fail(self, line: int, name: str, reason: str) -> None:
         self.problems.append(ImportProblem(line, name, reason))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooManyProblems
 
-    def text(self, line: int, name: str, value: Any) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(line, name, "is required")
-            return None
-        if len(value) > MAX_TEXT:
-            self.fail(line, name, f"is longer than {MAX_TEXT} characters")
-            return None
-        return value.strip()
+    # ---- fields ----
 
-    def day(self, line: int, name: str, value: Any) -> date | None:
-        text = self.text(line, name, value)
+    def _text(self, out: list[tuple[str, str]], name: str, value: Any, limit: int) -> str | None:
+        if value.__class__ is not str or not value.strip():
+            out.append((name, "is required"))
+            return None
+        if len(value) > limit:
+            out.append((name, f"is longer than {limit} characters"))
+            return None
+        return str(value.strip())
+
+    def _day(self, out: list[tuple[str, str]], name: str, value: Any) -> date | None:
+        text = self._text(out, name, value, MAX_TEXT)
         if text is None:
             return None
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError
-            return date.fromisoformat(text)
-        except ValueError:
-            self.fail(line, name, f"{text!r} is not a date in YYYY-MM-DD form")
+        day = _iso_day(text)
+        if day is None:
+            out.append((name, f"{text!r} is not a date in YYYY-MM-DD form"))
+        return day
+
+    def _quick_account(self, raw: Sequence[Any]) -> tuple[Any, ...] | None:
+        """The common case, a valid account, checked fast; None sends it to the full check."""
+        if any(value.__class__ is not str for value in raw):
             return None
+        account_id, name, phone, birth_text, locale, zone, currency, due_text = (
+            value.strip() for value in raw
+        )
+        birth = _iso_day(birth_text)
+        due = _iso_day(due_text)
+        locale = LOCALES.get(locale.lower(), "")
+        currency = currency.upper()
+        if (
+            not (0 < len(account_id) <= MAX_ID and 0 < len(name) <= MAX_TEXT)
+            or birth is None
+            or due is None
+            or birth >= self._today
+            or not locale
+            or not E164.match(phone)
+            or not _zone_exists(zone)
+            or _currency_digits(currency) is None
+        ):
+            return None
+        return (account_id, name, phone, birth, locale, zone, currency, due)
 
-    def account(self, line: int, raw: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in ("account_id", "borrower_name"):
-            out[name] = self.text(line, name, raw.get(name))
-        phone = self.text(line, "phone", raw.get("phone"))
+    def _account(self, raw: Sequence[Any]) -> tuple[tuple[Any, ...], list[tuple[str, str]]]:
+        quick = self._quick_account(raw)
+        if quick is not None:
+            return quick, []
+        out: list[tuple[str, str]] = []
+        account_id = self._text(out, "account_id", raw[0], MAX_ID)
+        name = self._text(out, "borrower_name", raw[1], MAX_TEXT)
+        phone = self._text(out, "phone", raw[2], MAX_TEXT)
         if phone is not None and not E164.match(phone):
-            self.fail(line, "phone", "must be in E.164 form, like +15551234567")
-        out["phone"] = phone
-        birth = self.day(line, "birth_date", raw.get("birth_date"))
-        if birth is not None and birth >= datetime.now(UTC).date():
-            self.fail(line, "birth_date", "must be in the past")
-        out["birth_date"] = birth
-        locale = self.text(line, "locale", raw.get("locale"))
-        if locale is not None and locale.lower() not in LOCALES:
-            self.fail(line, "locale", "must be en, zh-Hans or zh-Hant")
-        out["locale"] = LOCALES.get((locale or "").lower())
-        zone = self.text(line, "timezone", raw.get("timezone"))
-        if zone is not None:
-            try:
-                ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                self.fail(line, "timezone", f"{zone!r} is not an IANA time zone")
-        out["timezone"] = zone
-        currency = self.text(line, "currency", raw.get("currency"))
-        if currency is not None and not is_known_currency(currency):
-            self.fail(line, "currency", f"{currency!r} is not an ISO 4217 currency")
-        out["currency"] = currency.upper() if currency else None
-        out["due_date"] = self.day(line, "due_date", raw.get("due_date"))
-        return out
+            out.append(("phone", "must be in E.164 form, like +15551234567"))
+            phone = None
+        birth = self._day(out, "birth_date", raw[3])
+        if birth is not None and birth >= self._today:
+            out.append(("birth_date", "must be in the past"))
+            birth = None
+        locale = self._text(out, "locale", raw[4], MAX_TEXT)
+        if locale is not None:
+            locale = LOCALES.get(locale.lower())
+            if locale is None:
+                out.append(("locale", "must be en, zh-Hans or zh-Hant"))
+        zone = self._text(out, "timezone", raw[5], MAX_TEXT)
+        if zone is not None and not _zone_exists(zone):
+            out.append(("timezone", f"{zone!r} is not an IANA time zone"))
+            zone = None
+        currency = self._text(out, "currency", raw[6], MAX_TEXT)
+        if currency is not None:
+            if _currency_digits(currency.upper()) is None:
+                out.append(("currency", f"{currency!r} is not an ISO 4217 currency"))
+                currency = None
+            else:
+                currency = currency.upper()
+        due = self._day(out, "due_date", raw[7])
+        return (account_id, name, phone, birth, locale, zone, currency, due), out
 
-    def charge(self, line: int, raw: dict[str, Any], currency: str | None) -> dict[str, Any]:
-        out: dict[str, Any] = {"charge_id": self.text(line, "charge_id", raw.get("charge_id"))}
-        kind = self.text(line, "charge_kind", raw.get("charge_kind"))
-        if kind is not None and kind not in {k.value for k in ChargeKind}:
-            self.fail(
-                line, "charge_kind", "must be principal, interest, late_fee, annual_fee or other"
+    def _staged_day(self, text: Any) -> Any:
+        """A valid date's staging value, parsed once per distinct text; None otherwise."""
+        staged = self._days.get(text)
+        if staged is None and text.__class__ is str:
+            day = _iso_day(text.strip())
+            if day is not None:
+                staged = self._date(day)
+                if len(self._days) < 100_000:
+                    self._days[text] = staged
+        return staged
+
+    def _quick_charge(self, line: int, raw: Sequence[Any], digits: int | None) -> StagedRow | None:
+        """The common case, a valid charge, checked fast; None sends it to the full check."""
+        charge_id, kind, description, amount_text, posted = raw[8:13]
+        if (
+            digits is None
+            or charge_id.__class__ is not str
+            or description.__class__ is not str
+            or amount_text.__class__ is not str
+            or not (0 < len(charge_id) <= MAX_ID and 0 < len(description) <= MAX_TEXT)
+        ):
+            return None
+        charge_id, description = charge_id.strip(), description.strip()
+        staged_day = self._staged_day(posted)
+        if not charge_id or not description or kind not in KINDS or staged_day is None:
+            return None
+        try:
+            amount = Decimal(amount_text)
+        except InvalidOperation:
+            return None
+        exponent = amount.as_tuple().exponent
+        if not (isinstance(exponent, int) and exponent >= -digits and 0 <= amount < TOO_LARGE):
+            return None
+        return (line, self._id, charge_id, kind, description, self._amount(amount), staged_day)
+
+    def _charge(self, line: int, raw: Sequence[Any], currency: str | None) -> StagedRow | None:
+        quick = self._quick_charge(line, raw, _currency_digits(currency) if currency else None)
+        if quick is not None:
+            return quick
+        out: list[tuple[str, str]] = []
+        charge_id = self._text(out, "charge_id", raw[8], MAX_ID)
+        kind = self._text(out, "charge_kind", raw[9], MAX_TEXT)
+        if kind is not None and kind not in KINDS:
+            out.append(
+                ("charge_kind", "must be principal, interest, late_fee, annual_fee or other")
             )
-        out["kind"] = kind
-        out["description"] = self.text(line, "charge_description", raw.get("charge_description"))
-        out["amount"] = self.amount(line, raw.get("charge_amount"), currency)
-        out["posted_on"] = self.day(line, "charge_posted_on", raw.get("charge_posted_on"))
-        return out
+        description = self._text(out, "charge_description", raw[10], MAX_TEXT)
+        amount = self._amount_of(out, raw[11], currency)
+        posted_on = self._day(out, "charge_posted_on", raw[12])
+        for name, reason in out:
+            self.fail(line, name, reason)
+        if out or posted_on is None or amount is None:
+            return None
+        return (line, self._id, charge_id, kind, description, amount, self._date(posted_on))
 
-    def amount(self, line: int, value: Any, currency: str | None) -> Decimal | None:
+    def _amount_of(self, out: list[tuple[str, str]], value: Any, currency: str | None) -> Any:
         text = str(value).strip() if value is not None else ""
         try:
             amount = Decimal(text)
             if not amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            self.fail(line, "charge_amount", f"{text!r} is not a decimal amount")
+            out.append(("charge_amount", f"{text!r} is not a decimal amount"))
             return None
         if amount < 0:
-            self.fail(line, "charge_amount", "must not be negative")
+            out.append(("charge_amount", "must not be negative"))
             return None
-        if amount >= Decimal(10) ** 14:
-            self.fail(line, "charge_amount", "is too large")
+        if amount >= TOO_LARGE:
+            out.append(("charge_amount", "is too large"))
             return None
-        if currency and is_known_currency(currency) and amount % minor_unit(currency) != 0:
-            self.fail(line, "charge_amount", f"has more decimals than {currency} allows")
+        digits = _currency_digits(currency) if currency else None
+        exponent = amount.as_tuple().exponent
+        if (
+            digits is not None
+            and isinstance(exponent, int)
+            and exponent < -digits
+            and amount % Decimal(1).scaleb(-digits) != 0
+        ):
+            out.append(("charge_amount", f"has more decimals than {currency} allows"))
             return None
-        return amount
+        return self._amount(amount)
+
+    # ---- rows ----
+
+    def row(
+        self, line: int, raw: Sequence[Any], accounts: list[StagedRow], charges: list[StagedRow]
+    ) -> None:
+        """Check one row (13 values in CSV_COLUMNS order); stage what is valid."""
+        self.rows += 1
+        head = raw[:8]
+        problems = self._field_problems
+        if head != self._raw:
+            fields, problems = self._account(head)
+            if fields[0] is not None and fields[0] == self._id:
+                self._compare(line, fields)
+            else:
+                self._raw = head
+                self._id = fields[0]
+                self._fields = fields
+                self._field_problems = problems
+                self._line = line
+                self._charges = set()
+                if not problems:
+                    birth, due = fields[3], fields[7]
+                    accounts.append(
+                        (line, *fields[:3], self._date(birth), *fields[4:7], self._date(due))
+                    )
+        for name, reason in problems:
+            self.fail(line, name, reason)
+        charge = self._charge(line, raw, self._fields[6])
+        if charge is None or self._field_problems or self._id is None:
+            return
+        charge_id = charge[2]
+        if charge_id in self._charges:
+            self.fail(line, "charge_id", f"{charge_id!r} appears twice for this account")
+            return
+        self._charges.add(charge_id)
+        charges.append(charge)
+
+    def _compare(self, line: int, fields: tuple[Any, ...]) -> None:
+        differs = [
+            n for n, a, b in zip(ACCOUNT_FIELDS, fields, self._fields, strict=True) if a != b
+        ]
+        if differs:
+            self.fail(
+                line, ",".join(differs), f"disagrees with line {self._line} of the same account"
+            )
+
+    def disagreeing(self, first: tuple[Any, ...], later: tuple[Any, ...]) -> None:
+        """An account staged again far down the file must say the same as its first row."""
+        differs = [
+            n for n, a, b in zip(ACCOUNT_FIELDS, later[1:], first[1:], strict=True) if a != b
+        ]
+        if differs:
+            self.fail(
+                int(later[0]),
+                ",".join(differs),
+                f"disagrees with line {first[0]} of the same account",
+            )
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportRejected(
-            [ImportProblem(1, c, "column is missing from the header") for c in missing]
+def _raw_rows(path: Path) -> Generator[tuple[int, Sequence[Any]]]:
+    """(line, 13 values) for every charge in the file, CSV or JSON Lines."""
+    stream, _ = open_text(path)
+    with stream:
+        jsonl, lines = is_jsonl(path, stream)
+        if not jsonl:
+            yield from csv_rows(lines, CSV_COLUMNS)
+            return
+        for number, record in jsonl_records(lines):
+            if isinstance(record, str):
+                raise RowError(number, "(line)", record)
+            yield from _jsonl_charges(number, record)
+
+
+def _jsonl_charges(number: int, record: dict[str, Any]) -> Iterator[tuple[int, Sequence[Any]]]:
+    charges = record.get("charges")
+    if not isinstance(charges, list) or not charges:
+        raise RowError(number, "charges", "needs a non-empty list")
+    head = [record.get(k) for k in ACCOUNT_FIELDS]
+    for charge in charges:
+        if not isinstance(charge, dict):
+            raise RowError(number, "charges", "items must be objects")
+        yield (
+            number,
+            [
+                *head,
+                charge.get("charge_id"),
+                charge.get("kind"),
+                charge.get("description"),
+                charge.get("amount"),
+                charge.get("posted_on"),
+            ],
         )
-    for row in reader:
-        yield reader.line_num, row
 
 
-def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ImportRejected(
-                [ImportProblem(number, "(line)", f"invalid JSON: {exc.msg}")]
-            ) from exc
-        if not isinstance(data, dict):
-            raise ImportRejected([ImportProblem(number, "(line)", "expected a JSON object")])
-        charges = data.get("charges")
-        if not isinstance(charges, list) or not charges:
-            raise ImportRejected([ImportProblem(number, "charges", "needs a non-empty list")])
-        for charge in charges:
-            if not isinstance(charge, dict):
-                raise ImportRejected([ImportProblem(number, "charges", "items must be objects")])
-            yield (
-                number,
-                {
-                    **{k: data.get(k) for k in ACCOUNT_FIELDS},
-                    "charge_id": charge.get("charge_id"),
-                    "charge_kind": charge.get("kind"),
-                    "charge_description": charge.get("description"),
-                    "charge_amount": charge.get("amount"),
-                    "charge_posted_on": charge.get("posted_on"),
-                },
-            )
+def _batches(
+    path: Path, validator: _Validator
+) -> Generator[tuple[list[StagedRow], list[StagedRow]]]:
+    """Validated staging rows, a batch at a time; problems collect in the validator."""
+    accounts: list[StagedRow] = []
+    charges: list[StagedRow] = []
+    rows = _raw_rows(path)
+    try:
+        for line, raw in rows:
+            try:
+                validator.row(line, raw, accounts, charges)
+            except _TooManyProblems:
+                validator.problems.append(
+                    ImportProblem(line, "(file)", f"{MAX_PROBLEMS} problems; stopped reading here")
+                )
+                return
+            if len(charges) >= BATCH_ROWS:
+                yield accounts, charges
+                accounts, charges = [], []
+    except RowError as error:
+        validator.problems.append(ImportProblem(error.line, error.field, error.reason))
+        return
+    except UnreadableFile as error:
+        validator.problems.append(ImportProblem(1, "(file)", str(error)))
+        return
+    except OSError as error:
+        reason = f"cannot be read: {error.strerror or error}"
+        validator.problems.append(ImportProblem(1, "(file)", reason))
+        return
+    finally:
+        rows.close()
+    yield accounts, charges
 
 
-def parse(path: Path, text: str) -> dict[str, _Account]:
-    """Validate a whole file; raise ImportRejected with every problem found."""
-    text = text.removeprefix("\ufeff")
-    is_jsonl = path.suffix.lower() in (".jsonl", ".ndjson") or text.lstrip().startswith("{")
-    rows = _jsonl_rows(text) if is_jsonl else _csv_rows(text)
-    check = _Checker()
-    accounts: dict[str, _Account] = {}
-    for line, raw in rows:
-        fields = check.account(line, raw)
-        charge = check.charge(line, raw, fields["currency"])
-        account_id = fields["account_id"]
-        if account_id is None:
-            continue
-        known = accounts.get(account_id)
-        if known is None:
-            known = accounts[account_id] = _Account(line, fields)
-        elif known.fields != fields:
-            differs = sorted(k for k in fields if fields[k] != known.fields[k])
-            check.fail(
-                line, ",".join(differs), f"disagrees with line {known.line} of the same account"
-            )
-        charge_id = charge["charge_id"]
-        if charge_id is not None:
-            if charge_id in known.charges:
-                check.fail(line, "charge_id", f"{charge_id!r} appears twice for this account")
-            known.charges[charge_id] = charge
-    if not accounts and not check.problems:
-        check.fail(1, "(file)", "has no accounts")
-    if check.problems:
-        raise ImportRejected(check.problems)
-    return accounts
+async def _stage_file(path: Path, staging: Staging, validator: _Validator) -> None:
+    """Read and check the next batch in a worker thread while the database takes this one."""
+    batches = _batches(path, validator)
+    pending = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+    try:
+        while (batch := await pending) is not None:
+            pending = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+            if not validator.problems:  # a rejected file needs no more staging
+                await staging.add(*batch)
+    finally:
+        with contextlib.suppress(BaseException):
+            await pending
+        batches.close()
+
+
+async def _check_repeats(staging: Staging, validator: _Validator) -> bool:
+    """Accounts that come back far down the file; True when there were any."""
+    repeated = False
+    first: tuple[Any, ...] | None = None
+    try:
+        async for row in staging.repeated_accounts():
+            repeated = True
+            if first is None or first[1] != row[1]:
+                first = row
+            else:
+                validator.disagreeing(first, row)
+        if repeated:
+            async for line, charge_id in staging.repeated_charges():
+                validator.fail(line, "charge_id", f"{charge_id!r} appears twice for this account")
+    except _TooManyProblems:
+        pass
+    return repeated
 
 
 async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path) -> ImportReport:
-    text = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - the file is the lender's export, small
-    accounts = parse(path, text)
-    report = ImportReport()
+    """Import a CSV or JSON Lines file in one transaction, or raise ImportRejected."""
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
-        for account_id, account in accounts.items():
-            await _upsert_account(session, account_id, account, now, report)
-    return report
-
-
-async def _upsert_account(
-    session: AsyncSession, account_id: str, account: _Account, now: datetime, report: ImportReport
-) -> None:
-    row = await session.get(AccountRow, account_id)
-    if row is None:
-        session.add(AccountRow(**account.fields, created_at=now, updated_at=now))
-        report.accounts_created += 1
-        await session.flush()
-    else:
-        for name, value in account.fields.items():
-            setattr(row, name, value)
-        row.updated_at = now
-        report.accounts_updated += 1
-    query = select(ChargeRow).where(col(ChargeRow.account_id) == account_id)
-    existing = {c.charge_id: c for c in (await session.execute(query)).scalars()}
-    for charge_id, charge in account.charges.items():
-        current = existing.pop(charge_id, None)
-        if current is None:
-            session.add(ChargeRow(account_id=account_id, **charge))
-            report.charges_created += 1
-        else:
-            for name, value in charge.items():
-                setattr(current, name, value)
-            report.charges_updated += 1
-    for stale in existing.values():
-        if stale.dispute_id is None:  # a charge under dispute stays until the case closes (R8)
-            await session.delete(stale)
-            report.charges_removed += 1
+        staging = Staging(await session.connection())
+        await staging.create()
+        validator = _Validator(staging, now.date())
+        await _stage_file(path, staging, validator)
+        repeated = False
+        if not validator.problems:
+            await staging.index()
+            repeated = await _check_repeats(staging, validator)
+        if not validator.problems and validator.rows == 0:
+            validator.problems.append(ImportProblem(1, "(file)", "has no accounts"))
+        if validator.problems:
+            raise ImportRejected(sorted(validator.problems, key=lambda p: p.line))
+        if repeated:
+            await staging.keep_first_rows()
+        counts = await staging.merge(now)
+    return ImportReport(
+        accounts_created=counts.accounts_created,
+        accounts_updated=counts.accounts_updated,
+        charges_created=counts.charges_created,
+        charges_updated=counts.charges_updated,
+        charges_removed=counts.charges_removed,
+    )

@@ -1,4 +1,8 @@
-"""Export what conversations produced, for the lender's own systems."""
+"""Export what conversations produced, for the lender's own systems.
+
+Rows are streamed from the database and written as they come, so an export of
+any size holds one batch in memory.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from bot.store.tables import ArrangementRow, DisputeRow, EscalationRow
 
 What = Literal["arrangements", "disputes", "escalations"]
 Format = Literal["csv", "jsonl"]
+STREAM_BATCH = 1000
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "arrangements": (
@@ -86,29 +91,35 @@ def _csv_cell(name: str, value: Any) -> Any:
 async def export(
     sessions: async_sessionmaker[AsyncSession], *, what: What, fmt: Format, out: TextIO
 ) -> int:
-    table = TABLES[what]
-    async with sessions() as session:
-        rows = list(
-            (await session.execute(select(table).order_by(table.created_at, table.id))).scalars()
-        )
-    records = [_record(what, row) for row in rows]
-    write: Callable[[list[dict[str, Any]], TextIO], None] = (
-        _write_csv(what) if fmt == "csv" else _write_jsonl
+    """Write every row of `what` to `out`, streamed a batch at a time; returns the count."""
+    table = TABLES[what].__table__
+    query = (
+        select(*(table.c[name] for name in COLUMNS[what]))
+        .order_by(table.c.created_at, table.c.id)
+        .execution_options(yield_per=STREAM_BATCH)
     )
-    write(records, out)
-    return len(records)
+    write = _csv_writer(what, out) if fmt == "csv" else _jsonl_writer(out)
+    count = 0
+    async with sessions() as session, session.begin():
+        result = await session.stream(query)
+        async for row in result:
+            write(_record(what, row))
+            count += 1
+    return count
 
 
-def _write_csv(what: str) -> Callable[[list[dict[str, Any]], TextIO], None]:
-    def write(records: list[dict[str, Any]], out: TextIO) -> None:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS[what], lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: _csv_cell(k, v) for k, v in record.items()})
+def _csv_writer(what: str, out: TextIO) -> Callable[[dict[str, Any]], None]:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS[what], lineterminator="\n")
+    writer.writeheader()
+
+    def write(record: dict[str, Any]) -> None:
+        writer.writerow({k: _csv_cell(k, v) for k, v in record.items()})
 
     return write
 
 
-def _write_jsonl(records: list[dict[str, Any]], out: TextIO) -> None:
-    for record in records:
+def _jsonl_writer(out: TextIO) -> Callable[[dict[str, Any]], None]:
+    def write(record: dict[str, Any]) -> None:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    return write

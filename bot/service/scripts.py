@@ -92,7 +92,8 @@ def _load(
             )
         scripts[script.id] = script
         sources[script.id] = source
-    problems.extend(check_sent_texts(locales_dir))  # R6, R9, R10 outside the scripts
+    # R6, R9, R10 for what no script holds: code texts, the policy's texts, catalogs.
+    problems.extend(check_sent_texts(locales_dir, policy=policy, policy_file=policy_path))
     if not scripts and not problems:
         problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))
     if problems or policy is None:

@@ -1,9 +1,10 @@
 """Every text the bot can send that no dialog script holds, for the lint (R6, R9, R10).
 
 Scripts are linted by the validator with their own translations. What is left
-is read here: the texts defined in code (`bot/i18n/messages.py`) and every
-entry of every catalog, in every locale, so that a threat added to a .po file
-or to a channel text fails `repaybot dialogs check` like one in a script.
+is read here: the texts defined in code (`bot/i18n/messages.py`), the policy's
+lender name and support lines, and every entry of every catalog, in every
+locale, so that a threat added to a .po file, a channel text or the policy
+fails `repaybot dialogs check` like one in a script.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from babel.messages.pofile import read_po
 
 from bot.config import ROOT
 from bot.domain.compliance import DEFAULT_MIN_DEADLINE_DAYS
+from bot.domain.policy import Policy
 from bot.engine.errors import ScriptProblem
 from bot.engine.validator import SentText, validate_texts
 from bot.i18n import messages as code_texts
@@ -75,11 +77,32 @@ def catalog_sent_texts(locales_dir: Path) -> Iterator[SentText]:
                     yield SentText(str(po), message.lineno or 1, locale, message.context, str(text))
 
 
+def policy_sent_texts(policy: Policy, policy_file: Path) -> Iterator[SentText]:
+    """The policy's own words that reach a borrower: the lender's name, the support lines."""
+    lines = policy_file.read_text(encoding="utf-8").splitlines() if policy_file.is_file() else []
+
+    def line_of(value: str) -> int:
+        return next((n for n, line in enumerate(lines, start=1) if value in line), 1)
+
+    for value, name in [
+        (policy.lender_name, "lender_name"),
+        *((contact, "support_contacts") for contact in policy.support_contacts),
+    ]:
+        # Shown as is in every locale; linted once, as the English-side text.
+        yield SentText(str(policy_file), line_of(value), "en", f"policy.{name}", value)
+
+
 def check_sent_texts(
-    locales_dir: Path | None, *, min_deadline_days: int = DEFAULT_MIN_DEADLINE_DAYS
+    locales_dir: Path | None,
+    *,
+    policy: Policy | None = None,
+    policy_file: Path | None = None,
+    min_deadline_days: int = DEFAULT_MIN_DEADLINE_DAYS,
 ) -> list[ScriptProblem]:
-    """Lint the code texts and, when there are catalogs, every translation."""
+    """Lint the code texts, the policy's texts and, when there are catalogs, every translation."""
     texts = list(code_sent_texts())
+    if policy is not None and policy_file is not None:
+        texts.extend(policy_sent_texts(policy, policy_file))
     if locales_dir is not None:
         texts.extend(catalog_sent_texts(locales_dir))
     return validate_texts(

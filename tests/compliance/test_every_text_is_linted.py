@@ -136,3 +136,19 @@ def test_no_false_alarm_on_anything_the_project_ships() -> None:
     assert {t: v for t, v in flagged.items() if v} == {}
     assert check_sent_texts(ROOT / "locales") == []
     assert check_dialogs(ROOT / "dialogs", ROOT / "locales") == []
+
+
+@pytest.mark.rule("R9")
+def test_the_policys_own_texts_are_linted_with_their_line(tmp_path: Path) -> None:
+    """The lender's name and the support lines are sent as written."""
+    dialogs, _ = _copy_project(tmp_path)
+    policy = dialogs / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    old = 'lender_name: "Harbor Consumer Finance"'
+    assert old in text
+    policy.write_text(text.replace(old, 'lender_name: "Harbor Police Recovery"'), encoding="utf-8")
+    problems = check_dialogs(dialogs, None)
+    (problem,) = [p for p in problems if "policy.lender_name" in p.message]
+    assert problem.file == str(policy)
+    assert problem.line == text.splitlines().index(old) + 1
+    assert problem.message.startswith("R9")

@@ -12,6 +12,7 @@ covered, or when another rule is added to the planned list.
 from __future__ import annotations
 
 import io
+import re
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -59,6 +60,27 @@ def test_every_enforcement_point_exists_under_its_name() -> None:
 
 def test_every_tag_names_a_rule_of_the_rulebook() -> None:
     assert unknown_rule_tags() == {}
+
+
+def test_a_test_named_after_rules_is_tagged_with_exactly_those() -> None:
+    """`test_..._R5_R13` carries rule("R5", "R13"): a tag a merge moved to the
+    neighbouring test, or a name that no longer says what it proves, shows here."""
+    tags: dict[str, set[str]] = {}
+    for rule_id, tests in tagged_tests().items():
+        for test in tests:
+            tags.setdefault(test, set()).add(rule_id)
+    named = {
+        f"{path.relative_to(ROOT).as_posix()}::{match.group(1)}": set(
+            re.findall(r"_(R\d+)", match.group(1))
+        )
+        for path in sorted((ROOT / "tests").rglob("test_*.py"))
+        for match in re.finditer(
+            r"^(?:async )?def (test_\w*_R\d\w*)\(", path.read_text(encoding="utf-8"), re.M
+        )
+    }
+    assert len(named) > 30
+    wrong = {test: sorted(rules) for test, rules in named.items() if tags.get(test) != rules}
+    assert wrong == {}
 
 
 def test_tags_are_found_on_functions_and_modules(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def test_more_person_words_R13(text: str) -> None:
     assert Intent.HUMAN in detect_intents(text)
 
 
-@pytest.mark.rule("R12")
+@pytest.mark.rule("R13")
 @pytest.mark.parametrize(
     "text",
     ["I don't need a human", "no need for a human", "no agent needed", "唔使轉人工", "不用转人工"],
@@ -147,6 +147,7 @@ def test_a_person_turned_down_is_not_a_request_for_one_R13(text: str) -> None:
     assert Intent.HUMAN not in detect_intents(text)
 
 
+@pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
     ["我真係唔想再活落去", "might just jump off a bridge", "我已經買好炭準備燒炭", "死咗算"],
@@ -155,11 +156,13 @@ def test_cantonese_and_indirect_crisis_words_R12(text: str) -> None:
     assert detect_intents(text)[0] is Intent.CRISIS
 
 
+@pytest.mark.rule("R11")
 @pytest.mark.parametrize("text", ["我冇收入", "我畀人炒咗", "冇工開"])
 def test_cantonese_hardship_words_R11(text: str) -> None:
     assert Intent.HARDSHIP in detect_intents(text)
 
 
+@pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
     [

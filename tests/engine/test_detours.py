@@ -48,6 +48,7 @@ def _close(driver: Driver, detour: str, locale: str) -> None:
     driver.choose(locale if closer == "@locale" else closer)
 
 
+@pytest.mark.rule("R3", "R13")
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("start", WAITING)
 def test_every_pair_of_detours_returns_where_the_borrower_was(start: str, locale: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -50,6 +51,7 @@ async def test_a_third_channel_links_verifies_and_agrees_a_plan(web: WebChat) ->
     assert await _count(web, ArrangementRow, account_id="T-EN") == 1
 
 
+@pytest.mark.rule("R13", "R17")
 async def test_a_person_takes_over_replies_and_hands_back(web: WebChat) -> None:
     await _verified(web, "u2")
     conversation = await _conversation(web, "u2")
@@ -81,6 +83,7 @@ async def test_a_person_takes_over_replies_and_hands_back(web: WebChat) -> None:
     assert again.duplicate
 
 
+@pytest.mark.rule("R3", "R12")
 async def test_a_reminder_is_scripted_sent_once_and_never_to_a_paused_account(
     web: WebChat,
 ) -> None:
@@ -133,6 +136,7 @@ async def test_a_conversation_keeps_its_script_version_when_a_new_one_is_publish
     del same
 
 
+@pytest.mark.rule("R5")
 async def test_the_verification_lock_belongs_to_the_account_not_the_chat(web: WebChat) -> None:
     await web.say("u6", f"/start {await web.link('T-EN')}")
     for wrong in ("1990-01-01", "1990-01-02", "1990-01-03"):
@@ -152,6 +156,7 @@ async def test_the_verification_lock_belongs_to_the_account_not_the_chat(web: We
     del greeting, again
 
 
+@pytest.mark.rule("R5")
 async def test_six_users_racing_for_one_link_link_exactly_one(web: WebChat) -> None:
     token = await web.link("T-EN")
     runtime = web.app.runtime
@@ -177,6 +182,7 @@ async def test_six_users_racing_for_one_link_link_exactly_one(web: WebChat) -> N
     assert "date of birth" in back.text
 
 
+@pytest.mark.rule("R5")
 async def test_someone_elses_button_changes_nothing_and_says_nothing(web: WebChat) -> None:
     await _verified(web, "u8")
     data = dict(web.sender.sent["u8"][-1].buttons)["Pay in installments"]

@@ -131,6 +131,21 @@ class AiogramApi:
         me = await self._call(self._bot.get_me)
         return me.username or ""
 
+    async def set_webhook(self, url: str, secret: str | None) -> None:
+        await self._call(lambda: self._bot.set_webhook(url, secret_token=secret))
+
+    async def delete_webhook(self) -> None:
+        await self._call(lambda: self._bot.delete_webhook(drop_pending_updates=False))
+
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
+        """Raw updates as Telegram sent them, for the inbox (see polling.py)."""
+        updates = await self._call(
+            lambda: self._bot.get_updates(
+                offset=offset, timeout=wait_seconds, request_timeout=wait_seconds + 30
+            )
+        )
+        return [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]
+
 
 def _from_message(update_id: int, message: Message) -> TelegramUpdate:
     contact = message.contact

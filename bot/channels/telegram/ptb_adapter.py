@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 # PTB 22 is moving time periods from int to timedelta; opt in so it does not
 # warn on every RetryAfter.
@@ -126,6 +126,23 @@ class PtbApi:
     async def bot_username(self) -> str:
         me = await self._call(self._bot.get_me)
         return me.username or ""
+
+    async def set_webhook(self, url: str, secret: str | None) -> None:
+        await self._call(lambda: self._bot.set_webhook(url, secret_token=secret))
+
+    async def delete_webhook(self) -> None:
+        await self._call(lambda: self._bot.delete_webhook(drop_pending_updates=False))
+
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
+        """Raw updates as Telegram sent them, for the inbox (see polling.py)."""
+        updates = await self._call(
+            lambda: self._bot.get_updates(
+                offset=offset,
+                timeout=timedelta(seconds=wait_seconds),
+                read_timeout=wait_seconds + 30,
+            )
+        )
+        return [u.to_dict() for u in updates]
 
 
 def to_inbound(update: Update) -> TelegramUpdate | None:

@@ -7,11 +7,14 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass
-from datetime import timedelta
+from typing import Any, Protocol
 
 from bot.bootstrap import App
 from bot.channels.telegram.api import BotApi
 from bot.channels.telegram.gateway import TelegramGateway, command_list
+from bot.channels.telegram.polling import Feed, poll
+from bot.channels.telegram.webhook import serve_webhook
+from bot.service.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -55,87 +58,76 @@ async def _run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) 
 
     bot = make_bot(options.token, options.api_url)
     api = AiogramApi(bot)
-    gateway = TelegramGateway(app, api)
-    dispatcher = build_dispatcher(gateway)
-    delivery = asyncio.create_task(app.outbox.run(stop))
+    dispatcher = build_dispatcher(TelegramGateway(app, api))
+
+    async def feed(payload: dict[str, Any]) -> None:
+        await dispatcher.feed_raw_update(bot, payload)
+
     try:
-        await register_commands(app, api)
-        if options.webhook_url:
-            await _aiogram_webhook(bot, dispatcher, options, stop)
-        else:
-            await bot.delete_webhook(drop_pending_updates=False)
-            polling = asyncio.create_task(
-                dispatcher.start_polling(
-                    bot,
-                    handle_signals=False,
-                    close_bot_session=False,
-                    polling_timeout=options.poll_timeout,
-                )
-            )
-            await stop.wait()
-            await dispatcher.stop_polling()
-            await polling
+        await _serve(app, options, stop, api, feed)
     finally:
-        stop.set()
-        await delivery
         await bot.session.close()
 
 
-async def _aiogram_webhook(
-    bot: object, dispatcher: object, options: TelegramOptions, stop: asyncio.Event
-) -> None:
-    from aiogram import Bot, Dispatcher
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-    from aiohttp import web
-
-    assert isinstance(bot, Bot) and isinstance(dispatcher, Dispatcher)  # noqa: S101
-    web_app = web.Application()
-    SimpleRequestHandler(
-        dispatcher=dispatcher, bot=bot, secret_token=options.webhook_secret
-    ).register(web_app, path="/telegram/webhook")
-    setup_application(web_app, dispatcher, bot=bot)
-    runner = web.AppRunner(web_app)
-    await runner.setup()
-    site = web.TCPSite(runner, options.listen_host, options.listen_port)
-    await site.start()
-    await bot.set_webhook(str(options.webhook_url), secret_token=options.webhook_secret)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-
-
 async def _run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> None:
+    from telegram import Update
+
     from bot.channels.telegram.ptb_adapter import PtbApi, build_application, install
 
     application = build_application(options.token, options.api_url)
     api = PtbApi(application.bot)
-    gateway = TelegramGateway(app, api)
-    install(application, gateway)
-    delivery = asyncio.create_task(app.outbox.run(stop))
-    try:
-        async with application:
-            await register_commands(app, api)
-            updater = application.updater
-            assert updater is not None  # noqa: S101 - the builder makes one
-            if options.webhook_url:
-                await updater.start_webhook(
-                    listen=options.listen_host,
-                    port=options.listen_port,
-                    url_path="telegram/webhook",
-                    webhook_url=options.webhook_url,
-                    secret_token=options.webhook_secret,
-                )
-            else:
-                await application.bot.delete_webhook(drop_pending_updates=False)
-                await updater.start_polling(timeout=timedelta(seconds=options.poll_timeout))
-            await application.start()
-            await stop.wait()
-            await updater.stop()
+    install(application, TelegramGateway(app, api))
+
+    async def feed(payload: dict[str, Any]) -> None:
+        await application.process_update(Update.de_json(payload, application.bot))
+
+    async with application:
+        await application.start()
+        try:
+            await _serve(app, options, stop, api, feed)
+        finally:
             await application.stop()
+
+
+async def _serve(
+    app: App, options: TelegramOptions, stop: asyncio.Event, api: UpdatesApi, feed: Feed
+) -> None:
+    """The same for both frameworks: the outbox loop, then a webhook or long polling,
+    each writing updates to the inbox before Telegram is told they arrived."""
+    delivery = asyncio.create_task(app.outbox.run(stop))
+    inbox = Inbox(app.sessions, app.runtime.now)
+    try:
+        await register_commands(app, api)
+        if options.webhook_url:
+            await serve_webhook(
+                inbox=inbox,
+                feed=feed,
+                secret=options.webhook_secret,
+                host=options.listen_host,
+                port=options.listen_port,
+                stop=stop,
+                on_ready=lambda: api.set_webhook(options.webhook_url or "", options.webhook_secret),
+            )
+        else:
+            await api.delete_webhook()
+            await poll(
+                inbox=inbox,
+                fetch=api.get_updates,
+                feed=feed,
+                stop=stop,
+                wait_seconds=options.poll_timeout,
+            )
     finally:
         stop.set()
         await delivery
+
+
+class UpdatesApi(BotApi, Protocol):
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]: ...
+
+    async def set_webhook(self, url: str, secret: str | None) -> None: ...
+
+    async def delete_webhook(self) -> None: ...
 
 
 def _stop_on_signals() -> asyncio.Event:

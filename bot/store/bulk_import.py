@@ -1,0 +1,246 @@
+"""Bulk loading of the lender's file: staging tables, then set-based merges.
+
+Validated rows go into temporary staging tables (COPY on PostgreSQL,
+executemany on SQLite) inside the caller's transaction; the database then
+checks what spans the whole file (an account on rows far apart, a charge twice)
+and merges with a few statements: insert what is new, update only what
+changed, delete charges the file dropped. Nothing of the file is held in
+Python, and a rollback leaves the real tables as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+ACCOUNT_COLUMNS = (
+    "account_id",
+    "borrower_name",
+    "phone",
+    "birth_date",
+    "locale",
+    "timezone",
+    "currency",
+    "due_date",
+)
+CHARGE_COLUMNS = ("account_id", "charge_id", "kind", "description", "amount", "posted_on")
+_DATES = {"birth_date", "due_date", "posted_on"}
+ANALYZE_AFTER = 10_000  # new charges after which PostgreSQL's statistics are refreshed
+
+# A staged account: (line, *ACCOUNT_COLUMNS); a staged charge: (line, *CHARGE_COLUMNS).
+StagedRow = tuple[Any, ...]
+
+
+@dataclass
+class MergeCounts:
+    accounts_created: int
+    accounts_updated: int
+    charges_created: int
+    charges_updated: int
+    charges_removed: int
+
+
+def _typed(column: str, postgres: bool) -> str:
+    """A staged (text) column as the real table's type: PostgreSQL casts, SQLite keeps text."""
+    if not postgres:
+        return f"i.{column}"  # SQLAlchemy keeps SQLite dates as ISO text; NUMERIC converts
+    if column in _DATES:
+        return f"CAST(i.{column} AS DATE)"
+    if column == "amount":
+        return f"CAST(i.{column} AS NUMERIC(18, 4))"
+    return f"i.{column}"
+
+
+def _statements(postgres: bool) -> dict[str, str]:
+    """The merge's SQL, built once per database from the fixed column names (never input)."""
+    accounts = ", ".join(ACCOUNT_COLUMNS)
+    charges = ", ".join(CHARGE_COLUMNS)
+    account_values = ", ".join(_typed(c, postgres) for c in ACCOUNT_COLUMNS)
+    charge_values = ", ".join(_typed(c, postgres) for c in CHARGE_COLUMNS)
+    owned = ACCOUNT_COLUMNS[1:]  # what a re-import may change; the bot's own columns stay
+    changing = CHARGE_COLUMNS[2:]
+    same_charge = "c.account_id = i.account_id AND c.charge_id = i.charge_id"
+    return {
+        "new_accounts": (
+            f"INSERT INTO accounts ({accounts}, extensions_used, collection_paused,"  # noqa: S608
+            " breathing_space, opted_out, unreachable, created_at, updated_at)"
+            f" SELECT {account_values}, 0, FALSE, FALSE, FALSE, FALSE, :now, :now"
+            " FROM import_accounts i WHERE NOT EXISTS"
+            " (SELECT 1 FROM accounts a WHERE a.account_id = i.account_id)"
+        ),
+        "changed_accounts": (
+            "UPDATE accounts SET "  # noqa: S608
+            + ", ".join(f"{c} = {_typed(c, postgres)}" for c in owned)
+            + ", updated_at = :now FROM import_accounts i"
+            " WHERE accounts.account_id = i.account_id AND ("
+            + " OR ".join(f"accounts.{c} <> {_typed(c, postgres)}" for c in owned)
+            + ")"
+        ),
+        "new_charges": (
+            f"INSERT INTO charges ({charges}) SELECT {charge_values}"  # noqa: S608
+            f" FROM import_charges i WHERE NOT EXISTS (SELECT 1 FROM charges c WHERE {same_charge})"
+        ),
+        "changed_charges": (
+            "UPDATE charges SET "  # noqa: S608
+            + ", ".join(f"{c} = {_typed(c, postgres)}" for c in changing)
+            + " FROM import_charges i WHERE charges.account_id = i.account_id"
+            " AND charges.charge_id = i.charge_id AND ("
+            + " OR ".join(f"charges.{c} <> {_typed(c, postgres)}" for c in changing)
+            + ")"
+        ),
+        # A charge under dispute stays until the case closes (R8).
+        "dropped_charges": (
+            "DELETE FROM charges WHERE dispute_id IS NULL"
+            " AND EXISTS (SELECT 1 FROM import_accounts a WHERE a.account_id = charges.account_id)"
+            " AND NOT EXISTS (SELECT 1 FROM import_charges i WHERE"
+            " i.account_id = charges.account_id AND i.charge_id = charges.charge_id)"
+        ),
+        "repeated_accounts": (
+            f"SELECT line, {accounts} FROM import_accounts a WHERE EXISTS ("  # noqa: S608
+            "SELECT 1 FROM import_accounts b WHERE b.account_id = a.account_id AND b.line <> a.line)"
+            " ORDER BY account_id, line"
+        ),
+    }
+
+
+_SQL = {False: _statements(False), True: _statements(True)}
+
+
+class Staging:
+    """The staging tables of one import, on one connection, in one transaction.
+
+    Staged values are text (dates in ISO form, amounts as written): COPY and
+    executemany move text fastest, and the merge casts where the database needs it.
+    """
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+        self.postgres = conn.dialect.name == "postgresql"
+        self._sql = _SQL[self.postgres]
+
+    async def create(self) -> None:
+        suffix = " ON COMMIT DROP" if self.postgres else ""
+        for table, columns in (
+            ("import_accounts", ACCOUNT_COLUMNS),
+            ("import_charges", CHARGE_COLUMNS),
+        ):
+            if not self.postgres:  # SQLite keeps temporary tables until the connection closes
+                await self._conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table}")
+            body = ", ".join(f"{c} TEXT NOT NULL" for c in columns)
+            await self._conn.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE {table} (line INTEGER NOT NULL, {body}){suffix}"
+            )
+
+    @staticmethod
+    def date_value(value: date) -> str:
+        """A date as the staging tables take it."""
+        return value.isoformat()
+
+    @staticmethod
+    def amount_value(value: Decimal) -> str:
+        return str(value)
+
+    async def add(self, accounts: Sequence[StagedRow], charges: Sequence[StagedRow]) -> None:
+        for table, columns, rows in (
+            ("import_accounts", ACCOUNT_COLUMNS, accounts),
+            ("import_charges", CHARGE_COLUMNS, charges),
+        ):
+            if not rows:
+                continue
+            if self.postgres:
+                raw = await self._conn.get_raw_connection()
+                await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+                    table, records=rows, columns=("line", *columns)
+                )
+            else:
+                marks = ", ".join("?" * (len(columns) + 1))
+                await self._conn.exec_driver_sql(
+                    f"INSERT INTO {table} VALUES ({marks})",  # noqa: S608 - fixed names
+                    list(rows),
+                )
+
+    async def index(self) -> None:
+        """Index the staged rows once they are all in (faster than indexing each insert)."""
+        await self._conn.exec_driver_sql(
+            "CREATE INDEX import_accounts_id ON import_accounts (account_id, line)"
+        )
+        await self._conn.exec_driver_sql(
+            "CREATE INDEX import_charges_id ON import_charges (account_id, charge_id, line)"
+        )
+        if self.postgres:
+            await self._conn.exec_driver_sql("ANALYZE import_accounts")
+            await self._conn.exec_driver_sql("ANALYZE import_charges")
+
+    async def repeated_accounts(self) -> AsyncIterator[tuple[Any, ...]]:
+        """Rows of accounts staged more than once (rows far apart), by account then line."""
+        result = await self._conn.stream(text(self._sql["repeated_accounts"]))
+        async for row in result:
+            yield tuple(row)
+
+    async def repeated_charges(self) -> AsyncIterator[tuple[int, str]]:
+        """(line, charge_id) of each charge already staged at an earlier line."""
+        result = await self._conn.stream(
+            text(
+                "SELECT line, charge_id FROM import_charges c WHERE EXISTS ("
+                "SELECT 1 FROM import_charges d WHERE d.account_id = c.account_id"
+                " AND d.charge_id = c.charge_id AND d.line < c.line) ORDER BY line"
+            )
+        )
+        async for row in result:
+            yield int(row[0]), str(row[1])
+
+    async def keep_first_rows(self) -> None:
+        """An account staged on several rows (that agree) is merged once."""
+        await self._conn.exec_driver_sql(
+            "DELETE FROM import_accounts WHERE EXISTS (SELECT 1 FROM import_accounts b"
+            " WHERE b.account_id = import_accounts.account_id AND b.line < import_accounts.line)"
+        )
+
+    async def merge(self, now: datetime) -> MergeCounts:
+        """Insert what is new, update what changed, drop charges the file no longer has.
+
+        Rows that did not change are not written at all, so re-importing an
+        unchanged file only reads.
+        """
+        when = {"now": now}
+        stamp = bindparam("now", type_=DateTime(timezone=True))
+        staged_accounts = await self._count("SELECT count(*) FROM import_accounts")
+        staged_charges = await self._count("SELECT count(*) FROM import_charges")
+        new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
+        if new_accounts < staged_accounts:
+            await self._conn.execute(text(self._sql["changed_accounts"]).bindparams(stamp), when)
+        new_charges = await self._rows(text(self._sql["new_charges"]))
+        removed = 0
+        if new_charges < staged_charges or new_accounts < staged_accounts:
+            await self._conn.exec_driver_sql(self._sql["changed_charges"])
+        # Only accounts already known can have charges the file dropped.
+        if new_accounts < staged_accounts:
+            removed = await self._rows(text(self._sql["dropped_charges"]))
+        if not self.postgres:  # PostgreSQL drops them at commit
+            await self._conn.exec_driver_sql("DROP TABLE temp.import_accounts")
+            await self._conn.exec_driver_sql("DROP TABLE temp.import_charges")
+        elif new_charges > ANALYZE_AFTER:
+            # Fresh statistics now rather than whenever autovacuum gets to it: the
+            # next import's joins and the bot's lookups plan on them.
+            await self._conn.exec_driver_sql("ANALYZE accounts")
+            await self._conn.exec_driver_sql("ANALYZE charges")
+        return MergeCounts(
+            accounts_created=new_accounts,
+            accounts_updated=staged_accounts - new_accounts,
+            charges_created=new_charges,
+            charges_updated=staged_charges - new_charges,
+            charges_removed=removed,
+        )
+
+    async def _rows(self, statement: Any, params: dict[str, Any] | None = None) -> int:
+        result = await self._conn.execute(statement, params or {})
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def _count(self, sql: str) -> int:
+        return int((await self._conn.exec_driver_sql(sql)).scalar_one())

@@ -490,7 +490,7 @@ def _asks_for_money(state: State) -> bool:
     of its actions says so in its contract (ActionSpec.asks_for_money)."""
     calls = [*state.enter, *state.actions]
     calls += [a for choice in state.choices for a in choice.actions]
-    calls += [a for route in state.intents.values() for a in route.actions]
+    calls += [a for routes in state.intents.values() for route in routes for a in route.actions]
     if state.dynamic_choices is not None:
         calls += state.dynamic_choices.actions
     return state.asks_for_money or any(

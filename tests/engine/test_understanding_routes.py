@@ -183,6 +183,7 @@ def test_an_amount_at_hardship_is_an_offer(said: str) -> None:
     assert _var(d, "offered_monthly").amount in (Decimal(100), Decimal(800))
 
 
+@pytest.mark.rule("R11")
 def test_hardship_words_without_an_amount_still_lead_to_forbearance_R11() -> None:
     d = at_menu()
     d.text("I lost my job last month")
@@ -251,6 +252,7 @@ def test_the_phone_gives_the_region_when_the_zone_does_not() -> None:
     assert d.verified
 
 
+@pytest.mark.rule("R5")
 def test_an_ambiguous_birth_date_is_asked_back_and_not_counted_R5() -> None:
     d = Driver(account=_born(date(1990, 6, 5), "UTC", "+99912345"))
     d.start()
@@ -264,6 +266,7 @@ def test_an_ambiguous_birth_date_is_asked_back_and_not_counted_R5() -> None:
     assert d.verified
 
 
+@pytest.mark.rule("R5")
 def test_the_wrong_reading_counts_as_one_attempt_R5() -> None:
     d = Driver(account=_born(date(1990, 6, 5), "UTC", "+99912345"))
     d.start()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -113,6 +114,7 @@ async def test_an_ambiguous_birth_date_is_asked_back_not_counted(
     assert "30,000" in statement.text
 
 
+@pytest.mark.rule("R12")
 async def test_crisis_at_a_confirmation_pauses_collection_R12(web: WebChat) -> None:
     await _start(web, "c1", "T-EN")
     await web.say("c1", "1990-05-17")
@@ -125,6 +127,7 @@ async def test_crisis_at_a_confirmation_pauses_collection_R12(web: WebChat) -> N
     assert await _count(web, ArrangementRow, account_id="T-EN") == 0
 
 
+@pytest.mark.rule("R12")
 async def test_crisis_the_word_lists_miss_still_reaches_a_person_in_charge_R12(
     web: WebChat,
 ) -> None:

@@ -386,6 +386,16 @@ def toggle_dispute_charge(run: ActionRun) -> None:
     run.vars["dispute_count"] = len(selection)
 
 
+@action("dispute_selection", "dispute_count")
+def select_named_charges(run: ActionRun) -> None:
+    """A dispute opened in words ("that late fee") starts with the charges it named."""
+    named = set(run.value or ())
+    held = set(run.ctx.account.disputed_charge_ids) | set(run.vars.get("disputed_now", []))
+    selection = [c.charge_id for c in run.ctx.account.charges if c.charge_id in named - held]
+    run.vars["dispute_selection"] = selection
+    run.vars["dispute_count"] = len(selection)
+
+
 @action("case_number", "dispute_answer_by", "disputed_now", "dispute_selection", "dispute_count")
 def record_dispute(run: ActionRun) -> None:
     """R8: the disputed charges are held out of every plan until reviewed."""

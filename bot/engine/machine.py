@@ -19,7 +19,16 @@ from bot.domain.intents import Intent, detect_intents
 from bot.engine import expressions
 from bot.engine.actions import ACTIONS, ActionRun
 from bot.engine.scope import build_scope
-from bot.engine.script import HUMAN_CHOICE, RETURN_TARGET, ActionCall, InputType, Script, State
+from bot.engine.script import (
+    DATE_CHOICE,
+    HUMAN_CHOICE,
+    MEANING_CHOICE,
+    RETURN_TARGET,
+    ActionCall,
+    InputType,
+    Script,
+    State,
+)
 from bot.engine.types import (
     Choice,
     Context,
@@ -28,9 +37,11 @@ from bot.engine.types import (
     Event,
     EventKind,
     Part,
+    Reading,
     Reply,
     StepResult,
 )
+from bot.engine.understood import Understood
 from bot.engine.values import from_json
 from bot.errors import ScriptFailure
 
@@ -104,6 +115,8 @@ class _Step:
             self._on_choice(event.choice)
         elif event.kind is EventKind.COMMAND:
             self._on_command(event.text)
+        elif event.meaning is not None:
+            Understood(self, event.meaning).on_text(event.text[:MAX_TEXT].strip())
         else:
             self._on_text(event.text[:MAX_TEXT].strip())
 
@@ -150,6 +163,10 @@ class _Step:
         if choice_id == HUMAN_CHOICE:
             self._global("human")
             return
+        if choice_id.startswith((MEANING_CHOICE, DATE_CHOICE)):
+            # A button of the bot's own question back ("did you mean...?").
+            Understood(self, Reading()).on_choice(choice_id)
+            return
         state = self._state()
         scope = self._scope()
         for choice in state.choices:
@@ -182,12 +199,11 @@ class _Step:
             free_text = state.input is not None and state.input.type is InputType.TEXT
             if (everywhere or (state.globals and not free_text)) and self._global(intent.value):
                 return
-        if text and "monthly_offer" in state.intents:
-            monthly = parsing.parse_monthly_offer(text)
-            if monthly is not None:
-                route = state.intents["monthly_offer"]
-                self._after_answer(state, route.actions, monthly, route.to)
-                return
+        monthly = parsing.parse_monthly_offer(text) if text else None
+        if monthly is not None and Understood(self, Reading(amount=monthly, monthly=True)).offer(
+            state
+        ):
+            return
         if state.input is not None:
             value = self._parse_input(state, text)
             if value is None:
@@ -282,8 +298,13 @@ class _Step:
             value = parsing.parse_int(text)
         else:
             value = parsing.parse_date(text)
-        if value is None:
-            return None
+        return self._within_limits(state, value)
+
+    def _within_limits(self, state: State, value: Any) -> Any:
+        """The value when it fits the input's `min` and `max`, else None."""
+        spec = state.input
+        if value is None or spec is None:
+            return value
         scope = self._scope()
         low = expressions.evaluate(spec.min, scope) if spec.min else None
         high = expressions.evaluate(spec.max, scope) if spec.max else None
@@ -470,7 +491,7 @@ def _asks_for_money(state: State) -> bool:
     of its actions says so in its contract (ActionSpec.asks_for_money)."""
     calls = [*state.enter, *state.actions]
     calls += [a for choice in state.choices for a in choice.actions]
-    calls += [a for route in state.intents.values() for a in route.actions]
+    calls += [a for routes in state.intents.values() for route in routes for a in route.actions]
     if state.dynamic_choices is not None:
         calls += state.dynamic_choices.actions
     return state.asks_for_money or _any_asks_for_money(tuple(c.name for c in calls))

@@ -17,6 +17,41 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 RETURN_TARGET = "@return"  # go back to the state a global detour interrupted
 HUMAN_CHOICE = "@human"  # a choice the engine accepts in every state (R13)
+# Choices the engine offers itself when it asks back: "@meaning:extension"
+# (which of the likeliest meanings), "@date:1995-01-02" (which reading of a date).
+MEANING_CHOICE = "@meaning:"
+DATE_CHOICE = "@date:"
+SOMETHING_ELSE = "none"  # "@meaning:none": none of those, ask the state's question again
+
+# What the understanding layer can say a message means (bot/understanding/labels.py;
+# a test keeps the two lists equal). Scripts route these by name.
+MEANINGS = frozenset(
+    {
+        "crisis",
+        "human",
+        "stop",
+        "complaint",
+        "hardship",
+        "help",
+        "language",
+        "installment",
+        "extension",
+        "pay_in_full",
+        "promise",
+        "dispute",
+        "confirm",
+        "decline",
+        "how_to_pay",
+        "inform",
+        "off_topic",
+    }
+)
+# Not a meaning but a thing said: an amount of money a month (or any amount
+# where the state asks for one), routed per state like a meaning.
+MONTHLY_OFFER = "monthly_offer"
+STATE_INTENTS = MEANINGS | {MONTHLY_OFFER}
+# Names an intent route's `when` may use, about the message itself.
+SAID_NAMES = frozenset({"said_date", "said_amount", "said_monthly", "said_charges", "said_all"})
 
 
 class _Model(BaseModel):
@@ -25,7 +60,8 @@ class _Model(BaseModel):
 
 class InputType(StrEnum):
     AMOUNT = "amount"
-    DATE = "date"
+    DATE = "date"  # a payment date: "tomorrow", "Dec 1", "下个月15号"
+    BIRTH_DATE = "birth_date"  # a date of birth: "5/17/90", "85年3月9号"
     NUMBER = "number"
     TEXT = "text"
 
@@ -123,12 +159,34 @@ class InputSpec(_Model):
 
 
 class IntentRoute(_Model):
-    """Free text understood in one state, e.g. 'I can pay 800 a month'."""
+    """Where a meaning goes in one state: a state (`to`, with actions) or one of the
+    state's own choices (`choice`: "yes" at a confirmation is the Yes button).
 
-    to: str
+    The actions get what the message named: the amount (monthly_offer), the
+    date (pay_in_full, promise, inform), the charge ids (dispute) or the yes/no.
+    """
+
+    to: str | None = None
+    choice: str | None = None
+    when: str | None = None  # may use the said_* names (SAID_NAMES)
     actions: list[ActionCall] = Field(default_factory=list)
 
     _norm = field_validator("actions", mode="before")(_parse_actions)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> IntentRoute:
+        if (self.to is None) == (self.choice is None):
+            raise ValueError("an intent route needs either 'to' or 'choice'")
+        if self.choice is not None and self.actions:
+            raise ValueError("a route to a choice runs the choice's actions: drop 'actions'")
+        return self
+
+
+def _route_list(value: Any) -> Any:
+    """Each meaning maps to one route or to a list tried in order (first whose `when` holds)."""
+    if isinstance(value, dict):
+        return {key: route if isinstance(route, list) else [route] for key, route in value.items()}
+    return value
 
 
 class State(_Model):
@@ -139,7 +197,9 @@ class State(_Model):
     dynamic_choices: DynamicChoices | None = None
     input: InputSpec | None = None
     actions: list[ActionCall] = Field(default_factory=list)  # after input or choice
-    intents: dict[str, IntentRoute] = Field(default_factory=dict)
+    # Meanings understood here and where they go (STATE_INTENTS), tried before the
+    # script's global intents.
+    intents: dict[str, list[IntentRoute]] = Field(default_factory=dict)
     next: list[Transition] = Field(default_factory=list)
     globals: bool = True  # whether global intents and commands apply here
     # Offers or asks for money although none of its actions does (it names an amount
@@ -149,6 +209,7 @@ class State(_Model):
 
     _norm_enter = field_validator("enter", mode="before")(_parse_actions)
     _norm_actions = field_validator("actions", mode="before")(_parse_actions)
+    _norm_intents = field_validator("intents", mode="before")(_route_list)
 
     @property
     def waits(self) -> bool:

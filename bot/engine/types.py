@@ -27,11 +27,49 @@ class EventKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Sense:
+    """One thing a message may mean ("installment", "dispute"...) and how likely it is."""
+
+    meaning: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the understanding layer read in one typed message.
+
+    The runtime computes it once per TEXT event (bot/service/meaning.py) and the
+    engine only looks at it, so the engine stays pure and loads no model.
+    Dates are already read in the account region's order; two dates mean the
+    message reads two ways and the bot should ask which.
+    """
+
+    senses: tuple[Sense, ...] = ()  # every meaning, best first
+    sure: bool = False  # False: ask back with the likeliest meanings
+    crisis: bool = False  # R12: outranks everything
+    hardship: bool = False  # hardship was mentioned, even beside an offer (R11)
+    answer: bool | None = None  # a plain yes (True) or no (False)
+    amount: Decimal | None = None
+    monthly: bool = False  # the amount is per month ("800 a month")
+    other_period: bool = False  # the amount is per week or fortnight: not a monthly offer
+    dates: tuple[date, ...] = ()  # payment dates
+    birth_dates: tuple[date, ...] = ()  # the same text read as a birth date
+    charges: tuple[str, ...] = ()  # ids of the charges the message names
+    all_of_it: bool = False  # "all of it", "全部"
+
+    @property
+    def top(self) -> str | None:
+        """The likeliest meaning, whether or not the reader is sure of it."""
+        return self.senses[0].meaning if self.senses else None
+
+
+@dataclass(frozen=True)
 class Event:
     kind: EventKind
     text: str = ""  # TEXT: what was typed; COMMAND: the name without '/'; TRIGGER/RESUME: name
     choice: str = ""  # CHOICE: the choice id
     step: int | None = None  # CHOICE: the step the button was shown at (stale check)
+    meaning: Reading | None = None  # TEXT: what it means; None: the engine's own word lists
 
 
 @dataclass(frozen=True)

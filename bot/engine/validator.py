@@ -28,7 +28,16 @@ from bot.engine.actions import ACTIONS, outcome_values, variables_set
 from bot.engine.errors import ScriptProblem
 from bot.engine.loader import Path_, line_for
 from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES
-from bot.engine.script import RETURN_TARGET, ActionCall, Message, Script, State
+from bot.engine.script import (
+    MEANINGS,
+    RETURN_TARGET,
+    SAID_NAMES,
+    STATE_INTENTS,
+    ActionCall,
+    Message,
+    Script,
+    State,
+)
 from bot.engine.types import EscalationReason, Priority
 
 REQUIRED_MESSAGES = (
@@ -37,7 +46,13 @@ REQUIRED_MESSAGES = (
     "stale_choice",
     "offer_person",
     "choice_person",
+    "ask_back",  # not sure what was meant: the likeliest meanings as buttons
+    "meaning_none",  # ... and "something else"
+    "which_date",  # a date that reads two ways
+    "date_option",  # one reading, as a button
 )
+# Meanings never offered as a button, so they need no label.
+UNLABELLED_MEANINGS = frozenset({"crisis", "inform", "off_topic"})
 # Conversation variables that actions set: their declared contract (bot/engine/actions.py).
 ACTION_VARS = variables_set()
 ITEM_KEYS = {
@@ -83,8 +98,10 @@ class _Validator:
                 yield (*base, "choices", i, "to"), c.to
         if state.dynamic_choices and state.dynamic_choices.to:
             yield (*base, "dynamic_choices", "to"), state.dynamic_choices.to
-        for key, route in state.intents.items():
-            yield (*base, "intents", key, "to"), route.to
+        for key, routes in state.intents.items():
+            for i, route in enumerate(routes):
+                if route.to is not None:
+                    yield (*base, "intents", key, i, "to"), route.to
 
     def global_targets(self) -> Iterator[tuple[Path_, str]]:
         for section in ("intents", "commands", "triggers"):
@@ -228,10 +245,15 @@ class _Validator:
                 name, (*base, "dynamic_choices", "label"), dynamic.label, state, keys
             )
             self.check_actions(name, (*base, "dynamic_choices", "actions"), dynamic.actions)
-        for key, route in state.intents.items():
-            if key != "monthly_offer":
-                self.fail((*base, "intents", key), name, f"unknown state intent {key!r}")
-            self.check_actions(name, (*base, "intents", key, "actions"), route.actions)
+        for key, routes in state.intents.items():
+            if key not in STATE_INTENTS:
+                self.fail((*base, "intents", key), name, f"unknown meaning {key!r}")
+            for i, route in enumerate(routes):
+                where: Path_ = (*base, "intents", key, i)
+                self.check_expression(name, (*where, "when"), route.when, set(SAID_NAMES))
+                self.check_actions(name, (*where, "actions"), route.actions)
+                if route.choice is not None and route.choice not in {c.id for c in state.choices}:
+                    self.fail(where, name, f"{key} routes to unknown choice {route.choice!r}")
         if state.input is not None:
             spec = state.input
             if spec.invalid not in self.script.messages:
@@ -291,6 +313,24 @@ class _Validator:
         for key in REQUIRED_MESSAGES:
             if key not in script.messages:
                 self.fail(("messages",), None, f"the engine needs message {key!r}")
+        self.check_meanings()
+
+    def check_meanings(self) -> None:
+        """Global intents are meanings; each routed meaning has a button label for asking back."""
+        routed: set[str] = set()
+        for key in self.script.intents:
+            if key not in MEANINGS:
+                self.fail(("intents", key), None, f"unknown meaning {key!r}")
+            routed.add(key)
+        for state in self.script.states.values():
+            routed.update(key for key in state.intents if key in MEANINGS)
+        for meaning in sorted(routed - UNLABELLED_MEANINGS):
+            if f"meaning_{meaning}" not in self.script.messages:
+                self.fail(
+                    ("messages",),
+                    None,
+                    f"meaning {meaning!r} is routed but has no button label 'meaning_{meaning}'",
+                )
 
     def check_first_contact(self, translations: Mapping[str, Mapping[str, str]] | None) -> None:
         """R6: the greeting names the lender and says it is automated, in every locale.

@@ -44,6 +44,7 @@ from bot.service.events import (
     Inbound,
     Trigger,
 )
+from bot.service.meaning import read_message
 from bot.service.queueing import Queue
 from bot.service.record import BOT, ConversationRecord, agent_owner
 from bot.service.text import clean_text, parse_command
@@ -58,6 +59,7 @@ from bot.store.tables import (
     ProcessedUpdateRow,
     TranscriptRow,
 )
+from bot.understanding import is_crisis
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +187,12 @@ class Runtime:
             now=now.astimezone(_zone(account.timezone)),
             id_seed=uuid4().hex,  # ids unique by construction, never from a counter
         )
+        if typed.kind is EventKind.TEXT and typed.text.strip():
+            # Read once, here: the engine stays pure and never loads the model.
+            reading = read_message(
+                typed.text, account=account, locale=state.locale, today=ctx.today
+            )
+            typed = replace(typed, meaning=reading)
         result = step(pinned.script, state, typed, ctx)
         verification.record(account_row, result.state.vars, pinned.policy, now)
         await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
@@ -349,7 +357,9 @@ class Runtime:
     ) -> None:
         """With a person in charge the bot stays quiet, but a crisis still pauses
         collection and raises the person's queue to urgent (R12)."""
-        if event.kind is not EventKind.TEXT or Intent.CRISIS not in detect_intents(event.text):
+        if event.kind is not EventKind.TEXT:
+            return
+        if not is_crisis(event.text) and Intent.CRISIS not in detect_intents(event.text):
             return
         await session.execute(
             update(AccountRow)

@@ -25,6 +25,7 @@ from bot.engine.types import (
     RecordDispute,
     Reply,
 )
+from bot.service.meaning import read_message
 
 E = TypeVar("E")
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +118,15 @@ class Driver:
         return self.send(Event(EventKind.START))
 
     def text(self, text: str) -> list[Reply]:
+        """Typed text, read by the understanding layer as the runtime reads it."""
+        assert self.state is not None
+        reading = read_message(
+            text, account=self.account, locale=self.state.locale, today=self.now.date()
+        )
+        return self.send(Event(EventKind.TEXT, text=text, meaning=reading))
+
+    def words(self, text: str) -> list[Reply]:
+        """Typed text without a reading: the engine's own word lists (no runtime)."""
         return self.send(Event(EventKind.TEXT, text=text))
 
     def command(self, name: str) -> list[Reply]:

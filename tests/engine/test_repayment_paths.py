@@ -35,13 +35,16 @@ def test_greeting_names_lender_and_says_it_is_automated_R6() -> None:
 def test_nothing_about_the_account_before_verification_R5() -> None:
     d = Driver()
     d.start()
-    d.text("what do I owe?")
+    d.text("what do I owe?")  # read as a question for help: a public detour
     d.choose("pay_full")  # a forged choice from another state
     d.command("menu")
+    d.text("I can pay 100 a month")
     for reply in d.all_replies:
         for part in reply.parts:
             assert not any(isinstance(v, MoneyValue) for v in part.params.values()), part
             assert "borrower_name" not in part.params
+    assert d.script.states[d.at].public
+    d.choose("back")
     assert d.at == "verify"
 
 

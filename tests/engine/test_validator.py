@@ -104,7 +104,7 @@ CASES = [
         "      - {to: promise_too_far}",
         "      - {to: promise_too_far, when: \"promise_check == 'x'\"}",
         "promise_too_far, when",
-        "promise",
+        "promise_decide",
         "dead end",
     ),
     (
@@ -121,7 +121,7 @@ CASES = [
         "when: \"promise_check == 'in_past'\"",
         "when: \"promise_check == 'in_pass'\"",
         "in_pass",
-        "promise",
+        "promise_decide",
         "'promise_check' is never 'in_pass'",
     ),
     ("  reminder: {to: reminder}", "  reminder: {to: reminders}", "reminder: {to", None, "unknown"),

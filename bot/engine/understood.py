@@ -51,6 +51,10 @@ ASK_BACK_FLOOR = 0.1  # a meaning less likely than this is not worth a button
 DATE_READINGS = 2  # readings of one date offered at most
 
 
+# Rules that hold in free-text answers too (besides crisis and a person, always first).
+ALWAYS_ON = ("stop", "complaint", "hardship")
+
+
 class Understood:
     def __init__(self, step: _Step, reading: Reading) -> None:
         self.step = step
@@ -67,6 +71,8 @@ class Understood:
         if self._wants_person(words) and (
             self._state_route(state, "human") or step._global("human")
         ):
+            return
+        if self._always_on(state, text, words):
             return
         if self.offer(state):
             return
@@ -88,6 +94,29 @@ class Understood:
         if self._ask_back(state):
             return
         step._failed_input(state, None)
+
+    def _always_on(self, state: State, text: str, words: tuple[Intent, ...]) -> bool:
+        """R3, R11, R15 in free-text answers: STOP, a complaint or hardship written as a
+        dispute reason or a note for a person is recognised, not just filed. The text is
+        kept as the answer too (the dispute keeps its reason, the note is stored)."""
+        spec = state.input
+        if spec is None or spec.type is not InputType.TEXT:
+            return False
+        reading = self.reading
+        sure = reading.top if reading.sure else None
+        rule = next(
+            (m for m in ALWAYS_ON if Intent(m) in words or sure == m),
+            None,
+        )
+        route = self.step.script.intents.get(rule) if rule is not None else None
+        if rule is None or route is None:
+            return False
+        answers = self._answers(state, text)
+        # A detour (STOP) comes back to this question, which is then asked again.
+        if answers and not route.detour:
+            self.step.vars[spec.store] = to_json(answers[0])
+            self.step._run_actions(state.actions, answers[0])
+        return self.step._global(rule)
 
     def _wants_person(self, words: tuple[Intent, ...]) -> bool:
         reading = self.reading

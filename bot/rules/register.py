@@ -75,6 +75,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     ),
     "R11": (
         "bot.domain.intents:detect_intents",
+        "bot.engine.understood:Understood._always_on",
         "dialogs/repayment.yaml:states.hardship",
     ),
     "R12": (
@@ -98,6 +99,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     ),
     "R15": (
         "bot.domain.intents:detect_intents",
+        "bot.engine.understood:Understood._always_on",
         "bot.service.effects:_escalate",
         "bot.domain.policy:CasePolicy",
     ),

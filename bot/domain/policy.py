@@ -141,8 +141,6 @@ class VerificationPolicy(_Strict):
 class EscalationPolicy(_Strict):
     # R13: after this many failed inputs in a row the bot offers a person.
     failed_inputs_before_offer: int = Field(default=2, ge=1, le=5)
-    # Plans for more than this (in major units per currency) need a person to approve.
-    approval_above: dict[str, Decimal] = Field(default_factory=dict)
 
 
 class StagePolicy(_Strict):

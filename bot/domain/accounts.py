@@ -47,6 +47,31 @@ def charges_total(charges: Iterable[Charge]) -> Decimal:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """The account's one active arrangement, as the statement shows it (issue 7 point 1)."""
+
+    reference: str
+    kind: str  # installment_plan, extension or promise_to_pay
+    amount: Decimal
+    installments: tuple[tuple[date, Decimal], ...] = ()
+    new_due_date: date | None = None
+
+    def next_due(self, today: date) -> tuple[date, Decimal] | None:
+        """The next installment on or after `today`; the last one once all are past."""
+        upcoming = [i for i in self.installments if i[0] >= today]
+        if upcoming:
+            return upcoming[0]
+        return self.installments[-1] if self.installments else None
+
+    def left(self, today: date) -> Decimal:
+        """What the agreement still asks for from `today` (payments are not netted yet)."""
+        upcoming = [amount for due, amount in self.installments if due >= today]
+        if upcoming:
+            return sum(upcoming, start=Decimal(0))
+        return self.installments[-1][1] if self.installments else self.amount
+
+
+@dataclass(frozen=True)
 class Account:
     """Read-only view of an account; the engine gets this, never a database row."""
 
@@ -63,6 +88,7 @@ class Account:
     extensions_used: int = 0
     collection_paused: bool = False  # R12 crisis or R16 breathing space
     breathing_space: bool = False
+    agreement: Agreement | None = None  # the active arrangement, if any
 
     @property
     def total(self) -> Decimal:

@@ -54,6 +54,13 @@ ACCOUNT_NAMES = frozenset(
         "promise_max_days",
         "dispute_answer_days",
         "selected_charges",
+        "has_arrangement",
+        "arrangement_kind",
+        "arrangement_reference",
+        "arrangement_amount",
+        "arrangement_next_date",
+        "arrangement_next_amount",
+        "arrangement_left",
     }
 )
 
@@ -119,8 +126,8 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
             "has_balance": collectible > 0,
             "has_disputes": bool(held),
             "due_date": account.due_date,
-            "days_past_due": account.days_past_due(ctx.today),
-            "stage": account.stage(ctx.today, policy.stages.late_after_days).value,
+            "days_past_due": account.days_past_due_at(ctx.now),
+            "stage": account.stage_at(ctx.now, policy.stages.late_after_days).value,
             "charges": _charge_items(ctx, held, only_open=False),
             "undisputed_charges": _charge_items(ctx, held, only_open=True),
             "computed_on": ctx.today,
@@ -137,5 +144,24 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
             ],
         }
     )
+    scope.update(_agreement_names(ctx))
     scope.update(variables)
     return scope
+
+
+def _agreement_names(ctx: Context) -> dict[str, Any]:
+    """What the statement shows of the active arrangement before offering anything."""
+    agreement = ctx.account.agreement
+    if agreement is None:
+        return {"has_arrangement": False, "arrangement_kind": ""}
+    upcoming = agreement.next_due(ctx.today)
+    next_date = agreement.new_due_date or (upcoming[0] if upcoming else None)
+    return {
+        "has_arrangement": True,
+        "arrangement_kind": agreement.kind,
+        "arrangement_reference": agreement.reference,
+        "arrangement_amount": _money(ctx, agreement.amount),
+        "arrangement_next_date": next_date,
+        "arrangement_next_amount": _money(ctx, upcoming[1] if upcoming else agreement.amount),
+        "arrangement_left": _money(ctx, agreement.left(ctx.today)),
+    }

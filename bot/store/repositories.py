@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.accounts import Account, Charge, ChargeKind
+from bot.domain.accounts import Account, Agreement, Charge, ChargeKind
 from bot.domain.money import quantize
-from bot.store.tables import AccountRow, ChargeRow
+from bot.store.tables import AccountRow, ArrangementRow, ChargeRow
 
 
 async def get_account(session: AsyncSession, *, account_id: str) -> Account | None:
@@ -45,4 +48,31 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         extensions_used=row.extensions_used,
         collection_paused=row.collection_paused,
         breathing_space=row.breathing_space,
+        agreement=await _active_agreement(session, account_id, row.currency),
+    )
+
+
+async def _active_agreement(
+    session: AsyncSession, account_id: str, currency: str
+) -> Agreement | None:
+    """The account's active arrangement; effects keep at most one (issue 7 point 1)."""
+    query = (
+        select(ArrangementRow)
+        .where(col(ArrangementRow.account_id) == account_id)
+        .where(col(ArrangementRow.status) == "active")
+        .order_by(col(ArrangementRow.created_at).desc())
+        .limit(1)
+    )
+    found = (await session.execute(query)).scalars().first()
+    if found is None:
+        return None
+    return Agreement(
+        reference=found.id,
+        kind=found.kind,
+        amount=quantize(found.amount, currency),
+        installments=tuple(
+            (date.fromisoformat(i["due_date"]), quantize(Decimal(i["amount"]), currency))
+            for i in found.installments
+        ),
+        new_due_date=found.new_due_date,
     )

@@ -149,6 +149,11 @@ class ArrangementRow(SQLModel, table=True):
     script_version: str = Field(max_length=64)
     conversation_id: int | None = Field(default=None, foreign_key="conversations.id")
     created_at: datetime = _when()
+    # An account has at most one active arrangement: a newer one the borrower
+    # confirmed ends the old one, which keeps the record of why, when and by which.
+    ended_at: datetime | None = _when(nullable=True)
+    end_reason: str | None = Field(default=None, max_length=32)
+    superseded_by: str | None = Field(default=None, max_length=32)
 
 
 class EscalationRow(SQLModel, table=True):

@@ -1,0 +1,35 @@
+"""negotiation: an arrangement records when, why and by which newer one it ended
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-30 15:20:00
+
+An account keeps at most one active arrangement; the ones a newer arrangement
+replaced stay in the table with status `superseded` and these columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("arrangements") as batch:
+        batch.add_column(sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("end_reason", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("superseded_by", sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("arrangements") as batch:
+        batch.drop_column("superseded_by")
+        batch.drop_column("end_reason")
+        batch.drop_column("ended_at")

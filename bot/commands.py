@@ -133,6 +133,9 @@ async def link(settings: Settings, account_id: str, days: int | None) -> int:
     from bot.bootstrap import build_app
     from bot.service.linking import create_link_token
 
+    if days is not None and days < 1:
+        _err(f"--days {days}: a link must stay valid for at least 1 day.")
+        return 2
     if settings.telegram_token is None:
         _err("Set REPAYBOT_TELEGRAM_TOKEN first: the link names the bot's username.")
         return 2
@@ -145,7 +148,7 @@ async def link(settings: Settings, account_id: str, days: int | None) -> int:
                     session,
                     account_id=account_id,
                     now=app.runtime.now(),
-                    valid_days=days or settings.link_token_days,
+                    valid_days=settings.link_token_days if days is None else days,
                 )
             except LookupError:
                 _err(f"No account {account_id!r}.")

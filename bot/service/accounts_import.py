@@ -86,11 +86,23 @@ class ImportReport:
     charges_removed: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"{self.accounts_created} accounts created, {self.accounts_updated} updated; "
-            f"{self.charges_created} charges created, {self.charges_updated} updated, "
-            f"{self.charges_removed} removed"
-        )
+        """Only what happened, in the right number: "1 account created; 1 charge removed"."""
+        parts = [
+            _counted(self.accounts_created, self.accounts_updated, 0, "account"),
+            _counted(self.charges_created, self.charges_updated, self.charges_removed, "charge"),
+        ]
+        said = "; ".join(part for part in parts if part)
+        return said or "nothing changed"
+
+
+def _counted(created: int, updated: int, removed: int, noun: str) -> str:
+    done = [(created, "created"), (updated, "updated"), (removed, "removed")]
+    said = [(n, verb) for n, verb in done if n]
+    if not said:
+        return ""
+    first, *rest = said
+    head = f"{first[0]} {noun if first[0] == 1 else noun + 's'} {first[1]}"
+    return ", ".join([head, *(f"{n} {verb}" for n, verb in rest)])
 
 
 class _TooManyProblems(Exception):

@@ -213,12 +213,17 @@ class Staging:
         staged_accounts = await self._count("SELECT count(*) FROM import_accounts")
         staged_charges = await self._count("SELECT count(*) FROM import_charges")
         new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
+        # Counted from the rows really written: "updated" never counts a row that
+        # did not change (issue 7 point 11).
+        changed_accounts = changed_charges = 0
         if new_accounts < staged_accounts:
-            await self._conn.execute(text(self._sql["changed_accounts"]).bindparams(stamp), when)
+            changed_accounts = await self._rows(
+                text(self._sql["changed_accounts"]).bindparams(stamp), when
+            )
         new_charges = await self._rows(text(self._sql["new_charges"]))
         removed = 0
         if new_charges < staged_charges or new_accounts < staged_accounts:
-            await self._conn.exec_driver_sql(self._sql["changed_charges"])
+            changed_charges = await self._rows(text(self._sql["changed_charges"]))
         # Only accounts already known can have charges the file dropped.
         if new_accounts < staged_accounts:
             removed = await self._rows(text(self._sql["dropped_charges"]))
@@ -232,9 +237,9 @@ class Staging:
             await self._conn.exec_driver_sql("ANALYZE charges")
         return MergeCounts(
             accounts_created=new_accounts,
-            accounts_updated=staged_accounts - new_accounts,
+            accounts_updated=changed_accounts,
             charges_created=new_charges,
-            charges_updated=staged_charges - new_charges,
+            charges_updated=changed_charges,
             charges_removed=removed,
         )
 

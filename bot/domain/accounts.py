@@ -46,6 +46,14 @@ def charges_total(charges: Iterable[Charge]) -> Decimal:
     return sum((c.amount for c in charges), Decimal(0))
 
 
+def effective_due_date(lender_due: date, agreement: Agreement | None) -> date:
+    """The due date the borrower is held to: an agreed extension moves the lender's
+    date later, never earlier (a later date in a new file wins)."""
+    if agreement is None or agreement.new_due_date is None:
+        return lender_due
+    return max(lender_due, agreement.new_due_date)
+
+
 @dataclass(frozen=True)
 class Agreement:
     """The account's one active arrangement, as the statement shows it (issue 7 point 1)."""
@@ -89,6 +97,8 @@ class Account:
     collection_paused: bool = False  # R12 crisis or R16 breathing space
     breathing_space: bool = False
     agreement: Agreement | None = None  # the active arrangement, if any
+    lender_due_date: date | None = None  # as the lender's file has it, when it differs
+    in_review: str | None = None  # reference of an arrangement the new figures contradict
 
     @property
     def total(self) -> Decimal:

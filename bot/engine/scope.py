@@ -61,6 +61,7 @@ ACCOUNT_NAMES = frozenset(
         "arrangement_next_date",
         "arrangement_next_amount",
         "arrangement_left",
+        "arrangement_in_review",
     }
 )
 
@@ -152,8 +153,9 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
 def _agreement_names(ctx: Context) -> dict[str, Any]:
     """What the statement shows of the active arrangement before offering anything."""
     agreement = ctx.account.agreement
+    review = {"arrangement_in_review": ctx.account.in_review or ""}
     if agreement is None:
-        return {"has_arrangement": False, "arrangement_kind": ""}
+        return {"has_arrangement": False, "arrangement_kind": "", **review}
     upcoming = agreement.next_due(ctx.today)
     next_date = agreement.new_due_date or (upcoming[0] if upcoming else None)
     return {
@@ -164,4 +166,5 @@ def _agreement_names(ctx: Context) -> dict[str, Any]:
         "arrangement_next_date": next_date,
         "arrangement_next_amount": _money(ctx, upcoming[1] if upcoming else agreement.amount),
         "arrangement_left": _money(ctx, agreement.left(ctx.today)),
+        **review,
     }

@@ -84,6 +84,7 @@ class ImportReport:
     charges_created: int = 0
     charges_updated: int = 0
     charges_removed: int = 0
+    arrangements_flagged: int = 0  # active arrangements the new figures contradict
 
     def __str__(self) -> str:
         """Only what happened, in the right number: "1 account created; 1 charge removed"."""
@@ -91,6 +92,9 @@ class ImportReport:
             _counted(self.accounts_created, self.accounts_updated, 0, "account"),
             _counted(self.charges_created, self.charges_updated, self.charges_removed, "charge"),
         ]
+        if self.arrangements_flagged:
+            n = self.arrangements_flagged
+            parts.append(f"{n} arrangement{'' if n == 1 else 's'} flagged for review")
         said = "; ".join(part for part in parts if part)
         return said or "nothing changed"
 
@@ -508,4 +512,5 @@ async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path
         charges_created=counts.charges_created,
         charges_updated=counts.charges_updated,
         charges_removed=counts.charges_removed,
+        arrangements_flagged=counts.arrangements_flagged,
     )

@@ -132,10 +132,11 @@ async def _create_arrangement(
         )
     )
     if effect.new_due_date is not None:
+        # The due date stays the lender's: a re-import must not undo the extension,
+        # so the effective date is computed from the arrangement when loaded.
         account = await session.get(AccountRow, account_id)
         if account is not None:
             account.extensions_used += 1
-            account.due_date = effect.new_due_date
             account.updated_at = now
 
 

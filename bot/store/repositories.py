@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.accounts import Account, Agreement, Charge, ChargeKind
+from bot.domain.accounts import Account, Agreement, Charge, ChargeKind, effective_due_date
 from bot.domain.money import quantize
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow
 
@@ -25,6 +25,8 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         .order_by(col(ChargeRow.posted_on), col(ChargeRow.charge_id))
     )
     charges = list((await session.execute(query)).scalars())
+    agreement = await _active_agreement(session, account_id, row.currency)
+    due = effective_due_date(row.due_date, agreement)
     return Account(
         account_id=row.account_id,
         borrower_name=row.borrower_name,
@@ -33,7 +35,8 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         locale=row.locale,
         timezone=row.timezone,
         currency=row.currency,
-        due_date=row.due_date,
+        due_date=due,
+        lender_due_date=row.due_date if due != row.due_date else None,
         charges=tuple(
             Charge(
                 charge_id=c.charge_id,
@@ -48,8 +51,20 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         extensions_used=row.extensions_used,
         collection_paused=row.collection_paused,
         breathing_space=row.breathing_space,
-        agreement=await _active_agreement(session, account_id, row.currency),
+        agreement=agreement,
+        in_review=await _in_review(session, account_id),
     )
+
+
+async def _in_review(session: AsyncSession, account_id: str) -> str | None:
+    """An arrangement the lender's new figures contradict, waiting for a person."""
+    query = (
+        select(col(ArrangementRow.id))
+        .where(col(ArrangementRow.account_id) == account_id)
+        .where(col(ArrangementRow.status) == "review")
+        .limit(1)
+    )
+    return (await session.execute(query)).scalars().first()
 
 
 async def _active_agreement(

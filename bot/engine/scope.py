@@ -18,6 +18,7 @@ PUBLIC_NAMES = frozenset(
         "lender",
         "verified",
         "locked",
+        "lock_minutes",
         "failed_inputs",
         "attempts_left",
         "max_attempts",
@@ -97,6 +98,8 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
         "lender": policy.lender_name,
         "verified": state.verified,
         "locked": failures >= policy.verification.max_attempts,
+        # 0: the lock lasts until a person unlocks it.
+        "lock_minutes": policy.verification.lock_minutes or 0,
         "failed_inputs": state.failed_inputs,
         "max_attempts": policy.verification.max_attempts,
         "attempts_left": max(0, policy.verification.max_attempts - failures),

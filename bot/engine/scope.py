@@ -8,8 +8,10 @@ verification.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from bot.domain.policy import fill_template
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
 from bot.engine.values import from_json
 
@@ -63,6 +65,13 @@ ACCOUNT_NAMES = frozenset(
         "arrangement_next_amount",
         "arrangement_left",
         "arrangement_in_review",
+        "has_payment_instructions",
+        "pay_link",
+        "pay_bank_name",
+        "pay_account_name",
+        "pay_account_number",
+        "pay_bank_code",
+        "pay_reference",
     }
 )
 
@@ -149,6 +158,7 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
         }
     )
     scope.update(_agreement_names(ctx))
+    scope.update(_payment_names(ctx, collectible, variables))
     scope.update(variables)
     return scope
 
@@ -170,4 +180,32 @@ def _agreement_names(ctx: Context) -> dict[str, Any]:
         "arrangement_next_amount": _money(ctx, upcoming[1] if upcoming else agreement.amount),
         "arrangement_left": _money(ctx, agreement.left(ctx.today)),
         **review,
+    }
+
+
+def _payment_names(ctx: Context, collectible: Decimal, variables: dict[str, Any]) -> dict[str, Any]:
+    """The lender's instructions for the account's currency (issue 7 point 7).
+
+    A link asks for what is due next: the next installment of the active
+    arrangement, or else everything that may be collected.
+    """
+    how = ctx.policy.payment_for(ctx.account.currency)
+    if how is None:
+        return {"has_payment_instructions": False, "pay_link": "", "pay_account_number": ""}
+    agreement = ctx.account.agreement
+    upcoming = agreement.next_due(ctx.today) if agreement is not None else None
+    amount = upcoming[1] if upcoming is not None else collectible
+    made_now = variables.get("arrangement_id")
+    if made_now and (agreement is None or agreement.reference != made_now):
+        # Agreed in this very step: not stored yet, so not on the loaded account.
+        amount = Decimal(str(variables.get("pay_amount", amount)))
+    account_id = ctx.account.account_id
+    return {
+        "has_payment_instructions": True,
+        "pay_link": fill_template(how.link, account_id, amount) if how.link else "",
+        "pay_bank_name": how.bank_name or "",
+        "pay_account_name": how.account_name or "",
+        "pay_account_number": how.account_number or "",
+        "pay_bank_code": how.bank_code or "",
+        "pay_reference": fill_template(how.reference, account_id, amount),
     }

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.engine.errors import ScriptError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def _err(message: str) -> None:
@@ -41,6 +47,68 @@ async def import_accounts(settings: Settings, path: Path) -> int:
     finally:
         await engine.dispose()
     print(f"{path.name}: {report}")
+    return 0
+
+
+def _operator() -> str:
+    """Who ran the command, for the account's event record (an operator, not a borrower)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):
+        return "cli"
+
+
+async def pause_account(settings: Settings, account_id: str, until: date | None) -> int:
+    from bot.service.account_standing import set_breathing_space
+
+    return await _standing(
+        settings,
+        account_id,
+        lambda session, now: set_breathing_space(
+            session, account_id=account_id, until=until, actor=_operator(), now=now
+        ),
+        f"{account_id}: breathing space "
+        + (f"until {until.isoformat()}." if until else "until it is lifted."),
+    )
+
+
+async def resume_account(settings: Settings, account_id: str) -> int:
+    from bot.service.account_standing import lift_breathing_space
+
+    return await _standing(
+        settings,
+        account_id,
+        lambda session, now: lift_breathing_space(
+            session, account_id=account_id, actor=_operator(), now=now
+        ),
+        f"{account_id}: breathing space lifted.",
+    )
+
+
+async def _standing(
+    settings: Settings,
+    account_id: str,
+    change: Callable[[AsyncSession, datetime], Awaitable[object]],
+    done: str,
+) -> int:
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            outcome = await change(session, datetime.now(UTC))
+    except LookupError:
+        _err(f"No account {account_id!r}.")
+        return 2
+    finally:
+        await engine.dispose()
+    if outcome is False:
+        _err(f"{account_id}: no breathing space to lift.")
+        return 1
+    print(done)
     return 0
 
 

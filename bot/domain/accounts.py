@@ -46,6 +46,13 @@ def charges_total(charges: Iterable[Charge]) -> Decimal:
     return sum((c.amount for c in charges), Decimal(0))
 
 
+def breathing_space_on(flag: bool, until: date | None, today: date | None) -> bool:
+    """A breathing space set with an end date is over once that day has passed."""
+    if not flag:
+        return False
+    return until is None or today is None or today <= until
+
+
 def effective_due_date(lender_due: date, agreement: Agreement | None) -> date:
     """The due date the borrower is held to: an agreed extension moves the lender's
     date later, never earlier (a later date in a new file wins)."""
@@ -98,6 +105,7 @@ class Account:
     breathing_space: bool = False
     agreement: Agreement | None = None  # the active arrangement, if any
     lender_due_date: date | None = None  # as the lender's file has it, when it differs
+    breathing_space_until: date | None = None  # last day of the breathing space, if known
     in_review: str | None = None  # reference of an arrangement the new figures contradict
 
     @property

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.accounts import Account, Agreement, Charge, ChargeKind, effective_due_date
+from bot.domain.accounts import (
+    Account,
+    Agreement,
+    Charge,
+    ChargeKind,
+    breathing_space_on,
+    effective_due_date,
+)
 from bot.domain.money import quantize
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow
 
 
-async def get_account(session: AsyncSession, *, account_id: str) -> Account | None:
-    """The account as the engine sees it, charges held by a dispute marked (R8)."""
+async def get_account(
+    session: AsyncSession, *, account_id: str, now: datetime | None = None
+) -> Account | None:
+    """The account as the engine sees it, charges held by a dispute marked (R8).
+
+    With `now`, a breathing space whose last day has passed (in the account's
+    time zone) no longer pauses collection.
+    """
     row = await session.get(AccountRow, account_id)
     if row is None:
         return None
+    today = None if now is None else now.astimezone(ZoneInfo(row.timezone)).date()
     query = (
         select(ChargeRow)
         .where(col(ChargeRow.account_id) == account_id)
@@ -50,7 +65,8 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         disputed_charge_ids=frozenset(c.charge_id for c in charges if c.dispute_id),
         extensions_used=row.extensions_used,
         collection_paused=row.collection_paused,
-        breathing_space=row.breathing_space,
+        breathing_space=breathing_space_on(row.breathing_space, row.breathing_space_until, today),
+        breathing_space_until=row.breathing_space_until if row.breathing_space else None,
         agreement=agreement,
         in_review=await _in_review(session, account_id),
     )

@@ -6,6 +6,8 @@ Create Date: 2026-11-30 15:20:00
 
 An account keeps at most one active arrangement; the ones a newer arrangement
 replaced stay in the table with status `superseded` and these columns.
+A breathing space has an end date, and who set or lifted it is recorded in
+`account_events`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "account_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("until", sa.Date(), nullable=True),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.account_id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_account_events_account_id", "account_events", ["account_id"])
+    with op.batch_alter_table("accounts") as batch:
+        batch.add_column(sa.Column("breathing_space_until", sa.Date(), nullable=True))
     with op.batch_alter_table("arrangements") as batch:
         batch.add_column(sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("end_reason", sa.String(length=32), nullable=True))
@@ -29,6 +45,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("accounts") as batch:
+        batch.drop_column("breathing_space_until")
+    op.drop_index("ix_account_events_account_id", table_name="account_events")
+    op.drop_table("account_events")
     with op.batch_alter_table("arrangements") as batch:
         batch.drop_column("superseded_by")
         batch.drop_column("end_reason")

@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     resume = account_actions.add_parser("resume", help="lift a breathing space")
     resume.add_argument("account_id")
 
+    payments = sub.add_parser("payments", help="payments from the lender's file")
+    payments.add_argument("action", choices=["import"])
+    payments.add_argument("file", type=Path, help="CSV or JSON Lines")
+
     dialogs = sub.add_parser("dialogs", help="dialog scripts and policy")
     dialogs.add_argument("action", choices=["check"])
     dialogs.add_argument("--dir", type=Path, default=None, help="dialogs directory")
@@ -98,6 +102,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.resume_account(settings, args.account_id)
     if args.command == "accounts":
         return await commands.import_accounts(settings, args.file)
+    if args.command == "payments":
+        return await commands.import_payments(settings, args.file)
     if args.command == "dialogs":
         return commands.check_dialogs(settings, args.dir)
     if args.command == "chat":

@@ -50,6 +50,29 @@ async def import_accounts(settings: Settings, path: Path) -> int:
     return 0
 
 
+async def import_payments(settings: Settings, path: Path) -> int:
+    from bot.service.accounts_import import ImportRejected
+    from bot.service.payments import import_payments as run_import
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    if not path.is_file():  # noqa: ASYNC240 - one stat before any work starts
+        _err(f"No such file: {path}")
+        return 2
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        report = await run_import(session_factory(engine), path, now=datetime.now(UTC))
+    except ImportRejected as rejected:
+        _err(f"{path}: rejected, nothing was imported.")
+        for problem in rejected.problems:
+            _err(f"  line {problem.line}: {problem.field}: {problem.reason}")
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"{path.name}: {report}")
+    return 0
+
+
 def _operator() -> str:
     """Who ran the command, for the account's event record (an operator, not a borrower)."""
     import getpass

@@ -159,6 +159,19 @@ class ArrangementRow(SQLModel, table=True):
     superseded_by: str | None = Field(default=None, max_length=32)
 
 
+class PaymentRow(SQLModel, table=True):
+    """A payment from the lender's file; its reference makes a re-import a no-op."""
+
+    __tablename__ = "payments"
+
+    reference: str = Field(primary_key=True, max_length=64)
+    account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
+    amount: Decimal = _money()
+    currency: str = Field(max_length=3)
+    paid_on: date
+    imported_at: datetime = _when()
+
+
 class AccountEventRow(SQLModel, table=True):
     """Who changed an account's standing, and when: breathing space set or lifted."""
 

@@ -7,7 +7,7 @@ Create Date: 2026-11-30 15:20:00
 An account keeps at most one active arrangement; the ones a newer arrangement
 replaced stay in the table with status `superseded` and these columns.
 A breathing space has an end date, and who set or lifted it is recorded in
-`account_events`.
+`account_events`. Payments from the lender's file land in `payments`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_account_events_account_id", "account_events", ["account_id"])
+    op.create_table(
+        "payments",
+        sa.Column("reference", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=4), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.account_id"]),
+        sa.PrimaryKeyConstraint("reference"),
+    )
+    op.create_index("ix_payments_account_id", "payments", ["account_id"])
     with op.batch_alter_table("accounts") as batch:
         batch.add_column(sa.Column("breathing_space_until", sa.Date(), nullable=True))
     with op.batch_alter_table("arrangements") as batch:
@@ -47,6 +59,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("accounts") as batch:
         batch.drop_column("breathing_space_until")
+    op.drop_index("ix_payments_account_id", table_name="payments")
+    op.drop_table("payments")
     op.drop_index("ix_account_events_account_id", table_name="account_events")
     op.drop_table("account_events")
     with op.batch_alter_table("arrangements") as batch:

@@ -8,6 +8,8 @@ access to attributes that could mutate state or escape.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -65,7 +67,75 @@ def compared_literals(source: str) -> set[tuple[str, str]]:
     return found
 
 
+Compiled = Callable[[Mapping[str, Any]], Any]
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "in": lambda a, b: a in b,
+    "notin": lambda a, b: a not in b,
+}
+
+
+class _Unsupported(Exception):
+    """The expression uses more than the fast subset: the sandbox evaluates it."""
+
+
+def _lower(node: nodes.Node) -> Compiled:
+    """A closure for the subset scripts use (names, literals, comparisons, not/and/or,
+    `| length`), so a guard costs a few function calls instead of a Jinja context.
+    Nothing here can reach an attribute or call anything: it is safe by construction."""
+    if isinstance(node, nodes.Name):
+        name = node.name
+        return lambda scope: scope.get(name)
+    if isinstance(node, nodes.Const):
+        value = node.value
+        return lambda scope: value
+    if isinstance(node, nodes.Not):
+        inner = _lower(node.node)
+        return lambda scope: not inner(scope)
+    if isinstance(node, nodes.And):
+        left, right = _lower(node.left), _lower(node.right)
+        return lambda scope: left(scope) and right(scope)
+    if isinstance(node, nodes.Or):
+        left, right = _lower(node.left), _lower(node.right)
+        return lambda scope: left(scope) or right(scope)
+    if isinstance(node, nodes.Filter) and node.name == "length" and not node.args:
+        if node.node is None:
+            raise _Unsupported
+        inner = _lower(node.node)
+        return lambda scope: len(inner(scope))
+    if isinstance(node, nodes.Compare) and len(node.ops) == 1:
+        op = node.ops[0]
+        if op.op not in _OPERATORS:
+            raise _Unsupported
+        compare = _OPERATORS[op.op]
+        left, right = _lower(node.expr), _lower(op.expr)
+        return lambda scope: compare(left(scope), right(scope))
+    raise _Unsupported
+
+
+@lru_cache(maxsize=1024)
+def _fast(source: str) -> Compiled | None:
+    try:
+        body = _ENV.parse("{{ " + source + " }}").body
+        if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
+            return None
+        return _lower(body[0].nodes[0])
+    except (_Unsupported, TemplateSyntaxError):
+        return None
+
+
 def evaluate(source: str, scope: dict[str, Any]) -> Any:
+    fast = _fast(source)
+    if fast is not None:
+        try:
+            return fast(scope)
+        except TypeError:
+            pass  # e.g. `none > 0`: let the sandbox give its own answer or error
     try:
         return _compile(source)(**scope)
     except ExpressionError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from bot.domain import parsing
@@ -472,9 +473,12 @@ def _asks_for_money(state: State) -> bool:
     calls += [a for route in state.intents.values() for a in route.actions]
     if state.dynamic_choices is not None:
         calls += state.dynamic_choices.actions
-    return state.asks_for_money or any(
-        ACTIONS[c.name].asks_for_money for c in calls if c.name in ACTIONS
-    )
+    return state.asks_for_money or _any_asks_for_money(tuple(c.name for c in calls))
+
+
+@lru_cache(maxsize=1024)
+def _any_asks_for_money(names: tuple[str, ...]) -> bool:
+    return any(ACTIONS[name].asks_for_money for name in names if name in ACTIONS)
 
 
 def _json(value: Any) -> Any:

@@ -103,9 +103,27 @@ def _charge_items(ctx: Context, held: set[str], only_open: bool) -> list[dict[st
 
 def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
     """Names for guards and placeholders; account names only once verified."""
+    scope = dict(_public_names(state, ctx))
+    variables = {k: from_json(v) for k, v in state.vars.items()}
+    scope.update(variables)
+    if not state.verified:
+        return scope
+    # Charges disputed earlier in this very step are held too, before the
+    # service has stored the dispute (R8).
+    held = frozenset(state.vars.get("disputed_now", ())) | ctx.account.disputed_charge_ids
+    selection = tuple(state.vars.get("dispute_selection", ()))
+    names = _account_names(ctx, held, selection)
+    scope.update(names)
+    # Not memoized: it reads this step's variables (an arrangement just agreed).
+    scope.update(_payment_names(ctx, names["collectible_amount"], variables))
+    scope.update(variables)
+    return scope
+
+
+def _public_names(state: ConversationState, ctx: Context) -> dict[str, Any]:
     policy = ctx.policy
     failures = int(state.vars.get("verify_failures", 0))
-    scope: dict[str, Any] = {
+    return {
         "lender": policy.lender_name,
         "verified": state.verified,
         "locked": failures >= policy.verification.max_attempts,
@@ -119,52 +137,54 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
         "complaint_answer_days": policy.cases.complaint_answer_days,
         "today": ctx.today,
     }
-    variables = {k: from_json(v) for k, v in state.vars.items()}
-    scope.update(variables)
-    if not state.verified:
-        return scope
+
+
+def _account_names(
+    ctx: Context, held: frozenset[str], selection: tuple[str, ...]
+) -> dict[str, Any]:
+    """The account's names, built once per step for each set of held charges: the same
+    context is asked for its scope several times a step, and this is the costly part."""
+    key = ("account_names", held, selection)
+    cached: dict[str, Any] | None = ctx.memo.get(key)
+    if cached is not None:
+        return cached
+    policy = ctx.policy
     account = ctx.account
-    # Charges disputed earlier in this very step are held too, before the
-    # service has stored the dispute (R8).
-    held = set(account.disputed_charge_ids) | set(state.vars.get("disputed_now", []))
     disputed_total = sum((c.amount for c in account.charges if c.charge_id in held), start=0)
     collectible = account.total - disputed_total
-    scope.update(
-        {
-            "borrower_name": account.borrower_name,
-            "account_id": account.account_id,
-            "currency": account.currency,
-            "total": _money(ctx, account.total),
-            "collectible_total": _money(ctx, collectible),
-            "collectible_amount": collectible,
-            "disputed_total": _money(ctx, disputed_total),
-            "has_balance": collectible > 0,
-            "has_disputes": bool(held),
-            "due_date": account.due_date,
-            "days_past_due": account.days_past_due_at(ctx.now),
-            "stage": account.stage_at(ctx.now, policy.stages.late_after_days).value,
-            "charges": _charge_items(ctx, held, only_open=False),
-            "undisputed_charges": _charge_items(ctx, held, only_open=True),
-            "computed_on": ctx.today,
-            "extensions_left": max(0, policy.extensions.max_per_account - account.extensions_used),
-            "collection_paused": account.collection_paused or account.breathing_space,
-            "breathing_space": account.breathing_space,
-            "breathing_space_until": account.breathing_space_until or "",
-            "min_installment": _money(ctx, policy.installments.minimum_for(account.currency)),
-            "max_term_months": policy.installments.max_term_months,
-            "promise_max_days": policy.promise.max_days_ahead,
-            "dispute_answer_days": policy.cases.dispute_answer_days,
-            "selected_charges": [
-                item
-                for item in _charge_items(ctx, held, only_open=True)
-                if item["charge_id"] in state.vars.get("dispute_selection", [])
-            ],
-        }
-    )
-    scope.update(_agreement_names(ctx))
-    scope.update(_payment_names(ctx, collectible, variables))
-    scope.update(variables)
-    return scope
+    names = {
+        "borrower_name": account.borrower_name,
+        "account_id": account.account_id,
+        "currency": account.currency,
+        "total": _money(ctx, account.total),
+        "collectible_total": _money(ctx, collectible),
+        "collectible_amount": collectible,
+        "disputed_total": _money(ctx, disputed_total),
+        "has_balance": collectible > 0,
+        "has_disputes": bool(held),
+        "due_date": account.due_date,
+        "days_past_due": account.days_past_due_at(ctx.now),
+        "stage": account.stage_at(ctx.now, policy.stages.late_after_days).value,
+        "charges": _charge_items(ctx, set(held), only_open=False),
+        "undisputed_charges": _charge_items(ctx, set(held), only_open=True),
+        "computed_on": ctx.today,
+        "extensions_left": max(0, policy.extensions.max_per_account - account.extensions_used),
+        "collection_paused": account.collection_paused or account.breathing_space,
+        "breathing_space": account.breathing_space,
+        "breathing_space_until": account.breathing_space_until or "",
+        "min_installment": _money(ctx, policy.installments.minimum_for(account.currency)),
+        "max_term_months": policy.installments.max_term_months,
+        "promise_max_days": policy.promise.max_days_ahead,
+        "dispute_answer_days": policy.cases.dispute_answer_days,
+        "selected_charges": [
+            item
+            for item in _charge_items(ctx, set(held), only_open=True)
+            if item["charge_id"] in selection
+        ],
+        **_agreement_names(ctx),
+    }
+    ctx.memo[key] = names
+    return names
 
 
 def _agreement_names(ctx: Context) -> dict[str, Any]:

@@ -9,6 +9,7 @@ translations live in gettext catalogs keyed by the message id.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from string import Formatter
 from typing import Any
 
@@ -47,12 +48,18 @@ class Message(_Model):
         return self
 
     def placeholders(self) -> set[str]:
-        names: set[str] = set()
-        for text in (self.text, self.plural or ""):
-            for _, field_name, _, _ in Formatter().parse(text):
-                if field_name:
-                    names.add(field_name.split(".")[0].split("[")[0])
-        return names
+        return set(_placeholders(self.text, self.plural or ""))
+
+
+@lru_cache(maxsize=4096)
+def _placeholders(*texts: str) -> frozenset[str]:
+    """Placeholder names in texts; cached by text, as every rendered reply asks."""
+    names: set[str] = set()
+    for text in texts:
+        for _, field_name, _, _ in Formatter().parse(text):
+            if field_name:
+                names.add(field_name.split(".")[0].split("[")[0])
+    return frozenset(names)
 
 
 class ActionCall(_Model):

@@ -18,11 +18,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -449,23 +451,26 @@ class Runtime:
     async def _claim(
         self, session: AsyncSession, channel: str, key: str | None, now: datetime
     ) -> bool:
-        """Claim the event in this transaction; False when it was handled before."""
+        """Claim the event in this transaction; False when it was handled before.
+
+        One INSERT ... ON CONFLICT DO NOTHING: a duplicate, even one racing in from
+        another process, is recognised without an error that would end the transaction.
+        """
         if key is None:
             return True
-        if await session.get(ProcessedUpdateRow, (channel, key)) is not None:
-            return False
-        session.add(ProcessedUpdateRow(channel=channel, update_key=key, processed_at=now))
-        try:
-            async with session.begin_nested():
-                await session.flush()
-        except IntegrityError:
-            return False
-        await session.execute(
-            update(InboxRow)
-            .where(col(InboxRow.channel) == channel)
-            .where(col(InboxRow.update_key) == key)
-            .values(handled_at=now)
+        claim = _insert_ignoring_conflicts(session, ProcessedUpdateRow).values(
+            channel=channel, update_key=key, processed_at=now
         )
+        claimed = await session.execute(claim)
+        if int(getattr(claimed, "rowcount", 0) or 0) != 1:
+            return False
+        if channel in INBOX_CHANNELS:
+            await session.execute(
+                update(InboxRow)
+                .where(col(InboxRow.channel) == channel)
+                .where(col(InboxRow.update_key) == key)
+                .values(handled_at=now)
+            )
         return True
 
     async def _row(
@@ -506,6 +511,8 @@ class Runtime:
         return script.message_table()  # type: ignore[return-value]
 
 
+# Channels that keep updates in the inbox before confirming them (see polling.py).
+INBOX_CHANNELS = frozenset({"telegram"})
 CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel.phone_not_own"})
 
 
@@ -524,6 +531,12 @@ def _event(
     if command is not None:
         return Event(EventKind.COMMAND, text=command)
     return Event(EventKind.TEXT, text=inbound.text or "")
+
+
+def _insert_ignoring_conflicts(session: AsyncSession, table: type[ProcessedUpdateRow]) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(table).on_conflict_do_nothing()
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def _typed_choice(event: Event, shown: tuple[tuple[str, str], ...], step_no: int) -> Event:

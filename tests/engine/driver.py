@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,12 +31,15 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
+@cache
 def repayment_script() -> Script:
+    """Loaded once per test run: scripts are frozen, and parsing YAML dominates otherwise."""
     path = ROOT / "dialogs" / "repayment.yaml"
     script, _ = load_script(path.read_text(encoding="utf-8"), str(path))
     return script
 
 
+@cache
 def shipped_policy() -> Policy:
     path = ROOT / "dialogs" / "policy.yaml"
     return load_policy(path.read_text(encoding="utf-8"), str(path))

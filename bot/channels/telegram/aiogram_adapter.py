@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot, Dispatcher, Router, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
@@ -20,6 +20,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods.base import Response
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
@@ -44,6 +45,25 @@ from bot.channels.telegram.api import (
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
 
 T = TypeVar("T")
+
+# aiogram parametrizes its generic Response[...] on every call, and pydantic keeps
+# parametrized classes only weakly: each Bot API call rebuilt the class (schema
+# and validators), which was most of the bot's CPU. Holding one strong reference
+# per method we call keeps them built once.
+_RESPONSE_TYPES = tuple(
+    Response[method.__returning__]  # type: ignore[name-defined]
+    for method in (
+        methods.SendMessage,
+        methods.EditMessageReplyMarkup,
+        methods.EditMessageText,
+        methods.AnswerCallbackQuery,
+        methods.SetMyCommands,
+        methods.GetMe,
+        methods.GetUpdates,
+        methods.SetWebhook,
+        methods.DeleteWebhook,
+    )
+)
 
 
 def make_bot(token: str, api_url: str) -> Bot:

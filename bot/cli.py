@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.config import ROOT, Settings
@@ -21,8 +22,21 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
 
     accounts = sub.add_parser("accounts", help="the lender's accounts")
-    accounts.add_argument("action", choices=["import"])
-    accounts.add_argument("file", type=Path, help="CSV or JSON Lines export")
+    account_actions = accounts.add_subparsers(dest="action", required=True)
+    account_import = account_actions.add_parser("import", help="import the lender's export")
+    account_import.add_argument("file", type=Path, help="CSV or JSON Lines export")
+    pause = account_actions.add_parser("pause", help="pause collection on one account")
+    pause.add_argument("account_id")
+    pause.add_argument("--kind", choices=["breathing-space"], required=True)
+    pause.add_argument(
+        "--until", type=date.fromisoformat, default=None, help="last day (YYYY-MM-DD)"
+    )
+    resume = account_actions.add_parser("resume", help="lift a breathing space")
+    resume.add_argument("account_id")
+
+    payments = sub.add_parser("payments", help="payments from the lender's file")
+    payments.add_argument("action", choices=["import"])
+    payments.add_argument("file", type=Path, help="CSV or JSON Lines")
 
     dialogs = sub.add_parser("dialogs", help="dialog scripts and policy")
     dialogs.add_argument("action", choices=["check"])
@@ -82,8 +96,14 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.command == "db":
         return await commands.db_upgrade(settings)
+    if args.command == "accounts" and args.action == "pause":
+        return await commands.pause_account(settings, args.account_id, args.until)
+    if args.command == "accounts" and args.action == "resume":
+        return await commands.resume_account(settings, args.account_id)
     if args.command == "accounts":
         return await commands.import_accounts(settings, args.file)
+    if args.command == "payments":
+        return await commands.import_payments(settings, args.file)
     if args.command == "dialogs":
         return commands.check_dialogs(settings, args.dir)
     if args.command == "chat":

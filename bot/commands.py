@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.engine.errors import ScriptError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def _err(message: str) -> None:
@@ -41,6 +47,91 @@ async def import_accounts(settings: Settings, path: Path) -> int:
     finally:
         await engine.dispose()
     print(f"{path.name}: {report}")
+    return 0
+
+
+async def import_payments(settings: Settings, path: Path) -> int:
+    from bot.service.accounts_import import ImportRejected
+    from bot.service.payments import import_payments as run_import
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    if not path.is_file():  # noqa: ASYNC240 - one stat before any work starts
+        _err(f"No such file: {path}")
+        return 2
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        report = await run_import(session_factory(engine), path, now=datetime.now(UTC))
+    except ImportRejected as rejected:
+        _err(f"{path}: rejected, nothing was imported.")
+        for problem in rejected.problems:
+            _err(f"  line {problem.line}: {problem.field}: {problem.reason}")
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"{path.name}: {report}")
+    return 0
+
+
+def _operator() -> str:
+    """Who ran the command, for the account's event record (an operator, not a borrower)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):
+        return "cli"
+
+
+async def pause_account(settings: Settings, account_id: str, until: date | None) -> int:
+    from bot.service.account_standing import set_breathing_space
+
+    return await _standing(
+        settings,
+        account_id,
+        lambda session, now: set_breathing_space(
+            session, account_id=account_id, until=until, actor=_operator(), now=now
+        ),
+        f"{account_id}: breathing space "
+        + (f"until {until.isoformat()}." if until else "until it is lifted."),
+    )
+
+
+async def resume_account(settings: Settings, account_id: str) -> int:
+    from bot.service.account_standing import lift_breathing_space
+
+    return await _standing(
+        settings,
+        account_id,
+        lambda session, now: lift_breathing_space(
+            session, account_id=account_id, actor=_operator(), now=now
+        ),
+        f"{account_id}: breathing space lifted.",
+    )
+
+
+async def _standing(
+    settings: Settings,
+    account_id: str,
+    change: Callable[[AsyncSession, datetime], Awaitable[object]],
+    done: str,
+) -> int:
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            outcome = await change(session, datetime.now(UTC))
+    except LookupError:
+        _err(f"No account {account_id!r}.")
+        return 2
+    finally:
+        await engine.dispose()
+    if outcome is False:
+        _err(f"{account_id}: no breathing space to lift.")
+        return 1
+    print(done)
     return 0
 
 
@@ -133,6 +224,9 @@ async def link(settings: Settings, account_id: str, days: int | None) -> int:
     from bot.bootstrap import build_app
     from bot.service.linking import create_link_token
 
+    if days is not None and days < 1:
+        _err(f"--days {days}: a link must stay valid for at least 1 day.")
+        return 2
     if settings.telegram_token is None:
         _err("Set REPAYBOT_TELEGRAM_TOKEN first: the link names the bot's username.")
         return 2
@@ -145,7 +239,7 @@ async def link(settings: Settings, account_id: str, days: int | None) -> int:
                     session,
                     account_id=account_id,
                     now=app.runtime.now(),
-                    valid_days=days or settings.link_token_days,
+                    valid_days=settings.link_token_days if days is None else days,
                 )
             except LookupError:
                 _err(f"No account {account_id!r}.")

@@ -46,6 +46,46 @@ def charges_total(charges: Iterable[Charge]) -> Decimal:
     return sum((c.amount for c in charges), Decimal(0))
 
 
+def breathing_space_on(flag: bool, until: date | None, today: date | None) -> bool:
+    """A breathing space set with an end date is over once that day has passed."""
+    if not flag:
+        return False
+    return until is None or today is None or today <= until
+
+
+def effective_due_date(lender_due: date, agreement: Agreement | None) -> date:
+    """The due date the borrower is held to: an agreed extension moves the lender's
+    date later, never earlier (a later date in a new file wins)."""
+    if agreement is None or agreement.new_due_date is None:
+        return lender_due
+    return max(lender_due, agreement.new_due_date)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The account's one active arrangement, as the statement shows it (issue 7 point 1)."""
+
+    reference: str
+    kind: str  # installment_plan, extension or promise_to_pay
+    amount: Decimal
+    installments: tuple[tuple[date, Decimal], ...] = ()
+    new_due_date: date | None = None
+
+    def next_due(self, today: date) -> tuple[date, Decimal] | None:
+        """The next installment on or after `today`; the last one once all are past."""
+        upcoming = [i for i in self.installments if i[0] >= today]
+        if upcoming:
+            return upcoming[0]
+        return self.installments[-1] if self.installments else None
+
+    def left(self, today: date) -> Decimal:
+        """What the agreement still asks for from `today` (payments are not netted yet)."""
+        upcoming = [amount for due, amount in self.installments if due >= today]
+        if upcoming:
+            return sum(upcoming, start=Decimal(0))
+        return self.installments[-1][1] if self.installments else self.amount
+
+
 @dataclass(frozen=True)
 class Account:
     """Read-only view of an account; the engine gets this, never a database row."""
@@ -63,6 +103,10 @@ class Account:
     extensions_used: int = 0
     collection_paused: bool = False  # R12 crisis or R16 breathing space
     breathing_space: bool = False
+    agreement: Agreement | None = None  # the active arrangement, if any
+    lender_due_date: date | None = None  # as the lender's file has it, when it differs
+    breathing_space_until: date | None = None  # last day of the breathing space, if known
+    in_review: str | None = None  # reference of an arrangement the new figures contradict
 
     @property
     def total(self) -> Decimal:

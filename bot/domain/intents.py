@@ -29,6 +29,7 @@ class Intent(StrEnum):
     STOP = "stop"
     COMPLAINT = "complaint"
     HARDSHIP = "hardship"
+    HOW_TO_PAY = "how_to_pay"
     HELP = "help"
     LANGUAGE = "language"
 
@@ -133,6 +134,31 @@ HUMAN_WORDS = (
     "打电话给我",
     "打電話給我",
 )
+# Issue 7 point 7: asking how to pay; the script answers with the policy's instructions.
+HOW_TO_PAY_WORDS = (
+    "how do i pay",
+    "how can i pay",
+    "how to pay",
+    "how should i pay",
+    "where do i pay",
+    "where can i pay",
+    "payment details",
+    "bank details",
+    "怎么还款",
+    "怎么还钱",
+    "怎么付款",
+    "如何还款",
+    "怎样还款",
+    "在哪里还款",
+    "怎麼還款",
+    "怎麼還錢",
+    "如何還款",
+    "點樣還錢",
+    "點樣還款",
+    "点样还钱",
+    "點樣俾錢",
+)
+
 HARDSHIP_WORDS = (
     "lost my job",
     "lost job",
@@ -334,6 +360,7 @@ _PATTERNS = (
     (Intent.STOP, _compile(STOP_PHRASES)),
     (Intent.COMPLAINT, _compile(COMPLAINT_WORDS)),
     (Intent.HARDSHIP, _compile(HARDSHIP_WORDS)),
+    (Intent.HOW_TO_PAY, _compile(HOW_TO_PAY_WORDS)),
     (Intent.LANGUAGE, _compile(LANGUAGE_WORDS)),
 )
 _WHOLE_MESSAGE = (

@@ -5,6 +5,7 @@ Managers edit it as data in dialogs/policy.yaml; this model is its schema.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -152,6 +153,53 @@ class CasePolicy(_Strict):
     complaint_answer_days: int = Field(default=15, ge=1, le=15)  # R15
 
 
+TEMPLATE_NAMES = frozenset({"account_id", "amount"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_template(template: str) -> str:
+    """A payment template may only name {account_id} and {amount}."""
+    unknown = set(_PLACEHOLDER.findall(template)) - TEMPLATE_NAMES
+    if unknown:
+        raise ValueError(f"unknown placeholder(s) {sorted(unknown)} in {template!r}")
+    return template
+
+
+def fill_template(template: str, account_id: str, amount: Decimal) -> str:
+    """The template with the account and amount; no format spec can reach other data."""
+    values = {"account_id": account_id, "amount": str(amount)}
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+class PaymentInstructions(_Strict):
+    """How a borrower pays in one currency: a payment link, or bank details (issue 7 point 7)."""
+
+    link: str | None = None  # template, e.g. https://pay.example/{account_id}?amount={amount}
+    bank_name: str | None = None
+    account_name: str | None = None
+    account_number: str | None = None
+    bank_code: str | None = None  # routing number, SWIFT or bank code, as the market uses
+    reference: str = "{account_id}"  # what the borrower writes so the payment is matched
+
+    @field_validator("link", "reference")
+    @classmethod
+    def _known_placeholders(cls, value: str | None) -> str | None:
+        return None if value is None else check_template(value)
+
+    @model_validator(mode="after")
+    def _one_way_to_pay(self) -> PaymentInstructions:
+        check_one_way(self.link, self.account_number, self.account_name)
+        return self
+
+
+def check_one_way(link: str | None, account_number: str | None, account_name: str | None) -> None:
+    """Either a link or a bank account with its holder's name: a borrower needs one way."""
+    if link is None and account_number is None:
+        raise ValueError("give either a link or bank details (account_number)")
+    if account_number is not None and not account_name:
+        raise ValueError("bank details need the account_name payments go to")
+
+
 class Policy(_Strict):
     version: str
     lender_name: str
@@ -164,6 +212,19 @@ class Policy(_Strict):
     stages: StagePolicy = StagePolicy()
     cases: CasePolicy = CasePolicy()
     hardship: HardshipPolicy = HardshipPolicy()
+    # Keyed by ISO 4217 currency; a currency left out gets "contact the lender".
+    payment: dict[str, PaymentInstructions] = Field(default_factory=dict)
+
+    @field_validator("payment")
+    @classmethod
+    def _upper_currencies(
+        cls, value: dict[str, PaymentInstructions]
+    ) -> dict[str, PaymentInstructions]:
+        return {code.upper(): how for code, how in value.items()}
+
+    def payment_for(self, currency: str) -> PaymentInstructions | None:
+        """The lender's payment instructions for `currency`, if the policy has them."""
+        return self.payment.get(currency.upper())
 
     @model_validator(mode="after")
     def _hardship_is_forbearance(self) -> Policy:

@@ -277,10 +277,14 @@ def _arrangement(run: ActionRun, kind: ArrangementKind, **fields: Any) -> Create
     )
     run.effects.append(arrangement)
     run.put("arrangement_id", arrangement.arrangement_id)
+    # What a payment link asks for right away: the first installment, or the
+    # whole amount (the account loaded for this step does not hold it yet).
+    first = arrangement.installments[0].amount if arrangement.installments else arrangement.amount
+    run.put("pay_amount", first)
     return arrangement
 
 
-@action("arrangement_id", asks_for_money=True)
+@action("arrangement_id", "pay_amount", asks_for_money=True)
 def create_plan(run: ActionRun) -> None:
     plan = run.get("plan")
     if not plan:
@@ -319,7 +323,7 @@ def choose_extension(run: ActionRun) -> None:
     run.put("extension_new_due", chosen[0]["new_due_date"])
 
 
-@action("arrangement_id", asks_for_money=True)
+@action("arrangement_id", "pay_amount", asks_for_money=True)
 def create_extension(run: ActionRun) -> None:
     extension = run.get("extension")
     if not extension:
@@ -355,7 +359,7 @@ def check_promise(run: ActionRun) -> None:
     )
 
 
-@action("arrangement_id", asks_for_money=True)
+@action("arrangement_id", "pay_amount", asks_for_money=True)
 def create_promise(run: ActionRun) -> None:
     promised = run.get("promise_date")
     amount = run.collectible()

@@ -8,8 +8,10 @@ verification.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from bot.domain.policy import fill_template
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
 from bot.engine.values import from_json
 
@@ -18,6 +20,7 @@ PUBLIC_NAMES = frozenset(
         "lender",
         "verified",
         "locked",
+        "lock_minutes",
         "failed_inputs",
         "attempts_left",
         "max_attempts",
@@ -49,11 +52,28 @@ ACCOUNT_NAMES = frozenset(
         "computed_on",
         "extensions_left",
         "collection_paused",
+        "breathing_space",
+        "breathing_space_until",
         "min_installment",
         "max_term_months",
         "promise_max_days",
         "dispute_answer_days",
         "selected_charges",
+        "has_arrangement",
+        "arrangement_kind",
+        "arrangement_reference",
+        "arrangement_amount",
+        "arrangement_next_date",
+        "arrangement_next_amount",
+        "arrangement_left",
+        "arrangement_in_review",
+        "has_payment_instructions",
+        "pay_link",
+        "pay_bank_name",
+        "pay_account_name",
+        "pay_account_number",
+        "pay_bank_code",
+        "pay_reference",
     }
 )
 
@@ -92,7 +112,10 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
     # service has stored the dispute (R8).
     held = frozenset(state.vars.get("disputed_now", ())) | ctx.account.disputed_charge_ids
     selection = tuple(state.vars.get("dispute_selection", ()))
-    scope.update(_account_names(ctx, held, selection))
+    names = _account_names(ctx, held, selection)
+    scope.update(names)
+    # Not memoized: it reads this step's variables (an arrangement just agreed).
+    scope.update(_payment_names(ctx, names["collectible_amount"], variables))
     scope.update(variables)
     return scope
 
@@ -104,6 +127,8 @@ def _public_names(state: ConversationState, ctx: Context) -> dict[str, Any]:
         "lender": policy.lender_name,
         "verified": state.verified,
         "locked": failures >= policy.verification.max_attempts,
+        # 0: the lock lasts until a person unlocks it.
+        "lock_minutes": policy.verification.lock_minutes or 0,
         "failed_inputs": state.failed_inputs,
         "max_attempts": policy.verification.max_attempts,
         "attempts_left": max(0, policy.verification.max_attempts - failures),
@@ -138,13 +163,15 @@ def _account_names(
         "has_balance": collectible > 0,
         "has_disputes": bool(held),
         "due_date": account.due_date,
-        "days_past_due": account.days_past_due(ctx.today),
-        "stage": account.stage(ctx.today, policy.stages.late_after_days).value,
+        "days_past_due": account.days_past_due_at(ctx.now),
+        "stage": account.stage_at(ctx.now, policy.stages.late_after_days).value,
         "charges": _charge_items(ctx, set(held), only_open=False),
         "undisputed_charges": _charge_items(ctx, set(held), only_open=True),
         "computed_on": ctx.today,
         "extensions_left": max(0, policy.extensions.max_per_account - account.extensions_used),
         "collection_paused": account.collection_paused or account.breathing_space,
+        "breathing_space": account.breathing_space,
+        "breathing_space_until": account.breathing_space_until or "",
         "min_installment": _money(ctx, policy.installments.minimum_for(account.currency)),
         "max_term_months": policy.installments.max_term_months,
         "promise_max_days": policy.promise.max_days_ahead,
@@ -154,6 +181,55 @@ def _account_names(
             for item in _charge_items(ctx, set(held), only_open=True)
             if item["charge_id"] in selection
         ],
+        **_agreement_names(ctx),
     }
     ctx.memo[key] = names
     return names
+
+
+def _agreement_names(ctx: Context) -> dict[str, Any]:
+    """What the statement shows of the active arrangement before offering anything."""
+    agreement = ctx.account.agreement
+    review = {"arrangement_in_review": ctx.account.in_review or ""}
+    if agreement is None:
+        return {"has_arrangement": False, "arrangement_kind": "", **review}
+    upcoming = agreement.next_due(ctx.today)
+    next_date = agreement.new_due_date or (upcoming[0] if upcoming else None)
+    return {
+        "has_arrangement": True,
+        "arrangement_kind": agreement.kind,
+        "arrangement_reference": agreement.reference,
+        "arrangement_amount": _money(ctx, agreement.amount),
+        "arrangement_next_date": next_date,
+        "arrangement_next_amount": _money(ctx, upcoming[1] if upcoming else agreement.amount),
+        "arrangement_left": _money(ctx, agreement.left(ctx.today)),
+        **review,
+    }
+
+
+def _payment_names(ctx: Context, collectible: Decimal, variables: dict[str, Any]) -> dict[str, Any]:
+    """The lender's instructions for the account's currency (issue 7 point 7).
+
+    A link asks for what is due next: the next installment of the active
+    arrangement, or else everything that may be collected.
+    """
+    how = ctx.policy.payment_for(ctx.account.currency)
+    if how is None:
+        return {"has_payment_instructions": False, "pay_link": "", "pay_account_number": ""}
+    agreement = ctx.account.agreement
+    upcoming = agreement.next_due(ctx.today) if agreement is not None else None
+    amount = upcoming[1] if upcoming is not None else collectible
+    made_now = variables.get("arrangement_id")
+    if made_now and (agreement is None or agreement.reference != made_now):
+        # Agreed in this very step: not stored yet, so not on the loaded account.
+        amount = Decimal(str(variables.get("pay_amount", amount)))
+    account_id = ctx.account.account_id
+    return {
+        "has_payment_instructions": True,
+        "pay_link": fill_template(how.link, account_id, amount) if how.link else "",
+        "pay_bank_name": how.bank_name or "",
+        "pay_account_name": how.account_name or "",
+        "pay_account_number": how.account_number or "",
+        "pay_bank_code": how.bank_code or "",
+        "pay_reference": fill_template(how.reference, account_id, amount),
+    }

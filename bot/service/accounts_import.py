@@ -84,13 +84,29 @@ class ImportReport:
     charges_created: int = 0
     charges_updated: int = 0
     charges_removed: int = 0
+    arrangements_flagged: int = 0  # active arrangements the new figures contradict
 
     def __str__(self) -> str:
-        return (
-            f"{self.accounts_created} accounts created, {self.accounts_updated} updated; "
-            f"{self.charges_created} charges created, {self.charges_updated} updated, "
-            f"{self.charges_removed} removed"
-        )
+        """Only what happened, in the right number: "1 account created; 1 charge removed"."""
+        parts = [
+            _counted(self.accounts_created, self.accounts_updated, 0, "account"),
+            _counted(self.charges_created, self.charges_updated, self.charges_removed, "charge"),
+        ]
+        if self.arrangements_flagged:
+            n = self.arrangements_flagged
+            parts.append(f"{n} arrangement{'' if n == 1 else 's'} flagged for review")
+        said = "; ".join(part for part in parts if part)
+        return said or "nothing changed"
+
+
+def _counted(created: int, updated: int, removed: int, noun: str) -> str:
+    done = [(created, "created"), (updated, "updated"), (removed, "removed")]
+    said = [(n, verb) for n, verb in done if n]
+    if not said:
+        return ""
+    first, *rest = said
+    head = f"{first[0]} {noun if first[0] == 1 else noun + 's'} {first[1]}"
+    return ", ".join([head, *(f"{n} {verb}" for n, verb in rest)])
 
 
 class _TooManyProblems(Exception):
@@ -496,4 +512,5 @@ async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path
         charges_created=counts.charges_created,
         charges_updated=counts.charges_updated,
         charges_removed=counts.charges_removed,
+        arrangements_flagged=counts.arrangements_flagged,
     )

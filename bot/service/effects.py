@@ -112,6 +112,7 @@ async def _create_arrangement(
 ) -> None:
     if await session.get(ArrangementRow, effect.arrangement_id) is not None:
         raise EffectNotApplied(f"arrangement id {effect.arrangement_id} exists")
+    await supersede_active(session, account_id, by=effect.arrangement_id, now=now)
     session.add(
         ArrangementRow(
             id=effect.arrangement_id,
@@ -131,11 +132,30 @@ async def _create_arrangement(
         )
     )
     if effect.new_due_date is not None:
+        # The due date stays the lender's: a re-import must not undo the extension,
+        # so the effective date is computed from the arrangement when loaded.
         account = await session.get(AccountRow, account_id)
         if account is not None:
             account.extensions_used += 1
-            account.due_date = effect.new_due_date
             account.updated_at = now
+
+
+async def supersede_active(
+    session: AsyncSession, account_id: str, *, by: str, now: datetime
+) -> int:
+    """End the account's active arrangements in favour of `by`; returns how many.
+
+    Runs in the event's transaction before the new arrangement is added, so an
+    account never holds two active arrangements, and the old one keeps when, why
+    and by which it ended (issue 7 point 1).
+    """
+    result = await session.execute(
+        update(ArrangementRow)
+        .where(col(ArrangementRow.account_id) == account_id)
+        .where(col(ArrangementRow.status) == "active")
+        .values(status="superseded", ended_at=now, end_reason="superseded", superseded_by=by)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def _escalate(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, TextIO
 
@@ -35,6 +35,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "new_due_date",
         "created_at",
         "script_version",
+        "ended_at",
+        "end_reason",
+        "superseded_by",
     ),
     "disputes": (
         "id",
@@ -49,6 +52,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "escalations": (
         "id",
+        "ticket",  # the reference the borrower was given
         "account_id",
         "reason",
         "priority",
@@ -66,7 +70,12 @@ TABLES: dict[str, Any] = {
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        # SQLite hands back naive datetimes; every stored instant is UTC, and a
+        # lender's system must not have to guess the offset.
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -152,7 +152,7 @@ class Runtime:
     ) -> Handled:
         now = queue.now
         account_row = await session.get(AccountRow, record.account_id or "")
-        account = await get_account(session, account_id=record.account_id or "")
+        account = await get_account(session, account_id=record.account_id or "", now=now)
         if account is None or account_row is None:
             raise AccountMissing(record.account_id or "")
         if inbound is not None:

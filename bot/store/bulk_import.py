@@ -44,6 +44,7 @@ class MergeCounts:
     charges_created: int
     charges_updated: int
     charges_removed: int
+    arrangements_flagged: int = 0
 
 
 def _typed(column: str, postgres: bool) -> str:
@@ -100,6 +101,16 @@ def _statements(postgres: bool) -> dict[str, str]:
             " AND EXISTS (SELECT 1 FROM import_accounts a WHERE a.account_id = charges.account_id)"
             " AND NOT EXISTS (SELECT 1 FROM import_charges i WHERE"
             " i.account_id = charges.account_id AND i.charge_id = charges.charge_id)"
+        ),
+        # Issue 7 point 3: the lender's new figures win, but an arrangement agreed
+        # on the old ones is not silently kept: it goes to a person for review.
+        "flag_arrangements": (
+            "UPDATE arrangements SET status = 'review' WHERE status = 'active'"
+            " AND EXISTS (SELECT 1 FROM import_accounts a"
+            " WHERE a.account_id = arrangements.account_id)"
+            # SQLite sums money as floating point: compare to within half a cent.
+            " AND ABS(amount - (SELECT COALESCE(SUM(c.amount), 0) FROM charges c"
+            " WHERE c.account_id = arrangements.account_id AND c.dispute_id IS NULL)) > 0.005"
         ),
         "repeated_accounts": (
             f"SELECT line, {accounts} FROM import_accounts a WHERE EXISTS ("  # noqa: S608
@@ -213,15 +224,23 @@ class Staging:
         staged_accounts = await self._count("SELECT count(*) FROM import_accounts")
         staged_charges = await self._count("SELECT count(*) FROM import_charges")
         new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
+        # Counted from the rows really written: "updated" never counts a row that
+        # did not change (issue 7 point 11).
+        changed_accounts = changed_charges = 0
         if new_accounts < staged_accounts:
-            await self._conn.execute(text(self._sql["changed_accounts"]).bindparams(stamp), when)
+            changed_accounts = await self._rows(
+                text(self._sql["changed_accounts"]).bindparams(stamp), when
+            )
         new_charges = await self._rows(text(self._sql["new_charges"]))
         removed = 0
         if new_charges < staged_charges or new_accounts < staged_accounts:
-            await self._conn.exec_driver_sql(self._sql["changed_charges"])
+            changed_charges = await self._rows(text(self._sql["changed_charges"]))
         # Only accounts already known can have charges the file dropped.
         if new_accounts < staged_accounts:
             removed = await self._rows(text(self._sql["dropped_charges"]))
+        flagged = 0
+        if new_accounts < staged_accounts:
+            flagged = await self._rows(text(self._sql["flag_arrangements"]))
         if not self.postgres:  # PostgreSQL drops them at commit
             await self._conn.exec_driver_sql("DROP TABLE temp.import_accounts")
             await self._conn.exec_driver_sql("DROP TABLE temp.import_charges")
@@ -232,10 +251,11 @@ class Staging:
             await self._conn.exec_driver_sql("ANALYZE charges")
         return MergeCounts(
             accounts_created=new_accounts,
-            accounts_updated=staged_accounts - new_accounts,
+            accounts_updated=changed_accounts,
             charges_created=new_charges,
-            charges_updated=staged_charges - new_charges,
+            charges_updated=changed_charges,
             charges_removed=removed,
+            arrangements_flagged=flagged,
         )
 
     async def _rows(self, statement: Any, params: dict[str, Any] | None = None) -> int:

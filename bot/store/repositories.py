@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.accounts import Account, Charge, ChargeKind
+from bot.domain.accounts import (
+    Account,
+    Agreement,
+    Charge,
+    ChargeKind,
+    breathing_space_on,
+    effective_due_date,
+)
 from bot.domain.money import quantize
-from bot.store.tables import AccountRow, ChargeRow
+from bot.store.tables import AccountRow, ArrangementRow, ChargeRow
 
 
-async def get_account(session: AsyncSession, *, account_id: str) -> Account | None:
-    """The account as the engine sees it, charges held by a dispute marked (R8)."""
+async def get_account(
+    session: AsyncSession, *, account_id: str, now: datetime | None = None
+) -> Account | None:
+    """The account as the engine sees it, charges held by a dispute marked (R8).
+
+    With `now`, a breathing space whose last day has passed (in the account's
+    time zone) no longer pauses collection.
+    """
     row = await session.get(AccountRow, account_id)
     if row is None:
         return None
+    today = None if now is None else now.astimezone(ZoneInfo(row.timezone)).date()
     query = (
         select(ChargeRow)
         .where(col(ChargeRow.account_id) == account_id)
         .order_by(col(ChargeRow.posted_on), col(ChargeRow.charge_id))
     )
     charges = list((await session.execute(query)).scalars())
+    agreement = await _active_agreement(session, account_id, row.currency)
+    due = effective_due_date(row.due_date, agreement)
     return Account(
         account_id=row.account_id,
         borrower_name=row.borrower_name,
@@ -30,7 +50,8 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         locale=row.locale,
         timezone=row.timezone,
         currency=row.currency,
-        due_date=row.due_date,
+        due_date=due,
+        lender_due_date=row.due_date if due != row.due_date else None,
         charges=tuple(
             Charge(
                 charge_id=c.charge_id,
@@ -44,5 +65,45 @@ async def get_account(session: AsyncSession, *, account_id: str) -> Account | No
         disputed_charge_ids=frozenset(c.charge_id for c in charges if c.dispute_id),
         extensions_used=row.extensions_used,
         collection_paused=row.collection_paused,
-        breathing_space=row.breathing_space,
+        breathing_space=breathing_space_on(row.breathing_space, row.breathing_space_until, today),
+        breathing_space_until=row.breathing_space_until if row.breathing_space else None,
+        agreement=agreement,
+        in_review=await _in_review(session, account_id),
+    )
+
+
+async def _in_review(session: AsyncSession, account_id: str) -> str | None:
+    """An arrangement the lender's new figures contradict, waiting for a person."""
+    query = (
+        select(col(ArrangementRow.id))
+        .where(col(ArrangementRow.account_id) == account_id)
+        .where(col(ArrangementRow.status) == "review")
+        .limit(1)
+    )
+    return (await session.execute(query)).scalars().first()
+
+
+async def _active_agreement(
+    session: AsyncSession, account_id: str, currency: str
+) -> Agreement | None:
+    """The account's active arrangement; effects keep at most one (issue 7 point 1)."""
+    query = (
+        select(ArrangementRow)
+        .where(col(ArrangementRow.account_id) == account_id)
+        .where(col(ArrangementRow.status) == "active")
+        .order_by(col(ArrangementRow.created_at).desc())
+        .limit(1)
+    )
+    found = (await session.execute(query)).scalars().first()
+    if found is None:
+        return None
+    return Agreement(
+        reference=found.id,
+        kind=found.kind,
+        amount=quantize(found.amount, currency),
+        installments=tuple(
+            (date.fromisoformat(i["due_date"]), quantize(Decimal(i["amount"]), currency))
+            for i in found.installments
+        ),
+        new_due_date=found.new_due_date,
     )

@@ -45,6 +45,9 @@ class AccountRow(SQLModel, table=True):
     extensions_used: int = 0
     collection_paused: bool = False
     breathing_space: bool = False
+    # Issue 16 point 2: a breathing space ends on this day (inclusive); None while
+    # it is set means until it is lifted. get_account reads the flag from both.
+    breathing_space_until: date | None = None
     opted_out: bool = False
     unreachable: bool = False
     # Identity verification belongs to the account, not to a chat (R5): a second
@@ -148,6 +151,37 @@ class ArrangementRow(SQLModel, table=True):
     new_due_date: date | None = None
     script_version: str = Field(max_length=64)
     conversation_id: int | None = Field(default=None, foreign_key="conversations.id")
+    created_at: datetime = _when()
+    # An account has at most one active arrangement: a newer one the borrower
+    # confirmed ends the old one, which keeps the record of why, when and by which.
+    ended_at: datetime | None = _when(nullable=True)
+    end_reason: str | None = Field(default=None, max_length=32)
+    superseded_by: str | None = Field(default=None, max_length=32)
+
+
+class PaymentRow(SQLModel, table=True):
+    """A payment from the lender's file; its reference makes a re-import a no-op."""
+
+    __tablename__ = "payments"
+
+    reference: str = Field(primary_key=True, max_length=64)
+    account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
+    amount: Decimal = _money()
+    currency: str = Field(max_length=3)
+    paid_on: date
+    imported_at: datetime = _when()
+
+
+class AccountEventRow(SQLModel, table=True):
+    """Who changed an account's standing, and when: breathing space set or lifted."""
+
+    __tablename__ = "account_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
+    kind: str = Field(max_length=32)  # breathing_space_set, breathing_space_lifted
+    until: date | None = None
+    actor: str = Field(max_length=64)  # "import" or the operator who ran the command
     created_at: datetime = _when()
 
 

@@ -217,7 +217,7 @@ def test_missing_plural_count_uses_the_singular(test_translator: Translator) -> 
 
 
 def _sample(name: str) -> Param:
-    if name in {"attempts_left", "days_past_due", "months", "plan_months", "days"}:
+    if name in {"attempts_left", "days_past_due", "months", "plan_months", "days", "lock_minutes"}:
         return 3
     if "date" in name or name.endswith("_due") or name in {"computed_on", "dispute_answer_by"}:
         return date(2026, 12, 5)

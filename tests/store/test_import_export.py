@@ -34,8 +34,8 @@ async def test_demo_portfolio_imports_and_reimports_without_duplicates(
     report = await import_accounts(sessions, DATA / name)
     assert report.accounts_created == 7 and report.charges_created == 22
     again = await import_accounts(sessions, DATA / name)
-    assert again.accounts_created == 0 and again.accounts_updated == 7
-    assert again.charges_created == 0 and again.charges_updated == 22
+    assert again.accounts_created == 0 and again.accounts_updated == 0
+    assert again.charges_created == 0 and again.charges_updated == 0
     assert await count(sessions, AccountRow) == 7
     assert await count(sessions, ChargeRow) == 22
     async with sessions() as session:

@@ -1,0 +1,57 @@
+"""Breathing space set and lifted by an operator, recorded with who and when (issue 16 point 2).
+
+The engine's pause guard reads the account's `breathing_space` flag (R16);
+`get_account` turns it off by itself once the end date has passed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.tables import AccountEventRow, AccountRow
+
+
+async def set_breathing_space(
+    session: AsyncSession, *, account_id: str, until: date | None, actor: str, now: datetime
+) -> None:
+    """Pause collection for a breathing space ending on `until` (None: until lifted)."""
+    row = await _account(session, account_id)
+    row.breathing_space = True
+    row.breathing_space_until = until
+    row.updated_at = now
+    session.add(
+        AccountEventRow(
+            account_id=account_id,
+            kind="breathing_space_set",
+            until=until,
+            actor=actor,
+            created_at=now,
+        )
+    )
+
+
+async def lift_breathing_space(
+    session: AsyncSession, *, account_id: str, actor: str, now: datetime
+) -> bool:
+    """End the breathing space; False when there was none (nothing is recorded then)."""
+    row = await _account(session, account_id)
+    if not row.breathing_space:
+        return False
+    row.breathing_space = False
+    row.breathing_space_until = None
+    row.updated_at = now
+    session.add(
+        AccountEventRow(
+            account_id=account_id, kind="breathing_space_lifted", actor=actor, created_at=now
+        )
+    )
+    return True
+
+
+async def _account(session: AsyncSession, account_id: str) -> AccountRow:
+    row = await session.get(AccountRow, account_id)
+    if row is None:
+        raise LookupError(account_id)
+    return row

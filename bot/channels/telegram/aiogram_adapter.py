@@ -19,6 +19,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import (
     BotCommand,
@@ -39,6 +40,7 @@ from bot.channels.telegram.api import (
     Rejected,
     RetryLater,
     TelegramSendError,
+    TokenRejected,
     Unavailable,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
@@ -63,6 +65,8 @@ class AiogramApi:
             return await call()
         except TelegramRetryAfter as exc:
             raise RetryLater(float(exc.retry_after)) from exc
+        except TelegramUnauthorizedError as exc:
+            raise TokenRejected(exc.message) from exc
         except TelegramForbiddenError as exc:
             raise Blocked(exc.message) from exc
         except TelegramBadRequest as exc:

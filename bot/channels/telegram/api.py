@@ -20,6 +20,7 @@ __all__ = [
     "Rejected",
     "RetryLater",
     "TelegramSendError",
+    "TokenRejected",
     "Unavailable",
 ]
 
@@ -27,6 +28,10 @@ __all__ = [
 # Telegram's failures are the project's channel errors; the adapters wrap their
 # library's exceptions into these at the edge.
 TelegramSendError = ChannelError
+
+
+class TokenRejected(ChannelError):
+    """Telegram does not know the bot token (401/404): retrying cannot help."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from telegram import (
 from telegram.error import (
     BadRequest,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -41,6 +42,7 @@ from bot.channels.telegram.api import (
     Rejected,
     RetryLater,
     TelegramSendError,
+    TokenRejected,
     Unavailable,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
@@ -59,6 +61,11 @@ def build_application(token: str, api_url: str) -> Application:  # type: ignore[
     )
 
 
+async def initialize(application: Application) -> None:  # type: ignore[type-arg]
+    """Start PTB (it calls getMe), with its errors translated like every other call."""
+    await PtbApi(application.bot)._call(application.initialize)
+
+
 class PtbApi:
     """BotApi over a PTB Bot."""
 
@@ -72,6 +79,8 @@ class PtbApi:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             raise RetryLater(seconds) from exc
+        except InvalidToken as exc:
+            raise TokenRejected(exc.message) from exc
         except Forbidden as exc:
             raise Blocked(exc.message) from exc
         except BadRequest as exc:

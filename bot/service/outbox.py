@@ -53,6 +53,7 @@ class OutgoingMessage:
     buttons: tuple[tuple[str, str], ...] = ()
     contact_button: str | None = None
     close_keyboards: tuple[str, ...] = ()
+    html: str | None = None  # the text as HTML (escaped, amounts bold), for channels that can
 
 
 class Sender(Protocol):
@@ -248,6 +249,7 @@ class Outbox:
             buttons=tuple((str(b[0]), str(b[1])) for b in payload.get("buttons") or ()),
             contact_button=payload.get("contact_button"),
             close_keyboards=claimed.close,
+            html=payload.get("html"),
         )
         try:
             external_id = await sender.send(message)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from html import escape
 from typing import Any
 from uuid import uuid4
 
@@ -42,7 +43,8 @@ class Queue:
         table = script.message_table()
         for reply in result.replies:
             rendered = self._translator.render(reply, result.state.locale, table)
-            self._add(row, rendered, reply, result.state.script_version)
+            html = self._translator.render_html(reply, result.state.locale, table)
+            self._add(row, rendered, reply, result.state.script_version, {"html": html})
             if rendered.choices:
                 shown = rendered.choices
         del record
@@ -60,14 +62,15 @@ class Queue:
     ) -> None:
         reply = Reply(parts=(Part(message_id, dict(params)),), step=row.step)
         rendered = self._translator.render(reply, locale, table)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"html": self._translator.render_html(reply, locale, table)}
         if contact_button:
             extra["contact_button"] = self.text("channel.share_phone", locale, {})
         self._add(row, rendered, reply, row.script_version, extra)
 
     def raw(self, row: ConversationRow, text: str, *, agent: str) -> None:
         """A person's own words: sent as written, kept like every other message."""
-        self._add(row, RenderedMessage(text), Reply(parts=()), row.script_version, {}, agent)
+        extra = {"html": escape(text, quote=False)}
+        self._add(row, RenderedMessage(text), Reply(parts=()), row.script_version, extra, agent)
 
     def text(self, message_id: str, locale: str, table: Mapping[str, Any]) -> str:
         return self._translator.render(Reply(parts=(Part(message_id),)), locale, table).text
@@ -89,6 +92,7 @@ class Queue:
             ]
             for index, (_, label) in enumerate(rendered.choices)
         ]
+        # "html" is the same text for channels that show formatting (Telegram).
         payload: dict[str, Any] = {"text": rendered.text, "buttons": keyboard, **(extra or {})}
         index = len(self.queued)
         outbox = OutboxRow(

@@ -54,6 +54,9 @@ class OutgoingMessage:
     contact_button: str | None = None
     close_keyboards: tuple[str, ...] = ()
     html: str | None = None  # the text as HTML (escaped, amounts bold), for channels that can
+    # The same question asked again: a channel that can edit may replace the message
+    # whose keyboard was just pressed instead of sending a new one (and return its id).
+    replace: bool = False
 
 
 class Sender(Protocol):
@@ -250,6 +253,7 @@ class Outbox:
             contact_button=payload.get("contact_button"),
             close_keyboards=claimed.close,
             html=payload.get("html"),
+            replace=bool(payload.get("replace")),
         )
         try:
             external_id = await sender.send(message)

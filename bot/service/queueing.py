@@ -41,13 +41,19 @@ class Queue:
         """Queue the engine's replies; returns the choices of the last keyboard shown."""
         shown: tuple[tuple[str, str], ...] = ()
         table = script.message_table()
+        # The same question asked again (a multi-select after a tick) may replace the
+        # message it was asked in, on channels that can edit (Telegram, after a press).
+        again = len(result.replies) == 1 and record.current == result.state.state
         for reply in result.replies:
             rendered = self._translator.render(reply, result.state.locale, table)
-            html = self._translator.render_html(reply, result.state.locale, table)
-            self._add(row, rendered, reply, result.state.script_version, {"html": html})
+            extra: dict[str, Any] = {
+                "html": self._translator.render_html(reply, result.state.locale, table)
+            }
+            if again and rendered.choices:
+                extra["replace"] = True
+            self._add(row, rendered, reply, result.state.script_version, extra)
             if rendered.choices:
                 shown = rendered.choices
-        del record
         return shown
 
     def notice(

@@ -5,6 +5,7 @@ chat menu that follows /language."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import update
@@ -23,6 +24,14 @@ async def _verified(bot: Harness, user_id: int, account: str = "T-EN") -> tuple[
     await user.send_text("1990-05-17")
     (statement,) = await user.next_messages()
     return user, statement
+
+
+async def _shown(user: FakeUser, message: dict[str, Any], label: str) -> None:
+    for _ in range(200):
+        if label in [text for text, _ in user.keyboard(message)]:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{label!r} never shown: {user.keyboard(message)}")
 
 
 def _rows(message: dict[str, Any]) -> list[list[str]]:
@@ -112,3 +121,30 @@ async def test_the_chat_menu_follows_language(bot: Harness) -> None:
     chat_scope = bot.tg.commands[('{"chat_id": 606, "type": "chat"}', "")]
     assert [c["command"] for c in chat_scope][3] == "human"
     assert "转" not in [c["description"] for c in chat_scope][3]
+
+
+async def test_the_dispute_multi_select_ticks_in_place(bot: Harness) -> None:
+    user, _ = await _verified(bot, 607)
+    await user.press("Dispute a charge")
+    (select,) = await user.next_messages()
+    labels = [label for label, _ in user.keyboard(select)]
+    assert "☐ Late fee $35.00" in labels
+    assert all(len(label) <= 24 for label in labels)  # fits a phone: kind and amount
+    sent_before = len(user.messages)
+    before = len(bot.tg.calls)
+    await user.press("☐ Late fee $35.00", select)
+    await _shown(user, select, "☑ Late fee $35.00")  # the tick arrives as an edit
+    await user.press("☐ Interest $85.50", select)
+    await _shown(user, select, "☑ Interest $85.50")
+    during = [method.lower() for method, _ in bot.tg.calls[before:]]
+    assert len(user.messages) == sent_before  # no new message per tap
+    assert during.count("editmessagetext") == 2 and "sendmessage" not in during
+    assert "editmessagereplymarkup" not in during
+    ticked = [label for label, _ in user.keyboard(select)]
+    assert "☑ Late fee $35.00" in ticked and "☑ Interest $85.50" in ticked
+    assert "✓ Late fee: Late payment fee – $35.00" in select["text"]
+    await user.press("Continue", select)
+    (reason,) = await user.next_messages()
+    assert "why you dispute" in reason["text"]
+    assert user.keyboard(select) == []
+    assert select["text"].endswith("✓ Continue")

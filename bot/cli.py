@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -12,6 +14,17 @@ from bot.config import ROOT, Settings
 from bot.logs import configure
 
 DEMO_FILE = ROOT / "data" / "demo_accounts.csv"
+
+
+def locale_tag(value: str) -> str:
+    """`en`, `zh_Hans`, `zh_Hant`, or a tag as the import and Telegram write it
+    (`zh-Hant`, `zh-TW`, `zh-HK`, `zh-CN`, `en-GB`)."""
+    from bot.i18n.render import locale_for_telegram
+
+    primary = value.strip().lower().replace("_", "-").split("-")[0]
+    if primary not in ("en", "zh"):
+        raise argparse.ArgumentTypeError(f"{value!r}: use en, zh-Hans or zh-Hant (or zh-TW, zh-HK)")
+    return locale_for_telegram(value)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,11 +57,11 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="a conversation in the terminal")
     chat.add_argument("--account", required=True, help="account id")
-    chat.add_argument("--locale", choices=["en", "zh_Hans", "zh_Hant"], default=None)
+    chat.add_argument("--locale", type=locale_tag, default=None, help="en, zh-Hans, zh-Hant")
 
     demo = sub.add_parser("demo", help="load the demo portfolio and chat as a demo borrower")
     demo.add_argument("--account", default="DEMO-EN-1")
-    demo.add_argument("--locale", choices=["en", "zh_Hans", "zh_Hant"], default=None)
+    demo.add_argument("--locale", type=locale_tag, default=None, help="en, zh-Hans, zh-Hant")
 
     telegram = sub.add_parser("telegram", help="serve borrowers on Telegram")
     telegram.add_argument("--framework", choices=["aiogram", "ptb"], default="aiogram")
@@ -86,9 +99,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     configure(settings.log_level, secrets)
     try:
-        return asyncio.run(_run(args, settings))
+        code = asyncio.run(_run(args, settings))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`repaybot export ... | head`): stop quietly, and point
+        # stdout at /dev/null so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.engine.errors import ScriptError
+from bot.errors import ChannelError
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,20 @@ if TYPE_CHECKING:
 
 def _err(message: str) -> None:
     sys.stderr.write(message + "\n")
+
+
+def telegram_failure(error: ChannelError, api_url: str) -> str:
+    """One line that says what went wrong with Telegram and what to check."""
+    from bot.channels.telegram.api import TokenRejected, Unavailable
+
+    if isinstance(error, TokenRejected):
+        return "Telegram rejected the bot token: check REPAYBOT_TELEGRAM_TOKEN (from @BotFather)."
+    if isinstance(error, Unavailable):
+        return (
+            f"Cannot reach Telegram at {api_url} ({error}): "
+            "check the network or REPAYBOT_TELEGRAM_API_URL."
+        )
+    return f"Telegram refused the request ({type(error).__name__}: {error})."
 
 
 async def db_upgrade(settings: Settings) -> int:
@@ -215,6 +230,9 @@ async def telegram(settings: Settings, framework: str, webhook: str | None, list
                 poll_timeout=settings.telegram_poll_timeout,
             ),
         )
+    except ChannelError as error:
+        _err(telegram_failure(error, settings.telegram_api_url))
+        return 1
     finally:
         await app.close()
     return 0
@@ -232,7 +250,11 @@ async def link(settings: Settings, account_id: str, days: int | None) -> int:
         return 2
     app = await build_app(settings)
     try:
-        username = await _bot_username(settings)
+        try:
+            username = await _bot_username(settings)
+        except ChannelError as error:
+            _err(telegram_failure(error, settings.telegram_api_url))
+            return 1
         async with app.sessions() as session, session.begin():
             try:
                 token = await create_link_token(

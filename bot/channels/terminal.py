@@ -9,7 +9,9 @@ runtime, and a Sender prints what the outbox hands it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from typing import TextIO
 
 from bot.bootstrap import App
@@ -40,9 +42,38 @@ class TerminalSender:
         return str(self._sent)
 
 
-async def _read_line(source: TextIO) -> str | None:
-    line = await asyncio.to_thread(source.readline)
-    return line if line else None
+async def _read_line(source: TextIO, prompt: str | None) -> str | None:
+    """The next line, or None at end of input.
+
+    Read on a daemon thread, not the default executor: when Ctrl-C ends the
+    conversation, the interpreter must not wait for a line nobody will type.
+    With a prompt (a person at a terminal) `input()` gives readline's editing.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[str | None] = loop.create_future()
+
+    def settle(line: str | None) -> None:
+        if not done.done():
+            done.set_result(line)
+
+    def read() -> None:
+        if prompt is None:
+            line: str | None = source.readline() or None
+        else:
+            try:
+                line = input(prompt) + "\n"
+            except EOFError:
+                line = None
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            loop.call_soon_threadsafe(settle, line)
+
+    threading.Thread(target=read, name="terminal-input", daemon=True).start()
+    return await done
+
+
+def _enable_line_editing() -> None:
+    with contextlib.suppress(ImportError):  # not every platform has readline
+        import readline  # noqa: F401 - importing it gives input() history and editing
 
 
 async def run_chat(
@@ -65,7 +96,9 @@ async def run_chat(
         ):
             raise AccountMissing(account_id)
     app.outbox.register(TerminalSender(out))
-    interactive = source.isatty()
+    interactive = source is sys.stdin and source.isatty() and out.isatty()
+    if interactive:
+        _enable_line_editing()
 
     async def send(text: str) -> None:
         await app.runtime.on_inbound(
@@ -81,10 +114,7 @@ async def run_chat(
 
     await send("/start")
     while True:
-        if interactive:
-            out.write("> ")
-            out.flush()
-        line = await _read_line(source)
+        line = await _read_line(source, "> " if interactive else None)
         if line is None:
             return 0
         await send(line.strip())

@@ -101,6 +101,11 @@ def _charge_items(ctx: Context, held: set[str], only_open: bool) -> list[dict[st
     return items
 
 
+def _marked(items: list[dict[str, Any]], selection: list[str]) -> list[dict[str, Any]]:
+    """A multi-select shows each charge ticked (☑) or not (☐) on its own button."""
+    return [{**item, "mark": "☑" if item["charge_id"] in selection else "☐"} for item in items]
+
+
 def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
     """Names for guards and placeholders; account names only once verified."""
     scope = dict(_public_names(state, ctx))
@@ -166,7 +171,9 @@ def _account_names(
         "days_past_due": account.days_past_due_at(ctx.now),
         "stage": account.stage_at(ctx.now, policy.stages.late_after_days).value,
         "charges": _charge_items(ctx, set(held), only_open=False),
-        "undisputed_charges": _charge_items(ctx, set(held), only_open=True),
+        "undisputed_charges": _marked(
+            _charge_items(ctx, set(held), only_open=True), list(selection)
+        ),
         "computed_on": ctx.today,
         "extensions_left": max(0, policy.extensions.max_per_account - account.extensions_used),
         "collection_paused": account.collection_paused or account.breathing_space,

@@ -57,7 +57,15 @@ UNLABELLED_MEANINGS = frozenset({"crisis", "inform", "off_topic"})
 ACTION_VARS = variables_set()
 ITEM_KEYS = {
     "charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
-    "undisputed_charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
+    "undisputed_charges": {
+        "charge_id",
+        "kind",
+        "description",
+        "amount",
+        "posted_on",
+        "disputed",
+        "mark",
+    },
     "selected_charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
     "plan_options": {"id", "months", "installment"},
     "extension_options": {"id", "days", "new_due_date"},

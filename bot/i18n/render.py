@@ -8,6 +8,10 @@ gettext catalog (msgctxt = message id), format each parameter with Babel's
 rules for the locale (money in the account's currency, dates, numbers), and
 fill the placeholders.
 
+Channels that show formatting (Telegram) get an HTML variant of the same text:
+every literal and every value escaped, amounts in bold. A borrower's name with
+`<` or `&` is text, never markup.
+
 Rendering never fails on a borrower: a missing parameter or a broken
 translation leaves the placeholder visible (or falls back to English) and
 logs the message id only, never a value (R18).
@@ -15,6 +19,7 @@ logs the message id only, never a value (R18).
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,6 +71,11 @@ class RenderedMessage:
 
     text: str
     choices: tuple[tuple[str, str], ...] = ()
+
+
+def _escape(text: str) -> str:
+    """Telegram's HTML needs only <, > and & escaped; quotes stay readable."""
+    return html.escape(text, quote=False)
 
 
 class _Placeholders(dict[str, str]):
@@ -120,7 +130,14 @@ class Translator:
         )
         return RenderedMessage(text, choices)
 
-    def render_part(self, part: Part, locale: str, table: Mapping[str, Message]) -> str:
+    def render_html(self, reply: Reply, locale: str, table: Mapping[str, Message]) -> str:
+        """The reply's text as Telegram's HTML: everything escaped, amounts in bold."""
+        locale = self._known(locale)
+        return "\n".join(self.render_part(part, locale, table, html=True) for part in reply.parts)
+
+    def render_part(
+        self, part: Part, locale: str, table: Mapping[str, Message], *, html: bool = False
+    ) -> str:
         """One paragraph: translate its text, then fill in its formatted parameters."""
         locale = self._known(locale)
         message = self._message(part.message_id, table)
@@ -129,21 +146,36 @@ class Translator:
             return part.message_id
         english, translated = self._translate(part.message_id, message, part.params, locale)
         params = {**self._defaults, **part.params}
-        values = {name: self.format_param(value, locale, table) for name, value in params.items()}
+        values = {
+            name: self.format_param(value, locale, table, html=html)
+            for name, value in params.items()
+        }
         placeholders = _Placeholders(values, part.message_id)
         for text in (translated, english):
             try:
-                return text.format_map(placeholders)
+                return (_escape(text) if html else text).format_map(placeholders)
             except (ValueError, KeyError, AttributeError, IndexError, TypeError):
                 log.warning("message %s: cannot fill placeholders in %s", part.message_id, locale)
-        return english
+        return _escape(english) if html else english
 
     def text(self, message_id: str, locale: str, **params: Param) -> str:
         """A code text (channel.*, command.*, charge_kind.*) for the adapters."""
         return self.render_part(Part(message_id, dict(params)), locale, {})
 
-    def format_param(self, value: Param, locale: str, table: Mapping[str, Message]) -> str:
-        """One parameter as the locale writes it."""
+    def format_param(
+        self, value: Param, locale: str, table: Mapping[str, Message], *, html: bool = False
+    ) -> str:
+        """One parameter as the locale writes it (escaped, amounts in bold, for HTML)."""
+        if isinstance(value, MessageRef):
+            return self.render_part(Part(value.message_id), locale, table, html=html)
+        text = self._format_plain(value, locale, table)
+        if not html:
+            return text
+        if isinstance(value, MoneyValue):
+            return f"<b>{_escape(text)}</b>"
+        return _escape(text)
+
+    def _format_plain(self, value: Param, locale: str, table: Mapping[str, Message]) -> str:
         babel_locale = self._locales[self._known(locale)]
         if isinstance(value, MoneyValue):
             return format_currency(value.amount, value.currency, locale=babel_locale)

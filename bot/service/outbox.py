@@ -53,6 +53,10 @@ class OutgoingMessage:
     buttons: tuple[tuple[str, str], ...] = ()
     contact_button: str | None = None
     close_keyboards: tuple[str, ...] = ()
+    html: str | None = None  # the text as HTML (escaped, amounts bold), for channels that can
+    # The same question asked again: a channel that can edit may replace the message
+    # whose keyboard was just pressed instead of sending a new one (and return its id).
+    replace: bool = False
 
 
 class Sender(Protocol):
@@ -263,6 +267,8 @@ class Outbox:
             buttons=tuple((str(b[0]), str(b[1])) for b in payload.get("buttons") or ()),
             contact_button=payload.get("contact_button"),
             close_keyboards=claimed.close,
+            html=payload.get("html"),
+            replace=bool(payload.get("replace")),
         )
         try:
             external_id = await sender.send(message)

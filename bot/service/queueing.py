@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from html import escape
 from typing import Any
 from uuid import uuid4
 
@@ -40,12 +41,19 @@ class Queue:
         """Queue the engine's replies; returns the choices of the last keyboard shown."""
         shown: tuple[tuple[str, str], ...] = ()
         table = script.message_table()
+        # The same question asked again (a multi-select after a tick) may replace the
+        # message it was asked in, on channels that can edit (Telegram, after a press).
+        again = len(result.replies) == 1 and record.current == result.state.state
         for reply in result.replies:
             rendered = self._translator.render(reply, result.state.locale, table)
-            self._add(row, rendered, reply, result.state.script_version)
+            extra: dict[str, Any] = {
+                "html": self._translator.render_html(reply, result.state.locale, table)
+            }
+            if again and rendered.choices:
+                extra["replace"] = True
+            self._add(row, rendered, reply, result.state.script_version, extra)
             if rendered.choices:
                 shown = rendered.choices
-        del record
         return shown
 
     def notice(
@@ -60,14 +68,15 @@ class Queue:
     ) -> None:
         reply = Reply(parts=(Part(message_id, dict(params)),), step=row.step)
         rendered = self._translator.render(reply, locale, table)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"html": self._translator.render_html(reply, locale, table)}
         if contact_button:
             extra["contact_button"] = self.text("channel.share_phone", locale, {})
         self._add(row, rendered, reply, row.script_version, extra)
 
     def raw(self, row: ConversationRow, text: str, *, agent: str) -> None:
         """A person's own words: sent as written, kept like every other message."""
-        self._add(row, RenderedMessage(text), Reply(parts=()), row.script_version, {}, agent)
+        extra = {"html": escape(text, quote=False)}
+        self._add(row, RenderedMessage(text), Reply(parts=()), row.script_version, extra, agent)
 
     def text(self, message_id: str, locale: str, table: Mapping[str, Any]) -> str:
         return self._translator.render(Reply(parts=(Part(message_id),)), locale, table).text
@@ -89,6 +98,7 @@ class Queue:
             ]
             for index, (_, label) in enumerate(rendered.choices)
         ]
+        # "html" is the same text for channels that show formatting (Telegram).
         payload: dict[str, Any] = {"text": rendered.text, "buttons": keyboard, **(extra or {})}
         index = len(self.queued)
         outbox = OutboxRow(

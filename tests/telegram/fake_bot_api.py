@@ -14,12 +14,87 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
 
 BOT_ID = 7000000001
 BOT_USERNAME = "repay_test_bot"
+
+
+# The tags Telegram's HTML parse mode knows; anything else is refused like Telegram does.
+_ENTITY_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+    "tg-spoiler": "spoiler",
+    "blockquote": "blockquote",
+}
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _TelegramHtml(HTMLParser):
+    """Telegram's HTML: plain text plus entities (offsets in UTF-16 units)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text = ""
+        self.entities: list[dict[str, Any]] = []
+        self._open: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ENTITY_TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: Unsupported start tag {tag!r}")
+        self._open.append((tag, _utf16(self.text)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._open or self._open[-1][0] != tag:
+            raise ApiError(400, f"Bad Request: can't parse entities: Unmatched end tag {tag!r}")
+        _, start = self._open.pop()
+        length = _utf16(self.text) - start
+        if length:
+            self.entities.append({"type": _ENTITY_TAGS[tag], "offset": start, "length": length})
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
+    parser = _TelegramHtml()
+    parser.feed(source)
+    parser.close()
+    if parser._open:
+        raise ApiError(400, "Bad Request: can't parse entities: Unclosed start tag")
+    return parser.text, sorted(parser.entities, key=lambda e: (e["offset"], -e["length"]))
+
+
+def entity_texts(message: dict[str, Any], kind: str = "bold") -> list[str]:
+    """The pieces of a message's text that carry an entity of `kind`."""
+    units = str(message["text"]).encode("utf-16-le")
+    return [
+        units[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+        for e in message.get("entities", [])
+        if e["type"] == kind
+    ]
+
+
+def _text_of(params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    text = str(params.get("text") or "")
+    if str(params.get("parse_mode") or "").upper() == "HTML":
+        return parse_html(text)
+    return text, []
 
 
 @dataclass
@@ -266,7 +341,7 @@ class FakeTelegram:
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
-        text = str(params.get("text") or "")
+        text, entities = _text_of(params)
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if len(text) > 4096:
@@ -278,9 +353,13 @@ class FakeTelegram:
             "from": self._bot_user(),
             "text": text,
         }
+        if entities:
+            message["entities"] = entities
         markup = self._check_markup(params.get("reply_markup"))
         if markup is not None and "inline_keyboard" in markup:
             message["reply_markup"] = markup
+        elif markup is not None and markup.get("remove_keyboard"):
+            self.reply_keyboards.pop(chat["id"], None)
         elif markup is not None:
             # Telegram shows reply keyboards but never echoes them in the Message.
             self.reply_keyboards[chat["id"]] = markup
@@ -309,9 +388,18 @@ class FakeTelegram:
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._find(params)
-        if params.get("text") == message["text"]:
+        text, entities = _text_of(params)
+        markup_now = self._check_markup(params.get("reply_markup"))
+        if (text, entities, markup_now) == (
+            message["text"],
+            message.get("entities", []),
+            message.get("reply_markup"),
+        ):
             raise ApiError(400, "Bad Request: message is not modified")
-        message["text"] = str(params.get("text"))
+        message["text"] = text
+        message.pop("entities", None)
+        if entities:
+            message["entities"] = entities
         markup = self._check_markup(params.get("reply_markup"))
         if markup:
             message["reply_markup"] = markup

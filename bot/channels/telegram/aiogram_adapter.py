@@ -19,6 +19,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.methods.base import Response
 from aiogram.types import (
@@ -40,7 +41,9 @@ from bot.channels.telegram.api import (
     Rejected,
     RetryLater,
     TelegramSendError,
+    TokenRejected,
     Unavailable,
+    keyboard_rows,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
 
@@ -66,6 +69,15 @@ _RESPONSE_TYPES = tuple(
 )
 
 
+def _inline(buttons: list[Button]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
+            for row in keyboard_rows(buttons)
+        ]
+    )
+
+
 def make_bot(token: str, api_url: str) -> Bot:
     """A Bot calling `<api_url>/bot<token>/<method>`, so a local Bot API server works."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
@@ -83,6 +95,8 @@ class AiogramApi:
             return await call()
         except TelegramRetryAfter as exc:
             raise RetryLater(float(exc.retry_after)) from exc
+        except TelegramUnauthorizedError as exc:
+            raise TokenRejected(exc.message) from exc
         except TelegramForbiddenError as exc:
             raise Blocked(exc.message) from exc
         except TelegramBadRequest as exc:
@@ -97,27 +111,42 @@ class AiogramApi:
         chat_id: int,
         text: str,
         *,
+        html: bool = False,
         buttons: list[Button] | None = None,
         contact_button: str | None = None,
+        remove_contact_keyboard: bool = False,
     ) -> int:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
         if buttons:
-            markup = InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [InlineKeyboardButton(text=b.text, callback_data=b.callback_data)]
-                    for b in buttons
-                ]
-            )
+            markup = _inline(buttons)
         elif contact_button:
             markup = ReplyKeyboardMarkup(
                 keyboard=[[KeyboardButton(text=contact_button, request_contact=True)]],
                 resize_keyboard=True,
                 one_time_keyboard=True,
             )
+        elif remove_contact_keyboard:
+            markup = ReplyKeyboardRemove(remove_keyboard=True)
+        mode = "HTML" if html else None
         sent = await self._call(
-            lambda: self._bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+            lambda: self._bot.send_message(
+                chat_id=chat_id, text=text, parse_mode=mode, reply_markup=markup
+            )
         )
         return sent.message_id
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, html: str, *, buttons: list[Button] | None = None
+    ) -> None:
+        await self._call(
+            lambda: self._bot.edit_message_text(
+                text=html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode="HTML",
+                reply_markup=_inline(buttons) if buttons else None,
+            )
+        )
 
     async def remove_buttons(self, chat_id: int, message_id: int) -> None:
         await self._call(
@@ -193,7 +222,22 @@ def _from_callback(update_id: int, query: CallbackQuery) -> TelegramUpdate:
         language_code=query.from_user.language_code,
         callback_id=query.id,
         callback_data=query.data,
+        **_pressed(message, query.data),
     )
+
+
+def _pressed(message: object, data: str | None) -> dict[str, Any]:
+    """The pressed message (id, text as HTML) and the label of the button pressed."""
+    if not isinstance(message, Message) or message.text is None:
+        return {}
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else []
+    label = next((b.text for row in rows for b in row if b.callback_data == data), None)
+    return {
+        "message_id": message.message_id,
+        "message_html": message.html_text,
+        "pressed_label": label,
+    }
 
 
 def build_dispatcher(gateway: TelegramGateway) -> Dispatcher:

@@ -7,6 +7,7 @@ rules are written once.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,13 +21,23 @@ __all__ = [
     "Rejected",
     "RetryLater",
     "TelegramSendError",
+    "TokenRejected",
     "Unavailable",
+    "keyboard_rows",
 ]
+
+# Two buttons share a row on a phone when each label fits in about half its width
+# (a CJK character is as wide as two Latin ones).
+HALF_ROW = 16
 
 
 # Telegram's failures are the project's channel errors; the adapters wrap their
 # library's exceptions into these at the edge.
 TelegramSendError = ChannelError
+
+
+class TokenRejected(ChannelError):
+    """Telegram does not know the bot token (401/404): retrying cannot help."""
 
 
 @dataclass(frozen=True)
@@ -35,16 +46,40 @@ class Button:
     callback_data: str
 
 
+def label_width(label: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
+
+
+def keyboard_rows(buttons: list[Button]) -> list[list[Button]]:
+    """Short labels two to a row, long ones alone, in the order given."""
+    rows: list[list[Button]] = []
+    for button in buttons:
+        last = rows[-1] if rows else None
+        fits = label_width(button.text) <= HALF_ROW
+        if last is not None and len(last) == 1 and fits and label_width(last[0].text) <= HALF_ROW:
+            last.append(button)
+        else:
+            rows.append([button])
+    return rows
+
+
 class BotApi(Protocol):
     async def send_message(
         self,
         chat_id: int,
         text: str,
         *,
+        html: bool = False,
         buttons: list[Button] | None = None,
         contact_button: str | None = None,
+        remove_contact_keyboard: bool = False,
     ) -> int:
-        """Send a message; returns Telegram's message_id."""
+        """Send a message (`text` in Telegram's HTML when `html`); returns its message_id."""
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, html: str, *, buttons: list[Button] | None = None
+    ) -> None:
+        """Replace a message's text (HTML) and keyboard (none when `buttons` is None)."""
 
     async def remove_buttons(self, chat_id: int, message_id: int) -> None: ...
 

@@ -12,11 +12,12 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from html import escape
 
 from bot.bootstrap import App
 from bot.channels.telegram.api import BotApi, Button
 from bot.engine.types import Part, Reply
-from bot.errors import ChannelError
+from bot.errors import ChannelError, RetryLater
 from bot.i18n.messages import COMMANDS
 from bot.service.events import ChatKind, Inbound, SharedContact
 from bot.service.outbox import OutgoingMessage
@@ -49,6 +50,10 @@ class TelegramUpdate:
     callback_data: str | None = None
     contact_phone: str | None = None
     contact_user_id: int | None = None
+    # For a button press: the message it was on, as HTML, and the pressed label.
+    message_id: int | None = None
+    message_html: str | None = None
+    pressed_label: str | None = None
 
     def inbound(self) -> Inbound:
         contact = None
@@ -68,30 +73,88 @@ class TelegramUpdate:
         )
 
 
+@dataclass(frozen=True)
+class Press:
+    """A button press being answered: the message it was on (as HTML) and its label."""
+
+    message_id: int
+    html: str
+    label: str
+
+
 class TelegramSender:
-    """Sends outbox messages with either framework's BotApi; one keyboard edit per
-    message at most (the previous question's buttons are taken away)."""
+    """Sends outbox messages with either framework's BotApi, in HTML (amounts bold).
+
+    At most one edit per message sent: after a press, the pressed message either
+    becomes the next question (the same question asked again, a multi-select tick)
+    or keeps its text and shows the answer ("✓ Pay in installments"); otherwise the
+    previous question's buttons are taken away.
+    """
 
     channel = CHANNEL
 
     def __init__(self, api: BotApi) -> None:
         self._api = api
+        # Per chat, the press whose answer is being sent (set by the gateway).
+        self.pressed: dict[int, Press] = {}
+        # Chats that shared a contact: the next plain message takes the contact keyboard away.
+        self.contact_shared: set[int] = set()
 
     async def send(self, message: OutgoingMessage) -> str:
         chat_id = int(message.chat_key)
-        for old in message.close_keyboards:
+        buttons = [Button(text=label, callback_data=data) for label, data in message.buttons]
+        html = message.html if message.html is not None else escape(message.text, quote=False)
+        press = self.pressed.pop(chat_id, None)
+        closing = list(message.close_keyboards)
+        if press is not None and str(press.message_id) in closing:
+            closing.remove(str(press.message_id))
+            if message.replace and buttons and await self._edit(chat_id, press, html, buttons):
+                await self._close(chat_id, closing)
+                return str(press.message_id)
+            answered = f"{press.html}\n\n✓ {escape(press.label, quote=False)}"
+            if not await self._edit(chat_id, press, answered, None):
+                closing.append(str(press.message_id))
+        await self._close(chat_id, closing)
+        remove_contact = (
+            chat_id in self.contact_shared and not buttons and not message.contact_button
+        )
+        sent = await self._api.send_message(
+            chat_id,
+            html,
+            html=True,
+            buttons=buttons or None,
+            contact_button=message.contact_button,
+            remove_contact_keyboard=remove_contact,
+        )
+        if remove_contact or message.contact_button:
+            self.contact_shared.discard(chat_id)
+        return str(sent)
+
+    async def _edit(
+        self, chat_id: int, press: Press, html: str, buttons: list[Button] | None
+    ) -> bool:
+        try:
+            await self._api.edit_text(chat_id, press.message_id, html, buttons=buttons)
+        except RetryLater:
+            raise
+        except ChannelError as exc:  # too old to edit, or gone: fall back to a new message
+            log.info("pressed message not edited: %s", type(exc).__name__)
+            return False
+        return True
+
+    async def _close(self, chat_id: int, message_ids: list[str]) -> None:
+        for old in message_ids:
             try:
                 await self._api.remove_buttons(chat_id, int(old))
             except ChannelError as exc:  # already gone or too old to edit: harmless
                 log.info("keyboard not removed: %s", type(exc).__name__)
-        sent = await self._api.send_message(
-            chat_id,
-            message.text,
-            buttons=[Button(text=label, callback_data=data) for label, data in message.buttons]
-            or None,
-            contact_button=message.contact_button,
-        )
-        return str(sent)
+
+
+def _menu_by_client(language_code: str | None) -> str:
+    """The menu Telegram shows without a chat's own: "zh" (Simplified) for any Chinese
+    client, English otherwise (see runner.COMMAND_LANGUAGES)."""
+    code = (language_code or "").lower()
+    return "zh_Hans" if code[:2] == "zh" else "en"
 
 
 class TelegramGateway:
@@ -101,23 +164,35 @@ class TelegramGateway:
         # Updates of one chat in order within this process, many chats at once.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._chat_locales: dict[int, str] = {}
-        app.outbox.register(TelegramSender(api))
+        self._sender = TelegramSender(api)
+        app.outbox.register(self._sender)
 
     async def handle(self, update: TelegramUpdate) -> None:
         async with self._locks[update.chat_id]:
             handled = await self._app.runtime.on_inbound(update.inbound())
             if update.callback_id is not None:
                 await self._quietly(self._api.answer_callback(update.callback_id, handled.notice))
+                if handled.notice is None and not handled.duplicate and handled.queued:
+                    self._remember_press(update)
+            if update.contact_phone is not None:
+                self._sender.contact_shared.add(update.chat_id)
             if handled.locale is not None and update.chat_type == "private":
-                await self._chat_commands(update.chat_id, handled.locale)
+                await self._chat_commands(update.chat_id, handled.locale, update.language_code)
             await self._app.outbox.deliver_chat(CHANNEL, str(update.chat_id))
 
-    async def _chat_commands(self, chat_id: int, locale: str) -> None:
+    def _remember_press(self, update: TelegramUpdate) -> None:
+        if update.message_id is None or update.message_html is None or not update.pressed_label:
+            return
+        self._sender.pressed[update.chat_id] = Press(
+            update.message_id, update.message_html, update.pressed_label
+        )
+
+    async def _chat_commands(self, chat_id: int, locale: str, language_code: str | None) -> None:
         """setMyCommands knows only two-letter codes ("zh"), so Traditional Chinese
         descriptions are set for the borrower's own chat, and the chat's menu follows
-        a change of language."""
-        known = self._chat_locales.get(chat_id)
-        if known == locale or (known is None and locale != "zh_Hant"):
+        a change of language (/language) away from what the client's language shows."""
+        known = self._chat_locales.get(chat_id) or _menu_by_client(language_code)
+        if known == locale:
             return
         await self._quietly(
             self._api.set_commands(

@@ -24,11 +24,14 @@ from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
+from telegram import Message as PtbMessage
 from telegram.error import (
     BadRequest,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -41,7 +44,9 @@ from bot.channels.telegram.api import (
     Rejected,
     RetryLater,
     TelegramSendError,
+    TokenRejected,
     Unavailable,
+    keyboard_rows,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
 
@@ -59,6 +64,20 @@ def build_application(token: str, api_url: str) -> Application:  # type: ignore[
     )
 
 
+def _inline(buttons: list[Button]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row]
+            for row in keyboard_rows(buttons)
+        ]
+    )
+
+
+async def initialize(application: Application) -> None:  # type: ignore[type-arg]
+    """Start PTB (it calls getMe), with its errors translated like every other call."""
+    await PtbApi(application.bot)._call(application.initialize)
+
+
 class PtbApi:
     """BotApi over a PTB Bot."""
 
@@ -72,6 +91,8 @@ class PtbApi:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             raise RetryLater(seconds) from exc
+        except InvalidToken as exc:
+            raise TokenRejected(exc.message) from exc
         except Forbidden as exc:
             raise Blocked(exc.message) from exc
         except BadRequest as exc:
@@ -86,22 +107,40 @@ class PtbApi:
         chat_id: int,
         text: str,
         *,
+        html: bool = False,
         buttons: list[Button] | None = None,
         contact_button: str | None = None,
+        remove_contact_keyboard: bool = False,
     ) -> int:
-        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
         if buttons:
-            markup = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(b.text, callback_data=b.callback_data)] for b in buttons]
-            )
+            markup = _inline(buttons)
         elif contact_button:
             markup = ReplyKeyboardMarkup(
                 [[KeyboardButton(contact_button, request_contact=True)]],
                 resize_keyboard=True,
                 one_time_keyboard=True,
             )
-        sent = await self._call(lambda: self._bot.send_message(chat_id, text, reply_markup=markup))
+        elif remove_contact_keyboard:
+            markup = ReplyKeyboardRemove()
+        mode = "HTML" if html else None
+        sent = await self._call(
+            lambda: self._bot.send_message(chat_id, text, parse_mode=mode, reply_markup=markup)
+        )
         return sent.message_id
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, html: str, *, buttons: list[Button] | None = None
+    ) -> None:
+        await self._call(
+            lambda: self._bot.edit_message_text(
+                html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode="HTML",
+                reply_markup=_inline(buttons) if buttons else None,
+            )
+        )
 
     async def remove_buttons(self, chat_id: int, message_id: int) -> None:
         await self._call(
@@ -145,6 +184,20 @@ class PtbApi:
         return [u.to_dict() for u in updates]
 
 
+def _pressed(message: object, data: str | None) -> dict[str, Any]:
+    """The pressed message (id, text as HTML) and the label of the button pressed."""
+    if not isinstance(message, PtbMessage) or message.text is None:
+        return {}
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    label = next((b.text for row in rows for b in row if b.callback_data == data), None)
+    return {
+        "message_id": message.message_id,
+        "message_html": message.text_html,
+        "pressed_label": label,
+    }
+
+
 def to_inbound(update: Update) -> TelegramUpdate | None:
     query = update.callback_query
     if query is not None:
@@ -157,6 +210,7 @@ def to_inbound(update: Update) -> TelegramUpdate | None:
             language_code=query.from_user.language_code,
             callback_id=query.id,
             callback_data=query.data,
+            **_pressed(message, query.data),
         )
     message = update.message or update.channel_post
     if message is None:

@@ -72,11 +72,12 @@ async def _run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) 
 async def _run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> None:
     from telegram import Update
 
-    from bot.channels.telegram.ptb_adapter import PtbApi, build_application, install
+    from bot.channels.telegram.ptb_adapter import PtbApi, build_application, initialize, install
 
     application = build_application(options.token, options.api_url)
     api = PtbApi(application.bot)
     install(application, TelegramGateway(app, api))
+    await initialize(application)  # a wrong token or no network fails here, as our error
 
     async def feed(payload: dict[str, Any]) -> None:
         await application.process_update(Update.de_json(payload, application.bot))

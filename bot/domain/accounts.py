@@ -9,7 +9,8 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-LOCALES = ("en", "zh_Hans", "zh_Hant")
+LOCALES = ("en", "zh_Hans", "zh_Hant")  # the one list of the languages the bot speaks
+TRANSLATED_LOCALES = LOCALES[1:]  # the ones with a translated catalog
 
 
 class ChargeKind(StrEnum):

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain import plans
+from bot.domain.accounts import LOCALES
 from bot.domain.policy import InstallmentPolicy
 from bot.engine.types import (
     ArrangementKind,
@@ -448,7 +449,7 @@ def pause_collection(run: ActionRun) -> None:
 @action()
 def set_locale(run: ActionRun) -> None:
     locale = str(run.args.get("locale") or run.value)
-    if locale not in ("en", "zh_Hans", "zh_Hant"):
+    if locale not in LOCALES:
         raise ActionError(f"unknown locale {locale}")
     run.locale = locale
     run.effects.append(SetLocale(locale))

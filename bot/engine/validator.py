@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.accounts import TRANSLATED_LOCALES
 from bot.domain.compliance import (
     DEFAULT_MIN_DEADLINE_DAYS,
     find_violations,
@@ -73,9 +74,6 @@ ITEM_KEYS = {
     "nearest_installments": {"due_date", "amount"},
 }
 FILTERS_AND_TESTS = frozenset({"true", "false", "none", "True", "False", "None"})
-
-
-TRANSLATED_LOCALES = ("zh_Hans", "zh_Hant")
 
 
 class _Validator:
@@ -370,7 +368,7 @@ class _Validator:
             state = path[1] if len(path) > 1 and path[0] == "states" else None
             texts = [("en", message.text), ("en", message.plural or "")]
             if translations is not None:
-                for locale in ("zh_Hans", "zh_Hant"):
+                for locale in TRANSLATED_LOCALES:
                     key = f"{message_id}\x04{message.text}"  # gettext's context separator
                     translated = translations.get(locale, {}).get(key, "")
                     if not translated.strip():

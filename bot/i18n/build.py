@@ -31,12 +31,13 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.domain.accounts import LOCALES
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES_DIR = ROOT / "locales"
 DOMAIN = "messages"
-LOCALES = ("en", "zh_Hans", "zh_Hant")
 
 KEYWORDS = ("N_", "pgettext:1c,2", "npgettext:1c,2,3")
 

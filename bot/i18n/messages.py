@@ -62,7 +62,6 @@ _CHANNEL = {
         "This is the automated assistant of {lender}. Please share your own phone"
         " number using the button below.",
     ),
-    "channel.linked": pgettext("channel.linked", "Your account is linked."),
     "channel.error": pgettext(
         "channel.error",
         "Something went wrong on our side. Your message was saved; please try again in a moment.",
@@ -72,7 +71,6 @@ _CHANNEL = {
         "I'm sorry, something went wrong on my side. I've asked a person from our team"
         " to help you (reference {ticket}); they will reply in this chat.",
     ),
-    "channel.no_account": pgettext("channel.no_account", "No account with that id."),
 }
 
 # Descriptions shown in Telegram's command menu (setMyCommands), by command name.

@@ -33,6 +33,7 @@ from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
+from bot.domain.accounts import LOCALES
 from bot.engine.script import Message
 from bot.engine.types import MessageRef, MoneyValue, Param, Part, Reply
 from bot.i18n.messages import CODE_MESSAGES
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
-LOCALES = ("en", "zh_Hans", "zh_Hant")
 
 _HANT_REGIONS = frozenset({"hant", "tw", "hk", "mo"})
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bot.domain.accounts import TRANSLATED_LOCALES
 from bot.domain.policy import Policy
 from bot.engine.errors import ScriptError, ScriptProblem
 from bot.engine.loader import load_policy, load_script
@@ -19,7 +20,7 @@ from bot.engine.validator import validate_script
 from bot.service.sent_texts import check_sent_texts
 
 POLICY_FILE = "policy.yaml"
-TRANSLATED = ("zh_Hans", "zh_Hant")
+TRANSLATED = TRANSLATED_LOCALES
 
 
 @dataclass(frozen=True)

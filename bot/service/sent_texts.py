@@ -16,13 +16,12 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.config import ROOT
+from bot.domain.accounts import LOCALES
 from bot.domain.compliance import DEFAULT_MIN_DEADLINE_DAYS
 from bot.domain.policy import Policy
 from bot.engine.errors import ScriptProblem
 from bot.engine.validator import SentText, validate_texts
 from bot.i18n import messages as code_texts
-
-LOCALES = ("en", "zh_Hans", "zh_Hant")
 
 # R6: texts that can be the first thing someone hears from the bot, outside a
 # dialog: a stranger's first message, a dead link, a shared phone number, a group.

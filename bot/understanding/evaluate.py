@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.understanding.examples import LOCALES, Example
+from bot.domain.accounts import LOCALES
+from bot.understanding.examples import Example
 from bot.understanding.labels import MEANINGS, Meaning
 
 

@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.accounts import LOCALES
 from bot.understanding.labels import Meaning
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
 TRAIN_DIR = DATA_DIR / "train"
 HELDOUT_DIR = DATA_DIR / "heldout"
-LOCALES = ("en", "zh_Hans", "zh_Hant")
 
 
 class ExampleError(ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.accounts import LOCALES
 from bot.understanding.cli import run
 from bot.understanding.crisis import crisis_words, model_says_crisis
 from bot.understanding.evaluate import (
@@ -13,7 +14,7 @@ from bot.understanding.evaluate import (
     check_crisis,
     evaluate,
 )
-from bot.understanding.examples import HELDOUT_DIR, LOCALES, TRAIN_DIR, load_examples
+from bot.understanding.examples import HELDOUT_DIR, TRAIN_DIR, load_examples
 from bot.understanding.labels import MEANINGS, Meaning
 from bot.understanding.model import IntentModel
 from bot.understanding.understand import classify

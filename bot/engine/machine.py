@@ -319,16 +319,17 @@ class _Step:
         self.failed_inputs += 1
         failures = self.failed_inputs
         self._say_shared(message_id or "not_understood")
-        offer = failures >= self.ctx.policy.escalation.failed_inputs_before_offer
-        self._prompt_again(offer_person=offer)
+        threshold = self.ctx.policy.escalation.failed_inputs_before_offer
+        # The offer is said once, when the threshold is reached; the button stays.
+        self._prompt_again(offer_person=failures >= threshold, say_offer=failures == threshold)
         self.failed_inputs = failures
 
-    def _prompt_again(self, offer_person: bool = False) -> None:
+    def _prompt_again(self, offer_person: bool = False, say_offer: bool = True) -> None:
         state = self._state()
         self._guard(state)
         failures = self.failed_inputs
         self._say(state, prompts_only=True)
-        if offer_person:
+        if offer_person and say_offer and not self._has_person_choice(state):
             self._say_shared("offer_person")
         self._finish_reply(state, offer_person=offer_person)
         self.failed_inputs = failures
@@ -377,11 +378,19 @@ class _Step:
 
     def _finish_reply(self, state: State, offer_person: bool = False) -> None:
         choices = self._choices(state)
-        if offer_person and not any(c.choice_id == HUMAN_CHOICE for c in choices):
+        if offer_person and not self._has_person_choice(state):
             choices.append(Choice(HUMAN_CHOICE, Part(f"{self.script.id}.choice_person")))
         if self.parts or choices:
             self.replies.append(Reply(tuple(self.parts), tuple(choices), self.step_no))
         self.parts = []
+
+    def _has_person_choice(self, state: State) -> bool:
+        """Whether the state already offers a person: then the engine adds no second one."""
+        for choice in state.choices:
+            target = self.script.states.get(choice.to or "")
+            if target is not None and any(call.name == "escalate" for call in target.enter):
+                return True
+        return False
 
     def _choices(self, state: State) -> list[Choice]:
         scope = self._scope()

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from bot.config import Settings
 from bot.engine.errors import ScriptError
 from bot.errors import ChannelError
@@ -43,31 +45,26 @@ async def db_upgrade(settings: Settings) -> int:
 
 
 async def import_accounts(settings: Settings, path: Path) -> int:
-    from bot.service.accounts_import import ImportRejected
     from bot.service.accounts_import import import_accounts as run_import
-    from bot.store.db import create_engine, session_factory, upgrade
 
-    if not path.is_file():  # noqa: ASYNC240 - one stat before any work starts
-        _err(f"No such file: {path}")
-        return 2
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        report = await run_import(session_factory(engine), path)
-    except ImportRejected as rejected:
-        _err(f"{path}: rejected, nothing was imported.")
-        for problem in rejected.problems:
-            _err(f"  line {problem.line}: {problem.field}: {problem.reason}")
-        return 1
-    finally:
-        await engine.dispose()
-    print(f"{path.name}: {report}")
-    return 0
+    return await _import_file(settings, path, lambda sessions: run_import(sessions, path))
 
 
 async def import_payments(settings: Settings, path: Path) -> int:
-    from bot.service.accounts_import import ImportRejected
     from bot.service.payments import import_payments as run_import
+
+    return await _import_file(
+        settings, path, lambda sessions: run_import(sessions, path, now=datetime.now(UTC))
+    )
+
+
+async def _import_file(
+    settings: Settings,
+    path: Path,
+    run_import: Callable[[async_sessionmaker[AsyncSession]], Awaitable[object]],
+) -> int:
+    """One lender file, all or nothing: the report, or every problem with its line."""
+    from bot.service.accounts_import import ImportRejected
     from bot.store.db import create_engine, session_factory, upgrade
 
     if not path.is_file():  # noqa: ASYNC240 - one stat before any work starts
@@ -76,7 +73,7 @@ async def import_payments(settings: Settings, path: Path) -> int:
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
-        report = await run_import(session_factory(engine), path, now=datetime.now(UTC))
+        report = await run_import(session_factory(engine))
     except ImportRejected as rejected:
         _err(f"{path}: rejected, nothing was imported.")
         for problem in rejected.problems:

@@ -1,0 +1,120 @@
+"""R1 hours and R10 deadlines exactly at, and one unit either side of, each limit."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.domain.compliance import find_violations, hour_allowed
+
+DEADLINE = "deadline shorter than the policy's minimum"
+
+
+def deadlines(text: str, min_days: int) -> list[str]:
+    return [
+        v.phrase
+        for v in find_violations(text, "en", min_deadline_days=min_days)
+        if v.kind == DEADLINE
+    ]
+
+
+@pytest.mark.rule("R10")
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Pay within 1440 minutes.", 1),
+        ("Pay within 2880 mins.", 2),
+        ("Pay within 24 hours.", 1),
+        ("Pay within 48 HOURS.", 2),
+        ("Pay within twenty-four hours.", 1),
+        ("Pay within 1 week.", 7),
+        ("Pay within 2 weeks.", 14),
+        ("Pay within 3 days.", 3),
+        ("Pay within a couple of days.", 2),
+        ("Pay within a few days.", 3),
+        ("1440分钟内还款", 1),
+        ("24小时内还款", 1),
+        ("48小時內還款", 2),
+        ("24个钟头内还款", 1),
+        ("24個鐘頭內還款", 1),
+        ("1周内还款", 7),
+        ("1週內還款", 7),
+        ("1星期内还款", 7),
+        ("1个礼拜内还款", 7),
+        ("1個禮拜內還款", 7),
+        ("3个工作日内还款", 3),
+        ("三天内还款", 3),
+        ("十天内还款", 10),
+        ("十二天内还款", 12),
+        ("二十天内还款", 20),
+        ("一百天内还款", 100),
+        ("一百二十天内还款", 120),
+        ("两天内还款", 2),
+        ("２天内还款", 2),
+        ("Pay tomorrow.", 1),
+        ("请明天还款", 1),
+    ],
+)
+def test_a_deadline_of_the_minimum_passes_and_one_day_less_is_pressure_R10(
+    text: str, days: int
+) -> None:
+    assert deadlines(text, days) == []
+    assert len(deadlines(text, days + 1)) == 1
+
+
+@pytest.mark.rule("R10")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pay within half an hour.",
+        "Pay within 1439 minutes.",
+        "Pay within 23 hours.",
+        "半天内还款",
+        "十二小时内还款",
+        "两百分钟内还款",
+        "Pay today.",
+        "请今天还款",
+        "请在今晚之前还款",
+    ],
+)
+def test_less_than_a_day_is_pressure_even_at_a_one_day_minimum_R10(text: str) -> None:
+    assert len(deadlines(text, 1)) == 1
+
+
+@pytest.mark.rule("R10")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You can pay today.",
+        "Pay whenever you like; we are here from today.",
+        "Your plan starts today.",  # no payment demand in the sentence
+        "从今天起还款",
+    ],
+)
+def test_today_without_a_demand_is_no_deadline_R10(text: str) -> None:
+    assert deadlines(text, 7) == []
+
+
+@pytest.mark.rule("R1")
+def test_a_window_that_starts_where_it_ends_allows_no_hour_R1() -> None:
+    for moment in (time(0), time(8), time(8, 0, 1), time(21)):
+        assert not hour_allowed(moment, start=time(8), end=time(8))
+
+
+@pytest.mark.rule("R1")
+@pytest.mark.parametrize(
+    ("moment", "allowed"),
+    [
+        (time(21, 59, 59), False),
+        (time(22), True),
+        (time(22, 0, 1), True),
+        (time(5, 59, 59), True),
+        (time(6), False),
+        (time(6, 0, 1), False),
+    ],
+)
+def test_a_window_across_midnight_includes_its_start_and_excludes_its_end_R1(
+    moment: time, allowed: bool
+) -> None:
+    assert hour_allowed(moment, start=time(22), end=time(6)) is allowed

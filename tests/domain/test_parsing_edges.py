@@ -39,6 +39,7 @@ def test_years_are_accepted_from_1900_to_2100_inclusive(text: str, expected: dat
         # Day first, as most borrowers write it.
         ("05/06/1990", date(1990, 6, 5)),
         ("12/12/1990", date(1990, 12, 12)),
+        ("05/12/1990", date(1990, 12, 5)),
         ("13/12/1990", date(1990, 12, 13)),
         # Month first only when the second number cannot be a month.
         ("12/13/1990", date(1990, 12, 13)),

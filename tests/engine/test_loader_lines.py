@@ -72,7 +72,7 @@ def test_a_script_or_policy_must_be_a_mapping(text: str) -> None:
 
 def test_schema_errors_name_the_field_path_line_and_state() -> None:
     text = (
-        "id: s\nversion: \"1\"\nstart: a\nverify_state: a\nstates:\n  a:\n    say:\n      - {id: m}\n"
+        'id: s\nversion: "1"\nstart: a\nverify_state: a\nstates:\n  a:\n    say:\n      - {id: m}\n'
     )
     with pytest.raises(ScriptError) as caught:
         load_script(text, "f.yaml")

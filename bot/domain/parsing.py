@@ -88,13 +88,18 @@ def chinese_to_int(text: str) -> int | None:
     if len(text) == 2 and text[0] == "千" and _DIGITS.get(text[1], 0) > 1:
         # Spoken shorthand: 千五 = 1500, 千二 = 1200 ("万一" is "in case", not 11000).
         return 1000 + _DIGITS[text[1]] * 100
-    if not text or any(ch not in _CN_CHARS for ch in text) or text[0] in "百千" + "万萬亿億":
+    # Not mutated: an X added to these unit strings can never be text[0] (not a numeral).
+    if (
+        not text
+        or any(ch not in _CN_CHARS for ch in text)
+        or text[0] in "百千" + "万萬亿億"  # pragma: no mutate
+    ):
         return None
     if all(ch in _DIGITS for ch in text):
         return int("".join(str(_DIGITS[ch]) for ch in text))
     total = 0
     section = 0
-    number = 0
+    number = 0  # pragma: no mutate (read only after a digit or 十 has set it; 百千万 cannot start)
     last_unit = 1
     for index, ch in enumerate(text):
         if ch in _DIGITS:

@@ -142,3 +142,15 @@ def test_first_contact_names_the_lender_and_says_it_is_automated_R6() -> None:
         "does not say it is an automated assistant",
     )
     assert first_contact_problems("I am the automated assistant of {lender}.") == ()
+
+
+def test_listed_phrases_are_reported_as_prohibited_phrases() -> None:
+    found = find_violations("We have a court order.", "en")
+    assert [(v.rule, v.phrase, v.kind) for v in found] == [
+        ("R9", "court order", "prohibited phrase")
+    ]
+
+
+@pytest.mark.rule("R10")
+def test_a_placeholder_glued_to_a_word_does_not_hide_it_R10() -> None:
+    assert deadlines("Pay {amount}today.", 7) == ["today"]

@@ -12,6 +12,8 @@ from bot.domain.parsing import (
     MAX_SMALL_INT,
     MAX_YEAR,
     MIN_YEAR,
+    chinese_to_int,
+    cn_numerals_to_digits,
     parse_amount,
     parse_date,
     parse_int,
@@ -87,3 +89,36 @@ def test_small_numbers_from_one_to_the_maximum() -> None:
     assert parse_int("1") == 1
     assert parse_int("0") is None
     assert parse_int("1.5") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Spoken shorthand 千N is N hundred over a thousand, from 千二 on ...
+        ("千二", 1200),
+        ("千五", 1500),
+        ("千九", 1900),
+        # ... but 千一 is no number anyone says, and 千万 is "by all means".
+        ("千一", None),
+        ("千万", None),
+        # A trailing digit after a unit of a hundred or more is one unit lower.
+        ("一千五", 1500),
+        ("八百五", 850),
+        ("一万二", 12000),
+        ("一千零五", 1005),
+        # Sections under 亿 and 万 add up.
+        ("一亿二千万", 120_000_000),
+        ("两亿", 200_000_000),
+        ("三亿零五万", 300_050_000),
+    ],
+)
+def test_chinese_numerals_are_whole_numbers(text: str, value: int | None) -> None:
+    result = chinese_to_int(text)
+    assert result == value
+    assert result is None or type(result) is int
+
+
+def test_chinese_numerals_become_plain_digits_in_text() -> None:
+    assert cn_numerals_to_digits("一千五块") == "1500块"
+    assert cn_numerals_to_digits("十二月一号") == "12月1号"
+    assert cn_numerals_to_digits("千万别") == "千万别"

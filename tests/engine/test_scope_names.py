@@ -1,0 +1,229 @@
+"""What a script can see: public names before verification, the account's after (R5, R8)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bot.domain.accounts import Agreement
+from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES, build_scope
+from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
+from tests.engine.driver import NOW, make_account, shipped_policy
+
+CONTACTS = (
+    "Samaritans (UK): 116 123",
+    "988 Suicide & Crisis Lifeline (US): 988",
+    "北京心理危机研究与干预中心: 010-82951332",
+    "生命線 (台灣): 1995",
+    "撒瑪利亞防止自殺會 (香港): 2389 2222",
+)
+TODAY = date(2026, 11, 22)
+
+
+def usd(amount: str) -> MoneyValue:
+    return MoneyValue(Decimal(amount), "USD")
+
+
+def state(verified: bool, **variables: Any) -> ConversationState:
+    return ConversationState(
+        "repayment", "1", "menu", "en", verified=verified, failed_inputs=1, vars=variables
+    )
+
+
+def scope(verified: bool, account: Any = None, **variables: Any) -> dict[str, Any]:
+    ctx = Context(account or make_account(), shipped_policy(), NOW)
+    return build_scope(state(verified, **variables), ctx)
+
+
+def charge(charge_id: str, kind: str, text: str, amount: str, posted: date, disputed: bool) -> Any:
+    return {
+        "charge_id": charge_id,
+        "kind": MessageRef(f"charge_kind.{kind}"),
+        "description": text,
+        "amount": usd(amount),
+        "posted_on": posted,
+        "disputed": disputed,
+    }
+
+
+C1 = charge("C1", "principal", "Card balance", "1200.00", date(2026, 10, 1), False)
+C2 = charge("C2", "interest", "October interest", "85.50", date(2026, 10, 31), False)
+C3 = charge("C3", "late_fee", "Late payment fee", "35.00", date(2026, 11, 19), False)
+
+
+@pytest.mark.rule("R5")
+def test_before_verification_only_public_names_and_variables_exist_R5() -> None:
+    names = scope(False, verify_failures=1, offer={"$money": "1.00", "currency": "USD"})
+    assert names == {
+        "lender": "Harbor Consumer Finance",
+        "verified": False,
+        "locked": False,
+        "lock_minutes": 0,
+        "failed_inputs": 1,
+        "max_attempts": 3,
+        "attempts_left": 2,
+        "support_contacts": CONTACTS,
+        "locale": "en",
+        "complaint_answer_days": 15,
+        "today": TODAY,
+        "verify_failures": 1,
+        "offer": usd("1.00"),
+    }
+    assert set(names) - {"verify_failures", "offer"} <= PUBLIC_NAMES
+
+
+@pytest.mark.rule("R5")
+@pytest.mark.parametrize(
+    ("failures", "locked", "left"), [(2, False, 1), (3, True, 0), (5, True, 0)]
+)
+def test_identity_is_locked_at_the_maximum_attempts_R5(
+    failures: int, locked: bool, left: int
+) -> None:
+    names = scope(False, verify_failures=failures)
+    assert (names["locked"], names["attempts_left"]) == (locked, left)
+
+
+@pytest.mark.rule("R8")
+def test_after_verification_the_account_is_seen_without_disputed_charges_R8() -> None:
+    names = scope(True, disputed_now=["C3"], dispute_selection=["C2"])
+    account_part = {k: v for k, v in names.items() if k in ACCOUNT_NAMES}
+    assert account_part == {
+        "borrower_name": "Alex Doe",
+        "account_id": "ACC-1",
+        "currency": "USD",
+        "total": usd("1320.50"),
+        "collectible_total": usd("1285.50"),
+        "collectible_amount": Decimal("1285.50"),
+        "disputed_total": usd("35.00"),
+        "has_balance": True,
+        "has_disputes": True,
+        "due_date": date(2026, 11, 18),
+        "days_past_due": 4,
+        "stage": "early",
+        "charges": [C1, C2, {**C3, "disputed": True}],
+        "undisputed_charges": [{**C1, "mark": "☐"}, {**C2, "mark": "☑"}],
+        "computed_on": TODAY,
+        "extensions_left": 1,
+        "collection_paused": False,
+        "breathing_space": False,
+        "breathing_space_until": "",
+        "min_installment": usd("25"),
+        "max_term_months": 12,
+        "promise_max_days": 30,
+        "dispute_answer_days": 30,
+        "selected_charges": [C2],
+        "has_arrangement": False,
+        "arrangement_kind": "",
+        "arrangement_in_review": "",
+        "has_payment_instructions": True,
+        "pay_link": "https://pay.harbor-finance.example/ACC-1?amount=1285.50",
+        "pay_bank_name": "",
+        "pay_account_name": "",
+        "pay_account_number": "",
+        "pay_bank_code": "",
+        "pay_reference": "ACC-1",
+    }
+    assert names["verified"] is True
+    assert names["dispute_selection"] == ["C2"]
+
+
+def test_a_balance_of_nothing_is_no_balance() -> None:
+    names = scope(True, disputed_now=["C1", "C2", "C3"])
+    assert names["collectible_amount"] == Decimal("0.00")
+    assert names["has_balance"] is False
+    assert names["undisputed_charges"] == []
+
+
+def test_account_flags_and_extensions_used_show_in_the_names() -> None:
+    account = replace(
+        make_account(extensions_used=1),
+        breathing_space=True,
+        breathing_space_until=date(2026, 12, 31),
+        in_review="PLAN-9",
+    )
+    names = scope(True, account)
+    assert names["extensions_left"] == 0
+    assert names["collection_paused"] is True
+    assert names["breathing_space"] is True
+    assert names["breathing_space_until"] == date(2026, 12, 31)
+    assert names["arrangement_in_review"] == "PLAN-9"
+    assert names["has_disputes"] is False
+    paused = scope(True, replace(make_account(), collection_paused=True))
+    assert paused["collection_paused"] is True
+
+
+PLAN = Agreement(
+    "PLAN-1",
+    "installment_plan",
+    Decimal("300.00"),
+    installments=((date(2026, 12, 1), Decimal("100.00")), (date(2027, 1, 1), Decimal("200.00"))),
+)
+
+
+def test_an_active_plan_shows_its_next_installment_and_the_link_asks_for_it() -> None:
+    names = scope(True, replace(make_account(), agreement=PLAN))
+    assert {k: v for k, v in names.items() if k.startswith("arrangement_")} == {
+        "arrangement_kind": "installment_plan",
+        "arrangement_reference": "PLAN-1",
+        "arrangement_amount": usd("300.00"),
+        "arrangement_next_date": date(2026, 12, 1),
+        "arrangement_next_amount": usd("100.00"),
+        "arrangement_left": usd("300.00"),
+        "arrangement_in_review": "",
+    }
+    assert names["has_arrangement"] is True
+    assert names["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=100.00"
+
+
+def test_an_extension_shows_its_new_due_date_and_amount() -> None:
+    extension = Agreement("EXT-1", "extension", Decimal("1320.50"), new_due_date=date(2026, 12, 18))
+    names = scope(True, replace(make_account(), agreement=extension))
+    assert names["arrangement_next_date"] == date(2026, 12, 18)
+    assert names["arrangement_next_amount"] == usd("1320.50")
+    assert names["arrangement_left"] == usd("1320.50")
+    assert names["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=1320.50"
+
+
+def test_an_arrangement_agreed_in_this_step_sets_the_amount_to_pay() -> None:
+    names = scope(True, arrangement_id="NEW-1", pay_amount="440.17")
+    assert names["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=440.17"
+    # The stored arrangement is the same one: its installment stands.
+    same = scope(
+        True, replace(make_account(), agreement=PLAN), arrangement_id="PLAN-1", pay_amount="1"
+    )
+    assert same["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=100.00"
+    # A new one replaces a stored one.
+    other = scope(
+        True, replace(make_account(), agreement=PLAN), arrangement_id="NEW-2", pay_amount="50"
+    )
+    assert other["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=50"
+
+
+def test_bank_details_are_given_for_currencies_paid_by_transfer() -> None:
+    names = scope(True, make_account(currency="HKD"))
+    assert {k: v for k, v in names.items() if k.startswith("pay_")} == {
+        "pay_link": "",
+        "pay_bank_name": "香港上海滙豐銀行",
+        "pay_account_name": "Harbor Consumer Finance Ltd",
+        "pay_account_number": "004-123-456789-001",
+        "pay_bank_code": "004",
+        "pay_reference": "HCF-ACC-1",
+    }
+    assert names["min_installment"] == MoneyValue(Decimal("200"), "HKD")
+
+
+def test_no_instructions_for_a_currency_the_policy_does_not_cover() -> None:
+    names = scope(True, make_account(currency="EUR"))
+    assert names["has_payment_instructions"] is False
+    assert (names["pay_link"], names["pay_account_number"]) == ("", "")
+    assert "pay_reference" not in names
+
+
+def test_late_accounts_are_in_the_late_stage() -> None:
+    names = scope(True, make_account(due=date(2026, 10, 1)))
+    assert names["days_past_due"] == 52
+    assert names["stage"] == "late"

@@ -154,3 +154,44 @@ def test_listed_phrases_are_reported_as_prohibited_phrases() -> None:
 @pytest.mark.rule("R10")
 def test_a_placeholder_glued_to_a_word_does_not_hide_it_R10() -> None:
     assert deadlines("Pay {amount}today.", 7) == ["today"]
+
+
+def kinds(text: str) -> list[tuple[str, str, str]]:
+    return [(v.rule, v.phrase, v.kind) for v in find_violations(text, "en")]
+
+
+@pytest.mark.rule("R9")
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("We will prosecute.", [("R9", "prosecute", "legal action")]),
+        ("We will tell your mother.", [("R9", "your mother", "contacting third parties")]),
+        ("我們會聯絡你的老闆", [("R9", "老闆", "contacting third parties")]),
+        # A third party alone, or contact alone, is no threat.
+        ("Your mother is nice.", []),
+        ("We will call you.", []),
+    ],
+)
+def test_each_practice_is_reported_with_its_kind_R9(
+    text: str, found: list[tuple[str, str, str]]
+) -> None:
+    assert kinds(text) == found
+
+
+@pytest.mark.rule("R9", "R10")
+def test_a_finding_inside_a_longer_one_of_the_same_rule_is_reported_once_R9_R10() -> None:
+    # "court" (a pattern) ends where "take you to court" (the list) ends.
+    assert kinds("We will take you to court. You could be arrested.") == [
+        ("R9", "take you to court", "prohibited phrase"),
+        ("R9", "arrested", "prohibited phrase"),
+    ]
+    # Two findings of one rule apart from each other are both reported.
+    assert kinds("You will be arrested. We will sue you.") == [
+        ("R9", "arrested", "prohibited phrase"),
+        ("R9", "sue you", "prohibited phrase"),
+    ]
+    # Inside a finding of another rule, a finding still counts.
+    assert kinds("Pay, or we will visit you today at your home.") == [
+        ("R9", "visit you today at your home", "abuse or threat"),
+        ("R10", "today", DEADLINE),
+    ]

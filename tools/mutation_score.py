@@ -1,7 +1,9 @@
 """Mutation score per module from `mutmut results --all true` on standard input.
 
 A mutant counts as caught when a test failed on it (killed) or it ran out of
-time; "survived" and "no tests" are mutants nobody would notice. Usage:
+time; "survived" and "no tests" are mutants nobody would notice. Mutants a
+partial run has not reached yet ("not checked") are counted apart: the score
+is over the mutants checked, and the last column says how many are left. Usage:
 
     mutmut results --all true | python tools/mutation_score.py
 """
@@ -13,6 +15,7 @@ import sys
 from collections import Counter, defaultdict
 
 CAUGHT = {"killed", "timeout", "caught by type check"}
+NOT_CHECKED = "not checked"
 # bot.domain.plans.x_split_evenly__mutmut_3 or bot.domain.policy.xǁPolicyǁminimum_for__mutmut_1
 LINE = re.compile(r"^\s*(?P<module>[\w.]+?)\.xǁ?[^:]*__mutmut_\d+: (?P<status>.+)$")
 
@@ -33,7 +36,7 @@ def main() -> int:
         return 1
     width = max(len(m) for m in by_module)
     layers: dict[str, Counter[str]] = defaultdict(Counter)
-    print(f"{'module':<{width}}  {'caught':>6}  {'total':>5}  score  not caught")
+    print(f"{'module':<{width}}  {'caught':>6}  {'checked':>7}  score  not caught")
     for module in sorted(by_module):
         counts = by_module[module]
         layers[module.rsplit(".", 1)[0]].update(counts)
@@ -45,10 +48,11 @@ def main() -> int:
 
 
 def _row(name: str, counts: Counter[str], width: int) -> str:
-    total = sum(counts.values())
+    checked = sum(n for status, n in counts.items() if status != NOT_CHECKED)
     caught = sum(n for status, n in counts.items() if status in CAUGHT)
     missed = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in CAUGHT)
-    return f"{name:<{width}}  {caught:>6}  {total:>5}  {100 * caught / total:5.1f}%  {missed}"
+    score = f"{100 * caught / checked:5.1f}%" if checked else "    - "
+    return f"{name:<{width}}  {caught:>6}  {checked:>7}  {score}  {missed}"
 
 
 if __name__ == "__main__":

@@ -195,3 +195,22 @@ def test_a_finding_inside_a_longer_one_of_the_same_rule_is_reported_once_R9_R10(
         ("R9", "visit you today at your home", "abuse or threat"),
         ("R10", "today", DEADLINE),
     ]
+
+
+@pytest.mark.rule("R9", "R10")
+def test_findings_across_sentences_are_reported_in_text_order_R9_R10() -> None:
+    assert kinds("We will report you to the police. Please pay within 2 days.") == [
+        ("R9", "police", "prohibited phrase"),
+        ("R10", "within 2 days", DEADLINE),
+    ]
+    assert kinds("We will report you to the police. Then we tell your mother.") == [
+        ("R9", "police", "prohibited phrase"),
+        ("R9", "your mother", "contacting third parties"),
+    ]
+    # A sentence without a demand to pay does not end the search for deadlines.
+    assert kinds("Hello there. Pay within 2 days.") == [("R10", "within 2 days", DEADLINE)]
+
+
+@pytest.mark.rule("R9")
+def test_a_curly_apostrophe_reads_as_a_straight_one_R9() -> None:
+    assert kinds("You’ll regret this.") == [("R9", "You'll regret", "abuse or threat")]

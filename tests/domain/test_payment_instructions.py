@@ -1,0 +1,48 @@
+"""How to pay (issue 7 point 7): templates name only the account and the amount."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from bot.domain.policy import PaymentInstructions, check_one_way, check_template, fill_template
+
+
+def test_a_template_may_name_the_account_and_the_amount() -> None:
+    template = "https://pay.example/{account_id}?amount={amount}"
+    assert check_template(template) == template
+    assert fill_template(template, "ACC-1", Decimal("12.50")) == (
+        "https://pay.example/ACC-1?amount=12.50"
+    )
+    assert fill_template("HCF-{account_id}", "ACC-1", Decimal(1)) == "HCF-ACC-1"
+
+
+def test_any_other_placeholder_is_refused_by_name() -> None:
+    with pytest.raises(ValueError) as caught:
+        check_template("pay/{name}/{account_id}/{0}")
+    assert (
+        str(caught.value) == "unknown placeholder(s) ['0', 'name'] in 'pay/{name}/{account_id}/{0}'"
+    )
+    with pytest.raises(ValidationError, match=r"unknown placeholder\(s\) \['x'\] in 'r-\{x\}'"):
+        PaymentInstructions(link="https://pay.example", reference="r-{x}")
+
+
+def test_a_borrower_needs_a_link_or_an_account_with_its_holder() -> None:
+    check_one_way("https://pay.example", None, None)
+    check_one_way(None, "123", "Harbor Ltd")
+    with pytest.raises(ValueError) as caught:
+        check_one_way(None, None, "Harbor Ltd")
+    assert str(caught.value) == "give either a link or bank details (account_number)"
+    for holder in (None, ""):
+        with pytest.raises(ValueError) as caught:
+            check_one_way("https://pay.example", "123", holder)
+        assert str(caught.value) == "bank details need the account_name payments go to"
+
+
+def test_instructions_are_checked_when_loaded() -> None:
+    bank = PaymentInstructions(account_number="123", account_name="Harbor Ltd")
+    assert bank.reference == "{account_id}"
+    with pytest.raises(ValidationError, match="give either a link or bank details"):
+        PaymentInstructions(bank_name="Barclays")

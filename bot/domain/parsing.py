@@ -136,10 +136,12 @@ def _is_identifier(text: str, start: int, end: int) -> bool:
     before = text[:start]
     if before.endswith("#"):
         return True
-    letters = re.search(r"[A-Za-z$]*$", before.rstrip("-"))
-    prefix = letters.group().lower().rstrip("$") if letters else ""
+    # Not mutated below: a dash right before the digits is the minus sign, already outside
+    # `before`; both patterns match (maybe empty) every time, so the `else ""` never runs.
+    letters = re.search(r"[A-Za-z$]*$", before.rstrip("-"))  # pragma: no mutate
+    prefix = letters.group().lower().rstrip("$") if letters else ""  # pragma: no mutate
     after = re.match(r"[A-Za-z]*", text[end:])
-    suffix = after.group().lower() if after else ""
+    suffix = after.group().lower() if after else ""  # pragma: no mutate
     return bool(prefix and prefix not in _CURRENCY_PREFIXES) or bool(
         suffix and suffix not in _GLUED_SUFFIXES
     )
@@ -230,7 +232,8 @@ _MONTHLY = re.compile(
 # The length of a plan, not the amount: "for 6 months", "12个月", "分6期".
 _TERM = re.compile(
     r"(?:\b(?:for|over)\s+)?\b\d{1,3}\s*-?\s*months?\b"
-    r"|[\d一二两兩三四五六七八九十]+\s*(?:[个個]月|期)",
+    # Digits or Chinese numerals, not both: in "800一个月" the term is 一个月, not 800一.
+    r"|(?:\d+|[一二两兩三四五六七八九十]+)\s*(?:[个個]月|期)",
     re.IGNORECASE,
 )
 

@@ -17,6 +17,7 @@ from bot.domain.parsing import (
     parse_amount,
     parse_date,
     parse_int,
+    parse_monthly_offer,
 )
 
 
@@ -122,3 +123,44 @@ def test_chinese_numerals_become_plain_digits_in_text() -> None:
     assert cn_numerals_to_digits("一千五块") == "1500块"
     assert cn_numerals_to_digits("十二月一号") == "12月1号"
     assert cn_numerals_to_digits("千万别") == "千万别"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Letters glued to digits make an identifier, whatever their case ...
+        ("12345AB", None),
+        ("12345ab", None),
+        ("AC12345", None),
+        ("ac12345", None),
+        ("AC-12345", None),
+        ("#123", None),
+        # ... unless they are a currency or a unit.
+        ("RMB800", Decimal(800)),
+        ("rmb800", Decimal(800)),
+        ("NT$800", Decimal(800)),
+        ("800usd", Decimal(800)),
+        ("800USD", Decimal(800)),
+        ("800 dollars", Decimal(800)),
+        ("ref AC12345, I pay 800", Decimal(800)),
+    ],
+)
+def test_digits_glued_to_letters_are_an_identifier_not_an_amount(
+    text: str, value: Decimal | None
+) -> None:
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("6months", 6), ("6MONTHS", 6), ("3rd", 3), ("6mos", None)]
+)
+def test_units_glued_to_a_small_number(text: str, value: int | None) -> None:
+    assert parse_int(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["800一个月", "我可以800一个月", "一个月800", "800 a month for 12 months", "分12期每月800"],
+)
+def test_a_monthly_amount_beside_a_term_is_the_amount_not_the_term(text: str) -> None:
+    assert parse_monthly_offer(text) == Decimal(800)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
-from bot.domain.policy import PaymentInstructions, check_one_way, check_template, fill_template
+from bot.domain.policy import (
+    PaymentInstructions,
+    Policy,
+    check_one_way,
+    check_template,
+    fill_template,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_template_may_name_the_account_and_the_amount() -> None:
@@ -46,3 +56,12 @@ def test_instructions_are_checked_when_loaded() -> None:
     assert bank.reference == "{account_id}"
     with pytest.raises(ValidationError, match="give either a link or bank details"):
         PaymentInstructions(bank_name="Barclays")
+
+
+def test_instructions_are_found_by_currency_in_any_case() -> None:
+    text = (ROOT / "dialogs" / "policy.yaml").read_text(encoding="utf-8")
+    policy = Policy.model_validate(yaml.safe_load(text))
+    usd = policy.payment_for("usd")
+    assert usd is not None
+    assert usd is policy.payment_for("USD")
+    assert policy.payment_for("EUR") is None

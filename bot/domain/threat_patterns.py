@@ -521,10 +521,8 @@ def chinese_number(text: str) -> float | None:
         return float(text)
     if text == "半":
         return 0.5
-    total, current = (
-        0,
-        0,
-    )  # pragma: no mutate (current is set before it is read; the pattern never passes empty text)
+    # Not mutated: current is set before it is read, and the pattern never passes empty text.
+    total, current = 0, 0  # pragma: no mutate
     for char in text:
         if char in _ZH_DIGITS:
             current = _ZH_DIGITS[char]

@@ -214,3 +214,9 @@ def test_findings_across_sentences_are_reported_in_text_order_R9_R10() -> None:
 @pytest.mark.rule("R9")
 def test_a_curly_apostrophe_reads_as_a_straight_one_R9() -> None:
     assert kinds("You’ll regret this.") == [("R9", "You'll regret", "abuse or threat")]
+
+
+@pytest.mark.rule("R10")
+def test_a_listed_phrase_inside_a_longer_deadline_is_reported_once_R10() -> None:
+    # 一小时内 is a listed phrase, inside the deadline 十一小时内.
+    assert kinds("请在十一小时内还款") == [("R10", "十一小时内", DEADLINE)]

@@ -178,3 +178,21 @@ def test_chinese_numerals_right_after_an_amount_belong_to_it() -> None:
     # "2万" is one number, and in "100 三天内" the 三 counts days, not money.
     assert parse_amount("2万") == Decimal(20000)
     assert parse_amount("我还100 三天内") == Decimal(100)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # A lone 一 counts months, not money; the numeral after it is the amount.
+        ("一个月还五百", Decimal(500)),
+        # 十分 is "very"; 分 after an amount is "in (instalments)".
+        ("十分困难，只能还八百", Decimal(800)),
+        ("八百分两次还", Decimal(800)),
+        # Two different amounts: ask again rather than guess.
+        ("还100 三天后再还两百", None),
+    ],
+)
+def test_chinese_words_that_look_like_numbers_do_not_hide_the_amount(
+    text: str, value: Decimal | None
+) -> None:
+    assert parse_amount(text) == value

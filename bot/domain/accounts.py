@@ -83,9 +83,8 @@ class Agreement:
         """What the agreement still asks for from `today` (payments are not netted yet)."""
         upcoming = [amount for due, amount in self.installments if due >= today]
         if upcoming:
-            return sum(
-                upcoming, start=Decimal(0)
-            )  # pragma: no mutate (never empty here: the start only sets the type)
+            # Not mutated: the list is never empty here, so the start only sets the type.
+            return sum(upcoming, start=Decimal(0))  # pragma: no mutate
         return self.installments[-1][1] if self.installments else self.amount
 
 

@@ -12,8 +12,10 @@ from bot.domain.parsing import (
     MAX_SMALL_INT,
     MAX_YEAR,
     MIN_YEAR,
+    SCAN_LIMIT,
     chinese_to_int,
     cn_numerals_to_digits,
+    normalize,
     parse_amount,
     parse_date,
     parse_int,
@@ -196,3 +198,26 @@ def test_chinese_words_that_look_like_numbers_do_not_hide_the_amount(
     text: str, value: Decimal | None
 ) -> None:
     assert parse_amount(text) == value
+
+
+def test_text_is_normalized_before_it_is_read() -> None:
+    # Terminal escapes and control characters become spaces, runs of space one space.
+    assert normalize("\x1b[1m800\x1b[0m") == "800"
+    assert normalize("800 \t\n per   month ") == "800 per month"
+    assert normalize("17\x00/05/1990") == "17 /05/1990"
+    # Full-width digits and minus signs read as ASCII.
+    assert normalize("８００－５") == "800-5"
+    assert parse_amount("\x1b[1m800\x1b[0m") == Decimal(800)
+    assert parse_date("17\x00/05/1990") == date(1990, 5, 17)
+
+
+def test_only_the_first_thousand_characters_are_scanned() -> None:
+    escape = "\x1b[0m"  # four characters, gone after normalizing
+    assert parse_amount(escape * 249 + "800") == Decimal(800)
+    assert parse_amount(escape * 250 + "800") is None
+    assert len(normalize("x" * 2000)) == SCAN_LIMIT
+
+
+def test_a_whole_amount_comes_back_without_decimals() -> None:
+    assert str(parse_amount("1,500.00")) == "1500"
+    assert str(parse_amount("12.50")) == "12.50"

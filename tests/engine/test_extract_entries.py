@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import IO, cast
 
 import pytest
 
@@ -65,7 +66,9 @@ def test_every_text_comes_with_its_line_and_what_it_is() -> None:
 
 
 def test_text_files_are_read_too() -> None:
-    entries = list(extract_dialog_messages(io.StringIO(SCRIPT), {}, [], {}))
+    # Babel opens files in binary mode; a text stream is read as well.
+    text_stream = cast("IO[bytes]", io.StringIO(SCRIPT))
+    entries = list(extract_dialog_messages(text_stream, {}, [], {}))
     assert [messages[0] for _, _, messages, _ in entries] == [
         "s.hello",
         "s.a.one",

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from bot.engine.actions import ACTIONS, ActionRun, PromiseCheck, _plan_vars, action
+from bot.engine.actions import (
+    ACTIONS,
+    ActionRun,
+    PlanDecisionOutcome,
+    PromiseCheck,
+    _plan_vars,
+    action,
+    outcome_values,
+)
 from bot.engine.errors import ScriptError
 from bot.engine.extract import extract_script
 from bot.engine.loader import load_policy
@@ -90,3 +99,31 @@ def test_a_text_said_per_item_tells_the_translator_so() -> None:
         "state: a, said once per item of 'plan_options'",
         "placeholders (keep as they are): {months}",
     ]
+
+
+def test_ids_are_deterministic_per_step_and_numbered_in_order() -> None:
+    run = run_actions()
+
+    def expected(n: int) -> str:
+        digest = hashlib.sha256(f"t:A:{n}".encode()).hexdigest()[:10].upper()
+        return f"A-{digest}"
+
+    assert [run.new_id("A"), run.new_id("A")] == [expected(1), expected(2)]
+
+
+def test_actions_sharing_an_outcome_give_it_every_value_of_both() -> None:
+    def first(run: ActionRun) -> None:
+        del run
+
+    def second(run: ActionRun) -> None:
+        del run
+
+    try:
+        action(outcomes={"shared_check": PromiseCheck})(first)
+        action(outcomes={"shared_check": PlanDecisionOutcome})(second)
+        assert outcome_values()["shared_check"] == frozenset(
+            {k.value for k in PromiseCheck} | {k.value for k in PlanDecisionOutcome}
+        )
+    finally:
+        ACTIONS.pop("first", None)
+        ACTIONS.pop("second", None)

@@ -57,6 +57,16 @@ class OutgoingMessage:
     # The same question asked again: a channel that can edit may replace the message
     # whose keyboard was just pressed instead of sending a new one (and return its id).
     replace: bool = False
+    # The press this message answers: the pressed message (channel id and the HTML it
+    # shows) and the chosen label. Kept in the row, so a restart loses nothing.
+    pressed: PressedMessage | None = None
+
+
+@dataclass(frozen=True)
+class PressedMessage:
+    message_key: str
+    html: str
+    label: str
 
 
 class Sender(Protocol):
@@ -269,6 +279,7 @@ class Outbox:
             close_keyboards=claimed.close,
             html=payload.get("html"),
             replace=bool(payload.get("replace")),
+            pressed=_pressed(payload.get("pressed")),
         )
         try:
             external_id = await sender.send(message)
@@ -367,3 +378,9 @@ class _Claimed:
     row_id: int
     row: dict[str, Any]
     close: tuple[str, ...]
+
+
+def _pressed(value: Any) -> PressedMessage | None:
+    if not isinstance(value, dict):
+        return None
+    return PressedMessage(str(value["message"]), str(value["html"]), str(value["label"]))

@@ -30,6 +30,11 @@ class Queue:
         self.now = now
         self.queued: list[int] = []
         self._batch = uuid4().hex
+        self._pressed: dict[str, str] | None = None
+
+    def answering(self, message_key: str, html: str, label: str) -> None:
+        """The replies answer a press on this message: the first one says so."""
+        self._pressed = {"message": message_key, "html": html, "label": label}
 
     def replies(
         self,
@@ -101,6 +106,8 @@ class Queue:
         # "html" is the same text for channels that show formatting (Telegram).
         payload: dict[str, Any] = {"text": rendered.text, "buttons": keyboard, **(extra or {})}
         index = len(self.queued)
+        if index == 0 and self._pressed is not None:
+            payload["pressed"] = self._pressed
         outbox = OutboxRow(
             conversation_id=conversation_id,
             channel=row.channel,

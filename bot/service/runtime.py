@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from html import escape
 from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,7 @@ from bot.service.events import (
     ChatKind,
     Handled,
     Inbound,
+    Reachability,
     Trigger,
 )
 from bot.service.meaning import read_message
@@ -56,6 +58,7 @@ from bot.store.tables import (
     ConversationRow,
     EscalationRow,
     InboxRow,
+    OutboxRow,
     ProcessedUpdateRow,
     TranscriptRow,
 )
@@ -117,6 +120,20 @@ class Runtime:
             # deliver it again. The log names the kind of failure, never the text.
             log.error("update failed in %s: %s", inbound.channel, type(exc).__name__)
             return await self._notice_only(inbound, "channel.error", contact=False, claim=False)
+
+    async def on_reachability(self, change: Reachability) -> Handled:
+        """Mark the linked account reachable or not; nothing is said to anyone."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, change.channel, change.event_key, now):
+                return Handled(duplicate=True)
+            account_id = await linking.linked_account(
+                session, channel=change.channel, user_key=change.user_key
+            )
+            account = await session.get(AccountRow, account_id) if account_id else None
+            if account is not None:
+                account.unreachable = not change.reachable
+            return Handled()
 
     async def _inbound(self, inbound: Inbound) -> Handled:
         now = self._clock()
@@ -225,7 +242,13 @@ class Runtime:
         if ref.step != record.step or not 0 <= ref.index < len(record.choices):
             notice = queue.text(f"{record.script_id}.stale_choice", record.locale, self._table())
             return Handled(conversation_id=record.conversation_id, notice=notice)
-        choice = record.choices[ref.index][0]
+        choice, label = record.choices[ref.index]
+        if inbound.message_key is not None:
+            shown = await _shown_html(
+                session, inbound.channel, inbound.chat_key, inbound.message_key
+            )
+            if shown is not None:
+                queue.answering(inbound.message_key, shown, label)
         event = Event(EventKind.CHOICE, choice=choice, step=ref.step)
         return await self._run(session, queue, row, record, event, inbound)
 
@@ -541,6 +564,26 @@ def _event(
     if command is not None:
         return Event(EventKind.COMMAND, text=command)
     return Event(EventKind.TEXT, text=inbound.text or "")
+
+
+async def _shown_html(
+    session: AsyncSession, channel: str, chat_key: str, message_key: str
+) -> str | None:
+    """What the message with this channel id shows now (the latest row sent as it:
+    a multi-select edited in place is one message for several rows)."""
+    query = (
+        select(col(OutboxRow.payload))
+        .where(col(OutboxRow.channel) == channel)
+        .where(col(OutboxRow.chat_key) == chat_key)
+        .where(col(OutboxRow.external_message_id) == message_key)
+        .order_by(col(OutboxRow.id).desc())
+        .limit(1)
+    )
+    payload = (await session.execute(query)).scalar_one_or_none()
+    if not isinstance(payload, dict):
+        return None
+    html = payload.get("html")
+    return str(html) if html is not None else escape(str(payload.get("text", "")), quote=False)
 
 
 def _insert_ignoring_conflicts(session: AsyncSession, table: type[ProcessedUpdateRow]) -> Any:

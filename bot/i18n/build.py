@@ -6,7 +6,7 @@ The workflow, from the repository root (what `python -m bot.i18n.build ...` runs
         --add-comments=TRANSLATORS: --no-wrap --project=repaybot \\
         --copyright-holder="the repaybot authors" -o locales/messages.pot .
     pybabel update -i locales/messages.pot -d locales -D messages -l <locale> \\
-        --init-missing --no-wrap --ignore-obsolete            # for en, zh_Hans, zh_Hant
+        --init-missing --no-wrap --ignore-obsolete   # for en, zh_Hans, zh_Hant, zh_Hant_HK
     pybabel compile -d locales -D messages                    # or compile_catalogs()
 
 `extract` reads the code (texts marked with pgettext) and the dialog scripts
@@ -31,7 +31,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import CATALOG_LOCALES
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def extract(root: Path = ROOT, output: Path | None = None) -> Path:
 
 def update(
     locales_dir: Path = LOCALES_DIR,
-    locales: Sequence[str] = LOCALES,
+    locales: Sequence[str] = CATALOG_LOCALES,
     template: Path | None = None,
 ) -> None:
     """Merge the template into each locale's catalog, creating missing catalogs.

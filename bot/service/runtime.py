@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.domain.intents import Intent, detect_intents
+from bot.domain.regions import region_of
 from bot.engine.machine import step
 from bot.engine.types import Context, EscalationReason, Event, EventKind, Priority
 from bot.errors import AccountMissing, RepaybotError, ScriptFailure
@@ -196,7 +197,8 @@ class Runtime:
         result = step(pinned.script, state, typed, ctx)
         verification.record(account_row, result.state.vars, pinned.policy, now)
         await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
-        shown = queue.replies(row, record, result, pinned.script)
+        region = region_of(account.timezone, account.phone)
+        shown = queue.replies(row, record, result, pinned.script, region=region)
         changed = result.state.step != record.step
         record = record.after_step(result.state, shown if changed else None)
         record.write_to(row)

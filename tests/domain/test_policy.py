@@ -34,7 +34,11 @@ def policy_data(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "version": "1",
         "lender_name": "Harbor Consumer Finance",
-        "support_contacts": ["988"],
+        "support_lines": {
+            "default": [
+                {"number": "988", "name": {"en": "Line", "zh_Hans": "热线", "zh_Hant": "專線"}}
+            ]
+        },
         "installments": {
             "terms_months": [3, 6, 12],
             "max_term_months": 12,

@@ -147,7 +147,7 @@ def test_reply_renders_per_locale(
         ("zh_Hans", "1234.5", "CNY", "¥1,234.50"),
         ("zh_Hans", "1234.5", "USD", "US$1,234.50"),
         ("zh_Hant", "1234.5", "HKD", "HK$1,234.50"),
-        ("zh_Hant", "1234.5", "TWD", "$1,234.50"),  # Babel's zh_Hant is Taiwan's usage
+        ("zh_Hant", "1234.5", "TWD", "NT$1,234.50"),  # never a bare "$" (Babel gives one)
         ("zh_Hant", "1234.5", "CNY", "CN¥1,234.50"),
     ],
 )

@@ -237,3 +237,13 @@ def test_the_demo_readme_lists_no_example_as_a_birth_date() -> None:
 def test_catalog_locales_on_disk() -> None:
     on_disk = {p.parent.parent.name for p in Path(LOCALES_DIR).glob("*/LC_MESSAGES/messages.po")}
     assert on_disk == set(CATALOG_LOCALES)
+
+
+def test_a_plural_text_the_hong_kong_catalog_leaves_out_comes_from_zh_hant(
+    translator: Translator, table: dict[str, Message]
+) -> None:
+    """An empty plural entry must not shadow the base catalog (write_mo keeps them)."""
+    part = Part("repayment.statement.due", {"due_date": DAY, "days_past_due": 4})
+    hong_kong = translator.render_part(part, "zh_Hant", table, region="HK")
+    assert hong_kong == translator.render_part(part, "zh_Hant", table, region="TW")
+    assert hong_kong == "還款日：2026年12月7日（已逾期 4 天）"

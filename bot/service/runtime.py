@@ -28,6 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from bot.domain.accounts import catalog_locale
 from bot.domain.intents import Intent, detect_intents
 from bot.domain.regions import region_of
 from bot.engine.machine import step
@@ -207,7 +208,8 @@ class Runtime:
         return Handled(
             conversation_id=record.conversation_id,
             queued=tuple(queue.queued),
-            locale=record.locale,
+            # The chat menu's language: Hong Kong wording for a zh_Hant account there.
+            locale=catalog_locale(record.locale, region),
         )
 
     async def _button(self, session: AsyncSession, queue: Queue, inbound: Inbound) -> Handled:

@@ -4,6 +4,7 @@ a British date for a London one (issue 7 point 9)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import update
@@ -20,6 +21,16 @@ async def _move(bot: Harness, account_id: str, **values: Any) -> None:
             .where(AccountRow.account_id == account_id)  # type: ignore[arg-type]
             .values(**values)
         )
+
+
+async def _menu(bot: Harness, chat_id: int) -> dict[str, str]:
+    """The command menu set for one chat (command -> description), once it is set."""
+    key = (f'{{"chat_id": {chat_id}, "type": "chat"}}', "")
+    for _ in range(200):
+        if key in bot.tg.commands:
+            break
+        await asyncio.sleep(0.05)
+    return {c["command"]: c["description"] for c in bot.tg.commands[key]}
 
 
 async def _statement(
@@ -42,6 +53,9 @@ async def test_each_market_reads_its_own_money_dates_and_words(bot: Harness) -> 
     assert "應還總額：HK$6,510.00" in statement["text"]
     assert "HK$6,510.00" in entity_texts(statement)
     assert "帳單" not in statement["text"]
+    assert (await _menu(bot, 701))[
+        "help"
+    ] == "我能為您做甚麼"  # the chat's menu in Hong Kong wording
 
     # Taiwan: a Traditional Chinese account in Taipei, in Taiwan dollars.
     await _move(
@@ -59,6 +73,7 @@ async def test_each_market_reads_its_own_money_dates_and_words(bot: Harness) -> 
     assert "NT$8,520.00" in entity_texts(statement)
     assert "還款日：2026年10月1日" in statement["text"]
     assert not [w for w in ("私隱", "戶口", "結單") if w in opening + statement["text"]]
+    assert (await _menu(bot, 702))["help"] == "我能為您做什麼"
 
     # Great Britain: an English account in London, in pounds, with British dates.
     await _move(bot, "T-EN", timezone="Europe/London", phone="+447700900002", currency="GBP")

@@ -11,6 +11,18 @@ from zoneinfo import ZoneInfo
 
 LOCALES = ("en", "zh_Hans", "zh_Hant")  # the one list of the languages the bot speaks
 TRANSLATED_LOCALES = LOCALES[1:]  # the ones with a translated catalog
+# A language as one region writes it: Traditional Chinese is Taiwan usage by default,
+# Hong Kong usage (私隱, 戶口, 甚麼) for accounts in Hong Kong or Macau. Chosen from the
+# account's country, never offered as a language of its own; an entry the regional
+# catalog leaves out is taken from its base catalog.
+REGIONAL_LOCALES = {"zh_Hant_HK": "zh_Hant"}
+_REGIONAL_BY_COUNTRY = {("zh_Hant", "HK"): "zh_Hant_HK", ("zh_Hant", "MO"): "zh_Hant_HK"}
+CATALOG_LOCALES = (*LOCALES, *REGIONAL_LOCALES)  # every catalog on disk
+
+
+def catalog_locale(locale: str, region: str | None) -> str:
+    """The catalog for a conversation's language in the account's country."""
+    return _REGIONAL_BY_COUNTRY.get((locale, region or ""), locale)
 
 
 class ChargeKind(StrEnum):

@@ -103,4 +103,4 @@ class Handled:
     queued: tuple[int, ...] = ()
     notice: str | None = None
     duplicate: bool = False
-    locale: str | None = None  # the conversation's language after the event
+    locale: str | None = None  # the conversation's catalog after the event (zh_Hant_HK too)

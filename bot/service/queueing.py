@@ -42,17 +42,23 @@ class Queue:
         record: ConversationRecord,
         result: StepResult,
         script: Script,
+        *,
+        region: str | None = None,
     ) -> tuple[tuple[str, str], ...]:
-        """Queue the engine's replies; returns the choices of the last keyboard shown."""
+        """Queue the engine's replies; returns the choices of the last keyboard shown.
+
+        `region` is the account's country: money, dates and the regional catalog
+        (Hong Kong Traditional Chinese) follow it."""
         shown: tuple[tuple[str, str], ...] = ()
         table = script.message_table()
         # The same question asked again (a multi-select after a tick) may replace the
         # message it was asked in, on channels that can edit (Telegram, after a press).
         again = len(result.replies) == 1 and record.current == result.state.state
         for reply in result.replies:
-            rendered = self._translator.render(reply, result.state.locale, table)
+            locale = result.state.locale
+            rendered = self._translator.render(reply, locale, table, region=region)
             extra: dict[str, Any] = {
-                "html": self._translator.render_html(reply, result.state.locale, table)
+                "html": self._translator.render_html(reply, locale, table, region=region)
             }
             if again and rendered.choices:
                 extra["replace"] = True

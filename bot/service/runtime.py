@@ -29,7 +29,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from bot.domain.accounts import catalog_locale
 from bot.domain.intents import Intent, detect_intents
+from bot.domain.regions import region_of
 from bot.engine.machine import step
 from bot.engine.types import Context, EscalationReason, Event, EventKind, Priority
 from bot.errors import AccountMissing, RepaybotError, ScriptFailure
@@ -213,7 +215,8 @@ class Runtime:
         result = step(pinned.script, state, typed, ctx)
         verification.record(account_row, result.state.vars, pinned.policy, now)
         await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
-        shown = queue.replies(row, record, result, pinned.script)
+        region = region_of(account.timezone, account.phone)
+        shown = queue.replies(row, record, result, pinned.script, region=region)
         changed = result.state.step != record.step
         record = record.after_step(result.state, shown if changed else None)
         record.write_to(row)
@@ -222,7 +225,8 @@ class Runtime:
         return Handled(
             conversation_id=record.conversation_id,
             queued=tuple(queue.queued),
-            locale=record.locale,
+            # The chat menu's language: Hong Kong wording for a zh_Hant account there.
+            locale=catalog_locale(record.locale, region),
         )
 
     async def _button(self, session: AsyncSession, queue: Queue, inbound: Inbound) -> Handled:

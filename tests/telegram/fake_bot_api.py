@@ -507,6 +507,14 @@ class FakeUser:
             for b in row
         ]
 
+    async def wait_for_button(self, message: dict[str, Any], label: str) -> None:
+        """Wait until `label` is among the message's buttons (an edit in place)."""
+        for _ in range(200):
+            if label in [text for text, _ in self.keyboard(message)]:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{label!r} never shown: {self.keyboard(message)}")
+
     def buttons_shown(self) -> int:
         return sum(len(self.keyboard(m)) for m in self.messages)
 

@@ -171,7 +171,7 @@ async def test_two_disputes_get_two_cases_each_holding_its_charge(
         await user.press("Dispute a charge")
         (choose,) = await user.next_messages()
         await user.press(charge, choose)
-        await _until_label(user, choose, charge.replace("☐", "☑"))
+        await user.wait_for_button(choose, charge.replace("☐", "☑"))
         await user.press("Continue", choose)
         await user.next_messages()
         await user.send_text("I never agreed to this")
@@ -186,14 +186,6 @@ async def test_two_disputes_get_two_cases_each_holding_its_charge(
         }
     assert saved == set(cases)
     assert cases[0][0] != cases[1][0]
-
-
-async def _until_label(user: FakeUser, message: dict[str, object], label: str) -> None:
-    for _ in range(200):
-        if label in [text for text, _ in user.keyboard(message)]:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{label!r} never shown")
 
 
 @pytest.mark.rule("R5")

@@ -37,6 +37,9 @@ from bot.service.import_reading import (
 from bot.store.bulk_import import ACCOUNT_COLUMNS, StagedRow, Staging
 
 ACCOUNT_FIELDS = ACCOUNT_COLUMNS
+# Optional (issue 16 point 2): a column left out says nothing, so a breathing
+# space a person set stays; present and empty, it says there is none.
+BREATHING_FIELDS = ("breathing_space_start", "breathing_space_end")
 CHARGE_FIELDS = (
     "charge_id",
     "charge_kind",
@@ -44,7 +47,10 @@ CHARGE_FIELDS = (
     "charge_amount",
     "charge_posted_on",
 )
-CSV_COLUMNS = ACCOUNT_FIELDS + CHARGE_FIELDS
+CSV_COLUMNS = ACCOUNT_FIELDS + CHARGE_FIELDS + BREATHING_FIELDS
+# The file's names for the staged account values (BREATHING_COLUMNS three).
+_STAGED_NAMES = (*ACCOUNT_FIELDS, "breathing_space_start", *BREATHING_FIELDS)
+_NO_BREATHING = (None, None, None)
 LOCALES = {
     "en": "en",
     "zh-hans": "zh_Hans",
@@ -85,6 +91,8 @@ class ImportReport:
     charges_updated: int = 0
     charges_removed: int = 0
     arrangements_flagged: int = 0  # active arrangements the new figures contradict
+    breathing_spaces_set: int = 0
+    breathing_spaces_lifted: int = 0
 
     def __str__(self) -> str:
         """Only what happened, in the right number: "1 account created; 1 charge removed"."""
@@ -92,6 +100,15 @@ class ImportReport:
             _counted(self.accounts_created, self.accounts_updated, 0, "account"),
             _counted(self.charges_created, self.charges_updated, self.charges_removed, "charge"),
         ]
+        parts.append(
+            _counted(
+                self.breathing_spaces_set,
+                0,
+                self.breathing_spaces_lifted,
+                "breathing space",
+                ("set", "", "lifted"),
+            )
+        )
         if self.arrangements_flagged:
             n = self.arrangements_flagged
             parts.append(f"{n} arrangement{'' if n == 1 else 's'} flagged for review")
@@ -99,8 +116,14 @@ class ImportReport:
         return said or "nothing changed"
 
 
-def _counted(created: int, updated: int, removed: int, noun: str) -> str:
-    done = [(created, "created"), (updated, "updated"), (removed, "removed")]
+def _counted(
+    created: int,
+    updated: int,
+    removed: int,
+    noun: str,
+    verbs: tuple[str, str, str] = ("created", "updated", "removed"),
+) -> str:
+    done = list(zip((created, updated, removed), verbs, strict=True))
     said = [(n, verb) for n, verb in done if n]
     if not said:
         return ""
@@ -159,6 +182,7 @@ class _Validator:
         self._charges: set[str] = set()
         self._days: dict[Any, Any] = {}
         self.rows = 0
+        self.breathing = False  # some row spoke of a breathing space
 
     def fail(self, line: int, name: str, reason: str) -> None:
         self.problems.append(ImportProblem(line, name, reason))
@@ -209,11 +233,17 @@ class _Validator:
             return None
         return (account_id, name, phone, birth, locale, zone, currency, due)
 
-    def _account(self, raw: Sequence[Any]) -> tuple[tuple[Any, ...], list[tuple[str, str]]]:
+    def _account(self, head: Sequence[Any]) -> tuple[tuple[Any, ...], list[tuple[str, str]]]:
+        """The account's values (ACCOUNT_FIELDS, then the three BREATHING_COLUMNS)."""
+        raw = head[:8]
+        breathing: tuple[Any, ...] = _NO_BREATHING
+        out: list[tuple[str, str]] = []
+        if len(head) > 8:
+            breathing = self._breathing(out, head[8], head[9] if len(head) > 9 else None)
         quick = self._quick_account(raw)
         if quick is not None:
-            return quick, []
-        out: list[tuple[str, str]] = []
+            return (*quick, *breathing), out
+
         account_id = self._text(out, "account_id", raw[0], MAX_ID)
         name = self._text(out, "borrower_name", raw[1], MAX_TEXT)
         phone = self._text(out, "phone", raw[2], MAX_TEXT)
@@ -241,7 +271,31 @@ class _Validator:
             else:
                 currency = currency.upper()
         due = self._day(out, "due_date", raw[7])
-        return (account_id, name, phone, birth, locale, zone, currency, due), out
+        return (account_id, name, phone, birth, locale, zone, currency, due, *breathing), out
+
+    def _breathing(self, out: list[tuple[str, str]], start: Any, end: Any) -> tuple[Any, ...]:
+        """A breathing space's staged values: None for a row that says nothing of it."""
+        if start is None and end is None:
+            return _NO_BREATHING
+        self.breathing = True
+        days: list[date | None] = []
+        for name, value in zip(BREATHING_FIELDS, (start, end), strict=True):
+            text = "" if value is None else value.strip() if value.__class__ is str else value
+            day = _iso_day(text) if text.__class__ is str and text else None
+            if text != "" and day is None:
+                out.append((name, f"{text!r} is not a date in YYYY-MM-DD form"))
+                return _NO_BREATHING
+            days.append(day)
+        first, last = days
+        if first is None and last is None:
+            return ("0", None, None)
+        if first is None:
+            out.append((BREATHING_FIELDS[0], f"is required with {BREATHING_FIELDS[1]}"))
+            return _NO_BREATHING
+        if last is not None and last < first:
+            out.append((BREATHING_FIELDS[1], f"is before {BREATHING_FIELDS[0]}"))
+            return _NO_BREATHING
+        return ("1", self._date(first), None if last is None else self._date(last))
 
     def _staged_day(self, text: Any) -> Any:
         """A valid date's staging value, parsed once per distinct text; None otherwise."""
@@ -330,9 +384,10 @@ class _Validator:
     def row(
         self, line: int, raw: Sequence[Any], accounts: list[StagedRow], charges: list[StagedRow]
     ) -> None:
-        """Check one row (13 values in CSV_COLUMNS order); stage what is valid."""
+        """Check one row (values in CSV_COLUMNS order, the optional ones may be cut off);
+        stage what is valid."""
         self.rows += 1
-        head = raw[:8]
+        head = raw[:8] if len(raw) <= 13 else [*raw[:8], *raw[13:15]]
         problems = self._field_problems
         if head != self._raw:
             fields, problems = self._account(head)
@@ -348,7 +403,14 @@ class _Validator:
                 if not problems:
                     birth, due = fields[3], fields[7]
                     accounts.append(
-                        (line, *fields[:3], self._date(birth), *fields[4:7], self._date(due))
+                        (
+                            line,
+                            *fields[:3],
+                            self._date(birth),
+                            *fields[4:7],
+                            self._date(due),
+                            *fields[8:],
+                        )
                     )
         for name, reason in problems:
             self.fail(line, name, reason)
@@ -363,9 +425,7 @@ class _Validator:
         charges.append(charge)
 
     def _compare(self, line: int, fields: tuple[Any, ...]) -> None:
-        differs = [
-            n for n, a, b in zip(ACCOUNT_FIELDS, fields, self._fields, strict=True) if a != b
-        ]
+        differs = _named(a != b for a, b in zip(fields, self._fields, strict=True))
         if differs:
             self.fail(
                 line, ",".join(differs), f"disagrees with line {self._line} of the same account"
@@ -373,9 +433,7 @@ class _Validator:
 
     def disagreeing(self, first: tuple[Any, ...], later: tuple[Any, ...]) -> None:
         """An account staged again far down the file must say the same as its first row."""
-        differs = [
-            n for n, a, b in zip(ACCOUNT_FIELDS, later[1:], first[1:], strict=True) if a != b
-        ]
+        differs = _named(a != b for a, b in zip(later[1:], first[1:], strict=True))
         if differs:
             self.fail(
                 int(later[0]),
@@ -384,13 +442,18 @@ class _Validator:
             )
 
 
+def _named(differ: Iterator[bool]) -> list[str]:
+    """The file's names of the staged account values that differ, each once."""
+    return list(dict.fromkeys(n for n, d in zip(_STAGED_NAMES, differ, strict=True) if d))
+
+
 def _raw_rows(path: Path) -> Generator[tuple[int, Sequence[Any]]]:
-    """(line, 13 values) for every charge in the file, CSV or JSON Lines."""
+    """(line, values in CSV_COLUMNS order) for every charge in the file, CSV or JSON Lines."""
     stream, _ = open_text(path)
     with stream:
         jsonl, lines = is_jsonl(path, stream)
         if not jsonl:
-            yield from csv_rows(lines, CSV_COLUMNS)
+            yield from csv_rows(lines, CSV_COLUMNS, BREATHING_FIELDS)
             return
         for number, record in jsonl_records(lines):
             if isinstance(record, str):
@@ -403,6 +466,8 @@ def _jsonl_charges(number: int, record: dict[str, Any]) -> Iterator[tuple[int, S
     if not isinstance(charges, list) or not charges:
         raise RowError(number, "charges", "needs a non-empty list")
     head = [record.get(k) for k in ACCOUNT_FIELDS]
+    # A key left out says nothing (None); a key given as null says "none" ("").
+    breathing = [None if k not in record else record[k] or "" for k in BREATHING_FIELDS]
     for charge in charges:
         if not isinstance(charge, dict):
             raise RowError(number, "charges", "items must be objects")
@@ -415,6 +480,7 @@ def _jsonl_charges(number: int, record: dict[str, Any]) -> Iterator[tuple[int, S
                 charge.get("description"),
                 charge.get("amount"),
                 charge.get("posted_on"),
+                *breathing,
             ],
         )
 
@@ -505,7 +571,7 @@ async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path
             raise ImportRejected(sorted(validator.problems, key=lambda p: p.line))
         if repeated:
             await staging.keep_first_rows()
-        counts = await staging.merge(now)
+        counts = await staging.merge(now, breathing=validator.breathing)
     return ImportReport(
         accounts_created=counts.accounts_created,
         accounts_updated=counts.accounts_updated,
@@ -513,4 +579,6 @@ async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path
         charges_updated=counts.charges_updated,
         charges_removed=counts.charges_removed,
         arrangements_flagged=counts.arrangements_flagged,
+        breathing_spaces_set=counts.breathing_spaces_set,
+        breathing_spaces_lifted=counts.breathing_spaces_lifted,
     )

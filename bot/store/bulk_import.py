@@ -29,11 +29,15 @@ ACCOUNT_COLUMNS = (
     "currency",
     "due_date",
 )
+# What the file says of a breathing space (issue 16 point 2): "1" with its first
+# and last day (either may be NULL), "0" for none, NULL when the file says nothing.
+BREATHING_COLUMNS = ("breathing_space", "breathing_space_from", "breathing_space_until")
+STAGED_ACCOUNT_COLUMNS = ACCOUNT_COLUMNS + BREATHING_COLUMNS
 CHARGE_COLUMNS = ("account_id", "charge_id", "kind", "description", "amount", "posted_on")
-_DATES = {"birth_date", "due_date", "posted_on"}
+_DATES = {"birth_date", "due_date", "posted_on", "breathing_space_from", "breathing_space_until"}
 ANALYZE_AFTER = 10_000  # new charges after which PostgreSQL's statistics are refreshed
 
-# A staged account: (line, *ACCOUNT_COLUMNS); a staged charge: (line, *CHARGE_COLUMNS).
+# A staged account: (line, *STAGED_ACCOUNT_COLUMNS); a staged charge: (line, *CHARGE_COLUMNS).
 StagedRow = tuple[Any, ...]
 
 
@@ -45,6 +49,8 @@ class MergeCounts:
     charges_updated: int
     charges_removed: int
     arrangements_flagged: int = 0
+    breathing_spaces_set: int = 0
+    breathing_spaces_lifted: int = 0
 
 
 def _typed(column: str, postgres: bool) -> str:
@@ -61,6 +67,7 @@ def _typed(column: str, postgres: bool) -> str:
 def _statements(postgres: bool) -> dict[str, str]:
     """The merge's SQL, built once per database from the fixed column names (never input)."""
     accounts = ", ".join(ACCOUNT_COLUMNS)
+    staged = ", ".join(STAGED_ACCOUNT_COLUMNS)
     charges = ", ".join(CHARGE_COLUMNS)
     account_values = ", ".join(_typed(c, postgres) for c in ACCOUNT_COLUMNS)
     charge_values = ", ".join(_typed(c, postgres) for c in CHARGE_COLUMNS)
@@ -112,15 +119,61 @@ def _statements(postgres: bool) -> dict[str, str]:
             " AND ABS(amount - (SELECT COALESCE(SUM(c.amount), 0) FROM charges c"
             " WHERE c.account_id = arrangements.account_id AND c.dispute_id IS NULL)) > 0.005"
         ),
+        **_breathing_statements(postgres),
         "repeated_accounts": (
-            f"SELECT line, {accounts} FROM import_accounts a WHERE EXISTS ("  # noqa: S608
+            f"SELECT line, {staged} FROM import_accounts a WHERE EXISTS ("  # noqa: S608
             "SELECT 1 FROM import_accounts b WHERE b.account_id = a.account_id AND b.line <> a.line)"
             " ORDER BY account_id, line"
         ),
     }
 
 
+def _breathing_statements(postgres: bool) -> dict[str, str]:
+    """Set or lift the breathing spaces the file speaks of, and record each change.
+
+    Only accounts whose row says something (staged breathing_space not NULL)
+    are touched, so a file without the columns leaves a person's one alone; a
+    breathing space already set with the same days is not set again.
+    """
+    since, until = (
+        _typed("breathing_space_from", postgres),
+        _typed("breathing_space_until", postgres),
+    )
+    differs = "IS DISTINCT FROM" if postgres else "IS NOT"
+    changed = (
+        "(i.breathing_space = '1' AND (NOT {a}.breathing_space"
+        f" OR {{a}}.breathing_space_from {differs} {since}"
+        f" OR {{a}}.breathing_space_until {differs} {until}))"
+        " OR (i.breathing_space = '0' AND {a}.breathing_space)"
+    )
+
+    def recorded(kind: str, wanted: str) -> str:
+        return (
+            "INSERT INTO account_events (account_id, kind, since, until, actor, created_at)"  # noqa: S608
+            f" SELECT i.account_id, '{kind}', {since if wanted == '1' else 'NULL'},"
+            f" {until if wanted == '1' else 'NULL'}, 'import', :now"
+            " FROM import_accounts i JOIN accounts a ON a.account_id = i.account_id"
+            f" WHERE i.breathing_space = '{wanted}' AND ({changed.format(a='a')})"
+        )
+
+    return {
+        "breathing_set": recorded("breathing_space_set", "1"),
+        "breathing_lifted": recorded("breathing_space_lifted", "0"),
+        "breathing_accounts": (
+            "UPDATE accounts SET breathing_space = (i.breathing_space = '1'),"  # noqa: S608
+            f" breathing_space_from = {since}, breathing_space_until = {until},"
+            " updated_at = :now FROM import_accounts i"
+            " WHERE accounts.account_id = i.account_id AND i.breathing_space IS NOT NULL"
+            f" AND ({changed.format(a='accounts')})"
+        ),
+    }
+
+
 _SQL = {False: _statements(False), True: _statements(True)}
+
+
+# The staging tables: (name, columns after `line`), accounts first.
+_STAGING = (("import_accounts", STAGED_ACCOUNT_COLUMNS), ("import_charges", CHARGE_COLUMNS))
 
 
 class Staging:
@@ -137,13 +190,12 @@ class Staging:
 
     async def create(self) -> None:
         suffix = " ON COMMIT DROP" if self.postgres else ""
-        for table, columns in (
-            ("import_accounts", ACCOUNT_COLUMNS),
-            ("import_charges", CHARGE_COLUMNS),
-        ):
+        for table, columns in _STAGING:
             if not self.postgres:  # SQLite keeps temporary tables until the connection closes
                 await self._conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table}")
-            body = ", ".join(f"{c} TEXT NOT NULL" for c in columns)
+            body = ", ".join(
+                f"{c} TEXT" if c in BREATHING_COLUMNS else f"{c} TEXT NOT NULL" for c in columns
+            )
             await self._conn.exec_driver_sql(
                 f"CREATE TEMPORARY TABLE {table} (line INTEGER NOT NULL, {body}){suffix}"
             )
@@ -158,10 +210,7 @@ class Staging:
         return str(value)
 
     async def add(self, accounts: Sequence[StagedRow], charges: Sequence[StagedRow]) -> None:
-        for table, columns, rows in (
-            ("import_accounts", ACCOUNT_COLUMNS, accounts),
-            ("import_charges", CHARGE_COLUMNS, charges),
-        ):
+        for (table, columns), rows in zip(_STAGING, (accounts, charges), strict=True):
             if not rows:
                 continue
             if self.postgres:
@@ -213,11 +262,11 @@ class Staging:
             " WHERE b.account_id = import_accounts.account_id AND b.line < import_accounts.line)"
         )
 
-    async def merge(self, now: datetime) -> MergeCounts:
+    async def merge(self, now: datetime, breathing: bool = False) -> MergeCounts:
         """Insert what is new, update what changed, drop charges the file no longer has.
 
         Rows that did not change are not written at all, so re-importing an
-        unchanged file only reads.
+        unchanged file only reads. `breathing`: some row spoke of a breathing space.
         """
         when = {"now": now}
         stamp = bindparam("now", type_=DateTime(timezone=True))
@@ -241,6 +290,14 @@ class Staging:
         flagged = 0
         if new_accounts < staged_accounts:
             flagged = await self._rows(text(self._sql["flag_arrangements"]))
+        spaces_set = spaces_lifted = 0
+        if breathing:  # recorded before the accounts change: the change is what is recorded
+            spaces_set = await self._rows(text(self._sql["breathing_set"]).bindparams(stamp), when)
+            spaces_lifted = await self._rows(
+                text(self._sql["breathing_lifted"]).bindparams(stamp), when
+            )
+            if spaces_set or spaces_lifted:
+                await self._rows(text(self._sql["breathing_accounts"]).bindparams(stamp), when)
         if not self.postgres:  # PostgreSQL drops them at commit
             await self._conn.exec_driver_sql("DROP TABLE temp.import_accounts")
             await self._conn.exec_driver_sql("DROP TABLE temp.import_charges")
@@ -256,6 +313,8 @@ class Staging:
             charges_updated=changed_charges,
             charges_removed=removed,
             arrangements_flagged=flagged,
+            breathing_spaces_set=spaces_set,
+            breathing_spaces_lifted=spaces_lifted,
         )
 
     async def _rows(self, statement: Any, params: dict[str, Any] | None = None) -> int:

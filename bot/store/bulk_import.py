@@ -226,16 +226,22 @@ class Staging:
                 )
 
     async def index(self) -> None:
-        """Index the staged rows once they are all in (faster than indexing each insert)."""
+        """Prepare the staged rows for the whole-file queries once they are all in.
+
+        SQLite joins through indexes (built once here, faster than indexing
+        each insert); PostgreSQL hash-joins whole tables, and needs only to know
+        how many rows there are.
+        """
+        if self.postgres:
+            await self._conn.exec_driver_sql("ANALYZE import_accounts")
+            await self._conn.exec_driver_sql("ANALYZE import_charges")
+            return
         await self._conn.exec_driver_sql(
             "CREATE INDEX import_accounts_id ON import_accounts (account_id, line)"
         )
         await self._conn.exec_driver_sql(
             "CREATE INDEX import_charges_id ON import_charges (account_id, charge_id, line)"
         )
-        if self.postgres:
-            await self._conn.exec_driver_sql("ANALYZE import_accounts")
-            await self._conn.exec_driver_sql("ANALYZE import_charges")
 
     async def repeated_accounts(self) -> AsyncIterator[tuple[Any, ...]]:
         """Rows of accounts staged more than once (rows far apart), by account then line."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -161,6 +161,15 @@ def _currency_digits(code: str) -> int | None:
     return minor_digits(code) if is_known_currency(code) else None
 
 
+@lru_cache(maxsize=16)
+def _plain_amount(digits: int) -> Callable[[str], Any]:
+    """A matcher of the common amount: no sign, no leading zero, no exponent, less
+    than TOO_LARGE, at most `digits` decimals. Such text is what str(Decimal(text))
+    gives back, so it is staged as written; anything else takes the full check."""
+    decimals = rf"(?:\.\d{{1,{digits}}})?" if digits else ""
+    return re.compile(rf"(?:0|[1-9]\d{{0,13}}){decimals}").fullmatch
+
+
 class _Validator:
     """Checks rows one by one and turns them into staging rows.
 
@@ -177,6 +186,7 @@ class _Validator:
         self._raw: Sequence[Any] | None = None
         self._id: str | None = None
         self._fields: tuple[Any, ...] = ()
+        self._amount_ok: Callable[[str], Any] | None = None  # the group's plain amounts
         self._field_problems: list[tuple[str, str]] = []
         self._line = 0
         self._charges: set[str] = set()
@@ -211,11 +221,12 @@ class _Validator:
 
     def _quick_account(self, raw: Sequence[Any]) -> tuple[Any, ...] | None:
         """The common case, a valid account, checked fast; None sends it to the full check."""
-        if any(value.__class__ is not str for value in raw):
+        try:
+            account_id, name, phone, birth_text, locale, zone, currency, due_text = [
+                value.strip() for value in raw
+            ]
+        except AttributeError:  # not text (JSON Lines)
             return None
-        account_id, name, phone, birth_text, locale, zone, currency, due_text = (
-            value.strip() for value in raw
-        )
         birth = _iso_day(birth_text)
         due = _iso_day(due_text)
         locale = LOCALES.get(locale.lower(), "")
@@ -308,34 +319,30 @@ class _Validator:
                     self._days[text] = staged
         return staged
 
-    def _quick_charge(self, line: int, raw: Sequence[Any], digits: int | None) -> StagedRow | None:
+    def _quick_charge(self, line: int, raw: Sequence[Any]) -> StagedRow | None:
         """The common case, a valid charge, checked fast; None sends it to the full check."""
         charge_id, kind, description, amount_text, posted = raw[8:13]
+        amount_ok = self._amount_ok
         if (
-            digits is None
+            amount_ok is None
             or charge_id.__class__ is not str
             or description.__class__ is not str
             or amount_text.__class__ is not str
+            or kind.__class__ is not str
+            or posted.__class__ is not str
             or not (0 < len(charge_id) <= MAX_ID and 0 < len(description) <= MAX_TEXT)
+            or kind not in KINDS
+            or not amount_ok(amount_text)
         ):
             return None
+        staged_day = self._days.get(posted) or self._staged_day(posted)
         charge_id, description = charge_id.strip(), description.strip()
-        staged_day = self._staged_day(posted)
-        if not charge_id or not description or kind not in KINDS or staged_day is None:
+        if not charge_id or not description or staged_day is None:
             return None
-        try:
-            amount = Decimal(amount_text)
-        except InvalidOperation:
-            return None
-        exponent = amount.as_tuple().exponent
-        if not (isinstance(exponent, int) and exponent >= -digits and 0 <= amount < TOO_LARGE):
-            return None
-        return (line, self._id, charge_id, kind, description, self._amount(amount), staged_day)
+        return (line, self._id, charge_id, kind, description, amount_text, staged_day)
 
     def _charge(self, line: int, raw: Sequence[Any], currency: str | None) -> StagedRow | None:
-        quick = self._quick_charge(line, raw, _currency_digits(currency) if currency else None)
-        if quick is not None:
-            return quick
+        """The full check of a charge the quick one sent here."""
         out: list[tuple[str, str]] = []
         charge_id = self._text(out, "charge_id", raw[8], MAX_ID)
         kind = self._text(out, "charge_kind", raw[9], MAX_TEXT)
@@ -397,6 +404,8 @@ class _Validator:
                 self._raw = head
                 self._id = fields[0]
                 self._fields = fields
+                digits = _currency_digits(fields[6]) if fields[6] else None
+                self._amount_ok = None if digits is None else _plain_amount(digits)
                 self._field_problems = problems
                 self._line = line
                 self._charges = set()
@@ -414,7 +423,7 @@ class _Validator:
                     )
         for name, reason in problems:
             self.fail(line, name, reason)
-        charge = self._charge(line, raw, self._fields[6])
+        charge = self._quick_charge(line, raw) or self._charge(line, raw, self._fields[6])
         if charge is None or self._field_problems or self._id is None:
             return
         charge_id = charge[2]

@@ -74,6 +74,7 @@ def _statements(postgres: bool) -> dict[str, str]:
     owned = ACCOUNT_COLUMNS[1:]  # what a re-import may change; the bot's own columns stay
     changing = CHARGE_COLUMNS[2:]
     same_charge = "c.account_id = i.account_id AND c.charge_id = i.charge_id"
+    drop = " ON COMMIT DROP" if postgres else ""
     return {
         "new_accounts": (
             f"INSERT INTO accounts ({accounts}, extensions_used, collection_paused,"  # noqa: S608
@@ -94,13 +95,24 @@ def _statements(postgres: bool) -> dict[str, str]:
             f"INSERT INTO charges ({charges}) SELECT {charge_values}"  # noqa: S608
             f" FROM import_charges i WHERE NOT EXISTS (SELECT 1 FROM charges c WHERE {same_charge})"
         ),
-        "changed_charges": (
+        # A re-import sorts the file's charges in one pass: the new and the
+        # changed go to a small table, an unchanged one is only read.
+        "sort_charges": (
+            f"CREATE TEMPORARY TABLE import_charge_changes{drop} AS SELECT"  # noqa: S608
+            f" {', '.join('i.' + c for c in CHARGE_COLUMNS)}, c.account_id IS NULL AS is_new"
+            " FROM import_charges i LEFT JOIN charges c ON c.account_id = i.account_id"
+            " AND c.charge_id = i.charge_id WHERE c.account_id IS NULL OR "
+            + " OR ".join(f"c.{c} <> {_typed(c, postgres)}" for c in changing)
+        ),
+        "sorted_new_charges": (
+            f"INSERT INTO charges ({charges}) SELECT {charge_values}"  # noqa: S608
+            " FROM import_charge_changes i WHERE i.is_new"
+        ),
+        "sorted_changed_charges": (
             "UPDATE charges SET "  # noqa: S608
             + ", ".join(f"{c} = {_typed(c, postgres)}" for c in changing)
-            + " FROM import_charges i WHERE charges.account_id = i.account_id"
-            " AND charges.charge_id = i.charge_id AND ("
-            + " OR ".join(f"charges.{c} <> {_typed(c, postgres)}" for c in changing)
-            + ")"
+            + " FROM import_charge_changes i WHERE charges.account_id = i.account_id"
+            " AND charges.charge_id = i.charge_id AND NOT i.is_new"
         ),
         # A charge under dispute stays until the case closes (R8).
         "dropped_charges": (
@@ -277,7 +289,6 @@ class Staging:
         when = {"now": now}
         stamp = bindparam("now", type_=DateTime(timezone=True))
         staged_accounts = await self._count("SELECT count(*) FROM import_accounts")
-        staged_charges = await self._count("SELECT count(*) FROM import_charges")
         new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
         # Counted from the rows really written: "updated" never counts a row that
         # did not change (issue 7 point 11).
@@ -286,10 +297,17 @@ class Staging:
             changed_accounts = await self._rows(
                 text(self._sql["changed_accounts"]).bindparams(stamp), when
             )
-        new_charges = await self._rows(text(self._sql["new_charges"]))
+        if new_accounts == staged_accounts:  # all accounts new: so are their charges
+            new_charges = await self._rows(text(self._sql["new_charges"]))
+        else:
+            if not self.postgres:
+                await self._conn.exec_driver_sql("DROP TABLE IF EXISTS temp.import_charge_changes")
+            await self._conn.exec_driver_sql(self._sql["sort_charges"])
+            new_charges = await self._rows(text(self._sql["sorted_new_charges"]))
+            changed_charges = await self._rows(text(self._sql["sorted_changed_charges"]))
+            if not self.postgres:
+                await self._conn.exec_driver_sql("DROP TABLE temp.import_charge_changes")
         removed = 0
-        if new_charges < staged_charges or new_accounts < staged_accounts:
-            changed_charges = await self._rows(text(self._sql["changed_charges"]))
         # Only accounts already known can have charges the file dropped.
         if new_accounts < staged_accounts:
             removed = await self._rows(text(self._sql["dropped_charges"]))

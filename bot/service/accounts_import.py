@@ -34,7 +34,7 @@ from bot.service.import_reading import (
     jsonl_records,
     open_text,
 )
-from bot.store.bulk_import import ACCOUNT_COLUMNS, StagedRow, Staging
+from bot.store.bulk_import import ACCOUNT_COLUMNS, FirstLoadClash, StagedRow, Staging
 
 ACCOUNT_FIELDS = ACCOUNT_COLUMNS
 # Optional (issue 16 point 2): a column left out says nothing, so a breathing
@@ -565,9 +565,18 @@ async def _check_repeats(staging: Staging, validator: _Validator) -> bool:
 async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path) -> ImportReport:
     """Import a CSV or JSON Lines file in one transaction, or raise ImportRejected."""
     now = datetime.now(UTC)
+    try:
+        return await _import(sessions, path, now, first_load=True)
+    except FirstLoadClash:  # rolled back; the careful way finds and says what repeats
+        return await _import(sessions, path, now, first_load=False)
+
+
+async def _import(
+    sessions: async_sessionmaker[AsyncSession], path: Path, now: datetime, first_load: bool
+) -> ImportReport:
     async with sessions() as session, session.begin():
-        staging = Staging(await session.connection())
-        await staging.create()
+        staging = Staging(await session.connection(), now)
+        await staging.create(first_load)
         validator = _Validator(staging, now.date())
         await _stage_file(path, staging, validator)
         repeated = False
@@ -580,7 +589,7 @@ async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path
             raise ImportRejected(sorted(validator.problems, key=lambda p: p.line))
         if repeated:
             await staging.keep_first_rows()
-        counts = await staging.merge(now, breathing=validator.breathing)
+        counts = await staging.merge(breathing=validator.breathing)
     return ImportReport(
         accounts_created=counts.accounts_created,
         accounts_updated=counts.accounts_updated,

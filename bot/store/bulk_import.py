@@ -74,8 +74,20 @@ def _statements(postgres: bool) -> dict[str, str]:
     owned = ACCOUNT_COLUMNS[1:]  # what a re-import may change; the bot's own columns stay
     changing = CHARGE_COLUMNS[2:]
     same_charge = "c.account_id = i.account_id AND c.charge_id = i.charge_id"
+    # The batch just staged: its pages (a TID range scan) and its lines.
+    batch = " WHERE i.ctid >= $1 AND i.line >= $2"
     drop = " ON COMMIT DROP" if postgres else ""
     return {
+        "first_accounts": (
+            f"INSERT INTO accounts ({accounts}, extensions_used, collection_paused,"  # noqa: S608
+            " breathing_space, opted_out, unreachable, created_at, updated_at)"
+            f" SELECT {account_values}, 0, FALSE, FALSE, FALSE, FALSE, $3, $3"
+            f" FROM import_accounts i{batch}"
+        ),
+        "first_charges": (
+            f"INSERT INTO charges ({charges}) SELECT {charge_values}"  # noqa: S608
+            f" FROM import_charges i{batch}"
+        ),
         "new_accounts": (
             f"INSERT INTO accounts ({accounts}, extensions_used, collection_paused,"  # noqa: S608
             " breathing_space, opted_out, unreachable, created_at, updated_at)"
@@ -188,6 +200,11 @@ _SQL = {False: _statements(False), True: _statements(True)}
 _STAGING = (("import_accounts", STAGED_ACCOUNT_COLUMNS), ("import_charges", CHARGE_COLUMNS))
 
 
+class FirstLoadClash(Exception):
+    """The file named an account or a charge twice during a first load; the
+    import starts over the careful way, which says where (its rollback undid all)."""
+
+
 class Staging:
     """The staging tables of one import, on one connection, in one transaction.
 
@@ -195,12 +212,23 @@ class Staging:
     executemany move text fastest, and the merge casts where the database needs it.
     """
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, now: datetime) -> None:
         self._conn = conn
+        self._now = now
         self.postgres = conn.dialect.name == "postgresql"
         self._sql = _SQL[self.postgres]
+        self.first_load = False  # see create()
+        self._new_accounts = self._new_charges = 0  # inserted batch by batch (first load)
 
-    async def create(self) -> None:
+    async def create(self, first_load: bool = True) -> None:
+        """The staging tables; on PostgreSQL with no accounts yet, a first load.
+
+        A first load inserts each batch at once, while the next one is read and
+        checked (the two cores work together); there is nothing to compare
+        with. A file found bad later rolls the inserts back with the rest.
+        """
+        if self.postgres and first_load:
+            self.first_load = bool(await self._scalar("SELECT NOT EXISTS (SELECT 1 FROM accounts)"))
         suffix = " ON COMMIT DROP" if self.postgres else ""
         for table, columns in _STAGING:
             if not self.postgres:  # SQLite keeps temporary tables until the connection closes
@@ -226,16 +254,40 @@ class Staging:
             if not rows:
                 continue
             if self.postgres:
-                raw = await self._conn.get_raw_connection()
-                await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-                    table, records=rows, columns=("line", *columns)
-                )
+                await self._copy(table, columns, rows)
             else:
                 marks = ", ".join("?" * (len(columns) + 1))
                 await self._conn.exec_driver_sql(
                     f"INSERT INTO {table} VALUES ({marks})",  # noqa: S608 - fixed names
                     list(rows),
                 )
+
+    async def _copy(self, table: str, columns: tuple[str, ...], rows: Sequence[StagedRow]) -> None:
+        """COPY a batch into its staging table; on a first load, insert it at once.
+
+        The staging tables only grow, so the batch is the rows from the page the
+        last one ended on, at or after the batch's first line.
+        """
+        raw: Any = (await self._conn.get_raw_connection()).driver_connection
+        if not self.first_load:
+            await raw.copy_records_to_table(table, records=rows, columns=("line", *columns))
+            return
+        last_page = await raw.fetchval(
+            f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int"
+        )
+        await raw.copy_records_to_table(table, records=rows, columns=("line", *columns))
+        batch = ((max(last_page - 1, 0), 0), rows[0][0])
+        try:
+            if table == "import_accounts":
+                done = await raw.execute(self._sql["first_accounts"], *batch, self._now)
+                self._new_accounts += int(done.rsplit(" ", 1)[1])
+            else:
+                done = await raw.execute(self._sql["first_charges"], *batch)
+                self._new_charges += int(done.rsplit(" ", 1)[1])
+        except Exception as error:
+            if getattr(error, "sqlstate", None) == "23505":  # unique_violation
+                raise FirstLoadClash from error
+            raise
 
     async def index(self) -> None:
         """Prepare the staged rows for the whole-file queries once they are all in.
@@ -280,16 +332,19 @@ class Staging:
             " WHERE b.account_id = import_accounts.account_id AND b.line < import_accounts.line)"
         )
 
-    async def merge(self, now: datetime, breathing: bool = False) -> MergeCounts:
+    async def merge(self, breathing: bool = False) -> MergeCounts:
         """Insert what is new, update what changed, drop charges the file no longer has.
 
         Rows that did not change are not written at all, so re-importing an
         unchanged file only reads. `breathing`: some row spoke of a breathing space.
         """
-        when = {"now": now}
+        when = {"now": self._now}
         stamp = bindparam("now", type_=DateTime(timezone=True))
         staged_accounts = await self._count("SELECT count(*) FROM import_accounts")
-        new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
+        if self.first_load:  # inserted batch by batch
+            new_accounts = self._new_accounts
+        else:
+            new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
         # Counted from the rows really written: "updated" never counts a row that
         # did not change (issue 7 point 11).
         changed_accounts = changed_charges = 0
@@ -297,7 +352,9 @@ class Staging:
             changed_accounts = await self._rows(
                 text(self._sql["changed_accounts"]).bindparams(stamp), when
             )
-        if new_accounts == staged_accounts:  # all accounts new: so are their charges
+        if self.first_load:
+            new_charges = self._new_charges
+        elif new_accounts == staged_accounts:  # all accounts new: so are their charges
             new_charges = await self._rows(text(self._sql["new_charges"]))
         else:
             if not self.postgres:
@@ -346,4 +403,7 @@ class Staging:
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def _count(self, sql: str) -> int:
-        return int((await self._conn.exec_driver_sql(sql)).scalar_one())
+        return int(await self._scalar(sql))
+
+    async def _scalar(self, sql: str) -> Any:
+        return (await self._conn.exec_driver_sql(sql)).scalar_one()

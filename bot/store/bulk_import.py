@@ -4,8 +4,14 @@ Validated rows go into temporary staging tables (COPY on PostgreSQL,
 executemany on SQLite) inside the caller's transaction; the database then
 checks what spans the whole file (an account on rows far apart, a charge twice)
 and merges with a few statements: insert what is new, update only what
-changed, delete charges the file dropped. Nothing of the file is held in
-Python, and a rollback leaves the real tables as they were.
+changed, delete charges the file dropped, set or lift the breathing spaces
+the file speaks of. Nothing of the file is held in Python, and a rollback
+leaves the real tables as they were.
+
+A first load on PostgreSQL (no accounts yet) inserts each batch as soon as it
+is staged, so the database works while Python reads and checks the next one;
+a re-import sorts the file's charges into new and changed in one join, so an
+unchanged file is only read.
 """
 
 from __future__ import annotations

@@ -61,6 +61,7 @@ async def _buttons_after_verifying(web: WebChat, user: str, account: str) -> tup
     return seen, [label for label, _ in web.sender.sent[user][-1].buttons]
 
 
+@pytest.mark.rule("R16")
 @pytest.mark.parametrize("locale", list(BORROWERS))
 async def test_the_file_sets_a_breathing_space_and_the_borrower_is_told(
     web: WebChat, locale: str, tmp_path: Path
@@ -79,6 +80,7 @@ async def test_the_file_sets_a_breathing_space_and_the_borrower_is_told(
     assert len(await _events(web)) == 1
 
 
+@pytest.mark.rule("R16")
 async def test_a_reimport_with_empty_columns_lifts_it(web: WebChat, tmp_path: Path) -> None:
     days = {"T-EN": ("2026-11-20", ""), "T-HANS": ("2026-11-20", "2026-11-30")}
     await import_accounts(web.app.sessions, _with_breathing(tmp_path, days, "set.csv"))
@@ -99,6 +101,7 @@ async def test_a_reimport_with_empty_columns_lifts_it(web: WebChat, tmp_path: Pa
     assert "breathing space" not in seen and "Pay in installments" in labels
 
 
+@pytest.mark.rule("R16")
 async def test_a_file_without_the_columns_leaves_a_persons_breathing_space_alone(
     web: WebChat, tmp_path: Path
 ) -> None:
@@ -161,6 +164,7 @@ def _record(**extra: object) -> dict[str, object]:
     }
 
 
+@pytest.mark.rule("R16")
 async def test_a_start_to_come_pauses_from_that_day_and_an_end_gone_by_not_at_all(
     web: WebChat, tmp_path: Path
 ) -> None:

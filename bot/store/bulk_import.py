@@ -347,10 +347,11 @@ class Staging:
         when = {"now": self._now}
         stamp = bindparam("now", type_=DateTime(timezone=True))
         staged_accounts = await self._count("SELECT count(*) FROM import_accounts")
-        if self.first_load:  # inserted batch by batch
-            new_accounts = self._new_accounts
-        else:
-            new_accounts = await self._rows(text(self._sql["new_accounts"]).bindparams(stamp), when)
+        new_accounts = self._new_accounts  # a first load inserted them batch by batch
+        if not self.first_load or new_accounts < staged_accounts:  # the latter: never seen
+            new_accounts += await self._rows(
+                text(self._sql["new_accounts"]).bindparams(stamp), when
+            )
         # Counted from the rows really written: "updated" never counts a row that
         # did not change (issue 7 point 11).
         changed_accounts = changed_charges = 0
@@ -359,7 +360,10 @@ class Staging:
                 text(self._sql["changed_accounts"]).bindparams(stamp), when
             )
         if self.first_load:
+            # Every staged charge went in with its batch; counted, not assumed.
             new_charges = self._new_charges
+            if new_charges < await self._count("SELECT count(*) FROM import_charges"):
+                new_charges += await self._rows(text(self._sql["new_charges"]))
         elif new_accounts == staged_accounts:  # all accounts new: so are their charges
             new_charges = await self._rows(text(self._sql["new_charges"]))
         else:

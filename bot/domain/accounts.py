@@ -59,11 +59,16 @@ def charges_total(charges: Iterable[Charge]) -> Decimal:
     return sum((c.amount for c in charges), Decimal(0))
 
 
-def breathing_space_on(flag: bool, until: date | None, today: date | None) -> bool:
-    """A breathing space set with an end date is over once that day has passed."""
+def breathing_space_on(
+    flag: bool, until: date | None, today: date | None, since: date | None = None
+) -> bool:
+    """A breathing space set with an end date is over once that day has passed; one
+    with a start date (from the lender's file) pauses nothing before that day."""
     if not flag:
         return False
-    return until is None or today is None or today <= until
+    if today is None:
+        return True
+    return (since is None or since <= today) and (until is None or today <= until)
 
 
 def effective_due_date(lender_due: date, agreement: Agreement | None) -> date:

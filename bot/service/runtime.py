@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from bot.domain.accounts import catalog_locale
+from bot.domain.accounts import breathing_space_on, catalog_locale
 from bot.domain.intents import Intent, detect_intents
 from bot.domain.regions import region_of
 from bot.engine.machine import step
@@ -472,9 +472,15 @@ class Runtime:
             account = await session.get(AccountRow, row.account_id)
             if account is None or not record.owned_by_bot:
                 return Handled(conversation_id=record.conversation_id)
+            today = now.astimezone(_zone(account.timezone)).date()
             if (
                 account.collection_paused
-                or account.breathing_space
+                or breathing_space_on(
+                    account.breathing_space,
+                    account.breathing_space_until,
+                    today,
+                    account.breathing_space_from,
+                )
                 or account.opted_out
                 or account.unreachable
             ):

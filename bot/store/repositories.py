@@ -66,7 +66,9 @@ async def get_account(
         disputed_charge_ids=frozenset(c.charge_id for c in charges if c.dispute_id),
         extensions_used=row.extensions_used,
         collection_paused=row.collection_paused,
-        breathing_space=breathing_space_on(row.breathing_space, row.breathing_space_until, today),
+        breathing_space=breathing_space_on(
+            row.breathing_space, row.breathing_space_until, today, row.breathing_space_from
+        ),
         breathing_space_until=row.breathing_space_until if row.breathing_space else None,
         agreement=agreement,
         in_review=_in_review(arrangements),

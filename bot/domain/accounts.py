@@ -11,6 +11,18 @@ from zoneinfo import ZoneInfo
 
 LOCALES = ("en", "zh_Hans", "zh_Hant")  # the one list of the languages the bot speaks
 TRANSLATED_LOCALES = LOCALES[1:]  # the ones with a translated catalog
+# A language as one region writes it: Traditional Chinese is Taiwan usage by default,
+# Hong Kong usage (私隱, 戶口, 甚麼) for accounts in Hong Kong or Macau. Chosen from the
+# account's country, never offered as a language of its own; an entry the regional
+# catalog leaves out is taken from its base catalog.
+REGIONAL_LOCALES = {"zh_Hant_HK": "zh_Hant"}
+_REGIONAL_BY_COUNTRY = {("zh_Hant", "HK"): "zh_Hant_HK", ("zh_Hant", "MO"): "zh_Hant_HK"}
+CATALOG_LOCALES = (*LOCALES, *REGIONAL_LOCALES)  # every catalog on disk
+
+
+def catalog_locale(locale: str, region: str | None) -> str:
+    """The catalog for a conversation's language in the account's country."""
+    return _REGIONAL_BY_COUNTRY.get((locale, region or ""), locale)
 
 
 class ChargeKind(StrEnum):
@@ -47,11 +59,16 @@ def charges_total(charges: Iterable[Charge]) -> Decimal:
     return sum((c.amount for c in charges), Decimal(0))
 
 
-def breathing_space_on(flag: bool, until: date | None, today: date | None) -> bool:
-    """A breathing space set with an end date is over once that day has passed."""
+def breathing_space_on(
+    flag: bool, until: date | None, today: date | None, since: date | None = None
+) -> bool:
+    """A breathing space set with an end date is over once that day has passed; one
+    with a start date (from the lender's file) pauses nothing before that day."""
     if not flag:
         return False
-    return until is None or today is None or today <= until
+    if today is None:
+        return True
+    return (since is None or since <= today) and (until is None or today <= until)
 
 
 def effective_due_date(lender_due: date, agreement: Agreement | None) -> date:

@@ -257,7 +257,7 @@ def find_violations(
 # R6: how a first message says the borrower is talking to an automated assistant.
 _AUTOMATED = re.compile(
     r"\b(?:automated|virtual|digital|AI)\s+assistant\b|\bchat\s?bot\b|\bbot\b"
-    r"|(?:智能|自动|自動|AI\s?|人工智能)(?:助手|助理|客服)|自动回复|自動回覆|机器人|機器人",
+    r"|(?:智能|智慧|自动|自動|AI\s?|人工智能)(?:助手|助理|客服)|自动回复|自動回覆|机器人|機器人",
     re.IGNORECASE,
 )
 LENDER_PLACEHOLDER = "{lender}"

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.domain.accounts import LOCALES
+
 
 def check_terms(terms_months: tuple[int, ...], max_term_months: int) -> None:
     """Every term offered lies in 1..max_term_months.
@@ -32,6 +34,55 @@ def currency_amounts(value: dict[str, Decimal]) -> dict[str, Decimal]:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+DEFAULT_COUNTRY = "default"
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def check_line_names(names: dict[str, str]) -> dict[str, str]:
+    """A support line is named in every language the bot speaks, none left blank."""
+    missing = [locale for locale in LOCALES if not names.get(locale, "").strip()]
+    if missing:
+        raise ValueError(f"the line needs a name in {', '.join(missing)}")
+    unknown = sorted(set(names) - set(LOCALES))
+    if unknown:
+        raise ValueError(f"unknown locale {', '.join(unknown)} (use {', '.join(LOCALES)})")
+    return names
+
+
+def check_countries(
+    lines: dict[str, tuple[SupportLine, ...]],
+) -> dict[str, tuple[SupportLine, ...]]:
+    """Keys are ISO 3166 alpha-2 countries, plus the default every other country gets."""
+    lines = {
+        (key if key == DEFAULT_COUNTRY else key.upper()): value for key, value in lines.items()
+    }
+    for key, value in lines.items():
+        if key != DEFAULT_COUNTRY and not _COUNTRY.fullmatch(key):
+            raise ValueError(f"{key!r} is not an ISO 3166 country code (like GB) or 'default'")
+        if not value:
+            raise ValueError(f"{key}: give at least one line")
+    if DEFAULT_COUNTRY not in lines:
+        raise ValueError("give the 'default' lines, for countries not listed")
+    return lines
+
+
+class SupportLine(_Strict):
+    """One crisis support line (R12): its number, and its name in each language."""
+
+    number: str = Field(min_length=1)
+    name: dict[str, str]
+
+    @field_validator("name")
+    @classmethod
+    def _named_in_every_locale(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_line_names(value)
+
+    def text(self, locale: str) -> str:
+        """The line as the borrower's language writes it, e.g. "Samaritans: 116 123"."""
+        name = self.name.get(locale) or self.name["en"]
+        return f"{name}{'：' if locale.startswith('zh') else ': '}{self.number}"
 
 
 class InstallmentPolicy(_Strict):
@@ -203,7 +254,8 @@ def check_one_way(link: str | None, account_number: str | None, account_name: st
 class Policy(_Strict):
     version: str
     lender_name: str
-    support_contacts: tuple[str, ...] = Field(min_length=1)  # R12
+    # R12: crisis lines by the account's country (ISO 3166), "default" for the rest.
+    support_lines: dict[str, tuple[SupportLine, ...]]
     installments: InstallmentPolicy
     extensions: ExtensionPolicy
     promise: PromisePolicy = PromisePolicy()
@@ -221,6 +273,18 @@ class Policy(_Strict):
         cls, value: dict[str, PaymentInstructions]
     ) -> dict[str, PaymentInstructions]:
         return {code.upper(): how for code, how in value.items()}
+
+    @field_validator("support_lines")
+    @classmethod
+    def _lines_by_country(
+        cls, value: dict[str, tuple[SupportLine, ...]]
+    ) -> dict[str, tuple[SupportLine, ...]]:
+        return check_countries(value)
+
+    def support_contacts(self, region: str | None, locale: str) -> tuple[str, ...]:
+        """The crisis lines for the account's country, in the borrower's language."""
+        lines = self.support_lines.get(region or "") or self.support_lines[DEFAULT_COUNTRY]
+        return tuple(line.text(locale) for line in lines)
 
     def payment_for(self, currency: str) -> PaymentInstructions | None:
         """The lender's payment instructions for `currency`, if the policy has them."""

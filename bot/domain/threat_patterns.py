@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.domain.parsing import chinese_to_int
+
 # A sentence: the window inside which a verb and its object must both appear.
 _SENTENCE = re.compile(r"[^.!?。！？\n;；]+[.!?。！？;；]*")
 
@@ -498,44 +500,18 @@ _EN_NUMBERS = {
     "half a": 0.5,
     "half an": 0.5,
 }
-_ZH_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "兩": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 
 def chinese_number(text: str) -> float | None:
-    """A number written in digits (half- or full-width) or Chinese numerals up to 999."""
+    """A number written in digits (half- or full-width) or Chinese numerals ("三", "十二",
+    "两"), read by the same rules as amounts and dates (parsing.chinese_to_int)."""
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     if text == "半":
         return 0.5
-    # Not mutated: current is set before it is read, and the pattern never passes empty text.
-    total, current = 0, 0  # pragma: no mutate
-    for char in text:
-        if char in _ZH_DIGITS:
-            current = _ZH_DIGITS[char]
-        elif char == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif char == "百":
-            # 百 is the largest unit read, so in a well-formed numeral nothing comes before it.
-            total += (current or 1) * 100  # pragma: no mutate (`+=` and `=` agree, see above)
-            current = 0
-        else:
-            return None
-    return float(total + current)
+    value = chinese_to_int(text)
+    return None if value is None else float(value)
 
 
 def _days(amount: float, unit: str) -> float:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain.policy import fill_template
+from bot.domain.regions import region_of
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
 from bot.engine.values import from_json
 
@@ -137,7 +138,9 @@ def _public_names(state: ConversationState, ctx: Context) -> dict[str, Any]:
         "failed_inputs": state.failed_inputs,
         "max_attempts": policy.verification.max_attempts,
         "attempts_left": max(0, policy.verification.max_attempts - failures),
-        "support_contacts": tuple(policy.support_contacts),
+        "support_contacts": policy.support_contacts(
+            region_of(ctx.account.timezone, ctx.account.phone), state.locale
+        ),
         "locale": state.locale,
         "complaint_answer_days": policy.cases.complaint_answer_days,
         "today": ctx.today,

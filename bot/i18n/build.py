@@ -6,7 +6,7 @@ The workflow, from the repository root (what `python -m bot.i18n.build ...` runs
         --add-comments=TRANSLATORS: --no-wrap --project=repaybot \\
         --copyright-holder="the repaybot authors" -o locales/messages.pot .
     pybabel update -i locales/messages.pot -d locales -D messages -l <locale> \\
-        --init-missing --no-wrap --ignore-obsolete            # for en, zh_Hans, zh_Hant
+        --init-missing --no-wrap --ignore-obsolete   # for en, zh_Hans, zh_Hant, zh_Hant_HK
     pybabel compile -d locales -D messages                    # or compile_catalogs()
 
 `extract` reads the code (texts marked with pgettext) and the dialog scripts
@@ -27,11 +27,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import CATALOG_LOCALES
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def extract(root: Path = ROOT, output: Path | None = None) -> Path:
 
 def update(
     locales_dir: Path = LOCALES_DIR,
-    locales: Sequence[str] = LOCALES,
+    locales: Sequence[str] = CATALOG_LOCALES,
     template: Path | None = None,
 ) -> None:
     """Merge the template into each locale's catalog, creating missing catalogs.
@@ -109,6 +110,21 @@ def _needs_compiling(po: Path, mo: Path) -> bool:
     return not mo.exists() or mo.stat().st_mtime_ns <= po.stat().st_mtime_ns
 
 
+def _drop_untranslated_plurals(catalog: Catalog) -> None:
+    """Leave out plural entries with no translation, as write_mo does for the others.
+
+    write_mo keeps a plural entry whose forms are all empty, which would shadow the
+    base catalog's translation in a regional catalog (zh_Hant_HK falls back to zh_Hant).
+    """
+    empty = [
+        message
+        for message in catalog
+        if message.id and isinstance(message.string, tuple | list) and not any(message.string)
+    ]
+    for message in empty:
+        catalog.delete(message.id, context=message.context)
+
+
 def compile_catalogs(locales_dir: Path | str = LOCALES_DIR, *, force: bool = False) -> None:
     """Compile every .po under locales_dir whose .mo is missing or out of date.
 
@@ -123,6 +139,7 @@ def compile_catalogs(locales_dir: Path | str = LOCALES_DIR, *, force: bool = Fal
             continue
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
+        _drop_untranslated_plurals(catalog)
         fd, temp_name = tempfile.mkstemp(dir=po.parent, prefix=".", suffix=".mo.tmp")
         try:
             with os.fdopen(fd, "wb") as target:

@@ -8,6 +8,14 @@ gettext catalog (msgctxt = message id), format each parameter with Babel's
 rules for the locale (money in the account's currency, dates, numbers), and
 fill the placeholders.
 
+Money and dates are written as the account's market writes them: the language
+comes from the conversation, the country from the account (`region_of`), so an
+English GBP account in London reads "7 Dec 2026" and a US one "Dec 7, 2026".
+A bare "$" is kept only for US dollars in the US: Taiwan dollars show as NT$,
+Hong Kong dollars as HK$, wherever the borrower reads them. Traditional Chinese
+is Taiwan usage, with a Hong Kong catalog (falling back to it) for accounts in
+Hong Kong and Macau.
+
 Channels that show formatting (Telegram) get an HTML variant of the same text:
 every literal and every value escaped, amounts in bold. A borrower's name with
 `<` or `&` is text, never markup.
@@ -25,15 +33,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_datetime_format
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
 from babel.support import NullTranslations, Translations
 
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import CATALOG_LOCALES, REGIONAL_LOCALES, catalog_locale
 from bot.engine.script import Message
 from bot.engine.types import MessageRef, MoneyValue, Param, Part, Reply
 from bot.i18n.messages import CODE_MESSAGES
@@ -44,6 +53,42 @@ DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 
 _HANT_REGIONS = frozenset({"hant", "tw", "hk", "mo"})
+
+# Dollar currencies written so nobody can take them for another: Babel gives a bare
+# "$" for TWD in Traditional Chinese, SGD in Singapore, AUD in Australia.
+_DOLLAR_SYMBOLS = {
+    "USD": "US$",
+    "TWD": "NT$",
+    "HKD": "HK$",
+    "SGD": "S$",
+    "AUD": "A$",
+    "MOP": "MOP$",
+    "CAD": "CA$",
+    "NZD": "NZ$",
+}
+
+
+@lru_cache(maxsize=64)
+def formatting_locale(locale: str, region: str | None) -> Locale:
+    """Babel's locale for a language in a country: en + GB is en_GB, zh_Hant + TW is
+    zh_Hant_TW; a pair CLDR does not know (en + TW) is the language alone."""
+    base = REGIONAL_LOCALES.get(locale, locale)
+    if region:
+        try:
+            return Locale.parse(f"{base}_{region}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    return Locale.parse(base)
+
+
+def format_money(amount: Decimal, currency: str, locale: Locale, region: str | None) -> str:
+    """An amount as the locale writes it, never with a "$" that could be another dollar."""
+    text = format_currency(amount, currency, locale=locale)
+    if get_currency_symbol(currency, locale) == "$" and not (
+        currency == "USD" and region in (None, "US")
+    ):
+        text = text.replace("$", _DOLLAR_SYMBOLS.get(currency, f"{currency}\u00a0"), 1)
+    return text
 
 
 def locale_for_telegram(language_code: str | None) -> str:
@@ -101,7 +146,7 @@ class Translator:
     def __init__(
         self,
         locales_dir: Path | str,
-        locales: tuple[str, ...] = LOCALES,
+        locales: tuple[str, ...] = CATALOG_LOCALES,
         defaults: Mapping[str, Param] | None = None,
     ) -> None:
         self.locales_dir = Path(locales_dir)
@@ -109,37 +154,64 @@ class Translator:
         # names the lender in channel texts said outside a dialog (R6).
         self._defaults: dict[str, Param] = dict(defaults or {})
         self._catalogs: dict[str, NullTranslations] = {}
-        self._locales: dict[str, Locale] = {}
         for locale in locales:
             translations = Translations.load(str(self.locales_dir), [locale], domain=DOMAIN)
             if not isinstance(translations, Translations) and locale != DEFAULT_LOCALE:
                 # English needs no catalog (the msgids are English); others do.
                 log.error("no compiled catalog for locale %s in %s", locale, self.locales_dir)
+            base = self._catalogs.get(REGIONAL_LOCALES.get(locale, ""))
+            if base is not None:
+                # A regional catalog holds only what the region writes differently.
+                translations.add_fallback(base)
             self._catalogs[locale] = translations
-            self._locales[locale] = Locale.parse(locale)
 
     # ---- public ----
 
-    def render(self, reply: Reply, locale: str, table: Mapping[str, Message]) -> RenderedMessage:
-        """A reply's paragraphs joined by newlines, and its choices' labels."""
-        locale = self._known(locale)
-        text = "\n".join(self.render_part(part, locale, table) for part in reply.parts)
+    def render(
+        self,
+        reply: Reply,
+        locale: str,
+        table: Mapping[str, Message],
+        *,
+        region: str | None = None,
+    ) -> RenderedMessage:
+        """A reply's paragraphs joined by newlines, and its choices' labels.
+
+        `region` is the account's country (ISO 3166), None when not known.
+        """
+        text = "\n".join(
+            self.render_part(part, locale, table, region=region) for part in reply.parts
+        )
         choices = tuple(
-            (choice.choice_id, self.render_part(choice.label, locale, table))
+            (choice.choice_id, self.render_part(choice.label, locale, table, region=region))
             for choice in reply.choices
         )
         return RenderedMessage(text, choices)
 
-    def render_html(self, reply: Reply, locale: str, table: Mapping[str, Message]) -> str:
+    def render_html(
+        self,
+        reply: Reply,
+        locale: str,
+        table: Mapping[str, Message],
+        *,
+        region: str | None = None,
+    ) -> str:
         """The reply's text as Telegram's HTML: everything escaped, amounts in bold."""
-        locale = self._known(locale)
-        return "\n".join(self.render_part(part, locale, table, html=True) for part in reply.parts)
+        return "\n".join(
+            self.render_part(part, locale, table, html=True, region=region) for part in reply.parts
+        )
 
     def render_part(
-        self, part: Part, locale: str, table: Mapping[str, Message], *, html: bool = False
+        self,
+        part: Part,
+        locale: str,
+        table: Mapping[str, Message],
+        *,
+        html: bool = False,
+        region: str | None = None,
     ) -> str:
         """One paragraph: translate its text, then fill in its formatted parameters."""
-        locale = self._known(locale)
+        locale = self._known(catalog_locale(locale, region))
         message = self._message(part.message_id, table)
         if message is None:
             log.warning("message %s: unknown message id", part.message_id)
@@ -147,7 +219,7 @@ class Translator:
         english, translated = self._translate(part.message_id, message, part.params, locale)
         params = {**self._defaults, **part.params}
         values = {
-            name: self.format_param(value, locale, table, html=html)
+            name: self.format_param(value, locale, table, html=html, region=region)
             for name, value in params.items()
         }
         placeholders = _Placeholders(values, part.message_id)
@@ -163,24 +235,32 @@ class Translator:
         return self.render_part(Part(message_id, dict(params)), locale, {})
 
     def format_param(
-        self, value: Param, locale: str, table: Mapping[str, Message], *, html: bool = False
+        self,
+        value: Param,
+        locale: str,
+        table: Mapping[str, Message],
+        *,
+        html: bool = False,
+        region: str | None = None,
     ) -> str:
         """One parameter as the locale writes it (escaped, amounts in bold, for HTML)."""
         if isinstance(value, MessageRef):
-            return self.render_part(Part(value.message_id), locale, table, html=html)
-        text = self._format_plain(value, locale, table)
+            return self.render_part(Part(value.message_id), locale, table, html=html, region=region)
+        text = self._format_plain(value, locale, table, region)
         if not html:
             return text
         if isinstance(value, MoneyValue):
             return f"<b>{_escape(text)}</b>"
         return _escape(text)
 
-    def _format_plain(self, value: Param, locale: str, table: Mapping[str, Message]) -> str:
-        babel_locale = self._locales[self._known(locale)]
+    def _format_plain(
+        self, value: Param, locale: str, table: Mapping[str, Message], region: str | None
+    ) -> str:
+        babel_locale = formatting_locale(self._known(locale), region)
         if isinstance(value, MoneyValue):
-            return format_currency(value.amount, value.currency, locale=babel_locale)
+            return format_money(value.amount, value.currency, babel_locale, region)
         if isinstance(value, MessageRef):
-            return self.render_part(Part(value.message_id), locale, table)
+            return self.render_part(Part(value.message_id), locale, table, region=region)
         if isinstance(value, datetime):
             when = format_date(value, "medium", locale=babel_locale)
             clock = format_time(value, "short", locale=babel_locale)

@@ -1,7 +1,8 @@
 """Breathing space set and lifted by an operator, recorded with who and when (issue 16 point 2).
 
 The engine's pause guard reads the account's `breathing_space` flag (R16);
-`get_account` turns it off by itself once the end date has passed.
+`get_account` turns it on and off by itself on the start and end dates. The
+lender's file sets and lifts it too (bot/store/bulk_import.py, actor "import").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ async def set_breathing_space(
     row = await _account(session, account_id)
     row.breathing_space = True
     row.breathing_space_until = until
+    row.breathing_space_from = None
     row.updated_at = now
     session.add(
         AccountEventRow(
@@ -41,6 +43,7 @@ async def lift_breathing_space(
         return False
     row.breathing_space = False
     row.breathing_space_until = None
+    row.breathing_space_from = None
     row.updated_at = now
     session.add(
         AccountEventRow(

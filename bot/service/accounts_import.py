@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -34,9 +34,12 @@ from bot.service.import_reading import (
     jsonl_records,
     open_text,
 )
-from bot.store.bulk_import import ACCOUNT_COLUMNS, StagedRow, Staging
+from bot.store.bulk_import import ACCOUNT_COLUMNS, FirstLoadClash, StagedRow, Staging
 
 ACCOUNT_FIELDS = ACCOUNT_COLUMNS
+# Optional (issue 16 point 2): a column left out says nothing, so a breathing
+# space a person set stays; present and empty, it says there is none.
+BREATHING_FIELDS = ("breathing_space_start", "breathing_space_end")
 CHARGE_FIELDS = (
     "charge_id",
     "charge_kind",
@@ -44,7 +47,10 @@ CHARGE_FIELDS = (
     "charge_amount",
     "charge_posted_on",
 )
-CSV_COLUMNS = ACCOUNT_FIELDS + CHARGE_FIELDS
+CSV_COLUMNS = ACCOUNT_FIELDS + CHARGE_FIELDS + BREATHING_FIELDS
+# The file's names for the staged account values (BREATHING_COLUMNS three).
+_STAGED_NAMES = (*ACCOUNT_FIELDS, "breathing_space_start", *BREATHING_FIELDS)
+_NO_BREATHING = (None, None, None)
 LOCALES = {
     "en": "en",
     "zh-hans": "zh_Hans",
@@ -85,6 +91,8 @@ class ImportReport:
     charges_updated: int = 0
     charges_removed: int = 0
     arrangements_flagged: int = 0  # active arrangements the new figures contradict
+    breathing_spaces_set: int = 0
+    breathing_spaces_lifted: int = 0
 
     def __str__(self) -> str:
         """Only what happened, in the right number: "1 account created; 1 charge removed"."""
@@ -92,6 +100,15 @@ class ImportReport:
             _counted(self.accounts_created, self.accounts_updated, 0, "account"),
             _counted(self.charges_created, self.charges_updated, self.charges_removed, "charge"),
         ]
+        parts.append(
+            _counted(
+                self.breathing_spaces_set,
+                0,
+                self.breathing_spaces_lifted,
+                "breathing space",
+                ("set", "", "lifted"),
+            )
+        )
         if self.arrangements_flagged:
             n = self.arrangements_flagged
             parts.append(f"{n} arrangement{'' if n == 1 else 's'} flagged for review")
@@ -99,8 +116,14 @@ class ImportReport:
         return said or "nothing changed"
 
 
-def _counted(created: int, updated: int, removed: int, noun: str) -> str:
-    done = [(created, "created"), (updated, "updated"), (removed, "removed")]
+def _counted(
+    created: int,
+    updated: int,
+    removed: int,
+    noun: str,
+    verbs: tuple[str, str, str] = ("created", "updated", "removed"),
+) -> str:
+    done = list(zip((created, updated, removed), verbs, strict=True))
     said = [(n, verb) for n, verb in done if n]
     if not said:
         return ""
@@ -138,6 +161,15 @@ def _currency_digits(code: str) -> int | None:
     return minor_digits(code) if is_known_currency(code) else None
 
 
+@lru_cache(maxsize=16)
+def _plain_amount(digits: int) -> Callable[[str], Any]:
+    """A matcher of the common amount: no sign, no leading zero, no exponent, less
+    than TOO_LARGE, at most `digits` decimals. Such text is what str(Decimal(text))
+    gives back, so it is staged as written; anything else takes the full check."""
+    decimals = rf"(?:\.\d{{1,{digits}}})?" if digits else ""
+    return re.compile(rf"(?:0|[1-9]\d{{0,13}}){decimals}").fullmatch
+
+
 class _Validator:
     """Checks rows one by one and turns them into staging rows.
 
@@ -154,11 +186,13 @@ class _Validator:
         self._raw: Sequence[Any] | None = None
         self._id: str | None = None
         self._fields: tuple[Any, ...] = ()
+        self._amount_ok: Callable[[str], Any] | None = None  # the group's plain amounts
         self._field_problems: list[tuple[str, str]] = []
         self._line = 0
         self._charges: set[str] = set()
         self._days: dict[Any, Any] = {}
         self.rows = 0
+        self.breathing = False  # some row spoke of a breathing space
 
     def fail(self, line: int, name: str, reason: str) -> None:
         self.problems.append(ImportProblem(line, name, reason))
@@ -187,11 +221,12 @@ class _Validator:
 
     def _quick_account(self, raw: Sequence[Any]) -> tuple[Any, ...] | None:
         """The common case, a valid account, checked fast; None sends it to the full check."""
-        if any(value.__class__ is not str for value in raw):
+        try:
+            account_id, name, phone, birth_text, locale, zone, currency, due_text = [
+                value.strip() for value in raw
+            ]
+        except AttributeError:  # not text (JSON Lines)
             return None
-        account_id, name, phone, birth_text, locale, zone, currency, due_text = (
-            value.strip() for value in raw
-        )
         birth = _iso_day(birth_text)
         due = _iso_day(due_text)
         locale = LOCALES.get(locale.lower(), "")
@@ -209,11 +244,17 @@ class _Validator:
             return None
         return (account_id, name, phone, birth, locale, zone, currency, due)
 
-    def _account(self, raw: Sequence[Any]) -> tuple[tuple[Any, ...], list[tuple[str, str]]]:
+    def _account(self, head: Sequence[Any]) -> tuple[tuple[Any, ...], list[tuple[str, str]]]:
+        """The account's values (ACCOUNT_FIELDS, then the three BREATHING_COLUMNS)."""
+        raw = head[:8]
+        breathing: tuple[Any, ...] = _NO_BREATHING
+        out: list[tuple[str, str]] = []
+        if len(head) > 8:
+            breathing = self._breathing(out, head[8], head[9] if len(head) > 9 else None)
         quick = self._quick_account(raw)
         if quick is not None:
-            return quick, []
-        out: list[tuple[str, str]] = []
+            return (*quick, *breathing), out
+
         account_id = self._text(out, "account_id", raw[0], MAX_ID)
         name = self._text(out, "borrower_name", raw[1], MAX_TEXT)
         phone = self._text(out, "phone", raw[2], MAX_TEXT)
@@ -241,7 +282,31 @@ class _Validator:
             else:
                 currency = currency.upper()
         due = self._day(out, "due_date", raw[7])
-        return (account_id, name, phone, birth, locale, zone, currency, due), out
+        return (account_id, name, phone, birth, locale, zone, currency, due, *breathing), out
+
+    def _breathing(self, out: list[tuple[str, str]], start: Any, end: Any) -> tuple[Any, ...]:
+        """A breathing space's staged values: None for a row that says nothing of it."""
+        if start is None and end is None:
+            return _NO_BREATHING
+        self.breathing = True
+        days: list[date | None] = []
+        for name, value in zip(BREATHING_FIELDS, (start, end), strict=True):
+            text = "" if value is None else value.strip() if value.__class__ is str else value
+            day = _iso_day(text) if text.__class__ is str and text else None
+            if text != "" and day is None:
+                out.append((name, f"{text!r} is not a date in YYYY-MM-DD form"))
+                return _NO_BREATHING
+            days.append(day)
+        first, last = days
+        if first is None and last is None:
+            return ("0", None, None)
+        if first is None:
+            out.append((BREATHING_FIELDS[0], f"is required with {BREATHING_FIELDS[1]}"))
+            return _NO_BREATHING
+        if last is not None and last < first:
+            out.append((BREATHING_FIELDS[1], f"is before {BREATHING_FIELDS[0]}"))
+            return _NO_BREATHING
+        return ("1", self._date(first), None if last is None else self._date(last))
 
     def _staged_day(self, text: Any) -> Any:
         """A valid date's staging value, parsed once per distinct text; None otherwise."""
@@ -254,34 +319,30 @@ class _Validator:
                     self._days[text] = staged
         return staged
 
-    def _quick_charge(self, line: int, raw: Sequence[Any], digits: int | None) -> StagedRow | None:
+    def _quick_charge(self, line: int, raw: Sequence[Any]) -> StagedRow | None:
         """The common case, a valid charge, checked fast; None sends it to the full check."""
         charge_id, kind, description, amount_text, posted = raw[8:13]
+        amount_ok = self._amount_ok
         if (
-            digits is None
+            amount_ok is None
             or charge_id.__class__ is not str
             or description.__class__ is not str
             or amount_text.__class__ is not str
+            or kind.__class__ is not str
+            or posted.__class__ is not str
             or not (0 < len(charge_id) <= MAX_ID and 0 < len(description) <= MAX_TEXT)
+            or kind not in KINDS
+            or not amount_ok(amount_text)
         ):
             return None
+        staged_day = self._days.get(posted) or self._staged_day(posted)
         charge_id, description = charge_id.strip(), description.strip()
-        staged_day = self._staged_day(posted)
-        if not charge_id or not description or kind not in KINDS or staged_day is None:
+        if not charge_id or not description or staged_day is None:
             return None
-        try:
-            amount = Decimal(amount_text)
-        except InvalidOperation:
-            return None
-        exponent = amount.as_tuple().exponent
-        if not (isinstance(exponent, int) and exponent >= -digits and 0 <= amount < TOO_LARGE):
-            return None
-        return (line, self._id, charge_id, kind, description, self._amount(amount), staged_day)
+        return (line, self._id, charge_id, kind, description, amount_text, staged_day)
 
     def _charge(self, line: int, raw: Sequence[Any], currency: str | None) -> StagedRow | None:
-        quick = self._quick_charge(line, raw, _currency_digits(currency) if currency else None)
-        if quick is not None:
-            return quick
+        """The full check of a charge the quick one sent here."""
         out: list[tuple[str, str]] = []
         charge_id = self._text(out, "charge_id", raw[8], MAX_ID)
         kind = self._text(out, "charge_kind", raw[9], MAX_TEXT)
@@ -330,9 +391,10 @@ class _Validator:
     def row(
         self, line: int, raw: Sequence[Any], accounts: list[StagedRow], charges: list[StagedRow]
     ) -> None:
-        """Check one row (13 values in CSV_COLUMNS order); stage what is valid."""
+        """Check one row (values in CSV_COLUMNS order, the optional ones may be cut off);
+        stage what is valid."""
         self.rows += 1
-        head = raw[:8]
+        head = raw[:8] if len(raw) <= 13 else [*raw[:8], *raw[13:15]]
         problems = self._field_problems
         if head != self._raw:
             fields, problems = self._account(head)
@@ -342,17 +404,26 @@ class _Validator:
                 self._raw = head
                 self._id = fields[0]
                 self._fields = fields
+                digits = _currency_digits(fields[6]) if fields[6] else None
+                self._amount_ok = None if digits is None else _plain_amount(digits)
                 self._field_problems = problems
                 self._line = line
                 self._charges = set()
                 if not problems:
                     birth, due = fields[3], fields[7]
                     accounts.append(
-                        (line, *fields[:3], self._date(birth), *fields[4:7], self._date(due))
+                        (
+                            line,
+                            *fields[:3],
+                            self._date(birth),
+                            *fields[4:7],
+                            self._date(due),
+                            *fields[8:],
+                        )
                     )
         for name, reason in problems:
             self.fail(line, name, reason)
-        charge = self._charge(line, raw, self._fields[6])
+        charge = self._quick_charge(line, raw) or self._charge(line, raw, self._fields[6])
         if charge is None or self._field_problems or self._id is None:
             return
         charge_id = charge[2]
@@ -363,9 +434,7 @@ class _Validator:
         charges.append(charge)
 
     def _compare(self, line: int, fields: tuple[Any, ...]) -> None:
-        differs = [
-            n for n, a, b in zip(ACCOUNT_FIELDS, fields, self._fields, strict=True) if a != b
-        ]
+        differs = _named(a != b for a, b in zip(fields, self._fields, strict=True))
         if differs:
             self.fail(
                 line, ",".join(differs), f"disagrees with line {self._line} of the same account"
@@ -373,9 +442,7 @@ class _Validator:
 
     def disagreeing(self, first: tuple[Any, ...], later: tuple[Any, ...]) -> None:
         """An account staged again far down the file must say the same as its first row."""
-        differs = [
-            n for n, a, b in zip(ACCOUNT_FIELDS, later[1:], first[1:], strict=True) if a != b
-        ]
+        differs = _named(a != b for a, b in zip(later[1:], first[1:], strict=True))
         if differs:
             self.fail(
                 int(later[0]),
@@ -384,13 +451,18 @@ class _Validator:
             )
 
 
+def _named(differ: Iterator[bool]) -> list[str]:
+    """The file's names of the staged account values that differ, each once."""
+    return list(dict.fromkeys(n for n, d in zip(_STAGED_NAMES, differ, strict=True) if d))
+
+
 def _raw_rows(path: Path) -> Generator[tuple[int, Sequence[Any]]]:
-    """(line, 13 values) for every charge in the file, CSV or JSON Lines."""
+    """(line, values in CSV_COLUMNS order) for every charge in the file, CSV or JSON Lines."""
     stream, _ = open_text(path)
     with stream:
         jsonl, lines = is_jsonl(path, stream)
         if not jsonl:
-            yield from csv_rows(lines, CSV_COLUMNS)
+            yield from csv_rows(lines, CSV_COLUMNS, BREATHING_FIELDS)
             return
         for number, record in jsonl_records(lines):
             if isinstance(record, str):
@@ -403,6 +475,8 @@ def _jsonl_charges(number: int, record: dict[str, Any]) -> Iterator[tuple[int, S
     if not isinstance(charges, list) or not charges:
         raise RowError(number, "charges", "needs a non-empty list")
     head = [record.get(k) for k in ACCOUNT_FIELDS]
+    # A key left out says nothing (None); a key given as null says "none" ("").
+    breathing = [None if k not in record else record[k] or "" for k in BREATHING_FIELDS]
     for charge in charges:
         if not isinstance(charge, dict):
             raise RowError(number, "charges", "items must be objects")
@@ -415,6 +489,7 @@ def _jsonl_charges(number: int, record: dict[str, Any]) -> Iterator[tuple[int, S
                 charge.get("description"),
                 charge.get("amount"),
                 charge.get("posted_on"),
+                *breathing,
             ],
         )
 
@@ -490,9 +565,18 @@ async def _check_repeats(staging: Staging, validator: _Validator) -> bool:
 async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path) -> ImportReport:
     """Import a CSV or JSON Lines file in one transaction, or raise ImportRejected."""
     now = datetime.now(UTC)
+    try:
+        return await _import(sessions, path, now, first_load=True)
+    except FirstLoadClash:  # rolled back; the careful way finds and says what repeats
+        return await _import(sessions, path, now, first_load=False)
+
+
+async def _import(
+    sessions: async_sessionmaker[AsyncSession], path: Path, now: datetime, first_load: bool
+) -> ImportReport:
     async with sessions() as session, session.begin():
-        staging = Staging(await session.connection())
-        await staging.create()
+        staging = Staging(await session.connection(), now)
+        await staging.create(first_load)
         validator = _Validator(staging, now.date())
         await _stage_file(path, staging, validator)
         repeated = False
@@ -505,7 +589,7 @@ async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path
             raise ImportRejected(sorted(validator.problems, key=lambda p: p.line))
         if repeated:
             await staging.keep_first_rows()
-        counts = await staging.merge(now)
+        counts = await staging.merge(breathing=validator.breathing)
     return ImportReport(
         accounts_created=counts.accounts_created,
         accounts_updated=counts.accounts_updated,
@@ -513,4 +597,6 @@ async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path
         charges_updated=counts.charges_updated,
         charges_removed=counts.charges_removed,
         arrangements_flagged=counts.arrangements_flagged,
+        breathing_spaces_set=counts.breathing_spaces_set,
+        breathing_spaces_lifted=counts.breathing_spaces_lifted,
     )

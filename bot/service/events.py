@@ -42,7 +42,24 @@ class Inbound:
     button: str | None = None
     contact: SharedContact | None = None
     language_tag: str | None = None  # what the channel says the user's app speaks
+    # For a press: the channel's id of the message the button was on, so the answer
+    # can be shown on it ("✓ Pay in installments") even after a restart.
+    message_key: str | None = None
     locale: str | None = None  # an explicit choice (the terminal's --locale) over the account's
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """The channel says the borrower blocked the bot (False) or let it write again (True).
+
+    Telegram tells this with `my_chat_member`; a borrower who unblocks without
+    writing must get reminders again, one who blocks must not be written to.
+    """
+
+    channel: str
+    user_key: str
+    event_key: str | None
+    reachable: bool
 
 
 class AgentActionKind(StrEnum):
@@ -86,4 +103,4 @@ class Handled:
     queued: tuple[int, ...] = ()
     notice: str | None = None
     duplicate: bool = False
-    locale: str | None = None  # the conversation's language after the event
+    locale: str | None = None  # the conversation's catalog after the event (zh_Hant_HK too)

@@ -155,8 +155,14 @@ def is_jsonl(path: Path, stream: TextIO) -> tuple[bool, Iterator[str]]:
     return suffix or first.lstrip("\ufeff \t").startswith("{"), lines
 
 
-def csv_rows(lines: Iterator[str], columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """Rows as lists in `columns` order, each with the line it ends on."""
+def csv_rows(
+    lines: Iterator[str], columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, list[str | None]]]:
+    """Rows as lists in `columns` order, each with the line it ends on.
+
+    An `optional` column the header lacks reads as None; when all such columns
+    come last in `columns`, a row may instead end before them (the fast path).
+    """
     first = next(lines, "")
     header_line = first.lstrip("\ufeff")
     delimiter = max(",;\t", key=header_line.count)
@@ -165,12 +171,13 @@ def csv_rows(lines: Iterator[str], columns: tuple[str, ...]) -> Iterator[tuple[i
         header = [name.strip() for name in next(reader, [])]
     except csv.Error as exc:
         raise RowError(1, "(header)", f"is not valid CSV: {exc}") from None
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in optional]
     if missing:
         raise RowError(1, ", ".join(missing), "column is missing from the header")
-    where = [header.index(c) for c in columns]
-    width = max(where) + 1
-    in_order = where == list(range(len(columns)))
+    where = [header.index(c) if c in header else None for c in columns]
+    known = list(itertools.takewhile(lambda i: i is not None, where))
+    width = max(i for i in where if i is not None) + 1
+    in_order = known == list(range(width)) and width == len(known)
     while True:
         try:
             row = next(reader)
@@ -184,7 +191,10 @@ def csv_rows(lines: Iterator[str], columns: tuple[str, ...]) -> Iterator[tuple[i
             continue
         if len(row) < width:
             row = row + [""] * (width - len(row))
-        yield reader.line_num, row if in_order and len(row) == width else [row[i] for i in where]
+        if in_order and len(row) == width:
+            yield reader.line_num, row  # type: ignore[misc]
+        else:
+            yield reader.line_num, [None if i is None else row[i] for i in where]
 
 
 def jsonl_records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:

@@ -50,7 +50,10 @@ def read_message(
     )
     amount = found.amount
     return Reading(
-        senses=tuple(Sense(s.meaning.value, s.score) for s in found.intents),
+        # Unfamiliar text has no likely meanings to offer: "not understood" instead.
+        senses=()
+        if found.unfamiliar
+        else tuple(Sense(s.meaning.value, s.score) for s in found.intents),
         sure=found.sure,
         crisis=found.crisis,
         hardship=found.hardship,

@@ -57,6 +57,16 @@ class OutgoingMessage:
     # The same question asked again: a channel that can edit may replace the message
     # whose keyboard was just pressed instead of sending a new one (and return its id).
     replace: bool = False
+    # The press this message answers: the pressed message (channel id and the HTML it
+    # shows) and the chosen label. Kept in the row, so a restart loses nothing.
+    pressed: PressedMessage | None = None
+
+
+@dataclass(frozen=True)
+class PressedMessage:
+    message_key: str
+    html: str
+    label: str
 
 
 class Sender(Protocol):
@@ -121,16 +131,22 @@ class Outbox:
                 .values(heartbeat_at=self._clock())
             )
 
-    async def take_back_leases(self) -> int:
-        """Rows leased by a worker that is gone go back to pending, due now."""
+    async def take_back_leases(self, *, restarted: bool = True) -> int:
+        """Rows leased by a worker that is gone go back to pending, due now.
+
+        At start (`restarted`), every earlier worker of this node is gone: this
+        process replaces it. Later passes only trust heartbeats, so two processes
+        that share a node name never take each other's rows while both live.
+        """
         now = self._clock()
         async with self._sessions() as session, session.begin():
+            recent = col(WorkerRow.heartbeat_at) > now - DEAD_AFTER
+            not_replaced = or_(
+                col(WorkerRow.node) != self.worker.node,
+                col(WorkerRow.worker_id) == self.worker.worker_id,
+            )
             alive = select(col(WorkerRow.worker_id)).where(
-                col(WorkerRow.heartbeat_at) > now - DEAD_AFTER,
-                or_(
-                    col(WorkerRow.node) != self.worker.node,
-                    col(WorkerRow.worker_id) == self.worker.worker_id,
-                ),
+                and_(recent, not_replaced) if restarted else recent
             )
             result = await session.execute(
                 update(OutboxRow)
@@ -144,12 +160,13 @@ class Outbox:
                 .values(status="pending", next_attempt_at=now, lease_owner=None)
                 .execution_options(synchronize_session=False)
             )
-            await session.execute(
-                update(WorkerRow)
-                .where(col(WorkerRow.node) == self.worker.node)
-                .where(col(WorkerRow.worker_id) != self.worker.worker_id)
-                .values(heartbeat_at=now - DEAD_AFTER * 2)
-            )
+            if restarted:
+                await session.execute(
+                    update(WorkerRow)
+                    .where(col(WorkerRow.node) == self.worker.node)
+                    .where(col(WorkerRow.worker_id) != self.worker.worker_id)
+                    .values(heartbeat_at=now - DEAD_AFTER * 2)
+                )
             return int(getattr(result, "rowcount", 0) or 0)
 
     # ---- delivery ----
@@ -192,6 +209,9 @@ class Outbox:
             try:
                 if self._clock() - last_beat >= HEARTBEAT:
                     await self.heartbeat()
+                    # Another process that died mid-send must not hold its chats'
+                    # messages for the whole lease: its heartbeat stopped, take them.
+                    await self.take_back_leases(restarted=False)
                     last_beat = self._clock()
                 await self.deliver_due()
             except Exception as exc:  # one bad pass must not end delivery for everyone
@@ -269,6 +289,7 @@ class Outbox:
             close_keyboards=claimed.close,
             html=payload.get("html"),
             replace=bool(payload.get("replace")),
+            pressed=_pressed(payload.get("pressed")),
         )
         try:
             external_id = await sender.send(message)
@@ -367,3 +388,9 @@ class _Claimed:
     row_id: int
     row: dict[str, Any]
     close: tuple[str, ...]
+
+
+def _pressed(value: Any) -> PressedMessage | None:
+    if not isinstance(value, dict):
+        return None
+    return PressedMessage(str(value["message"]), str(value["html"]), str(value["label"]))

@@ -30,6 +30,11 @@ class Queue:
         self.now = now
         self.queued: list[int] = []
         self._batch = uuid4().hex
+        self._pressed: dict[str, str] | None = None
+
+    def answering(self, message_key: str, html: str, label: str) -> None:
+        """The replies answer a press on this message: the first one says so."""
+        self._pressed = {"message": message_key, "html": html, "label": label}
 
     def replies(
         self,
@@ -37,17 +42,23 @@ class Queue:
         record: ConversationRecord,
         result: StepResult,
         script: Script,
+        *,
+        region: str | None = None,
     ) -> tuple[tuple[str, str], ...]:
-        """Queue the engine's replies; returns the choices of the last keyboard shown."""
+        """Queue the engine's replies; returns the choices of the last keyboard shown.
+
+        `region` is the account's country: money, dates and the regional catalog
+        (Hong Kong Traditional Chinese) follow it."""
         shown: tuple[tuple[str, str], ...] = ()
         table = script.message_table()
         # The same question asked again (a multi-select after a tick) may replace the
         # message it was asked in, on channels that can edit (Telegram, after a press).
         again = len(result.replies) == 1 and record.current == result.state.state
         for reply in result.replies:
-            rendered = self._translator.render(reply, result.state.locale, table)
+            locale = result.state.locale
+            rendered = self._translator.render(reply, locale, table, region=region)
             extra: dict[str, Any] = {
-                "html": self._translator.render_html(reply, result.state.locale, table)
+                "html": self._translator.render_html(reply, locale, table, region=region)
             }
             if again and rendered.choices:
                 extra["replace"] = True
@@ -101,6 +112,8 @@ class Queue:
         # "html" is the same text for channels that show formatting (Telegram).
         payload: dict[str, Any] = {"text": rendered.text, "buttons": keyboard, **(extra or {})}
         index = len(self.queued)
+        if index == 0 and self._pressed is not None:
+            payload["pressed"] = self._pressed
         outbox = OutboxRow(
             conversation_id=conversation_id,
             channel=row.channel,

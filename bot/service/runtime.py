@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from html import escape
 from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +29,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from bot.domain.accounts import breathing_space_on, catalog_locale
 from bot.domain.intents import Intent, detect_intents
+from bot.domain.regions import region_of
 from bot.engine.machine import step
 from bot.engine.types import Context, EscalationReason, Event, EventKind, Priority
 from bot.errors import AccountMissing, RepaybotError, ScriptFailure
@@ -42,6 +45,7 @@ from bot.service.events import (
     ChatKind,
     Handled,
     Inbound,
+    Reachability,
     Trigger,
 )
 from bot.service.meaning import read_message
@@ -56,6 +60,7 @@ from bot.store.tables import (
     ConversationRow,
     EscalationRow,
     InboxRow,
+    OutboxRow,
     ProcessedUpdateRow,
     TranscriptRow,
 )
@@ -117,6 +122,20 @@ class Runtime:
             # deliver it again. The log names the kind of failure, never the text.
             log.error("update failed in %s: %s", inbound.channel, type(exc).__name__)
             return await self._notice_only(inbound, "channel.error", contact=False, claim=False)
+
+    async def on_reachability(self, change: Reachability) -> Handled:
+        """Mark the linked account reachable or not; nothing is said to anyone."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, change.channel, change.event_key, now):
+                return Handled(duplicate=True)
+            account_id = await linking.linked_account(
+                session, channel=change.channel, user_key=change.user_key
+            )
+            account = await session.get(AccountRow, account_id) if account_id else None
+            if account is not None:
+                account.unreachable = not change.reachable
+            return Handled()
 
     async def _inbound(self, inbound: Inbound) -> Handled:
         now = self._clock()
@@ -196,7 +215,8 @@ class Runtime:
         result = step(pinned.script, state, typed, ctx)
         verification.record(account_row, result.state.vars, pinned.policy, now)
         await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
-        shown = queue.replies(row, record, result, pinned.script)
+        region = region_of(account.timezone, account.phone)
+        shown = queue.replies(row, record, result, pinned.script, region=region)
         changed = result.state.step != record.step
         record = record.after_step(result.state, shown if changed else None)
         record.write_to(row)
@@ -205,7 +225,8 @@ class Runtime:
         return Handled(
             conversation_id=record.conversation_id,
             queued=tuple(queue.queued),
-            locale=record.locale,
+            # The chat menu's language: Hong Kong wording for a zh_Hant account there.
+            locale=catalog_locale(record.locale, region),
         )
 
     async def _button(self, session: AsyncSession, queue: Queue, inbound: Inbound) -> Handled:
@@ -225,7 +246,13 @@ class Runtime:
         if ref.step != record.step or not 0 <= ref.index < len(record.choices):
             notice = queue.text(f"{record.script_id}.stale_choice", record.locale, self._table())
             return Handled(conversation_id=record.conversation_id, notice=notice)
-        choice = record.choices[ref.index][0]
+        choice, label = record.choices[ref.index]
+        if inbound.message_key is not None:
+            shown = await _shown_html(
+                session, inbound.channel, inbound.chat_key, inbound.message_key
+            )
+            if shown is not None:
+                queue.answering(inbound.message_key, shown, label)
         event = Event(EventKind.CHOICE, choice=choice, step=ref.step)
         return await self._run(session, queue, row, record, event, inbound)
 
@@ -445,9 +472,15 @@ class Runtime:
             account = await session.get(AccountRow, row.account_id)
             if account is None or not record.owned_by_bot:
                 return Handled(conversation_id=record.conversation_id)
+            today = now.astimezone(_zone(account.timezone)).date()
             if (
                 account.collection_paused
-                or account.breathing_space
+                or breathing_space_on(
+                    account.breathing_space,
+                    account.breathing_space_until,
+                    today,
+                    account.breathing_space_from,
+                )
                 or account.opted_out
                 or account.unreachable
             ):
@@ -541,6 +574,26 @@ def _event(
     if command is not None:
         return Event(EventKind.COMMAND, text=command)
     return Event(EventKind.TEXT, text=inbound.text or "")
+
+
+async def _shown_html(
+    session: AsyncSession, channel: str, chat_key: str, message_key: str
+) -> str | None:
+    """What the message with this channel id shows now (the latest row sent as it:
+    a multi-select edited in place is one message for several rows)."""
+    query = (
+        select(col(OutboxRow.payload))
+        .where(col(OutboxRow.channel) == channel)
+        .where(col(OutboxRow.chat_key) == chat_key)
+        .where(col(OutboxRow.external_message_id) == message_key)
+        .order_by(col(OutboxRow.id).desc())
+        .limit(1)
+    )
+    payload = (await session.execute(query)).scalar_one_or_none()
+    if not isinstance(payload, dict):
+        return None
+    html = payload.get("html")
+    return str(html) if html is not None else escape(str(payload.get("text", "")), quote=False)
 
 
 def _insert_ignoring_conflicts(session: AsyncSession, table: type[ProcessedUpdateRow]) -> Any:

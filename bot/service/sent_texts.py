@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.config import ROOT
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import CATALOG_LOCALES, LOCALES
 from bot.domain.compliance import DEFAULT_MIN_DEADLINE_DAYS
 from bot.domain.policy import Policy
 from bot.engine.errors import ScriptProblem
@@ -59,7 +59,7 @@ def code_sent_texts() -> Iterator[SentText]:
 
 def catalog_sent_texts(locales_dir: Path) -> Iterator[SentText]:
     """Every translation in every catalog; fuzzy entries are never shown, so skipped."""
-    for locale in LOCALES:
+    for locale in CATALOG_LOCALES:
         po = locales_dir / locale / "LC_MESSAGES" / "messages.po"
         if not po.is_file():
             continue
@@ -83,12 +83,17 @@ def policy_sent_texts(policy: Policy, policy_file: Path) -> Iterator[SentText]:
     def line_of(value: str) -> int:
         return next((n for n, line in enumerate(lines, start=1) if value in line), 1)
 
-    for value, name in [
-        (policy.lender_name, "lender_name"),
-        *((contact, "support_contacts") for contact in policy.support_contacts),
-    ]:
-        # Shown as is in every locale; linted once, as the English-side text.
-        yield SentText(str(policy_file), line_of(value), "en", f"policy.{name}", value)
+    # Shown as is in every locale; linted once, as the English-side text.
+    value = policy.lender_name
+    yield SentText(str(policy_file), line_of(value), "en", "policy.lender_name", value)
+    for country, support in policy.support_lines.items():
+        for line in support:
+            for locale in LOCALES:
+                text = line.text(locale)
+                where = line_of(line.name[locale])
+                yield SentText(
+                    str(policy_file), where, locale, f"policy.support_lines.{country}", text
+                )
 
 
 def check_sent_texts(

@@ -40,7 +40,8 @@ async def get_account(
         .order_by(col(ChargeRow.posted_on), col(ChargeRow.charge_id))
     )
     charges = list((await session.execute(query)).scalars())
-    agreement = await _active_agreement(session, account_id, row.currency)
+    arrangements = await _arrangements(session, account_id)
+    agreement = _active_agreement(arrangements, row.currency)
     due = effective_due_date(row.due_date, agreement)
     return Account(
         account_id=row.account_id,
@@ -65,36 +66,34 @@ async def get_account(
         disputed_charge_ids=frozenset(c.charge_id for c in charges if c.dispute_id),
         extensions_used=row.extensions_used,
         collection_paused=row.collection_paused,
-        breathing_space=breathing_space_on(row.breathing_space, row.breathing_space_until, today),
+        breathing_space=breathing_space_on(
+            row.breathing_space, row.breathing_space_until, today, row.breathing_space_from
+        ),
         breathing_space_until=row.breathing_space_until if row.breathing_space else None,
         agreement=agreement,
-        in_review=await _in_review(session, account_id),
+        in_review=_in_review(arrangements),
     )
 
 
-async def _in_review(session: AsyncSession, account_id: str) -> str | None:
-    """An arrangement the lender's new figures contradict, waiting for a person."""
-    query = (
-        select(col(ArrangementRow.id))
-        .where(col(ArrangementRow.account_id) == account_id)
-        .where(col(ArrangementRow.status) == "review")
-        .limit(1)
-    )
-    return (await session.execute(query)).scalars().first()
-
-
-async def _active_agreement(
-    session: AsyncSession, account_id: str, currency: str
-) -> Agreement | None:
-    """The account's active arrangement; effects keep at most one (issue 7 point 1)."""
+async def _arrangements(session: AsyncSession, account_id: str) -> list[ArrangementRow]:
+    """The account's active arrangement and any under review, in one query (every event
+    reads both): effects keep at most one active (issue 7 point 1)."""
     query = (
         select(ArrangementRow)
         .where(col(ArrangementRow.account_id) == account_id)
-        .where(col(ArrangementRow.status) == "active")
+        .where(col(ArrangementRow.status).in_(("active", "review")))
         .order_by(col(ArrangementRow.created_at).desc())
-        .limit(1)
     )
-    found = (await session.execute(query)).scalars().first()
+    return list((await session.execute(query)).scalars())
+
+
+def _in_review(arrangements: list[ArrangementRow]) -> str | None:
+    """An arrangement the lender's new figures contradict, waiting for a person."""
+    return next((a.id for a in arrangements if a.status == "review"), None)
+
+
+def _active_agreement(arrangements: list[ArrangementRow], currency: str) -> Agreement | None:
+    found = next((a for a in arrangements if a.status == "active"), None)
     if found is None:
         return None
     return Agreement(

@@ -48,6 +48,8 @@ class AccountRow(SQLModel, table=True):
     # Issue 16 point 2: a breathing space ends on this day (inclusive); None while
     # it is set means until it is lifted. get_account reads the flag from both.
     breathing_space_until: date | None = None
+    # The first day of a breathing space the lender's file set; None: already on.
+    breathing_space_from: date | None = None
     opted_out: bool = False
     unreachable: bool = False
     # Identity verification belongs to the account, not to a chat (R5): a second
@@ -180,6 +182,7 @@ class AccountEventRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
     kind: str = Field(max_length=32)  # breathing_space_set, breathing_space_lifted
+    since: date | None = None  # the first day, when the lender's file gave one
     until: date | None = None
     actor: str = Field(max_length=64)  # "import" or the operator who ran the command
     created_at: datetime = _when()

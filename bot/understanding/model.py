@@ -17,7 +17,9 @@ from pathlib import Path
 from bot.understanding.features import features
 from bot.understanding.labels import Meaning
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the training vocabulary, for `unfamiliar`
+# The share of a text's pieces the model must know for its scores to mean something.
+FAMILIAR_SHARE = 0.5
 
 
 class ModelError(ValueError):
@@ -31,6 +33,9 @@ class IntentModel:
     # feature -> (idf, weight per label)
     weights: dict[str, tuple[float, tuple[float, ...]]]
     fingerprint: str
+    # Every Latin word ("w:...") and character the training examples hold, kept
+    # or not among the weights (a word seen once has none), for `unfamiliar`.
+    vocabulary: frozenset[str] = frozenset()
 
     def probabilities(self, text: str) -> dict[Meaning, float]:
         """Each label's probability for the text; they sum to 1."""
@@ -48,6 +53,29 @@ class IntentModel:
         total = sum(exps)
         return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
 
+    def unfamiliar(self, text: str) -> bool:
+        """True when the text shares too little with anything the model learned
+        ("zzz", "kkkk", "咕噜咕噜"): softmax scores of unknown text can look sure
+        (0.98 "confirm" for "kkkk") while meaning nothing.
+
+        Latin text is familiar when one of its words is known, or enough of its
+        3- and 4-letter pieces. Chinese is written in known characters even when
+        the phrase is new ("你係邊個" has no known pair), so there only a text
+        made mostly of characters never seen is unfamiliar.
+        """
+        found = [f for f in features(text) if f.strip()]
+        words = [f for f in found if f.startswith("w:")]
+        if words:
+            if any(w in self.vocabulary or w in self.weights for w in words):
+                return False
+            pieces = [f for f in found if not f.startswith("w:") and len(f.strip()) >= 3]
+        else:
+            pieces = [f for f in found if len(f) == 1]
+        if not pieces:
+            return bool(words)  # a Latin word nobody taught it, too short for pieces
+        known = sum(1 for p in pieces if p in self.weights or p in self.vocabulary)
+        return known / len(pieces) < FAMILIAR_SHARE
+
     def to_json(self) -> str:
         return json.dumps(
             {
@@ -56,6 +84,7 @@ class IntentModel:
                 "labels": [str(label) for label in self.labels],
                 "intercepts": list(self.intercepts),
                 "weights": {f: [idf, *w] for f, (idf, w) in self.weights.items()},
+                "vocabulary": sorted(self.vocabulary),
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -77,6 +106,7 @@ class IntentModel:
                 tuple(float(b) for b in raw["intercepts"]),
                 weights,
                 str(raw["fingerprint"]),
+                frozenset(str(v) for v in raw["vocabulary"]),
             )
         except (ValueError, KeyError, TypeError) as error:
             raise ModelError(f"damaged model file: {error}") from error

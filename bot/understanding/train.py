@@ -33,7 +33,8 @@ def fit(examples: list[Example], data_fingerprint: str = "") -> IntentModel:
     vectorizer = TfidfVectorizer(
         analyzer=_identity, sublinear_tf=True, norm="l2", smooth_idf=True, min_df=MIN_COUNT
     )
-    matrix = vectorizer.fit_transform([features(e.text) for e in examples])
+    featured = [features(e.text) for e in examples]
+    matrix = vectorizer.fit_transform(featured)
     # Logistic loss gives probabilities, so the bot can tell a sure reading
     # from a guess; SGD fits it in under a second. A fixed seed keeps every
     # build of the same data identical.
@@ -55,7 +56,10 @@ def fit(examples: list[Example], data_fingerprint: str = "") -> IntentModel:
     missing = set(MEANINGS) - set(labels)
     if missing:
         raise ValueError(f"no training examples for {sorted(missing)}")
-    return IntentModel(labels, intercepts, weights, data_fingerprint)
+    vocabulary = frozenset(
+        f for found in featured for f in found if f.startswith("w:") or len(f) == 1
+    )
+    return IntentModel(labels, intercepts, weights, data_fingerprint, vocabulary)
 
 
 def train(directory: Path = TRAIN_DIR, output: Path = MODEL_PATH) -> IntentModel:

@@ -48,6 +48,7 @@ class Understanding:
     dates: tuple[date, ...]  # readings of a date, likeliest first; two: ask which
     charges: tuple[str, ...]  # charge ids the message names
     all_of_it: bool  # the whole balance: "all of it", "全部"
+    unfamiliar: bool = False  # nothing the model learned: its scores mean nothing
 
     @property
     def top(self) -> Meaning:
@@ -56,7 +57,7 @@ class Understanding:
     @property
     def sure(self) -> bool:
         """False when the bot should ask back rather than act on `top`."""
-        return self.crisis or self.intents[0].score >= SURE
+        return self.crisis or (not self.unfamiliar and self.intents[0].score >= SURE)
 
     def choices(self, count: int = 3) -> tuple[Meaning, ...]:
         """The likeliest meanings, to offer as buttons when not `sure`."""
@@ -114,12 +115,17 @@ def understand(
     ranked = _ranked(probabilities, text)
     crisis = crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS])
     answer = yes_or_no(text)
+    unfamiliar = model.unfamiliar(text)
     if crisis:
         ranked = _promote(ranked, Meaning.CRISIS)
     elif answer is not None:
         # A plain yes or no is certain; the model only ranks the rest.
         ranked = _promote(ranked, Meaning.CONFIRM if answer else Meaning.DECLINE)
-    elif ranked[0].meaning in (Meaning.CONFIRM, Meaning.DECLINE) and ranked[0].score >= SURE:
+    elif (
+        not unfamiliar
+        and ranked[0].meaning in (Meaning.CONFIRM, Meaning.DECLINE)
+        and ranked[0].score >= SURE
+    ):
         answer = ranked[0].meaning is Meaning.CONFIRM
     return Understanding(
         text=text,
@@ -131,6 +137,7 @@ def understand(
         dates=parse_dates(text, today=today, region=region or _REGION_BY_LOCALE.get(locale)),
         charges=named_charges(text, charges),
         all_of_it=means_all_of_it(text),
+        unfamiliar=unfamiliar and not crisis and answer is None,
     )
 
 

@@ -33,6 +33,7 @@ from bot.domain.policy import (
     InstallmentPolicy,
     Policy,
     PromisePolicy,
+    SupportLine,
 )
 
 D = Decimal
@@ -200,7 +201,11 @@ def test_hardship_plans_are_longer_and_smaller() -> None:
     usual = Policy(
         version="1",
         lender_name="L",
-        support_contacts=("988",),
+        support_lines={
+            "default": (
+                SupportLine(number="988", name={"en": "L", "zh_Hans": "L", "zh_Hant": "L"}),
+            )
+        },
         installments=InstallmentPolicy(
             terms_months=(3, 6, 12), max_term_months=12, min_installment={"USD": D(25)}
         ),

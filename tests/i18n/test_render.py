@@ -147,7 +147,7 @@ def test_reply_renders_per_locale(
         ("zh_Hans", "1234.5", "CNY", "¥1,234.50"),
         ("zh_Hans", "1234.5", "USD", "US$1,234.50"),
         ("zh_Hant", "1234.5", "HKD", "HK$1,234.50"),
-        ("zh_Hant", "1234.5", "TWD", "$1,234.50"),  # Babel's zh_Hant is Taiwan's usage
+        ("zh_Hant", "1234.5", "TWD", "NT$1,234.50"),  # never a bare "$" (Babel gives one)
         ("zh_Hant", "1234.5", "CNY", "CN¥1,234.50"),
     ],
 )
@@ -228,7 +228,7 @@ def _sample(name: str) -> Param:
     return MoneyValue(Decimal("800"), "USD")
 
 
-@pytest.mark.parametrize("locale", ["en", "zh_Hans", "zh_Hant"])
+@pytest.mark.parametrize("locale", ["en", "zh_Hans", "zh_Hant", "zh_Hant_HK"])
 def test_every_script_text_renders_in_every_locale(
     translator: Translator,
     table: dict[str, Message],
@@ -251,7 +251,7 @@ def test_real_catalogs_translate_code_texts(translator: Translator) -> None:
     assert translator.text("charge_kind.principal", "zh_Hans") == "本金"
     for message_id in CODE_MESSAGES:
         assert translator.text(message_id, "en") == CODE_MESSAGES[message_id]
-        for locale in ("zh_Hans", "zh_Hant"):
+        for locale in ("zh_Hans", "zh_Hant", "zh_Hant_HK"):
             assert translator.text(message_id, locale) != CODE_MESSAGES[message_id]
     assert COMMANDS == ("start", "help", "language", "human", "stop")
 

@@ -19,7 +19,8 @@ from tests.runtime.conftest import FIXTURES, NOW, WebChat
 TOLD = {
     "en": "Your account is in a breathing space until Dec 31, 2026. Until then we won't ask you",
     "zh_Hans": "您的账户正处于喘息期，至 2026年12月31日 为止。",
-    "zh_Hant": "您的帳戶正處於喘息期，至 2026年12月31日 為止。",
+    # T-HANT is a Hong Kong account: Hong Kong wording (the zh_Hant_HK catalog).
+    "zh_Hant": "您的戶口正處於喘息期，至 2026年12月31日 為止。",
 }
 
 

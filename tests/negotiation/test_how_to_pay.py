@@ -18,13 +18,13 @@ ANSWER = {
     "en": "You can pay online here: https://pay.harbor-finance.example/T-EN?amount=1320.50",
     "zh_Hans": "您可以通过银行转账还款：收款人 海港消费金融有限公司，开户行 招商银行上海分行，"
     "账号 6214 8301 2345 6789。",
-    "zh_Hant": "您可以透過銀行轉帳還款：收款人 Harbor Consumer Finance Ltd，銀行 香港上海滙豐銀行，"
-    "帳號 004-123-456789-001。",
+    "zh_Hant": "您可以透過銀行轉賬還款：收款人 Harbor Consumer Finance Ltd，銀行 香港上海滙豐銀行，"
+    "戶口號碼 004-123-456789-001。",  # a Hong Kong account: Hong Kong wording
 }
 REFERENCE = {
     "en": None,
     "zh_Hans": "转账时请在附言中填写 HCF-T-HANS，",
-    "zh_Hant": "轉帳時請在備註填寫 HCF-T-HANT，",
+    "zh_Hant": "轉賬時請在備註填寫 HCF-T-HANT，",
 }
 
 

@@ -19,7 +19,8 @@ BORROWERS = {
 SHOWN = {
     "en": "You have a payment plan with us (reference {ref})",
     "zh_Hans": "您已和我们约定了还款计划（编号 {ref}）",
-    "zh_Hant": "您已和我們約定還款計畫（編號 {ref}）",
+    # T-HANT is a Hong Kong account: Hong Kong wording (the zh_Hant_HK catalog).
+    "zh_Hant": "您已和我們約定還款計劃（編號 {ref}）",
 }
 REPLACES = {
     "en": "This replaces what we agreed before (reference {ref}). It ends only when you confirm.",

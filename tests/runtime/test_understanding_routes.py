@@ -144,3 +144,19 @@ async def test_crisis_the_word_lists_miss_still_reaches_a_person_in_charge_R12(
     async with web.app.sessions() as session:
         account = await session.get(AccountRow, "T-HANS")
         assert account is not None and account.collection_paused
+
+
+async def test_gibberish_is_not_understood_and_changes_nothing(web: WebChat) -> None:
+    """ "zzz" once opened the language menu at the date question; "kkkk" read as a sure
+    "yes" would have set up a plan nobody agreed to."""
+    await _start(web, "g1", "T-EN")
+    (again,) = await web.say("g1", "zzz")
+    assert "couldn't read that date" in again.text and "date of birth" in again.text
+    await web.say("g1", "1990-05-17")
+    (confirm,) = await web.say("g1", "I can pay 200 a month")
+    assert "Shall I set up this plan?" in confirm.text
+    (asked,) = await web.say("g1", "kkkk")
+    assert "didn't understand" in asked.text
+    assert await _count(web, ArrangementRow, account_id="T-EN") == 0
+    (done,) = await web.say("g1", "yes")
+    assert "Your plan is set up" in done.text

@@ -240,6 +240,39 @@ async def test_many_accounts_import_in_batches_and_reimport(
     assert await count(sessions, ChargeRow) == 25_000
 
 
+async def test_a_first_load_rejected_in_its_last_batch_leaves_nothing(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    """On PostgreSQL a first load inserts batch by batch; a bad row at the end undoes all."""
+    path = tmp_path / "export.csv"
+    bad = GOOD.format(n=0).replace("2026-10-01", "2026-13-01")
+    path.write_text(
+        HEADER + "".join(GOOD.format(n=n) for n in range(25_000)) + bad, encoding="utf-8"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        await import_accounts(sessions, path)
+    assert [(p.line, p.field) for p in rejected.value.problems] == [(25_002, "charge_posted_on")]
+    assert await count(sessions, AccountRow) == 0
+    assert await count(sessions, ChargeRow) == 0
+
+
+async def test_a_first_load_with_an_account_batches_apart_is_one_account(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    """The repeat clashes with the first load's inserts; the import starts over carefully."""
+    path = tmp_path / "export.csv"
+    again = GOOD.format(n=0).replace(",C0,", ",C0-B,")
+    path.write_text(
+        HEADER + "".join(GOOD.format(n=n) for n in range(25_000)) + again, encoding="utf-8"
+    )
+    report = await import_accounts(sessions, path)
+    assert (report.accounts_created, report.charges_created) == (25_000, 25_001)
+    async with sessions() as session:
+        account = await get_account(session, account_id="A0")
+    assert account is not None
+    assert sorted(c.charge_id for c in account.charges) == ["C0", "C0-B"]
+
+
 async def test_a_file_that_cannot_be_opened_is_one_problem(
     sessions: Sessions, tmp_path: Path
 ) -> None:

@@ -507,6 +507,14 @@ class FakeUser:
             for b in row
         ]
 
+    async def wait_for_button(self, message: dict[str, Any], label: str) -> None:
+        """Wait until `label` is among the message's buttons (an edit in place)."""
+        for _ in range(200):
+            if label in [text for text, _ in self.keyboard(message)]:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{label!r} never shown: {self.keyboard(message)}")
+
     def buttons_shown(self) -> int:
         return sum(len(self.keyboard(m)) for m in self.messages)
 
@@ -555,6 +563,32 @@ class FakeUser:
 
     def block(self) -> None:
         self.tg.blocked.add(self.user_id)
+
+    async def block_and_tell(self) -> dict[str, Any]:
+        """Block the bot as the app does: Telegram then sends a my_chat_member update."""
+        self.block()
+        return await self._member_update("member", "kicked")
+
+    async def unblock(self) -> dict[str, Any]:
+        """Unblock without writing: only the my_chat_member update arrives."""
+        self.tg.blocked.discard(self.user_id)
+        return await self._member_update("kicked", "member")
+
+    async def _member_update(self, old: str, new: str) -> dict[str, Any]:
+        def member(status: str) -> dict[str, Any]:
+            fields: dict[str, Any] = {"user": self.tg._bot_user(), "status": status}
+            if status == "kicked":
+                fields["until_date"] = 0
+            return fields
+
+        change = {
+            "chat": self.tg.chats[self.user_id],
+            "from": self._from(),
+            "date": int(time.time()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        return await self.tg.push_update({"my_chat_member": change})
 
     async def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
         return await self.tg.wait_for(self.user_id, count, timeout)

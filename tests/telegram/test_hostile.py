@@ -84,3 +84,21 @@ async def test_logs_at_info_hold_no_token_and_no_personal_data(
     assert written.strip(), "INFO logging wrote nothing: the check would prove nothing"
     for secret in (tg.token, token, "Alex", "Morgan", "1990-05-17", "1978-12-24", "1,320"):
         assert secret not in written, secret
+
+
+async def test_blocking_and_unblocking_without_a_word_is_followed(bot: Harness) -> None:
+    """my_chat_member: a block marks the borrower unreachable at once, an unblock
+    without any message makes them reachable again (reminders would resume)."""
+    user = await _verified(bot, 805)
+    sent = len(bot.tg.method_calls("sendMessage"))
+
+    async def unreachable(flag: bool) -> bool:
+        return await bot.count(AccountRow, account_id="T-EN", unreachable=flag) == 1
+
+    await user.block_and_tell()
+    await eventually(lambda: unreachable(True))
+    await user.unblock()
+    await eventually(lambda: unreachable(False))
+    await user.block_and_tell()
+    await eventually(lambda: unreachable(True))
+    assert len(bot.tg.method_calls("sendMessage")) == sent  # nothing was said

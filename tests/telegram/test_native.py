@@ -5,7 +5,6 @@ chat menu that follows /language."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from sqlalchemy import update
@@ -24,14 +23,6 @@ async def _verified(bot: Harness, user_id: int, account: str = "T-EN") -> tuple[
     await user.send_text("1990-05-17")
     (statement,) = await user.next_messages()
     return user, statement
-
-
-async def _shown(user: FakeUser, message: dict[str, Any], label: str) -> None:
-    for _ in range(200):
-        if label in [text for text, _ in user.keyboard(message)]:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{label!r} never shown: {user.keyboard(message)}")
 
 
 def _rows(message: dict[str, Any]) -> list[list[str]]:
@@ -133,9 +124,9 @@ async def test_the_dispute_multi_select_ticks_in_place(bot: Harness) -> None:
     sent_before = len(user.messages)
     before = len(bot.tg.calls)
     await user.press("☐ Late fee $35.00", select)
-    await _shown(user, select, "☑ Late fee $35.00")  # the tick arrives as an edit
+    await user.wait_for_button(select, "☑ Late fee $35.00")  # the tick arrives as an edit
     await user.press("☐ Interest $85.50", select)
-    await _shown(user, select, "☑ Interest $85.50")
+    await user.wait_for_button(select, "☑ Interest $85.50")
     during = [method.lower() for method, _ in bot.tg.calls[before:]]
     assert len(user.messages) == sent_before  # no new message per tap
     assert during.count("editmessagetext") == 2 and "sendmessage" not in during

@@ -95,3 +95,94 @@ async def test_three_processes_serve_many_chats_in_order_and_once(
                     assert marker in text, (marker, text)
         finally:
             await asyncio.gather(*(b.stop() for b in bots))
+
+
+def _command(user: FakeUser, update_id: int, text: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": update_id, "message": user._message(**fields)}
+
+
+def _press(user: FakeUser, update_id: int, label: str) -> dict[str, Any]:
+    message = next(m for m in reversed(user.messages) if user.keyboard(m))
+    query = {
+        "id": f"q{update_id}",
+        "from": user._from(),
+        "message": message,
+        "chat_instance": f"ci-{user.user_id}",
+        "data": dict(user.keyboard(message))[label],
+    }
+    return {"update_id": update_id, "callback_query": query}
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_races_double_taps_and_a_dead_process_hold_across_processes(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Issue 15 point 4: one link raced from two processes links one user; a double
+    tap sent to both processes makes one plan; a process killed mid-send does not
+    keep its chat silent: the other process takes the dead lease back."""
+    (token,) = await prepare(database_url, ["T-EN"])
+    ports = [_free_port() for _ in range(2)]
+    ids = itertools.count(1)
+    async with FakeTelegram() as tg, aiohttp.ClientSession() as http:
+        env = bot_env(database_url, tg.token, tg.base_url, REPAYBOT_TELEGRAM_WEBHOOK_SECRET=SECRET)
+        bots = [
+            BotProcess(
+                {**env, "REPAYBOT_NODE_NAME": f"node-{i}"},
+                [
+                    *("--framework", framework, "--webhook", f"https://bot.example/{i}"),
+                    *("--listen", f"127.0.0.1:{port}"),
+                ],
+                tmp_path,
+            )
+            for i, (framework, port) in enumerate(zip(("aiogram", "ptb"), ports, strict=True))
+        ]
+        await asyncio.gather(*(b.start() for b in bots))
+        try:
+            await eventually(lambda: len(tg.method_calls("setWebhook")) == 2, timeout=60)
+            racers = [tg.user(750 + n, f"Racer{n}") for n in range(6)]
+            await asyncio.gather(
+                *(
+                    _post(http, ports[n % 2], _command(u, next(ids), f"/start {token}"))
+                    for n, u in enumerate(racers)
+                )
+            )
+            for racer in racers:
+                await racer.wait_for(1, timeout=30)
+            (winner,) = [u for u in racers if "date of birth" in u.texts[0]]
+            assert sum("no longer valid" in u.texts[0] for u in racers) == 5
+
+            steps: list[tuple[str, str]] = [
+                ("text", "1990-05-17"),
+                ("press", "Pay in installments"),
+                ("press", "3 monthly payments of $440.17"),
+            ]
+            for n, (kind, value) in enumerate(steps, start=2):
+                make = _command if kind == "text" else _press
+                await _post(http, ports[n % 2], make(winner, next(ids), value))
+                await winner.wait_for(n, timeout=30)
+            taps = [_press(winner, next(ids), "Yes, set it up") for _ in range(2)]
+            await asyncio.gather(
+                *(_post(http, port, t) for port, t in zip(ports, taps, strict=True))
+            )
+            await winner.wait_for(5, timeout=30)
+            await asyncio.sleep(1.5)
+            assert sum("Your plan is set up" in t for t in winner.texts) == 1
+            assert len(winner.messages) == 5
+
+            tg.slow("sendMessage", 120)  # node-0's answer hangs on the wire...
+            sends = len(tg.method_calls("sendMessage"))
+            await _post(http, ports[0], _command(winner, next(ids), "/help"))
+            await eventually(lambda: len(tg.method_calls("sendMessage")) > sends, timeout=30)
+            await bots[0].kill()  # ...and node-0 dies holding the lease
+            tg.slow("sendMessage", 0)
+            await _post(http, ports[1], _command(winner, next(ids), "/language"))
+            # node-1 takes the dead lease back once node-0's heartbeat is stale
+            # (DEAD_AFTER), well before the lease itself would run out.
+            await winner.wait_for(7, timeout=45)
+            texts = winner.texts
+            assert "/human" in texts[5] and "choose your language" in texts[6]
+        finally:
+            await asyncio.gather(*(b.stop() for b in bots))

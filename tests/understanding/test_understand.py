@@ -200,3 +200,29 @@ def test_a_lone_character_is_too_little_for_the_model_to_call_crisis(
 def test_a_lone_word_of_the_lexicon_still_is(model: IntentModel) -> None:
     assert read("死", model).crisis
     assert read("kms", model).crisis
+
+
+@pytest.mark.parametrize("text", ["zzz", "kkkk", "xkcd", "qwerty uiop", "咕噜咕噜", "嘀嘀嘀"])
+def test_gibberish_is_unfamiliar_and_never_a_sure_answer(text: str, model: IntentModel) -> None:
+    """Softmax over unknown pieces can look sure ("kkkk": 0.98 confirm); it means nothing."""
+    reading = read(text, model)
+    assert reading.unfamiliar
+    assert not reading.sure
+    assert reading.answer is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ok", "yes", "Yesss", "noo", "ths is too mch", "instalment pls", "你係邊個", "好", "1500"],
+)
+def test_everyday_and_misspelt_words_stay_familiar(text: str, model: IntentModel) -> None:
+    assert not model.unfamiliar(text)
+
+
+def test_every_training_and_held_out_example_is_familiar(model: IntentModel) -> None:
+    from bot.understanding.examples import TRAIN_DIR, load_examples
+
+    texts = [e.text for e in load_examples(TRAIN_DIR)]
+    texts += [e.text for e in load_examples(TRAIN_DIR.parent / "heldout")]
+    assert texts
+    assert [t for t in texts if model.unfamiliar(t)] == []

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from aiogram import Bot, Dispatcher, Router, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -27,6 +28,7 @@ from aiogram.types import (
     BotCommandScopeChat,
     BotCommandScopeDefault,
     CallbackQuery,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -222,22 +224,23 @@ def _from_callback(update_id: int, query: CallbackQuery) -> TelegramUpdate:
         language_code=query.from_user.language_code,
         callback_id=query.id,
         callback_data=query.data,
-        **_pressed(message, query.data),
+        **_pressed(message),
     )
 
 
-def _pressed(message: object, data: str | None) -> dict[str, Any]:
-    """The pressed message (id, text as HTML) and the label of the button pressed."""
-    if not isinstance(message, Message) or message.text is None:
-        return {}
-    markup = message.reply_markup
-    rows = markup.inline_keyboard if markup is not None else []
-    label = next((b.text for row in rows for b in row if b.callback_data == data), None)
-    return {
-        "message_id": message.message_id,
-        "message_html": message.html_text,
-        "pressed_label": label,
-    }
+def _from_member_update(update_id: int, change: ChatMemberUpdated) -> TelegramUpdate:
+    return TelegramUpdate(
+        update_id=update_id,
+        chat_id=change.chat.id,
+        chat_type=change.chat.type,
+        user_id=change.from_user.id,
+        member_status=ChatMemberStatus(change.new_chat_member.status).value,
+    )
+
+
+def _pressed(message: object) -> dict[str, Any]:
+    """The id of the message whose button was pressed (what it shows is in the outbox)."""
+    return {"message_id": message.message_id} if isinstance(message, Message) else {}
 
 
 def build_dispatcher(gateway: TelegramGateway) -> Dispatcher:
@@ -255,6 +258,10 @@ def build_dispatcher(gateway: TelegramGateway) -> Dispatcher:
     @router.callback_query()
     async def on_callback(query: CallbackQuery, event_update: Any) -> None:
         await gateway.handle(_from_callback(event_update.update_id, query))
+
+    @router.my_chat_member()
+    async def on_member(change: ChatMemberUpdated, event_update: Any) -> None:
+        await gateway.handle(_from_member_update(event_update.update_id, change))
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)

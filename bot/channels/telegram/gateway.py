@@ -19,13 +19,15 @@ from bot.channels.telegram.api import BotApi, Button
 from bot.engine.types import Part, Reply
 from bot.errors import ChannelError, RetryLater
 from bot.i18n.messages import COMMANDS
-from bot.service.events import ChatKind, Inbound, SharedContact
-from bot.service.outbox import OutgoingMessage
+from bot.service.events import ChatKind, Inbound, Reachability, SharedContact
+from bot.service.outbox import OutgoingMessage, PressedMessage
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 _CHAT_KINDS = {"private": ChatKind.PRIVATE, "channel": ChatKind.BROADCAST}
+# The bot's status in a private chat after a my_chat_member update: blocked or not.
+_REACHABLE_BY_STATUS = {"kicked": False, "member": True}
 
 
 def command_list(app: App, locale: str) -> list[tuple[str, str]]:
@@ -50,10 +52,10 @@ class TelegramUpdate:
     callback_data: str | None = None
     contact_phone: str | None = None
     contact_user_id: int | None = None
-    # For a button press: the message it was on, as HTML, and the pressed label.
+    # For a button press: the message it was on.
     message_id: int | None = None
-    message_html: str | None = None
-    pressed_label: str | None = None
+    # For my_chat_member: the bot's new status in the chat ("kicked": blocked).
+    member_status: str | None = None
 
     def inbound(self) -> Inbound:
         contact = None
@@ -70,16 +72,8 @@ class TelegramUpdate:
             button=self.callback_data if self.callback_id is not None else None,
             contact=contact,
             language_tag=self.language_code,
+            message_key=str(self.message_id) if self.message_id is not None else None,
         )
-
-
-@dataclass(frozen=True)
-class Press:
-    """A button press being answered: the message it was on (as HTML) and its label."""
-
-    message_id: int
-    html: str
-    label: str
 
 
 class TelegramSender:
@@ -95,8 +89,6 @@ class TelegramSender:
 
     def __init__(self, api: BotApi) -> None:
         self._api = api
-        # Per chat, the press whose answer is being sent (set by the gateway).
-        self.pressed: dict[int, Press] = {}
         # Chats that shared a contact: the next plain message takes the contact keyboard away.
         self.contact_shared: set[int] = set()
 
@@ -104,16 +96,16 @@ class TelegramSender:
         chat_id = int(message.chat_key)
         buttons = [Button(text=label, callback_data=data) for label, data in message.buttons]
         html = message.html if message.html is not None else escape(message.text, quote=False)
-        press = self.pressed.pop(chat_id, None)
+        press = message.pressed
         closing = list(message.close_keyboards)
-        if press is not None and str(press.message_id) in closing:
-            closing.remove(str(press.message_id))
+        if press is not None and press.message_key in closing:
+            closing.remove(press.message_key)
             if message.replace and buttons and await self._edit(chat_id, press, html, buttons):
                 await self._close(chat_id, closing)
-                return str(press.message_id)
+                return press.message_key
             answered = f"{press.html}\n\n✓ {escape(press.label, quote=False)}"
             if not await self._edit(chat_id, press, answered, None):
-                closing.append(str(press.message_id))
+                closing.append(press.message_key)
         await self._close(chat_id, closing)
         remove_contact = (
             chat_id in self.contact_shared and not buttons and not message.contact_button
@@ -131,10 +123,10 @@ class TelegramSender:
         return str(sent)
 
     async def _edit(
-        self, chat_id: int, press: Press, html: str, buttons: list[Button] | None
+        self, chat_id: int, press: PressedMessage, html: str, buttons: list[Button] | None
     ) -> bool:
         try:
-            await self._api.edit_text(chat_id, press.message_id, html, buttons=buttons)
+            await self._api.edit_text(chat_id, int(press.message_key), html, buttons=buttons)
         except RetryLater:
             raise
         except ChannelError as exc:  # too old to edit, or gone: fall back to a new message
@@ -168,24 +160,28 @@ class TelegramGateway:
         app.outbox.register(self._sender)
 
     async def handle(self, update: TelegramUpdate) -> None:
+        if update.member_status is not None:
+            await self._membership(update)
+            return
         async with self._locks[update.chat_id]:
             handled = await self._app.runtime.on_inbound(update.inbound())
             if update.callback_id is not None:
                 await self._quietly(self._api.answer_callback(update.callback_id, handled.notice))
-                if handled.notice is None and not handled.duplicate and handled.queued:
-                    self._remember_press(update)
             if update.contact_phone is not None:
                 self._sender.contact_shared.add(update.chat_id)
             if handled.locale is not None and update.chat_type == "private":
                 await self._chat_commands(update.chat_id, handled.locale, update.language_code)
             await self._app.outbox.deliver_chat(CHANNEL, str(update.chat_id))
 
-    def _remember_press(self, update: TelegramUpdate) -> None:
-        if update.message_id is None or update.message_html is None or not update.pressed_label:
+    async def _membership(self, update: TelegramUpdate) -> None:
+        """A borrower blocked or unblocked the bot: reminders stop or resume.
+        Groups adding or removing the bot say nothing about a borrower."""
+        reachable = _REACHABLE_BY_STATUS.get(update.member_status or "")
+        if reachable is None or update.chat_type != "private" or update.user_id is None:
             return
-        self._sender.pressed[update.chat_id] = Press(
-            update.message_id, update.message_html, update.pressed_label
-        )
+        change = Reachability(CHANNEL, str(update.user_id), str(update.update_id), reachable)
+        async with self._locks[update.chat_id]:
+            await self._app.runtime.on_reachability(change)
 
     async def _chat_commands(self, chat_id: int, locale: str, language_code: str | None) -> None:
         """setMyCommands knows only two-letter codes ("zh"), so Traditional Chinese

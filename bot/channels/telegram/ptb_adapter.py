@@ -184,21 +184,21 @@ class PtbApi:
         return [u.to_dict() for u in updates]
 
 
-def _pressed(message: object, data: str | None) -> dict[str, Any]:
-    """The pressed message (id, text as HTML) and the label of the button pressed."""
-    if not isinstance(message, PtbMessage) or message.text is None:
-        return {}
-    markup = message.reply_markup
-    rows = markup.inline_keyboard if markup is not None else ()
-    label = next((b.text for row in rows for b in row if b.callback_data == data), None)
-    return {
-        "message_id": message.message_id,
-        "message_html": message.text_html,
-        "pressed_label": label,
-    }
+def _pressed(message: object) -> dict[str, Any]:
+    """The id of the message whose button was pressed (what it shows is in the outbox)."""
+    return {"message_id": message.message_id} if isinstance(message, PtbMessage) else {}
 
 
 def to_inbound(update: Update) -> TelegramUpdate | None:
+    change = update.my_chat_member
+    if change is not None:
+        return TelegramUpdate(
+            update_id=update.update_id,
+            chat_id=change.chat.id,
+            chat_type=change.chat.type,
+            user_id=change.from_user.id,
+            member_status=change.new_chat_member.status,
+        )
     query = update.callback_query
     if query is not None:
         message = query.message
@@ -210,7 +210,7 @@ def to_inbound(update: Update) -> TelegramUpdate | None:
             language_code=query.from_user.language_code,
             callback_id=query.id,
             callback_data=query.data,
-            **_pressed(message, query.data),
+            **_pressed(message),
         )
     message = update.message or update.channel_post
     if message is None:

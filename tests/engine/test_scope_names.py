@@ -14,13 +14,8 @@ from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES, build_scope
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
 from tests.engine.driver import NOW, make_account, shipped_policy
 
-CONTACTS = (
-    "Samaritans (UK): 116 123",
-    "988 Suicide & Crisis Lifeline (US): 988",
-    "北京心理危机研究与干预中心: 010-82951332",
-    "生命線 (台灣): 1995",
-    "撒瑪利亞防止自殺會 (香港): 2389 2222",
-)
+# The crisis lines for the borrower's region (a US account here).
+CONTACTS = ("988 Suicide & Crisis Lifeline (call or text): 988",)
 TODAY = date(2026, 11, 22)
 
 

@@ -144,7 +144,10 @@ class FakeTelegram:
     async def __aenter__(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app)
+        # A request whose client went away (a process killed mid-send) is abandoned, as
+        # Telegram would never deliver it to a dead connection; without this, a slowed
+        # handler finishes later, sends a message nobody asked for and holds shutdown.
+        self._runner = web.AppRunner(app, handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

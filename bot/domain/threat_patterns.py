@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from bot.domain.parsing import chinese_to_int
 
 # A sentence: the window inside which a verb and its object must both appear.
-_SENTENCE = re.compile(r"[^.!?。！？\n;；]+[.!?。！？;；]*")
+# A point between digits ("2.5 days", "$1,320.50") is a decimal point, not a sentence end.
+_SENTENCE = re.compile(r"(?:[^.!?。！？\n;；]|(?<=\d)\.(?=\d))+[.!?。！？;；]*")
 
 
 def _words(*alternatives: str) -> str:

@@ -209,6 +209,13 @@ CASES = [
         "你必須在今天內還清。",
     ),
     (
+        "CONC unrealistic deadline (a decimal, not two sentences)",
+        "R10",
+        "Your balance is $1,320.50. Pay within 2.5 days.",
+        "请在1.5天内还清。",
+        "請在1.5天內還清。",
+    ),
+    (
         "CONC unrealistic deadline (days)",
         "R10",
         "You have 3 days to pay everything.",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.engine.types import Choice, Event, EventKind, Part, Reading, Reply, Sense
 from tests.engine.driver import Driver
 
@@ -71,6 +73,7 @@ def test_nothing_likely_here_is_not_understood() -> None:
     assert all(not c.choice_id.startswith("@meaning:") for r in replies for c in r.choices)
 
 
+@pytest.mark.rule("R13")
 def test_unclear_twice_offers_a_person_once_R13() -> None:
     d = at_menu()
     unclear(d, ("extension", 0.5))

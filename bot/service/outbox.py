@@ -60,6 +60,8 @@ class OutgoingMessage:
     # The press this message answers: the pressed message (channel id and the HTML it
     # shows) and the chosen label. Kept in the row, so a restart loses nothing.
     pressed: PressedMessage | None = None
+    # An answer to a shared contact: channels with a contact keyboard take it away.
+    after_contact: bool = False
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,7 @@ class Outbox:
             html=payload.get("html"),
             replace=bool(payload.get("replace")),
             pressed=_pressed(payload.get("pressed")),
+            after_contact=bool(payload.get("after_contact")),
         )
         try:
             external_id = await sender.send(message)

@@ -31,6 +31,7 @@ class Queue:
         self.queued: list[int] = []
         self._batch = uuid4().hex
         self._pressed: dict[str, str] | None = None
+        self.after_contact = False  # the replies answer a shared contact
 
     def answering(self, message_key: str, html: str, label: str) -> None:
         """The replies answer a press on this message: the first one says so."""
@@ -114,6 +115,8 @@ class Queue:
         index = len(self.queued)
         if index == 0 and self._pressed is not None:
             payload["pressed"] = self._pressed
+        if self.after_contact:
+            payload["after_contact"] = True
         outbox = OutboxRow(
             conversation_id=conversation_id,
             channel=row.channel,

@@ -143,6 +143,7 @@ class Runtime:
             if not await self._claim(session, inbound.channel, inbound.event_key, now):
                 return Handled(duplicate=True)
             queue = Queue(session, self._translator, self._secret, now)
+            queue.after_contact = inbound.contact is not None
             command, payload = parse_command(inbound.text)
             if inbound.chat_kind is not ChatKind.PRIVATE or inbound.user_key is None:
                 return await self._group(session, queue, inbound, command)

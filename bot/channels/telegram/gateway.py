@@ -89,8 +89,6 @@ class TelegramSender:
 
     def __init__(self, api: BotApi) -> None:
         self._api = api
-        # Chats that shared a contact: the next plain message takes the contact keyboard away.
-        self.contact_shared: set[int] = set()
 
     async def send(self, message: OutgoingMessage) -> str:
         chat_id = int(message.chat_key)
@@ -107,9 +105,9 @@ class TelegramSender:
             if not await self._edit(chat_id, press, answered, None):
                 closing.append(press.message_key)
         await self._close(chat_id, closing)
-        remove_contact = (
-            chat_id in self.contact_shared and not buttons and not message.contact_button
-        )
+        # The answer to a shared contact takes the contact keyboard away, unless it
+        # has buttons of its own or asks for the contact again.
+        remove_contact = message.after_contact and not buttons and not message.contact_button
         sent = await self._api.send_message(
             chat_id,
             html,
@@ -118,8 +116,6 @@ class TelegramSender:
             contact_button=message.contact_button,
             remove_contact_keyboard=remove_contact,
         )
-        if remove_contact or message.contact_button:
-            self.contact_shared.discard(chat_id)
         return str(sent)
 
     async def _edit(
@@ -167,8 +163,6 @@ class TelegramGateway:
             handled = await self._app.runtime.on_inbound(update.inbound())
             if update.callback_id is not None:
                 await self._quietly(self._api.answer_callback(update.callback_id, handled.notice))
-            if update.contact_phone is not None:
-                self._sender.contact_shared.add(update.chat_id)
             if handled.locale is not None and update.chat_type == "private":
                 await self._chat_commands(update.chat_id, handled.locale, update.language_code)
             await self._app.outbox.deliver_chat(CHANNEL, str(update.chat_id))

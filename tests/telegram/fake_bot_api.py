@@ -521,16 +521,27 @@ class FakeUser:
     def buttons_shown(self) -> int:
         return sum(len(self.keyboard(m)) for m in self.messages)
 
-    async def send_text(self, text: str) -> dict[str, Any]:
-        entities = (
-            [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-            if text.startswith("/")
-            else None
-        )
+    def text_update(self, text: str) -> dict[str, Any]:
+        """The update Telegram sends for `text` (a command gets its entity), not yet sent."""
         fields: dict[str, Any] = {"text": text}
-        if entities:
-            fields["entities"] = entities
-        return await self.tg.push_update({"message": self._message(**fields)})
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return {"message": self._message(**fields)}
+
+    def press_update(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
+        """The update Telegram sends for a press on `message`, not yet sent."""
+        query = {
+            "id": str(next(self.tg._callback_ids)),
+            "from": self._from(),
+            "message": message,
+            "chat_instance": f"ci-{self.user_id}",
+            "data": data,
+        }
+        return {"callback_query": query}
+
+    async def send_text(self, text: str) -> dict[str, Any]:
+        return await self.tg.push_update(self.text_update(text))
 
     async def send_command(self, command: str, payload: str = "") -> dict[str, Any]:
         return await self.send_text(f"{command} {payload}".strip())
@@ -547,14 +558,7 @@ class FakeUser:
         return await self.press_data(data, message)
 
     async def press_data(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
-        query = {
-            "id": str(next(self.tg._callback_ids)),
-            "from": self._from(),
-            "message": message,
-            "chat_instance": f"ci-{self.user_id}",
-            "data": data,
-        }
-        return await self.tg.push_update({"callback_query": query})
+        return await self.tg.push_update(self.press_update(data, message))
 
     async def share_contact(self, phone: str, own: bool = True) -> dict[str, Any]:
         contact: dict[str, Any] = {"phone_number": phone, "first_name": self.first_name}

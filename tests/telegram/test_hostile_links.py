@@ -32,6 +32,13 @@ SECOND_LOAN = (
 )
 
 
+async def _lock(user: FakeUser) -> None:
+    """Three wrong birth dates: the account's verification locks."""
+    for wrong in WRONG_DATES:
+        await user.send_text(wrong)
+        await user.next_messages()
+
+
 async def _linked(
     bot: Harness, user: FakeUser, account: str = "T-EN", asks: str = "date of birth"
 ) -> None:
@@ -44,9 +51,7 @@ async def _linked(
 async def test_a_lock_holds_for_the_account_not_the_chat(bot: Harness) -> None:
     first = bot.tg.user(901, "Alex")
     await _linked(bot, first)
-    for wrong in WRONG_DATES:
-        await first.send_text(wrong)
-        await first.next_messages()
+    await _lock(first)
     assert LOCKED in first.texts[-1]
     # A second Telegram user with a fresh link for the same loan gets no new guesses.
     second = bot.tg.user(902, "Mallory")
@@ -64,9 +69,7 @@ async def test_a_lock_holds_for_the_account_not_the_chat(bot: Harness) -> None:
 async def test_linking_another_loan_does_not_lift_a_lock(bot: Harness) -> None:
     user = bot.tg.user(903, "Alex")
     await _linked(bot, user)
-    for wrong in WRONG_DATES:
-        await user.send_text(wrong)
-        await user.next_messages()
+    await _lock(user)
     await _linked(bot, user, "T-HANS", asks="出生日期")  # the chat's other loan, verified correctly
     await user.send_text("1985-03-09")
     (statement,) = await user.next_messages()

@@ -73,13 +73,7 @@ async def test_three_processes_serve_many_chats_in_order_and_once(
             async def converse(n: int, user: FakeUser) -> None:
                 for k, line in enumerate(SCRIPT):
                     text = line.format(token=tokens[n])
-                    fields: dict[str, Any] = {"text": text}
-                    if text.startswith("/"):
-                        length = len(text.split()[0])
-                        fields["entities"] = [
-                            {"type": "bot_command", "offset": 0, "length": length}
-                        ]
-                    update = {"update_id": next(update_ids), "message": user._message(**fields)}
+                    update = {"update_id": next(update_ids), **user.text_update(text)}
                     await _post(http, ports[(n + k) % 3], update)
                     if (n + k) % 4 == 0:  # Telegram retries: the same update to another process
                         await _post(http, ports[(n + k + 1) % 3], update)
@@ -98,22 +92,13 @@ async def test_three_processes_serve_many_chats_in_order_and_once(
 
 
 def _command(user: FakeUser, update_id: int, text: str) -> dict[str, Any]:
-    fields: dict[str, Any] = {"text": text}
-    if text.startswith("/"):
-        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-    return {"update_id": update_id, "message": user._message(**fields)}
+    return {"update_id": update_id, **user.text_update(text)}
 
 
 def _press(user: FakeUser, update_id: int, label: str) -> dict[str, Any]:
     message = next(m for m in reversed(user.messages) if user.keyboard(m))
-    query = {
-        "id": f"q{update_id}",
-        "from": user._from(),
-        "message": message,
-        "chat_instance": f"ci-{user.user_id}",
-        "data": dict(user.keyboard(message))[label],
-    }
-    return {"update_id": update_id, "callback_query": query}
+    data = dict(user.keyboard(message))[label]
+    return {"update_id": update_id, **user.press_update(data, message)}
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

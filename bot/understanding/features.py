@@ -10,6 +10,7 @@ answers ("no", "ok") carry a feature of their own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.understanding.text import fold, latin_words
 
@@ -17,8 +18,12 @@ NGRAM_SIZES = (1, 2, 3, 4)
 _DIGIT = re.compile(r"\d")
 
 
-def features(text: str) -> list[str]:
-    """Every feature of the text, repeated as often as it occurs."""
+@lru_cache(maxsize=64)
+def features(text: str) -> tuple[str, ...]:
+    """Every feature of the text, repeated as often as it occurs.
+
+    Cached: reading one message asks for its features more than once (the
+    model's scores, then whether the model knows the text at all)."""
     folded = _DIGIT.sub("0", fold(text))
     padded = f" {folded} "
     found = [
@@ -28,4 +33,4 @@ def features(text: str) -> list[str]:
         if padded[start : start + size].strip()
     ]
     found.extend("w:" + word for word in latin_words(folded))
-    return found
+    return tuple(found)

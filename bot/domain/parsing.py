@@ -63,6 +63,7 @@ _GLUED_SUFFIXES = _CURRENCY_PREFIXES | {
 }
 # Terminal escape sequences ("\x1b[2J") are formatting, not digits.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
+_SPACES = re.compile(r"\s+")
 # Dashes that people (and phones) use as a minus sign.
 _MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
 
@@ -73,10 +74,14 @@ def normalize(text: str) -> str:
     Control characters become spaces rather than vanishing so that
     "800\\nper month" stays two words.
     """
-    text = _ANSI_ESCAPE.sub(" ", text[: SCAN_LIMIT * 2])
+    text = text[: SCAN_LIMIT * 2]
+    if "\x1b" in text:
+        text = _ANSI_ESCAPE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)[:SCAN_LIMIT]
-    text = "".join(ch if ch.isprintable() else " " for ch in text).translate(_MINUS_SIGNS)
-    return re.sub(r"\s+", " ", text).strip()
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = text.translate(_MINUS_SIGNS)
+    return _SPACES.sub(" ", text).strip()
 
 
 def chinese_to_int(text: str) -> int | None:

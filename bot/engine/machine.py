@@ -18,7 +18,7 @@ from bot.domain import parsing
 from bot.domain.intents import Intent, detect_intents
 from bot.engine import expressions
 from bot.engine.actions import ACTIONS, ActionRun
-from bot.engine.scope import build_scope
+from bot.engine.scope import scope_of
 from bot.engine.script import (
     DATE_CHOICE,
     HUMAN_CHOICE,
@@ -90,6 +90,10 @@ class _Step:
         self.effects: list[Effect] = []
         self.id_counter = [0]
         self.step_no = state.step + 1
+        # The last scope built and what it was built from (see `_scope`).
+        self._scope_key: tuple[Any, ...] | None = None
+        self._scope_vars: dict[str, Any] = {}
+        self._scope_value: dict[str, Any] = {}
 
     # ---- entry point ----
 
@@ -456,19 +460,22 @@ class _Step:
         return self.script.start
 
     def _scope(self) -> dict[str, Any]:
-        return build_scope(self._snapshot(), self.ctx)
+        """The names guards and messages see, rebuilt only when what they are built from
+        changed: a step asks for them several times, mostly with nothing changed between.
 
-    def _snapshot(self) -> ConversationState:
-        return replace(
-            self.original,
-            state=self.current,
-            vars=self.vars,
-            verified=self.verified,
-            locale=self.locale,
-            failed_inputs=self.failed_inputs,
-            ended=self.ended,
-            stack=tuple(self.stack),
-        )
+        The scope reads the variables, verification, locale and failed inputs only (the
+        context is fixed for the step). Variables are compared by value against a copy:
+        actions assign new values and never change one in place. Callers never change
+        the scope they get.
+        """
+        key = (self.verified, self.locale, self.failed_inputs)
+        if key != self._scope_key or self.vars != self._scope_vars:
+            self._scope_value = scope_of(
+                self.vars, self.verified, self.locale, self.failed_inputs, self.ctx
+            )
+            self._scope_key = key
+            self._scope_vars = dict(self.vars)
+        return self._scope_value
 
     def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
         for call in calls:
@@ -491,7 +498,17 @@ class _Step:
     def _result(self) -> StepResult:
         if self.parts:
             self.replies.append(Reply(tuple(self.parts), (), self.step_no))
-        state = replace(self._snapshot(), step=self.step_no)
+        state = replace(
+            self.original,
+            state=self.current,
+            vars=self.vars,
+            verified=self.verified,
+            locale=self.locale,
+            failed_inputs=self.failed_inputs,
+            ended=self.ended,
+            stack=tuple(self.stack),
+            step=self.step_no,
+        )
         return StepResult(state, tuple(self.replies), tuple(self.effects))
 
 

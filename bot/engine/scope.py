@@ -8,10 +8,13 @@ verification.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from bot.domain.policy import fill_template
+from bot.domain.accounts import Account
+from bot.domain.policy import Policy, fill_template
 from bot.domain.regions import region_of
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
 from bot.engine.values import from_json
@@ -79,27 +82,18 @@ ACCOUNT_NAMES = frozenset(
 )
 
 
-def _money(ctx: Context, amount: Any) -> MoneyValue:
-    return MoneyValue(amount, ctx.account.currency)
-
-
-def _charge_items(ctx: Context, held: set[str], only_open: bool) -> list[dict[str, Any]]:
-    items = []
-    for charge in ctx.account.charges:
-        disputed = charge.charge_id in held
-        if only_open and disputed:
-            continue
-        items.append(
-            {
-                "charge_id": charge.charge_id,
-                "kind": MessageRef(f"charge_kind.{charge.kind.value}"),
-                "description": charge.description,
-                "amount": _money(ctx, charge.amount),
-                "posted_on": charge.posted_on,
-                "disputed": disputed,
-            }
-        )
-    return items
+def _charge_items(account: Account, held: frozenset[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "charge_id": charge.charge_id,
+            "kind": MessageRef(f"charge_kind.{charge.kind.value}"),
+            "description": charge.description,
+            "amount": MoneyValue(charge.amount, account.currency),
+            "posted_on": charge.posted_on,
+            "disputed": charge.charge_id in held,
+        }
+        for charge in account.charges
+    ]
 
 
 def _marked(items: list[dict[str, Any]], selection: list[str]) -> list[dict[str, Any]]:
@@ -109,15 +103,22 @@ def _marked(items: list[dict[str, Any]], selection: list[str]) -> list[dict[str,
 
 def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
     """Names for guards and placeholders; account names only once verified."""
-    scope = dict(_public_names(state, ctx))
-    variables = {k: from_json(v) for k, v in state.vars.items()}
+    return scope_of(state.vars, state.verified, state.locale, state.failed_inputs, ctx)
+
+
+def scope_of(
+    raw_vars: dict[str, Any], verified: bool, locale: str, failed_inputs: int, ctx: Context
+) -> dict[str, Any]:
+    """`build_scope` from the only parts of the state it reads, for a step in progress."""
+    scope = _public_names(raw_vars, verified, locale, failed_inputs, ctx)
+    variables = {k: from_json(v) for k, v in raw_vars.items()}
     scope.update(variables)
-    if not state.verified:
+    if not verified:
         return scope
     # Charges disputed earlier in this very step are held too, before the
     # service has stored the dispute (R8).
-    held = frozenset(state.vars.get("disputed_now", ())) | ctx.account.disputed_charge_ids
-    selection = tuple(state.vars.get("dispute_selection", ()))
+    held = frozenset(raw_vars.get("disputed_now", ())) | ctx.account.disputed_charge_ids
+    selection = tuple(raw_vars.get("dispute_selection", ()))
     names = _account_names(ctx, held, selection)
     scope.update(names)
     # Not memoized: it reads this step's variables (an arrangement just agreed).
@@ -126,22 +127,24 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
     return scope
 
 
-def _public_names(state: ConversationState, ctx: Context) -> dict[str, Any]:
+def _public_names(
+    raw_vars: dict[str, Any], verified: bool, locale: str, failed_inputs: int, ctx: Context
+) -> dict[str, Any]:
     policy = ctx.policy
-    failures = int(state.vars.get("verify_failures", 0))
+    failures = int(raw_vars.get("verify_failures", 0))
     return {
         "lender": policy.lender_name,
-        "verified": state.verified,
+        "verified": verified,
         "locked": failures >= policy.verification.max_attempts,
         # 0: the lock lasts until a person unlocks it.
         "lock_minutes": policy.verification.lock_minutes or 0,
-        "failed_inputs": state.failed_inputs,
+        "failed_inputs": failed_inputs,
         "max_attempts": policy.verification.max_attempts,
         "attempts_left": max(0, policy.verification.max_attempts - failures),
         "support_contacts": policy.support_contacts(
-            region_of(ctx.account.timezone, ctx.account.phone), state.locale
+            region_of(ctx.account.timezone, ctx.account.phone), locale
         ),
-        "locale": state.locale,
+        "locale": locale,
         "complaint_answer_days": policy.cases.complaint_answer_days,
         "today": ctx.today,
     }
@@ -150,69 +153,92 @@ def _public_names(state: ConversationState, ctx: Context) -> dict[str, Any]:
 def _account_names(
     ctx: Context, held: frozenset[str], selection: tuple[str, ...]
 ) -> dict[str, Any]:
-    """The account's names, built once per step for each set of held charges: the same
-    context is asked for its scope several times a step, and this is the costly part."""
-    key = ("account_names", held, selection)
-    cached: dict[str, Any] | None = ctx.memo.get(key)
-    if cached is not None:
-        return cached
-    policy = ctx.policy
-    account = ctx.account
-    disputed_total = sum((c.amount for c in account.charges if c.charge_id in held), start=0)
+    """The account's names: the costly part of the scope, so kept across steps for as
+    long as the account, the policy and the borrower's day are the same."""
+    day = ctx.account.local_date(ctx.now)
+    return _account_names_on(ctx.account, _Same(ctx.policy), ctx.today, day, held, selection)
+
+
+class _Same:
+    """A policy as a cache key: the same object, not an equal one. Policies are
+    immutable once loaded, and the cache keeps each one alive while it holds it."""
+
+    __slots__ = ("policy",)
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    def __hash__(self) -> int:
+        return id(self.policy)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.policy is self.policy
+
+
+@lru_cache(maxsize=4096)
+def _account_names_on(
+    account: Account,
+    same_policy: _Same,
+    today: date,
+    local_day: date,
+    held: frozenset[str],
+    selection: tuple[str, ...],
+) -> dict[str, Any]:
+    """Callers only read what this returns: the same dict serves many steps."""
+    policy = same_policy.policy
+    currency = account.currency
+    disputed_total = sum((c.amount for c in account.charges if c.charge_id in held), Decimal(0))
     collectible = account.total - disputed_total
-    names = {
+    charges = _charge_items(account, held)
+    open_charges = [item for item in charges if not item["disputed"]]
+    return {
         "borrower_name": account.borrower_name,
         "account_id": account.account_id,
         "currency": account.currency,
-        "total": _money(ctx, account.total),
-        "collectible_total": _money(ctx, collectible),
+        "total": MoneyValue(account.total, currency),
+        "collectible_total": MoneyValue(collectible, currency),
         "collectible_amount": collectible,
-        "disputed_total": _money(ctx, disputed_total),
+        "disputed_total": MoneyValue(disputed_total, currency),
         "has_balance": collectible > 0,
         "has_disputes": bool(held),
         "due_date": account.due_date,
-        "days_past_due": account.days_past_due_at(ctx.now),
-        "stage": account.stage_at(ctx.now, policy.stages.late_after_days).value,
-        "charges": _charge_items(ctx, set(held), only_open=False),
-        "undisputed_charges": _marked(
-            _charge_items(ctx, set(held), only_open=True), list(selection)
-        ),
-        "computed_on": ctx.today,
+        "days_past_due": account.days_past_due(local_day),
+        "stage": account.stage(local_day, policy.stages.late_after_days).value,
+        "charges": charges,
+        "undisputed_charges": _marked(open_charges, list(selection)),
+        "computed_on": today,
         "extensions_left": max(0, policy.extensions.max_per_account - account.extensions_used),
         "collection_paused": account.collection_paused or account.breathing_space,
         "breathing_space": account.breathing_space,
         "breathing_space_until": account.breathing_space_until or "",
-        "min_installment": _money(ctx, policy.installments.minimum_for(account.currency)),
+        "min_installment": MoneyValue(policy.installments.minimum_for(currency), currency),
         "max_term_months": policy.installments.max_term_months,
         "promise_max_days": policy.promise.max_days_ahead,
         "dispute_answer_days": policy.cases.dispute_answer_days,
-        "selected_charges": [
-            item
-            for item in _charge_items(ctx, set(held), only_open=True)
-            if item["charge_id"] in selection
-        ],
-        **_agreement_names(ctx),
+        "selected_charges": [item for item in open_charges if item["charge_id"] in selection],
+        **_agreement_names(account, today),
     }
-    ctx.memo[key] = names
-    return names
 
 
-def _agreement_names(ctx: Context) -> dict[str, Any]:
+def _agreement_names(account: Account, today: date) -> dict[str, Any]:
     """What the statement shows of the active arrangement before offering anything."""
-    agreement = ctx.account.agreement
-    review = {"arrangement_in_review": ctx.account.in_review or ""}
+    agreement = account.agreement
+    review = {"arrangement_in_review": account.in_review or ""}
     if agreement is None:
         return {"has_arrangement": False, "arrangement_kind": "", **review}
-    upcoming = agreement.next_due(ctx.today)
+    upcoming = agreement.next_due(today)
     next_date = agreement.new_due_date or (upcoming[0] if upcoming else None)
+    currency = account.currency
     return {
         "has_arrangement": True,
         "arrangement_kind": agreement.kind,
         "arrangement_reference": agreement.reference,
-        "arrangement_amount": _money(ctx, agreement.amount),
+        "arrangement_amount": MoneyValue(agreement.amount, currency),
         "arrangement_next_date": next_date,
-        "arrangement_next_amount": _money(ctx, upcoming[1] if upcoming else agreement.amount),
-        "arrangement_left": _money(ctx, agreement.left(ctx.today)),
+        "arrangement_next_amount": MoneyValue(
+            upcoming[1] if upcoming else agreement.amount, currency
+        ),
+        "arrangement_left": MoneyValue(agreement.left(today), currency),
         **review,
     }
 

@@ -238,8 +238,6 @@ class Context:
     now: datetime  # timezone-aware, in the borrower's zone
     # Used to make ids (case numbers, arrangement ids) deterministic per step.
     id_seed: str = ""
-    # Per-step memo of derived names (the account part of the scope); never compared.
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def today(self) -> date:

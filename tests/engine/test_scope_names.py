@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -222,3 +222,38 @@ def test_late_accounts_are_in_the_late_stage() -> None:
     names = scope(True, make_account(due=date(2026, 10, 1)))
     assert names["days_past_due"] == 52
     assert names["stage"] == "late"
+
+
+# The account's names are kept across steps while the account, the policy and the
+# borrower's day stay the same (issue 11 point 3). Anything else must be seen at once.
+
+
+def test_a_changed_account_is_seen_at_once_not_read_from_what_was_kept() -> None:
+    account = make_account()
+    before = scope(True, account)
+    disputed = replace(account, disputed_charge_ids=frozenset({"C3"}))
+    after = scope(True, disputed)
+    assert before["collectible_total"] == usd("1320.50")
+    assert after["collectible_total"] == usd("1285.50")
+    assert after["charges"][2]["disputed"] is True
+    assert scope(True, account)["collectible_total"] == usd("1320.50")
+
+
+def test_a_new_policy_is_seen_at_once_even_when_the_account_is_the_same() -> None:
+    account = make_account()
+    policy = shipped_policy()
+    stricter = policy.model_copy(
+        update={"installments": policy.installments.model_copy(update={"max_term_months": 3})}
+    )
+    first = build_scope(state(True), Context(account, policy, NOW))
+    second = build_scope(state(True), Context(account, stricter, NOW))
+    assert first["max_term_months"] != 3
+    assert second["max_term_months"] == 3
+
+
+def test_the_next_day_counts_one_more_day_past_due() -> None:
+    account = make_account()
+    today = build_scope(state(True), Context(account, shipped_policy(), NOW))
+    tomorrow = build_scope(state(True), Context(account, shipped_policy(), NOW + timedelta(days=1)))
+    assert tomorrow["days_past_due"] == today["days_past_due"] + 1
+    assert tomorrow["computed_on"] == today["computed_on"] + timedelta(days=1)

@@ -8,6 +8,7 @@ REPAYBOT_TEST_SKIP_POSTGRES=1 is for a developer's quick local loop only.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,6 +18,23 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.db import create_engine, session_factory, upgrade
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under `make mutation`, forget what the unmutated code cached while tests were collected.
+
+    Mutmut collects the tests once and forks a worker per mutant from there: a script
+    loaded or a guard compiled during collection would otherwise be reused by every
+    worker, and a mutant in the loader or the guard compiler would never run.
+    """
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        for name, module in list(sys.modules.items()):
+            if name.startswith(("bot.", "tests.")):
+                for value in list(vars(module).values()):
+                    clear = getattr(value, "cache_clear", None)
+                    if callable(clear):
+                        clear()
+
 
 PG_ADMIN = os.environ.get("REPAYBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = (

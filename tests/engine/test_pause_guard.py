@@ -65,7 +65,7 @@ def _inputs(state: str, locale: str, pause: str) -> list[Event]:
     probe = _placed(state, locale, pause)
     probe.text("zzz")  # not understood: the state's own choices are shown again
     choices = {c for reply in probe.replies for c in (ch.choice_id for ch in reply.choices)}
-    choices |= {c.id for c in SCRIPT.states[state].choices}
+    choices |= {c.id for c in repayment_script().states[state].choices}
     events = [Event(EventKind.CHOICE, choice=c) for c in sorted(choices)]
     return events + [Event(EventKind.TEXT, text=t) for t in TYPED]
 

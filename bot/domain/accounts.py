@@ -16,13 +16,16 @@ TRANSLATED_LOCALES = LOCALES[1:]  # the ones with a translated catalog
 # account's country, never offered as a language of its own; an entry the regional
 # catalog leaves out is taken from its base catalog.
 REGIONAL_LOCALES = {"zh_Hant_HK": "zh_Hant"}
-_REGIONAL_BY_COUNTRY = {("zh_Hant", "HK"): "zh_Hant_HK", ("zh_Hant", "MO"): "zh_Hant_HK"}
+_REGIONAL_BY_COUNTRY: dict[tuple[str, str | None], str] = {
+    ("zh_Hant", "HK"): "zh_Hant_HK",
+    ("zh_Hant", "MO"): "zh_Hant_HK",
+}
 CATALOG_LOCALES = (*LOCALES, *REGIONAL_LOCALES)  # every catalog on disk
 
 
 def catalog_locale(locale: str, region: str | None) -> str:
     """The catalog for a conversation's language in the account's country."""
-    return _REGIONAL_BY_COUNTRY.get((locale, region or ""), locale)
+    return _REGIONAL_BY_COUNTRY.get((locale, region), locale)
 
 
 class ChargeKind(StrEnum):

@@ -83,3 +83,10 @@ def test_an_agreement_without_installments_asks_for_its_amount() -> None:
     promise = Agreement("PTP-1", "promise_to_pay", Decimal("250.00"))
     assert promise.next_due(date(2026, 12, 1)) is None
     assert promise.left(date(2026, 12, 1)) == Decimal("250.00")
+
+
+def test_breathing_space_from_the_lender_starts_on_its_first_day_not_the_day_after() -> None:
+    start = UNTIL - 10 * DAY
+    assert not breathing_space_on(True, UNTIL, start - DAY, since=start)
+    assert breathing_space_on(True, UNTIL, start, since=start)
+    assert breathing_space_on(True, None, start + DAY, since=start)

@@ -219,3 +219,10 @@ def test_a_curly_apostrophe_reads_as_a_straight_one_R9() -> None:
 def test_a_listed_phrase_inside_a_longer_deadline_is_reported_once_R10() -> None:
     # 一小时内 is a listed phrase, inside the deadline 十一小时内.
     assert kinds("请在十一小时内还款") == [("R10", "十一小时内", DEADLINE)]
+
+
+@pytest.mark.rule("R10")
+@pytest.mark.parametrize("text", ["百天内还款", "请于百天内还清"])
+def test_a_run_that_is_a_word_not_a_number_is_no_deadline_and_no_crash_R10(text: str) -> None:
+    # 百 alone starts a word ("百般"), not a count: chinese_to_int gives None.
+    assert deadlines(text, 3) == []

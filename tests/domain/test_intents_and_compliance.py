@@ -136,6 +136,8 @@ def test_reasonable_hours_R1() -> None:
         "my agent number is 42",
         "human resources",
         "搵個agent",  # English inside Chinese
+        "转人工pls",  # Chinese glued to English: no word boundary needed
+        "幫我轉真人ok",
         "get me an agent, not the bot",
     ],
 )
@@ -414,3 +416,11 @@ def test_stricter_hours_from_policy_R1() -> None:
     assert not hour_allowed(time(8, 30), start=time(9), end=time(20))
     assert hour_allowed(time(23, 0), start=time(22), end=time(6))
     assert not hour_allowed(time(12, 0), start=time(22), end=time(6))
+
+
+def test_a_word_list_without_english_words_matches_only_its_own_words() -> None:
+    from bot.domain.intents import _compile
+
+    pattern = _compile(("转人工", "真人"))
+    assert pattern.search("hello") is None
+    assert pattern.search("转人工pls") is not None

@@ -210,12 +210,14 @@ def test_support_lines_by_country_with_a_default() -> None:
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        ({"GB": [_line()]}, "give the 'default' lines"),
+        ({"GB": [_line()]}, "give the 'default' lines, for countries not listed"),
         ({"GBR": [_line()], "default": [_line()]}, "not an ISO 3166 country code"),
         ({"GB": [], "default": [_line()]}, "GB: give at least one line"),
         ({"default": [{"number": "1", "name": {"en": "A", "zh_Hans": "B"}}]}, "name in zh_Hant"),
         ({"default": [_line(zh_Hant=" ")]}, "name in zh_Hant"),
-        ({"default": [_line(fr="Ligne")]}, "unknown locale fr"),
+        ({"default": [{"number": "1", "name": {"en": "A"}}]}, r"name in zh_Hans, zh_Hant \[type"),
+        ({"default": [_line(fr="Ligne")]}, r"unknown locale fr \(use en, zh_Hans, zh_Hant\)"),
+        ({"default": [_line(fr="L", de="L")]}, "unknown locale de, fr "),
         ({"default": [{"number": "", "name": _line()["name"]}]}, "at least 1 character"),
     ],
 )

@@ -186,7 +186,8 @@ class _Step:
         self._failed_input(state, None)
 
     def _on_command(self, name: str) -> None:
-        route = self.script.commands.get(name.lower().lstrip("/"))
+        # Lower-cased first, so stripping more upper-case letters changes nothing: not mutated.
+        route = self.script.commands.get(name.lower().lstrip("/"))  # pragma: no mutate
         if route is None or not expressions.holds(route.when, self._scope()):
             self._say_shared("unknown_command")
             self._prompt_again()
@@ -390,11 +391,11 @@ class _Step:
 
     def _has_person_choice(self, state: State) -> bool:
         """Whether the state already offers a person: then the engine adds no second one."""
-        for choice in state.choices:
-            target = self.script.states.get(choice.to or "")
-            if target is not None and any(call.name == "escalate" for call in target.enter):
-                return True
-        return False
+        targets = [self.script.states.get(c.to) for c in state.choices if c.to is not None]
+        return any(
+            target is not None and any(call.name == "escalate" for call in target.enter)
+            for target in targets
+        )
 
     def _choices(self, state: State) -> list[Choice]:
         scope = self._scope()

@@ -97,3 +97,21 @@ def test_reopening_an_open_detour_does_not_grow_the_stack() -> None:
     driver.choose("en")
     driver.choose("back")
     assert driver.at == "menu"
+
+
+def test_back_with_no_detour_open_goes_home_once_verified_and_to_the_start_before() -> None:
+    # A conversation an agent handed back at the help page has no detour to return to.
+    driver = Driver()
+    driver.verified_start()
+    assert driver.state is not None
+    driver.state = replace(driver.state, state="help", stack=())
+    driver.choose("back")
+    assert driver.at == "menu"
+    assert driver.said() == ["repayment.menu.ask_menu"]
+    stranger = Driver()
+    stranger.start()
+    assert stranger.state is not None
+    stranger.state = replace(stranger.state, state="help", stack=())
+    stranger.choose("back")
+    assert stranger.at == "verify"
+    assert stranger.said()[0] == "repayment.greeting.hello"

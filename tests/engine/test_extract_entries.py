@@ -88,3 +88,27 @@ def test_a_broken_script_fails_extraction_naming_its_file() -> None:
     with pytest.raises(ScriptError) as caught:
         list(extract_dialog_messages(io.BytesIO(b"id: [1\n"), {}, [], {}))
     assert {p.file for p in caught.value.problems} == {"<dialog>"}
+
+
+BLOCK_STYLE = """\
+id: s
+version: "1"
+start: a
+verify_state: a
+states:
+  a:
+    say:
+      - id: one
+        text: "Once"
+    choices:
+      - id: yes
+        to: a
+        label: "Yes"
+"""
+
+
+def test_a_button_label_written_in_block_style_points_at_its_own_line() -> None:
+    source = io.BytesIO(BLOCK_STYLE.encode())
+    entries = list(extract_dialog_messages(source, {}, [], {}))
+    lines = {messages[0]: line for line, _, messages, _ in entries}
+    assert lines == {"s.a.one": 9, "s.a.choice.yes": 13}

@@ -32,3 +32,17 @@ def test_the_offer_is_said_once_and_the_button_stays() -> None:
     driver.text("2026-15-47")
     assert "repayment.offer_person" not in driver.said()
     assert HUMAN_CHOICE in driver.choices()
+
+
+@pytest.mark.rule("R13")
+def test_a_state_whose_buttons_lead_elsewhere_still_gets_the_person_button() -> None:
+    driver = Driver()
+    driver.verified_start()
+    driver.choose("plan")
+    driver.choose("3")
+    assert driver.at == "plan_confirm"  # yes / no: neither goes to a person
+    driver.text("zzz")
+    assert HUMAN_CHOICE not in driver.choices()
+    driver.text("zzz")
+    assert "repayment.offer_person" in driver.said()
+    assert driver.choices() == ["yes", "no", HUMAN_CHOICE]

@@ -20,14 +20,19 @@ Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 
-class _Yaml12Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the pure-Python one spent most of
+# the time of loading a script (and of every test and mutant that loads one).
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Yaml12Loader(_SafeLoader):  # type: ignore[valid-type,misc]
     """YAML 1.2 booleans: only true/false. In YAML 1.1 `yes`, `no`, `on` and `off`
     are booleans, which turns a choice id `yes` into True behind a manager's back."""
 
 
 _Yaml12Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for key, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
 _Yaml12Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
@@ -52,13 +57,17 @@ def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
 
 def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML safely and return the data with a path -> line map."""
+    loader = _Yaml12Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Yaml12Loader)
-        data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+        # Parsed once: the nodes give the lines, and the data is built from them.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         raise ScriptError([ScriptProblem(filename, line, None, f"invalid YAML: {exc}")]) from exc
+    finally:
+        loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
         _line_map(node, (), lines)

@@ -177,16 +177,17 @@ class Outbox:
         self, channel: str, chat_key: str, *, wait_up_to: float = MAX_INLINE_WAIT
     ) -> None:
         """Send the chat's due messages in order; stop at the first that cannot go now."""
-        while True:
-            claimed = await self._claim_head(channel, chat_key)
-            if claimed is None:
-                return
-            wait = await self._send(claimed)
-            if wait is None:
-                continue
-            if wait > wait_up_to:
-                return
-            await asyncio.sleep(wait)
+        claimed = await self._claim_head(channel, chat_key)
+        while claimed is not None:
+            outcome = await self._send(claimed)
+            if outcome.wait is not None:
+                if outcome.wait > wait_up_to:
+                    return
+                await asyncio.sleep(outcome.wait)
+            if outcome.looked_ahead:
+                claimed = outcome.next
+            else:
+                claimed = await self._claim_head(channel, chat_key)
 
     async def deliver_due(self) -> int:
         """One pass over every chat with a message due (the background loop)."""
@@ -222,6 +223,12 @@ class Outbox:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
+        async with self._sessions() as session, session.begin():
+            return await self._claim_in(session, channel, chat_key)
+
+    async def _claim_in(
+        self, session: AsyncSession, channel: str, chat_key: str
+    ) -> _Claimed | None:
         """Claim the chat's oldest unsent row if it is due: one UPDATE ... RETURNING.
 
         Two senders racing for the same row: the second one's WHERE is re-checked on
@@ -236,36 +243,35 @@ class Outbox:
             .where(col(OutboxRow.status).in_(UNSENT))
             .scalar_subquery()
         )
-        async with self._sessions() as session, session.begin():
-            claimed = await session.execute(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == head)
-                .where(col(OutboxRow.status).in_(UNSENT))
-                .where(col(OutboxRow.next_attempt_at) <= now)
-                .values(
-                    status="sending",
-                    lease_owner=self.worker.worker_id,
-                    next_attempt_at=now + LEASE,
-                    attempts=OutboxRow.attempts + 1,
-                )
-                .returning(
-                    col(OutboxRow.id),
-                    col(OutboxRow.payload),
-                    col(OutboxRow.attempts),
-                    col(OutboxRow.conversation_id),
-                )
-                .execution_options(synchronize_session=False)
+        claimed = await session.execute(
+            update(OutboxRow)
+            .where(col(OutboxRow.id) == head)
+            .where(col(OutboxRow.status).in_(UNSENT))
+            .where(col(OutboxRow.next_attempt_at) <= now)
+            .values(
+                status="sending",
+                lease_owner=self.worker.worker_id,
+                next_attempt_at=now + LEASE,
+                attempts=OutboxRow.attempts + 1,
             )
-            row = claimed.one_or_none()
-            if row is None:
-                return None  # nothing unsent, not due yet, or another sender holds it
-            open_keyboards = (
-                select(col(OutboxRow.external_message_id))
-                .where(col(OutboxRow.channel) == channel)
-                .where(col(OutboxRow.chat_key) == chat_key)
-                .where(col(OutboxRow.keyboard_open).is_(True))
+            .returning(
+                col(OutboxRow.id),
+                col(OutboxRow.payload),
+                col(OutboxRow.attempts),
+                col(OutboxRow.conversation_id),
             )
-            closing = tuple(str(i) for i in (await session.execute(open_keyboards)).scalars() if i)
+            .execution_options(synchronize_session=False)
+        )
+        row = claimed.one_or_none()
+        if row is None:
+            return None  # nothing unsent, not due yet, or another sender holds it
+        open_keyboards = (
+            select(col(OutboxRow.external_message_id))
+            .where(col(OutboxRow.channel) == channel)
+            .where(col(OutboxRow.chat_key) == chat_key)
+            .where(col(OutboxRow.keyboard_open).is_(True))
+        )
+        closing = tuple(str(i) for i in (await session.execute(open_keyboards)).scalars() if i)
         snapshot = {
             "channel": channel,
             "chat_key": chat_key,
@@ -275,12 +281,11 @@ class Outbox:
         }
         return _Claimed(row_id=int(row.id), row=snapshot, close=closing)
 
-    async def _send(self, claimed: _Claimed) -> float | None:
-        """Send once. Returns seconds to wait before the next try, or None to go on."""
+    async def _send(self, claimed: _Claimed) -> _Outcome:
+        """Send once; what to wait before the next try, and the next row if claimed."""
         sender = self._senders.get(claimed.row["channel"])
         if sender is None:
-            await self._retry(claimed.row_id, 5.0, "no sender registered")
-            return 5.0
+            return _Outcome(await self._retry(claimed.row_id, 5.0, "no sender registered"))
         payload: dict[str, Any] = claimed.row["payload"]
         message = OutgoingMessage(
             outbox_id=claimed.row_id,
@@ -297,31 +302,37 @@ class Outbox:
         try:
             external_id = await sender.send(message)
         except RetryLater as exc:
-            return await self._retry(claimed.row_id, exc.seconds, "retry later")
+            return _Outcome(await self._retry(claimed.row_id, exc.seconds, "retry later"))
         except Unavailable:
             if claimed.row["attempts"] >= MAX_ATTEMPTS:
                 await self._finish(claimed.row_id, "failed", "unavailable, gave up")
-                return None
+                return _Outcome()
             wait = self._backoff_base * 2 ** (claimed.row["attempts"] - 1)
-            return await self._retry(claimed.row_id, wait, "unavailable")
+            return _Outcome(await self._retry(claimed.row_id, wait, "unavailable"))
         except RecipientUnreachable:
             await self._unreachable(claimed)
-            return None
+            return _Outcome()
         except (Rejected, ChannelError) as exc:
             await self._finish(claimed.row_id, "failed", type(exc).__name__)
-            return None
-        await self._mark_sent(claimed, external_id, has_buttons=bool(message.buttons))
-        return None
+            return _Outcome()
+        following = await self._mark_sent(claimed, external_id, has_buttons=bool(message.buttons))
+        return _Outcome(next=following, looked_ahead=True)
 
-    async def _mark_sent(self, claimed: _Claimed, external_id: str, *, has_buttons: bool) -> None:
+    async def _mark_sent(
+        self, claimed: _Claimed, external_id: str, *, has_buttons: bool
+    ) -> _Claimed | None:
+        """Mark the row sent and, in the same transaction, claim the chat's next one:
+        a reply of several messages costs one transaction per message, not two."""
+        channel, chat_key = claimed.row["channel"], claimed.row["chat_key"]
         async with self._sessions() as session, session.begin():
             if claimed.close:
                 await session.execute(
                     update(OutboxRow)
-                    .where(col(OutboxRow.channel) == claimed.row["channel"])
-                    .where(col(OutboxRow.chat_key) == claimed.row["chat_key"])
+                    .where(col(OutboxRow.channel) == channel)
+                    .where(col(OutboxRow.chat_key) == chat_key)
                     .where(col(OutboxRow.external_message_id).in_(list(claimed.close)))
                     .values(keyboard_open=False)
+                    .execution_options(synchronize_session=False)
                 )
             await session.execute(
                 update(OutboxRow)
@@ -333,7 +344,9 @@ class Outbox:
                     keyboard_open=has_buttons,
                     lease_owner=None,
                 )
+                .execution_options(synchronize_session=False)
             )
+            return await self._claim_in(session, channel, chat_key)
 
     async def _retry(self, row_id: int, seconds: float, reason: str) -> float:
         async with self._sessions() as session, session.begin():
@@ -391,6 +404,16 @@ class _Claimed:
     row_id: int
     row: dict[str, Any]
     close: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """After one send: seconds to wait before trying again (None: go on at once), and
+    the chat's next row when the send already claimed it (`looked_ahead`)."""
+
+    wait: float | None = None
+    next: _Claimed | None = None
+    looked_ahead: bool = False
 
 
 def _pressed(value: Any) -> PressedMessage | None:

@@ -48,11 +48,22 @@ def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
-            lines[(*path, key)] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            if (*path, key) in lines:
+                first = lines[(*path, key)]
+                message = f"{key!r} is written twice in this mapping (first on line {first})"
+                raise _DuplicateKey(line, message)
+            lines[(*path, key)] = line
             _line_map(value_node, (*path, key), lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _line_map(item, (*path, index), lines)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
@@ -70,7 +81,11 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
         loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
-        _line_map(node, (), lines)
+        try:
+            _line_map(node, (), lines)
+        except _DuplicateKey as exc:
+            # YAML keeps the last of two equal keys without a word: an edit would vanish.
+            raise ScriptError([ScriptProblem(filename, exc.line, None, str(exc))]) from exc
     return data, lines
 
 

@@ -125,6 +125,93 @@ CASES = [
         "'promise_check' is never 'in_pass'",
     ),
     ("  reminder: {to: reminder}", "  reminder: {to: reminders}", "reminder: {to", None, "unknown"),
+    # Each part of a state, written in block style so that every key has its own line:
+    # the problem must be reported on the line of the key that is wrong.
+    ('      max: "today"', '      max: "today and"', 'max: "today and"', "verify", "invalid"),
+    (
+        '      max: "today"',
+        '      min: "today +"\n      max: "today"',
+        'min: "today +"',
+        "verify",
+        "invalid expression",
+    ),
+    (
+        "      invalid: bad_date\n    actions: [verify_identity]",
+        "      invalid: bad_dat\n    actions: [verify_identity]",
+        "invalid: bad_dat",
+        "verify",
+        "'bad_dat' is not in `messages`",
+    ),
+    (
+        '      - {to: statement, when: "verified"}',
+        '      - to: statement\n        when: "verified and"',
+        'when: "verified and"',
+        "verify",
+        "invalid expression",
+    ),
+    (
+        '        when: "said_monthly"',
+        '        when: "said_monthly and"',
+        'when: "said_monthly and"',
+        "menu",
+        "invalid expression",
+    ),
+    (
+        "        actions: [propose_monthly]\n      installment: {choice: plan}",
+        "        actions: [propose_monthy]\n      installment: {choice: plan}",
+        "propose_monthy",
+        "menu",
+        "undefined action",
+    ),
+    (
+        "      installment: {choice: plan}\n      extension: {choice: extension}",
+        "      installment: {choice: plann}\n      extension: {choice: extension}",
+        "choice: plann",
+        "menu",
+        "routes to unknown choice 'plann'",
+    ),
+    (
+        "      installment: {choice: plan}\n      extension: {choice: extension}",
+        "      instalment: {choice: plan}\n      extension: {choice: extension}",
+        "instalment:",
+        "menu",
+        "unknown meaning 'instalment'",
+    ),
+    (
+        '      - {id: pay_full, label: "Pay in full by a date", to: promise, when: "has_balance and not collection_paused"}',
+        '      - id: pay_full\n        label: "Pay in full by a date"\n        to: promise\n        when: "has_balance and"',
+        'when: "has_balance and"',
+        "menu",
+        "invalid expression",
+    ),
+    (
+        '      - {id: yes, label: "Yes, record it", to: promise_done, actions: [create_promise]}',
+        '      - id: "yes"\n        label: "Yes, record it"\n        to: promise_done\n        actions: [create_promis]',
+        "create_promis",
+        "promise_confirm",
+        "undefined action",
+    ),
+    (
+        '      each: "plan_options"\n      id: id',
+        '      each: "plan_options and"\n      id: id',
+        'each: "plan_options and"',
+        "plan_options",
+        "invalid expression",
+    ),
+    (
+        "      to: plan_confirm\n      actions: [choose_plan]",
+        "      to: plan_confirm\n      actions:\n        - bogus_actoin",
+        "bogus_actoin",
+        "plan_options",
+        "undefined action",
+    ),
+    (
+        '        text: "{months} payment of {installment}"',
+        '        text: "{months} payment of {instalment}"',
+        "{instalment}",
+        "plan_options",
+        "undefined placeholder",
+    ),
 ]
 
 
@@ -145,6 +232,20 @@ def test_each_problem_names_file_line_and_state(
         assert problem.state == state
     with pytest.raises(ScriptError):
         load_dialogs(directory, None)  # a broken script never loads
+
+
+def test_a_key_written_twice_is_refused_at_its_second_line(tmp_path: Path) -> None:
+    # YAML lets the second silently replace the first: a manager's edit would vanish.
+    directory, text = broken(
+        tmp_path,
+        "      to: plan_confirm\n      actions: [choose_plan]",
+        "      to: plan_confirm\n      actions: [choose_plan]\n      actions: [escalate]",
+    )
+    (problem,) = check_dialogs(directory, None)
+    assert problem.message == "'actions' is written twice in this mapping (first on line 314)"
+    assert problem.line == line_of(text, "actions: [escalate]")
+    with pytest.raises(ScriptError):
+        load_dialogs(directory, None)
 
 
 def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:

@@ -212,6 +212,62 @@ CASES = [
         "plan_options",
         "undefined placeholder",
     ),
+    (
+        '      - {to: locked, when: "locked"}',
+        '      - when: "locked"\n        to: lockd',
+        "to: lockd",
+        "greeting",
+        "unknown state 'lockd'",
+    ),
+    (
+        '      - {id: person, label: "Talk to a person", to: handoff}\n      - {id: done',
+        '      - id: person\n        label: "Talk to a person"\n        to: hand_off\n      - {id: done',
+        "to: hand_off",
+        "locked",
+        "unknown state 'hand_off'",
+    ),
+    (
+        "      to: plan_confirm\n      actions: [choose_plan]",
+        "      to: plan_confirn\n      actions: [choose_plan]",
+        "to: plan_confirn",
+        "plan_options",
+        "unknown state 'plan_confirn'",
+    ),
+    (
+        "        to: plan_decision\n        actions: [propose_monthly]",
+        "        to: plan_decison\n        actions: [propose_monthly]",
+        "to: plan_decison",
+        "menu",
+        "unknown state 'plan_decison'",
+    ),
+    (
+        '        when: "has_disputes"',
+        '        when: "has_disputes and"',
+        'when: "has_disputes and"',
+        "statement",
+        "invalid expression",
+    ),
+    (
+        '        each: "undisputed_charges"',
+        '        each: "undisputed_charges |"',
+        'each: "undisputed_charges |"',
+        "statement",
+        "invalid expression",
+    ),
+    (
+        "  human: {to: handoff, detour: true}",
+        "  human:\n    detour: true\n    to: goodbye",
+        "to: goodbye",
+        "goodbye",
+        "R13: the human route does not escalate",
+    ),
+    (
+        "  crisis: {to: crisis}",
+        "  crisis:\n    detour: false\n    to: help",
+        "to: help",
+        "help",
+        "R12: crisis must pause collection and escalate urgently",
+    ),
 ]
 
 

@@ -21,47 +21,60 @@ from bot.engine.expressions import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(
-    ("source", "scope", "expected"),
-    [
-        ("x == 1", {"x": 1}, True),
-        ("x == 1", {"x": 2}, False),
-        ("x != 1", {"x": 2}, True),
-        ("x != 1", {"x": 1}, False),
-        ("x > 1", {"x": 1}, False),
-        ("x > 1", {"x": 2}, True),
-        ("x >= 1", {"x": 1}, True),
-        ("x >= 1", {"x": 0}, False),
-        ("x < 1", {"x": 1}, False),
-        ("x < 1", {"x": 0}, True),
-        ("x <= 1", {"x": 1}, True),
-        ("x <= 1", {"x": 2}, False),
-        ("'a' in x", {"x": ["a"]}, True),
-        ("'a' in x", {"x": ["b"]}, False),
-        ("'a' not in x", {"x": ["b"]}, True),
-        ("'a' not in x", {"x": ["a"]}, False),
-        ("not x", {"x": 0}, True),
-        ("not x", {"x": 1}, False),
-        ("x and y", {"x": 1, "y": 2}, 2),
-        ("x and y", {"x": 0, "y": 2}, 0),
-        ("x or y", {"x": 0, "y": 2}, 2),
-        ("x or y", {"x": 3, "y": 2}, 3),
-        ("items | length", {"items": [1, 2, 3]}, 3),
-        ("items | length > 0", {"items": []}, False),
-        ("missing", {}, None),
-        ("'text'", {}, "text"),
-        ("x == 'done' and not (y or z)", {"x": "done", "y": 0, "z": ""}, True),
-        # Outside the fast subset, the sandbox answers the same way.
-        ("1 < x < 3", {"x": 2}, True),
-        ("1 < x < 3", {"x": 3}, False),
-        ("x in [1, 2]", {"x": 2}, True),
-        ("x + 1", {"x": 2}, 3),
-        ("x is none", {"x": None}, True),
-    ],
-)
+FAST_CASES: list[tuple[str, dict[str, Any], Any]] = [
+    ("x == 1", {"x": 1}, True),
+    ("x == 1", {"x": 2}, False),
+    ("x != 1", {"x": 2}, True),
+    ("x != 1", {"x": 1}, False),
+    ("x > 1", {"x": 1}, False),
+    ("x > 1", {"x": 2}, True),
+    ("x >= 1", {"x": 1}, True),
+    ("x >= 1", {"x": 0}, False),
+    ("x < 1", {"x": 1}, False),
+    ("x < 1", {"x": 0}, True),
+    ("x <= 1", {"x": 1}, True),
+    ("x <= 1", {"x": 2}, False),
+    ("'a' in x", {"x": ["a"]}, True),
+    ("'a' in x", {"x": ["b"]}, False),
+    ("'a' not in x", {"x": ["b"]}, True),
+    ("'a' not in x", {"x": ["a"]}, False),
+    ("not x", {"x": 0}, True),
+    ("not x", {"x": 1}, False),
+    ("x and y", {"x": 1, "y": 2}, 2),
+    ("x and y", {"x": 0, "y": 2}, 0),
+    ("x or y", {"x": 0, "y": 2}, 2),
+    ("x or y", {"x": 3, "y": 2}, 3),
+    ("items | length", {"items": [1, 2, 3]}, 3),
+    ("items | length > 0", {"items": []}, False),
+    ("missing", {}, None),
+    ("'text'", {}, "text"),
+    ("x == 'done' and not (y or z)", {"x": "done", "y": 0, "z": ""}, True),
+]
+# Outside the fast subset, the sandbox answers the same way.
+SANDBOX_CASES: list[tuple[str, dict[str, Any], Any]] = [
+    ("1 < x < 3", {"x": 2}, True),
+    ("1 < x < 3", {"x": 3}, False),
+    ("x in [1, 2]", {"x": 2}, True),
+    ("x + 1", {"x": 2}, 3),
+    ("x is none", {"x": None}, True),
+]
+
+
+@pytest.mark.parametrize(("source", "scope", "expected"), FAST_CASES + SANDBOX_CASES)
 def test_expressions_evaluate_like_jinja(source: str, scope: dict[str, Any], expected: Any) -> None:
     assert evaluate(source, scope) == expected
     assert holds(source, scope) is bool(expected)
+
+
+@pytest.mark.parametrize(("source", "scope", "expected"), FAST_CASES)
+def test_the_fast_path_alone_gives_the_same_answers(
+    source: str, scope: dict[str, Any], expected: Any
+) -> None:
+    # evaluate() falls back to the sandbox when the fast closure fails: checked alone,
+    # a fault in the fast path cannot hide behind the fallback.
+    fast = _fast(source)
+    assert fast is not None
+    assert fast(scope) == expected
 
 
 def test_a_missing_guard_always_holds() -> None:

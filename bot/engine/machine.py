@@ -9,6 +9,7 @@ account is said before verification (R5).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
@@ -183,7 +184,7 @@ class _Step:
             if any(str(item[dynamic.id]) == choice_id for item in items):
                 self._after_answer(state, dynamic.actions, choice_id, dynamic.to)
                 return
-        self._failed_input(state, None)
+        self._failed_input(None)
 
     def _on_command(self, name: str) -> None:
         # Lower-cased first, so stripping more upper-case letters changes nothing: not mutated.
@@ -212,7 +213,7 @@ class _Step:
         if state.input is not None:
             value = self._parse_input(state, text)
             if value is None:
-                self._failed_input(state, state.input.invalid)
+                self._failed_input(state.input.invalid)
                 return
             self.vars[state.input.store] = _json(value)
             self._after_answer(state, state.actions, value, None)
@@ -220,7 +221,7 @@ class _Step:
         if state.end:
             self._restart()
             return
-        self._failed_input(state, None)
+        self._failed_input(None)
 
     # ---- moving between states ----
 
@@ -319,7 +320,7 @@ class _Step:
             return None
         return value
 
-    def _failed_input(self, state: State, message_id: str | None) -> None:
+    def _failed_input(self, message_id: str | None) -> None:
         """Say what went wrong, ask again, and after repeated failures offer a person (R13)."""
         self.failed_inputs += 1
         failures = self.failed_inputs
@@ -386,7 +387,11 @@ class _Step:
         if offer_person and not self._has_person_choice(state):
             choices.append(Choice(HUMAN_CHOICE, Part(f"{self.script.id}.choice_person")))
         if self.parts or choices:
-            self.replies.append(Reply(tuple(self.parts), tuple(choices), self.step_no))
+            self._close_reply(choices)
+
+    def _close_reply(self, choices: Sequence[Choice]) -> None:
+        """What was said so far becomes one message, with these buttons under it."""
+        self.replies.append(Reply(tuple(self.parts), tuple(choices), self.step_no))
         self.parts = []
 
     def _has_person_choice(self, state: State) -> bool:

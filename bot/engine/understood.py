@@ -34,7 +34,7 @@ from bot.engine.script import (
     IntentRoute,
     State,
 )
-from bot.engine.types import Choice, Part, Reading, Reply
+from bot.engine.types import Choice, Part, Reading
 from bot.engine.values import to_json
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class Understood:
         # Unsure, or sure of something that leads nowhere here: offer what might.
         if self._ask_back(state):
             return
-        step._failed_input(state, None)
+        step._failed_input(None)
 
     def _always_on(self, state: State, text: str, words: tuple[Intent, ...]) -> bool:
         """R3, R11, R15 in free-text answers: STOP, a complaint or hardship written as a
@@ -229,7 +229,7 @@ class Understood:
         elif answers:
             self._store(state, answers[0])
         else:
-            self.step._failed_input(state, state.input.invalid)
+            self.step._failed_input(state.input.invalid)
 
     def _store(self, state: State, value: Any) -> None:
         assert state.input is not None  # noqa: S101 - the caller checks
@@ -249,8 +249,7 @@ class Understood:
             )
             for day in readings
         )
-        step.replies.append(Reply(tuple(step.parts), choices, step.step_no))
-        step.parts = []
+        step._close_reply(choices)
 
     def _ask_back(self, state: State) -> bool:
         """The likeliest meanings that lead somewhere here, as buttons."""
@@ -281,8 +280,7 @@ class Understood:
         choices.append(
             Choice(f"{MEANING_CHOICE}{SOMETHING_ELSE}", Part(f"{script_id}.meaning_none"))
         )
-        step.replies.append(Reply(tuple(step.parts), tuple(choices), step.step_no))
-        step.parts = []
+        step._close_reply(choices)
         return True
 
     # ---- the buttons of those questions ----
@@ -298,7 +296,7 @@ class Understood:
             step._prompt_again()
             return
         if not self._routable(state, meaning):
-            step._failed_input(state, None)
+            step._failed_input(None)
             return
         if not self._state_route(state, meaning):
             step._global(meaning)
@@ -306,7 +304,7 @@ class Understood:
     def _date_chosen(self, state: State, raw: str) -> None:
         spec = state.input
         if spec is None or spec.type not in (InputType.DATE, InputType.BIRTH_DATE):
-            self.step._failed_input(state, None)
+            self.step._failed_input(None)
             return
         try:
             chosen: date | None = date.fromisoformat(raw)
@@ -314,6 +312,6 @@ class Understood:
             chosen = None
         value = self.step._within_limits(state, chosen)
         if value is None:
-            self.step._failed_input(state, spec.invalid)
+            self.step._failed_input(spec.invalid)
             return
         self._store(state, value)

@@ -454,3 +454,13 @@ def test_a_sure_meaning_with_no_place_here_offers_the_next_likeliest() -> None:
     assert "@meaning:dispute" in d.choices()
     d.choose("@meaning:dispute")
     assert d.at == "dispute_select"
+
+
+def test_a_meaning_routed_to_a_button_that_is_not_shown_does_not_press_it() -> None:
+    # Every charge is disputed: nothing to pay, so the menu shows no plan button (R8).
+    d = at_menu(make_account(disputed=frozenset({"C1", "C2", "C3"})))
+    assert "plan" not in d.choices()
+    d.text("I want to pay in installments")
+    assert d.at == "menu"
+    assert not d.of_type(CreateArrangement)
+    assert "plan" not in d.choices()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.domain.accounts import Account, Charge, ChargeKind
+from bot.engine.loader import load_script
 from bot.engine.script import MEANINGS
 from bot.engine.types import (
     ArrangementKind,
@@ -464,3 +465,19 @@ def test_a_meaning_routed_to_a_button_that_is_not_shown_does_not_press_it() -> N
     assert d.at == "menu"
     assert not d.of_type(CreateArrangement)
     assert "plan" not in d.choices()
+
+
+def test_route_guards_can_read_every_said_name(tmp_path: Path) -> None:
+    # said_charges and said_all are part of the script language even where the shipped
+    # script does not use them: a manager's guard may.
+    guard = "said_monthly and not said_all and said_charges | length == 0"
+    directory, text = broken(tmp_path, '        when: "said_monthly"', f'        when: "{guard}"')
+    script, _ = load_script(text, str(directory / "repayment.yaml"))
+    d = Driver(script=script)
+    d.verified_start()
+    d.text("I can pay 100 a month")
+    assert d.at in ("plan_confirm", "plan_counter")
+    everything = Driver(script=script)
+    everything.verified_start()
+    everything.text("I can pay all of it, 100 a month")
+    assert everything.at not in ("plan_confirm", "plan_counter")

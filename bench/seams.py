@@ -4,6 +4,7 @@
 - Telegram: `bot.channels.telegram.runner.run(app, TelegramOptions(...), stop)`
 - one event into the service: `handle_event` below (`app.runtime.on_inbound`)
 - the pure engine: `bot.engine.machine.step(script, state, event, ctx)`
+- what the runtime reads in a text before the engine sees it: `read_message` below
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.engine.types import Event, EventKind
 from bot.service.accounts_import import import_accounts
 from bot.service.events import Inbound
 from bot.service.linking import create_link_token, link_directly
+from bot.service.meaning import read_message
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # the demo portfolio's "today"
 _STARTED = datetime.now(UTC)
@@ -73,6 +75,11 @@ def text_event(text: str) -> Event:
     if text.startswith("/"):
         return Event(EventKind.COMMAND, text=text[1:])
     return Event(EventKind.TEXT, text=text)
+
+
+def read_text(text: str, *, account: Any, locale: str, today: Any) -> Any:
+    """The reading the runtime attaches to a typed text (`Event.meaning`)."""
+    return read_message(text, account=account, locale=locale, today=today)
 
 
 async def import_file(app: App, path: Path) -> None:

@@ -7,15 +7,17 @@ birth date, an amount, a number and free text, each at its limits.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bot.engine.loader import load_script
-from bot.engine.types import RecordDispute
+from bot.engine.machine import ScriptRuntimeError
+from bot.engine.types import Escalate, PauseCollection, RecordDispute
 from bot.engine.values import from_json
-from tests.engine.driver import Driver
+from tests.engine.driver import Driver, make_account
 from tests.engine.test_validator import broken
 
 DOB = "1990-05-17"
@@ -123,3 +125,104 @@ def test_a_dispute_reason_needs_words_not_a_bare_number() -> None:
     d.words("The fee was waived on the phone")
     (dispute,) = d.of_type(RecordDispute)
     assert dispute.reason == "The fee was waived on the phone"
+
+
+# ---- the engine's own word lists, where no reading comes with the text ----
+
+
+def test_crisis_words_go_to_crisis_help_from_anywhere() -> None:
+    d = verified()
+    d.words("I want to kill myself")
+    assert d.at == "crisis"
+    assert d.of_type(PauseCollection)
+
+
+def test_asking_for_a_person_is_heard_even_while_a_reason_is_typed() -> None:
+    d = verified()
+    d.choose("dispute")
+    d.choose("C3")
+    d.choose("continue")
+    d.words("I want to talk to a person")
+    assert d.at == "handoff_wait"
+    assert d.of_type(Escalate)
+    assert not d.of_type(RecordDispute)
+
+
+def test_other_words_typed_as_a_reason_are_the_reason() -> None:
+    d = verified()
+    d.choose("dispute")
+    d.choose("C3")
+    d.choose("continue")
+    d.words("how do I pay this fee, it was waived")
+    (dispute,) = d.of_type(RecordDispute)
+    assert dispute.reason == "how do I pay this fee, it was waived"
+
+
+def test_how_to_pay_at_the_menu_opens_the_payment_details() -> None:
+    d = verified()
+    d.words("how do I pay")
+    assert d.at == "anything_else"
+    assert any(m.startswith("repayment.payment_info.") for m in d.said())
+
+
+def test_a_monthly_amount_in_words_at_the_menu_is_an_offer() -> None:
+    d = verified()
+    d.words("I can pay 100 a month")
+    assert d.at == "plan_counter"  # 100 a month is too long a plan: the nearest is offered
+    assert d.state is not None
+    assert from_json(d.state.vars["offered_monthly"]).amount == Decimal(100)
+
+
+def test_nothing_typed_is_not_understood() -> None:
+    d = verified()
+    d.words("")
+    assert d.at == "menu"
+    assert d.said()[0] == "repayment.not_understood"
+
+
+def test_writing_after_the_goodbye_starts_a_new_conversation() -> None:
+    d = verified()
+    d.choose("done")
+    assert d.state is not None and d.state.ended
+    d.words("hello again")
+    assert d.at == "verify"
+    assert d.said()[0] == "repayment.greeting.hello"
+
+
+def test_a_shared_message_gets_the_values_of_its_placeholders(tmp_path: Path) -> None:
+    directory, text = broken(
+        tmp_path,
+        "  unknown_command: \"I don't know that command.",
+        "  unknown_command: \"{lender} doesn't know the command {locale}.",
+    )
+    script, _ = load_script(text, str(directory / "repayment.yaml"))
+    d = Driver(script=script)
+    d.start()
+    d.words(DOB)
+    d.command("frobnicate")
+    assert d.said()[0] == "repayment.unknown_command"
+    assert d.params("repayment.unknown_command") == {
+        "lender": "Harbor Consumer Finance",
+        "locale": "en",
+    }
+
+
+def test_a_wrong_answer_repeats_only_the_question_not_the_whole_state() -> None:
+    d = verified()
+    d.choose("plan")
+    d.choose("3")
+    assert d.at == "plan_confirm"
+    assert len(d.said()) > 1  # the summary and each payment, then the question
+    d.words("qqq")
+    assert d.said() == ["repayment.not_understood", "repayment.plan_confirm.ask_confirm"]
+
+
+def test_a_script_without_a_paused_state_fails_loudly_when_collection_is_paused(
+    tmp_path: Path,
+) -> None:
+    directory, text = broken(tmp_path, "paused_state: collection_paused\n", "")
+    script, _ = load_script(text, str(directory / "repayment.yaml"))
+    d = Driver(script=script, account=replace(make_account(), collection_paused=True))
+    d.start()
+    with pytest.raises(ScriptRuntimeError, match=r"^collection is paused and the script has no"):
+        d.words(DOB)

@@ -481,3 +481,54 @@ def test_route_guards_can_read_every_said_name(tmp_path: Path) -> None:
     everything.verified_start()
     everything.text("I can pay all of it, 100 a month")
     assert everything.at not in ("plan_confirm", "plan_counter")
+
+
+# ---- a person, as the reading and the word lists see it ----
+
+
+def test_a_person_asked_for_in_words_no_list_has_is_still_reached() -> None:
+    d = at_menu()
+    d.text("can I speak with somebody real")  # the model is sure; no person word in it
+    assert d.at == "handoff_wait"
+    assert d.of_type(Escalate)
+
+
+def test_no_that_mentions_an_agent_declines_and_asks_for_nobody() -> None:
+    d = at_menu()
+    d.choose("plan")
+    d.choose("3")
+    d.text("no, the agent already said no")
+    assert d.at == "plan_options"
+    assert not d.of_type(Escalate)
+    assert not d.of_type(CreateArrangement)
+
+
+def test_an_amount_a_week_is_no_monthly_offer() -> None:
+    d = at_menu()
+    d.text("I can pay 100 a week")
+    assert d.at == "plan_options"
+    assert d.state is not None
+    assert "offered_monthly" not in d.state.vars
+
+
+def test_an_amount_typed_at_the_custom_plan_is_kept_as_the_amount() -> None:
+    d = at_menu()
+    d.choose("plan")
+    d.choose("custom")
+    d.text("250")
+    assert _var(d, "monthly_given") == Decimal(250)
+    assert d.at == "plan_confirm"
+
+
+def test_a_birth_date_up_to_the_longest_input_is_read_one_character_more_is_not() -> None:
+    dob = "1990-05-17"
+    at_limit = dob + " " + "x" * (500 - len(dob) - 1)
+    d = Driver()
+    d.start()
+    d.text(at_limit)
+    assert d.verified
+    d = Driver()
+    d.start()
+    d.text(at_limit + "x")
+    assert not d.verified
+    assert d.said()[0] == "repayment.bad_date"

@@ -110,6 +110,16 @@ def test_a_number_input_reads_a_whole_number(tmp_path: Path) -> None:
     assert d.state is not None
     assert from_json(d.state.vars["monthly_given"]) == 300
     assert d.at == "menu"
+    read = Driver(script=script)  # the same, with the reading the runtime attaches
+    read.start()
+    read.text(DOB)
+    read.choose("plan")
+    read.choose("custom")
+    read.text("2.5")
+    assert read.at == "plan_custom"
+    read.text("300")
+    assert read.state is not None
+    assert from_json(read.state.vars["monthly_given"]) == 300
 
 
 def test_a_dispute_reason_needs_words_not_a_bare_number() -> None:

@@ -253,3 +253,8 @@ def test_the_shipped_policy_has_the_real_line_of_every_market() -> None:
         policy.support_contacts("HK", "en")[0] == "The Samaritan Befrienders Hong Kong: 2389 2222"
     )
     assert policy.support_contacts("CN", "zh_Hans") == ("希望24热线：400-161-9995",)
+
+
+def test_a_line_asked_for_in_a_language_it_is_not_named_in_falls_back_to_english() -> None:
+    policy = Policy.model_validate(policy_data(support_lines={"default": [_line("112")]}))
+    assert policy.support_contacts(None, "fr") == ("Line: 112",)

@@ -336,8 +336,10 @@ def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
     # spaces to anchor on. The English words share one pair of anchors: anchors on
     # each alternative would keep the regex engine from skipping ahead by first
     # letter, and made this the costliest part of reading a message.
-    english = [re.escape(_fold(w)) for w in words if w.isascii() and w[0].isalnum()]
-    other = [re.escape(_fold(w)) for w in words if not (w.isascii() and w[0].isalnum())]
+    english: list[str] = []
+    other: list[str] = []
+    for word in words:
+        (english if word.isascii() and word[0].isalnum() else other).append(re.escape(_fold(word)))
     parts = [rf"(?<![a-z0-9])(?:{'|'.join(english)})(?![a-z0-9])"] if english else []
     return re.compile("|".join(parts + other))
 

@@ -423,4 +423,5 @@ def test_a_word_list_without_english_words_matches_only_its_own_words() -> None:
 
     pattern = _compile(("转人工", "真人"))
     assert pattern.search("hello") is None
+    assert pattern.search("你好") is None
     assert pattern.search("转人工pls") is not None

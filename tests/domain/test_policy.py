@@ -210,7 +210,7 @@ def test_support_lines_by_country_with_a_default() -> None:
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        ({"GB": [_line()]}, "give the 'default' lines, for countries not listed"),
+        ({"GB": [_line()]}, r"Value error, give the 'default' lines, for countries not listed \["),
         ({"GBR": [_line()], "default": [_line()]}, "not an ISO 3166 country code"),
         ({"GB": [], "default": [_line()]}, "GB: give at least one line"),
         ({"default": [{"number": "1", "name": {"en": "A", "zh_Hans": "B"}}]}, "name in zh_Hant"),

@@ -283,8 +283,8 @@ class Policy(_Strict):
 
     def support_contacts(self, region: str | None, locale: str) -> tuple[str, ...]:
         """The crisis lines for the account's country, in the borrower's language."""
-        mine = self.support_lines.get(region) if region else None
-        lines = mine or self.support_lines[DEFAULT_COUNTRY]
+        country = region if region is not None and region in self.support_lines else None
+        lines = self.support_lines[country or DEFAULT_COUNTRY]
         return tuple(line.text(locale) for line in lines)
 
     def payment_for(self, currency: str) -> PaymentInstructions | None:

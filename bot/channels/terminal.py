@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import TextIO
 
 from bot.bootstrap import App
@@ -42,7 +44,50 @@ class TerminalSender:
         return str(self._sent)
 
 
-async def _read_line(source: TextIO, prompt: str | None) -> str | None:
+class _CtrlC:
+    """Ctrl-C that always reaches the event loop.
+
+    asyncio.run() handles SIGINT with a plain Python handler and no wakeup fd, so
+    when the kernel delivers the signal to another thread (the one reading the
+    terminal, or a database thread) the loop sleeps on and the chat hangs. A
+    loop signal handler writes to the loop's own wakeup pipe from whichever
+    thread gets it; it ends the line being read with KeyboardInterrupt.
+    """
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self.reading: asyncio.Future[str | None] | None = None
+
+    def __call__(self) -> None:
+        self.pressed = True
+        if self.reading is not None and not self.reading.done():
+            self.reading.set_exception(KeyboardInterrupt())
+
+    def check(self) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _ctrl_c_on_the_loop(interactive: bool) -> Iterator[_CtrlC]:
+    ctrl_c = _CtrlC()
+    loop = asyncio.get_running_loop()
+    installed = False
+    if interactive:
+        # Only the main thread may set signal handlers; elsewhere asyncio's default stays.
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            loop.add_signal_handler(signal.SIGINT, ctrl_c)
+            installed = True
+    try:
+        yield ctrl_c
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+async def _read_line(
+    source: TextIO, prompt: str | None, ctrl_c: _CtrlC | None = None
+) -> str | None:
     """The next line, or None at end of input.
 
     Read on a daemon thread, not the default executor: when Ctrl-C ends the
@@ -51,6 +96,9 @@ async def _read_line(source: TextIO, prompt: str | None) -> str | None:
     """
     loop = asyncio.get_running_loop()
     done: asyncio.Future[str | None] = loop.create_future()
+    if ctrl_c is not None:
+        ctrl_c.check()
+        ctrl_c.reading = done
 
     def settle(line: str | None) -> None:
         if not done.done():
@@ -112,9 +160,11 @@ async def run_chat(
         )
         await app.outbox.deliver_chat(CHANNEL, chat_key)
 
-    await send("/start")
-    while True:
-        line = await _read_line(source, "> " if interactive else None)
-        if line is None:
-            return 0
-        await send(line.strip())
+    with _ctrl_c_on_the_loop(interactive) as ctrl_c:
+        await send("/start")
+        while True:
+            line = await _read_line(source, "> " if interactive else None, ctrl_c)
+            if line is None:
+                return 0
+            await send(line.strip())
+            ctrl_c.check()

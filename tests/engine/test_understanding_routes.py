@@ -518,17 +518,3 @@ def test_an_amount_typed_at_the_custom_plan_is_kept_as_the_amount() -> None:
     d.text("250")
     assert _var(d, "monthly_given") == Decimal(250)
     assert d.at == "plan_confirm"
-
-
-def test_a_birth_date_up_to_the_longest_input_is_read_one_character_more_is_not() -> None:
-    dob = "1990-05-17"
-    at_limit = dob + " " + "x" * (500 - len(dob) - 1)
-    d = Driver()
-    d.start()
-    d.text(at_limit)
-    assert d.verified
-    d = Driver()
-    d.start()
-    d.text(at_limit + "x")
-    assert not d.verified
-    assert d.said()[0] == "repayment.bad_date"

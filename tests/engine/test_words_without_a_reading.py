@@ -56,16 +56,17 @@ def test_a_birth_date_after_today_is_refused_as_a_bad_date() -> None:
     assert d.said()[0] == "repayment.bad_date"
 
 
-def test_input_up_to_the_longest_allowed_is_read_one_character_more_is_not() -> None:
+@pytest.mark.parametrize("how", ["words", "text"])  # without and with the reading
+def test_input_up_to_the_longest_allowed_is_read_one_character_more_is_not(how: str) -> None:
     at_limit = DOB + " " + "x" * (VERIFY_MAX_LENGTH - len(DOB) - 1)
     assert len(at_limit) == VERIFY_MAX_LENGTH
     d = Driver()
     d.start()
-    d.words(at_limit)
+    getattr(d, how)(at_limit)
     assert d.verified
     d = Driver()
     d.start()
-    d.words(at_limit + "x")
+    getattr(d, how)(at_limit + "x")
     assert not d.verified
     assert d.said()[0] == "repayment.bad_date"
 

@@ -91,10 +91,22 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int:
     """The line of the deepest known prefix of path (pydantic paths may go deeper)."""
+    path = _as_written(lines, path)
     for end in range(len(path), -1, -1):
         if path[:end] in lines:
             return lines[path[:end]]
     return 1
+
+
+def _as_written(lines: dict[Path_, int], path: Path_) -> Path_:
+    """The path as the YAML has it: a list of one may be written as its item alone (a
+    meaning's route as a mapping, an action as a name), and then index 0 is not there."""
+    written: Path_ = ()
+    for part in path:
+        if part == 0 and written in lines and (*written, 0) not in lines:
+            continue
+        written = (*written, part)
+    return written
 
 
 def state_of(path: Path_) -> str | None:

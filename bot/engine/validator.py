@@ -107,14 +107,7 @@ class _Validator:
         for key, routes in state.intents.items():
             for i, route in enumerate(routes):
                 if route.to is not None:
-                    yield (*self._route_path(base, key, i), "to"), route.to
-
-    def _route_path(self, base: Path_, meaning: str, index: int) -> Path_:
-        """Where a state's route for a meaning is written: one route may be written as a
-        mapping rather than a list of one, and then has no index in the YAML."""
-        if (*base, "intents", meaning, 0) in self.lines:
-            return (*base, "intents", meaning, index)
-        return (*base, "intents", meaning)
+                    yield (*base, "intents", key, i, "to"), route.to
 
     def global_targets(self) -> Iterator[tuple[Path_, str]]:
         for section in ("intents", "commands", "triggers"):
@@ -262,7 +255,7 @@ class _Validator:
             if key not in STATE_INTENTS:
                 self.fail((*base, "intents", key), name, f"unknown meaning {key!r}")
             for i, route in enumerate(routes):
-                where = self._route_path(base, key, i)
+                where: Path_ = (*base, "intents", key, i)
                 self.check_expression(name, (*where, "when"), route.when, set(SAID_NAMES))
                 self.check_actions(name, (*where, "actions"), route.actions)
                 if route.choice is not None and route.choice not in {c.id for c in state.choices}:

@@ -167,4 +167,3 @@ async def run_chat(
             if line is None:
                 return 0
             await send(line.strip())
-            ctrl_c.check()

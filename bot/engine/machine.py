@@ -509,7 +509,7 @@ class _Step:
 
     def _result(self) -> StepResult:
         if self.parts:
-            self.replies.append(Reply(tuple(self.parts), (), self.step_no))
+            self._close_reply(())
         state = replace(
             self.original,
             state=self.current,

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.store.sqlite_inline import InlineSQLite
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/repaybot.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -52,25 +54,22 @@ def create_engine(url: str) -> AsyncEngine:
     _prepare_sqlite_path(url)
     if url.startswith("sqlite"):
         # hide_parameters: a failed statement's error never carries a borrower's data
-        # into a log (R18).
-        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        # into a log (R18). InlineSQLite: no worker thread per connection (see there).
+        engine = create_async_engine(url, module=InlineSQLite(), hide_parameters=True)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(connection: Any, _: Any) -> None:
-            # We issue BEGIN ourselves (below), so the driver must not.
-            connection.isolation_level = None
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin_immediate(connection: Any) -> None:
             # A transaction that reads and then writes would fail with "database
             # is locked" when another wrote in between; taking the write lock at
-            # BEGIN makes writers wait their turn (busy_timeout) instead.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # BEGIN makes writers wait their turn instead.
+            connection.connection.dbapi_connection.begin_immediate()
 
         return engine
     return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.errors import ChannelError, RecipientUnreachable, Rejected, RetryLater, Unavailable
-from bot.store.tables import AccountRow, ConversationRow, OutboxRow, WorkerRow
+from bot.store.tables import AccountRow, ConversationRow, OutboxRow, WorkerRow, table_of
 
 log = logging.getLogger(__name__)
 
@@ -236,42 +236,23 @@ class Outbox:
         (SQLite), and finds it leased.
         """
         now = self._clock()
-        head = (
-            select(func.min(OutboxRow.id))
-            .where(col(OutboxRow.channel) == channel)
-            .where(col(OutboxRow.chat_key) == chat_key)
-            .where(col(OutboxRow.status).in_(UNSENT))
-            .scalar_subquery()
-        )
         claimed = await session.execute(
-            update(OutboxRow)
-            .where(col(OutboxRow.id) == head)
-            .where(col(OutboxRow.status).in_(UNSENT))
-            .where(col(OutboxRow.next_attempt_at) <= now)
-            .values(
-                status="sending",
-                lease_owner=self.worker.worker_id,
-                next_attempt_at=now + LEASE,
-                attempts=OutboxRow.attempts + 1,
-            )
-            .returning(
-                col(OutboxRow.id),
-                col(OutboxRow.payload),
-                col(OutboxRow.attempts),
-                col(OutboxRow.conversation_id),
-            )
-            .execution_options(synchronize_session=False)
+            _CLAIM,
+            {
+                "the_channel": channel,
+                "the_chat": chat_key,
+                "now": now,
+                "worker": self.worker.worker_id,
+                "lease_until": now + LEASE,
+            },
         )
         row = claimed.one_or_none()
         if row is None:
             return None  # nothing unsent, not due yet, or another sender holds it
-        open_keyboards = (
-            select(col(OutboxRow.external_message_id))
-            .where(col(OutboxRow.channel) == channel)
-            .where(col(OutboxRow.chat_key) == chat_key)
-            .where(col(OutboxRow.keyboard_open).is_(True))
+        open_keyboards = await session.execute(
+            _OPEN_KEYBOARDS, {"the_channel": channel, "the_chat": chat_key}
         )
-        closing = tuple(str(i) for i in (await session.execute(open_keyboards)).scalars() if i)
+        closing = tuple(str(i) for i in open_keyboards.scalars() if i)
         snapshot = {
             "channel": channel,
             "chat_key": chat_key,
@@ -327,24 +308,17 @@ class Outbox:
         async with self._sessions() as session, session.begin():
             if claimed.close:
                 await session.execute(
-                    update(OutboxRow)
-                    .where(col(OutboxRow.channel) == channel)
-                    .where(col(OutboxRow.chat_key) == chat_key)
-                    .where(col(OutboxRow.external_message_id).in_(list(claimed.close)))
-                    .values(keyboard_open=False)
-                    .execution_options(synchronize_session=False)
+                    _CLOSE_KEYBOARDS,
+                    {"the_channel": channel, "the_chat": chat_key, "ids": list(claimed.close)},
                 )
             await session.execute(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == claimed.row_id)
-                .values(
-                    status="sent",
-                    sent_at=self._clock(),
-                    external_message_id=external_id,
-                    keyboard_open=has_buttons,
-                    lease_owner=None,
-                )
-                .execution_options(synchronize_session=False)
+                _MARK_SENT,
+                {
+                    "row_id": claimed.row_id,
+                    "when": self._clock(),
+                    "external_id": external_id,
+                    "with_buttons": has_buttons,
+                },
             )
             return await self._claim_in(session, channel, chat_key)
 
@@ -397,6 +371,46 @@ class Outbox:
                     .values(unreachable=True)
                 )
         log.warning("outbox row %s dead: recipient unreachable", claimed.row_id)
+
+
+# The statements of every send, built once: building a statement (coercing each
+# clause, computing its cache key) costs more than running it on SQLite. They
+# are Core statements on the table, which skip the ORM's bulk-update machinery.
+_OUTBOX = table_of(OutboxRow)
+_o = _OUTBOX.c
+_THIS_CHAT = (_o.channel == bindparam("the_channel"), _o.chat_key == bindparam("the_chat"))
+# Claim the chat's oldest unsent row if it is due: one UPDATE ... RETURNING.
+_CLAIM = (
+    update(_OUTBOX)
+    .where(
+        _o.id == select(func.min(_o.id)).where(*_THIS_CHAT, _o.status.in_(UNSENT)).scalar_subquery()
+    )
+    .where(_o.status.in_(UNSENT), _o.next_attempt_at <= bindparam("now"))
+    .values(
+        status="sending",
+        lease_owner=bindparam("worker"),
+        next_attempt_at=bindparam("lease_until"),
+        attempts=_o.attempts + 1,
+    )
+    .returning(_o.id, _o.payload, _o.attempts, _o.conversation_id)
+)
+_OPEN_KEYBOARDS = select(_o.external_message_id).where(*_THIS_CHAT, _o.keyboard_open.is_(True))
+_CLOSE_KEYBOARDS = (
+    update(_OUTBOX)
+    .where(*_THIS_CHAT, _o.external_message_id.in_(bindparam("ids", expanding=True)))
+    .values(keyboard_open=False)
+)
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_o.id == bindparam("row_id"))
+    .values(
+        status="sent",
+        sent_at=bindparam("when"),
+        external_message_id=bindparam("external_id"),
+        keyboard_open=bindparam("with_buttons"),
+        lease_owner=None,
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,35 @@ from bot.engine.types import Part, Reply, StepResult
 from bot.i18n.render import RenderedMessage, Translator
 from bot.service import buttons
 from bot.service.record import ConversationRecord
-from bot.store.tables import ConversationRow, OutboxRow, TranscriptRow
+from bot.store.pending import insert_at_commit
+from bot.store.tables import ConversationRow, OutboxRow, TranscriptRow, table_of
+
+OUTBOX = table_of(OutboxRow)
+TRANSCRIPT = table_of(TranscriptRow)
+
+
+def transcript_line(
+    *,
+    conversation_id: int,
+    account_id: str | None,
+    direction: str,
+    kind: str,
+    text: str,
+    payload: dict[str, Any] | None,
+    script_version: str,
+    created_at: datetime,
+) -> dict[str, Any]:
+    """A transcript row (R17) as `insert_at_commit` takes it: every column spelled out."""
+    return {
+        "conversation_id": conversation_id,
+        "account_id": account_id,
+        "direction": direction,
+        "kind": kind,
+        "text": text,
+        "payload": payload,
+        "script_version": script_version,
+        "created_at": created_at,
+    }
 
 
 class Queue:
@@ -117,20 +145,30 @@ class Queue:
             payload["pressed"] = self._pressed
         if self.after_contact:
             payload["after_contact"] = True
-        outbox = OutboxRow(
-            conversation_id=conversation_id,
-            channel=row.channel,
-            chat_key=row.chat_key,
-            idempotency_key=f"{conversation_id}:{self._batch}:{index}",
-            payload=payload,
-            status="pending",
-            attempts=0,
-            next_attempt_at=self.now,
-            created_at=self.now,
+        insert_at_commit(
+            self._session,
+            OUTBOX,
+            {
+                "conversation_id": conversation_id,
+                "channel": row.channel,
+                "chat_key": row.chat_key,
+                "idempotency_key": f"{conversation_id}:{self._batch}:{index}",
+                "payload": payload,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": self.now,
+                "last_error": None,
+                "lease_owner": None,
+                "external_message_id": None,
+                "keyboard_open": False,
+                "created_at": self.now,
+                "sent_at": None,
+            },
         )
-        self._session.add(outbox)
-        self._session.add(
-            TranscriptRow(
+        insert_at_commit(
+            self._session,
+            TRANSCRIPT,
+            transcript_line(
                 conversation_id=conversation_id,
                 account_id=row.account_id,
                 direction="out",
@@ -143,7 +181,7 @@ class Queue:
                 },
                 script_version=script_version,
                 created_at=self.now,
-            )
+            ),
         )
         self.queued.append(index)
 

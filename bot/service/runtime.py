@@ -49,11 +49,12 @@ from bot.service.events import (
     Trigger,
 )
 from bot.service.meaning import read_message
-from bot.service.queueing import Queue
+from bot.service.queueing import TRANSCRIPT, Queue, transcript_line
 from bot.service.record import BOT, ConversationRecord, agent_owner
 from bot.service.text import clean_text, parse_command
 from bot.service.verification import VerificationState
 from bot.service.versions import ScriptRegistry
+from bot.store.pending import insert_at_commit
 from bot.store.repositories import get_account
 from bot.store.tables import (
     AccountRow,
@@ -62,7 +63,6 @@ from bot.store.tables import (
     InboxRow,
     OutboxRow,
     ProcessedUpdateRow,
-    TranscriptRow,
 )
 from bot.understanding import is_crisis
 
@@ -177,7 +177,11 @@ class Runtime:
             raise AccountMissing(record.account_id or "")
         if inbound is not None:
             account_row.unreachable = False  # they wrote: reachable again
-            session.add(_transcript_in(record, event, now, for_agent=not record.owned_by_bot))
+            insert_at_commit(
+                session,
+                TRANSCRIPT,
+                _transcript_in(record, event, now, for_agent=not record.owned_by_bot),
+            )
         if not record.owned_by_bot:
             await self._watch_for_crisis(session, record, event, now)
             record.write_to(row)
@@ -322,10 +326,12 @@ class Runtime:
         """Answer outside a dialog (not linked, a group): kept and sent like any reply."""
         record = ConversationRecord.from_row(row)
         locale = _locale_of(inbound)
-        session.add(
+        insert_at_commit(
+            session,
+            TRANSCRIPT,
             _transcript_in(
                 record, Event(EventKind.TEXT, text=inbound.text or ""), queue.now, for_agent=False
-            )
+            ),
         )
         contact = message_id in CONTACT_NOTICES
         queue.notice(row, message_id, locale, self._table(), contact_button=contact)
@@ -414,7 +420,7 @@ class Runtime:
             record = ConversationRecord.from_row(row)
             queue = Queue(session, self._translator, self._secret, now)
             owner = agent_owner(action.agent)
-            session.add(_agent_note(record, action, now))
+            insert_at_commit(session, TRANSCRIPT, _agent_note(record, action, now))
             if action.kind is AgentActionKind.TAKE_OVER:
                 replace(record, owner=owner).write_to(row)
                 await session.execute(
@@ -625,13 +631,13 @@ def _zone(name: str) -> ZoneInfo:
 
 def _transcript_in(
     record: ConversationRecord, event: Event, now: datetime, *, for_agent: bool
-) -> TranscriptRow:
+) -> dict[str, Any]:
     payload: dict[str, object] | None = None
     if event.kind is EventKind.CHOICE:
         payload = {"choice": event.choice, "step": event.step}
     if for_agent:
         payload = {**(payload or {}), "for_agent": True}
-    return TranscriptRow(
+    return transcript_line(
         conversation_id=record.conversation_id,
         account_id=record.account_id,
         direction="in",
@@ -643,8 +649,8 @@ def _transcript_in(
     )
 
 
-def _agent_note(record: ConversationRecord, action: AgentAction, now: datetime) -> TranscriptRow:
-    return TranscriptRow(
+def _agent_note(record: ConversationRecord, action: AgentAction, now: datetime) -> dict[str, Any]:
+    return transcript_line(
         conversation_id=record.conversation_id,
         account_id=record.account_id,
         direction="evt",

@@ -13,11 +13,19 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from bot.store.tables import InboxRow
+from bot.store.tables import InboxRow, table_of
+
+# Every batch of updates runs these: built once, run with parameters.
+_INBOX = table_of(InboxRow)
+_KNOWN = select(_INBOX.c.update_key).where(
+    _INBOX.c.channel == bindparam("the_channel"),
+    _INBOX.c.update_key.in_(bindparam("keys", expanding=True)),
+)
+_KEEP = insert(_INBOX)
 
 
 class Inbox:
@@ -34,16 +42,23 @@ class Inbox:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             keys = [key for key, _ in updates]
-            query = select(col(InboxRow.update_key)).where(
-                col(InboxRow.channel) == channel, col(InboxRow.update_key).in_(keys)
-            )
-            known = set((await session.execute(query)).scalars())
+            found = await session.execute(_KNOWN, {"the_channel": channel, "keys": keys})
+            known = set(found.scalars())
+            new = []
             for key, payload in updates:
                 if key not in known:
-                    session.add(
-                        InboxRow(channel=channel, update_key=key, payload=payload, received_at=now)
+                    new.append(
+                        {
+                            "channel": channel,
+                            "update_key": key,
+                            "payload": payload,
+                            "received_at": now,
+                            "handled_at": None,
+                        }
                     )
                     known.add(key)
+            if new:
+                await session.execute(_KEEP, new)
 
     async def unhandled(self, channel: str) -> list[dict[str, Any]]:
         """Updates kept but never handled (a crash came in between), oldest first."""

@@ -23,7 +23,7 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -63,6 +63,7 @@ from bot.store.tables import (
     InboxRow,
     OutboxRow,
     ProcessedUpdateRow,
+    table_of,
 )
 from bot.understanding import is_crisis
 
@@ -508,31 +509,25 @@ class Runtime:
         """
         if key is None:
             return True
-        claim = _insert_ignoring_conflicts(session, ProcessedUpdateRow).values(
-            channel=channel, update_key=key, processed_at=now
+        claim = _CLAIM[session.get_bind().dialect.name]
+        claimed = await session.execute(
+            claim, {"channel": channel, "update_key": key, "processed_at": now}
         )
-        claimed = await session.execute(claim)
         if int(getattr(claimed, "rowcount", 0) or 0) != 1:
             return False
         if channel in INBOX_CHANNELS:
-            await session.execute(
-                update(InboxRow)
-                .where(col(InboxRow.channel) == channel)
-                .where(col(InboxRow.update_key) == key)
-                .values(handled_at=now)
-            )
+            await session.execute(_HANDLED, {"the_channel": channel, "the_key": key, "when": now})
         return True
 
     async def _row(
         self, session: AsyncSession, inbound: Inbound, *, create: bool
     ) -> ConversationRow | None:
-        query = select(ConversationRow).where(
-            col(ConversationRow.channel) == inbound.channel,
-            col(ConversationRow.chat_key) == inbound.chat_key,
-        )
         # Locked on PostgreSQL (and by BEGIN IMMEDIATE on SQLite): one chat's events
         # are handled one after the other, whichever process receives them.
-        row = (await session.execute(query.with_for_update())).scalar_one_or_none()
+        found = await session.execute(
+            _CONVERSATION, {"the_channel": inbound.channel, "the_chat": inbound.chat_key}
+        )
+        row = found.scalar_one_or_none()
         if row is not None or not create:
             return row
         now = self._clock()
@@ -563,6 +558,32 @@ class Runtime:
 
 # Channels that keep updates in the inbox before confirming them (see polling.py).
 INBOX_CHANNELS = frozenset({"telegram"})
+
+# The statements of every event, built once (building one costs more than running
+# it on SQLite) and run with parameters.
+_PROCESSED = table_of(ProcessedUpdateRow)
+_INBOX = table_of(InboxRow)
+# Claiming an update: one INSERT ... ON CONFLICT DO NOTHING per dialect.
+_CLAIM: dict[str, Any] = {
+    "postgresql": postgresql_insert(_PROCESSED).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_PROCESSED).on_conflict_do_nothing(),
+}
+_HANDLED = (
+    update(_INBOX)
+    .where(
+        _INBOX.c.channel == bindparam("the_channel"),
+        _INBOX.c.update_key == bindparam("the_key"),
+    )
+    .values(handled_at=bindparam("when"))
+)
+_CONVERSATION = (
+    select(ConversationRow)
+    .where(
+        col(ConversationRow.channel) == bindparam("the_channel"),
+        col(ConversationRow.chat_key) == bindparam("the_chat"),
+    )
+    .with_for_update()
+)
 CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel.phone_not_own"})
 
 
@@ -601,12 +622,6 @@ async def _shown_html(
         return None
     html = payload.get("html")
     return str(html) if html is not None else escape(str(payload.get("text", "")), quote=False)
-
-
-def _insert_ignoring_conflicts(session: AsyncSession, table: type[ProcessedUpdateRow]) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert(table).on_conflict_do_nothing()
-    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def _typed_choice(event: Event, shown: tuple[tuple[str, str], ...], step_no: int) -> Event:

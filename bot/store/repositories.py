@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,6 +21,20 @@ from bot.domain.accounts import (
 from bot.domain.money import quantize
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow
 
+# Every event reads these: built once (building a statement costs more than
+# running it on SQLite), run with the account as a parameter.
+_CHARGES = (
+    select(ChargeRow)
+    .where(col(ChargeRow.account_id) == bindparam("account"))
+    .order_by(col(ChargeRow.posted_on), col(ChargeRow.charge_id))
+)
+_ARRANGEMENTS = (
+    select(ArrangementRow)
+    .where(col(ArrangementRow.account_id) == bindparam("account"))
+    .where(col(ArrangementRow.status).in_(("active", "review")))
+    .order_by(col(ArrangementRow.created_at).desc())
+)
+
 
 async def get_account(
     session: AsyncSession, *, account_id: str, now: datetime | None = None
@@ -34,12 +48,7 @@ async def get_account(
     if row is None:
         return None
     today = None if now is None else now.astimezone(ZoneInfo(row.timezone)).date()
-    query = (
-        select(ChargeRow)
-        .where(col(ChargeRow.account_id) == account_id)
-        .order_by(col(ChargeRow.posted_on), col(ChargeRow.charge_id))
-    )
-    charges = list((await session.execute(query)).scalars())
+    charges = list((await session.execute(_CHARGES, {"account": account_id})).scalars())
     arrangements = await _arrangements(session, account_id)
     agreement = _active_agreement(arrangements, row.currency)
     due = effective_due_date(row.due_date, agreement)
@@ -78,13 +87,7 @@ async def get_account(
 async def _arrangements(session: AsyncSession, account_id: str) -> list[ArrangementRow]:
     """The account's active arrangement and any under review, in one query (every event
     reads both): effects keep at most one active (issue 7 point 1)."""
-    query = (
-        select(ArrangementRow)
-        .where(col(ArrangementRow.account_id) == account_id)
-        .where(col(ArrangementRow.status).in_(("active", "review")))
-        .order_by(col(ArrangementRow.created_at).desc())
-    )
-    return list((await session.execute(query)).scalars())
+    return list((await session.execute(_ARRANGEMENTS, {"account": account_id})).scalars())
 
 
 def _in_review(arrangements: list[ArrangementRow]) -> str | None:

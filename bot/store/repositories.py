@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from bot.domain.accounts import (
     Account,
@@ -19,20 +20,26 @@ from bot.domain.accounts import (
     effective_due_date,
 )
 from bot.domain.money import quantize
-from bot.store.tables import AccountRow, ArrangementRow, ChargeRow
+from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, table_of
 
 # Every event reads these: built once (building a statement costs more than
-# running it on SQLite), run with the account as a parameter.
+# running it on SQLite), run with the account as a parameter. Core statements:
+# the rows are only read here, so they need no ORM objects (identity map,
+# instance state), and the runtime reads the account before it changes anything.
+_charges = table_of(ChargeRow).c
+_arrangements_c = table_of(ArrangementRow).c
 _CHARGES = (
-    select(ChargeRow)
-    .where(col(ChargeRow.account_id) == bindparam("account"))
-    .order_by(col(ChargeRow.posted_on), col(ChargeRow.charge_id))
+    select(*(_charges[n] for n in ("charge_id", "kind", "description", "amount", "posted_on")))
+    .add_columns(_charges.dispute_id)
+    .where(_charges.account_id == bindparam("account"))
+    .order_by(_charges.posted_on, _charges.charge_id)
 )
 _ARRANGEMENTS = (
-    select(ArrangementRow)
-    .where(col(ArrangementRow.account_id) == bindparam("account"))
-    .where(col(ArrangementRow.status).in_(("active", "review")))
-    .order_by(col(ArrangementRow.created_at).desc())
+    select(*(_arrangements_c[n] for n in ("id", "kind", "status", "amount", "installments")))
+    .add_columns(_arrangements_c.new_due_date)
+    .where(_arrangements_c.account_id == bindparam("account"))
+    .where(_arrangements_c.status.in_(("active", "review")))
+    .order_by(_arrangements_c.created_at.desc())
 )
 
 
@@ -48,7 +55,7 @@ async def get_account(
     if row is None:
         return None
     today = None if now is None else now.astimezone(ZoneInfo(row.timezone)).date()
-    charges = list((await session.execute(_CHARGES, {"account": account_id})).scalars())
+    charges = (await session.execute(_CHARGES, {"account": account_id})).all()
     arrangements = await _arrangements(session, account_id)
     agreement = _active_agreement(arrangements, row.currency)
     due = effective_due_date(row.due_date, agreement)
@@ -84,18 +91,18 @@ async def get_account(
     )
 
 
-async def _arrangements(session: AsyncSession, account_id: str) -> list[ArrangementRow]:
+async def _arrangements(session: AsyncSession, account_id: str) -> Sequence[Row[Any]]:
     """The account's active arrangement and any under review, in one query (every event
     reads both): effects keep at most one active (issue 7 point 1)."""
-    return list((await session.execute(_ARRANGEMENTS, {"account": account_id})).scalars())
+    return (await session.execute(_ARRANGEMENTS, {"account": account_id})).all()
 
 
-def _in_review(arrangements: list[ArrangementRow]) -> str | None:
+def _in_review(arrangements: Sequence[Row[Any]]) -> str | None:
     """An arrangement the lender's new figures contradict, waiting for a person."""
     return next((a.id for a in arrangements if a.status == "review"), None)
 
 
-def _active_agreement(arrangements: list[ArrangementRow], currency: str) -> Agreement | None:
+def _active_agreement(arrangements: Sequence[Row[Any]], currency: str) -> Agreement | None:
     found = next((a for a in arrangements if a.status == "active"), None)
     if found is None:
         return None

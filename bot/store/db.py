@@ -54,6 +54,8 @@ def _prepare_sqlite_path(url: str) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
+    """The engine for `url`. A SQLite URL names the file; its statements run on the
+    event loop's thread (bot.store.sqlite_inline), not in aiosqlite's worker thread."""
     url = normalize_url(url)
     _prepare_sqlite_path(url)
     if url.startswith("sqlite"):

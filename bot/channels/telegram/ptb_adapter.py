@@ -7,6 +7,7 @@ no PTB persistence: dialog state lives in the database.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -49,19 +50,35 @@ from bot.channels.telegram.api import (
     keyboard_rows,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
+from bot.channels.telegram.ptb_transport import AiohttpRequest
 
 T = TypeVar("T")
 
 
 def build_application(token: str, api_url: str) -> Application:  # type: ignore[type-arg]
-    """An Application calling `<api_url>/bot<token>/<method>`; updates handled concurrently."""
-    return (
+    """An Application calling `<api_url>/bot<token>/<method>`; updates handled concurrently.
+
+    Requests go over aiohttp (see ptb_transport); getUpdates has its own session,
+    so a long poll never holds a connection a reply is waiting for."""
+    calls, polls = AiohttpRequest(), AiohttpRequest(connections=1)
+    application = (
         Application.builder()
         .token(token)
         .base_url(f"{api_url.rstrip('/')}/bot")
+        .request(calls)
+        .get_updates_request(polls)
         .concurrent_updates(True)
         .build()
     )
+    _transports[application] = (calls, polls)
+    return application
+
+
+# Each application's two transports, to close them when PTB's start fails: PTB
+# shuts down only a bot that finished initializing.
+_transports: weakref.WeakKeyDictionary[Any, tuple[AiohttpRequest, ...]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _inline(buttons: list[Button]) -> InlineKeyboardMarkup:
@@ -75,7 +92,12 @@ def _inline(buttons: list[Button]) -> InlineKeyboardMarkup:
 
 async def initialize(application: Application) -> None:  # type: ignore[type-arg]
     """Start PTB (it calls getMe), with its errors translated like every other call."""
-    await PtbApi(application.bot)._call(application.initialize)
+    try:
+        await PtbApi(application.bot)._call(application.initialize)
+    except BaseException:
+        for transport in _transports.get(application, ()):
+            await transport.shutdown()
+        raise
 
 
 class PtbApi:

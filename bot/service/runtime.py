@@ -177,7 +177,10 @@ class Runtime:
         if account is None or account_row is None:
             raise AccountMissing(record.account_id or "")
         if inbound is not None:
-            account_row.unreachable = False  # they wrote: reachable again
+            if account_row.unreachable:
+                # They wrote: reachable again. Only then, so that an unchanged account
+                # is not handed to the flush with every message.
+                account_row.unreachable = False
             insert_at_commit(
                 session,
                 TRANSCRIPT,
@@ -509,7 +512,7 @@ class Runtime:
         """
         if key is None:
             return True
-        claim = _CLAIM[session.get_bind().dialect.name]
+        claim = _CLAIM_UPDATE[session.get_bind().dialect.name]
         claimed = await session.execute(
             claim, {"channel": channel, "update_key": key, "processed_at": now}
         )
@@ -558,13 +561,14 @@ class Runtime:
 
 # Channels that keep updates in the inbox before confirming them (see polling.py).
 INBOX_CHANNELS = frozenset({"telegram"})
+CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel.phone_not_own"})
 
 # The statements of every event, built once (building one costs more than running
 # it on SQLite) and run with parameters.
 _PROCESSED = table_of(ProcessedUpdateRow)
 _INBOX = table_of(InboxRow)
 # Claiming an update: one INSERT ... ON CONFLICT DO NOTHING per dialect.
-_CLAIM: dict[str, Any] = {
+_CLAIM_UPDATE: dict[str, Any] = {
     "postgresql": postgresql_insert(_PROCESSED).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(_PROCESSED).on_conflict_do_nothing(),
 }
@@ -584,7 +588,6 @@ _CONVERSATION = (
     )
     .with_for_update()
 )
-CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel.phone_not_own"})
 
 
 def _event(

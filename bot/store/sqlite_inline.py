@@ -109,10 +109,6 @@ async def _nothing() -> None:
     return None
 
 
-async def _sleep(seconds: float) -> None:
-    await asyncio.sleep(seconds)
-
-
 class InlineCursor(sqlite3.Cursor):
     """A `sqlite3` cursor with the one hook SQLAlchemy's async results call on theirs."""
 
@@ -175,7 +171,7 @@ class InlineConnection(AdaptedConnection):
             except sqlite3.OperationalError as error:
                 if not _locked(error) or time.monotonic() + pause > deadline:
                     raise
-            await_(_sleep(pause))
+            await_(asyncio.sleep(pause))
             pause = min(pause * 2, _LONGEST_RETRY)
 
     def _release(self) -> None:

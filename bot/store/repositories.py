@@ -26,20 +26,20 @@ from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, table_of
 # running it on SQLite), run with the account as a parameter. Core statements:
 # the rows are only read here, so they need no ORM objects (identity map,
 # instance state), and the runtime reads the account before it changes anything.
-_charges = table_of(ChargeRow).c
-_arrangements_c = table_of(ArrangementRow).c
+_charge = table_of(ChargeRow).c
+_arrangement = table_of(ArrangementRow).c
+_CHARGE_COLUMNS = ("charge_id", "kind", "description", "amount", "posted_on", "dispute_id")
+_ARRANGEMENT_COLUMNS = ("id", "kind", "status", "amount", "installments", "new_due_date")
 _CHARGES = (
-    select(*(_charges[n] for n in ("charge_id", "kind", "description", "amount", "posted_on")))
-    .add_columns(_charges.dispute_id)
-    .where(_charges.account_id == bindparam("account"))
-    .order_by(_charges.posted_on, _charges.charge_id)
+    select(*(_charge[name] for name in _CHARGE_COLUMNS))
+    .where(_charge.account_id == bindparam("account"))
+    .order_by(_charge.posted_on, _charge.charge_id)
 )
 _ARRANGEMENTS = (
-    select(*(_arrangements_c[n] for n in ("id", "kind", "status", "amount", "installments")))
-    .add_columns(_arrangements_c.new_due_date)
-    .where(_arrangements_c.account_id == bindparam("account"))
-    .where(_arrangements_c.status.in_(("active", "review")))
-    .order_by(_arrangements_c.created_at.desc())
+    select(*(_arrangement[name] for name in _ARRANGEMENT_COLUMNS))
+    .where(_arrangement.account_id == bindparam("account"))
+    .where(_arrangement.status.in_(("active", "review")))
+    .order_by(_arrangement.created_at.desc())
 )
 
 

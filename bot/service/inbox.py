@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -26,6 +26,19 @@ _KNOWN = select(_INBOX.c.update_key).where(
     _INBOX.c.update_key.in_(bindparam("keys", expanding=True)),
 )
 _KEEP = insert(_INBOX)
+_HANDLED = (
+    update(_INBOX)
+    .where(
+        _INBOX.c.channel == bindparam("the_channel"),
+        _INBOX.c.update_key == bindparam("the_key"),
+    )
+    .values(handled_at=bindparam("when"))
+)
+
+
+async def stamp_handled(session: AsyncSession, channel: str, key: str, now: datetime) -> None:
+    """In the transaction that claims the update: it was handled, a replay is ignored."""
+    await session.execute(_HANDLED, {"the_channel": channel, "the_key": key, "when": now})
 
 
 class Inbox:

@@ -48,6 +48,7 @@ from bot.service.events import (
     Reachability,
     Trigger,
 )
+from bot.service.inbox import stamp_handled
 from bot.service.meaning import read_message
 from bot.service.queueing import TRANSCRIPT, Queue, transcript_line
 from bot.service.record import BOT, ConversationRecord, agent_owner
@@ -60,7 +61,6 @@ from bot.store.tables import (
     AccountRow,
     ConversationRow,
     EscalationRow,
-    InboxRow,
     OutboxRow,
     ProcessedUpdateRow,
     table_of,
@@ -519,7 +519,7 @@ class Runtime:
         if int(getattr(claimed, "rowcount", 0) or 0) != 1:
             return False
         if channel in INBOX_CHANNELS:
-            await session.execute(_HANDLED, {"the_channel": channel, "the_key": key, "when": now})
+            await stamp_handled(session, channel, key, now)
         return True
 
     async def _row(
@@ -566,20 +566,11 @@ CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel
 # The statements of every event, built once (building one costs more than running
 # it on SQLite) and run with parameters.
 _PROCESSED = table_of(ProcessedUpdateRow)
-_INBOX = table_of(InboxRow)
 # Claiming an update: one INSERT ... ON CONFLICT DO NOTHING per dialect.
 _CLAIM_UPDATE: dict[str, Any] = {
     "postgresql": postgresql_insert(_PROCESSED).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(_PROCESSED).on_conflict_do_nothing(),
 }
-_HANDLED = (
-    update(_INBOX)
-    .where(
-        _INBOX.c.channel == bindparam("the_channel"),
-        _INBOX.c.update_key == bindparam("the_key"),
-    )
-    .values(handled_at=bindparam("when"))
-)
 _CONVERSATION = (
     select(ConversationRow)
     .where(

@@ -15,9 +15,10 @@ from typing import Any, Literal, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import SQLModel
 
 from bot.domain.money import quantize
-from bot.store.tables import ArrangementRow, DisputeRow, EscalationRow
+from bot.store.tables import ArrangementRow, DisputeRow, EscalationRow, table_of
 
 What = Literal["arrangements", "disputes", "escalations"]
 Format = Literal["csv", "jsonl"]
@@ -62,7 +63,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "created_at",
     ),
 }
-TABLES: dict[str, Any] = {
+TABLES: dict[str, type[SQLModel]] = {
     "arrangements": ArrangementRow,
     "disputes": DisputeRow,
     "escalations": EscalationRow,
@@ -101,7 +102,7 @@ async def export(
     sessions: async_sessionmaker[AsyncSession], *, what: What, fmt: Format, out: TextIO
 ) -> int:
     """Write every row of `what` to `out`, streamed a batch at a time; returns the count."""
-    table = TABLES[what].__table__
+    table = table_of(TABLES[what])
     query = (
         select(*(table.c[name] for name in COLUMNS[what]))
         .order_by(table.c.created_at, table.c.id)

@@ -379,7 +379,6 @@ class Outbox:
 _OUTBOX = table_of(OutboxRow)
 _o = _OUTBOX.c
 _THIS_CHAT = (_o.channel == bindparam("the_channel"), _o.chat_key == bindparam("the_chat"))
-# Claim the chat's oldest unsent row if it is due: one UPDATE ... RETURNING.
 _CLAIM = (
     update(_OUTBOX)
     .where(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,33 +11,23 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from bot.service.accounts_import import import_accounts
 from bot.service.queueing import TRANSCRIPT, transcript_line
 from bot.store.pending import insert_at_commit
-from bot.store.tables import AccountRow, ConversationRow, TranscriptRow
+from bot.store.tables import ConversationRow, TranscriptRow
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+DEMO_ACCOUNTS = Path(__file__).resolve().parents[2] / "data" / "demo_accounts.csv"
+ACCOUNT = "DEMO-EN-1"
 
 
 async def _conversation(sessions: async_sessionmaker[AsyncSession]) -> int:
+    await import_accounts(sessions, DEMO_ACCOUNTS)
     async with sessions() as session, session.begin():
-        session.add(
-            AccountRow(
-                account_id="A-1",
-                borrower_name="Ann",
-                phone="+15550001",
-                birth_date=datetime(1990, 1, 2).date(),
-                locale="en",
-                timezone="UTC",
-                currency="USD",
-                due_date=NOW.date(),
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
         row = ConversationRow(
             channel="terminal",
             chat_key="c-1",
-            account_id="A-1",
+            account_id=ACCOUNT,
             owner="bot",
             script_id="repayment",
             script_version="1",
@@ -56,7 +47,7 @@ async def _conversation(sessions: async_sessionmaker[AsyncSession]) -> int:
 def _line(conversation_id: int, text: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
     return transcript_line(
         conversation_id=conversation_id,
-        account_id="A-1",
+        account_id=ACCOUNT,
         direction="out",
         kind="message",
         text=text,

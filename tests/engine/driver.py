@@ -136,6 +136,13 @@ class Driver:
         assert self.state is not None
         return self.send(Event(EventKind.CHOICE, choice=choice_id, step=self.state.step))
 
+    def to_dispute_reason(self) -> None:
+        """From the menu: dispute the late fee (C3) and reach the reason prompt."""
+        self.choose("dispute")
+        self.choose("C3")
+        self.choose("continue")
+        assert self.at == "dispute_reason"
+
     def verified_start(self) -> list[Reply]:
         self.start()
         return self.text("1990-05-17")

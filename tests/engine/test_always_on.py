@@ -12,10 +12,7 @@ from tests.engine.driver import Driver
 def _at_dispute_reason(locale: str = "en") -> Driver:
     driver = Driver()
     driver.verified_start()
-    driver.choose("dispute")
-    driver.choose("C3")
-    driver.choose("continue")
-    assert driver.at == "dispute_reason"
+    driver.to_dispute_reason()
     return driver
 
 

@@ -88,10 +88,7 @@ def test_unclear_twice_offers_a_person_once_R13() -> None:
 
 def test_in_a_free_text_answer_only_a_person_may_take_over() -> None:
     d = at_menu()
-    d.choose("dispute")
-    d.choose("C3")
-    d.choose("continue")
-    assert d.at == "dispute_reason"
+    d.to_dispute_reason()
     # A global meaning would hijack the reason being written: not understood.
     d.choose("@meaning:hardship")
     assert d.at == "dispute_reason"

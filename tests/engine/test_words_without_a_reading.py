@@ -125,10 +125,7 @@ def test_a_number_input_reads_a_whole_number(tmp_path: Path) -> None:
 
 def test_a_dispute_reason_needs_words_not_a_bare_number() -> None:
     d = verified()
-    d.choose("dispute")
-    d.choose("C3")
-    d.choose("continue")
-    assert d.at == "dispute_reason"
+    d.to_dispute_reason()
     d.words("12345")
     assert d.at == "dispute_reason"
     assert d.said()[0] == "repayment.bad_reason"
@@ -150,9 +147,7 @@ def test_crisis_words_go_to_crisis_help_from_anywhere() -> None:
 
 def test_asking_for_a_person_is_heard_even_while_a_reason_is_typed() -> None:
     d = verified()
-    d.choose("dispute")
-    d.choose("C3")
-    d.choose("continue")
+    d.to_dispute_reason()
     d.words("I want to talk to a person")
     assert d.at == "handoff_wait"
     assert d.of_type(Escalate)
@@ -161,9 +156,7 @@ def test_asking_for_a_person_is_heard_even_while_a_reason_is_typed() -> None:
 
 def test_other_words_typed_as_a_reason_are_the_reason() -> None:
     d = verified()
-    d.choose("dispute")
-    d.choose("C3")
-    d.choose("continue")
+    d.to_dispute_reason()
     d.words("how do I pay this fee, it was waived")
     (dispute,) = d.of_type(RecordDispute)
     assert dispute.reason == "how do I pay this fee, it was waived"

@@ -149,16 +149,17 @@ async def run_chat(
         _enable_line_editing()
 
     async def send(text: str) -> None:
-        await app.runtime.on_inbound(
+        handled = await app.runtime.on_inbound(
             Inbound(
                 channel=CHANNEL,
                 chat_key=chat_key,
                 user_key=chat_key,
                 text=text,
                 locale=locale,
-            )
+            ),
+            claim_for=app.outbox,
         )
-        await app.outbox.deliver_chat(CHANNEL, chat_key)
+        await app.outbox.deliver_chat(CHANNEL, chat_key, head=handled.head)
 
     with _ctrl_c_on_the_loop(interactive) as ctrl_c:
         await send("/start")

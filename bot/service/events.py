@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.service.outbox import HeadClaim
 
 
 class ChatKind(StrEnum):
@@ -104,3 +108,6 @@ class Handled:
     notice: str | None = None
     duplicate: bool = False
     locale: str | None = None  # the conversation's catalog after the event (zh_Hant_HK too)
+    # The chat's first message to send, claimed in the event's own transaction: hand
+    # it to Outbox.deliver_chat. None: nothing was claimed, deliver_chat claims.
+    head: HeadClaim | None = None

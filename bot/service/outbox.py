@@ -174,10 +174,18 @@ class Outbox:
     # ---- delivery ----
 
     async def deliver_chat(
-        self, channel: str, chat_key: str, *, wait_up_to: float = MAX_INLINE_WAIT
+        self,
+        channel: str,
+        chat_key: str,
+        *,
+        wait_up_to: float = MAX_INLINE_WAIT,
+        head: HeadClaim | None = None,
     ) -> None:
-        """Send the chat's due messages in order; stop at the first that cannot go now."""
-        claimed = await self._claim_head(channel, chat_key)
+        """Send the chat's due messages in order; stop at the first that cannot go now.
+
+        `head`: the chat's head as the transaction that queued the replies claimed
+        it (see `claim_head_in`), which saves a transaction of its own here."""
+        claimed = head.claimed if head is not None else await self._claim_head(channel, chat_key)
         while claimed is not None:
             outcome = await self._send(claimed)
             if outcome.wait is not None:
@@ -225,6 +233,15 @@ class Outbox:
     async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
         async with self._sessions() as session, session.begin():
             return await self._claim_in(session, channel, chat_key)
+
+    async def claim_head_in(self, session: AsyncSession, channel: str, chat_key: str) -> HeadClaim:
+        """Claim the chat's oldest unsent message in the caller's transaction (the one
+        that queued the replies), for `deliver_chat` to send once it has committed.
+
+        The same claim as `deliver_chat` makes, so order and leases hold as they do
+        there; a rollback undoes it with everything else.
+        """
+        return HeadClaim(await self._claim_in(session, channel, chat_key))
 
     async def _claim_in(
         self, session: AsyncSession, channel: str, chat_key: str
@@ -417,6 +434,15 @@ class _Claimed:
     row_id: int
     row: dict[str, Any]
     close: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeadClaim:
+    """A chat's head claimed in the transaction that queued it: the row to send first,
+    or None when nothing is due now (an older message waits for a retry, or another
+    sender holds one)."""
+
+    claimed: _Claimed | None
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,13 @@ from bot.service.events import (
 )
 from bot.service.inbox import stamp_handled
 from bot.service.meaning import read_message
+from bot.service.outbox import Outbox
 from bot.service.queueing import TRANSCRIPT, Queue, transcript_line
 from bot.service.record import BOT, ConversationRecord, agent_owner
 from bot.service.text import clean_text, parse_command
 from bot.service.verification import VerificationState
 from bot.service.versions import ScriptRegistry
-from bot.store.pending import insert_at_commit
+from bot.store.pending import insert_at_commit, write_pending
 from bot.store.repositories import get_account
 from bot.store.tables import (
     AccountRow,
@@ -105,11 +106,17 @@ class Runtime:
 
     # ---- borrowers ----
 
-    async def on_inbound(self, inbound: Inbound) -> Handled:
-        """Handle a borrower's update; a failure is answered with an apology, never lost."""
+    async def on_inbound(self, inbound: Inbound, *, claim_for: Outbox | None = None) -> Handled:
+        """Handle a borrower's update; a failure is answered with an apology, never lost.
+
+        `claim_for`: the outbox that will deliver the replies. The event's transaction
+        then also claims the chat's first message (`Handled.head`), and the caller
+        must hand that to `claim_for.deliver_chat`, which sends it without a claim
+        of its own (left unsent, the claim holds the chat until the lease runs out).
+        """
         inbound = replace(inbound, text=clean_text(inbound.text))
         try:
-            return await self._inbound(inbound)
+            return await self._inbound(inbound, claim_for)
         except ScriptFailure as exc:
             # The script misbehaved: apologise, hand to a person, and move the
             # conversation out of the failing state (its own kind of escalation).
@@ -138,29 +145,39 @@ class Runtime:
                 account.unreachable = not change.reachable
             return Handled()
 
-    async def _inbound(self, inbound: Inbound) -> Handled:
+    async def _inbound(self, inbound: Inbound, claim_for: Outbox | None) -> Handled:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             if not await self._claim(session, inbound.channel, inbound.event_key, now):
                 return Handled(duplicate=True)
-            queue = Queue(session, self._translator, self._secret, now)
-            queue.after_contact = inbound.contact is not None
-            command, payload = parse_command(inbound.text)
-            if inbound.chat_kind is not ChatKind.PRIVATE or inbound.user_key is None:
-                return await self._group(session, queue, inbound, command)
-            if inbound.button is not None:
-                return await self._button(session, queue, inbound)
-            row = await self._row(session, inbound, create=True)
-            assert row is not None  # noqa: S101 - create=True always gives one
-            record = ConversationRecord.from_row(row)
-            linked = await self._link(session, inbound, command, payload, now)
-            if isinstance(linked, str):
-                return await self._notice(session, queue, row, inbound, linked)
-            account_id, opening = linked
-            if record.account_id != account_id:
-                record = record.restarted_for(account_id)
-            event = _event(inbound, command, opening, record)
-            return await self._run(session, queue, row, record, event, inbound)
+            handled = await self._inbound_in(session, inbound, now)
+            if not handled.queued or claim_for is None:
+                return handled
+            # The replies' first message, claimed here: the channel sends it as soon
+            # as this commits, without a transaction of its own to claim it.
+            await write_pending(session)  # the claim must see the replies just queued
+            head = await claim_for.claim_head_in(session, inbound.channel, inbound.chat_key)
+            return replace(handled, head=head)
+
+    async def _inbound_in(self, session: AsyncSession, inbound: Inbound, now: datetime) -> Handled:
+        queue = Queue(session, self._translator, self._secret, now)
+        queue.after_contact = inbound.contact is not None
+        command, payload = parse_command(inbound.text)
+        if inbound.chat_kind is not ChatKind.PRIVATE or inbound.user_key is None:
+            return await self._group(session, queue, inbound, command)
+        if inbound.button is not None:
+            return await self._button(session, queue, inbound)
+        row = await self._row(session, inbound, create=True)
+        assert row is not None  # noqa: S101 - create=True always gives one
+        record = ConversationRecord.from_row(row)
+        linked = await self._link(session, inbound, command, payload, now)
+        if isinstance(linked, str):
+            return await self._notice(session, queue, row, inbound, linked)
+        account_id, opening = linked
+        if record.account_id != account_id:
+            record = record.restarted_for(account_id)
+        event = _event(inbound, command, opening, record)
+        return await self._run(session, queue, row, record, event, inbound)
 
     async def _run(
         self,

@@ -10,7 +10,7 @@ them, and a session used again starts with nothing pending.
 
 Used for tables nobody reads back in the transaction that writes them (the
 outbox and the transcript): a row added here is not visible to a query until
-the commit.
+the commit, or until `write_pending` writes what is pending so far.
 """
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ def _insert(table: Table) -> Insert:
     if statement is None:
         statement = _inserts[table] = insert(table)
     return statement
+
+
+async def write_pending(session: AsyncSession) -> None:
+    """Write the rows pending so far now, for a query later in this transaction
+    (claiming the first reply for delivery); rows added after go at the commit."""
+    pending: dict[Table, list[dict[str, Any]]] | None = session.sync_session.info.pop(_KEY, None)
+    for table, rows in (pending or {}).items():
+        await session.execute(_insert(table), rows)
 
 
 @event.listens_for(Session, "before_commit")

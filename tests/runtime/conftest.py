@@ -62,9 +62,10 @@ class WebChat:
 
     async def _deliver(self, inbound: Inbound, chat: str) -> list[OutgoingMessage]:
         before = len(self.sender.sent[chat])
-        handled: Handled = await self.app.runtime.on_inbound(inbound)
+        outbox = self.app.outbox
+        handled: Handled = await self.app.runtime.on_inbound(inbound, claim_for=outbox)
         self.notices.append(handled.notice)
-        await self.app.outbox.deliver_chat(CHANNEL, chat)
+        await outbox.deliver_chat(CHANNEL, chat, head=handled.head)
         return self.sender.sent[chat][before:]
 
 

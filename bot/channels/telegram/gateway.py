@@ -160,12 +160,13 @@ class TelegramGateway:
             await self._membership(update)
             return
         async with self._locks[update.chat_id]:
-            handled = await self._app.runtime.on_inbound(update.inbound())
+            outbox = self._app.outbox
+            handled = await self._app.runtime.on_inbound(update.inbound(), claim_for=outbox)
             if update.callback_id is not None:
                 await self._quietly(self._api.answer_callback(update.callback_id, handled.notice))
             if handled.locale is not None and update.chat_type == "private":
                 await self._chat_commands(update.chat_id, handled.locale, update.language_code)
-            await self._app.outbox.deliver_chat(CHANNEL, str(update.chat_id))
+            await outbox.deliver_chat(CHANNEL, str(update.chat_id), head=handled.head)
 
     async def _membership(self, update: TelegramUpdate) -> None:
         """A borrower blocked or unblocked the bot: reminders stop or resume.

@@ -2,8 +2,12 @@
 
     python -m bench.serve TARGET --framework aiogram|ptb --db URL --api URL --token T [--profile F]
 
-TARGET is `repaybot`, `aiogram-echo`, `aiogram-echo-insert` or `ptb-echo`. The
-bench runs each in its own process so its CPU time is measured alone.
+TARGET is `repaybot`, `aiogram-echo`, `aiogram-echo-insert`, `aiogram-echo-insert-stock`
+or `ptb-echo`. The bench runs each in its own process so its CPU time is measured
+alone. The two insert bots differ only in their engine: `-insert` uses the
+project's (SQLite driven on the event loop's thread), `-insert-stock` SQLAlchemy's
+stock async engine as a bot written from the documentation would (aiosqlite's
+worker thread on SQLite, asyncpg's default pool on PostgreSQL), with WAL.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import cProfile
 import signal
 from datetime import UTC, datetime
+from typing import Any
 
 from bench.seams import build, serve_telegram
 
@@ -27,7 +32,29 @@ async def _repaybot(args: argparse.Namespace, stop: asyncio.Event) -> None:
         await app.close()
 
 
-async def _aiogram_echo(args: argparse.Namespace, stop: asyncio.Event, insert: bool) -> None:
+def _stock_engine(url: str) -> Any:
+    """SQLAlchemy's async engine as its documentation shows it, plus WAL on SQLite."""
+    from sqlalchemy import event
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot.store.db import normalize_url
+
+    engine = create_async_engine(normalize_url(url))
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _wal(connection: Any, _: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    return engine
+
+
+async def _aiogram_echo(
+    args: argparse.Namespace, stop: asyncio.Event, insert: bool, stock: bool = False
+) -> None:
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
@@ -40,7 +67,7 @@ async def _aiogram_echo(args: argparse.Namespace, stop: asyncio.Event, insert: b
 
     bot = Bot(token=args.token, session=AiohttpSession(api=TelegramAPIServer.from_base(args.api)))
     dispatcher = Dispatcher()
-    engine = create_engine(args.db)
+    engine = _stock_engine(args.db) if stock else create_engine(args.db)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     if insert:
         async with engine.begin() as conn:
@@ -107,13 +134,21 @@ async def main(args: argparse.Namespace) -> None:
     elif args.target == "ptb-echo":
         await _ptb_echo(args, stop)
     else:
-        await _aiogram_echo(args, stop, insert=args.target == "aiogram-echo-insert")
+        insert = args.target.startswith("aiogram-echo-insert")
+        await _aiogram_echo(args, stop, insert, stock=args.target.endswith("-stock"))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "target", choices=["repaybot", "aiogram-echo", "aiogram-echo-insert", "ptb-echo"]
+        "target",
+        choices=[
+            "repaybot",
+            "aiogram-echo",
+            "aiogram-echo-insert",
+            "aiogram-echo-insert-stock",
+            "ptb-echo",
+        ],
     )
     parser.add_argument("--framework", default="aiogram")
     parser.add_argument("--db", required=True)

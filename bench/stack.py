@@ -231,12 +231,17 @@ async def run(databases: list[str], frameworks: list[str], quick: bool) -> list[
     baselines = {"aiogram-echo": echo}
     for kind in databases:
         baselines[f"insert-{kind}"] = await measure("aiogram-echo-insert", "aiogram", kind, seconds)
+        baselines[f"stock-{kind}"] = await measure(
+            "aiogram-echo-insert-stock", "aiogram", kind, seconds
+        )
     if "ptb" in frameworks:
         baselines["ptb-echo"] = await measure("ptb-echo", "ptb", "sqlite", seconds)
     for framework in frameworks:
         for kind in databases:
             ours = await measure("repaybot", framework, kind, seconds)
             insert = baselines[f"insert-{kind}"]
+            stock = baselines[f"stock-{kind}"]
+            stock_name = f"the same, SQLAlchemy's stock engine, {kind}"
             same = baselines["ptb-echo"] if framework == "ptb" else echo
             label = f"{framework}, {kind}"
             note = f"lost {ours.missing}, extra replies {ours.extra}"
@@ -249,6 +254,7 @@ async def run(databases: list[str], frameworks: list[str], quick: bool) -> list[
                     f"aiogram echo + SQLAlchemy insert, {kind}",
                     note=note,
                 ),
+                Figure(f"updates/s saturated, {label}", ours.rate, stock.rate, "upd/s", stock_name),
                 Figure(
                     f"updates/s saturated, {label}",
                     ours.rate,
@@ -263,6 +269,9 @@ async def run(databases: list[str], frameworks: list[str], quick: bool) -> list[
                     "ms",
                     f"aiogram echo + SQLAlchemy insert, {kind}",
                     False,
+                ),
+                Figure(
+                    f"CPU per update, {label}", ours.cpu_ms, stock.cpu_ms, "ms", stock_name, False
                 ),
                 Figure(
                     f"CPU per update, {label}",

@@ -57,7 +57,7 @@ from bot.service.text import clean_text, parse_command
 from bot.service.verification import VerificationState
 from bot.service.versions import ScriptRegistry
 from bot.store.pending import insert_at_commit, write_pending
-from bot.store.repositories import get_account
+from bot.store.repositories import read_account
 from bot.store.tables import (
     AccountRow,
     ConversationRow,
@@ -189,15 +189,15 @@ class Runtime:
         inbound: Inbound | None,
     ) -> Handled:
         now = queue.now
-        account_row = await session.get(AccountRow, record.account_id or "")
-        account = await get_account(session, account_id=record.account_id or "", now=now)
-        if account is None or account_row is None:
-            raise AccountMissing(record.account_id or "")
+        account_id = record.account_id or ""
+        read = await read_account(session, account_id=account_id, now=now)
+        if read is None:
+            raise AccountMissing(account_id)
+        account, stored = read
         if inbound is not None:
-            if account_row.unreachable:
-                # They wrote: reachable again. Only then, so that an unchanged account
-                # is not handed to the flush with every message.
-                account_row.unreachable = False
+            if stored.unreachable:
+                # They wrote: reachable again. Only then: an unchanged account is not written.
+                await _write_account(session, account_id, {"unreachable": False})
             insert_at_commit(
                 session,
                 TRANSCRIPT,
@@ -222,7 +222,7 @@ class Runtime:
             )
         if record.current not in pinned.script.states:
             event = Event(EventKind.START)
-        verification = VerificationState.of(account_row, pinned.policy, now)
+        verification = VerificationState.of(stored.verify_failures, stored.verify_locked_until, now)
         state = record.engine_state()
         state = replace(state, vars={**state.vars, **verification.engine_vars()})
         typed = _typed_choice(event, record.choices, record.step)
@@ -239,7 +239,9 @@ class Runtime:
             )
             typed = replace(typed, meaning=reading)
         result = step(pinned.script, state, typed, ctx)
-        verification.record(account_row, result.state.vars, pinned.policy, now)
+        counted = verification.changes(result.state.vars, pinned.policy, now)
+        if counted:
+            await _write_account(session, account_id, counted)
         await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
         region = region_of(account.timezone, account.phone)
         shown = queue.replies(row, record, result, pinned.script, region=region)
@@ -583,6 +585,7 @@ CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel
 # The statements of every event, built once (building one costs more than running
 # it on SQLite) and run with parameters.
 _PROCESSED = table_of(ProcessedUpdateRow)
+_ACCOUNTS = table_of(AccountRow)
 # Claiming an update: one INSERT ... ON CONFLICT DO NOTHING per dialect.
 _CLAIM_UPDATE: dict[str, Any] = {
     "postgresql": postgresql_insert(_PROCESSED).on_conflict_do_nothing(),
@@ -633,6 +636,14 @@ async def _shown_html(
         return None
     html = payload.get("html")
     return str(html) if html is not None else escape(str(payload.get("text", "")), quote=False)
+
+
+async def _write_account(session: AsyncSession, account_id: str, values: dict[str, Any]) -> None:
+    """The runtime's own columns of the account (verification, reachability): read with
+    the account as a row, written back only when they change."""
+    await session.execute(
+        update(_ACCOUNTS).where(_ACCOUNTS.c.account_id == account_id).values(**values)
+    )
 
 
 def _typed_choice(event: Event, shown: tuple[tuple[str, str], ...], step_no: int) -> Event:

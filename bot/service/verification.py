@@ -15,34 +15,37 @@ from typing import Any
 
 from bot.domain.policy import Policy
 from bot.store.db import as_utc
-from bot.store.tables import AccountRow
 
 VAR = "verify_failures"
 
 
 @dataclass(frozen=True)
 class VerificationState:
+    """The account's failed attempts before a step; `expired`: a timed lock had run
+    out, so the account starts again from none."""
+
     failures: int
+    expired: bool = False
 
     @classmethod
-    def of(cls, account: AccountRow, policy: Policy, now: datetime) -> VerificationState:
-        locked_until = account.verify_locked_until
+    def of(cls, failures: int, locked_until: datetime | None, now: datetime) -> VerificationState:
         if locked_until is not None and as_utc(locked_until) <= now:
-            # A timed lock ran out: a clean slate.
-            account.verify_failures = 0
-            account.verify_locked_until = None
-        return cls(account.verify_failures)
+            return cls(0, expired=True)
+        return cls(failures)
 
     def engine_vars(self) -> dict[str, Any]:
         return {VAR: self.failures}
 
-    def record(
-        self, account: AccountRow, engine_vars: dict[str, Any], policy: Policy, now: datetime
-    ) -> None:
+    def changes(self, engine_vars: dict[str, Any], policy: Policy, now: datetime) -> dict[str, Any]:
+        """The account's columns to write after the step (none when nothing changed)."""
+        changed: dict[str, Any] = (
+            {"verify_failures": 0, "verify_locked_until": None} if self.expired else {}
+        )
         failures = int(engine_vars.get(VAR, self.failures) or 0)
         if failures == self.failures:
-            return
-        account.verify_failures = failures
+            return changed
+        changed["verify_failures"] = failures
         minutes = policy.verification.lock_minutes
         if failures >= policy.verification.max_attempts and minutes:
-            account.verify_locked_until = now + timedelta(minutes=minutes)
+            changed["verify_locked_until"] = now + timedelta(minutes=minutes)
+        return changed

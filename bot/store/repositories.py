@@ -26,6 +26,9 @@ from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, table_of
 # running it on SQLite), run with the account as a parameter. Core statements:
 # the rows are only read here, so they need no ORM objects (identity map,
 # instance state), and the runtime reads the account before it changes anything.
+_ACCOUNT = select(table_of(AccountRow)).where(
+    table_of(AccountRow).c.account_id == bindparam("account")
+)
 _charge = table_of(ChargeRow).c
 _arrangement = table_of(ArrangementRow).c
 _CHARGE_COLUMNS = ("charge_id", "kind", "description", "amount", "posted_on", "dispute_id")
@@ -51,7 +54,18 @@ async def get_account(
     With `now`, a breathing space whose last day has passed (in the account's
     time zone) no longer pauses collection.
     """
-    row = await session.get(AccountRow, account_id)
+    read = await read_account(session, account_id=account_id, now=now)
+    return read[0] if read is not None else None
+
+
+async def read_account(
+    session: AsyncSession, *, account_id: str, now: datetime | None = None
+) -> tuple[Account, Row[Any]] | None:
+    """The account as `get_account` gives it, and its row as stored (the counters and
+    flags the runtime keeps on it). Read from the database, not the session's
+    objects: an account changed through the ORM in this transaction must be
+    flushed before this is called."""
+    row = (await session.execute(_ACCOUNT, {"account": account_id})).one_or_none()
     if row is None:
         return None
     today = None if now is None else now.astimezone(ZoneInfo(row.timezone)).date()
@@ -59,7 +73,7 @@ async def get_account(
     arrangements = await _arrangements(session, account_id)
     agreement = _active_agreement(arrangements, row.currency)
     due = effective_due_date(row.due_date, agreement)
-    return Account(
+    account = Account(
         account_id=row.account_id,
         borrower_name=row.borrower_name,
         phone=row.phone,
@@ -89,6 +103,7 @@ async def get_account(
         agreement=agreement,
         in_review=_in_review(arrangements),
     )
+    return account, row
 
 
 async def _arrangements(session: AsyncSession, account_id: str) -> Sequence[Row[Any]]:

@@ -266,10 +266,7 @@ class Outbox:
         row = claimed.one_or_none()
         if row is None:
             return None  # nothing unsent, not due yet, or another sender holds it
-        open_keyboards = await session.execute(
-            _OPEN_KEYBOARDS, {"the_channel": channel, "the_chat": chat_key}
-        )
-        closing = tuple(str(i) for i in open_keyboards.scalars() if i)
+        closing = tuple(i for i in (row.open_keyboards or "").split(_SEPARATOR) if i)
         snapshot = {
             "channel": channel,
             "chat_key": chat_key,
@@ -396,6 +393,21 @@ class Outbox:
 _OUTBOX = table_of(OutboxRow)
 _o = _OUTBOX.c
 _THIS_CHAT = (_o.channel == bindparam("the_channel"), _o.chat_key == bindparam("the_chat"))
+# The chat's earlier messages that still show buttons, returned with the claim (one
+# statement, not two). Channel message ids hold no control character, so the unit
+# separator joins them.
+_SEPARATOR = "\x1f"
+_shown = _OUTBOX.alias("shown")
+_OPEN_KEYBOARDS = (
+    select(func.aggregate_strings(_shown.c.external_message_id, _SEPARATOR))
+    .where(
+        _shown.c.channel == bindparam("the_channel"),
+        _shown.c.chat_key == bindparam("the_chat"),
+        _shown.c.keyboard_open.is_(True),
+    )
+    .scalar_subquery()
+    .label("open_keyboards")
+)
 _CLAIM = (
     update(_OUTBOX)
     .where(
@@ -408,9 +420,8 @@ _CLAIM = (
         next_attempt_at=bindparam("lease_until"),
         attempts=_o.attempts + 1,
     )
-    .returning(_o.id, _o.payload, _o.attempts, _o.conversation_id)
+    .returning(_o.id, _o.payload, _o.attempts, _o.conversation_id, _OPEN_KEYBOARDS)
 )
-_OPEN_KEYBOARDS = select(_o.external_message_id).where(*_THIS_CHAT, _o.keyboard_open.is_(True))
 _CLOSE_KEYBOARDS = (
     update(_OUTBOX)
     .where(*_THIS_CHAT, _o.external_message_id.in_(bindparam("ids", expanding=True)))

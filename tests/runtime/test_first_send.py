@@ -106,3 +106,24 @@ async def test_the_same_update_twice_claims_nothing_the_second_time(web: WebChat
     assert second.duplicate and second.head is None
     assert len(await _rows(web, "f4")) == rows
     assert {row.status for row in await _rows(web, "f4")} == {"sent"}
+
+
+async def test_the_claim_names_every_earlier_message_still_showing_buttons(web: WebChat) -> None:
+    await _verified(web, "f5")
+    sent = [row for row in await _rows(web, "f5") if row.external_message_id]
+    assert len(sent) >= 2
+    async with web.app.sessions() as session, session.begin():
+        # As if an earlier keyboard had not been taken away (its channel was down).
+        await session.execute(
+            update(OutboxRow)
+            .where(col(OutboxRow.id).in_([row.id for row in sent]))
+            .values(keyboard_open=True)
+        )
+    outbox = web.app.outbox
+    handled = await web.app.runtime.on_inbound(
+        Inbound(CHANNEL, "f5", "f5", "f5-help", text="/help"), claim_for=outbox
+    )
+    assert handled.head is not None and handled.head.claimed is not None
+    assert sorted(handled.head.claimed.close) == sorted(str(r.external_message_id) for r in sent)
+    await outbox.deliver_chat(CHANNEL, "f5", head=handled.head)
+    assert not any(row.keyboard_open for row in (await _rows(web, "f5"))[:-1])

@@ -21,6 +21,26 @@ def agent_owner(agent: str) -> str:
     return f"agent:{agent}"
 
 
+# The conversation row's columns a record decides (ConversationRecord.columns).
+RECORD_COLUMNS = (
+    "account_id",
+    "user_key",
+    "owner",
+    "script_id",
+    "script_version",
+    "policy_version",
+    "locale",
+    "frames",
+    "choices",
+    "vars",
+    "step",
+    "failed_inputs",
+    "verified",
+    "ended",
+    "started",
+)
+
+
 @dataclass(frozen=True)
 class ConversationRecord:
     conversation_id: int
@@ -75,22 +95,29 @@ class ConversationRecord:
             started=row.started,
         )
 
+    def columns(self) -> dict[str, Any]:
+        """The conversation row's columns this record decides, as stored (RECORD_COLUMNS)."""
+        return {
+            "account_id": self.account_id,
+            "user_key": self.user_key,
+            "owner": self.owner,
+            "script_id": self.script_id,
+            "script_version": self.script_version,
+            "policy_version": self.policy_version,
+            "locale": self.locale,
+            "frames": list(self.frames),
+            "choices": [list(c) for c in self.choices],
+            "vars": dict(self.vars),
+            "step": self.step,
+            "failed_inputs": self.failed_inputs,
+            "verified": self.verified,
+            "ended": self.ended,
+            "started": self.started,
+        }
+
     def write_to(self, row: ConversationRow) -> None:
-        row.account_id = self.account_id
-        row.user_key = self.user_key
-        row.owner = self.owner
-        row.script_id = self.script_id
-        row.script_version = self.script_version
-        row.policy_version = self.policy_version
-        row.locale = self.locale
-        row.frames = list(self.frames)
-        row.choices = [list(c) for c in self.choices]
-        row.vars = dict(self.vars)
-        row.step = self.step
-        row.failed_inputs = self.failed_inputs
-        row.verified = self.verified
-        row.ended = self.ended
-        row.started = self.started
+        for name, value in self.columns().items():
+            setattr(row, name, value)
 
     def engine_state(self) -> ConversationState:
         return ConversationState(

@@ -52,7 +52,7 @@ from bot.service.inbox import stamp_handled
 from bot.service.meaning import read_message
 from bot.service.outbox import Outbox
 from bot.service.queueing import TRANSCRIPT, Queue, transcript_line
-from bot.service.record import BOT, ConversationRecord, agent_owner
+from bot.service.record import BOT, RECORD_COLUMNS, ConversationRecord, agent_owner
 from bot.service.text import clean_text, parse_command
 from bot.service.verification import VerificationState
 from bot.service.versions import ScriptRegistry
@@ -247,9 +247,7 @@ class Runtime:
         shown = queue.replies(row, record, result, pinned.script, region=region)
         changed = result.state.step != record.step
         record = record.after_step(result.state, shown if changed else None)
-        record.write_to(row)
-        row.updated_at = now
-        await session.flush()
+        await _save(session, record, now)
         return Handled(
             conversation_id=record.conversation_id,
             queued=tuple(queue.queued),
@@ -586,6 +584,12 @@ CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel
 # it on SQLite) and run with parameters.
 _PROCESSED = table_of(ProcessedUpdateRow)
 _ACCOUNTS = table_of(AccountRow)
+_CONVERSATIONS = table_of(ConversationRow)
+_SAVE_CONVERSATION = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("the_id"))
+    .values({name: bindparam(f"new_{name}") for name in (*RECORD_COLUMNS, "updated_at")})
+)
 # Claiming an update: one INSERT ... ON CONFLICT DO NOTHING per dialect.
 _CLAIM_UPDATE: dict[str, Any] = {
     "postgresql": postgresql_insert(_PROCESSED).on_conflict_do_nothing(),
@@ -636,6 +640,17 @@ async def _shown_html(
         return None
     html = payload.get("html")
     return str(html) if html is not None else escape(str(payload.get("text", "")), quote=False)
+
+
+async def _save(session: AsyncSession, record: ConversationRecord, now: datetime) -> None:
+    """The conversation after a step, with one prebuilt UPDATE: the ORM's flush of the
+    row (each attribute's history, the JSON columns compared by value) cost more than
+    the statement. What else the step changed on the loaded row (an effect marking it
+    verified) is flushed at the commit, after this, and agrees with it."""
+    values = {f"new_{name}": value for name, value in record.columns().items()}
+    await session.execute(
+        _SAVE_CONVERSATION, {**values, "new_updated_at": now, "the_id": record.conversation_id}
+    )
 
 
 async def _write_account(session: AsyncSession, account_id: str, values: dict[str, Any]) -> None:

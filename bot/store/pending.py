@@ -42,9 +42,7 @@ def _insert(table: Table) -> Insert:
 async def write_pending(session: AsyncSession) -> None:
     """Write the rows pending so far now, for a query later in this transaction
     (claiming the first reply for delivery); rows added after go at the commit."""
-    pending: dict[Table, list[dict[str, Any]]] | None = session.sync_session.info.pop(_KEY, None)
-    for table, rows in (pending or {}).items():
-        await session.execute(_insert(table), rows)
+    await session.run_sync(_write_pending)
 
 
 @event.listens_for(Session, "before_commit")

@@ -29,6 +29,7 @@ from bot.engine.script import (
     InputType,
     Script,
     State,
+    placeholders_of,
 )
 from bot.engine.types import (
     Choice,
@@ -356,10 +357,7 @@ class _Step:
         if message is None:
             return {}
         scope = scope or self._scope()
-        from bot.engine.script import Message
-
-        names = Message(id=key, text=message).placeholders()
-        return {n: scope[n] for n in names if n in scope}
+        return {n: scope[n] for n in placeholders_of(message) if n in scope}
 
     def _say(self, state: State, prompts_only: bool = False) -> None:
         scope = self._scope()
@@ -369,24 +367,12 @@ class _Step:
             if not expressions.holds(message.when, scope):
                 continue
             message_id = f"{self.script.id}.{self.current}.{message.id}"
+            names = message.placeholders()
             if message.each:
                 for item in expressions.evaluate(message.each, scope) or []:
-                    self.parts.append(
-                        self._part(message_id, {**scope, **item}, message.placeholders())
-                    )
+                    self.parts.append(Part(message_id, _params(names, scope, item)))
             else:
-                self.parts.append(self._part(message_id, scope, message.placeholders()))
-
-    def _part(
-        self, message_id: str, scope: dict[str, Any] | None = None, names: set[str] | None = None
-    ) -> Part:
-        if scope is None or names is None:
-            table = self.script.message_table()
-            message = table.get(message_id)
-            scope = scope or self._scope()
-            names = message.placeholders() if message else set()
-        params = {n: _param(scope[n]) for n in names if n in scope}
-        return Part(message_id, params)
+                self.parts.append(Part(message_id, _params(names, scope)))
 
     def _finish_reply(self, state: State, offer_person: bool = False) -> None:
         choices = self._choices(state)
@@ -415,12 +401,8 @@ class _Step:
         if dynamic is not None:
             label_id = f"{self.script.id}.{self.current}.{dynamic.label.id}"
             for item in expressions.evaluate(dynamic.each, scope) or []:
-                choices.append(
-                    Choice(
-                        str(item[dynamic.id]),
-                        self._part(label_id, {**scope, **item}, dynamic.label.placeholders()),
-                    )
-                )
+                params = _params(dynamic.label.placeholders(), scope, item)
+                choices.append(Choice(str(item[dynamic.id]), Part(label_id, params)))
         # Options computed from data come first, fixed ones (back, a person) last.
         choices.extend(
             Choice(c.id, Part(f"{self.script.id}.{self.current}.choice.{c.id}"))
@@ -510,23 +492,38 @@ class _Step:
     def _result(self) -> StepResult:
         if self.parts:
             self._close_reply(())
-        state = replace(
-            self.original,
+        original = self.original
+        # Built directly rather than with `replace`, which looks the fields up each time.
+        state = ConversationState(
+            script_id=original.script_id,
+            script_version=original.script_version,
             state=self.current,
-            vars=self.vars,
-            verified=self.verified,
             locale=self.locale,
+            step=self.step_no,
+            verified=self.verified,
             failed_inputs=self.failed_inputs,
             ended=self.ended,
+            vars=self.vars,
             stack=tuple(self.stack),
-            step=self.step_no,
         )
         return StepResult(state, tuple(self.replies), tuple(self.effects))
 
 
 def _asks_for_money(state: State) -> bool:
     """A state that offers a plan, an extension or a promise, or asks for money: one
-    of its actions says so in its contract (ActionSpec.asks_for_money)."""
+    of its actions says so in its contract (ActionSpec.asks_for_money).
+
+    Asked on every state entered, so worked out once per state: the state is frozen,
+    and its instance dict takes the memo (pydantic compares fields only).
+    """
+    known: bool | None = state.__dict__.get("_asks_for_money")
+    if known is None:
+        known = _works_out_asks_for_money(state)
+        state.__dict__["_asks_for_money"] = known
+    return known
+
+
+def _works_out_asks_for_money(state: State) -> bool:
     calls = [*state.enter, *state.actions]
     calls += [a for choice in state.choices for a in choice.actions]
     calls += [a for routes in state.intents.values() for route in routes for a in route.actions]
@@ -544,6 +541,16 @@ def _json(value: Any) -> Any:
     from bot.engine.values import to_json
 
     return to_json(value)
+
+
+def _params(
+    names: frozenset[str], scope: dict[str, Any], item: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a message names, from the item it is said for first, then the scope
+    (looked up in both rather than merging the whole scope for every item)."""
+    if item is None:
+        return {n: _param(scope[n]) for n in names if n in scope}
+    return {n: _param(item[n] if n in item else scope[n]) for n in names if n in item or n in scope}
 
 
 def _param(value: Any) -> Any:

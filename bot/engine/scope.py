@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.domain.accounts import Account
-from bot.domain.policy import Policy, fill_template
+from bot.domain.policy import PaymentInstructions, Policy, fill_template
 from bot.domain.regions import region_of
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
 from bot.engine.values import from_json
@@ -110,43 +110,52 @@ def scope_of(
     raw_vars: dict[str, Any], verified: bool, locale: str, failed_inputs: int, ctx: Context
 ) -> dict[str, Any]:
     """`build_scope` from the only parts of the state it reads, for a step in progress."""
-    scope = _public_names(raw_vars, verified, locale, failed_inputs, ctx)
+    public = _public_names(raw_vars, verified, locale, failed_inputs, ctx)
     variables = {k: from_json(v) for k, v in raw_vars.items()}
-    scope.update(variables)
     if not verified:
-        return scope
+        return {**public, **variables}
     # Charges disputed earlier in this very step are held too, before the
     # service has stored the dispute (R8).
     held = frozenset(raw_vars.get("disputed_now", ())) | ctx.account.disputed_charge_ids
     selection = tuple(raw_vars.get("dispute_selection", ()))
     names = _account_names(ctx, held, selection)
-    scope.update(names)
-    # Not memoized: it reads this step's variables (an arrangement just agreed).
-    scope.update(_payment_names(ctx, names["collectible_amount"], variables))
-    scope.update(variables)
-    return scope
+    # Not memoized as a whole: it reads this step's variables (an arrangement just agreed).
+    payment = _payment_names(ctx, names["collectible_amount"], variables)
+    # The script's own variables win over every computed name.
+    return {**public, **names, **payment, **variables}
 
 
 def _public_names(
     raw_vars: dict[str, Any], verified: bool, locale: str, failed_inputs: int, ctx: Context
 ) -> dict[str, Any]:
-    policy = ctx.policy
+    max_attempts = ctx.policy.verification.max_attempts
     failures = int(raw_vars.get("verify_failures", 0))
+    account = ctx.account
+    return {
+        **_fixed_public_names(_Same(ctx.policy), account.timezone, account.phone, locale),
+        "verified": verified,
+        "locked": failures >= max_attempts,
+        "failed_inputs": failed_inputs,
+        "attempts_left": max(0, max_attempts - failures),
+        "today": ctx.today,
+    }
+
+
+@lru_cache(maxsize=1024)
+def _fixed_public_names(
+    same_policy: _Same, timezone: str, phone: str, locale: str
+) -> dict[str, Any]:
+    """The public names no step changes: the same for every step of the same lender,
+    country and language. Callers only read what this returns."""
+    policy: Policy = same_policy.item
     return {
         "lender": policy.lender_name,
-        "verified": verified,
-        "locked": failures >= policy.verification.max_attempts,
         # 0: the lock lasts until a person unlocks it.
         "lock_minutes": policy.verification.lock_minutes or 0,
-        "failed_inputs": failed_inputs,
         "max_attempts": policy.verification.max_attempts,
-        "attempts_left": max(0, policy.verification.max_attempts - failures),
-        "support_contacts": policy.support_contacts(
-            region_of(ctx.account.timezone, ctx.account.phone), locale
-        ),
+        "support_contacts": policy.support_contacts(region_of(timezone, phone), locale),
         "locale": locale,
         "complaint_answer_days": policy.cases.complaint_answer_days,
-        "today": ctx.today,
     }
 
 
@@ -160,19 +169,20 @@ def _account_names(
 
 
 class _Same:
-    """A policy as a cache key: the same object, not an equal one. Policies are
-    immutable once loaded, and the cache keeps each one alive while it holds it."""
+    """A policy (or a part of one) as a cache key: the same object, not an equal one,
+    which would cost a comparison of every field. Policies are immutable once loaded,
+    and the cache keeps each one alive while it holds it."""
 
-    __slots__ = ("policy",)
+    __slots__ = ("item",)
 
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
+    def __init__(self, item: Any) -> None:
+        self.item = item
 
     def __hash__(self) -> int:
-        return id(self.policy)
+        return id(self.item)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.policy is self.policy
+        return isinstance(other, _Same) and other.item is self.item
 
 
 @lru_cache(maxsize=4096)
@@ -185,7 +195,7 @@ def _account_names_on(
     selection: tuple[str, ...],
 ) -> dict[str, Any]:
     """Callers only read what this returns: the same dict serves many steps."""
-    policy = same_policy.policy
+    policy: Policy = same_policy.item
     currency = account.currency
     disputed_total = sum((c.amount for c in account.charges if c.charge_id in held), Decimal(0))
     collectible = account.total - disputed_total
@@ -259,13 +269,20 @@ def _payment_names(ctx: Context, collectible: Decimal, variables: dict[str, Any]
     if made_now and (agreement is None or agreement.reference != made_now):
         # Agreed in this very step: not stored yet, so not on the loaded account.
         amount = Decimal(str(variables.get("pay_amount", amount)))
-    account_id = ctx.account.account_id
+    return _payment_names_for(_Same(how), ctx.account.account_id, str(amount))
+
+
+@lru_cache(maxsize=4096)
+def _payment_names_for(same_how: _Same, account_id: str, amount: str) -> dict[str, Any]:
+    """Kept by the amount's text, not its value: 100 and 100.00 fill a link differently.
+    Callers only read what this returns."""
+    how: PaymentInstructions = same_how.item
     return {
         "has_payment_instructions": True,
-        "pay_link": fill_template(how.link, account_id, amount) if how.link else "",
+        "pay_link": fill_template(how.link, account_id, Decimal(amount)) if how.link else "",
         "pay_bank_name": how.bank_name or "",
         "pay_account_name": how.account_name or "",
         "pay_account_number": how.account_number or "",
         "pay_bank_code": how.bank_code or "",
-        "pay_reference": fill_template(how.reference, account_id, amount),
+        "pay_reference": fill_template(how.reference, account_id, Decimal(amount)),
     }

@@ -83,12 +83,12 @@ class Message(_Model):
             raise ValueError("'plural' and 'count' go together")
         return self
 
-    def placeholders(self) -> set[str]:
-        return set(_placeholders(self.text, self.plural or ""))
+    def placeholders(self) -> frozenset[str]:
+        return placeholders_of(self.text, self.plural or "")
 
 
 @lru_cache(maxsize=4096)
-def _placeholders(*texts: str) -> frozenset[str]:
+def placeholders_of(*texts: str) -> frozenset[str]:
     """Placeholder names in texts; cached by text, as every rendered reply asks."""
     names: set[str] = set()
     for text in texts:

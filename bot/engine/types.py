@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.accounts import Account
+from bot.domain.intents import Intent
 from bot.domain.policy import Policy
 
 
@@ -56,6 +57,9 @@ class Reading:
     birth_dates: tuple[date, ...] = ()  # the same text read as a birth date
     charges: tuple[str, ...] = ()  # ids of the charges the message names
     all_of_it: bool = False  # "all of it", "全部"
+    # What the word lists find (`detect_intents`), read with the rest; None: the
+    # engine looks itself (a reading built by hand, in a test).
+    words: tuple[Intent, ...] | None = None
 
     @property
     def top(self) -> str | None:

@@ -65,7 +65,7 @@ class Understood:
     def on_text(self, text: str) -> None:
         step, reading = self.step, self.reading
         state = step._state()
-        words = detect_intents(text) if text else ()
+        words = reading.words if reading.words is not None else detect_intents(text)
         if (reading.crisis or Intent.CRISIS in words) and step._global("crisis"):
             return
         if self._wants_person(words) and (

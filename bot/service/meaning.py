@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.accounts import Account
+from bot.domain.intents import detect_intents
 from bot.domain.regions import region_of
 from bot.engine.types import Reading, Sense
 from bot.understanding import Period, parse_birth_dates, understand
@@ -65,4 +66,5 @@ def read_message(
         birth_dates=in_region_order(parse_birth_dates(text, today=today, region=region), region),
         charges=found.charges,
         all_of_it=found.all_of_it,
+        words=detect_intents(text),
     )

@@ -40,6 +40,10 @@ FAST_CASES: list[tuple[str, dict[str, Any], Any]] = [
     ("'a' not in x", {"x": ["a"]}, False),
     ("not x", {"x": 0}, True),
     ("not x", {"x": 1}, False),
+    ("not x", {}, True),
+    ("x == 'done'", {}, False),
+    ("x != 'done'", {"x": "open"}, True),
+    ("x > 0", {"x": 3}, True),
     ("x and y", {"x": 1, "y": 2}, 2),
     ("x and y", {"x": 0, "y": 2}, 0),
     ("x or y", {"x": 0, "y": 2}, 2),
@@ -84,6 +88,8 @@ def test_a_missing_guard_always_holds() -> None:
 def test_a_guard_that_fails_at_run_time_names_itself() -> None:
     with pytest.raises(ExpressionError, match=r"^expression 'x > 0' failed: .*not supported"):
         evaluate("x > 0", {"x": None})
+    with pytest.raises(ExpressionError, match=r"^expression 'x > 0' failed: .*not supported"):
+        holds("x > 0", {"x": None})  # the guard's own fast path falls back the same way
     with pytest.raises(ExpressionError, match=r"^expression 'x.y\(\)' failed"):
         evaluate("x.y()", {"x": 1})
 

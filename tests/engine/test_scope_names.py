@@ -257,3 +257,26 @@ def test_the_next_day_counts_one_more_day_past_due() -> None:
     tomorrow = build_scope(state(True), Context(account, shipped_policy(), NOW + timedelta(days=1)))
     assert tomorrow["days_past_due"] == today["days_past_due"] + 1
     assert tomorrow["computed_on"] == today["computed_on"] + timedelta(days=1)
+
+
+def test_the_link_asks_for_the_amount_as_it_was_agreed_each_time() -> None:
+    # Equal amounts written differently fill the link differently: what is kept
+    # between steps must not answer one with the other.
+    plain = scope(True, arrangement_id="NEW-1", pay_amount="100")
+    cents = scope(True, arrangement_id="NEW-1", pay_amount="100.00")
+    assert plain["pay_link"].endswith("?amount=100")
+    assert cents["pay_link"].endswith("?amount=100.00")
+    assert scope(True, arrangement_id="NEW-1", pay_amount="75")["pay_link"].endswith("=75")
+
+
+def test_the_public_names_follow_the_policy_and_the_language_of_each_step() -> None:
+    account = make_account()
+    policy = shipped_policy()
+    renamed = policy.model_copy(update={"lender_name": "Harbor Credit"})
+    english = build_scope(state(False), Context(account, policy, NOW))
+    assert english["lender"] == "Harbor Consumer Finance"
+    assert build_scope(state(False), Context(account, renamed, NOW))["lender"] == "Harbor Credit"
+    chinese = replace(state(False), locale="zh_Hans")
+    contacts = build_scope(chinese, Context(account, policy, NOW))["support_contacts"]
+    assert contacts != english["support_contacts"]
+    assert contacts == policy.support_contacts("US", "zh_Hans")

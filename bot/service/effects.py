@@ -56,7 +56,9 @@ async def apply_effects(
         elif isinstance(effect, OptOut):
             await _set_account(session, account_id, opted_out=True, updated_at=now)
         elif isinstance(effect, MarkVerified):
-            conversation.verified = True
+            # Nothing to write here: the step's state says verified, and the runtime
+            # saves it with the rest of the conversation (one UPDATE, not two).
+            continue
         elif isinstance(effect, SetLocale):
             # The borrower's choice of language outlives this conversation.
             await _set_account(session, account_id, locale=effect.locale, updated_at=now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -26,19 +27,43 @@ _KNOWN = select(_INBOX.c.update_key).where(
     _INBOX.c.update_key.in_(bindparam("keys", expanding=True)),
 )
 _KEEP = insert(_INBOX)
-_HANDLED = (
+_FIRST_HANDLING = (
     update(_INBOX)
     .where(
         _INBOX.c.channel == bindparam("the_channel"),
         _INBOX.c.update_key == bindparam("the_key"),
+        _INBOX.c.handled_at.is_(None),
     )
     .values(handled_at=bindparam("when"))
 )
+_KEPT = select(_INBOX.c.handled_at).where(
+    _INBOX.c.channel == bindparam("the_channel"),
+    _INBOX.c.update_key == bindparam("the_key"),
+)
 
 
-async def stamp_handled(session: AsyncSession, channel: str, key: str, now: datetime) -> None:
-    """In the transaction that claims the update: it was handled, a replay is ignored."""
-    await session.execute(_HANDLED, {"the_channel": channel, "the_key": key, "when": now})
+class Claim(Enum):
+    """What the inbox says of an update the runtime is about to handle."""
+
+    FIRST = "first"  # kept and never handled: it is handled now, in this transaction
+    HANDLED = "handled"  # kept and handled before: a replay, ignored
+    NOT_KEPT = "not_kept"  # never kept here: the caller decides another way
+
+
+async def claim_kept(session: AsyncSession, channel: str, key: str, now: datetime) -> Claim:
+    """Stamp the kept update handled, in the transaction that handles it.
+
+    The stamp is the claim: one UPDATE whose WHERE wants it unhandled. A second
+    handler racing in waits for the first one's row lock (PostgreSQL) or write
+    lock (SQLite), finds it stamped and changes nothing. Only when nothing was
+    stamped does a second statement tell a replay from an update never kept.
+    """
+    params = {"the_channel": channel, "the_key": key}
+    stamped = await session.execute(_FIRST_HANDLING, {**params, "when": now})
+    if int(getattr(stamped, "rowcount", 0) or 0) == 1:
+        return Claim.FIRST
+    kept = (await session.execute(_KEPT, params)).first()
+    return Claim.NOT_KEPT if kept is None else Claim.HANDLED
 
 
 class Inbox:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -317,7 +317,8 @@ class Outbox:
         self, claimed: _Claimed, external_id: str, *, has_buttons: bool
     ) -> _Claimed | None:
         """Mark the row sent and, in the same transaction, claim the chat's next one:
-        a reply of several messages costs one transaction per message, not two."""
+        a reply of several messages costs one transaction per message, not two. The
+        mark says whether another is waiting; when none is, nothing is claimed."""
         channel, chat_key = claimed.row["channel"], claimed.row["chat_key"]
         async with self._sessions() as session, session.begin():
             if claimed.close:
@@ -325,15 +326,19 @@ class Outbox:
                     _CLOSE_KEYBOARDS,
                     {"the_channel": channel, "the_chat": chat_key, "ids": list(claimed.close)},
                 )
-            await session.execute(
+            marked = await session.execute(
                 _MARK_SENT,
                 {
                     "row_id": claimed.row_id,
                     "when": self._clock(),
                     "external_id": external_id,
                     "with_buttons": has_buttons,
+                    "the_channel": channel,
+                    "the_chat": chat_key,
                 },
             )
+            if not marked.scalar_one_or_none():
+                return None  # nothing else unsent: the claim would find nothing
             return await self._claim_in(session, channel, chat_key)
 
     async def _retry(self, row_id: int, seconds: float, reason: str) -> float:
@@ -427,6 +432,20 @@ _CLOSE_KEYBOARDS = (
     .where(*_THIS_CHAT, _o.external_message_id.in_(bindparam("ids", expanding=True)))
     .values(keyboard_open=False)
 )
+# Whether the chat has another unsent message, returned with the sent mark: most
+# replies are one message, and then there is nothing to claim next (one statement
+# per message fewer than claiming to find nothing).
+_waiting = _OUTBOX.alias("waiting")
+_MORE_WAITING = (
+    exists()
+    .where(
+        _waiting.c.channel == bindparam("the_channel"),
+        _waiting.c.chat_key == bindparam("the_chat"),
+        _waiting.c.status.in_(UNSENT),
+        _waiting.c.id != bindparam("row_id"),
+    )
+    .label("more_waiting")
+)
 _MARK_SENT = (
     update(_OUTBOX)
     .where(_o.id == bindparam("row_id"))
@@ -437,6 +456,7 @@ _MARK_SENT = (
         keyboard_open=bindparam("with_buttons"),
         lease_owner=None,
     )
+    .returning(_MORE_WAITING)
 )
 
 

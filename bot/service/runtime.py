@@ -48,7 +48,7 @@ from bot.service.events import (
     Reachability,
     Trigger,
 )
-from bot.service.inbox import stamp_handled
+from bot.service.inbox import Claim, claim_kept
 from bot.service.meaning import read_message
 from bot.service.outbox import Outbox
 from bot.service.queueing import TRANSCRIPT, Queue, transcript_line
@@ -524,20 +524,23 @@ class Runtime:
     ) -> bool:
         """Claim the event in this transaction; False when it was handled before.
 
-        One INSERT ... ON CONFLICT DO NOTHING: a duplicate, even one racing in from
-        another process, is recognised without an error that would end the transaction.
+        An update kept in the inbox is claimed by stamping it handled there (one
+        UPDATE). Any other event, or one that never went through the inbox, by one
+        INSERT ... ON CONFLICT DO NOTHING into processed_updates. Either way a
+        duplicate, even one racing in from another process, is recognised without an
+        error that would end the transaction.
         """
         if key is None:
             return True
+        if channel in INBOX_CHANNELS:
+            kept = await claim_kept(session, channel, key, now)
+            if kept is not Claim.NOT_KEPT:
+                return kept is Claim.FIRST
         claim = _CLAIM_UPDATE[session.get_bind().dialect.name]
         claimed = await session.execute(
             claim, {"channel": channel, "update_key": key, "processed_at": now}
         )
-        if int(getattr(claimed, "rowcount", 0) or 0) != 1:
-            return False
-        if channel in INBOX_CHANNELS:
-            await stamp_handled(session, channel, key, now)
-        return True
+        return int(getattr(claimed, "rowcount", 0) or 0) == 1
 
     async def _row(
         self, session: AsyncSession, inbound: Inbound, *, create: bool

@@ -15,7 +15,9 @@ from tests.engine.driver import NOW, Driver, make_account
 
 def test_the_reader_gives_the_word_lists_findings() -> None:
     account = make_account()
-    reading = read_message("I want to talk to a human", account=account, locale="en", today=NOW.date())
+    reading = read_message(
+        "I want to talk to a human", account=account, locale="en", today=NOW.date()
+    )
     assert reading.words == (Intent.HUMAN,)
     calm = read_message("I can pay 100 a month", account=account, locale="en", today=NOW.date())
     assert calm.words == ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlmodel import col
 
 from bot.service.events import Inbound
@@ -127,3 +127,48 @@ async def test_the_claim_names_every_earlier_message_still_showing_buttons(web: 
     assert sorted(handled.head.claimed.close) == sorted(str(r.external_message_id) for r in sent)
     await outbox.deliver_chat(CHANNEL, "f5", head=handled.head)
     assert not any(row.keyboard_open for row in (await _rows(web, "f5"))[:-1])
+
+
+async def test_a_reply_queued_while_the_head_is_being_sent_follows_it_at_once(
+    web: WebChat,
+) -> None:
+    """The sent mark says whether another message waits; the one queued meanwhile
+    (its own claim found the head leased) is sent right after, not left for the
+    background pass."""
+    await _verified(web, "f7")
+    outbox = web.app.outbox
+    first = await web.app.runtime.on_inbound(
+        Inbound(CHANNEL, "f7", "f7", "f7-help", text="/help"), claim_for=outbox
+    )
+    second = await web.app.runtime.on_inbound(
+        Inbound(CHANNEL, "f7", "f7", "f7-menu", text="/menu"), claim_for=outbox
+    )
+    assert second.head is not None and second.head.claimed is None  # the head is leased
+    sent_before = len(web.sender.sent["f7"])
+    await outbox.deliver_chat(CHANNEL, "f7", head=first.head)
+    assert len(web.sender.sent["f7"]) == sent_before + 2
+    assert {row.status for row in await _rows(web, "f7")} == {"sent"}
+
+
+async def test_a_single_reply_is_marked_sent_without_a_claim_for_more(web: WebChat) -> None:
+    await _verified(web, "f8")
+    statements: list[str] = []
+
+    def executed(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = web.app.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        handled = await web.app.runtime.on_inbound(
+            Inbound(CHANNEL, "f8", "f8", "f8-help", text="/help"), claim_for=web.app.outbox
+        )
+        statements.clear()
+        await web.app.outbox.deliver_chat(CHANNEL, "f8", head=handled.head)
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    # The sent mark (and the menu's earlier buttons taken away), but no claim: a
+    # claim is the only statement that counts an attempt.
+    assert any("sent_at=" in s for s in statements), statements
+    assert not any("attempts=" in s for s in statements), statements
+    assert {row.status for row in await _rows(web, "f8")} == {"sent"}

@@ -18,7 +18,7 @@ from bot.service.linking import (
     linked_account,
     redeem_token,
 )
-from bot.store.tables import LinkTokenRow
+from bot.store.tables import ChannelLinkRow, LinkTokenRow
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -110,3 +110,34 @@ async def test_contact_must_be_the_senders_own_and_match_one_account(
             now=NOW,
         )
     assert ambiguous.outcome is LinkOutcome.AMBIGUOUS
+
+
+async def test_a_link_made_or_moved_in_the_same_transaction_is_seen_at_once(
+    sessions: Sessions,
+) -> None:
+    await import_accounts(sessions, FIXTURES / "accounts.csv")
+    async with sessions() as session, session.begin():
+        token = await create_link_token(session, account_id="T-EN", now=NOW, valid_days=7)
+        other = await create_link_token(session, account_id="T-HANS", now=NOW, valid_days=7)
+    async with sessions() as session, session.begin():
+        await redeem_token(session, token=token, channel="telegram", user_key="7", now=NOW)
+        # Not flushed yet: the answer must still come from this transaction's link.
+        assert await linked_account(session, channel="telegram", user_key="7") == "T-EN"
+        await redeem_token(session, token=other, channel="telegram", user_key="7", now=NOW)
+        assert await linked_account(session, channel="telegram", user_key="7") == "T-HANS"
+    async with sessions() as session, session.begin():
+        # Added through the ORM and not flushed: still this transaction's link.
+        session.add(
+            ChannelLinkRow(
+                channel="other",
+                user_key="7",
+                account_id="T-HANT",
+                linked_via="token",
+                linked_at=NOW,
+            )
+        )
+        assert await linked_account(session, channel="other", user_key="7") == "T-HANT"
+    async with sessions() as session:
+        assert await linked_account(session, channel="telegram", user_key="7") == "T-HANS"
+        assert await linked_account(session, channel="other", user_key="7") == "T-HANT"
+        assert await linked_account(session, channel="other", user_key="8") is None

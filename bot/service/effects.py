@@ -21,11 +21,11 @@ from bot.engine.types import (
     SetLocale,
 )
 from bot.errors import RepaybotError
+from bot.service.record import StoredConversation
 from bot.store.tables import (
     AccountRow,
     ArrangementRow,
     ChargeRow,
-    ConversationRow,
     DisputeRow,
     EscalationRow,
 )
@@ -39,7 +39,7 @@ async def apply_effects(
     session: AsyncSession,
     *,
     effects: tuple[Effect, ...],
-    conversation: ConversationRow,
+    conversation: StoredConversation,
     ctx: Context,
     now: datetime,
 ) -> None:
@@ -73,7 +73,7 @@ async def _set_account(session: AsyncSession, account_id: str, **values: object)
 async def _record_dispute(
     session: AsyncSession,
     effect: RecordDispute,
-    conversation: ConversationRow,
+    conversation: StoredConversation,
     ctx: Context,
     now: datetime,
 ) -> None:
@@ -108,7 +108,7 @@ async def _record_dispute(
 async def _create_arrangement(
     session: AsyncSession,
     effect: CreateArrangement,
-    conversation: ConversationRow,
+    conversation: StoredConversation,
     account_id: str,
     now: datetime,
 ) -> None:
@@ -163,7 +163,7 @@ async def supersede_active(
 async def _escalate(
     session: AsyncSession,
     effect: Escalate,
-    conversation: ConversationRow,
+    conversation: StoredConversation,
     ctx: Context,
     now: datetime,
 ) -> None:

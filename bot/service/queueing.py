@@ -16,9 +16,9 @@ from bot.engine.script import Message, Script
 from bot.engine.types import Part, Reply, StepResult
 from bot.i18n.render import RenderedMessage, Translator
 from bot.service import buttons
-from bot.service.record import ConversationRecord
+from bot.service.record import ConversationRecord, StoredConversation
 from bot.store.pending import insert_at_commit
-from bot.store.tables import ConversationRow, OutboxRow, TranscriptRow, table_of
+from bot.store.tables import OutboxRow, TranscriptRow, table_of
 
 OUTBOX = table_of(OutboxRow)
 TRANSCRIPT = table_of(TranscriptRow)
@@ -67,7 +67,7 @@ class Queue:
 
     def replies(
         self,
-        row: ConversationRow,
+        row: StoredConversation,
         record: ConversationRecord,
         result: StepResult,
         script: Script,
@@ -98,7 +98,7 @@ class Queue:
 
     def notice(
         self,
-        row: ConversationRow,
+        row: StoredConversation,
         message_id: str,
         locale: str,
         table: Mapping[str, Any],
@@ -113,7 +113,7 @@ class Queue:
             extra["contact_button"] = self.text("channel.share_phone", locale, {})
         self._add(row, rendered, reply, row.script_version, extra)
 
-    def raw(self, row: ConversationRow, text: str, *, agent: str) -> None:
+    def raw(self, row: StoredConversation, text: str, *, agent: str) -> None:
         """A person's own words: sent as written, kept like every other message."""
         extra = {"html": escape(text, quote=False)}
         self._add(row, RenderedMessage(text), Reply(parts=()), row.script_version, extra, agent)
@@ -123,7 +123,7 @@ class Queue:
 
     def _add(
         self,
-        row: ConversationRow,
+        row: StoredConversation,
         rendered: RenderedMessage,
         reply: Reply,
         script_version: str,

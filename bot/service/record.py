@@ -9,12 +9,55 @@ button can be matched), the pinned script and policy versions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from bot.engine.types import ConversationState
 from bot.store.tables import ConversationRow
 
 BOT = "bot"
+
+
+class StoredConversation(Protocol):
+    """A conversation row as read: the ORM object, or a Core row where the event's
+    own path reads it (an ORM load was about a twentieth of the bot's CPU). Read
+    only: a record is written back with one UPDATE (runtime `_save`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def chat_key(self) -> str: ...
+    @property
+    def account_id(self) -> str | None: ...
+    @property
+    def user_key(self) -> str | None: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def script_id(self) -> str: ...
+    @property
+    def script_version(self) -> str: ...
+    @property
+    def policy_version(self) -> str: ...
+    @property
+    def locale(self) -> str: ...
+    @property
+    def frames(self) -> list[str]: ...
+    @property
+    def choices(self) -> list[list[str]]: ...
+    @property
+    def vars(self) -> dict[str, Any]: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def failed_inputs(self) -> int: ...
+    @property
+    def verified(self) -> bool: ...
+    @property
+    def ended(self) -> bool: ...
+    @property
+    def started(self) -> bool: ...
 
 
 def agent_owner(agent: str) -> str:
@@ -71,7 +114,7 @@ class ConversationRecord:
         return self.frames[-1] if self.frames else None
 
     @classmethod
-    def from_row(cls, row: ConversationRow) -> ConversationRecord:
+    def from_row(cls, row: StoredConversation) -> ConversationRecord:
         if row.id is None:
             raise ValueError("conversation row was not flushed")
         return cls(

@@ -52,7 +52,13 @@ from bot.service.inbox import Claim, claim_kept
 from bot.service.meaning import read_message
 from bot.service.outbox import Outbox
 from bot.service.queueing import TRANSCRIPT, Queue, transcript_line
-from bot.service.record import BOT, RECORD_COLUMNS, ConversationRecord, agent_owner
+from bot.service.record import (
+    BOT,
+    RECORD_COLUMNS,
+    ConversationRecord,
+    StoredConversation,
+    agent_owner,
+)
 from bot.service.text import clean_text, parse_command
 from bot.service.verification import VerificationState
 from bot.service.versions import ScriptRegistry
@@ -183,7 +189,7 @@ class Runtime:
         self,
         session: AsyncSession,
         queue: Queue,
-        row: ConversationRow,
+        row: StoredConversation,
         record: ConversationRecord,
         event: Event,
         inbound: Inbound | None,
@@ -205,8 +211,7 @@ class Runtime:
             )
         if not record.owned_by_bot:
             await self._watch_for_crisis(session, record, event, now)
-            record.write_to(row)
-            row.updated_at = now
+            await _save(session, record, now)
             return Handled(conversation_id=record.conversation_id)
         fresh = event.kind is EventKind.START or record.ended or not record.started
         if fresh:
@@ -340,7 +345,7 @@ class Runtime:
         self,
         session: AsyncSession,
         queue: Queue,
-        row: ConversationRow,
+        row: StoredConversation,
         inbound: Inbound,
         message_id: str,
     ) -> Handled:
@@ -403,7 +408,7 @@ class Runtime:
                 )
             )
             # Out of the failing state: the next message starts cleanly.
-            replace(record, frames=(), choices=(), ended=True).write_to(row)
+            await _save(session, replace(record, frames=(), choices=(), ended=True), now)
             queue.notice(row, "channel.script_error", record.locale, self._table(), ticket=ticket)
             return Handled(conversation_id=record.conversation_id, queued=tuple(queue.queued))
 
@@ -544,15 +549,16 @@ class Runtime:
 
     async def _row(
         self, session: AsyncSession, inbound: Inbound, *, create: bool
-    ) -> ConversationRow | None:
+    ) -> StoredConversation | None:
         # Locked on PostgreSQL (and by BEGIN IMMEDIATE on SQLite): one chat's events
-        # are handled one after the other, whichever process receives them.
+        # are handled one after the other, whichever process receives them. Read as
+        # a Core row: the event only reads it, and saves its record with one UPDATE.
         found = await session.execute(
             _CONVERSATION, {"the_channel": inbound.channel, "the_chat": inbound.chat_key}
         )
-        row = found.scalar_one_or_none()
-        if row is not None or not create:
-            return row
+        stored: StoredConversation | None = found.one_or_none()
+        if stored is not None or not create:
+            return stored
         now = self._clock()
         script, policy_hash = self._registry.newest(self._script_id)
         row = ConversationRow(
@@ -599,10 +605,10 @@ _CLAIM_UPDATE: dict[str, Any] = {
     "sqlite": sqlite_insert(_PROCESSED).on_conflict_do_nothing(),
 }
 _CONVERSATION = (
-    select(ConversationRow)
+    select(_CONVERSATIONS)
     .where(
-        col(ConversationRow.channel) == bindparam("the_channel"),
-        col(ConversationRow.chat_key) == bindparam("the_chat"),
+        _CONVERSATIONS.c.channel == bindparam("the_channel"),
+        _CONVERSATIONS.c.chat_key == bindparam("the_chat"),
     )
     .with_for_update()
 )
@@ -646,10 +652,9 @@ async def _shown_html(
 
 
 async def _save(session: AsyncSession, record: ConversationRecord, now: datetime) -> None:
-    """The conversation after a step, with one prebuilt UPDATE: the ORM's flush of the
-    row (each attribute's history, the JSON columns compared by value) cost more than
-    the statement. What else the step changed on the loaded row (an effect marking it
-    verified) is flushed at the commit, after this, and agrees with it."""
+    """The conversation as the record says, with one prebuilt UPDATE: the ORM's flush
+    of the row (each attribute's history, the JSON columns compared by value) cost
+    more than the statement."""
     values = {f"new_{name}": value for name, value in record.columns().items()}
     await session.execute(
         _SAVE_CONVERSATION, {**values, "new_updated_at": now, "the_id": record.conversation_id}

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.service.accounts_import import import_accounts
 from bot.service.record import BOT, RECORD_COLUMNS, ConversationRecord
-from bot.store.tables import ConversationRow
+from bot.store.tables import ConversationRow, table_of
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -49,3 +56,27 @@ def test_a_record_written_to_a_row_reads_back_the_same() -> None:
     assert ConversationRecord.from_row(row) == changed
     assert row.account_id == "T-HANS"
     assert row.frames == list(changed.frames) and row.choices == [list(c) for c in changed.choices]
+
+
+async def test_the_row_as_the_event_reads_it_gives_the_same_record(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The event reads its conversation as a Core row; agents' actions load the ORM
+    object. Both must give the same record, JSON columns included."""
+    await import_accounts(sessions, FIXTURES / "accounts.csv")
+    async with sessions() as session, session.begin():
+        row = _row()
+        row.id = None
+        session.add(row)
+        await session.flush()
+        stored_id = row.id
+    async with sessions() as session:
+        table = table_of(ConversationRow)
+        core = (await session.execute(select(table).where(table.c.id == stored_id))).one()
+        orm = await session.get(ConversationRow, stored_id)
+        assert orm is not None
+        from_core = ConversationRecord.from_row(core)
+        assert from_core == ConversationRecord.from_row(orm)
+    assert from_core.vars == {"offer": {"$money": "440.17", "currency": "USD"}}
+    assert from_core.choices == (("yes", "Yes, set it up"),)
+    assert from_core.frames == ("menu", "plan_offer")

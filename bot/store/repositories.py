@@ -26,16 +26,18 @@ from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, table_of
 # running it on SQLite), run with the account as a parameter. Core statements:
 # the rows are only read here, so they need no ORM objects (identity map,
 # instance state), and the runtime reads the account before it changes anything.
-_ACCOUNT = select(table_of(AccountRow)).where(
-    table_of(AccountRow).c.account_id == bindparam("account")
-)
-_charge = table_of(ChargeRow).c
+# The account and its charges in one statement: one row per charge (the account's
+# columns repeated), or one row of NULL charge columns for an account without any.
+_accounts = table_of(AccountRow)
+_charges = table_of(ChargeRow)
+_charge = _charges.c
 _arrangement = table_of(ArrangementRow).c
 _CHARGE_COLUMNS = ("charge_id", "kind", "description", "amount", "posted_on", "dispute_id")
 _ARRANGEMENT_COLUMNS = ("id", "kind", "status", "amount", "installments", "new_due_date")
-_CHARGES = (
-    select(*(_charge[name] for name in _CHARGE_COLUMNS))
-    .where(_charge.account_id == bindparam("account"))
+_ACCOUNT_AND_CHARGES = (
+    select(_accounts, *(_charge[name].label(f"charge_{name}") for name in _CHARGE_COLUMNS))
+    .select_from(_accounts.outerjoin(_charges, _charge.account_id == _accounts.c.account_id))
+    .where(_accounts.c.account_id == bindparam("account"))
     .order_by(_charge.posted_on, _charge.charge_id)
 )
 _ARRANGEMENTS = (
@@ -65,11 +67,12 @@ async def read_account(
     flags the runtime keeps on it). Read from the database, not the session's
     objects: an account changed through the ORM in this transaction must be
     flushed before this is called."""
-    row = (await session.execute(_ACCOUNT, {"account": account_id})).one_or_none()
-    if row is None:
+    rows = (await session.execute(_ACCOUNT_AND_CHARGES, {"account": account_id})).all()
+    if not rows:
         return None
+    row = rows[0]
     today = None if now is None else now.astimezone(ZoneInfo(row.timezone)).date()
-    charges = (await session.execute(_CHARGES, {"account": account_id})).all()
+    charges = [c for c in rows if c.charge_charge_id is not None]
     arrangements = await _arrangements(session, account_id)
     agreement = _active_agreement(arrangements, row.currency)
     due = effective_due_date(row.due_date, agreement)
@@ -85,15 +88,15 @@ async def read_account(
         lender_due_date=row.due_date if due != row.due_date else None,
         charges=tuple(
             Charge(
-                charge_id=c.charge_id,
-                kind=ChargeKind(c.kind),
-                description=c.description,
-                amount=quantize(c.amount, row.currency),
-                posted_on=c.posted_on,
+                charge_id=c.charge_charge_id,
+                kind=ChargeKind(c.charge_kind),
+                description=c.charge_description,
+                amount=quantize(c.charge_amount, row.currency),
+                posted_on=c.charge_posted_on,
             )
             for c in charges
         ),
-        disputed_charge_ids=frozenset(c.charge_id for c in charges if c.dispute_id),
+        disputed_charge_ids=frozenset(c.charge_charge_id for c in charges if c.charge_dispute_id),
         extensions_used=row.extensions_used,
         collection_paused=row.collection_paused,
         breathing_space=breathing_space_on(

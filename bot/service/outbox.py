@@ -429,7 +429,9 @@ _CLAIM = (
 )
 _CLOSE_KEYBOARDS = (
     update(_OUTBOX)
-    .where(*_THIS_CHAT, _o.external_message_id.in_(bindparam("ids", expanding=True)))
+    # keyboard_open: only open ones change, and the partial index finds just those.
+    .where(*_THIS_CHAT, _o.keyboard_open.is_(True))
+    .where(_o.external_message_id.in_(bindparam("ids", expanding=True)))
     .values(keyboard_open=False)
 )
 # Whether the chat has another unsent message, returned with the sent mark: most

@@ -594,6 +594,16 @@ CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel
 _PROCESSED = table_of(ProcessedUpdateRow)
 _ACCOUNTS = table_of(AccountRow)
 _CONVERSATIONS = table_of(ConversationRow)
+_OUTBOX = table_of(OutboxRow)
+# The latest row sent as a channel message (ix_outbox_chat finds it).
+SHOWN_AS = (
+    select(_OUTBOX.c.payload)
+    .where(_OUTBOX.c.channel == bindparam("the_channel"))
+    .where(_OUTBOX.c.chat_key == bindparam("the_chat"))
+    .where(_OUTBOX.c.external_message_id == bindparam("the_message"))
+    .order_by(_OUTBOX.c.id.desc())
+    .limit(1)
+)
 _SAVE_CONVERSATION = (
     update(_CONVERSATIONS)
     .where(_CONVERSATIONS.c.id == bindparam("the_id"))
@@ -636,15 +646,10 @@ async def _shown_html(
 ) -> str | None:
     """What the message with this channel id shows now (the latest row sent as it:
     a multi-select edited in place is one message for several rows)."""
-    query = (
-        select(col(OutboxRow.payload))
-        .where(col(OutboxRow.channel) == channel)
-        .where(col(OutboxRow.chat_key) == chat_key)
-        .where(col(OutboxRow.external_message_id) == message_key)
-        .order_by(col(OutboxRow.id).desc())
-        .limit(1)
+    found = await session.execute(
+        SHOWN_AS, {"the_channel": channel, "the_chat": chat_key, "the_message": message_key}
     )
-    payload = (await session.execute(query)).scalar_one_or_none()
+    payload = found.scalar_one_or_none()
     if not isinstance(payload, dict):
         return None
     html = payload.get("html")

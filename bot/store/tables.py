@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    column,
 )
 from sqlmodel import Field, SQLModel
 
@@ -225,9 +226,28 @@ class EscalationRow(SQLModel, table=True):
     closed_at: datetime | None = _when(nullable=True)
 
 
+# The outbox rows of a chat that still show buttons: asked at every claim, and few
+# (only the messages whose keyboards are still open), so a partial index.
+_KEYBOARD_OPEN = column("keyboard_open").is_(True)
+
+
 class OutboxRow(SQLModel, table=True):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A chat's messages: its oldest unsent one (every claim), whether another
+        # waits (every sent mark), one by the id the channel gave it (a pressed
+        # button, keyboards taken away), each read from the index alone. Without
+        # it those read every unsent row, or the whole outbox.
+        Index("ix_outbox_chat", "channel", "chat_key", "status", "external_message_id"),
+        Index(
+            "ix_outbox_open_keyboards",
+            "channel",
+            "chat_key",
+            sqlite_where=_KEYBOARD_OPEN,
+            postgresql_where=_KEYBOARD_OPEN,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversations.id", index=True)

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.errors import ChannelError, RecipientUnreachable, Rejected, RetryLater, Unavailable
@@ -101,6 +101,12 @@ class Outbox:
         backoff_base: float = 0.5,
     ) -> None:
         self._sessions = sessions
+        # Sending runs Core statements only: its transactions are the engine's, which
+        # skip the ORM session's own set-up (a snapshot of weak dicts per transaction).
+        engine = sessions.kw.get("bind")
+        if not isinstance(engine, AsyncEngine):
+            raise TypeError("the outbox's sessions must be bound to an AsyncEngine")
+        self._engine = engine
         self._clock = clock
         self.worker = worker or WorkerIdentity()
         self._backoff_base = backoff_base
@@ -231,8 +237,8 @@ class Outbox:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
-        async with self._sessions() as session, session.begin():
-            return await self._claim_in(session, channel, chat_key)
+        async with self._engine.begin() as connection:
+            return await self._claim_in(connection, channel, chat_key)
 
     async def claim_head_in(self, session: AsyncSession, channel: str, chat_key: str) -> HeadClaim:
         """Claim the chat's oldest unsent message in the caller's transaction (the one
@@ -244,7 +250,7 @@ class Outbox:
         return HeadClaim(await self._claim_in(session, channel, chat_key))
 
     async def _claim_in(
-        self, session: AsyncSession, channel: str, chat_key: str
+        self, session: AsyncSession | AsyncConnection, channel: str, chat_key: str
     ) -> _Claimed | None:
         """Claim the chat's oldest unsent row if it is due: one UPDATE ... RETURNING.
 
@@ -320,7 +326,7 @@ class Outbox:
         a reply of several messages costs one transaction per message, not two. The
         mark says whether another is waiting; when none is, nothing is claimed."""
         channel, chat_key = claimed.row["channel"], claimed.row["chat_key"]
-        async with self._sessions() as session, session.begin():
+        async with self._engine.begin() as session:
             if claimed.close:
                 await session.execute(
                     _CLOSE_KEYBOARDS,

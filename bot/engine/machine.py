@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -38,6 +39,8 @@ from bot.engine.types import (
     Effect,
     Event,
     EventKind,
+    MessageRef,
+    MoneyValue,
     Part,
     Reading,
     Reply,
@@ -548,12 +551,21 @@ def _params(
 ) -> dict[str, Any]:
     """What a message names, from the item it is said for first, then the scope
     (looked up in both rather than merging the whole scope for every item)."""
+    if not names:  # most questions and labels name nothing
+        return {}
     if item is None:
         return {n: _param(scope[n]) for n in names if n in scope}
     return {n: _param(item[n] if n in item else scope[n]) for n in names if n in item or n in scope}
 
 
+# Parameters of these types go to the renderer as they are (a bool is not an int here:
+# the type is compared, not subclassing).
+_AS_THEY_ARE = frozenset({str, int, Decimal, date, MoneyValue, MessageRef})
+
+
 def _param(value: Any) -> Any:
+    if type(value) in _AS_THEY_ARE:
+        return value
     value = from_json(value) if isinstance(value, dict) else value
     if isinstance(value, list):
         return tuple(str(v) for v in value)

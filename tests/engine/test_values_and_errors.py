@@ -57,3 +57,40 @@ def test_a_problem_names_file_line_and_state() -> None:
     error = ScriptError([with_state, without])
     assert error.problems == [with_state, without]
     assert str(error) == f"{with_state}\n{without}"
+
+
+def test_message_parameters_go_to_the_renderer_in_the_form_it_formats() -> None:
+    from bot.engine.machine import _params
+    from bot.engine.types import MessageRef
+
+    scope: dict[str, Any] = {
+        "name": "Alex",
+        "days": 3,
+        "due": date(2026, 12, 1),
+        "total": MONEY,
+        "kind": MessageRef("charge_kind.late_fee"),
+        "rate": Decimal("0.5"),
+        "paused": False,  # a bool is a word, though bool is an int
+        "share": 0.25,  # a float becomes an exact decimal
+        "charges": ["C1", 2],  # a list becomes a tuple of texts
+        "stored": to_json(MONEY),  # a stored variable is read back
+    }
+    names = frozenset(scope) | {"missing"}
+    assert _params(names, scope) == {
+        "name": "Alex",
+        "days": 3,
+        "due": date(2026, 12, 1),
+        "total": MONEY,
+        "kind": MessageRef("charge_kind.late_fee"),
+        "rate": Decimal("0.5"),
+        "paused": "False",
+        "share": Decimal("0.25"),
+        "charges": ("C1", "2"),
+        "stored": MONEY,
+    }
+    assert _params(frozenset(), scope) == {}
+    # A message said per item takes the item's names first.
+    assert _params(frozenset({"name", "days"}), scope, {"name": "Sam"}) == {
+        "name": "Sam",
+        "days": 3,
+    }

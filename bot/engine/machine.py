@@ -517,12 +517,31 @@ def _asks_for_money(state: State) -> bool:
     of its actions says so in its contract (ActionSpec.asks_for_money).
 
     Asked on every state entered, so worked out once per state: the state is frozen,
-    and its instance dict takes the memo (pydantic compares fields only).
+    and its instance dict takes the memo (pydantic compares fields only), kept with
+    the lists it was worked out from: model_copy copies the instance dict, and a copy
+    with other actions must work it out again.
     """
-    known: bool | None = state.__dict__.get("_asks_for_money")
-    if known is None:
-        known = _works_out_asks_for_money(state)
-        state.__dict__["_asks_for_money"] = known
+    if state.asks_for_money:
+        return True
+    kept = state.__dict__.get("_asks_for_money")
+    if (
+        kept is not None
+        and kept[0] is state.enter
+        and kept[1] is state.actions
+        and kept[2] is state.choices
+        and kept[3] is state.intents
+        and kept[4] is state.dynamic_choices
+    ):
+        return bool(kept[5])
+    known = _works_out_asks_for_money(state)
+    state.__dict__["_asks_for_money"] = (
+        state.enter,
+        state.actions,
+        state.choices,
+        state.intents,
+        state.dynamic_choices,
+        known,
+    )
     return known
 
 

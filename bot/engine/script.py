@@ -248,11 +248,14 @@ class Script(_Model):
     def message_table(self) -> dict[str, Message]:
         """Every text of the script by its full id, for rendering and extraction.
 
-        Built once per script: every handled event renders with it.
+        Built once per script: every handled event renders with it. Kept with the
+        messages and states it was built from: model_copy copies the instance dict,
+        and a copy with other texts must build its own.
         """
-        cached: dict[str, Message] | None = self.__dict__.get("_message_table")
-        if cached is not None:
-            return cached
+        kept = self.__dict__.get("_message_table")
+        if kept is not None and kept[0] is self.messages and kept[1] is self.states:
+            table_kept: dict[str, Message] = kept[2]
+            return table_kept
         table: dict[str, Message] = {}
         for key, text in self.messages.items():
             table[f"{self.id}.{key}"] = Message(id=key, text=text)
@@ -267,5 +270,5 @@ class Script(_Model):
                 label = state.dynamic_choices.label
                 table[f"{self.id}.{name}.{label.id}"] = label
         # The model is frozen; its instance dict still takes a memo.
-        self.__dict__["_message_table"] = table
+        self.__dict__["_message_table"] = (self.messages, self.states, table)
         return table

@@ -18,3 +18,13 @@ def test_a_copied_state_that_asks_for_money_is_guarded_as_such() -> None:
     assert _asks_for_money(flagged) is True
     assert _asks_for_money(greeting) is False
     assert _asks_for_money(paying) is True  # its own memo now
+
+
+def test_a_copied_script_with_other_texts_renders_its_own() -> None:
+    script = repayment_script()
+    key = f"{script.id}.not_understood"
+    original = script.message_table()[key].text  # built and kept
+    messages = {**script.messages, "not_understood": "Sorry, say that again?"}
+    edited = script.model_copy(update={"messages": messages})
+    assert edited.message_table()[key].text == "Sorry, say that again?"
+    assert script.message_table()[key].text == original

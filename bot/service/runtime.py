@@ -596,7 +596,7 @@ _ACCOUNTS = table_of(AccountRow)
 _CONVERSATIONS = table_of(ConversationRow)
 _OUTBOX = table_of(OutboxRow)
 # The latest row sent as a channel message (ix_outbox_chat finds it).
-SHOWN_AS = (
+_SHOWN_AS = (
     select(_OUTBOX.c.payload)
     .where(_OUTBOX.c.channel == bindparam("the_channel"))
     .where(_OUTBOX.c.chat_key == bindparam("the_chat"))
@@ -647,7 +647,7 @@ async def _shown_html(
     """What the message with this channel id shows now (the latest row sent as it:
     a multi-select edited in place is one message for several rows)."""
     found = await session.execute(
-        SHOWN_AS, {"the_channel": channel, "the_chat": chat_key, "the_message": message_key}
+        _SHOWN_AS, {"the_channel": channel, "the_chat": chat_key, "the_message": message_key}
     )
     payload = found.scalar_one_or_none()
     if not isinstance(payload, dict):

@@ -280,3 +280,26 @@ def test_the_public_names_follow_the_policy_and_the_language_of_each_step() -> N
     contacts = build_scope(chinese, Context(account, policy, NOW))["support_contacts"]
     assert contacts != english["support_contacts"]
     assert contacts == policy.support_contacts("US", "zh_Hans")
+
+
+def test_a_borrower_who_never_failed_has_every_attempt_left_R5() -> None:
+    names = scope(False)  # no verify_failures variable yet
+    max_attempts = shipped_policy().verification.max_attempts
+    assert names["attempts_left"] == max_attempts
+    assert names["locked"] is False
+
+
+def test_an_arrangement_agreed_now_without_an_amount_asks_for_what_is_due() -> None:
+    names = scope(True, arrangement_id="NEW-1")
+    assert names["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=1320.50"
+
+
+def test_a_policy_is_kept_by_identity_not_by_equality() -> None:
+    from bot.engine.scope import _Same
+
+    policy = shipped_policy()
+    twin = policy.model_copy()
+    assert twin == policy  # equal, yet another object
+    assert _Same(policy) == _Same(policy)
+    assert _Same(policy) != _Same(twin)
+    assert _Same(policy) != policy

@@ -282,6 +282,7 @@ def test_the_public_names_follow_the_policy_and_the_language_of_each_step() -> N
     assert contacts == policy.support_contacts("US", "zh_Hans")
 
 
+@pytest.mark.rule("R5")
 def test_a_borrower_who_never_failed_has_every_attempt_left_R5() -> None:
     names = scope(False)  # no verify_failures variable yet
     max_attempts = shipped_policy().verification.max_attempts

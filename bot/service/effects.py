@@ -22,6 +22,7 @@ from bot.engine.types import (
 )
 from bot.errors import RepaybotError
 from bot.service.record import StoredConversation
+from bot.store.repositories import write_account
 from bot.store.tables import (
     AccountRow,
     ArrangementRow,
@@ -52,22 +53,16 @@ async def apply_effects(
         elif isinstance(effect, Escalate):
             await _escalate(session, effect, conversation, ctx, now)
         elif isinstance(effect, PauseCollection):
-            await _set_account(session, account_id, collection_paused=True, updated_at=now)
+            await write_account(session, account_id, collection_paused=True, updated_at=now)
         elif isinstance(effect, OptOut):
-            await _set_account(session, account_id, opted_out=True, updated_at=now)
+            await write_account(session, account_id, opted_out=True, updated_at=now)
         elif isinstance(effect, MarkVerified):
             # Nothing to write here: the step's state says verified, and the runtime
             # saves it with the rest of the conversation (one UPDATE, not two).
             continue
         elif isinstance(effect, SetLocale):
             # The borrower's choice of language outlives this conversation.
-            await _set_account(session, account_id, locale=effect.locale, updated_at=now)
-
-
-async def _set_account(session: AsyncSession, account_id: str, **values: object) -> None:
-    await session.execute(
-        update(AccountRow).where(col(AccountRow.account_id) == account_id).values(**values)
-    )
+            await write_account(session, account_id, locale=effect.locale, updated_at=now)
 
 
 async def _record_dispute(

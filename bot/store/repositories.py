@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.accounts import (
@@ -133,4 +133,12 @@ def _active_agreement(arrangements: Sequence[Row[Any]], currency: str) -> Agreem
             for i in found.installments
         ),
         new_due_date=found.new_due_date,
+    )
+
+
+async def write_account(session: AsyncSession, account_id: str, **values: object) -> None:
+    """Write columns of the account (flags, counters, the chosen language) with a Core
+    UPDATE: whoever read it, the account is never changed through an ORM object here."""
+    await session.execute(
+        update(_accounts).where(_accounts.c.account_id == account_id).values(**values)
     )

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bot.engine.types import ConversationState
-from bot.store.tables import ConversationRow
 
 BOT = "bot"
 
@@ -157,10 +156,6 @@ class ConversationRecord:
             "ended": self.ended,
             "started": self.started,
         }
-
-    def write_to(self, row: ConversationRow) -> None:
-        for name, value in self.columns().items():
-            setattr(row, name, value)
 
     def engine_state(self) -> ConversationState:
         return ConversationState(

@@ -63,7 +63,7 @@ from bot.service.text import clean_text, parse_command
 from bot.service.verification import VerificationState
 from bot.service.versions import ScriptRegistry
 from bot.store.pending import insert_at_commit, write_pending
-from bot.store.repositories import read_account
+from bot.store.repositories import read_account, write_account
 from bot.store.tables import (
     AccountRow,
     ConversationRow,
@@ -203,7 +203,7 @@ class Runtime:
         if inbound is not None:
             if stored.unreachable:
                 # They wrote: reachable again. Only then: an unchanged account is not written.
-                await _write_account(session, account_id, {"unreachable": False})
+                await write_account(session, account_id, unreachable=False)
             insert_at_commit(
                 session,
                 TRANSCRIPT,
@@ -246,7 +246,7 @@ class Runtime:
         result = step(pinned.script, state, typed, ctx)
         counted = verification.changes(result.state.vars, pinned.policy, now)
         if counted:
-            await _write_account(session, account_id, counted)
+            await write_account(session, account_id, **counted)
         await apply_effects(session, effects=result.effects, conversation=row, ctx=ctx, now=now)
         region = region_of(account.timezone, account.phone)
         shown = queue.replies(row, record, result, pinned.script, region=region)
@@ -448,7 +448,7 @@ class Runtime:
             owner = agent_owner(action.agent)
             insert_at_commit(session, TRANSCRIPT, _agent_note(record, action, now))
             if action.kind is AgentActionKind.TAKE_OVER:
-                replace(record, owner=owner).write_to(row)
+                record = replace(record, owner=owner)
                 await session.execute(
                     update(EscalationRow)
                     .where(col(EscalationRow.conversation_id) == record.conversation_id)
@@ -486,7 +486,7 @@ class Runtime:
                 )
                 if int(getattr(closed, "rowcount", 0) or 0) == 0:
                     raise AgentActionRefused(f"no escalation {action.ticket!r} here")
-            row.updated_at = now
+            await _save(session, record, now)
             return Handled(conversation_id=record.conversation_id, queued=tuple(queue.queued))
 
     # ---- the bot itself ----
@@ -663,14 +663,6 @@ async def _save(session: AsyncSession, record: ConversationRecord, now: datetime
     values = {f"new_{name}": value for name, value in record.columns().items()}
     await session.execute(
         _SAVE_CONVERSATION, {**values, "new_updated_at": now, "the_id": record.conversation_id}
-    )
-
-
-async def _write_account(session: AsyncSession, account_id: str, values: dict[str, Any]) -> None:
-    """The runtime's own columns of the account (verification, reachability): read with
-    the account as a row, written back only when they change."""
-    await session.execute(
-        update(_ACCOUNTS).where(_ACCOUNTS.c.account_id == account_id).values(**values)
     )
 
 

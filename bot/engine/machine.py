@@ -30,6 +30,7 @@ from bot.engine.script import (
     InputType,
     Script,
     State,
+    kept_on,
     placeholders_of,
 )
 from bot.engine.types import (
@@ -516,33 +517,12 @@ def _asks_for_money(state: State) -> bool:
     """A state that offers a plan, an extension or a promise, or asks for money: one
     of its actions says so in its contract (ActionSpec.asks_for_money).
 
-    Asked on every state entered, so worked out once per state: the state is frozen,
-    and its instance dict takes the memo (pydantic compares fields only), kept with
-    the lists it was worked out from: model_copy copies the instance dict, and a copy
-    with other actions must work it out again.
+    Asked on every state entered, so worked out once per state (`kept_on`).
     """
     if state.asks_for_money:
         return True
-    kept = state.__dict__.get("_asks_for_money")
-    if (
-        kept is not None
-        and kept[0] is state.enter
-        and kept[1] is state.actions
-        and kept[2] is state.choices
-        and kept[3] is state.intents
-        and kept[4] is state.dynamic_choices
-    ):
-        return bool(kept[5])
-    known = _works_out_asks_for_money(state)
-    state.__dict__["_asks_for_money"] = (
-        state.enter,
-        state.actions,
-        state.choices,
-        state.intents,
-        state.dynamic_choices,
-        known,
-    )
-    return known
+    made_from = (state.enter, state.actions, state.choices, state.intents, state.dynamic_choices)
+    return kept_on(state, "_asks_for_money", made_from, lambda: _works_out_asks_for_money(state))
 
 
 def _works_out_asks_for_money(state: State) -> bool:
@@ -551,7 +531,7 @@ def _works_out_asks_for_money(state: State) -> bool:
     calls += [a for routes in state.intents.values() for route in routes for a in route.actions]
     if state.dynamic_choices is not None:
         calls += state.dynamic_choices.actions
-    return state.asks_for_money or _any_asks_for_money(tuple(c.name for c in calls))
+    return _any_asks_for_money(tuple(c.name for c in calls))
 
 
 @lru_cache(maxsize=1024)

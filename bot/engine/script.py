@@ -8,10 +8,12 @@ translations live in gettext catalogs keyed by the message id.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 from string import Formatter
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -85,6 +87,23 @@ class Message(_Model):
 
     def placeholders(self) -> frozenset[str]:
         return placeholders_of(self.text, self.plural or "")
+
+
+T = TypeVar("T")
+
+
+def kept_on(model: BaseModel, key: str, made_from: tuple[object, ...], build: Callable[[], T]) -> T:
+    """What `build` makes from parts of a frozen model, kept in its instance dict
+    (pydantic compares fields only) with the very objects it was made from:
+    model_copy copies the instance dict, and a copy with other contents must make
+    its own rather than answer from the original's."""
+    kept = model.__dict__.get(key)
+    if kept is not None and all(map(operator.is_, kept[0], made_from)):
+        value: T = kept[1]
+        return value
+    made = build()
+    model.__dict__[key] = (made_from, made)
+    return made
 
 
 @lru_cache(maxsize=4096)
@@ -252,10 +271,9 @@ class Script(_Model):
         messages and states it was built from: model_copy copies the instance dict,
         and a copy with other texts must build its own.
         """
-        kept = self.__dict__.get("_message_table")
-        if kept is not None and kept[0] is self.messages and kept[1] is self.states:
-            table_kept: dict[str, Message] = kept[2]
-            return table_kept
+        return kept_on(self, "_message_table", (self.messages, self.states), self._build_table)
+
+    def _build_table(self) -> dict[str, Message]:
         table: dict[str, Message] = {}
         for key, text in self.messages.items():
             table[f"{self.id}.{key}"] = Message(id=key, text=text)
@@ -269,6 +287,4 @@ class Script(_Model):
             if state.dynamic_choices:
                 label = state.dynamic_choices.label
                 table[f"{self.id}.{name}.{label.id}"] = label
-        # The model is frozen; its instance dict still takes a memo.
-        self.__dict__["_message_table"] = (self.messages, self.states, table)
         return table

@@ -326,13 +326,13 @@ class Outbox:
         a reply of several messages costs one transaction per message, not two. The
         mark says whether another is waiting; when none is, nothing is claimed."""
         channel, chat_key = claimed.row["channel"], claimed.row["chat_key"]
-        async with self._engine.begin() as session:
+        async with self._engine.begin() as connection:
             if claimed.close:
-                await session.execute(
+                await connection.execute(
                     _CLOSE_KEYBOARDS,
                     {"the_channel": channel, "the_chat": chat_key, "ids": list(claimed.close)},
                 )
-            marked = await session.execute(
+            marked = await connection.execute(
                 _MARK_SENT,
                 {
                     "row_id": claimed.row_id,
@@ -345,7 +345,7 @@ class Outbox:
             )
             if not marked.scalar_one_or_none():
                 return None  # nothing else unsent: the claim would find nothing
-            return await self._claim_in(session, channel, chat_key)
+            return await self._claim_in(connection, channel, chat_key)
 
     async def _retry(self, row_id: int, seconds: float, reason: str) -> float:
         async with self._sessions() as session, session.begin():

@@ -10,15 +10,27 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision, list_currencies
 
+# Babel's answer per code, asked once: a plan's arithmetic asks it for every term.
+# Plain dicts rather than lru_cache, which would hide these from mutation testing.
+_DIGITS: dict[str, int] = {}
+_UNITS: dict[str, Decimal] = {}
+
 
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point for the currency (2 for USD, 0 for JPY)."""
-    return int(get_currency_precision(currency.upper()))
+    code = currency.upper()
+    digits = _DIGITS.get(code)
+    if digits is None:
+        digits = _DIGITS[code] = int(get_currency_precision(code))
+    return digits
 
 
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of the currency: Decimal('0.01') for USD, Decimal('1') for JPY."""
-    return Decimal(1).scaleb(-minor_digits(currency))
+    unit = _UNITS.get(currency)
+    if unit is None:
+        unit = _UNITS[currency] = Decimal(1).scaleb(-minor_digits(currency))
+    return unit
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

@@ -39,7 +39,9 @@ def split_evenly(amount: Decimal, currency: str, count: int) -> tuple[Decimal, .
         raise PlanError(f"{amount} is not on the minor unit of {currency}")
     units = int(amount / unit)
     base, extra = divmod(units, count)
-    return tuple((base + (1 if i < extra else 0)) * unit for i in range(count))
+    # Built from two values rather than one product per installment: a policy's
+    # longest terms run to dozens of months, and each plan offered is split.
+    return ((base + 1) * unit,) * extra + (base * unit,) * (count - extra)
 
 
 @dataclass(frozen=True)

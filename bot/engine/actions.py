@@ -19,6 +19,7 @@ from typing import Any
 from bot.domain import plans
 from bot.domain.accounts import LOCALES
 from bot.domain.policy import InstallmentPolicy
+from bot.engine.script import kept_on
 from bot.engine.types import (
     ArrangementKind,
     Context,
@@ -35,7 +36,7 @@ from bot.engine.types import (
     RecordDispute,
     SetLocale,
 )
-from bot.engine.values import from_json, to_json
+from bot.engine.values import from_json, with_json
 from bot.errors import ScriptFailure
 
 
@@ -53,12 +54,19 @@ class ActionRun:
     verified: bool
     locale: str
     id_counter: list[int] = field(default_factory=lambda: [0])
+    # Each variable's typed value with the JSON object it was read from or written as,
+    # kept by the step so its scope does not read back what an action just wrote.
+    typed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
-        return from_json(self.vars.get(name, default))
+        raw = self.vars.get(name, default)
+        known = self.typed.get(name)
+        return known[1] if known is not None and known[0] is raw else from_json(raw)
 
     def put(self, name: str, value: Any) -> None:
-        self.vars[name] = to_json(value)
+        as_json, typed = with_json(value)
+        self.vars[name] = as_json
+        self.typed[name] = (as_json, typed)
 
     def new_id(self, prefix: str) -> str:
         """Deterministic per step, so a retried event makes the same ids (idempotency)."""
@@ -157,9 +165,12 @@ def verify_identity(run: ActionRun) -> None:
 
 def _installment_policy(run: ActionRun) -> InstallmentPolicy:
     """The usual terms, or the hardship ones once the hardship path asked for them (R11)."""
+    policy = run.ctx.policy
     if run.vars.get("plan_track") == "hardship":
-        return run.ctx.policy.hardship_installments()
-    return run.ctx.policy.installments
+        # Derived and validated anew at each call: kept with the policy's parts instead.
+        made_from = (policy.installments, policy.hardship)
+        return kept_on(policy, "_hardship_installments", made_from, policy.hardship_installments)
+    return policy.installments
 
 
 def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
@@ -194,11 +205,16 @@ def _put_smallest_monthly(run: ActionRun) -> None:
 
 
 def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
-    """Keep the plan whole for later actions and flat for messages ({plan_months})."""
-    run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
-    for key in ("months", "installment", "amount", "first_due_date", "last_due_date"):
-        run.put(f"{prefix}_{key}", plan[key])
-    run.put(f"{prefix}_installments", plan["installments"])
+    """Keep the plan whole for later actions and flat for messages ({plan_months}).
+
+    The flat names hold the very parts of the whole, converted once: a schedule is
+    most of a step's work when it is written twice."""
+    whole = "nearest_plan" if prefix == "nearest" else "plan"
+    run.put(whole, plan)
+    as_json, typed = run.typed[whole]
+    for key in PLAN_FIELDS:
+        run.vars[f"{prefix}_{key}"] = as_json[key]
+        run.typed[f"{prefix}_{key}"] = (as_json[key], typed[key])
 
 
 PLAN_TRACKS = ("standard", "hardship")
@@ -266,10 +282,10 @@ def propose_monthly(run: ActionRun) -> None:
 
 @action("plan", *_plan_vars("plan"), asks_for_money=True)
 def accept_nearest_plan(run: ActionRun) -> None:
-    nearest = run.vars.get("nearest_plan")
+    nearest = run.get("nearest_plan")
     if nearest is None:
         raise ActionError("no nearest plan to accept")
-    _put_plan(run, "plan", from_json(nearest))
+    _put_plan(run, "plan", nearest)
 
 
 def _arrangement(run: ActionRun, kind: ArrangementKind, **fields: Any) -> CreateArrangement:

@@ -100,6 +100,9 @@ class _Step:
         self._scope_key: tuple[Any, ...] | None = None
         self._scope_vars: dict[str, Any] = {}
         self._scope_value: dict[str, Any] = {}
+        # Each variable's typed value, with the JSON object it was read from or written as
+        # (see `_typed_vars`); actions add what they write.
+        self._typed: dict[str, tuple[Any, Any]] = {}
 
     # ---- entry point ----
 
@@ -469,11 +472,29 @@ class _Step:
         key = (self.verified, self.locale, self.failed_inputs)
         if key != self._scope_key or self.vars != self._scope_vars:
             self._scope_value = scope_of(
-                self.vars, self.verified, self.locale, self.failed_inputs, self.ctx
+                self.vars,
+                self.verified,
+                self.locale,
+                self.failed_inputs,
+                self.ctx,
+                self._typed_vars(),
             )
             self._scope_key = key
             self._scope_vars = dict(self.vars)
         return self._scope_value
+
+    def _typed_vars(self) -> dict[str, Any]:
+        """The variables read from their JSON form, each value once per step: a plan's
+        schedule is read when it is made, not again at every rebuild of the scope. A
+        value is known by identity, which is safe because actions assign new values and
+        never change one in place (see `_scope`)."""
+        typed, known = {}, self._typed
+        for name, raw in self.vars.items():
+            seen = known.get(name)
+            if seen is None or seen[0] is not raw:
+                seen = known[name] = (raw, from_json(raw))
+            typed[name] = seen[1]
+        return typed
 
     def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
         for call in calls:
@@ -488,6 +509,7 @@ class _Step:
                 verified=self.verified,
                 locale=self.locale,
                 id_counter=self.id_counter,
+                typed=self._typed,
             )
             ACTIONS[call.name].run(run)
             self.verified = run.verified

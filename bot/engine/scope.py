@@ -107,11 +107,20 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
 
 
 def scope_of(
-    raw_vars: dict[str, Any], verified: bool, locale: str, failed_inputs: int, ctx: Context
+    raw_vars: dict[str, Any],
+    verified: bool,
+    locale: str,
+    failed_inputs: int,
+    ctx: Context,
+    variables: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`build_scope` from the only parts of the state it reads, for a step in progress."""
+    """`build_scope` from the only parts of the state it reads, for a step in progress.
+
+    `variables` are `raw_vars` already read from their JSON form, when the caller
+    keeps them (a step converts each value once, not at every rebuild)."""
     public = _public_names(raw_vars, verified, locale, failed_inputs, ctx)
-    variables = {k: from_json(v) for k, v in raw_vars.items()}
+    if variables is None:
+        variables = {k: from_json(v) for k, v in raw_vars.items()}
     if not verified:
         return {**public, **variables}
     # Charges disputed earlier in this very step are held too, before the

@@ -197,3 +197,40 @@ def test_check_promise_says_when_a_promise_lands_after_the_due_date(
     run_action("check_promise", value=promised, run=run)
     assert run.vars["promise_check"] == "ok"
     assert run.vars["promise_after_due"] is after_due
+
+
+def test_an_action_reads_a_variable_as_written_unless_it_was_replaced() -> None:
+    run = run_action("propose_monthly", value=Decimal(200))
+    plan = run.get("plan")
+    assert run.get("plan") is plan  # what put wrote, not read back from JSON
+    # The flat names are the parts of the whole, in both forms.
+    assert run.get("plan_installments") is plan["installments"]
+    assert run.vars["plan_installments"] is run.vars["plan"]["installments"]
+    # A variable assigned afresh (as JSON, by the step or an action) is read anew.
+    run.vars["plan_months"] = 4
+    assert run.get("plan_months") == 4
+    run.vars["plan"] = {"months": 2}
+    assert run.get("plan") == {"months": 2}
+
+
+@pytest.mark.rule("R11")
+def test_a_policy_copy_with_other_hardship_terms_offers_its_own_R11() -> None:
+    policy = shipped_policy()
+    ctx = Context(make_account(), policy, NOW, id_seed="t")
+    run = ActionRun(ctx, {}, None, {}, [], verified=True, locale="en")
+    run_action("prepare_plan_options", args={"track": "hardship"}, run=run)
+    assert [o["months"] for o in run.vars["plan_options"]] == [6, 12, 24]
+    # model_copy copies the kept hardship terms too: they must not answer for the copy.
+    longer = policy.hardship.model_copy(update={"terms_months": (9, 24)})
+    copied = policy.model_copy(update={"hardship": longer})
+    other = ActionRun(
+        Context(make_account(), copied, NOW, id_seed="t"),
+        {},
+        None,
+        {},
+        [],
+        verified=True,
+        locale="en",
+    )
+    run_action("prepare_plan_options", args={"track": "hardship"}, run=other)
+    assert [o["months"] for o in other.vars["plan_options"]] == [9, 24]

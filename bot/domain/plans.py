@@ -71,8 +71,19 @@ def add_months(start: date, months: int) -> date:
     """
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
-    last_day = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(start.day, last_day))
+    if start.day <= 28:  # every month has the day
+        return date(year, month + 1, start.day)
+    return date(year, month + 1, min(start.day, _days_in_month(year, month + 1)))
+
+
+# Days in each month of a common year (calendar.monthrange also works out a weekday).
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
 
 
 def first_due_date(today: date, policy: InstallmentPolicy) -> date:

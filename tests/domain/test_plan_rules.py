@@ -6,6 +6,7 @@ rule nobody checks.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -236,12 +237,25 @@ def test_hardship_plans_are_longer_and_smaller() -> None:
         (date(2026, 12, 15), 1, date(2027, 1, 15)),  # across the year
         (date(2026, 11, 15), 14, date(2028, 1, 15)),
         (date(2026, 1, 1), 11, date(2026, 12, 1)),
+        (date(2026, 1, 28), 1, date(2026, 2, 28)),  # the last day every month has
+        (date(2099, 12, 29), 2, date(2100, 2, 28)),  # 2100 is no leap year
+        (date(1999, 12, 29), 2, date(2000, 2, 29)),  # 2000 is
+        (date(2027, 3, 31), 1, date(2027, 4, 30)),  # 29th-31st are clamped where short
     ],
 )
 def test_add_months_keeps_the_day_clamped_to_the_month_end(
     start: date, months: int, expected: date
 ) -> None:
     assert add_months(start, months) == expected
+
+
+@pytest.mark.parametrize("day", [28, 29, 30, 31])
+def test_add_months_matches_the_calendar_for_every_month_of_four_years(day: int) -> None:
+    start = date(2027, 1, day)
+    for months in range(48):  # through a leap year (2028) and three common ones
+        year, month = divmod(2027 * 12 + months, 12)
+        last = calendar.monthrange(year, month + 1)[1]
+        assert add_months(start, months) == date(year, month + 1, min(day, last))
 
 
 def test_a_plan_from_the_31st_falls_on_each_month_end_without_drifting() -> None:

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from bot.domain import plans
 from bot.domain.accounts import LOCALES
 from bot.domain.policy import InstallmentPolicy
-from bot.engine.script import kept_on
+from bot.engine.memo import Same, kept_on
 from bot.engine.types import (
     ArrangementKind,
     Context,
@@ -36,7 +37,6 @@ from bot.engine.types import (
     RecordDispute,
     SetLocale,
 )
-from bot.engine.values import from_json, with_json
 from bot.errors import ScriptFailure
 
 
@@ -47,26 +47,22 @@ class ActionError(ScriptFailure, ValueError):
 @dataclass
 class ActionRun:
     ctx: Context
-    vars: dict[str, Any]  # JSON form, changed in place
+    vars: dict[str, Any]  # typed values (ConversationState.vars), changed in place
     value: Any  # the parsed input or the chosen id, None on enter
     args: dict[str, Any]
     effects: list[Effect]
     verified: bool
     locale: str
     id_counter: list[int] = field(default_factory=lambda: [0])
-    # Each variable's typed value with the JSON object it was read from or written as,
-    # kept by the step so its scope does not read back what an action just wrote.
-    typed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
-        raw = self.vars.get(name, default)
-        known = self.typed.get(name)
-        return known[1] if known is not None and known[0] is raw else from_json(raw)
+        return self.vars.get(name, default)
 
     def put(self, name: str, value: Any) -> None:
-        as_json, typed = with_json(value)
-        self.vars[name] = as_json
-        self.typed[name] = (as_json, typed)
+        """A new value, never one changed in place: the step's scope compares values to
+        know when to rebuild. Lists rather than tuples and text keys, as the store
+        gives them back (the engine tests' driver checks this after every step)."""
+        self.vars[name] = value
 
     def new_id(self, prefix: str) -> str:
         """Deterministic per step, so a retried event makes the same ids (idempotency)."""
@@ -175,14 +171,17 @@ def _installment_policy(run: ActionRun) -> InstallmentPolicy:
 
 def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
     start = plans.first_due_date(run.ctx.today, _installment_policy(run))
+    currency = run.currency
+    # An even split has at most two amounts: one (immutable) money value for each.
+    money = {amount: MoneyValue(amount, currency) for amount in set(option.amounts)}
     rows = [
-        {"due_date": due, "amount": MoneyValue(amount, run.currency)}
+        {"due_date": due, "amount": money[amount]}
         for due, amount in plans.schedule_option(option, start)
     ]
     return {
         "months": option.months,
-        "installment": MoneyValue(option.installment, run.currency),
-        "amount": MoneyValue(option.total, run.currency),
+        "installment": money[option.installment],
+        "amount": MoneyValue(option.total, currency),
         "first_due_date": rows[0]["due_date"],
         "last_due_date": rows[-1]["due_date"],
         "installments": rows,
@@ -198,23 +197,37 @@ def _plan_vars(prefix: str) -> tuple[str, ...]:
 
 def _put_smallest_monthly(run: ActionRun) -> None:
     """The minimum a message may state: exactly what propose_monthly accepts."""
-    smallest = plans.smallest_monthly_offer(
-        run.collectible(), run.currency, _installment_policy(run)
-    )
+    smallest = _plans_on_offer(run)[1]
     run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
+
+
+def _plans_on_offer(run: ActionRun) -> tuple[tuple[plans.PlanOption, ...], Decimal | None]:
+    """The plans offered for what is collectible, and the smallest monthly offer."""
+    return _plans_for(str(run.collectible()), run.currency, Same(_installment_policy(run)))
+
+
+@lru_cache(maxsize=1024)
+def _plans_for(
+    amount: str, currency: str, same_terms: Same
+) -> tuple[tuple[plans.PlanOption, ...], Decimal | None]:
+    """Worked out once per balance, currency and terms: every plan step asks, and a
+    long term is dozens of installments. Kept by the amount's text, which the plans
+    keep as their total (1320.5 and 1320.50 are stored apart)."""
+    terms: InstallmentPolicy = same_terms.item
+    collectible = Decimal(amount)
+    return (
+        plans.plan_options(collectible, currency, terms),
+        plans.smallest_monthly_offer(collectible, currency, terms),
+    )
 
 
 def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
     """Keep the plan whole for later actions and flat for messages ({plan_months}).
 
-    The flat names hold the very parts of the whole, converted once: a schedule is
-    most of a step's work when it is written twice."""
-    whole = "nearest_plan" if prefix == "nearest" else "plan"
-    run.put(whole, plan)
-    as_json, typed = run.typed[whole]
+    The flat names hold the very parts of the whole."""
+    run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
     for key in PLAN_FIELDS:
-        run.vars[f"{prefix}_{key}"] = as_json[key]
-        run.typed[f"{prefix}_{key}"] = (as_json[key], typed[key])
+        run.put(f"{prefix}_{key}", plan[key])
 
 
 PLAN_TRACKS = ("standard", "hardship")
@@ -227,7 +240,7 @@ def prepare_plan_options(run: ActionRun) -> None:
     if track not in PLAN_TRACKS:
         raise ActionError(f"unknown plan track {track}")
     run.vars["plan_track"] = track
-    options = plans.plan_options(run.collectible(), run.currency, _installment_policy(run))
+    options = _plans_on_offer(run)[0]
     _put_smallest_monthly(run)
     run.put(
         "plan_options",
@@ -244,7 +257,7 @@ def prepare_plan_options(run: ActionRun) -> None:
 
 @action("plan", *_plan_vars("plan"), asks_for_money=True)
 def choose_plan(run: ActionRun) -> None:
-    options = plans.plan_options(run.collectible(), run.currency, _installment_policy(run))
+    options = _plans_on_offer(run)[0]
     chosen = [o for o in options if str(o.months) == str(run.value)]
     if not chosen:
         raise ActionError(f"no plan of {run.value} months")

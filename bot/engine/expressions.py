@@ -163,3 +163,23 @@ def holds(source: str | None, scope: dict[str, Any]) -> bool:
         except TypeError:
             pass
     return bool(evaluate(source, scope))
+
+
+Guard = Callable[[dict[str, Any]], bool]
+
+
+@lru_cache(maxsize=1024)
+def guard(source: str) -> Guard:
+    """`holds` for one guard as a single call, for guards checked at every step."""
+    fast = _fast(source)
+    if fast is None:
+        return lambda scope: bool(evaluate(source, scope))
+    checked = fast
+
+    def check(scope: dict[str, Any]) -> bool:
+        try:
+            return bool(checked(scope))
+        except TypeError:  # as in `holds`: the sandbox answers
+            return bool(evaluate(source, scope))
+
+    return check

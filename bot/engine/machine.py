@@ -20,7 +20,9 @@ from bot.domain import parsing
 from bot.domain.intents import Intent, detect_intents
 from bot.engine import expressions
 from bot.engine.actions import ACTIONS, ActionRun
-from bot.engine.scope import scope_of
+from bot.engine.memo import kept_on
+from bot.engine.said import offered_in, said_in
+from bot.engine.scope import computed_from, computed_names
 from bot.engine.script import (
     DATE_CHOICE,
     HUMAN_CHOICE,
@@ -30,7 +32,6 @@ from bot.engine.script import (
     InputType,
     Script,
     State,
-    kept_on,
     placeholders_of,
 )
 from bot.engine.types import (
@@ -100,9 +101,8 @@ class _Step:
         self._scope_key: tuple[Any, ...] | None = None
         self._scope_vars: dict[str, Any] = {}
         self._scope_value: dict[str, Any] = {}
-        # Each variable's typed value, with the JSON object it was read from or written as
-        # (see `_typed_vars`); actions add what they write.
-        self._typed: dict[str, tuple[Any, Any]] = {}
+        self._computed: dict[str, Any] = {}
+        self._computed_from: tuple[Any, ...] = ()
 
     # ---- entry point ----
 
@@ -223,7 +223,7 @@ class _Step:
             if value is None:
                 self._failed_input(state.input.invalid)
                 return
-            self.vars[state.input.store] = _json(value)
+            self.vars[state.input.store] = value
             self._after_answer(state, state.actions, value, None)
             return
         if state.end:
@@ -368,18 +368,17 @@ class _Step:
 
     def _say(self, state: State, prompts_only: bool = False) -> None:
         scope = self._scope()
-        for message in state.say:
-            if prompts_only and not message.ask:
+        parts = self.parts
+        for message_id, ask, guard, names, each in said_in(self.script.id, self.current, state):
+            if prompts_only and not ask:
                 continue
-            if not expressions.holds(message.when, scope):
+            if guard is not None and not guard(scope):
                 continue
-            message_id = f"{self.script.id}.{self.current}.{message.id}"
-            names = message.placeholders()
-            if message.each:
-                for item in expressions.evaluate(message.each, scope) or []:
-                    self.parts.append(Part(message_id, _params(names, scope, item)))
+            if each:
+                for item in expressions.evaluate(each, scope) or []:
+                    parts.append(Part(message_id, _params(names, scope, item)))
             else:
-                self.parts.append(Part(message_id, _params(names, scope)))
+                parts.append(Part(message_id, _params(names, scope)))
 
     def _finish_reply(self, state: State, offer_person: bool = False) -> None:
         choices = self._choices(state)
@@ -411,11 +410,9 @@ class _Step:
                 params = _params(dynamic.label.placeholders(), scope, item)
                 choices.append(Choice(str(item[dynamic.id]), Part(label_id, params)))
         # Options computed from data come first, fixed ones (back, a person) last.
-        choices.extend(
-            Choice(c.id, Part(f"{self.script.id}.{self.current}.choice.{c.id}"))
-            for c in state.choices
-            if expressions.holds(c.when, scope)
-        )
+        for guard, choice in offered_in(self.script.id, self.current, state):
+            if guard is None or guard(scope):
+                choices.append(choice)
         return choices
 
     # ---- helpers ----
@@ -466,35 +463,20 @@ class _Step:
 
         The scope reads the variables, verification, locale and failed inputs only (the
         context is fixed for the step). Variables are compared by value against a copy:
-        actions assign new values and never change one in place. Callers never change
-        the scope they get.
+        actions assign new values and never change one in place. When only variables
+        the computed names do not read changed (most actions' results), they are laid
+        over the computed names already worked out. Callers never change the scope.
         """
         key = (self.verified, self.locale, self.failed_inputs)
         if key != self._scope_key or self.vars != self._scope_vars:
-            self._scope_value = scope_of(
-                self.vars,
-                self.verified,
-                self.locale,
-                self.failed_inputs,
-                self.ctx,
-                self._typed_vars(),
-            )
+            inputs = computed_from(self.vars)
+            if key != self._scope_key or inputs != self._computed_from:
+                self._computed = computed_names(inputs, *key, self.ctx)
+                self._computed_from = inputs
+            self._scope_value = {**self._computed, **self.vars}
             self._scope_key = key
             self._scope_vars = dict(self.vars)
         return self._scope_value
-
-    def _typed_vars(self) -> dict[str, Any]:
-        """The variables read from their JSON form, each value once per step: a plan's
-        schedule is read when it is made, not again at every rebuild of the scope. A
-        value is known by identity, which is safe because actions assign new values and
-        never change one in place (see `_scope`)."""
-        typed, known = {}, self._typed
-        for name, raw in self.vars.items():
-            seen = known.get(name)
-            if seen is None or seen[0] is not raw:
-                seen = known[name] = (raw, from_json(raw))
-            typed[name] = seen[1]
-        return typed
 
     def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
         for call in calls:
@@ -509,7 +491,6 @@ class _Step:
                 verified=self.verified,
                 locale=self.locale,
                 id_counter=self.id_counter,
-                typed=self._typed,
             )
             ACTIONS[call.name].run(run)
             self.verified = run.verified
@@ -559,12 +540,6 @@ def _works_out_asks_for_money(state: State) -> bool:
 @lru_cache(maxsize=1024)
 def _any_asks_for_money(names: tuple[str, ...]) -> bool:
     return any(ACTIONS[name].asks_for_money for name in names if name in ACTIONS)
-
-
-def _json(value: Any) -> Any:
-    from bot.engine.values import to_json
-
-    return to_json(value)
 
 
 def _params(

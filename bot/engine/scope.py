@@ -16,8 +16,8 @@ from typing import Any
 from bot.domain.accounts import Account
 from bot.domain.policy import PaymentInstructions, Policy, fill_template
 from bot.domain.regions import region_of
+from bot.engine.memo import Same
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
-from bot.engine.values import from_json
 
 PUBLIC_NAMES = frozenset(
     {
@@ -106,42 +106,56 @@ def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
     return scope_of(state.vars, state.verified, state.locale, state.failed_inputs, ctx)
 
 
-def scope_of(
-    raw_vars: dict[str, Any],
-    verified: bool,
-    locale: str,
-    failed_inputs: int,
-    ctx: Context,
-    variables: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """`build_scope` from the only parts of the state it reads, for a step in progress.
+# The only variables the computed names are worked out from. `computed_names` gets
+# these values, never the variables themselves, so a step whose actions change other
+# variables can lay them over the computed names it already has.
+COMPUTED_FROM = (
+    "verify_failures",
+    "disputed_now",
+    "dispute_selection",
+    "arrangement_id",
+    "pay_amount",
+)
 
-    `variables` are `raw_vars` already read from their JSON form, when the caller
-    keeps them (a step converts each value once, not at every rebuild)."""
-    public = _public_names(raw_vars, verified, locale, failed_inputs, ctx)
-    if variables is None:
-        variables = {k: from_json(v) for k, v in raw_vars.items()}
+
+def computed_from(variables: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple([variables.get(name) for name in COMPUTED_FROM])
+
+
+def scope_of(
+    variables: dict[str, Any], verified: bool, locale: str, failed_inputs: int, ctx: Context
+) -> dict[str, Any]:
+    """`build_scope` from the only parts of the state it reads, for a step in progress."""
+    computed = computed_names(computed_from(variables), verified, locale, failed_inputs, ctx)
+    # The script's own variables win over every computed name.
+    return {**computed, **variables}
+
+
+def computed_names(
+    inputs: tuple[Any, ...], verified: bool, locale: str, failed_inputs: int, ctx: Context
+) -> dict[str, Any]:
+    """Every name but the variables: the public ones, and the account's once verified.
+    `inputs` are the values of COMPUTED_FROM (`computed_from`)."""
+    failures, disputed_now, dispute_selection, made_now, pay_amount = inputs
+    public = _public_names(int(failures or 0), verified, locale, failed_inputs, ctx)
     if not verified:
-        return {**public, **variables}
+        return public
     # Charges disputed earlier in this very step are held too, before the
     # service has stored the dispute (R8).
-    held = frozenset(raw_vars.get("disputed_now", ())) | ctx.account.disputed_charge_ids
-    selection = tuple(raw_vars.get("dispute_selection", ()))
-    names = _account_names(ctx, held, selection)
+    held = frozenset(disputed_now or ()) | ctx.account.disputed_charge_ids
+    names = _account_names(ctx, held, tuple(dispute_selection or ()))
     # Not memoized as a whole: it reads this step's variables (an arrangement just agreed).
-    payment = _payment_names(ctx, names["collectible_amount"], variables)
-    # The script's own variables win over every computed name.
-    return {**public, **names, **payment, **variables}
+    payment = _payment_names(ctx, names["collectible_amount"], made_now, pay_amount)
+    return {**public, **names, **payment}
 
 
 def _public_names(
-    raw_vars: dict[str, Any], verified: bool, locale: str, failed_inputs: int, ctx: Context
+    failures: int, verified: bool, locale: str, failed_inputs: int, ctx: Context
 ) -> dict[str, Any]:
     max_attempts = ctx.policy.verification.max_attempts
-    failures = int(raw_vars.get("verify_failures", 0))
     account = ctx.account
     return {
-        **_fixed_public_names(_Same(ctx.policy), account.timezone, account.phone, locale),
+        **_fixed_public_names(Same(ctx.policy), account.timezone, account.phone, locale),
         "verified": verified,
         "locked": failures >= max_attempts,
         "failed_inputs": failed_inputs,
@@ -152,7 +166,7 @@ def _public_names(
 
 @lru_cache(maxsize=1024)
 def _fixed_public_names(
-    same_policy: _Same, timezone: str, phone: str, locale: str
+    same_policy: Same, timezone: str, phone: str, locale: str
 ) -> dict[str, Any]:
     """The public names no step changes: the same for every step of the same lender,
     country and language. Callers only read what this returns."""
@@ -174,30 +188,13 @@ def _account_names(
     """The account's names: the costly part of the scope, so kept across steps for as
     long as the account, the policy and the borrower's day are the same."""
     day = ctx.account.local_date(ctx.now)
-    return _account_names_on(ctx.account, _Same(ctx.policy), ctx.today, day, held, selection)
-
-
-class _Same:
-    """A policy (or a part of one) as a cache key: the same object, not an equal one,
-    which would cost a comparison of every field. Policies are immutable once loaded,
-    and the cache keeps each one alive while it holds it."""
-
-    __slots__ = ("item",)
-
-    def __init__(self, item: Any) -> None:
-        self.item = item
-
-    def __hash__(self) -> int:
-        return id(self.item)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.item is self.item
+    return _account_names_on(ctx.account, Same(ctx.policy), ctx.today, day, held, selection)
 
 
 @lru_cache(maxsize=4096)
 def _account_names_on(
     account: Account,
-    same_policy: _Same,
+    same_policy: Same,
     today: date,
     local_day: date,
     held: frozenset[str],
@@ -262,7 +259,9 @@ def _agreement_names(account: Account, today: date) -> dict[str, Any]:
     }
 
 
-def _payment_names(ctx: Context, collectible: Decimal, variables: dict[str, Any]) -> dict[str, Any]:
+def _payment_names(
+    ctx: Context, collectible: Decimal, made_now: str | None, pay_amount: Any
+) -> dict[str, Any]:
     """The lender's instructions for the account's currency (issue 7 point 7).
 
     A link asks for what is due next: the next installment of the active
@@ -274,15 +273,14 @@ def _payment_names(ctx: Context, collectible: Decimal, variables: dict[str, Any]
     agreement = ctx.account.agreement
     upcoming = agreement.next_due(ctx.today) if agreement is not None else None
     amount = upcoming[1] if upcoming is not None else collectible
-    made_now = variables.get("arrangement_id")
     if made_now and (agreement is None or agreement.reference != made_now):
         # Agreed in this very step: not stored yet, so not on the loaded account.
-        amount = Decimal(str(variables.get("pay_amount", amount)))
-    return _payment_names_for(_Same(how), ctx.account.account_id, str(amount))
+        amount = amount if pay_amount is None else Decimal(str(pay_amount))
+    return _payment_names_for(Same(how), ctx.account.account_id, str(amount))
 
 
 @lru_cache(maxsize=4096)
-def _payment_names_for(same_how: _Same, account_id: str, amount: str) -> dict[str, Any]:
+def _payment_names_for(same_how: Same, account_id: str, amount: str) -> dict[str, Any]:
     """Kept by the amount's text, not its value: 100 and 100.00 fill a link differently.
     Callers only read what this returns."""
     how: PaymentInstructions = same_how.item

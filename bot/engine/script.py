@@ -8,14 +8,14 @@ translations live in gettext catalogs keyed by the message id.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 from string import Formatter
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.engine.memo import kept_on
 
 RETURN_TARGET = "@return"  # go back to the state a global detour interrupted
 HUMAN_CHOICE = "@human"  # a choice the engine accepts in every state (R13)
@@ -87,23 +87,6 @@ class Message(_Model):
 
     def placeholders(self) -> frozenset[str]:
         return placeholders_of(self.text, self.plural or "")
-
-
-T = TypeVar("T")
-
-
-def kept_on(model: BaseModel, key: str, made_from: tuple[object, ...], build: Callable[[], T]) -> T:
-    """What `build` makes from parts of a frozen model, kept in its instance dict
-    (pydantic compares fields only) with the very objects it was made from:
-    model_copy copies the instance dict, and a copy with other contents must make
-    its own rather than answer from the original's."""
-    kept = model.__dict__.get(key)
-    if kept is not None and all(map(operator.is_, kept[0], made_from)):
-        value: T = kept[1]
-        return value
-    made = build()
-    model.__dict__[key] = (made_from, made)
-    return made
 
 
 @lru_cache(maxsize=4096)

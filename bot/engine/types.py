@@ -227,7 +227,9 @@ class ConversationState:
     verified: bool = False
     failed_inputs: int = 0  # failed inputs in a row in the current state (R13)
     ended: bool = False
-    vars: dict[str, Any] = field(default_factory=dict)  # JSON-serialisable only
+    # JSON types, money, dates and decimals; the store writes them in values.py's tagged
+    # JSON form and reads them back as they were, so the engine never converts them.
+    vars: dict[str, Any] = field(default_factory=dict)
     # Where each open detour returns, innermost last: help opened from the menu,
     # then language opened from help, is ("menu", "help").
     stack: tuple[str, ...] = ()

@@ -35,7 +35,6 @@ from bot.engine.script import (
     State,
 )
 from bot.engine.types import Choice, Part, Reading
-from bot.engine.values import to_json
 
 if TYPE_CHECKING:
     from bot.engine.machine import _Step
@@ -114,7 +113,7 @@ class Understood:
         answers = self._answers(state, text)
         # A detour (STOP) comes back to this question, which is then asked again.
         if answers and not route.detour:
-            self.step.vars[spec.store] = to_json(answers[0])
+            self.step.vars[spec.store] = answers[0]
             self.step._run_actions(state.actions, answers[0])
         return self.step._global(rule)
 
@@ -233,7 +232,7 @@ class Understood:
 
     def _store(self, state: State, value: Any) -> None:
         assert state.input is not None  # noqa: S101 - the caller checks
-        self.step.vars[state.input.store] = to_json(value)
+        self.step.vars[state.input.store] = value
         self.step._after_answer(state, state.actions, value, None)
 
     # ---- asking back ----

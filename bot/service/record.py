@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bot.engine.types import ConversationState
+from bot.engine.values import from_json, to_json
 
 BOT = "bot"
 
@@ -129,7 +130,7 @@ class ConversationRecord:
             locale=row.locale,
             frames=tuple(row.frames or ()),
             choices=tuple((str(c[0]), str(c[1])) for c in row.choices or ()),
-            vars=dict(row.vars or {}),
+            vars=from_json(row.vars or {}),
             step=row.step,
             failed_inputs=row.failed_inputs,
             verified=row.verified,
@@ -149,7 +150,7 @@ class ConversationRecord:
             "locale": self.locale,
             "frames": list(self.frames),
             "choices": [list(c) for c in self.choices],
-            "vars": dict(self.vars),
+            "vars": to_json(self.vars),
             "step": self.step,
             "failed_inputs": self.failed_inputs,
             "verified": self.verified,

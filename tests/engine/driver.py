@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.domain.accounts import Account, Charge, ChargeKind
 from bot.domain.policy import Policy
@@ -25,6 +26,7 @@ from bot.engine.types import (
     RecordDispute,
     Reply,
 )
+from bot.engine.values import from_json, to_json
 from bot.service.meaning import read_message
 
 E = TypeVar("E")
@@ -80,6 +82,28 @@ def make_account(
     )
 
 
+def as_stored(variables: dict[str, Any]) -> dict[str, Any]:
+    """The variables after a trip through the conversation row's JSON column, checked
+    to be what they were, type for type (a tuple would come back a list)."""
+    stored = from_json(json.loads(json.dumps(to_json(variables))))
+    assert_same_values(stored, variables)
+    return dict(stored)
+
+
+def assert_same_values(back: Any, before: Any, where: str = "vars") -> None:
+    assert type(back) is type(before), f"{where}: {type(before).__name__} came back as {back!r}"
+    if isinstance(before, dict):
+        assert list(back) == list(before), f"{where}: keys {list(before)} came back {list(back)}"
+        for key in before:
+            assert_same_values(back[key], before[key], f"{where}.{key}")
+    elif isinstance(before, list):
+        assert len(back) == len(before), f"{where}: length changed"
+        for index, (item_back, item) in enumerate(zip(back, before, strict=True)):
+            assert_same_values(item_back, item, f"{where}[{index}]")
+    else:
+        assert back == before, f"{where}: {before!r} came back as {back!r}"
+
+
 @dataclass
 class Driver:
     account: Account = field(default_factory=make_account)
@@ -98,7 +122,9 @@ class Driver:
         assert self.state is not None
         ctx = Context(self.account, self.policy, self.now, id_seed=f"test:{self.state.step}")
         result = step(self.script, self.state, event, ctx)
-        self.state = result.state
+        # Between events the service keeps the variables as JSON: every step of every
+        # engine test checks they come back exactly as the engine left them.
+        self.state = replace(result.state, vars=as_stored(result.state.vars))
         self.replies = list(result.replies)
         self.all_replies.extend(result.replies)
         self.effects.extend(result.effects)

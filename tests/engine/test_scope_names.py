@@ -52,7 +52,7 @@ C3 = charge("C3", "late_fee", "Late payment fee", "35.00", date(2026, 11, 19), F
 
 @pytest.mark.rule("R5")
 def test_before_verification_only_public_names_and_variables_exist_R5() -> None:
-    names = scope(False, verify_failures=1, offer={"$money": "1.00", "currency": "USD"})
+    names = scope(False, verify_failures=1, offer=usd("1.00"))
     assert names == {
         "lender": "Harbor Consumer Finance",
         "verified": False,
@@ -296,11 +296,11 @@ def test_an_arrangement_agreed_now_without_an_amount_asks_for_what_is_due() -> N
 
 
 def test_a_policy_is_kept_by_identity_not_by_equality() -> None:
-    from bot.engine.scope import _Same
+    from bot.engine.memo import Same
 
     policy = shipped_policy()
     twin = policy.model_copy()
     assert twin == policy  # equal, yet another object
-    assert _Same(policy) == _Same(policy)
-    assert _Same(policy) != _Same(twin)
-    assert _Same(policy) != policy
+    assert Same(policy) == Same(policy)
+    assert Same(policy) != Same(twin)
+    assert Same(policy) != policy

@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.errors import ScriptError, ScriptProblem
 from bot.engine.types import MoneyValue
-from bot.engine.values import from_json, to_json, with_json
+from bot.engine.values import from_json, to_json
 
 MONEY = MoneyValue(Decimal("800.10"), "USD")
 
@@ -94,37 +94,3 @@ def test_message_parameters_go_to_the_renderer_in_the_form_it_formats() -> None:
         "name": "Sam",
         "days": 3,
     }
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        MONEY,
-        date(2026, 12, 1),
-        Decimal("1.50"),
-        {"plan": {"months": 3, "rows": [{"due": date(2027, 1, 1), "amount": MONEY}]}},
-        (MONEY, 1),  # a tuple reads back as a list
-        {1: Decimal("2")},  # a key reads back as text
-        {"$money": "1.00", "currency": "USD"},  # a plain dict that reads back as money
-        True,  # a bool is not taken for an int
-        [True, 1, None, 0.5, "x"],
-    ],
-    ids=repr,
-)
-def test_with_json_gives_the_json_form_and_what_it_reads_back_as(value: Any) -> None:
-    as_json, typed = with_json(value)
-    assert as_json == to_json(value)
-    expected = from_json(json.loads(json.dumps(as_json)))
-    assert typed == expected
-    assert type(typed) is type(expected)
-
-
-def test_with_json_reads_back_a_value_of_json_types_as_that_very_value() -> None:
-    schedule = [{"due_date": date(2027, 1, 1), "amount": MONEY}]
-    plan = {"months": 1, "installments": schedule}
-    as_json, typed = with_json(plan)
-    assert typed is plan  # nothing to rebuild: no amount or date made again
-    assert as_json["installments"][0]["amount"] == {"$money": "800.10", "currency": "USD"}
-    # A tuple inside is not kept: it reads back as a list.
-    _, typed_rows = with_json({"rows": (MONEY,)})
-    assert typed_rows == {"rows": [MONEY]}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.engine.types import MoneyValue
 from bot.service.accounts_import import import_accounts
 from bot.service.record import BOT, RECORD_COLUMNS, ConversationRecord
 from bot.store.tables import ConversationRow, table_of
@@ -77,6 +80,25 @@ async def test_the_row_as_the_event_reads_it_gives_the_same_record(
         assert orm is not None
         from_core = ConversationRecord.from_row(core)
         assert from_core == ConversationRecord.from_row(orm)
-    assert from_core.vars == {"offer": {"$money": "440.17", "currency": "USD"}}
+    assert from_core.vars == {"offer": MoneyValue(Decimal("440.17"), "USD")}
     assert from_core.choices == (("yes", "Yes, set it up"),)
     assert from_core.frames == ("menu", "plan_offer")
+
+
+def test_the_engine_gets_typed_variables_and_the_row_keeps_tagged_json() -> None:
+    """The record is where variables change form: the engine never converts them."""
+    record = ConversationRecord.from_row(_row())
+    state = record.engine_state()
+    assert state.vars == {"offer": MoneyValue(Decimal("440.17"), "USD")}
+    plan = {"months": 2, "first_due_date": date(2026, 12, 1), "rate": Decimal("0.5")}
+    moved = record.after_step(replace(state, vars={**state.vars, "plan": plan}), None)
+    assert moved.columns()["vars"] == {
+        "offer": {"$money": "440.17", "currency": "USD"},
+        "plan": {
+            "months": 2,
+            "first_due_date": {"$date": "2026-12-01"},
+            "rate": {"$decimal": "0.5"},
+        },
+    }
+    row = ConversationRow(**{**_row().model_dump(), **moved.columns()})
+    assert ConversationRecord.from_row(row).vars == moved.vars

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import date
 from decimal import Decimal
@@ -15,9 +16,11 @@ from bot.engine.machine import new_state, step
 from bot.engine.types import Context, Event, EventKind, Reply
 
 
-def _account() -> Account:
+def _account(number: int) -> Account:
+    """A borrower of its own for each conversation (its id and balance differ), so the
+    engine's caches help within a conversation, as in service, and never across."""
     return Account(
-        account_id="BENCH-1",
+        account_id=f"BENCH-{number}",
         borrower_name="Alex Doe",
         phone="+15550100001",
         birth_date=date.fromisoformat(DOB),
@@ -27,7 +30,11 @@ def _account() -> Account:
         due_date=date(2026, 11, 18),
         charges=(
             Charge(
-                "C1", ChargeKind.PRINCIPAL, "Card balance", Decimal("1200.00"), date(2026, 10, 1)
+                "C1",
+                ChargeKind.PRINCIPAL,
+                "Card balance",
+                Decimal("1200.00") + Decimal(number % 997) / 100,
+                date(2026, 10, 1),
             ),
             Charge("C2", ChargeKind.INTEREST, "Interest", Decimal("85.50"), date(2026, 10, 31)),
             Charge("C3", ChargeKind.LATE_FEE, "Late fee", Decimal("35.00"), date(2026, 11, 19)),
@@ -52,6 +59,9 @@ CONVERSATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+_BORROWERS = itertools.count(1)
+
+
 class _OffPath(RuntimeError):
     """The script no longer offers a button a bench conversation presses."""
 
@@ -61,12 +71,11 @@ def _engine_steps(steps: int, by_step: dict[str, list[float]] | None = None) -> 
     policy_path = ROOT / "dialogs" / "policy.yaml"
     script, _ = load_script(script_path.read_text(encoding="utf-8"), str(script_path))
     policy = load_policy(policy_path.read_text(encoding="utf-8"), str(policy_path))
-    account = _account()
     readings: dict[str, Any] = {}
 
-    def typed(text: str) -> Event:
+    def typed(text: str, account: Account) -> Event:
         # As the runtime does: the text is read once, before the step, and not timed here
-        # (the full-stack figures include it).
+        # (the full-stack figures include it). The reading does not depend on the balance.
         if text not in readings:
             readings[text] = read_text(text, account=account, locale="en", today=NOW.date())
         return Event(EventKind.TEXT, text=text, meaning=readings[text])
@@ -81,6 +90,7 @@ def _engine_steps(steps: int, by_step: dict[str, list[float]] | None = None) -> 
     timings: list[float] = []
     while len(timings) < steps:
         for conversation in CONVERSATIONS:
+            account = _account(next(_BORROWERS))
             state = new_state(script, "en")
             event = Event(EventKind.START)
             for said in (*conversation, None):
@@ -97,7 +107,7 @@ def _engine_steps(steps: int, by_step: dict[str, list[float]] | None = None) -> 
                 if said.startswith("@"):
                     event = pressed(said, result.replies, state.step)
                 else:
-                    event = typed(said)
+                    event = typed(said, account)
     return timings
 
 

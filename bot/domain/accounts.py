@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -130,6 +130,20 @@ class Account:
     breathing_space_until: date | None = None  # last day of the breathing space, if known
     in_review: str | None = None  # reference of an arrangement the new figures contradict
 
+    def __hash__(self) -> int:
+        """Worked out once per account object: the engine keys its caches by the
+        account, and hashing every charge line again at each lookup cost more than the
+        lookups saved. Equal accounts hash alike (every field counts, as in __eq__)."""
+        cached: int | None = self.__dict__.get(_HASH)
+        if cached is None:
+            cached = hash(tuple([getattr(self, name) for name in _ACCOUNT_FIELDS]))
+            object.__setattr__(self, _HASH, cached)
+        return cached
+
+    def __getstate__(self) -> dict[str, object]:
+        # A string's hash differs from one process to the next: never carry one over.
+        return {name: value for name, value in self.__dict__.items() if name != _HASH}
+
     @property
     def total(self) -> Decimal:
         return charges_total(self.charges)
@@ -174,3 +188,8 @@ class Account:
     def stage_at(self, now: datetime, late_after_days: int) -> Stage:
         """The delinquency stage at the instant `now`, in the account's time zone."""
         return self.stage(self.local_date(now), late_after_days)
+
+
+# The fields an account's hash covers (all of them), and where the hash is kept.
+_ACCOUNT_FIELDS = tuple(item.name for item in fields(Account))
+_HASH = "_hash"

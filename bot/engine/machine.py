@@ -10,7 +10,6 @@ account is said before verification (R5).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -85,6 +84,8 @@ class _Step:
         self.script = script
         self.ctx = ctx
         self.original = state
+        # The script the result is pinned to: the state's, or the current one on a restart.
+        self.script_ref = (state.script_id, state.script_version)
         self.current = state.state
         self.vars: dict[str, Any] = dict(state.vars)
         self.verified = state.verified
@@ -160,9 +161,7 @@ class _Step:
     def _restart(self) -> None:
         # A new conversation runs the current script; a verification lock
         # survives a restart, or /start would be a way around it (R5).
-        self.original = replace(
-            self.original, script_id=self.script.id, script_version=self.script.version
-        )
+        self.script_ref = (self.script.id, self.script.version)
         failures = self.vars.get("verify_failures")
         self.vars = {} if failures is None else {"verify_failures": failures}
         self.verified = False
@@ -499,11 +498,11 @@ class _Step:
     def _result(self) -> StepResult:
         if self.parts:
             self._close_reply(())
-        original = self.original
+        script_id, script_version = self.script_ref
         # Built directly rather than with `replace`, which looks the fields up each time.
         state = ConversationState(
-            script_id=original.script_id,
-            script_version=original.script_version,
+            script_id=script_id,
+            script_version=script_version,
             state=self.current,
             locale=self.locale,
             step=self.step_no,

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from bot.domain.accounts import Account
+from bot.domain.accounts import Account, ChargeKind
 from bot.domain.policy import PaymentInstructions, Policy, fill_template
 from bot.domain.regions import region_of
 from bot.engine.memo import Same
@@ -82,13 +82,18 @@ ACCOUNT_NAMES = frozenset(
 )
 
 
+# Each kind's name in the catalog, made once (an enum's value is slow to read).
+_KIND_NAMES = {kind: MessageRef(f"charge_kind.{kind.value}") for kind in ChargeKind}
+
+
 def _charge_items(account: Account, held: frozenset[str]) -> list[dict[str, Any]]:
+    currency = account.currency
     return [
         {
             "charge_id": charge.charge_id,
-            "kind": MessageRef(f"charge_kind.{charge.kind.value}"),
+            "kind": _KIND_NAMES[charge.kind],
             "description": charge.description,
-            "amount": MoneyValue(charge.amount, account.currency),
+            "amount": MoneyValue(charge.amount, currency),
             "posted_on": charge.posted_on,
             "disputed": charge.charge_id in held,
         }
@@ -135,32 +140,80 @@ def computed_names(
     inputs: tuple[Any, ...], verified: bool, locale: str, failed_inputs: int, ctx: Context
 ) -> dict[str, Any]:
     """Every name but the variables: the public ones, and the account's once verified.
-    `inputs` are the values of COMPUTED_FROM (`computed_from`)."""
+    `inputs` are the values of COMPUTED_FROM (`computed_from`).
+
+    Kept across steps while all they are worked out from is the same: a conversation's
+    next message usually finds them made. Callers only read what this returns."""
     failures, disputed_now, dispute_selection, made_now, pay_amount = inputs
-    public = _public_names(int(failures or 0), verified, locale, failed_inputs, ctx)
-    if not verified:
-        return public
+    account = ctx.account
+    same_policy = Same(ctx.policy)
+    public = (same_policy, account.timezone, account.phone, locale, ctx.today)
+    if not verified:  # nothing of the account but its country is shown (R5)
+        return _public_names(*public, int(failures or 0), failed_inputs, False)
+    return _computed_for(
+        account,
+        same_policy,
+        ctx.today,
+        account.local_date(ctx.now),
+        locale,
+        failed_inputs,
+        int(failures or 0),
+        frozenset(disputed_now or ()),
+        tuple(dispute_selection or ()),
+        made_now,
+        None if pay_amount is None else str(pay_amount),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _computed_for(
+    account: Account,
+    same_policy: Same,
+    today: date,
+    local_day: date,
+    locale: str,
+    failed_inputs: int,
+    failures: int,
+    disputed_now: frozenset[str],
+    dispute_selection: tuple[str, ...],
+    made_now: str | None,
+    pay_amount: str | None,
+) -> dict[str, Any]:
+    """The names of a verified borrower: the public ones and the account's."""
+    policy: Policy = same_policy.item
+    public = _public_names(
+        same_policy, account.timezone, account.phone, locale, today, failures, failed_inputs, True
+    )
     # Charges disputed earlier in this very step are held too, before the
     # service has stored the dispute (R8).
-    held = frozenset(disputed_now or ()) | ctx.account.disputed_charge_ids
-    names = _account_names(ctx, held, tuple(dispute_selection or ()))
-    # Not memoized as a whole: it reads this step's variables (an arrangement just agreed).
-    payment = _payment_names(ctx, names["collectible_amount"], made_now, pay_amount)
+    held = disputed_now | account.disputed_charge_ids
+    names = _account_names_on(account, same_policy, today, local_day, held, dispute_selection)
+    collectible: Decimal = names["collectible_amount"]
+    payment = _payment_names(account, policy, today, collectible, made_now, pay_amount)
     return {**public, **names, **payment}
 
 
+@lru_cache(maxsize=4096)
 def _public_names(
-    failures: int, verified: bool, locale: str, failed_inputs: int, ctx: Context
+    same_policy: Same,
+    timezone: str,
+    phone: str,
+    locale: str,
+    today: date,
+    failures: int,
+    failed_inputs: int,
+    verified: bool,
 ) -> dict[str, Any]:
-    max_attempts = ctx.policy.verification.max_attempts
-    account = ctx.account
+    """Callers only read what this returns."""
+    policy: Policy = same_policy.item
+    max_attempts = policy.verification.max_attempts
     return {
-        **_fixed_public_names(Same(ctx.policy), account.timezone, account.phone, locale),
+        **_fixed_public_names(same_policy, timezone, phone, locale),
         "verified": verified,
         "locked": failures >= max_attempts,
         "failed_inputs": failed_inputs,
         "attempts_left": max(0, max_attempts - failures),
-        "today": ctx.today,
+        "today": today,
     }
 
 
@@ -182,15 +235,6 @@ def _fixed_public_names(
     }
 
 
-def _account_names(
-    ctx: Context, held: frozenset[str], selection: tuple[str, ...]
-) -> dict[str, Any]:
-    """The account's names: the costly part of the scope, so kept across steps for as
-    long as the account, the policy and the borrower's day are the same."""
-    day = ctx.account.local_date(ctx.now)
-    return _account_names_on(ctx.account, Same(ctx.policy), ctx.today, day, held, selection)
-
-
 @lru_cache(maxsize=4096)
 def _account_names_on(
     account: Account,
@@ -204,14 +248,15 @@ def _account_names_on(
     policy: Policy = same_policy.item
     currency = account.currency
     disputed_total = sum((c.amount for c in account.charges if c.charge_id in held), Decimal(0))
-    collectible = account.total - disputed_total
+    total = account.total
+    collectible = total - disputed_total
     charges = _charge_items(account, held)
     open_charges = [item for item in charges if not item["disputed"]]
     return {
         "borrower_name": account.borrower_name,
         "account_id": account.account_id,
         "currency": account.currency,
-        "total": MoneyValue(account.total, currency),
+        "total": MoneyValue(total, currency),
         "collectible_total": MoneyValue(collectible, currency),
         "collectible_amount": collectible,
         "disputed_total": MoneyValue(disputed_total, currency),
@@ -260,23 +305,28 @@ def _agreement_names(account: Account, today: date) -> dict[str, Any]:
 
 
 def _payment_names(
-    ctx: Context, collectible: Decimal, made_now: str | None, pay_amount: Any
+    account: Account,
+    policy: Policy,
+    today: date,
+    collectible: Decimal,
+    made_now: str | None,
+    pay_amount: str | None,
 ) -> dict[str, Any]:
     """The lender's instructions for the account's currency (issue 7 point 7).
 
     A link asks for what is due next: the next installment of the active
     arrangement, or else everything that may be collected.
     """
-    how = ctx.policy.payment_for(ctx.account.currency)
+    how = policy.payment_for(account.currency)
     if how is None:
         return {"has_payment_instructions": False, "pay_link": "", "pay_account_number": ""}
-    agreement = ctx.account.agreement
-    upcoming = agreement.next_due(ctx.today) if agreement is not None else None
+    agreement = account.agreement
+    upcoming = agreement.next_due(today) if agreement is not None else None
     amount = upcoming[1] if upcoming is not None else collectible
     if made_now and (agreement is None or agreement.reference != made_now):
         # Agreed in this very step: not stored yet, so not on the loaded account.
-        amount = amount if pay_amount is None else Decimal(str(pay_amount))
-    return _payment_names_for(Same(how), ctx.account.account_id, str(amount))
+        amount = amount if pay_amount is None else Decimal(pay_amount)
+    return _payment_names_for(Same(how), account.account_id, str(amount))
 
 
 @lru_cache(maxsize=4096)

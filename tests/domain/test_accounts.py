@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -131,3 +133,31 @@ def test_stage_at_uses_the_local_date() -> None:
 def test_a_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match=r"^now must be timezone-aware$"):
         account().local_date(datetime(2026, 11, 20, 12, 0))
+
+
+def test_equal_accounts_hash_alike_and_any_field_changes_the_hash() -> None:
+    first, second = account(), account()
+    assert first is not second and first == second
+    assert hash(first) == hash(second)
+    assert {first: "kept"}[second] == "kept"  # the engine's caches find an equal account
+    for change in (
+        {"extensions_used": 1},
+        {"disputed_charge_ids": frozenset({"C3"})},
+        {"charges": (PRINCIPAL, INTEREST)},
+        {"in_review": "A-1"},
+        {"locale": "zh_Hans"},
+    ):
+        changed = replace(first, **change)
+        assert changed != first
+        assert hash(changed) != hash(first), change
+    assert hash(first) == hash(first)  # kept, and the same when asked again
+
+
+def test_a_pickled_account_works_its_hash_out_afresh() -> None:
+    """A string's hash differs between processes: a kept hash must not travel."""
+    first = account()
+    hash(first)
+    back = pickle.loads(pickle.dumps(first))  # noqa: S301 - our own object
+    assert back == first
+    assert "_hash" not in back.__dict__
+    assert hash(back) == hash(first)  # worked out again, in this process

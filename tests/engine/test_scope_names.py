@@ -304,3 +304,28 @@ def test_a_policy_is_kept_by_identity_not_by_equality() -> None:
     assert Same(policy) == Same(policy)
     assert Same(policy) != Same(twin)
     assert Same(policy) != policy
+
+
+@pytest.mark.rule("R8")
+def test_a_step_lays_changed_variables_over_the_names_it_computed_R8() -> None:
+    """Variables the computed names do not read are laid over them; one they read
+    (a charge disputed in this very step) has them worked out again."""
+    from bot.engine.machine import _Step
+    from tests.engine.driver import repayment_script
+
+    ctx = Context(make_account(), shipped_policy(), NOW)
+    running = _Step(repayment_script(), state(True), ctx)
+    before = running._scope()
+    computed = running._computed
+    running.vars["note_for_agent"] = "call after 6pm"
+    after = running._scope()
+    assert running._computed is computed  # not worked out again
+    assert after["note_for_agent"] == "call after 6pm"
+    assert after["collectible_total"] == before["collectible_total"] == usd("1320.50")
+    running.vars["disputed_now"] = ["C3"]
+    held = running._scope()
+    assert running._computed is not computed
+    assert held["collectible_total"] == usd("1285.50")
+    assert held["has_disputes"] is True
+    del running.vars["note_for_agent"]
+    assert "note_for_agent" not in running._scope()

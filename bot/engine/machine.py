@@ -434,8 +434,9 @@ class _Step:
         return False
 
     def _guard(self, state: State) -> None:
-        """Nothing that offers or asks for money is entered or said again while paused."""
-        if _asks_for_money(state) and self._collection_paused():
+        """Nothing that offers or asks for money is entered or said again while paused.
+        (The pause is read first: it is two flags, and rarely set.)"""
+        if self._collection_paused() and _asks_for_money(state):
             raise _CollectionPaused(self.current)
 
     def _collection_paused(self) -> bool:

@@ -165,15 +165,21 @@ def holds(source: str | None, scope: dict[str, Any]) -> bool:
     return bool(evaluate(source, scope))
 
 
-Guard = Callable[[dict[str, Any]], bool]
+# A guard compiled to one call: truthy when it holds.
+Guard = Callable[[dict[str, Any]], object]
 
 
 @lru_cache(maxsize=1024)
 def guard(source: str) -> Guard:
     """`holds` for one guard as a single call, for guards checked at every step."""
+    body = _parsed(source)
     fast = _fast(source)
-    if fast is None:
+    if fast is None or body is None:
         return lambda scope: bool(evaluate(source, scope))
+    if _cannot_fail(body):
+        # Names, constants, ==, !=, not, and, or: nothing here raises, so the
+        # closure is the guard itself, without a handler around it.
+        return fast
     checked = fast
 
     def check(scope: dict[str, Any]) -> bool:
@@ -183,3 +189,32 @@ def guard(source: str) -> Guard:
             return bool(evaluate(source, scope))
 
     return check
+
+
+def _parsed(source: str) -> nodes.Node | None:
+    try:
+        body = _ENV.parse("{{ " + source + " }}").body
+    except TemplateSyntaxError:
+        return None
+    if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
+        return None
+    node: nodes.Node = body[0].nodes[0]
+    return node
+
+
+def _cannot_fail(node: nodes.Node) -> bool:
+    """Whether the fast closure of `node` can raise: comparing order (`>`) or taking
+    a length can meet None; equality, truth and the logic between them cannot."""
+    if isinstance(node, nodes.Name | nodes.Const):
+        return True
+    if isinstance(node, nodes.Not):
+        return _cannot_fail(node.node)
+    if isinstance(node, nodes.And | nodes.Or):
+        return _cannot_fail(node.left) and _cannot_fail(node.right)
+    if isinstance(node, nodes.Compare) and len(node.ops) == 1:
+        return (
+            node.ops[0].op in ("eq", "ne")
+            and _cannot_fail(node.expr)
+            and _cannot_fail(node.ops[0].expr)
+        )
+    return False

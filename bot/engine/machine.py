@@ -549,9 +549,22 @@ def _params(
     (looked up in both rather than merging the whole scope for every item)."""
     if not names:  # most questions and labels name nothing
         return {}
+    # Each value is looked up once, and one of the common types goes as it is
+    # without a call (see `_param`).
     if item is None:
-        return {n: _param(scope[n]) for n in names if n in scope}
-    return {n: _param(item[n] if n in item else scope[n]) for n in names if n in item or n in scope}
+        return {
+            n: v if type(v) in _AS_THEY_ARE else _param(v)
+            for n in names
+            if (v := scope.get(n, _ABSENT)) is not _ABSENT
+        }
+    return {
+        n: v if type(v) in _AS_THEY_ARE else _param(v)
+        for n in names
+        if (v := item.get(n, _ABSENT)) is not _ABSENT or (v := scope.get(n, _ABSENT)) is not _ABSENT
+    }
+
+
+_ABSENT = object()  # a name missing from the scope, told apart from a None value
 
 
 # Parameters of these types go to the renderer as they are (a bool is not an int here:

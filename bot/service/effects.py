@@ -61,8 +61,11 @@ async def apply_effects(
             # saves it with the rest of the conversation (one UPDATE, not two).
             continue
         elif isinstance(effect, SetLocale):
-            # The borrower's choice of language outlives this conversation.
-            await write_account(session, account_id, locale=effect.locale, updated_at=now)
+            # The borrower's choice of language outlives this conversation, and the
+            # lender's next file (the import leaves a chosen locale as it is).
+            await write_account(
+                session, account_id, locale=effect.locale, locale_chosen=True, updated_at=now
+            )
 
 
 async def _record_dispute(

@@ -70,6 +70,20 @@ def _typed(column: str, postgres: bool) -> str:
     return f"i.{column}"
 
 
+def _from_file(column: str, postgres: bool) -> str:
+    """What a re-import writes: the file's value, except a locale the borrower chose."""
+    if column == "locale":
+        return "CASE WHEN accounts.locale_chosen THEN accounts.locale ELSE i.locale END"
+    return _typed(column, postgres)
+
+
+def _differs(column: str, postgres: bool) -> str:
+    """Whether the file changes the column (a chosen locale it never changes)."""
+    if column == "locale":
+        return "(accounts.locale <> i.locale AND NOT accounts.locale_chosen)"
+    return f"accounts.{column} <> {_typed(column, postgres)}"
+
+
 def _statements(postgres: bool) -> dict[str, str]:
     """The merge's SQL, built once per database from the fixed column names (never input)."""
     accounts = ", ".join(ACCOUNT_COLUMNS)
@@ -103,10 +117,10 @@ def _statements(postgres: bool) -> dict[str, str]:
         ),
         "changed_accounts": (
             "UPDATE accounts SET "  # noqa: S608
-            + ", ".join(f"{c} = {_typed(c, postgres)}" for c in owned)
+            + ", ".join(f"{c} = {_from_file(c, postgres)}" for c in owned)
             + ", updated_at = :now FROM import_accounts i"
             " WHERE accounts.account_id = i.account_id AND ("
-            + " OR ".join(f"accounts.{c} <> {_typed(c, postgres)}" for c in owned)
+            + " OR ".join(_differs(c, postgres) for c in owned)
             + ")"
         ),
         "new_charges": (

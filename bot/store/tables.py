@@ -58,6 +58,8 @@ class AccountRow(SQLModel, table=True):
     phone: str = Field(max_length=20, index=True)
     birth_date: date
     locale: str = Field(max_length=10)
+    # The borrower chose `locale` (/language): a re-import of the lender's file keeps it.
+    locale_chosen: bool = False
     timezone: str = Field(max_length=64)
     currency: str = Field(max_length=3)
     due_date: date

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from bot.service.accounts_import import import_accounts
 from bot.service.events import AgentAction, AgentActionKind, Inbound, Trigger
 from bot.store.tables import (
     AccountRow,
@@ -18,7 +19,7 @@ from bot.store.tables import (
     OutboxRow,
     TranscriptRow,
 )
-from tests.runtime.conftest import CHANNEL, WebChat
+from tests.runtime.conftest import CHANNEL, FIXTURES, WebChat
 
 
 async def _count(web: WebChat, table: type, **where: object) -> int:
@@ -209,3 +210,19 @@ async def test_many_chats_at_once_get_every_reply_once(web: WebChat) -> None:
         assert "Total due" in texts[1]
     assert await _count(web, OutboxRow, status="sent") == 4 * len(users)
     assert await _count(web, EscalationRow) == 0
+
+
+async def test_a_language_chosen_in_chat_outlives_the_lenders_next_file(web: WebChat) -> None:
+    await _verified(web, "u20")
+    await web.press("u20", "Change language")
+    (back,) = await web.press("u20", "简体中文")
+    assert back.text.startswith("您想怎么处理？")  # the menu again, in Simplified Chinese
+    async with web.app.sessions() as session:
+        account = await session.get(AccountRow, "T-EN")
+        assert account is not None
+        assert (account.locale, account.locale_chosen) == ("zh_Hans", True)
+    report = await import_accounts(web.app.sessions, FIXTURES / "accounts.csv")  # says "en"
+    assert report.accounts_updated == 0
+    async with web.app.sessions() as session:
+        account = await session.get(AccountRow, "T-EN")
+        assert account is not None and account.locale == "zh_Hans"

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.accounts_import import ImportRejected, import_accounts
 from bot.service.exports import export
-from bot.store.repositories import get_account
+from bot.store.repositories import get_account, write_account
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, DisputeRow, EscalationRow
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -73,6 +73,37 @@ async def test_a_changed_export_updates_in_place_and_drops_vanished_charges(
     async with sessions() as session:
         account = await get_account(session, account_id="A1")
     assert account is not None and account.total == Decimal("90.00")
+
+
+async def test_a_reimport_keeps_a_language_the_borrower_chose(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    """/language outlives the lender's next file; an account whose borrower never
+    chose takes the file's language, and a chosen one still takes everything else."""
+    other = GOOD.replace("A1,Ann,", "A2,Bo,").replace(",C1,", ",D1,")
+    first = tmp_path / "first.csv"
+    first.write_text(HEADER + GOOD + other)
+    await import_accounts(sessions, first)
+    async with sessions() as session, session.begin():  # as /language's SetLocale writes it
+        await write_account(session, "A1", locale="zh_Hans", locale_chosen=True)
+    second = tmp_path / "second.csv"
+    hant = ",zh-Hant,America/New_York,"
+    second.write_text(
+        HEADER
+        + GOOD.replace(",en,America/New_York,", hant)
+        + other.replace(",en,America/New_York,", hant)
+    )
+    report = await import_accounts(sessions, second)
+    assert report.accounts_updated == 1  # A2's language; A1's file row changes nothing kept
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(HEADER + GOOD.replace("A1,Ann,", "A1,Ann Lee,") + other)
+    assert (await import_accounts(sessions, renamed)).accounts_updated == 2
+    async with sessions() as session:
+        chosen = await get_account(session, account_id="A1")
+        from_file = await get_account(session, account_id="A2")
+    assert chosen is not None and from_file is not None
+    assert (chosen.locale, chosen.borrower_name) == ("zh_Hans", "Ann Lee")
+    assert from_file.locale == "en"  # the file's language, again
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from bot.domain.accounts import Account, ChargeKind
+from bot.domain.accounts import Account, ChargeKind, Stage
 from bot.domain.policy import PaymentInstructions, Policy, fill_template
 from bot.domain.regions import region_of
 from bot.engine.memo import Same
@@ -82,28 +82,10 @@ ACCOUNT_NAMES = frozenset(
 )
 
 
-# Each kind's name in the catalog, made once (an enum's value is slow to read).
+# Each kind's name in the catalog and each stage's name, made once (an enum's value
+# is slow to read).
 _KIND_NAMES = {kind: MessageRef(f"charge_kind.{kind.value}") for kind in ChargeKind}
-
-
-def _charge_items(account: Account, held: frozenset[str]) -> list[dict[str, Any]]:
-    currency = account.currency
-    return [
-        {
-            "charge_id": charge.charge_id,
-            "kind": _KIND_NAMES[charge.kind],
-            "description": charge.description,
-            "amount": MoneyValue(charge.amount, currency),
-            "posted_on": charge.posted_on,
-            "disputed": charge.charge_id in held,
-        }
-        for charge in account.charges
-    ]
-
-
-def _marked(items: list[dict[str, Any]], selection: list[str]) -> list[dict[str, Any]]:
-    """A multi-select shows each charge ticked (☑) or not (☐) on its own button."""
-    return [{**item, "mark": "☑" if item["charge_id"] in selection else "☐"} for item in items]
+_STAGE_NAMES = {stage: stage.value for stage in Stage}
 
 
 def build_scope(state: ConversationState, ctx: Context) -> dict[str, Any]:
@@ -247,15 +229,35 @@ def _account_names_on(
     """Callers only read what this returns: the same dict serves many steps."""
     policy: Policy = same_policy.item
     currency = account.currency
-    disputed_total = sum((c.amount for c in account.charges if c.charge_id in held), Decimal(0))
-    total = account.total
+    # One pass over the charge lines: every line, the open ones with their tick for the
+    # dispute buttons, and the totals (sums in the lines' order, as charges_total adds).
+    charges: list[dict[str, Any]] = []
+    open_charges: list[dict[str, Any]] = []
+    marked: list[dict[str, Any]] = []
+    total = disputed_total = Decimal(0)
+    for charge in account.charges:
+        disputed = charge.charge_id in held
+        item = {
+            "charge_id": charge.charge_id,
+            "kind": _KIND_NAMES[charge.kind],
+            "description": charge.description,
+            "amount": MoneyValue(charge.amount, currency),
+            "posted_on": charge.posted_on,
+            "disputed": disputed,
+        }
+        charges.append(item)
+        total += charge.amount
+        if disputed:
+            disputed_total += charge.amount
+        else:
+            open_charges.append(item)
+            # A multi-select shows each charge ticked (☑) or not (☐) on its own button.
+            marked.append({**item, "mark": "☑" if charge.charge_id in selection else "☐"})
     collectible = total - disputed_total
-    charges = _charge_items(account, held)
-    open_charges = [item for item in charges if not item["disputed"]]
     return {
         "borrower_name": account.borrower_name,
         "account_id": account.account_id,
-        "currency": account.currency,
+        "currency": currency,
         "total": MoneyValue(total, currency),
         "collectible_total": MoneyValue(collectible, currency),
         "collectible_amount": collectible,
@@ -264,9 +266,9 @@ def _account_names_on(
         "has_disputes": bool(held),
         "due_date": account.due_date,
         "days_past_due": account.days_past_due(local_day),
-        "stage": account.stage(local_day, policy.stages.late_after_days).value,
+        "stage": _STAGE_NAMES[account.stage(local_day, policy.stages.late_after_days)],
         "charges": charges,
-        "undisputed_charges": _marked(open_charges, list(selection)),
+        "undisputed_charges": marked,
         "computed_on": today,
         "extensions_left": max(0, policy.extensions.max_per_account - account.extensions_used),
         "collection_paused": account.collection_paused or account.breathing_space,

@@ -7,13 +7,25 @@ so rounding never guesses. Floats never enter: every amount is a Decimal.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from babel.numbers import get_currency_precision, list_currencies
 
-# Babel's answer per code, asked once: a plan's arithmetic asks it for every term.
-# Plain dicts rather than lru_cache, which would hide these from mutation testing.
-_DIGITS: dict[str, int] = {}
-_UNITS: dict[str, Decimal] = {}
+T = TypeVar("T")
+
+
+class _PerCode(dict[str, T]):
+    """Babel's answer per currency code, asked once: a plan's arithmetic asks it for
+    every term. A dict rather than lru_cache, which would hide these functions from
+    mutation testing; `cache_clear` as lru_cache has it, so tests/conftest.py clears
+    it before mutants run."""
+
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+_DIGITS: _PerCode[int] = _PerCode()
+_UNITS: _PerCode[Decimal] = _PerCode()
 
 
 def minor_digits(currency: str) -> int:

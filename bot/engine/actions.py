@@ -206,8 +206,7 @@ def _plans_on_offer(run: ActionRun) -> tuple[tuple[plans.PlanOption, ...], Decim
     return _plans_for(str(run.collectible()), run.currency, Same(_installment_policy(run)))
 
 
-@lru_cache(maxsize=1024)
-def _plans_for(
+def _plans_for_of(
     amount: str, currency: str, same_terms: Same
 ) -> tuple[tuple[plans.PlanOption, ...], Decimal | None]:
     """Worked out once per balance, currency and terms: every plan step asks, and a
@@ -219,6 +218,10 @@ def _plans_for(
         plans.plan_options(collectible, currency, terms),
         plans.smallest_monthly_offer(collectible, currency, terms),
     )
+
+
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+_plans_for = lru_cache(maxsize=1024)(_plans_for_of)
 
 
 def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:

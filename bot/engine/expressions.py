@@ -169,8 +169,7 @@ def holds(source: str | None, scope: dict[str, Any]) -> bool:
 Guard = Callable[[dict[str, Any]], object]
 
 
-@lru_cache(maxsize=1024)
-def guard(source: str) -> Guard:
+def guard_of(source: str) -> Guard:
     """`holds` for one guard as a single call, for guards checked at every step."""
     body = _parsed(source)
     fast = _fast(source)
@@ -189,6 +188,10 @@ def guard(source: str) -> Guard:
             return bool(evaluate(source, scope))
 
     return check
+
+
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+guard = lru_cache(maxsize=1024)(guard_of)
 
 
 def _parsed(source: str) -> nodes.Node | None:

@@ -147,8 +147,7 @@ def computed_names(
     )
 
 
-@lru_cache(maxsize=4096)
-def _computed_for(
+def _computed_for_of(
     account: Account,
     same_policy: Same,
     today: date,
@@ -175,8 +174,11 @@ def _computed_for(
     return {**public, **names, **payment}
 
 
-@lru_cache(maxsize=4096)
-def _public_names(
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+_computed_for = lru_cache(maxsize=4096)(_computed_for_of)
+
+
+def _public_names_of(
     same_policy: Same,
     timezone: str,
     phone: str,
@@ -199,8 +201,11 @@ def _public_names(
     }
 
 
-@lru_cache(maxsize=1024)
-def _fixed_public_names(
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+_public_names = lru_cache(maxsize=4096)(_public_names_of)
+
+
+def _fixed_public_names_of(
     same_policy: Same, timezone: str, phone: str, locale: str
 ) -> dict[str, Any]:
     """The public names no step changes: the same for every step of the same lender,
@@ -217,8 +222,11 @@ def _fixed_public_names(
     }
 
 
-@lru_cache(maxsize=4096)
-def _account_names_on(
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+_fixed_public_names = lru_cache(maxsize=1024)(_fixed_public_names_of)
+
+
+def _account_names_on_of(
     account: Account,
     same_policy: Same,
     today: date,
@@ -283,6 +291,10 @@ def _account_names_on(
     }
 
 
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+_account_names_on = lru_cache(maxsize=4096)(_account_names_on_of)
+
+
 def _agreement_names(account: Account, today: date) -> dict[str, Any]:
     """What the statement shows of the active arrangement before offering anything."""
     agreement = account.agreement
@@ -331,8 +343,7 @@ def _payment_names(
     return _payment_names_for(Same(how), account.account_id, str(amount))
 
 
-@lru_cache(maxsize=4096)
-def _payment_names_for(same_how: Same, account_id: str, amount: str) -> dict[str, Any]:
+def _payment_names_for_of(same_how: Same, account_id: str, amount: str) -> dict[str, Any]:
     """Kept by the amount's text, not its value: 100 and 100.00 fill a link differently.
     Callers only read what this returns."""
     how: PaymentInstructions = same_how.item
@@ -345,3 +356,7 @@ def _payment_names_for(same_how: Same, account_id: str, amount: str) -> dict[str
         "pay_bank_code": how.bank_code or "",
         "pay_reference": fill_template(how.reference, account_id, Decimal(amount)),
     }
+
+
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+_payment_names_for = lru_cache(maxsize=4096)(_payment_names_for_of)

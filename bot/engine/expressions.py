@@ -127,12 +127,16 @@ def _lower(node: nodes.Node) -> Compiled:
 
 @lru_cache(maxsize=1024)
 def _fast(source: str) -> Compiled | None:
+    return _lowered(_parsed(source))
+
+
+def _lowered(node: nodes.Node | None) -> Compiled | None:
+    """The fast closure of a parsed expression, or None when the sandbox must run it."""
+    if node is None:
+        return None
     try:
-        body = _ENV.parse("{{ " + source + " }}").body
-        if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
-            return None
-        return _lower(body[0].nodes[0])
-    except (_Unsupported, TemplateSyntaxError):
+        return _lower(node)
+    except _Unsupported:
         return None
 
 
@@ -172,7 +176,7 @@ Guard = Callable[[dict[str, Any]], object]
 def guard_of(source: str) -> Guard:
     """`holds` for one guard as a single call, for guards checked at every step."""
     body = _parsed(source)
-    fast = _fast(source)
+    fast = _lowered(body)
     if fast is None or body is None:
         return lambda scope: bool(evaluate(source, scope))
     if _cannot_fail(body):
@@ -195,6 +199,8 @@ guard = lru_cache(maxsize=1024)(guard_of)
 
 
 def _parsed(source: str) -> nodes.Node | None:
+    """The one expression `source` holds, or None for a syntax error or a template
+    that is more than one expression (the sandbox says what is wrong)."""
     try:
         body = _ENV.parse("{{ " + source + " }}").body
     except TemplateSyntaxError:

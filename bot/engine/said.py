@@ -9,12 +9,15 @@ state name, which the ids contain.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 from bot.engine.expressions import Guard, guard
 from bot.engine.memo import kept_on
 from bot.engine.script import State
 from bot.engine.types import Choice, Part
+
+T = TypeVar("T")
 
 
 class Said(NamedTuple):
@@ -31,33 +34,48 @@ class Offered(NamedTuple):
 
 
 def said_in(script_id: str, name: str, state: State) -> tuple[Said, ...]:
-    plans: dict[tuple[str, str], tuple[Said, ...]] = kept_on(state, "_said", (state.say,), dict)
-    plan = plans.get((script_id, name))
-    if plan is None:
-        plan = plans[(script_id, name)] = tuple(
-            Said(
-                f"{script_id}.{name}.{message.id}",
-                message.ask,
-                None if message.when is None else guard(message.when),
-                message.placeholders(),
-                message.each,
-            )
-            for message in state.say
-        )
-    return plan
+    return _kept_per_script(state, "_said", (state.say,), script_id, name, _said_plan)
 
 
 def offered_in(script_id: str, name: str, state: State) -> tuple[Offered, ...]:
-    plans: dict[tuple[str, str], tuple[Offered, ...]] = kept_on(
-        state, "_offered", (state.choices,), dict
-    )
-    plan = plans.get((script_id, name))
-    if plan is None:
-        plan = plans[(script_id, name)] = tuple(
-            Offered(
-                None if choice.when is None else guard(choice.when),
-                Choice(choice.id, Part(f"{script_id}.{name}.choice.{choice.id}")),
-            )
-            for choice in state.choices
+    return _kept_per_script(state, "_offered", (state.choices,), script_id, name, _offered_plan)
+
+
+def _said_plan(script_id: str, name: str, state: State) -> tuple[Said, ...]:
+    return tuple(
+        Said(
+            f"{script_id}.{name}.{message.id}",
+            message.ask,
+            None if message.when is None else guard(message.when),
+            message.placeholders(),
+            message.each,
         )
-    return plan
+        for message in state.say
+    )
+
+
+def _offered_plan(script_id: str, name: str, state: State) -> tuple[Offered, ...]:
+    return tuple(
+        Offered(
+            None if choice.when is None else guard(choice.when),
+            Choice(choice.id, Part(f"{script_id}.{name}.choice.{choice.id}")),
+        )
+        for choice in state.choices
+    )
+
+
+def _kept_per_script(
+    state: State,
+    key: str,
+    made_from: tuple[object, ...],
+    script_id: str,
+    name: str,
+    build: Callable[[str, str, State], T],
+) -> T:
+    """`build`'s plan kept on the state (see `kept_on`) for each script id and state
+    name, which the ids it holds contain."""
+    kept: dict[tuple[str, str], T] = kept_on(state, key, made_from, dict)
+    made = kept.get((script_id, name))
+    if made is None:
+        made = kept[(script_id, name)] = build(script_id, name, state)
+    return made

@@ -316,7 +316,9 @@ class _Step:
     def _within_limits(self, state: State, value: Any) -> Any:
         """The value when it fits the input's `min` and `max`, else None."""
         spec = state.input
-        if value is None or spec is None:
+        # Most questions have no limits: then the scope is not built for them (a step
+        # that goes on to change variables would build it twice).
+        if value is None or spec is None or not (spec.min or spec.max):
             return value
         scope = self._scope()
         low = expressions.evaluate(spec.min, scope) if spec.min else None

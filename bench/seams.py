@@ -96,7 +96,10 @@ async def serve_telegram(
 ) -> None:
     await run(
         app,
-        TelegramOptions(token=token, api_url=api_url, framework=framework, poll_timeout=1),
+        # As the `telegram` command serves: the start-up heap frozen (bot.heap).
+        TelegramOptions(
+            token=token, api_url=api_url, framework=framework, poll_timeout=1, settle_heap=True
+        ),
         stop,
     )
 

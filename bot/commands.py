@@ -225,6 +225,7 @@ async def telegram(settings: Settings, framework: str, webhook: str | None, list
                 listen_host=host,
                 listen_port=int(port),
                 poll_timeout=settings.telegram_poll_timeout,
+                settle_heap=True,
             ),
         )
     except ChannelError as error:

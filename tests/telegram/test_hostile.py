@@ -82,6 +82,8 @@ async def test_logs_at_info_hold_no_token_and_no_personal_data(
             await process.stop()
     written = log.read_text(encoding="utf-8", errors="replace")
     assert written.strip(), "INFO logging wrote nothing: the check would prove nothing"
+    # The serving command freezes its start-up heap before the first update (bot.heap).
+    assert "start-up heap frozen" in written
     for secret in (tg.token, token, "Alex", "Morgan", "1990-05-17", "1978-12-24", "1,320"):
         assert secret not in written, secret
 

@@ -14,6 +14,7 @@ from bot.channels.telegram.api import BotApi
 from bot.channels.telegram.gateway import TelegramGateway, command_list
 from bot.channels.telegram.polling import Feed, poll
 from bot.channels.telegram.webhook import serve_webhook
+from bot.heap import settle
 from bot.service.inbox import Inbox
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ class TelegramOptions:
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
     poll_timeout: int = 10  # seconds a getUpdates long poll waits (and shutdown with it)
+    # Freeze the start-up heap before serving (bot.heap): the serving process does,
+    # tests that run many apps in one process do not.
+    settle_heap: bool = False
 
 
 async def register_commands(app: App, api: BotApi) -> None:
@@ -95,6 +99,8 @@ async def _serve(
 ) -> None:
     """The same for both frameworks: the outbox loop, then a webhook or long polling,
     each writing updates to the inbox before Telegram is told they arrived."""
+    if options.settle_heap:  # everything is loaded: both frameworks are built by now
+        settle()
     delivery = asyncio.create_task(app.outbox.run(stop))
     inbox = Inbox(app.sessions, app.runtime.now)
     try:

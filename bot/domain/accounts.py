@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 LOCALES = ("en", "zh_Hans", "zh_Hant")  # the one list of the languages the bot speaks
@@ -136,7 +138,7 @@ class Account:
         lookups saved. Equal accounts hash alike (every field counts, as in __eq__)."""
         cached: int | None = self.__dict__.get(_HASH)
         if cached is None:
-            cached = hash(tuple([getattr(self, name) for name in _ACCOUNT_FIELDS]))
+            cached = hash(_account_fields(self))
             object.__setattr__(self, _HASH, cached)
         return cached
 
@@ -167,9 +169,7 @@ class Account:
 
     def local_date(self, now: datetime) -> date:
         """Today's date where the borrower lives: at 03:30 UTC it is still yesterday in New York."""
-        if now.utcoffset() is None:
-            raise ValueError("now must be timezone-aware")
-        return now.astimezone(ZoneInfo(self.timezone)).date()
+        return local_date_in(self.timezone, now)
 
     def days_past_due(self, today: date) -> int:
         """Whole days since the due date on the borrower's `today`; 0 until then."""
@@ -190,6 +190,19 @@ class Account:
         return self.stage(self.local_date(now), late_after_days)
 
 
+def _local_date_in_of(timezone: str, now: datetime) -> date:
+    if now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+# Kept per zone and instant: a step asks several times for the same one (mutmut
+# reaches a body only when it is not decorated). A naive instant is never equal to
+# an aware one, so it cannot be answered from the cache: it raises each time.
+local_date_in = lru_cache(maxsize=1024)(_local_date_in_of)
+
+
 # The fields an account's hash covers (all of them), and where the hash is kept.
 _ACCOUNT_FIELDS = tuple(item.name for item in fields(Account))
+_account_fields = attrgetter(*_ACCOUNT_FIELDS)  # every field at once, as a tuple
 _HASH = "_hash"

@@ -29,6 +29,16 @@ def test_a_template_may_name_the_account_and_the_amount() -> None:
     assert fill_template("HCF-{account_id}", "ACC-1", Decimal(1)) == "HCF-ACC-1"
 
 
+def test_a_template_is_filled_in_one_pass() -> None:
+    """A lender's account id that looks like a placeholder is written as it is, and
+    the same template fills differently for each account (it is split only once)."""
+    template = "{amount}/{account_id}/{amount}-end"
+    assert fill_template(template, "{amount}", Decimal("5.00")) == "5.00/{amount}/5.00-end"
+    assert fill_template(template, "B-2", Decimal(7)) == "7/B-2/7-end"
+    assert fill_template("{account_id}", "C", Decimal(1)) == "C"
+    assert fill_template("no placeholder", "C", Decimal(1)) == "no placeholder"
+
+
 def test_any_other_placeholder_is_refused_by_name() -> None:
     with pytest.raises(ValueError) as caught:
         check_template("pay/{name}/{account_id}/{0}")

@@ -195,33 +195,40 @@ def _plan_vars(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}_{key}" for key in PLAN_FIELDS)
 
 
-def _put_smallest_monthly(run: ActionRun) -> None:
-    """The minimum a message may state: exactly what propose_monthly accepts."""
-    smallest = _plans_on_offer(run)[1]
+def _put_smallest_monthly(run: ActionRun, collectible: Decimal | None = None) -> None:
+    """The minimum a message may state: exactly what propose_monthly accepts.
+    `collectible` when the caller has it already (it is summed from the charges)."""
+    amount = run.collectible() if collectible is None else collectible
+    smallest = _smallest_offer(str(amount), run.currency, Same(_installment_policy(run)))
     run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
 
 
-def _plans_on_offer(run: ActionRun) -> tuple[tuple[plans.PlanOption, ...], Decimal | None]:
-    """The plans offered for what is collectible, and the smallest monthly offer."""
-    return _plans_for(str(run.collectible()), run.currency, Same(_installment_policy(run)))
+def _plans_on_offer(run: ActionRun) -> tuple[plans.PlanOption, ...]:
+    """The plans offered for what is collectible."""
+    return _offered_plans(str(run.collectible()), run.currency, Same(_installment_policy(run)))
 
 
-def _plans_for_of(
-    amount: str, currency: str, same_terms: Same
-) -> tuple[tuple[plans.PlanOption, ...], Decimal | None]:
-    """Worked out once per balance, currency and terms: every plan step asks, and a
-    long term is dozens of installments. Kept by the amount's text, which the plans
-    keep as their total (1320.5 and 1320.50 are stored apart)."""
+# Each worked out once per balance, currency and terms: every plan step asks, and a
+# long term is dozens of installments. Kept by the amount's text, which the plans keep
+# as their total (1320.5 and 1320.50 are stored apart). Apart, because a monthly offer
+# needs only the smallest offer, not every plan. (mutmut reaches a body only when it
+# is not decorated.)
+
+
+def _offered_plans_of(amount: str, currency: str, same_terms: Same) -> tuple[plans.PlanOption, ...]:
     terms: InstallmentPolicy = same_terms.item
-    collectible = Decimal(amount)
-    return (
-        plans.plan_options(collectible, currency, terms),
-        plans.smallest_monthly_offer(collectible, currency, terms),
-    )
+    return plans.plan_options(Decimal(amount), currency, terms)
 
 
-# Kept per arguments (mutmut reaches a body only when it is not decorated).
-_plans_for = lru_cache(maxsize=1024)(_plans_for_of)
+_offered_plans = lru_cache(maxsize=1024)(_offered_plans_of)
+
+
+def _smallest_offer_of(amount: str, currency: str, same_terms: Same) -> Decimal | None:
+    terms: InstallmentPolicy = same_terms.item
+    return plans.smallest_monthly_offer(Decimal(amount), currency, terms)
+
+
+_smallest_offer = lru_cache(maxsize=1024)(_smallest_offer_of)
 
 
 def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
@@ -243,7 +250,7 @@ def prepare_plan_options(run: ActionRun) -> None:
     if track not in PLAN_TRACKS:
         raise ActionError(f"unknown plan track {track}")
     run.vars["plan_track"] = track
-    options = _plans_on_offer(run)[0]
+    options = _plans_on_offer(run)
     _put_smallest_monthly(run)
     run.put(
         "plan_options",
@@ -260,7 +267,7 @@ def prepare_plan_options(run: ActionRun) -> None:
 
 @action("plan", *_plan_vars("plan"), asks_for_money=True)
 def choose_plan(run: ActionRun) -> None:
-    options = _plans_on_offer(run)[0]
+    options = _plans_on_offer(run)
     chosen = [o for o in options if str(o.months) == str(run.value)]
     if not chosen:
         raise ActionError(f"no plan of {run.value} months")
@@ -280,8 +287,9 @@ def propose_monthly(run: ActionRun) -> None:
     """The borrower names what they can pay a month; answer inside policy or not at all."""
     if not isinstance(run.value, Decimal):
         raise ActionError("propose_monthly needs an amount")
+    collectible = run.collectible()
     decision = plans.plan_for_monthly(
-        run.collectible(), run.currency, run.value, _installment_policy(run)
+        collectible, run.currency, run.value, _installment_policy(run)
     )
     for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
         if stale not in ("plan_options", "plan_track"):
@@ -289,7 +297,7 @@ def propose_monthly(run: ActionRun) -> None:
     run.vars.pop("plan", None)
     run.put("offered_monthly", MoneyValue(run.value, run.currency))
     run.put("plan_decision", PlanDecisionOutcome(decision.reason).value)
-    _put_smallest_monthly(run)
+    _put_smallest_monthly(run, collectible)
     if decision.accepted is not None:
         _put_plan(run, "plan", _schedule(run, decision.accepted))
     if decision.nearest is not None:

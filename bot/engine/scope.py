@@ -237,11 +237,11 @@ def _account_names_on_of(
     """Callers only read what this returns: the same dict serves many steps."""
     policy: Policy = same_policy.item
     currency = account.currency
-    # One pass over the charge lines: every line, the open ones with their tick for the
-    # dispute buttons, and the totals (sums in the lines' order, as charges_total adds).
+    # One pass over the charge lines: every line, the open ones, and the totals (sums
+    # in the lines' order, as charges_total adds). Each line carries its tick for the
+    # dispute buttons: a multi-select shows each charge ticked (☑) or not (☐).
     charges: list[dict[str, Any]] = []
     open_charges: list[dict[str, Any]] = []
-    marked: list[dict[str, Any]] = []
     total = disputed_total = Decimal(0)
     for charge in account.charges:
         disputed = charge.charge_id in held
@@ -252,6 +252,7 @@ def _account_names_on_of(
             "amount": MoneyValue(charge.amount, currency),
             "posted_on": charge.posted_on,
             "disputed": disputed,
+            "mark": "☑" if charge.charge_id in selection else "☐",
         }
         charges.append(item)
         total += charge.amount
@@ -259,8 +260,6 @@ def _account_names_on_of(
             disputed_total += charge.amount
         else:
             open_charges.append(item)
-            # A multi-select shows each charge ticked (☑) or not (☐) on its own button.
-            marked.append({**item, "mark": "☑" if charge.charge_id in selection else "☐"})
     collectible = total - disputed_total
     return {
         "borrower_name": account.borrower_name,
@@ -276,16 +275,13 @@ def _account_names_on_of(
         "days_past_due": account.days_past_due(local_day),
         "stage": _STAGE_NAMES[account.stage(local_day, policy.stages.late_after_days)],
         "charges": charges,
-        "undisputed_charges": marked,
+        "undisputed_charges": open_charges,
         "computed_on": today,
         "extensions_left": max(0, policy.extensions.max_per_account - account.extensions_used),
         "collection_paused": account.collection_paused or account.breathing_space,
         "breathing_space": account.breathing_space,
         "breathing_space_until": account.breathing_space_until or "",
-        "min_installment": MoneyValue(policy.installments.minimum_for(currency), currency),
-        "max_term_months": policy.installments.max_term_months,
-        "promise_max_days": policy.promise.max_days_ahead,
-        "dispute_answer_days": policy.cases.dispute_answer_days,
+        **_policy_names(same_policy, currency),
         "selected_charges": [item for item in open_charges if item["charge_id"] in selection],
         **_agreement_names(account, today),
     }
@@ -293,6 +289,22 @@ def _account_names_on_of(
 
 # Kept per arguments (mutmut reaches a body only when it is not decorated).
 _account_names_on = lru_cache(maxsize=4096)(_account_names_on_of)
+
+
+def _policy_names_of(same_policy: Same, currency: str) -> dict[str, Any]:
+    """The lender's terms a statement and its offers name: the same for every account
+    in one currency. Callers only read what this returns."""
+    policy: Policy = same_policy.item
+    return {
+        "min_installment": MoneyValue(policy.installments.minimum_for(currency), currency),
+        "max_term_months": policy.installments.max_term_months,
+        "promise_max_days": policy.promise.max_days_ahead,
+        "dispute_answer_days": policy.cases.dispute_answer_days,
+    }
+
+
+# Kept per arguments (mutmut reaches a body only when it is not decorated).
+_policy_names = lru_cache(maxsize=256)(_policy_names_of)
 
 
 def _agreement_names(account: Account, today: date) -> dict[str, Any]:

@@ -99,7 +99,12 @@ def test_after_verification_the_account_is_seen_without_disputed_charges_R8() ->
         "due_date": date(2026, 11, 18),
         "days_past_due": 4,
         "stage": "early",
-        "charges": [C1, C2, {**C3, "disputed": True}],
+        # Every line carries its tick for the dispute buttons (C2 is selected).
+        "charges": [
+            {**C1, "mark": "☐"},
+            {**C2, "mark": "☑"},
+            {**C3, "disputed": True, "mark": "☐"},
+        ],
         "undisputed_charges": [{**C1, "mark": "☐"}, {**C2, "mark": "☑"}],
         "computed_on": TODAY,
         "extensions_left": 1,
@@ -110,7 +115,7 @@ def test_after_verification_the_account_is_seen_without_disputed_charges_R8() ->
         "max_term_months": 12,
         "promise_max_days": 30,
         "dispute_answer_days": 30,
-        "selected_charges": [C2],
+        "selected_charges": [{**C2, "mark": "☑"}],
         "has_arrangement": False,
         "arrangement_kind": "",
         "arrangement_in_review": "",

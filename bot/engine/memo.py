@@ -9,7 +9,6 @@ comparing every field would cost more than the memo saves.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,11 +19,14 @@ T = TypeVar("T")
 
 def kept_on(model: BaseModel, key: str, made_from: tuple[object, ...], build: Callable[[], T]) -> T:
     """What `build` makes from parts of a frozen model, kept in its instance dict
-    (pydantic compares fields only) with the very objects it was made from:
-    model_copy copies the instance dict, and a copy with other contents must make
-    its own rather than answer from the original's."""
+    (pydantic compares fields only) with the parts it was made from: model_copy
+    copies the instance dict, and a copy with other contents must make its own
+    rather than answer from the original's."""
     kept = model.__dict__.get(key)
-    if kept is not None and all(map(operator.is_, kept[0], made_from)):
+    # Compared as tuples: each part is the very object nearly always, which a tuple
+    # comparison answers by identity without comparing contents; a copy whose parts
+    # are other but equal objects would make the same memo, so it may use it.
+    if kept is not None and kept[0] == made_from:
         value: T = kept[1]
         return value
     made = build()

@@ -142,8 +142,10 @@ class RecordDispute:
     case_number: str
 
 
-@dataclass(frozen=True)
-class Installment:
+class Installment(NamedTuple):
+    """One payment of an arrangement (a named tuple, as MoneyValue: a long hardship
+    plan has dozens)."""
+
     due_date: date
     amount: Decimal
 

@@ -9,7 +9,7 @@ account is said before verification (R5).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -34,6 +34,7 @@ from bot.engine.script import (
     placeholders_of,
 )
 from bot.engine.types import (
+    NO_PARAMS,
     Choice,
     Context,
     ConversationState,
@@ -282,12 +283,12 @@ class _Step:
         self.current = name
         self.failed_inputs = 0
         self._run_actions(state.enter, None)
-        self._say(state)
+        # Nothing changes between saying, offering and choosing where to go: one scope.
+        scope = self._say(state)
         if state.waits:
-            self._finish_reply(state)
+            self._finish_reply(state, scope=scope)
             self.ended = state.end
             return
-        scope = self._scope()
         for transition in state.next:
             if expressions.holds(transition.when, scope):
                 self._enter(transition.to, hops + 1)
@@ -349,10 +350,10 @@ class _Step:
         state = self._state()
         self._guard(state)
         failures = self.failed_inputs
-        self._say(state, prompts_only=True)
+        scope = self._say(state, prompts_only=True)
         if offer_person and say_offer and not self._has_person_choice(state):
             self._say_shared("offer_person")
-        self._finish_reply(state, offer_person=offer_person)
+        self._finish_reply(state, offer_person=offer_person, scope=scope)
         self.failed_inputs = failures
 
     # ---- saying things ----
@@ -367,7 +368,8 @@ class _Step:
         scope = scope or self._scope()
         return {n: scope[n] for n in placeholders_of(message) if n in scope}
 
-    def _say(self, state: State, prompts_only: bool = False) -> None:
+    def _say(self, state: State, prompts_only: bool = False) -> dict[str, Any]:
+        """Say what the state says; returns the scope it was said with."""
         scope = self._scope()
         parts = self.parts
         for message_id, ask, guard, names, each in said_in(self.script.id, self.current, state):
@@ -380,9 +382,13 @@ class _Step:
                     parts.append(Part(message_id, _params(names, scope, item)))
             else:
                 parts.append(Part(message_id, _params(names, scope)))
+        return scope
 
-    def _finish_reply(self, state: State, offer_person: bool = False) -> None:
-        choices = self._choices(state)
+    def _finish_reply(
+        self, state: State, offer_person: bool = False, scope: dict[str, Any] | None = None
+    ) -> None:
+        """The state's buttons under what was said; `scope` when the caller has it."""
+        choices = self._choices(state, scope)
         if offer_person and not self._has_person_choice(state):
             choices.append(Choice(HUMAN_CHOICE, Part(f"{self.script.id}.choice_person")))
         if self.parts or choices:
@@ -401,8 +407,8 @@ class _Step:
             for target in targets
         )
 
-    def _choices(self, state: State) -> list[Choice]:
-        scope = self._scope()
+    def _choices(self, state: State, scope: dict[str, Any] | None = None) -> list[Choice]:
+        scope = self._scope() if scope is None else scope
         choices: list[Choice] = []
         dynamic = state.dynamic_choices
         if dynamic is not None:
@@ -546,11 +552,11 @@ def _any_asks_for_money(names: tuple[str, ...]) -> bool:
 
 def _params(
     names: frozenset[str], scope: dict[str, Any], item: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> Mapping[str, Any]:
     """What a message names, from the item it is said for first, then the scope
     (looked up in both rather than merging the whole scope for every item)."""
-    if not names:  # most questions and labels name nothing
-        return {}
+    if not names:  # most questions and labels name nothing: one shared empty mapping
+        return NO_PARAMS
     # Each value is looked up once, and one of the common types goes as it is
     # without a call (see `_param`).
     if item is None:

@@ -101,7 +101,7 @@ class _Step:
         self.step_no = state.step + 1
         # The last scope built and what it was built from (see `_scope`).
         self._scope_key: tuple[Any, ...] | None = None
-        self._scope_vars: dict[str, Any] = {}
+        self._vars_changed = True  # since the last scope was built (see `set_var`)
         self._scope_value: dict[str, Any] = {}
         self._computed: dict[str, Any] = {}
         self._computed_from: tuple[Any, ...] = ()
@@ -165,6 +165,7 @@ class _Step:
         self.script_ref = (self.script.id, self.script.version)
         failures = self.vars.get("verify_failures")
         self.vars = {} if failures is None else {"verify_failures": failures}
+        self._vars_changed = True
         self.verified = False
         self.ended = False
         self.stack = []
@@ -223,7 +224,7 @@ class _Step:
             if value is None:
                 self._failed_input(state.input.invalid)
                 return
-            self.vars[state.input.store] = value
+            self.set_var(state.input.store, value)
             self._after_answer(state, state.actions, value, None)
             return
         if state.end:
@@ -470,21 +471,27 @@ class _Step:
         changed: a step asks for them several times, mostly with nothing changed between.
 
         The scope reads the variables, verification, locale and failed inputs only (the
-        context is fixed for the step). Variables are compared by value against a copy:
-        actions assign new values and never change one in place. When only variables
-        the computed names do not read changed (most actions' results), they are laid
-        over the computed names already worked out. Callers never change the scope.
+        context is fixed for the step). Variables change only through `set_var`, an
+        action or a restart, each of which marks them changed. When only variables the
+        computed names do not read changed (most actions' results), they are laid over
+        the computed names already worked out. Callers never change the scope.
         """
         key = (self.verified, self.locale, self.failed_inputs)
-        if key != self._scope_key or self.vars != self._scope_vars:
+        if self._vars_changed or key != self._scope_key:
             inputs = computed_from(self.vars)
             if key != self._scope_key or inputs != self._computed_from:
                 self._computed = computed_names(inputs, *key, self.ctx)
                 self._computed_from = inputs
             self._scope_value = {**self._computed, **self.vars}
             self._scope_key = key
-            self._scope_vars = dict(self.vars)
+            self._vars_changed = False
         return self._scope_value
+
+    def set_var(self, name: str, value: Any) -> None:
+        """The one way the engine writes a variable (actions write theirs through their
+        run): the next scope is rebuilt with it."""
+        self.vars[name] = value
+        self._vars_changed = True
 
     def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
         for call in calls:
@@ -501,6 +508,7 @@ class _Step:
                 id_counter=self.id_counter,
             )
             ACTIONS[call.name].run(run)
+            self._vars_changed = True  # an action may change any variable
             self.verified = run.verified
             self.locale = run.locale
 

@@ -113,7 +113,7 @@ class Understood:
         answers = self._answers(state, text)
         # A detour (STOP) comes back to this question, which is then asked again.
         if answers and not route.detour:
-            self.step.vars[spec.store] = answers[0]
+            self.step.set_var(spec.store, answers[0])
             self.step._run_actions(state.actions, answers[0])
         return self.step._global(rule)
 
@@ -232,7 +232,7 @@ class Understood:
 
     def _store(self, state: State, value: Any) -> None:
         assert state.input is not None  # noqa: S101 - the caller checks
-        self.step.vars[state.input.store] = value
+        self.step.set_var(state.input.store, value)
         self.step._after_answer(state, state.actions, value, None)
 
     # ---- asking back ----

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.domain.accounts import Agreement
 from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES, build_scope
+from bot.engine.script import ActionCall
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
 from tests.engine.driver import NOW, make_account, shipped_policy
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # The crisis lines for the borrower's region (a US account here).
 CONTACTS = ("988 Suicide & Crisis Lifeline (call or text): 988",)
@@ -322,15 +327,56 @@ def test_a_step_lays_changed_variables_over_the_names_it_computed_R8() -> None:
     running = _Step(repayment_script(), state(True), ctx)
     before = running._scope()
     computed = running._computed
-    running.vars["note_for_agent"] = "call after 6pm"
+    running.set_var("note_for_agent", "call after 6pm")
+    running.set_var("nearest_months", 12)  # left from an earlier offer
     after = running._scope()
     assert running._computed is computed  # not worked out again
     assert after["note_for_agent"] == "call after 6pm"
     assert after["collectible_total"] == before["collectible_total"] == usd("1320.50")
-    running.vars["disputed_now"] = ["C3"]
+    running.set_var("disputed_now", ["C3"])
     held = running._scope()
     assert running._computed is not computed
     assert held["collectible_total"] == usd("1285.50")
     assert held["has_disputes"] is True
-    del running.vars["note_for_agent"]
-    assert "note_for_agent" not in running._scope()
+    # An action that removes a variable (a new offer drops the last one's figures).
+    running._run_actions([ActionCall(name="propose_monthly")], Decimal("200"))
+    offered = running._scope()
+    assert "nearest_months" not in offered
+    assert offered["plan_months"] == 7
+
+
+def test_the_engine_changes_variables_only_where_the_scope_hears_of_it() -> None:
+    """The scope is rebuilt when `set_var`, an action or a restart changed the
+    variables; a write anywhere else would leave guards reading old values."""
+    writes = []
+    for path in sorted((ROOT / "bot" / "engine").glob("*.py")):
+        if path.name == "actions.py":  # an action's writes: the step marks them after it
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef) or function.name == "set_var":
+                continue
+            for node in ast.walk(function):
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign | ast.Delete)
+                    else [node.target]
+                    if isinstance(node, ast.AugAssign)
+                    else []
+                )
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Subscript)
+                        and isinstance(target.value, ast.Attribute)
+                        and target.value.attr == "vars"
+                    ):
+                        writes.append(f"{path.name}:{target.lineno}")
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("pop", "update", "clear", "setdefault", "popitem")
+                    and isinstance(node.func.value, ast.Attribute)
+                    and node.func.value.attr == "vars"
+                ):
+                    writes.append(f"{path.name}:{node.lineno}")
+    assert writes == []

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 LOCALES = ("en", "zh_Hans", "zh_Hant")  # the one list of the languages the bot speaks
@@ -133,18 +132,12 @@ class Account:
     in_review: str | None = None  # reference of an arrangement the new figures contradict
 
     def __hash__(self) -> int:
-        """Worked out once per account object: the engine keys its caches by the
-        account, and hashing every charge line again at each lookup cost more than the
-        lookups saved. Equal accounts hash alike (every field counts, as in __eq__)."""
-        cached: int | None = self.__dict__.get(_HASH)
-        if cached is None:
-            cached = hash(_account_fields(self))
-            object.__setattr__(self, _HASH, cached)
-        return cached
-
-    def __getstate__(self) -> dict[str, object]:
-        # A string's hash differs from one process to the next: never carry one over.
-        return {name: value for name, value in self.__dict__.items() if name != _HASH}
+        """The account id's hash: equal accounts share an id, so they hash alike, and
+        the engine keys its caches by the account, which the service loads afresh for
+        every message. Hashing every charge line each time cost more than the lookups
+        saved; versions of one account (a dispute, a new file) are told apart by
+        equality, and a cache holds few of them."""
+        return hash(self.account_id)
 
     @property
     def total(self) -> Decimal:
@@ -200,9 +193,3 @@ def _local_date_in_of(timezone: str, now: datetime) -> date:
 # reaches a body only when it is not decorated). A naive instant is never equal to
 # an aware one, so it cannot be answered from the cache: it raises each time.
 local_date_in = lru_cache(maxsize=1024)(_local_date_in_of)
-
-
-# The fields an account's hash covers (all of them), and where the hash is kept.
-_ACCOUNT_FIELDS = tuple(item.name for item in fields(Account))
-_account_fields = attrgetter(*_ACCOUNT_FIELDS)  # every field at once, as a tuple
-_HASH = "_hash"

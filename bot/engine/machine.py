@@ -382,7 +382,7 @@ class _Step:
                 for item in expressions.evaluate(each, scope) or []:
                     parts.append(Part(message_id, _params(names, scope, item)))
             else:
-                parts.append(Part(message_id, _params(names, scope)))
+                parts.append(Part(message_id, _params(names, scope) if names else NO_PARAMS))
         return scope
 
     def _finish_reply(

@@ -106,7 +106,7 @@ COMPUTED_FROM = (
 
 
 def computed_from(variables: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple([variables.get(name) for name in COMPUTED_FROM])
+    return tuple(map(variables.get, COMPUTED_FROM))
 
 
 def scope_of(
@@ -129,22 +129,37 @@ def computed_names(
     failures, disputed_now, dispute_selection, made_now, pay_amount = inputs
     account = ctx.account
     same_policy = Same(ctx.policy)
-    public = (same_policy, account.timezone, account.phone, locale, ctx.today)
+    today = ctx.today
+    failures = int(failures or 0)
     if not verified:  # nothing of the account but its country is shown (R5)
-        return _public_names(*public, int(failures or 0), failed_inputs, False)
+        return _public_names(
+            same_policy,
+            account.timezone,
+            account.phone,
+            locale,
+            today,
+            failures,
+            failed_inputs,
+            False,
+        )
     return _computed_for(
         account,
         same_policy,
-        ctx.today,
+        today,
         account.local_date(ctx.now),
         locale,
         failed_inputs,
-        int(failures or 0),
-        frozenset(disputed_now or ()),
-        tuple(dispute_selection or ()),
+        failures,
+        # Nothing disputed or selected in this conversation is the common case: no new
+        # set or tuple for it.
+        frozenset(disputed_now) if disputed_now else _NOTHING_HELD,
+        tuple(dispute_selection) if dispute_selection else (),
         made_now,
         None if pay_amount is None else str(pay_amount),
     )
+
+
+_NOTHING_HELD: frozenset[str] = frozenset()
 
 
 def _computed_for_of(

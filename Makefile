@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot tests
+	$(BIN)/mypy bot tests bench
 
 pytest: setup services
 	$(BIN)/pytest

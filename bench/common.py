@@ -141,8 +141,11 @@ HEADER = (
 
 def write_accounts(path: Path, count: int, charges: int = 3) -> Path:
     """A lender's export of `count` accounts with `charges` charge lines each."""
-    kinds = (("P", "principal", "Card balance"), ("I", "interest", "October interest"))
-    kinds += (("F", "late_fee", "Late payment fee"),)
+    kinds = (
+        ("P", "principal", "Card balance"),
+        ("I", "interest", "October interest"),
+        ("F", "late_fee", "Late payment fee"),
+    )
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(HEADER)
         for n in range(count):

@@ -14,13 +14,15 @@ from typing import Any
 from bench.common import DOB, ROOT, Figure, mean, percentile
 from bench.seams import NOW, read_text
 from bot.domain.accounts import Account, Charge, ChargeKind
+from bot.domain.policy import Policy
 from bot.engine.loader import load_policy, load_script
 from bot.engine.machine import new_state, step
+from bot.engine.script import Script
 from bot.engine.types import Context, Event, EventKind, Reply
 from bot.heap import settle
 
 
-def _account(number: int) -> Account:
+def account_of(number: int, locale: str = "en") -> Account:
     """A borrower of its own for each conversation (its id and balance differ), so the
     engine's caches help within a conversation, as in service, and never across."""
     return Account(
@@ -28,7 +30,7 @@ def _account(number: int) -> Account:
         borrower_name="Alex Doe",
         phone="+15550100001",
         birth_date=date.fromisoformat(DOB),
-        locale="en",
+        locale=locale,
         timezone="America/New_York",
         currency="USD",
         due_date=date(2026, 11, 18),
@@ -70,11 +72,16 @@ class _OffPath(RuntimeError):
     """The script no longer offers a button a bench conversation presses."""
 
 
-def _engine_steps(steps: int, by_step: dict[str, list[float]] | None = None) -> list[float]:
+def load_repayment() -> tuple[Script, Policy]:
+    """The shipped repayment script and policy, as the bot loads them."""
     script_path = ROOT / "dialogs" / "repayment.yaml"
     policy_path = ROOT / "dialogs" / "policy.yaml"
     script, _ = load_script(script_path.read_text(encoding="utf-8"), str(script_path))
-    policy = load_policy(policy_path.read_text(encoding="utf-8"), str(policy_path))
+    return script, load_policy(policy_path.read_text(encoding="utf-8"), str(policy_path))
+
+
+def _engine_steps(steps: int, by_step: dict[str, list[float]] | None = None) -> list[float]:
+    script, policy = load_repayment()
     readings: dict[str, Any] = {}
 
     def typed(text: str, account: Account) -> Event:
@@ -94,7 +101,7 @@ def _engine_steps(steps: int, by_step: dict[str, list[float]] | None = None) -> 
     timings: list[float] = []
     while len(timings) < steps:
         for conversation in CONVERSATIONS:
-            account = _account(next(_BORROWERS))
+            account = account_of(next(_BORROWERS))
             state = new_state(script, "en")
             event = Event(EventKind.START)
             for said in (*conversation, None):

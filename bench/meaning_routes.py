@@ -11,10 +11,23 @@ offers the right meaning, or anywhere else. Prints one line per locale.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
-from bot.engine.types import Escalate, EscalationReason, OptOut
+from bench.common import DOB
+from bench.engine_step import account_of, load_repayment
+from bench.seams import NOW, read_text
+from bot.domain.accounts import Account
+from bot.engine.machine import new_state, step
+from bot.engine.types import (
+    Context,
+    Escalate,
+    EscalationReason,
+    Event,
+    EventKind,
+    OptOut,
+    StepResult,
+)
 from bot.understanding.examples import HELDOUT_DIR, load_examples
-from tests.engine.driver import Driver, make_account
 
 PLAN_STATES = {"plan_options", "plan_confirm", "plan_counter", "plan_refused", "plan_above_total"}
 DATE_STATES = {"promise", "promise_confirm", "promise_past", "promise_too_far"}
@@ -35,19 +48,39 @@ EXPECTED = {
 }
 
 
+def _at_menu_then(locale: str, text: str) -> StepResult:
+    """A verified borrower at the menu types `text`: what the engine does with it,
+    read first as the runtime reads it."""
+    script, policy = _REPAYMENT()
+    account = account_of(1, locale)
+    ctx = Context(account, policy, NOW)
+    state = new_state(script, locale)
+    for event in (Event(EventKind.START), _typed(DOB, account)):
+        state = step(script, state, event, ctx).state
+    return step(script, state, _typed(text, account), ctx)
+
+
+_REPAYMENT = cache(load_repayment)  # loaded once for every message
+
+
+def _typed(text: str, account: Account) -> Event:
+    meaning = read_text(text, account=account, locale=account.locale, today=NOW.date())
+    return Event(EventKind.TEXT, text=text, meaning=meaning)
+
+
 def _landed(meaning: str, locale: str, text: str) -> str:
-    driver = Driver(account=make_account(locale=locale))
-    driver.verified_start()
-    driver.text(text)
+    result = _at_menu_then(locale, text)
+    effects = result.effects
     if meaning == "stop":
-        return "right" if driver.of_type(OptOut) else "wrong"
+        return "right" if any(isinstance(e, OptOut) for e in effects) else "wrong"
     if meaning == "human" and any(
-        e.reason is EscalationReason.REQUESTED for e in driver.of_type(Escalate)
+        isinstance(e, Escalate) and e.reason is EscalationReason.REQUESTED for e in effects
     ):
         return "right"
-    if driver.at in EXPECTED[meaning]:
+    if result.state.state in EXPECTED[meaning]:
         return "right"
-    if f"@meaning:{meaning}" in driver.choices():
+    offered = [c.choice_id for reply in result.replies for c in reply.choices]
+    if f"@meaning:{meaning}" in offered:
         return "asked"
     return "wrong"
 

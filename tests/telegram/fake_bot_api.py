@@ -15,7 +15,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -141,7 +141,7 @@ class FakeTelegram:
 
     # ---- lifecycle ----
 
-    async def __aenter__(self) -> FakeTelegram:
+    async def __aenter__(self) -> Self:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         # A request whose client went away (a process killed mid-send) is abandoned, as

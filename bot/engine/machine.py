@@ -287,7 +287,7 @@ class _Step:
         # Nothing changes between saying, offering and choosing where to go: one scope.
         scope = self._say(state)
         if state.waits:
-            self._finish_reply(state, scope=scope)
+            self._finish_reply(state, scope)
             self.ended = state.end
             return
         for transition in state.next:
@@ -354,7 +354,7 @@ class _Step:
         scope = self._say(state, prompts_only=True)
         if offer_person and say_offer and not self._has_person_choice(state):
             self._say_shared("offer_person")
-        self._finish_reply(state, offer_person=offer_person, scope=scope)
+        self._finish_reply(state, scope, offer_person=offer_person)
         self.failed_inputs = failures
 
     # ---- saying things ----
@@ -382,13 +382,13 @@ class _Step:
                 for item in expressions.evaluate(each, scope) or []:
                     parts.append(Part(message_id, _params(names, scope, item)))
             else:
-                parts.append(Part(message_id, _params(names, scope) if names else NO_PARAMS))
+                parts.append(Part(message_id, _params(names, scope)))
         return scope
 
     def _finish_reply(
-        self, state: State, offer_person: bool = False, scope: dict[str, Any] | None = None
+        self, state: State, scope: dict[str, Any], offer_person: bool = False
     ) -> None:
-        """The state's buttons under what was said; `scope` when the caller has it."""
+        """The state's buttons under what was said, with the scope it was said with."""
         choices = self._choices(state, scope)
         if offer_person and not self._has_person_choice(state):
             choices.append(Choice(HUMAN_CHOICE, Part(f"{self.script.id}.choice_person")))
@@ -408,8 +408,7 @@ class _Step:
             for target in targets
         )
 
-    def _choices(self, state: State, scope: dict[str, Any] | None = None) -> list[Choice]:
-        scope = self._scope() if scope is None else scope
+    def _choices(self, state: State, scope: dict[str, Any]) -> list[Choice]:
         choices: list[Choice] = []
         dynamic = state.dynamic_choices
         if dynamic is not None:

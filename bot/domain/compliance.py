@@ -169,7 +169,7 @@ R10_PHRASES = (
     "今天必須",
 )
 # R3: how a bot-initiated message tells the borrower to stop them.
-OPT_OUT_WORDS = ("STOP", "/stop", "退订", "退訂")
+OPT_OUT_WORDS = ("STOP", "/stop", "退订", "退訂", "取消订阅", "取消訂閱")
 
 
 # R10: the shortest time a text may give a borrower to pay. Deadlines in texts
@@ -263,17 +263,30 @@ def first_contact_problems(text: str) -> tuple[str, ...]:
     return tuple(missing)
 
 
-_OPT_OUT = re.compile(r"\bSTOP\b|(?<!\w)/stop\b|退订|退訂")
+_OPT_OUT_KEYWORD = re.compile(r"\bSTOP\b|(?<!\w)/stop\b")
+# In Chinese the keyword alone is not an instruction: the text must also say, in
+# Chinese, what to do with it (回复/回覆 STOP) or what it does (退订, 取消訂閱, 停止提醒).
+_ZH_OPT_OUT_WORDS = re.compile(
+    r"回[复覆]|[发發][送]|傳送|[输輸]入|退[订訂]|取消[订訂][阅閱]|停止(?:提醒|接收|[发發]送|傳送)"
+)
+_ZH_UNSUBSCRIBE = re.compile(r"退[订訂]|取消[订訂][阅閱]")
 
 
 def bot_initiated_has_opt_out(text: str, locale: str) -> bool:
-    """R3: every bot-initiated message says how to stop them.
+    """R3: every bot-initiated message says how to stop them, in the borrower's language.
 
     "STOP" must be in capitals: a lower-case "stop" in a sentence ("we never
-    stop helping") is not an instruction.
+    stop helping") is not an instruction. A Chinese text names the keyword
+    with a Chinese instruction ("回复 STOP 退订", "回覆 STOP 即可停止提醒"),
+    or says 退订/取消訂閱 on its own; an English "Reply STOP" pasted into a
+    Chinese text does not tell a Chinese reader how to stop.
     """
-    del locale  # the keyword works in every language, so any locale may use any form
-    return bool(_OPT_OUT.search(_clean(text)))
+    clean = _clean(text)
+    if locale.startswith("zh"):
+        if _ZH_UNSUBSCRIBE.search(clean):
+            return True
+        return bool(_OPT_OUT_KEYWORD.search(clean) and _ZH_OPT_OUT_WORDS.search(clean))
+    return bool(_OPT_OUT_KEYWORD.search(clean))
 
 
 def hour_allowed(local_time: time, start: time = time(8), end: time = time(21)) -> bool:

@@ -239,6 +239,23 @@ def find_violations(
     return tuple(Violation(f.rule, f.phrase, f.kind) for f in kept)
 
 
+def lender_text_problem(text: str, *, is_name: bool = False) -> str | None:
+    """R9/R10 for a text the lender supplies and the bot shows as written (a charge
+    description, a borrower's name): the rules and kinds it breaks, or None.
+
+    The answer never repeats the text: it goes to an import report, and the
+    text may hold personal data. In a name, a capitalised English word alone
+    ("Sue", "Court") is read as a name, not as a threat.
+    """
+    found = find_violations(text, "en")
+    if is_name:
+        found = tuple(v for v in found if not re.fullmatch(r"[A-Z][a-z]+", v.phrase))
+    if not found:
+        return None
+    said = "; ".join(sorted({f"{v.rule}: {v.kind}" for v in found}))
+    return f"would show the borrower a threat or pressure ({said}); the text is refused"
+
+
 # R6: how a first message says the borrower is talking to an automated assistant.
 _AUTOMATED = re.compile(
     r"\b(?:automated|virtual|digital|AI)\s+assistant\b|\bchat\s?bot\b|\bbot\b"

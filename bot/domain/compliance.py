@@ -18,9 +18,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import time
 
-from bot.domain.threat_patterns import Finding, find_findings
+from bot.domain.threat_patterns import Finding, find_findings, negated
 
-# Threats of arrest, exposure or legal action that is not real (R9).
+# Threats of arrest, exposure or legal action that is not real (R9). A third
+# party alone ("your family") is no threat: threat_patterns pairs who is told
+# with a verb of telling, so "a friend or relative may help you" passes.
 R9_THREAT_PHRASES = (
     "arrest",
     "arrested",
@@ -40,16 +42,6 @@ R9_THREAT_PHRASES = (
     "bailiff",
     "blacklist",
     "blacklisted",
-    "your employer",
-    "your boss",
-    "your workplace",
-    "your family",
-    "your relatives",
-    "your friends",
-    "your contacts",
-    "your neighbours",
-    "your neighbors",
-    "your colleagues",
     "social media",
     "public record",
     "ruin your credit",
@@ -71,15 +63,6 @@ R9_THREAT_PHRASES = (
     "黑名單",
     "老赖",
     "老賴",
-    "家人",
-    "亲友",
-    "親友",
-    "你的同事",
-    "您的同事",
-    "你的单位",
-    "您的单位",
-    "你的單位",
-    "您的單位",
     "联系单位",
     "聯繫單位",
     "单位领导",
@@ -186,7 +169,7 @@ R10_PHRASES = (
     "今天必須",
 )
 # R3: how a bot-initiated message tells the borrower to stop them.
-OPT_OUT_WORDS = ("STOP", "/stop", "退订", "退訂")
+OPT_OUT_WORDS = ("STOP", "/stop", "退订", "退訂", "取消订阅", "取消訂閱")
 
 
 # R10: the shortest time a text may give a borrower to pay. Deadlines in texts
@@ -241,6 +224,8 @@ def find_violations(
             for m in pattern.finditer(clean)
         )
     found.extend(find_findings(clean, min_deadline_days))
+    # "We will not take legal action while you keep to the plan" promises the opposite.
+    found = [f for f in found if not negated(clean, f.start, f.end)]
     # At one start, -(end - start) and -(end + start) order alike: not mutated.
     found.sort(key=lambda f: (f.start, -(f.end - f.start)))  # pragma: no mutate
     kept: list[Finding] = []
@@ -252,6 +237,23 @@ def find_violations(
             continue
         kept.append(finding)
     return tuple(Violation(f.rule, f.phrase, f.kind) for f in kept)
+
+
+def lender_text_problem(text: str, *, is_name: bool = False) -> str | None:
+    """R9/R10 for a text the lender supplies and the bot shows as written (a charge
+    description, a borrower's name): the rules and kinds it breaks, or None.
+
+    The answer never repeats the text: it goes to an import report, and the
+    text may hold personal data. In a name, a capitalised English word alone
+    ("Sue", "Court") is read as a name, not as a threat.
+    """
+    found = find_violations(text, "en")
+    if is_name:
+        found = tuple(v for v in found if not re.fullmatch(r"[A-Z][a-z]+", v.phrase))
+    if not found:
+        return None
+    said = "; ".join(sorted({f"{v.rule}: {v.kind}" for v in found}))
+    return f"would show the borrower a threat or pressure ({said}); the text is refused"
 
 
 # R6: how a first message says the borrower is talking to an automated assistant.
@@ -278,17 +280,30 @@ def first_contact_problems(text: str) -> tuple[str, ...]:
     return tuple(missing)
 
 
-_OPT_OUT = re.compile(r"\bSTOP\b|(?<!\w)/stop\b|退订|退訂")
+_OPT_OUT_KEYWORD = re.compile(r"\bSTOP\b|(?<!\w)/stop\b")
+# In Chinese the keyword alone is not an instruction: the text must also say, in
+# Chinese, what to do with it (回复/回覆 STOP) or what it does (退订, 取消訂閱, 停止提醒).
+_ZH_OPT_OUT_WORDS = re.compile(
+    r"回[复覆]|[发發][送]|傳送|[输輸]入|退[订訂]|取消[订訂][阅閱]|停止(?:提醒|接收|[发發]送|傳送)"
+)
+_ZH_UNSUBSCRIBE = re.compile(r"退[订訂]|取消[订訂][阅閱]")
 
 
 def bot_initiated_has_opt_out(text: str, locale: str) -> bool:
-    """R3: every bot-initiated message says how to stop them.
+    """R3: every bot-initiated message says how to stop them, in the borrower's language.
 
     "STOP" must be in capitals: a lower-case "stop" in a sentence ("we never
-    stop helping") is not an instruction.
+    stop helping") is not an instruction. A Chinese text names the keyword
+    with a Chinese instruction ("回复 STOP 退订", "回覆 STOP 即可停止提醒"),
+    or says 退订/取消訂閱 on its own; an English "Reply STOP" pasted into a
+    Chinese text does not tell a Chinese reader how to stop.
     """
-    del locale  # the keyword works in every language, so any locale may use any form
-    return bool(_OPT_OUT.search(_clean(text)))
+    clean = _clean(text)
+    if locale.startswith("zh"):
+        if _ZH_UNSUBSCRIBE.search(clean):
+            return True
+        return bool(_OPT_OUT_KEYWORD.search(clean) and _ZH_OPT_OUT_WORDS.search(clean))
+    return bool(_OPT_OUT_KEYWORD.search(clean))
 
 
 def hour_allowed(local_time: time, start: time = time(8), end: time = time(21)) -> bool:

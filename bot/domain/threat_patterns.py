@@ -55,7 +55,7 @@ _EN_PARTY_NOUN = _words(
     r"in-laws",
     r"employers?",
     r"boss(?:es)?",
-    r"managers?",
+    r"(?:line\s+)?managers?",
     r"supervisors?",
     r"HR",
     r"(?:work)?colleagues?",
@@ -68,7 +68,8 @@ _EN_PARTY_NOUN = _words(
     r"contacts?",
     r"contact list",
     r"address book",
-    r"phone book",
+    r"phone\s?book",
+    r"street",
     r"references?",
     r"landlord",
     r"school",
@@ -77,8 +78,12 @@ _EN_PARTY_NOUN = _words(
 # "your boss", "their entire family", "everyone you know", "people at your work".
 _EN_PARTY = _words(
     rf"\b(?:your|ur|their|his|her)\s+(?:\w+\s+)?{_EN_PARTY_NOUN}\b",
-    r"\b(?:everyone|everybody|people|anyone)\s+(?:you\s+know|in\s+your|at\s+your|around\s+you)",
+    r"\b(?:everyone|everybody|people|anyone)\s+(?:you\s+know|in\s+your|at\s+your|on\s+your|around\s+you)",
     r"\bat\s+(?:your\s+)?(?:work|job|workplace|office)\b",
+    r"\bHR\b",
+    # the public: posting the debt where anyone can read it
+    r"\b(?:online|on\s+the\s+internet|on\s+(?:facebook|twitter|instagram|tiktok|social\s+media))\b",
+    r"\bfor\s+(?:everyone|all|the\s+world)\s+to\s+see\b",
 )
 _EN_CONTACT = _words(
     r"contact\w*",
@@ -116,6 +121,15 @@ _EN_CONTACT = _words(
     r"find out",
     r"hear\w*",
     r"learn\w*",
+    r"receiv\w+",
+    r"get\s+a\s+(?:call|letter|message|visit)",
+    r"explain\w*",
+    r"ask\w*",
+    r"in\s+touch",
+    r"(?:have|had)\s+a\s+word",
+    r"post\w*",
+    r"publish\w*",
+    r"put\w*",
 )
 _ZH_PARTY = _words(
     r"父母",
@@ -138,7 +152,12 @@ _ZH_PARTY = _words(
     r"子女",
     r"兄弟",
     r"姐妹",
-    r"老[板闆]",
+    r"老[板闆细細]",
+    r"[雇僱]主",
+    r"屋企人?",
+    r"(?:你|您)(?:的|嘅|啲)?(?:[爸妈媽]|父|母|老婆|老公|[阿亚亞]?[哥姐弟妹])",
+    r"[网網]上",
+    r"上[网網]",
     r"上司",
     r"[领領][导導]",
     r"主管",
@@ -165,6 +184,13 @@ _ZH_CONTACT = _words(
     r"上[门門]",
     r"拜[访訪]",
     r"[发發](?:信息|[讯訊]息|短信|[简簡]訊|消息)",
+    r"[讲講]",
+    r"[话話][俾畀给給]",
+    r"打(?:去|[俾畀给給])",
+    r"搵",
+    r"[收接]到",
+    r"[挂掛放贴貼][到上]",
+    r"[上报報][报報告]",
     r"短信",
     r"曝光",
     r"透露",
@@ -194,10 +220,15 @@ _EN_LEGAL = _words(
     r"\bfraud\w*",
     r"\bcrimes?\b",
     r"\bcharged\s+with\b",
+    r"\b(?:claim|case|suit|action|proceedings)\b(?:(?!\bnot\b|\bnever\b|n't)[^.!?\n]){0,30}\bagainst\s+you\b",
+    r"\bfil\w+\s+(?:a\s+)?(?:claim|case|suit)\b",
     r"\bpress\s+charges\b",
 )
 _ZH_LEGAL = _words(
     r"起[诉訴]",
+    r"入[禀稟]",
+    r"法律行[动動]",
+    r"法[务務]",
     r"[诉訴][讼訟]",
     r"告你",
     r"法院",
@@ -232,6 +263,10 @@ _EN_ARREST = _words(
     r"\bhandcuff\w*",
     r"\bpolice\b",
     r"\bcops?\b",
+    r"\bbehind\s+bars\b",
+    r"\block\w*\s+(?:you\s+)?up\b",
+    r"\bcustody\b",
+    r"\bofficers?\b",
 )
 _ZH_ARREST = _words(
     r"逮捕",
@@ -246,6 +281,10 @@ _ZH_ARREST = _words(
     r"警方",
     r"公安",
     r"派出所",
+    r"拘捕",
+    r"坐[监監]",
+    r"差人",
+    r"[报報]案",
 )
 _EN_IMPERSONATION = _words(
     r"\b(?:on\s+behalf\s+of|this\s+is|from|by\s+order\s+of)\s+(?:the\s+)?(?:court|police|government|state|ministry|authorities|department\s+of\s+justice|HMRC|IRS|tax\s+office|regulator)\b",
@@ -300,7 +339,7 @@ _EN_ABUSE = _words(
     r"\bshame\s+on\s+you\b",
     r"\b(?:hurt|kill|beat|harm)\s+you\b",
     r"\bbreak\s+your\b",
-    r"\b(?:visit\w*|come|coming|show\w*\s+up|turn\w*\s+up|knock\w*)\b[^.!?\n]{0,40}"
+    r"\b(?:visit\w*|come|coming|show\w*\s+up|turn\w*\s+up|knock\w*)\b(?:(?!\bnot\b|\bnever\b|n't)[^.!?\n]){0,40}"
     r"\byour\s+(?:home|house|door|doorstep|address|flat|apartment)\b",
     r"\b(?:home|house|doorstep)\s+visits?\b",
     r"\b(?:you'?ll|you\s+will)\s+regret\b",
@@ -323,6 +362,82 @@ _ZH_ABUSE = _words(
     r"[弄打][死断斷]",
     r"最[后後](?:一次)?(?:警告|通[牒知])",
 )
+_EN_ASSETS = _words(
+    r"\bfr(?:eez\w*|oze|ozen)\b",
+    r"\bblock\w*\s+your\b",
+    r"\b(?:accounts?|cards?|savings)\b(?:(?!\bnot\b|\bnever\b|n't)[^.!?\n]){0,30}\bblocked\b",
+    r"\b(?:taken|deducted|docked|stopped)\s+(?:\w+\s+){0,2}from\s+your\s+(?:salary|wages?|pay|pension|benefits?)\b",
+    r"\b(?:wages?|salary|pay)\b(?:(?!\bnot\b|\bnever\b|n't)[^.!?\n]){0,20}\b(?:deducted|docked|taken)\b",
+    r"\btake\s+your\s+(?:belongings|things|property|possessions|car|furniture)\b",
+)
+_ZH_ASSETS = _words(
+    r"[冻凍][结結]",
+    r"扣押",
+    r"查封",
+    r"拍[卖賣]",
+    r"扣(?:你|您)?(?:的|嘅)?(?:工[资資]|薪|人工|[粮糧])",
+    r"[划劃]扣",
+    r"(?:[车車]|[楼樓]|屋|房|物[业業])\S{0,8}收回",
+)
+_EN_VISIT = _words(
+    r"\b(?:collectors?|agents?|officers?|someone|somebody|staff|people|our\s+team|field\s+\w+)\b(?:(?!\bnot\b|\bnever\b|n't)[^.!?\n]){0,40}"
+    r"\b(?:come|coming|came|drop|dropp\w+|call\s+round|turn\w*\s+up|show\w*\s+up|knock\w*|visit\w*)\b"
+    r"(?:(?!\bnot\b|\bnever\b|n't)[^.!?\n]){0,30}\b(?:your|you\s+at)\b",
+    r"\bsend\w*\s+(?:\w+\s+){0,2}(?:collectors?|agents?|someone|people|a\s+team)\b",
+    r"\bknock\w*\s+on\s+your\s+door\b",
+    r"\bfield\s+(?:visits?|agents?|team)\b",
+)
+_ZH_VISIT = _words(
+    r"上[门門]",
+    r"外[访訪]",
+    r"家[访訪]",
+    r"派人",
+    r"收[数數]佬",
+    r"(?:到|去|上|嚟|来|來)(?:你|您)(?:的|嘅)?(?:家|屋企|公司|[单單]位|府上)",
+)
+_EN_CREDIT = _words(
+    r"\bcredit\s+(?:record|file|report|history|score|rating)\b",
+    r"\bcredit\s+(?:reference\s+)?(?:bureaus?|agenc\w+)\b",
+    r"\bdefaulters?\b",
+    r"\bdefault\s+(?:will\s+be\s+)?(?:registered|recorded|marked|filed)\b",
+    r"\b(?:register|record|mark|file)\w*\s+a\s+default\b",
+)
+_ZH_CREDIT = _words(
+    r"信用(?:[记記][录錄]|[纪紀][录錄]|[评評]分|[评評][级級]|[报報]告)",
+    r"信[贷貸](?:[记記][录錄]|[纪紀][录錄]|[评評]分|[评評][级級]|[报報]告)",
+    r"失信",
+)
+_EN_FINAL = _words(
+    r"\b(?:final|last)\s+(?:reminder|notice|warning|demand|chance|opportunity|letter)\b",
+    r"\benforcement\b",
+)
+_ZH_FINAL = _words(
+    r"最[后後](?:一次)?(?:的)?(?:提醒|通知|警告|通牒|催告|催收|机会|機會)",
+    r"[强強]制(?:[执執]行|程序|措施)",
+    r"(?:移交|交由|[转轉]交)\S{0,8}[执執]行",
+)
+_EN_SAVINGS = _words(
+    r"\bpensions?\b",
+    r"\bretirement\s+(?:savings|fund|money|account)\b",
+    r"\b(?:use|using|dip\w*\s+into|cash\w*\s+in|withdraw\w*|empty\w*|raid\w*)\s+(?:\w+\s+){0,2}savings\b",
+    r"\b(?:school|college|university|emergency|medical)\s+(?:fund|fees|money|savings)\b",
+    r"\b(?:rent|food|grocery|medicine)\s+money\b",
+    r"\b(?:children'?s|kids'?)\s+(?:savings|money|fund)\b",
+)
+_ZH_SAVINGS = _words(
+    r"[养養]老金",
+    r"退休金",
+    r"[强強]积金",
+    r"[强強]積金",
+    r"公[积積]金",
+    r"[积積][蓄]",
+    r"(?:存款|储蓄|儲蓄)(?:来|來|拿|去)",
+    r"[学學][费費]",
+    r"[医醫][药藥][费費]",
+    r"生活[费費]",
+    r"房租",
+    r"租金",
+)
 _EN_BORROW_OR_SELL = _words(
     r"\bborrow(?!ers?\b)\w*",
     r"\b(?:take|taking|get|getting|apply\s+for)\s+(?:out\s+)?(?:a|another|a\s+new)\s+(?:\w+\s+)?loan\b",
@@ -334,6 +449,13 @@ _EN_BORROW_OR_SELL = _words(
     r"\bre-?mortgag\w+",
     r"\bmortgage\s+your\b",
     r"\bask\s+(?:your\s+)?(?:friends?|family|relatives|parents)\s+(?:for|to\s+lend)\b",
+    r"\blend\s+you\b",
+    r"\b(?:get|take|grab|find)\s+(?:a|another|some)\s+(?:\w+\s+){0,2}(?:loan|credit\s+card)\b",
+    r"\b(?:loan|lending|borrowing|cash)\s+apps?\b",
+    r"\bloan\s+from\b",
+    r"\bnew\s+credit\s+card\b",
+    r"\bput\s+(?:\w+\s+){1,3}up\s+for\s+sale\b",
+    r"\bsell(?:ing)?\s+(?:off\s+)?(?:the|your|some|a|that)\s+(?:\w+\s+)?(?:house|home|flat|apartment|car|furniture|jewel\w+|things|belongings|property|watch|phone)\b",
 )
 _ZH_BORROW_OR_SELL = _words(
     r"借[钱錢]",
@@ -347,7 +469,13 @@ _ZH_BORROW_OR_SELL = _words(
     r"借[呗唄]",
     r"套[现現]",
     r"信用卡(?:[还還]|[取提]现|[取提]現)",
-    r"[卖賣](?:房|[车車]|掉|了|首[饰飾]|手机|手機|家[产產]|[东東]西)",
+    r"[卖賣](?:房|[车車]|掉|了|咗|首[饰飾]|手机|手機|家[产產]|[东東]西|[楼樓]|屋|金)",
+    r"(?:[拿拎攞]去|典)[当當]",
+    r"[当當](?:铺|鋪)",
+    r"借(?:[钱錢]|点|點|一点|一點|住|啲|些|[贷貸]|款\s*(?:app|APP|App|平台|[软軟]件))",
+    r"[向问問找跟同]\S{0,6}借",
+    r"[财財][务務]公司",
+    r"周[转轉]",
     r"[变變][卖賣]",
     r"典[当當]",
     r"抵押",
@@ -389,6 +517,9 @@ _EN_PAY = _words(
     r"wire",
     r"deadline",
     r"due",
+    r"money",
+    r"balance",
+    r"arrears",
 )
 _EN_IMMEDIATE = _words(
     r"today",
@@ -402,12 +533,20 @@ _EN_IMMEDIATE = _words(
     r"asap",
     r"tomorrow",
     r"by\s+(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week)",
-    r"by\s+(?:midnight|noon|close\s+of\s+business|cob|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)",
+    r"(?:by|before|until|till)\s+(?:the\s+)?(?:midnight|noon|close\s+of\s+business|cob|eod|end\s+of\s+(?:the\s+)?(?:day|today)"
+    r"|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?|\d{1,2}:\d\d)",
+    r"this\s+evening",
+    r"midnight",
 )
 _ZH_NUMBER = r"(?<![哪某这這那每])(?:[0-9０-９]+(?:\.[0-9]+)?|[零一二两兩三四五六七八九十百半]+)"
-_ZH_UNIT = r"(?:分[钟鐘]|小[时時]|[钟鐘]头|[钟鐘]頭|个?工作日|個?工作日|天|日|周|週|星期|礼拜|禮拜)"
+_ZH_UNIT = (
+    r"(?:分[钟鐘]|小[时時]|[钟鐘]头|[钟鐘]頭|[钟鐘]|个?工作日|個?工作日|天|日|周|週|星期|礼拜|禮拜)"
+)
 _ZH_PAY = _words(
-    r"[还還](?:款|清|[钱錢]|上|[债債]|欠)",
+    r"[还還](?:款|清|[钱錢]|上|[债債]|欠|了|咗|埋)",
+    r"(?:找|入|[过過]|清)[数數]",
+    r"[转轉](?:[过過]来|[过過]來|[钱錢])",
+    r"[俾畀交][钱錢]",
     r"[偿償][还還]",
     r"[归歸][还還]",
     r"付(?:款|清|[钱錢])",
@@ -418,16 +557,27 @@ _ZH_PAY = _words(
     r"打款",
     r"[补補][齐齊]",
 )
+# Not a deadline: "今天的还款" (today's payment), "今日係還款日" (today is the day),
+# "明天就会到账" (will show tomorrow), "今天不需要" (no need today), "从今天起" (from today).
+_ZH_NOT_A_DEADLINE = r"(?![的是係嘅就会會不唔]|起|[开開]始|或|[到入][账帳賬])"
 _ZH_IMMEDIATE = _words(
-    r"(?<![从從])今[天日晚夜](?!起|[开開]始|或)",
-    r"[当當][天日]",
+    rf"(?<![从從])今[天日晚夜]{_ZH_NOT_A_DEADLINE}",
+    rf"[当當][天日]{_ZH_NOT_A_DEADLINE}",
     r"[马馬]上",
     r"立[即刻]",
     r"即刻",
+    r"而家",
     r"(?<![我您你])[现現]在(?!遇到|[还還]?有)",
-    r"明[天日早晚]",
+    rf"明[天日早晚]{_ZH_NOT_A_DEADLINE}",
+    rf"[听聽]日{_ZH_NOT_A_DEADLINE}",
     r"下班前",
 )
+# A time of day as the limit: "今晚十二点前", "18:00前", "下午五點前" (today unless tomorrow is said).
+_ZH_CLOCK = re.compile(
+    r"(?:\d{1,2}:\d\d|(?:\d{1,2}|[一二两兩三四五六七八九十]{1,3})\s*[点點时時](?:\d{1,2}分?|半|正)?)"
+    r"\s*(?:之|以)?前"
+)
+_ZH_TOMORROW = re.compile(r"明[天日早晚]|[听聽]日")
 
 
 @dataclass(frozen=True)
@@ -449,7 +599,12 @@ _WORD_KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("R9", "impersonation", _EN_IMPERSONATION, _ZH_IMPERSONATION),
         ("R9", "blacklist or credit ruin", _EN_CREDIT_RUIN, _ZH_CREDIT_RUIN),
         ("R9", "abuse or threat", _EN_ABUSE, _ZH_ABUSE),
+        ("R9", "freezing or seizing assets", _EN_ASSETS, _ZH_ASSETS),
+        ("R9", "home or workplace visit", _EN_VISIT, _ZH_VISIT),
+        ("R9", "credit record exposure", _EN_CREDIT, _ZH_CREDIT),
+        ("R9", "final notice before enforcement", _EN_FINAL, _ZH_FINAL),
         ("R10", "pressure to borrow or sell", _EN_BORROW_OR_SELL, _ZH_BORROW_OR_SELL),
+        ("R10", "pressure to use money meant for other needs", _EN_SAVINGS, _ZH_SAVINGS),
     )
 )
 _EN_PARTY_RE = re.compile(_EN_PARTY, re.IGNORECASE)
@@ -475,6 +630,65 @@ _ZH_WITHIN = re.compile(
     rf"(?P<n>{_ZH_NUMBER})\s*[个個]?\s*(?P<unit>{_ZH_UNIT})\s*(?:之|以)?(?:内|內|前)"
 )
 _ZH_IMMEDIATE_RE = re.compile(_ZH_IMMEDIATE)
+# "给你两个钟头" / "俾你兩個鐘": a time given, without 内 or 前.
+_ZH_GIVEN = re.compile(
+    rf"(?:[给給俾畀限]你|只有|只[给給])\s*(?P<n>{_ZH_NUMBER})\s*[个個]?\s*(?P<unit>{_ZH_UNIT})"
+)
+# English "today" and its kin are a deadline only where payment is demanded:
+# an imperative ("Pay ... today"), or must/need/required/have until/due/or else.
+# "Payments made today show tomorrow" states a fact and demands nothing.
+_EN_DEMAND = re.compile(
+    r"(?:^|[,;:]|\b(?:and|then|please|just|now)\b)\s*(?:pay|settle|clear|transfer|send|wire)\b"
+    r"|\b(?:must|need|needs|needed|required?|requires|have\s+to|has\s+to|have\s+until"
+    r"|has\s+until|got\s+until|deadline|no\s+later|expect\w*|demand\w*|insist\w*|due"
+    r"|or\s+else|or\s+we|otherwise)\b",
+    re.IGNORECASE,
+)
+
+# ---- negation: "we will not take legal action while..." says what will NOT happen ----
+
+# A clause: the window a negation governs.
+_CLAUSE_END = re.compile(r"[,，;；:：.!?。！？\n]")
+_EN_NEGATION = re.compile(
+    r"\b(?:not|never|no|nobody|nothing|neither|nor|without)\b|n't\b", re.IGNORECASE
+)
+# What turns a negation back into a threat: a condition ("if you do not pay we
+# will..."), "won't hesitate/wait/stop", "no choice but", "no longer", "or we...".
+_EN_NEGATION_VOID = re.compile(
+    r"\b(?:if|unless|until|till|before|otherwise|else|hesitate|wait|stop|only|just|longer"
+    r"|further|more|choice|option|alternative|afraid|but|why|because)\b|\bor\s+(?:we|they|i|you)\b"
+    r"|(?:\bnot|n't|\bnever)\s+(?:\w+\s+)?pa(?:y|id)\w*"
+    r"|^\s*(?:ca|could|would|wo|do|should)n't\b",  # "Can't your parents lend you...?" suggests
+    re.IGNORECASE,
+)
+_ZH_NEGATION = re.compile(
+    r"不[会會]|唔[会會]|[绝絕决決]不|[从從]不|[并並]不|不必|不用|[无無]需|[无無][须須]|毋[须須]|不需"
+    r"|唔使|唔需|[没沒]有|不要|唔好|不得|[请請]勿|切勿|不致"
+    r"|不(?=[联聯通告找打上采採起透曝报報卖賣借影])"
+)
+_ZH_NEGATION_VOID = re.compile(
+    r"如果|若|要是|假如|除非|否[则則]|不然|(?<!不[会會])再|就|不[还還付交缴繳]|唔[还還俾找交]"
+    r"|未[还還]|逾期|之[后後]|以[后後]|直到|放[过過]|最[后後]"
+)
+
+
+def negated(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the words at `start` (to `end`) sit in a clause that says they will NOT happen.
+
+    The finding's own words do not count ("never get a mortgage" is the threat
+    itself), and a condition or "won't hesitate" voids the negation.
+    """
+    stop = start if end is None else end
+    before = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
+    clause_start = before[-1] if before else 0
+    after = _CLAUSE_END.search(text, stop)
+    clause_end = after.start() if after else len(text)
+    clause = text[clause_start:start] + " " + text[stop:clause_end]
+    if _EN_NEGATION.search(clause) and not _EN_NEGATION_VOID.search(clause):
+        return True
+    return bool(_ZH_NEGATION.search(clause)) and not _ZH_NEGATION_VOID.search(clause)
+
+
 _ZH_PAY_RE = re.compile(_ZH_PAY)
 
 _EN_NUMBERS = {
@@ -533,17 +747,22 @@ def _deadlines(sentence: str) -> Iterator[tuple[re.Match[str], float]]:
         value = _EN_NUMBERS.get(" ".join(amount.split()))
         number = value if value is not None else float(amount)
         yield match, _days(number, match.group("unit"))
-    for match in _ZH_WITHIN.finditer(sentence):
-        zh_number = chinese_number(match.group("n"))
-        if zh_number is not None:
-            yield match, _days(zh_number, match.group("unit"))
+    for zh_within in (_ZH_WITHIN, _ZH_GIVEN):
+        for match in zh_within.finditer(sentence):
+            zh_number = chinese_number(match.group("n"))
+            if zh_number is not None:
+                yield match, _days(zh_number, match.group("unit"))
     if _PERMISSIVE.search(sentence):
         return
     cleaned = _EN_FROM_TODAY.sub(lambda m: " " * len(m.group(0)), sentence)
-    for match in _EN_IMMEDIATE_RE.finditer(cleaned):
-        yield match, 1.0 if match.group(0).lower() == "tomorrow" else 0.0
+    if _EN_DEMAND.search(cleaned):
+        for match in _EN_IMMEDIATE_RE.finditer(cleaned):
+            yield match, 1.0 if match.group(0).lower() == "tomorrow" else 0.0
     for match in _ZH_IMMEDIATE_RE.finditer(sentence):
-        yield match, 1.0 if match.group(0).startswith("明") else 0.0
+        yield match, 1.0 if match.group(0).startswith(("明", "听", "聽")) else 0.0
+    tomorrow = 1.0 if _ZH_TOMORROW.search(sentence) else 0.0
+    for match in _ZH_CLOCK.finditer(sentence):
+        yield match, tomorrow
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:

@@ -5,7 +5,8 @@ published: unknown or unreachable states, dead ends, undefined actions and
 placeholders, account details in states shown before verification (R5), a
 person out of reach (R13), crisis handling (R12), the lender named at first
 contact in every locale (R6), threatening or pressuring words in any locale
-(R9, R10), and texts missing a translation. Each problem names the file, the
+(R9, R10), the way to stop in every bot-initiated text and each of its
+translations (R3), and texts missing a translation. Each problem names the file, the
 line and the state.
 
 `validate_texts` lints what no script holds: every catalog entry and every
@@ -21,6 +22,7 @@ from typing import Any
 from bot.domain.accounts import TRANSLATED_LOCALES
 from bot.domain.compliance import (
     DEFAULT_MIN_DEADLINE_DAYS,
+    bot_initiated_has_opt_out,
     find_violations,
     first_contact_problems,
 )
@@ -361,6 +363,57 @@ class _Validator:
             for missing in first_contact_problems(text):
                 self.fail(base, self.script.start, f"R6: the {locale} first message {missing}")
 
+    def bot_initiated_turn(self, start: str) -> list[tuple[str, int, Message]]:
+        """The messages a trigger sends unasked: (state, index, message) from `start`
+        along automatic transitions to the first state that waits for the borrower.
+
+        Only unconditional messages count: a `when` may be false, and the way to
+        stop must be said whatever the account looks like.
+        """
+        turn: list[tuple[str, int, Message]] = []
+        seen: set[str] = set()
+        name = start
+        while name in self.script.states and name not in seen:
+            seen.add(name)
+            state = self.script.states[name]
+            turn.extend((name, i, m) for i, m in enumerate(state.say) if m.when is None)
+            if state.waits or not state.next:
+                break
+            name = state.next[-1].to
+        return turn
+
+    def check_opt_out(self, translations: Mapping[str, Mapping[str, str]] | None) -> None:
+        """R3: every text a trigger sends (a reminder) says how to stop them, in every locale.
+
+        The English source and each catalog's translation are read as the
+        borrower would: the texts of the turn together must carry the opt-out.
+        """
+        for trigger, route in self.script.triggers.items():
+            if route.to not in self.script.states:
+                continue  # reported once, as a route to an unknown state
+            turn = self.bot_initiated_turn(route.to)
+            if not turn:
+                self.fail(
+                    ("triggers", trigger, "to"), route.to, f"R3: trigger {trigger!r} says nothing"
+                )
+                continue
+            state, index, _ = turn[0]
+            path: Path_ = ("states", state, "say", index, "text")
+            prefix = self.script.id
+            texts = {"en": " ".join(m.text for _, _, m in turn)}
+            for locale, catalog in (translations or {}).items():
+                said = [catalog.get(f"{prefix}.{s}.{m.id}\x04{m.text}", "") for s, _, m in turn]
+                if any(said):  # an empty regional catalog falls back to its parent's text
+                    texts[locale] = " ".join(said)
+            for locale, text in texts.items():
+                if not bot_initiated_has_opt_out(text, locale):
+                    self.fail(
+                        path,
+                        state,
+                        f"R3: the {locale} text sent by trigger {trigger!r} does not say how to"
+                        " stop these messages (e.g. 'Reply STOP to stop these reminders')",
+                    )
+
     def check_texts(self, translations: Mapping[str, Mapping[str, str]] | None) -> None:
         table = self.script.message_table()
         for message_id, message in table.items():
@@ -418,6 +471,7 @@ class _Validator:
                 self.check_expression(None, (section, key, "when"), route.when, set())
         self.check_rules()
         self.check_first_contact(translations)
+        self.check_opt_out(translations)
         self.check_texts(translations)
         return sorted(self.problems, key=lambda p: (p.line, p.message))
 

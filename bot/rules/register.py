@@ -33,6 +33,8 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.domain.intents:detect_intents",
         "bot.engine.actions:opt_out",
         "bot.domain.compliance:bot_initiated_has_opt_out",
+        "bot.engine.validator:_Validator.check_opt_out",
+        "dialogs/repayment.yaml:triggers.reminder",
     ),
     "R4": (),
     "R5": (
@@ -66,11 +68,17 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.validator:validate_texts",
         "bot.service.sent_texts:check_sent_texts",
         "bot.service.sent_texts:policy_sent_texts",
+        "bot.domain.compliance:lender_text_problem",
+        "bot.service.accounts_import:_Validator._shown_text_problem",
     ),
     "R10": (
         "bot.domain.compliance:find_violations",
         "bot.domain.threat_patterns:find_findings",
+        "bot.engine.validator:_Validator.check_texts",
         "bot.engine.validator:validate_texts",
+        "bot.service.sent_texts:check_sent_texts",
+        "bot.domain.compliance:lender_text_problem",
+        "bot.service.accounts_import:_Validator._shown_text_problem",
         "bot.domain.plans:promise_date_ok",
     ),
     "R11": (

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.accounts import ChargeKind
+from bot.domain.compliance import lender_text_problem
 from bot.domain.money import is_known_currency, minor_digits
 from bot.service.import_reading import (
     RowError,
@@ -191,6 +192,7 @@ class _Validator:
         self._line = 0
         self._charges: set[str] = set()
         self._days: dict[Any, Any] = {}
+        self._linted: dict[tuple[str, bool], str | None] = {}
         self.rows = 0
         self.breathing = False  # some row spoke of a breathing space
 
@@ -209,6 +211,15 @@ class _Validator:
             out.append((name, f"is longer than {limit} characters"))
             return None
         return str(value.strip())
+
+    def _shown_text_problem(self, text: str, *, is_name: bool = False) -> str | None:
+        """R9/R10 on a text the borrower will be shown as written; one lint per distinct text."""
+        key = (text, is_name)
+        if key not in self._linted:
+            if len(self._linted) >= 100_000:
+                self._linted.clear()
+            self._linted[key] = lender_text_problem(text, is_name=is_name)
+        return self._linted[key]
 
     def _day(self, out: list[tuple[str, str]], name: str, value: Any) -> date | None:
         text = self._text(out, name, value, MAX_TEXT)
@@ -240,6 +251,7 @@ class _Validator:
             or not E164.match(phone)
             or not _zone_exists(zone)
             or _currency_digits(currency) is None
+            or self._shown_text_problem(name, is_name=True) is not None
         ):
             return None
         return (account_id, name, phone, birth, locale, zone, currency, due)
@@ -257,6 +269,9 @@ class _Validator:
 
         account_id = self._text(out, "account_id", raw[0], MAX_ID)
         name = self._text(out, "borrower_name", raw[1], MAX_TEXT)
+        if name is not None and (problem := self._shown_text_problem(name, is_name=True)):
+            out.append(("borrower_name", problem))
+            name = None
         phone = self._text(out, "phone", raw[2], MAX_TEXT)
         if phone is not None and not E164.match(phone):
             out.append(("phone", "must be in E.164 form, like +15551234567"))
@@ -339,6 +354,8 @@ class _Validator:
         charge_id, description = charge_id.strip(), description.strip()
         if not charge_id or not description or staged_day is None:
             return None
+        if self._shown_text_problem(description) is not None:
+            return None
         return (line, self._id, charge_id, kind, description, amount_text, staged_day)
 
     def _charge(self, line: int, raw: Sequence[Any], currency: str | None) -> StagedRow | None:
@@ -351,6 +368,8 @@ class _Validator:
                 ("charge_kind", "must be principal, interest, late_fee, annual_fee or other")
             )
         description = self._text(out, "charge_description", raw[10], MAX_TEXT)
+        if description is not None and (problem := self._shown_text_problem(description)):
+            out.append(("charge_description", problem))
         amount = self._amount_of(out, raw[11], currency)
         posted_on = self._day(out, "charge_posted_on", raw[12])
         for name, reason in out:

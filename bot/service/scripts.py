@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from bot.domain.accounts import TRANSLATED_LOCALES
+from bot.domain.accounts import REGIONAL_LOCALES, TRANSLATED_LOCALES
 from bot.domain.policy import Policy
 from bot.engine.errors import ScriptError, ScriptProblem
 from bot.engine.loader import load_policy, load_script
@@ -40,7 +40,8 @@ def read_translations(locales_dir: Path) -> dict[str, dict[str, str]]:
     an older English text does not count for the new one.
     """
     catalogs: dict[str, dict[str, str]] = {}
-    for locale in ("en", *TRANSLATED):
+    # Regional catalogs too (zh_Hant_HK): the R3 lint reads every borrower's words.
+    for locale in ("en", *TRANSLATED, *REGIONAL_LOCALES):
         po = locales_dir / locale / "LC_MESSAGES" / "messages.po"
         entries: dict[str, str] = {}
         if po.is_file():

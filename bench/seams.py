@@ -4,7 +4,8 @@
 - Telegram: `bot.channels.telegram.runner.run(app, TelegramOptions(...), stop)`
 - one event into the service: `handle_event` below (`app.runtime.on_inbound`)
 - the pure engine: `bot.engine.machine.step(script, state, event, ctx)`
-- what the runtime reads in a text before the engine sees it: `read_message` below
+- what the runtime reads in a text before the engine sees it: `read_message` below,
+  with the intent model `build_app` would load (`load_or_train`)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from bot.service.accounts_import import import_accounts
 from bot.service.events import Inbound
 from bot.service.linking import create_link_token, link_directly
 from bot.service.meaning import read_message
+from bot.understanding.model import IntentModel
+from bot.understanding.train import load_or_train
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # the demo portfolio's "today"
 _STARTED = datetime.now(UTC)
@@ -77,9 +81,15 @@ def text_event(text: str) -> Event:
     return Event(EventKind.TEXT, text=text)
 
 
+@cache
+def intent_model() -> IntentModel:
+    """The model `build_app` loads, loaded once for the bench."""
+    return load_or_train()
+
+
 def read_text(text: str, *, account: Any, locale: str, today: Any) -> Any:
     """The reading the runtime attaches to a typed text (`Event.meaning`)."""
-    return read_message(text, account=account, locale=locale, today=today)
+    return read_message(text, account=account, locale=locale, today=today, model=intent_model())
 
 
 async def import_file(app: App, path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Entry points (CLI, Telegram, tests) ask for an App and get every part built
 the same way: settings, migrated database, validated scripts published in the
-version registry, catalogs, the runtime and the outbox.
+version registry, catalogs, the intent model, the runtime and the outbox.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from bot.service.runtime import Runtime
 from bot.service.scripts import ScriptSet, load_dialogs
 from bot.service.versions import ScriptRegistry
 from bot.store.db import create_engine, session_factory, upgrade
+from bot.understanding.model import IntentModel
+from bot.understanding.train import load_or_train
 
 Clock = Callable[[], datetime]
 
@@ -60,9 +62,17 @@ async def build_app(
     *,
     clock: Clock = utc_now,
     worker: WorkerIdentity | None = None,
+    model: IntentModel | None = None,
 ) -> App:
-    """Migrate the database, load, validate and publish scripts, wire the runtime."""
+    """Migrate the database, load, validate and publish scripts, wire the runtime.
+
+    `model`: the intent model every message is read with; by default the one
+    `make setup` built, rebuilt here first when the training data changed, so
+    training happens at start-up, before any transaction, never while a
+    message waits (a test passes the one model it loaded for the session)."""
     settings = settings or Settings()
+    if model is None:
+        model = load_or_train()
     await upgrade(settings.database_url)
     scripts = load_dialogs(settings.dialogs_dir, settings.locales_dir)
     compile_catalogs(settings.locales_dir)  # a no-op when `make setup` compiled them
@@ -77,6 +87,7 @@ async def build_app(
         translator=translator,
         button_secret=button_secret(settings),
         clock=clock,
+        model=model,
         script_id=settings.script_id,
     )
     if worker is None and settings.node_name:

@@ -18,6 +18,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.db import create_engine, session_factory, upgrade
+from bot.understanding.model import IntentModel
+from tests.trained import trained_model
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -82,3 +84,9 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
         yield session_factory(engine)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def intent_model() -> IntentModel:
+    """The trained intent model, loaded once for the session and injected where needed."""
+    return trained_model()

@@ -3,8 +3,10 @@
 Pure and deterministic: the same inputs always give the same outputs, so a
 conversation can be replayed from its transcript and tested without I/O.
 Rules that hold in every state live here rather than in each script: crisis
-words come first (R12), a person is always reachable (R13), nothing about the
-account is said before verification (R5).
+comes first (R12), a person is always reachable (R13), nothing about the
+account is said before verification (R5). Where typed text leads is decided by
+the router (router.py) from the reading the runtime attached; the step carries
+the decision out.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from bot.domain import parsing
-from bot.domain.intents import Intent, detect_intents
-from bot.engine import expressions
+from bot.engine import expressions, router
 from bot.engine.actions import ACTIONS, ActionRun
 from bot.engine.memo import kept_on
 from bot.engine.said import offered_in, said_in
@@ -27,8 +27,8 @@ from bot.engine.script import (
     HUMAN_CHOICE,
     MEANING_CHOICE,
     RETURN_TARGET,
+    SOMETHING_ELSE,
     ActionCall,
-    InputType,
     Script,
     State,
     placeholders_of,
@@ -48,7 +48,6 @@ from bot.engine.types import (
     Reply,
     StepResult,
 )
-from bot.engine.understood import Understood
 from bot.engine.values import from_json
 from bot.errors import ScriptFailure
 
@@ -130,10 +129,8 @@ class _Step:
             self._on_choice(event.choice)
         elif event.kind is EventKind.COMMAND:
             self._on_command(event.text)
-        elif event.meaning is not None:
-            Understood(self, event.meaning).on_text(event.text[:MAX_TEXT].strip())
         else:
-            self._on_text(event.text[:MAX_TEXT].strip())
+            self._on_text(event.text[:MAX_TEXT].strip(), event.meaning or router.NOTHING_READ)
 
     def _on_trigger(self, name: str) -> StepResult:
         """Something the bot starts itself: a detour into the trigger's state, or nothing.
@@ -179,7 +176,9 @@ class _Step:
             return
         if choice_id.startswith((MEANING_CHOICE, DATE_CHOICE)):
             # A button of the bot's own question back ("did you mean...?").
-            Understood(self, Reading()).on_choice(choice_id)
+            decision = router.route_choice(self.script, self._state(), choice_id, self._scope())
+            if decision is not None:
+                self._carry_out(decision)
             return
         state = self._state()
         scope = self._scope()
@@ -204,33 +203,36 @@ class _Step:
             return
         self._follow(route.to, route.detour)
 
-    def _on_text(self, text: str) -> None:
+    def _on_text(self, text: str, reading: Reading) -> None:
+        """Typed text: the router decides from its reading where it leads."""
+        self._carry_out(router.route_text(self.script, self._state(), reading, text, self._scope()))
+
+    def _carry_out(self, decision: router.Decision) -> None:
+        """Do what the router decided, in the state the message arrived in."""
         state = self._state()
-        intents = detect_intents(text) if text else ()
-        for intent in intents:
-            # A person and crisis help are reachable everywhere; other intents
-            # would hijack free text (a dispute reason that calls a fee unfair).
-            everywhere = intent in (Intent.CRISIS, Intent.HUMAN)
-            free_text = state.input is not None and state.input.type is InputType.TEXT
-            if (everywhere or (state.globals and not free_text)) and self._global(intent.value):
-                return
-        monthly = parsing.parse_monthly_offer(text) if text else None
-        if monthly is not None and Understood(self, Reading(amount=monthly, monthly=True)).offer(
-            state
-        ):
-            return
-        if state.input is not None:
-            value = self._parse_input(state, text)
-            if value is None:
-                self._failed_input(state.input.invalid)
-                return
-            self.set_var(state.input.store, value)
-            self._after_answer(state, state.actions, value, None)
-            return
-        if state.end:
+        if isinstance(decision, router.Follow):
+            self._follow(decision.to, decision.detour)
+        elif isinstance(decision, router.Choose):
+            self._on_choice(decision.choice_id)
+        elif isinstance(decision, router.TakeRoute):
+            self._after_answer(state, decision.actions, decision.value, decision.to)
+        elif isinstance(decision, router.Store):
+            self._store(state, decision.value)
+        elif isinstance(decision, router.NoteAndFollow):
+            if decision.answer is not None and state.input is not None:
+                self.set_var(state.input.store, decision.answer)
+                self._run_actions(state.actions, decision.answer)
+            self._follow(decision.to, decision.detour)
+        elif isinstance(decision, router.AskWhichDate):
+            self._ask_which_date(decision.readings)
+        elif isinstance(decision, router.AskBack):
+            self._ask_back(decision.meanings)
+        elif isinstance(decision, router.Failed):
+            self._failed_input(decision.message_id)
+        elif isinstance(decision, router.Restart):
             self._restart()
-            return
-        self._failed_input(None)
+        else:
+            self._prompt_again()
 
     # ---- moving between states ----
 
@@ -253,7 +255,7 @@ class _Step:
         self._enter(target)
 
     def _after_answer(
-        self, state: State, actions: list[ActionCall], value: Any, target: str | None
+        self, state: State, actions: Sequence[ActionCall], value: Any, target: str | None
     ) -> None:
         self.failed_inputs = 0
         self._run_actions(actions, value)
@@ -298,38 +300,11 @@ class _Step:
 
     # ---- input ----
 
-    def _parse_input(self, state: State, text: str) -> Any:
-        spec = state.input
-        assert spec is not None  # noqa: S101 - callers check
-        if not text or len(text) > spec.max_length:
-            return None
-        value: Any
-        if spec.type is InputType.TEXT:
-            # Words are expected: a bare number or emoji is no reason or message.
-            return text if any(ch.isalpha() for ch in text) else None
-        if spec.type is InputType.AMOUNT:
-            value = parsing.parse_amount(text)
-        elif spec.type is InputType.NUMBER:
-            value = parsing.parse_int(text)
-        else:
-            value = parsing.parse_date(text)
-        return self._within_limits(state, value)
-
-    def _within_limits(self, state: State, value: Any) -> Any:
-        """The value when it fits the input's `min` and `max`, else None."""
-        spec = state.input
-        # Most questions have no limits: then the scope is not built for them (a step
-        # that goes on to change variables would build it twice).
-        if value is None or spec is None or not (spec.min or spec.max):
-            return value
-        scope = self._scope()
-        low = expressions.evaluate(spec.min, scope) if spec.min else None
-        high = expressions.evaluate(spec.max, scope) if spec.max else None
-        if low is not None and value < low:
-            return None
-        if high is not None and value > high:
-            return None
-        return value
+    def _store(self, state: State, value: Any) -> None:
+        """The answer to the state's question: stored, then the state's actions and next."""
+        assert state.input is not None  # noqa: S101 - the router only stores an input's answer
+        self.set_var(state.input.store, value)
+        self._after_answer(state, state.actions, value, None)
 
     def _failed_input(self, message_id: str | None) -> None:
         """Say what went wrong, ask again, and after repeated failures offer a person (R13)."""
@@ -356,6 +331,40 @@ class _Step:
             self._say_shared("offer_person")
         self._finish_reply(state, scope, offer_person=offer_person)
         self.failed_inputs = failures
+
+    # ---- asking back ----
+
+    def _ask_which_date(self, readings: Sequence[date]) -> None:
+        """Both readings of a date as buttons; nothing is counted, nothing is checked yet."""
+        script_id = self.script.id
+        self._say_shared("which_date")
+        choices = tuple(
+            Choice(
+                f"{DATE_CHOICE}{day.isoformat()}", Part(f"{script_id}.date_option", {"date": day})
+            )
+            for day in readings
+        )
+        self._close_reply(choices)
+
+    def _ask_back(self, meanings: Sequence[str]) -> None:
+        """The likely meanings as buttons. Unclear twice in a row is still a doom loop
+        to break (R13): it counts as a failed input, and at the threshold a person is
+        offered too."""
+        self.failed_inputs += 1
+        offer = self.failed_inputs >= self.ctx.policy.escalation.failed_inputs_before_offer
+        script_id = self.script.id
+        self._say_shared("ask_back")
+        if offer:
+            self._say_shared("offer_person")
+        choices = [
+            Choice(f"{MEANING_CHOICE}{m}", Part(f"{script_id}.meaning_{m}")) for m in meanings
+        ]
+        if offer and "human" not in meanings:
+            choices.append(Choice(f"{MEANING_CHOICE}human", Part(f"{script_id}.meaning_human")))
+        choices.append(
+            Choice(f"{MEANING_CHOICE}{SOMETHING_ELSE}", Part(f"{script_id}.meaning_none"))
+        )
+        self._close_reply(choices)
 
     # ---- saying things ----
 
@@ -492,7 +501,7 @@ class _Step:
         self.vars[name] = value
         self._vars_changed = True
 
-    def _run_actions(self, calls: list[ActionCall], value: Any) -> None:
+    def _run_actions(self, calls: Sequence[ActionCall], value: Any) -> None:
         for call in calls:
             if ACTIONS[call.name].asks_for_money and self._collection_paused():
                 raise _CollectionPaused(call.name)

@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from bot.domain.accounts import Account
-from bot.domain.intents import Intent
 from bot.domain.policy import Policy
 
 
@@ -42,7 +41,8 @@ class Reading:
     """What the understanding layer read in one typed message.
 
     The runtime computes it once per TEXT event (bot/service/meaning.py) and the
-    engine only looks at it, so the engine stays pure and loads no model.
+    engine only looks at it: the engine stays pure, loads no model and never
+    reads the text for meaning (a text event without a reading means nothing).
     Dates are already read in the account region's order; two dates mean the
     message reads two ways and the bot should ask which.
     """
@@ -59,9 +59,10 @@ class Reading:
     birth_dates: tuple[date, ...] = ()  # the same text read as a birth date
     charges: tuple[str, ...] = ()  # ids of the charges the message names
     all_of_it: bool = False  # "all of it", "全部"
-    # What the word lists find (`detect_intents`), read with the rest; None: the
-    # engine looks itself (a reading built by hand, in a test).
-    words: tuple[Intent, ...] | None = None
+    # Meanings the words alone decide, whatever the model says: "human", "stop",
+    # "complaint", "hardship" (bot/understanding/cues.py). The engine routes on
+    # them in every state (R3, R11, R13, R15).
+    cues: frozenset[str] = frozenset()
 
     @property
     def top(self) -> str | None:
@@ -75,7 +76,7 @@ class Event:
     text: str = ""  # TEXT: what was typed; COMMAND: the name without '/'; TRIGGER/RESUME: name
     choice: str = ""  # CHOICE: the choice id
     step: int | None = None  # CHOICE: the step the button was shown at (stale check)
-    meaning: Reading | None = None  # TEXT: what it means; None: the engine's own word lists
+    meaning: Reading | None = None  # TEXT: what it means; None: nothing understood
 
 
 class MoneyValue(NamedTuple):

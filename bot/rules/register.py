@@ -30,7 +30,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     "R1": ("bot.domain.compliance:hour_allowed",),
     "R2": (),
     "R3": (
-        "bot.domain.intents:detect_intents",
+        "bot.understanding.cues:asks_to_stop",
         "bot.engine.actions:opt_out",
         "bot.domain.compliance:bot_initiated_has_opt_out",
         "bot.engine.validator:_Validator.check_opt_out",
@@ -82,12 +82,12 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.domain.plans:promise_date_ok",
     ),
     "R11": (
-        "bot.domain.intents:detect_intents",
-        "bot.engine.understood:Understood._always_on",
+        "bot.understanding.cues:mentions_hardship",
+        "bot.engine.router:_always_on",
         "dialogs/repayment.yaml:states.hardship",
     ),
     "R12": (
-        "bot.domain.intents:detect_intents",
+        "bot.understanding.crisis:crisis_words",
         "bot.engine.actions:pause_collection",
         "bot.service.runtime:Runtime._watch_for_crisis",
         "bot.engine.machine:_Step._guard",
@@ -98,7 +98,8 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     "R13": (
         "bot.engine.validator:_Validator.check_rules",
         "bot.engine.machine:_Step._failed_input",
-        "bot.domain.intents:detect_intents",
+        "bot.understanding.cues:asks_for_person",
+        "bot.engine.router:wants_person",
         "dialogs/repayment.yaml:states.handoff",
     ),
     "R14": (
@@ -106,8 +107,8 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "dialogs/repayment.yaml:states.handoff_review",
     ),
     "R15": (
-        "bot.domain.intents:detect_intents",
-        "bot.engine.understood:Understood._always_on",
+        "bot.understanding.cues:complains",
+        "bot.engine.router:_always_on",
         "bot.service.effects:_escalate",
         "bot.domain.policy:CasePolicy",
     ),

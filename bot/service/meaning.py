@@ -1,8 +1,8 @@
 """Read a typed message once, for the engine: the understanding layer's answer as engine data.
 
-The engine is pure and never loads the intent model, so the runtime reads the
-message here (in the account's time zone and region) and hands the engine a
-`Reading`. Numeric dates follow the account region's order: "01/02/1995" from
+The engine is pure and never reads text for meaning, so the runtime reads the
+message here (in the account's time zone and region, with the intent model
+`build_app` made) and hands the engine a `Reading`. Numeric dates follow the account region's order: "01/02/1995" from
 a US account is 2 January, from a British one 1 February. Only a date that
 still reads two ways (no region known, a Minguo year, "next Friday") keeps
 both readings, and the engine asks which.
@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.accounts import Account
-from bot.domain.intents import detect_intents
 from bot.domain.regions import region_of
 from bot.engine.types import Reading, Sense
 from bot.understanding import Period, parse_birth_dates, understand
@@ -42,7 +41,7 @@ def read_message(
     account: Account,
     locale: str,
     today: date,
-    model: IntentModel | None = None,
+    model: IntentModel,
 ) -> Reading:
     """What `text` means for this account on the borrower's `today`."""
     region = account_region(account)
@@ -66,5 +65,5 @@ def read_message(
         birth_dates=in_region_order(parse_birth_dates(text, today=today, region=region), region),
         charges=found.charges,
         all_of_it=found.all_of_it,
-        words=detect_intents(text),
+        cues=frozenset(cue.value for cue in found.cues),
     )

@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.domain.accounts import breathing_space_on, catalog_locale
-from bot.domain.intents import Intent, detect_intents
 from bot.domain.regions import region_of
 from bot.engine.machine import step
 from bot.engine.types import Context, EscalationReason, Event, EventKind, Priority
@@ -73,6 +72,7 @@ from bot.store.tables import (
     table_of,
 )
 from bot.understanding import is_crisis
+from bot.understanding.model import IntentModel
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +94,17 @@ class Runtime:
         translator: Translator,
         button_secret: bytes,
         clock: Clock,
+        model: IntentModel,
         script_id: str = "repayment",
     ) -> None:
+        """`model`: the intent model `build_app` built once; every message is read with it."""
         self._sessions = sessions
         self._registry = registry
         self._translator = translator
         self._secret = button_secret
         self._clock = clock
         self._script_id = script_id
+        self._model = model
 
     def now(self) -> datetime:
         return self._clock()
@@ -240,7 +243,7 @@ class Runtime:
         if typed.kind is EventKind.TEXT and typed.text.strip():
             # Read once, here: the engine stays pure and never loads the model.
             reading = read_message(
-                typed.text, account=account, locale=state.locale, today=ctx.today
+                typed.text, account=account, locale=state.locale, today=ctx.today, model=self._model
             )
             typed = replace(typed, meaning=reading)
         result = step(pinned.script, state, typed, ctx)
@@ -419,7 +422,7 @@ class Runtime:
         collection and raises the person's queue to urgent (R12)."""
         if event.kind is not EventKind.TEXT:
             return
-        if not is_crisis(event.text) and Intent.CRISIS not in detect_intents(event.text):
+        if not is_crisis(event.text, model=self._model):
             return
         await session.execute(
             update(AccountRow)

@@ -1,11 +1,13 @@
 """The understanding layer: what a borrower means, in English and Chinese.
 
-Between the channels and the engine. Pure at run time: the intent model is
-loaded once (built from data/nlu/train first if missing or stale) and then
-every call is a function of its arguments. Entry points:
+Between the channels and the engine, and the one vocabulary of meanings
+(`Meaning`, the crisis lexicon, the word cues). Pure at run time: the intent
+model is built or loaded once, by `build_app` (bot/bootstrap.py) or
+`repaybot nlu train`, and handed to every call, which is then a function of its
+arguments. Entry points:
 
-- `understand(text, locale=, today=, region=, charges=)` -> `Understanding`
-- `is_crisis(text)`: the crisis check alone, run before anything else (R12)
+- `understand(text, locale=, today=, region=, charges=, model=)` -> `Understanding`
+- `is_crisis(text, model=)`: the crisis check alone, run before anything else (R12)
 - `yes_or_no(text)`: a plain yes or no at a confirmation
 - `parse_dates(text, today=, region=)`: payment dates, absolute or relative
 - `parse_birth_dates(text, today=, region=)`: every reading of a birth date
@@ -19,7 +21,6 @@ from bot.understanding.understand import (
     Scored,
     Understanding,
     classify,
-    default_model,
     is_crisis,
     understand,
 )
@@ -32,7 +33,6 @@ __all__ = [
     "Scored",
     "Understanding",
     "classify",
-    "default_model",
     "find_amount",
     "is_crisis",
     "parse_birth_dates",

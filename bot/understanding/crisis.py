@@ -17,12 +17,12 @@ from bot.understanding.text import fold
 # English, matched on folded text (lower case, apostrophes dropped).
 _ENGLISH = (
     r"suicid\w*",
-    r"kill(?:ing)? (?:my ?self|me)\b",
+    r"kill(?:ing)? (?:my ?self|me)",
     r"kms",
     r"(?:end|ending|take|taking) (?:my|my own) life",
-    r"(?:end|ending) (?:it|it all|things|everything|this)\b(?! (?:with|by|on|at|before|after|tomorrow|today|next|this))",
+    r"(?:end|ending) (?:it|it all|things|everything|this)(?![a-z0-9])(?! (?:with|by|on|at|before|after|tomorrow|today|next|this))",
     r"(?:want|wanna|going|gonna|wish|rather|ready|like) (?:to )?die",
-    r"die\b.*\b(?:tonight|now|today)",
+    r"die(?![a-z0-9]).*(?<![a-z0-9])(?:tonight|now|today)",
     r"dead(?! tired| battery| phone)",
     r"(?:dont|do not|never) want to (?:live|be alive|be here|exist|wake up|go on)",
     r"(?:wont|will not|not going to|not gonna|wouldnt) be (?:around|here|alive)",
@@ -72,7 +72,7 @@ _ENGLISH = (
     # Finality, giving things away, being found: the quiet ways of saying it.
     r"(?:my|this is my|its my) (?:last|final) (?:day|week|month|night|time|message|goodbye)",
     r"(?:the|my) end (?:for|of) me",
-    r"(?:this is|its) the end\b(?! of)",
+    r"(?:this is|its) the end(?![a-z0-9])(?! of)",
     r"giv(?:en|ing|e) away (?:my|all my) (?:stuff|things|belongings|possessions)",
     r"wont need (?:it|them|anything) (?:anymore|any more|soon|where)",
     r"find me (?:dead|hanging|in|on|at)",
@@ -90,7 +90,7 @@ _ENGLISH = (
     r"insurance (?:money|payout|pay out)",
     r"not wake up",
     r"(?:problem|burden|bother) (?:for|to) anyone",
-    r"(?:a |some )?rope\b",
+    r"(?:a |some )?rope",
     r"(?:top|roof) (?:of|floor of) (?:the|a) (?:car park|parking|building|multi.?storey|tower)",
     r"(?:tell|say to) my (?:kids|children|family|wife|husband|mum|mom|parents) (?:im|i am) sorry",
     r"(?:life )?insurance (?:would|will|could) (?:cover|pay)",
@@ -285,8 +285,12 @@ _NO_MORE_TROUBLE = re.compile(
     r"(?:不会|唔会|不再).{0,8}(?:麻烦|烦到|拖累)(?:任何人|大家|家人|人|了)"
 )
 _DEATH = re.compile(r"(?<![笑累攰烦气忙热冷饿吵闷痛怕急困悶煩氣熱餓])死(?![机機线線贵貴])")
+# English as whole words, even glued to Chinese ("我想kms"): anchored on Latin
+# letters and digits rather than `\b`, for which a Chinese character is a letter.
 _LEXICON = re.compile(
-    "|".join([rf"\b(?:{pattern})\b" for pattern in _ENGLISH] + [re.escape(w) for w in _CHINESE])
+    "|".join(
+        [rf"(?<![a-z0-9])(?:{'|'.join(_ENGLISH)})(?![a-z0-9])"] + [re.escape(w) for w in _CHINESE]
+    )
 )
 # The model's crisis probability above which a message counts as crisis even
 # when no lexicon entry matched. Low on purpose: see the module docstring.

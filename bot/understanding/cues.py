@@ -1,52 +1,215 @@
-"""Small word lists that correct or complete the model where words decide.
+"""Word cues: where words decide, whatever the model says (R3, R11, R13, R15).
 
-- A person asked for in the negative ("no need for a human", "唔使轉人工")
-  is not a request for a person.
-- Hardship mentioned beside an offer ("$50, I really can't afford more")
-  keeps the offer and notes the hardship (R11).
+The model ranks meanings; these lists catch what must never be missed or
+mistaken, in any state:
+- a person asked for (R13), but not a person turned down ("no need for a
+  human", "唔使轉人工");
+- no more messages (R3): "stop" as the whole message (give or take
+  "please"), or an explicit request; "when will the interest stop?" is no
+  opt-out;
+- a complaint (R15) and hardship (R11), also beside an offer ("$50, I really
+  can't afford more" keeps the offer and notes the hardship);
 - "All of it", "全部", "一次過" name the whole balance.
+
+When in doubt the lists err towards the safe side, and the known false
+positives are accepted: "my agent number", "travel agent", "human resources"
+and "找人借钱" ask for a person; an agent who is not needed costs a minute, a
+borrower trapped with a bot costs far more (R13). Crisis has its own lexicon
+(crisis.py), checked before these.
+
+Words are matched on folded text (lower case, Simplified, apostrophes
+dropped), so each is listed once, in Simplified. English words match whole
+words ("agency fee" is not "agent"), also glued to Chinese ("搵個agent");
+Chinese has no spaces, so Chinese words match anywhere.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.domain.intents import HARDSHIP_WORDS, NEGATED_PERSON
+from bot.understanding.labels import Meaning
 from bot.understanding.text import fold
 
-_EXTRA_HARDSHIP = (
-    "cant afford",
-    "can't afford",
-    "cannot afford",
-    "broke",
+PERSON_WORDS = (
+    "agent",
+    "live agent",
+    "human",
+    "person",
+    "real person",
+    "someone real",
+    "operator",
+    "representative",
+    "speak to someone",
+    "talk to someone",
+    "customer service",
+    "speak to a manager",
+    "talk to a manager",
+    "supervisor",
+    "call me",
+    "人工",
+    "真人",
+    "转人工",
+    "人工客服",
+    "客服",
+    "找人",
+    "真人客服",
+    "专员",
+    "经理",
+    "主管",
+    "接线员",
+    "打电话给我",
+)
+HARDSHIP_WORDS = (
+    "lost my job",
+    "lost job",
+    "lost my income",
+    "out of work",
+    "no income",
     "no job",
+    "jobless",
+    "unemployed",
     "laid off",
+    "fired",
     "redundant",
+    "illness",
+    "sick",
+    "hospital",
+    "surgery",
+    "cancer",
+    "disabled",
+    "disability",
+    "medical bills",
+    "cant afford",
+    "cannot afford",
+    "can not afford",
+    "financial difficulty",
+    "hardship",
+    "struggling",
+    "bereavement",
+    "passed away",
+    "divorce",
+    "bankrupt",
+    "bankruptcy",
+    "失业",
+    "没工作",
+    "没有工作",
+    "丢了工作",
+    "下岗",
+    "裁员",
+    "没收入",
+    "没有收入",
+    "生病",
+    "病了",
+    "住院",
+    "看病",
+    "手术",
+    "医药费",
+    "没钱",
+    "没有钱",
+    "还不起",
+    "付不起",
+    "困难",
+    "破产",
+    "离婚",
+    "去世",
+    "过世",
     "冇收入",
     "冇钱",
     "冇工",
     "炒咗",
     "失咗业",
-    "执笠",
-    "执咗",
     "还唔起",
     "俾唔起",
+    "执笠",
+    "执咗",
     "入不敷",
     "拖粮",
     "欠薪",
     "手头紧",
 )
+COMPLAINT_WORDS = (
+    "complaint",
+    "complaints",
+    "complain",
+    "complained",
+    "complaining",
+    "unfair",
+    "harass",
+    "harassed",
+    "harassing",
+    "harassment",
+    "ombudsman",
+    "regulator",
+    "cfpb",
+    "投诉",
+    "举报",
+    "骚扰",
+    "不公平",
+    "维权",
+    "12378",
+    "银保监",
+    "金管会",
+)
+# STOP only as the whole message (give or take "please")...
+STOP_MESSAGES = ("stop", "unsubscribe", "opt out", "optout", "退订", "取消订阅")
+# ... or as an explicit request.
+STOP_PHRASES = (
+    "stop messaging me",
+    "stop texting me",
+    "stop contacting me",
+    "stop sending me",
+    "stop sending messages",
+    "stop the messages",
+    "stop messages",
+    "stop reminders",
+    "stop the reminders",
+    "dont message me",
+    "dont text me",
+    "dont contact me",
+    "do not message me",
+    "do not contact me",
+    "不要再发",
+    "别再发",
+    "不要再联系我",
+    "别再联系我",
+    "回复退订",
+)
+# Politeness around a one-word command: "stop please", "请退订".
+_POLITE = re.compile(r"\b(?:please|pls|plz|thanks|thank you|now)\b|[请谢]|[\s.!,。！，~]+")
 
 
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    parts = []
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a word list, matched on folded text.
+
+    Whole words in English, even glued to Chinese ("搵個agent"); Chinese has no
+    spaces to anchor on. The English words share one pair of anchors: anchors on
+    each alternative would keep the regex engine from skipping ahead by first
+    letter, and made this the costliest part of reading a message.
+    """
+    english: list[str] = []
+    other: list[str] = []
     for word in dict.fromkeys(fold(w) for w in words):
-        escaped = re.escape(word)
-        parts.append(rf"\b{escaped}\b" if word.isascii() else escaped)
-    return re.compile("|".join(parts))
+        (english if word.isascii() and word[0].isalnum() else other).append(re.escape(word))
+    parts = [rf"(?<![a-z0-9])(?:{'|'.join(english)})(?![a-z0-9])"] if english else []
+    return re.compile("|".join(parts + other))
 
 
-_HARDSHIP = _words_pattern(HARDSHIP_WORDS + _EXTRA_HARDSHIP)
+# A person turned down rather than asked for, matched on folded text.
+NEGATED_PERSON = re.compile(
+    r"\b(?:no need (?:for|of|to (?:talk|speak) (?:to|with))|(?:dont|do not) (?:really )?(?:need|want)"
+    r"(?: to (?:talk|speak) (?:to|with))?|no|without|not)\s+(?:an? |any |the |a real |your )?"
+    r"(?:human|person|agent|rep|representative|someone|anyone|operator|manager|people)\b"
+    r"|\bno (?:human|agent|person) (?:needed|necessary|required|please|pls)\b"
+    # Folding makes 搵 ("look for", Cantonese) 揾; both are listed, as the pattern is public.
+    r"|(?:不用|不需要|不要|不必|无需|唔使|唔需要|冇需要|唔要|不找|唔[搵揾]|免)\s*"
+    r"(?:转|找|[搵揾]|接|帮我转|帮我找)?\s*"
+    r"(?:人工|真人|客服|agent|人|专员|经理)"
+)
+_PERSON = words_pattern(PERSON_WORDS)
+_HARDSHIP = words_pattern(HARDSHIP_WORDS)
+_COMPLAINT = words_pattern(COMPLAINT_WORDS)
+_STOP = words_pattern(STOP_PHRASES)
+_STOP_ALONE = frozenset(_POLITE.sub("", fold(w)) for w in STOP_MESSAGES)
 _ALL_OF_IT = re.compile(
     r"\b(?:all of it|all of this|the (?:whole|entire|full) (?:thing|lot|amount|balance|debt)"
     r"|everything(?: i owe)?|in full|pay (?:it )?all|clear (?:it )?all|the lot|in one go|lump sum)\b"
@@ -59,10 +222,45 @@ def negated_human(text: str) -> bool:
     return NEGATED_PERSON.search(fold(text)) is not None
 
 
+def asks_for_person(text: str) -> bool:
+    """A person named in words and not turned down (R13)."""
+    folded = fold(text)
+    return _PERSON.search(folded) is not None and NEGATED_PERSON.search(folded) is None
+
+
+def asks_to_stop(text: str) -> bool:
+    """No more messages (R3): "stop" alone, or an explicit "stop messaging me"."""
+    folded = fold(text)
+    if _STOP.search(folded):
+        return True
+    bare = _POLITE.sub("", folded) or folded.strip()
+    return bare in _STOP_ALONE
+
+
+def complains(text: str) -> bool:
+    """A complaint about the lender or the bot (R15)."""
+    return _COMPLAINT.search(fold(text)) is not None
+
+
 def mentions_hardship(text: str) -> bool:
+    """Hardship named in words (R11), even beside an offer."""
     return _HARDSHIP.search(fold(text)) is not None
 
 
 def means_all_of_it(text: str) -> bool:
     """The whole balance: "all of it", "pay in full", "全部", "一次過還晒"."""
     return _ALL_OF_IT.search(fold(text)) is not None
+
+
+def word_cues(text: str) -> frozenset[Meaning]:
+    """The meanings the words alone decide: a person, STOP, a complaint, hardship."""
+    found = set()
+    if asks_for_person(text):
+        found.add(Meaning.HUMAN)
+    if asks_to_stop(text):
+        found.add(Meaning.STOP)
+    if complains(text):
+        found.add(Meaning.COMPLAINT)
+    if mentions_hardship(text):
+        found.add(Meaning.HARDSHIP)
+    return frozenset(found)

@@ -1,8 +1,8 @@
 """Fit the intent model from the repository's own examples and export it.
 
-scikit-learn is imported here only: `make setup` (or the first use, when
-the cached model is missing or older than the data) runs this in a few
-seconds, and run time reads the exported JSON.
+scikit-learn is imported here only: `make setup` and `repaybot nlu train`
+run this in a few seconds, and so does `build_app` at start-up when the cached
+model is missing or older than the data; run time reads the exported JSON.
 """
 
 from __future__ import annotations

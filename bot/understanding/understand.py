@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 from bot.domain.accounts import Charge
 from bot.understanding.amounts import Amount, find_amount
 from bot.understanding.charges import named_charges
 from bot.understanding.crisis import crisis_words, model_says_crisis
-from bot.understanding.cues import means_all_of_it, mentions_hardship, negated_human
+from bot.understanding.cues import means_all_of_it, mentions_hardship, negated_human, word_cues
 from bot.understanding.dates import parse_dates
 from bot.understanding.labels import Meaning
 from bot.understanding.model import IntentModel
@@ -49,6 +48,9 @@ class Understanding:
     charges: tuple[str, ...]  # charge ids the message names
     all_of_it: bool  # the whole balance: "all of it", "全部"
     unfamiliar: bool = False  # nothing the model learned: its scores mean nothing
+    # What the words alone decide, whatever the model says (cues.py): a person,
+    # STOP, a complaint, hardship. The engine routes on these in every state.
+    cues: frozenset[Meaning] = frozenset()
 
     @property
     def top(self) -> Meaning:
@@ -65,14 +67,6 @@ class Understanding:
 
     def score(self, meaning: Meaning) -> float:
         return next((s.score for s in self.intents if s.meaning is meaning), 0.0)
-
-
-@cache
-def default_model() -> IntentModel:
-    """The model built from data/nlu/train, loaded once (and built first if stale)."""
-    from bot.understanding.train import load_or_train
-
-    return load_or_train()
 
 
 _ORDER = {meaning: index for index, meaning in enumerate(Meaning)}
@@ -105,12 +99,12 @@ def understand(
     today: date,
     region: str | None = None,
     charges: Sequence[Charge] = (),
-    model: IntentModel | None = None,
+    model: IntentModel,
 ) -> Understanding:
     """Read one message. `today` is the borrower's date in the account's time zone;
     `region` the account's country (ISO 3166, "US", "GB", "HK", "CN", "TW") for
-    the order of day and month; `charges` the account's charges, to name one."""
-    model = model or default_model()
+    the order of day and month; `charges` the account's charges, to name one;
+    `model` the intent model the application built (bot/bootstrap.py)."""
     probabilities = model.probabilities(text)
     ranked = _ranked(probabilities, text)
     crisis = crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS])
@@ -138,20 +132,19 @@ def understand(
         charges=named_charges(text, charges),
         all_of_it=means_all_of_it(text),
         unfamiliar=unfamiliar and not crisis and answer is None,
+        cues=word_cues(text),
     )
 
 
-def is_crisis(text: str, *, model: IntentModel | None = None) -> bool:
+def is_crisis(text: str, *, model: IntentModel) -> bool:
     """The crisis check alone (lexicon, then model): run it before anything else."""
     if crisis_words(text):
         return True
-    model = model or default_model()
     return model_says_crisis(text, model.probabilities(text)[Meaning.CRISIS])
 
 
-def classify(text: str, *, model: IntentModel | None = None) -> Meaning:
+def classify(text: str, *, model: IntentModel) -> Meaning:
     """The top meaning alone, after the crisis, yes/no and negation rules."""
-    model = model or default_model()
     probabilities = model.probabilities(text)
     if crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS]):
         return Meaning.CRISIS

@@ -1,4 +1,6 @@
-"""How word lists become patterns: whole English words, Chinese anywhere, longest first.
+"""How lint word lists become patterns: whole English words, Chinese anywhere, longest first.
+
+(The understanding layer's word lists are tested in tests/understanding/test_word_cues.py.)
 
 The builders run once, when their module is imported, to compile the shipped
 lists. These tests call them on small lists of their own so that each rule of
@@ -11,36 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.domain.compliance import _pattern
-from bot.domain.intents import _compile
 from bot.domain.threat_patterns import _words
-
-
-def test_intent_words_match_english_as_whole_words_and_chinese_anywhere() -> None:
-    pattern = _compile(("agent", "e-mail", "人工"))
-    assert pattern.search("i want an agent")
-    assert pattern.search("搵個agent")
-    assert not pattern.search("agency fee")
-    assert not pattern.search("reagent")
-    assert pattern.search("send an e-mail")
-    assert not pattern.search("re-mail it")
-    assert pattern.search("转人工")
-    assert pattern.search("please人工")
-    assert pattern.fullmatch("人工")
-
-
-def test_intent_words_are_matched_on_folded_text() -> None:
-    # The message is folded before matching ("Don't" reads as "dont"), so are the words.
-    pattern = _compile(("Don't call",))
-    assert pattern.search("dont call me")
-    assert not pattern.search("don't call me")
-
-
-def test_intent_signs_match_anywhere_and_numbers_as_whole_numbers() -> None:
-    pattern = _compile(("?", "12378"))
-    assert pattern.search("what?")
-    assert pattern.search("call 12378")
-    assert pattern.search("打12378投诉")
-    assert not pattern.search("112378")
 
 
 def test_lint_phrases_report_the_longest_phrase_at_a_place() -> None:

@@ -28,6 +28,8 @@ from bot.engine.types import (
 )
 from bot.engine.values import from_json, to_json
 from bot.service.meaning import read_message
+from bot.understanding.model import IntentModel
+from tests.trained import trained_model
 
 E = TypeVar("E")
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +116,8 @@ class Driver:
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     all_replies: list[Reply] = field(default_factory=list)
+    # What typed text is read with: the real understanding layer, as the runtime reads it.
+    model: IntentModel = field(default_factory=trained_model)
 
     def __post_init__(self) -> None:
         self.state = new_state(self.script, self.account.locale)
@@ -147,13 +151,13 @@ class Driver:
         """Typed text, read by the understanding layer as the runtime reads it."""
         assert self.state is not None
         reading = read_message(
-            text, account=self.account, locale=self.state.locale, today=self.now.date()
+            text,
+            account=self.account,
+            locale=self.state.locale,
+            today=self.now.date(),
+            model=self.model,
         )
         return self.send(Event(EventKind.TEXT, text=text, meaning=reading))
-
-    def words(self, text: str) -> list[Reply]:
-        """Typed text without a reading: the engine's own word lists (no runtime)."""
-        return self.send(Event(EventKind.TEXT, text=text))
 
     def command(self, name: str) -> list[Reply]:
         return self.send(Event(EventKind.COMMAND, text=name))

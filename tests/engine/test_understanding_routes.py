@@ -21,6 +21,8 @@ from bot.engine.types import (
     CreateArrangement,
     Escalate,
     EscalationReason,
+    Event,
+    EventKind,
     MarkVerified,
     PauseCollection,
     RecordDispute,
@@ -382,9 +384,13 @@ def test_turning_a_person_down_is_no_request_for_one() -> None:
     assert d.at == "menu"  # it is a "no"
 
 
-def test_the_word_lists_still_serve_a_caller_without_a_reading() -> None:
+def test_text_without_a_reading_is_nothing_understood_the_engine_reads_no_words() -> None:
     d = at_menu()
-    d.words("agent")
+    d.send(Event(EventKind.TEXT, text="agent"))
+    assert d.at == "menu"
+    assert d.said()[0] == "repayment.not_understood"
+    assert not d.of_type(Escalate)
+    d.text("agent")  # read by the understanding layer: the word asks for a person
     assert d.at == "handoff_wait"
 
 

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.domain.intents import Intent, detect_intents
 from bot.domain.policy import PaymentInstructions, fill_template
+from bot.understanding import Meaning, classify
 from tests.negotiation.test_one_arrangement import BORROWERS, _agree_plan
 from tests.runtime.conftest import WebChat
+from tests.trained import trained_model
 
 ASKED = {"en": "how do I pay?", "zh_Hans": "请问怎么还款", "zh_Hant": "點樣還錢？"}
 ANSWER = {
@@ -60,7 +61,7 @@ async def test_an_unverified_chat_gets_no_payment_details(web: WebChat) -> None:
     "text", ["How can I pay?", "怎么还款", "怎麼還款", "點樣還錢", "where do I pay this"]
 )
 def test_how_to_pay_is_recognised_in_every_locale(text: str) -> None:
-    assert Intent.HOW_TO_PAY in detect_intents(text)
+    assert classify(text, model=trained_model()) is Meaning.HOW_TO_PAY
 
 
 @pytest.mark.parametrize(

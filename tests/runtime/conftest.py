@@ -17,6 +17,7 @@ from bot.service.accounts_import import import_accounts
 from bot.service.events import Handled, Inbound
 from bot.service.linking import create_link_token
 from bot.service.outbox import OutgoingMessage
+from bot.understanding.model import IntentModel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -70,8 +71,10 @@ class WebChat:
 
 
 @pytest.fixture
-async def web(database_url: str) -> AsyncIterator[WebChat]:
-    app = await build_app(Settings(database_url=database_url), clock=lambda: NOW)
+async def web(database_url: str, intent_model: IntentModel) -> AsyncIterator[WebChat]:
+    app = await build_app(
+        Settings(database_url=database_url), clock=lambda: NOW, model=intent_model
+    )
     await import_accounts(app.sessions, FIXTURES / "accounts.csv")
     sender = WebChatSender()
     app.outbox.register(sender)

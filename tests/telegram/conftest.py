@@ -16,6 +16,7 @@ from bot.channels.telegram.runner import TelegramOptions, run
 from bot.config import Settings
 from bot.service.accounts_import import import_accounts
 from bot.service.linking import create_link_token
+from bot.understanding.model import IntentModel
 from tests.telegram.fake_bot_api import FakeTelegram
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -53,12 +54,14 @@ def framework(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def bot(database_url: str, framework: str) -> AsyncIterator[Harness]:
+async def bot(
+    database_url: str, framework: str, intent_model: IntentModel
+) -> AsyncIterator[Harness]:
     async with FakeTelegram() as tg:
         settings = Settings(
             database_url=database_url, telegram_token=tg.token, telegram_api_url=tg.base_url
         )
-        app = await build_app(settings, clock=clock)
+        app = await build_app(settings, clock=clock, model=intent_model)
         await import_accounts(app.sessions, FIXTURES / "accounts.csv")
         stop = asyncio.Event()
         options = TelegramOptions(

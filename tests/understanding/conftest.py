@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.understanding.model import IntentModel
-from bot.understanding.train import load_or_train
+from tests.trained import trained_model
 
 # A Monday, so that weekday arithmetic is easy to check by hand.
 TODAY = date(2026, 11, 30)
@@ -14,4 +14,4 @@ TODAY = date(2026, 11, 30)
 @pytest.fixture(scope="session")
 def model() -> IntentModel:
     """The real model, built from data/nlu/train (cached under var/ while the data is unchanged)."""
-    return load_or_train()
+    return trained_model()

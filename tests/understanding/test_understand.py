@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.domain.accounts import Charge, ChargeKind
 from bot.understanding import Meaning, Period, Understanding, understand
 from bot.understanding.model import IntentModel
+from tests.trained import trained_model
 from tests.understanding.conftest import TODAY
 
 CHARGES = (
@@ -182,9 +183,7 @@ def test_junk_is_read_without_error(text: str, model: IntentModel) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=80))
 def test_any_text_gives_a_ranked_reading(text: str) -> None:
-    from bot.understanding import default_model
-
-    reading = read(text, default_model())
+    reading = read(text, trained_model())
     assert reading.top is reading.intents[0].meaning
     assert sum(s.score for s in reading.intents) == pytest.approx(1.0)
     assert all(day.year >= TODAY.year for day in reading.dates)

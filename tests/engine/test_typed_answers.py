@@ -1,8 +1,9 @@
-"""Typed text that comes without a reading: the engine parses each input type itself.
+"""Typed answers to the state's question: a birth date, an amount, a number and
+free text, each at its limits, read as the runtime reads them.
 
-The runtime always attaches the understanding layer's reading, but the engine is
-a public, pure function and must answer an event without one the same way: a
-birth date, an amount, a number and free text, each at its limits.
+The engine takes the value the reading found, or parses the typed value itself
+where the reading has none (a bare "300" at a number question); it never looks
+for meanings in the text (a text event without a reading means nothing).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from bot.engine.loader import load_script
 from bot.engine.machine import ScriptRuntimeError
-from bot.engine.types import Escalate, PauseCollection, RecordDispute
+from bot.engine.types import Escalate, Event, EventKind, PauseCollection, RecordDispute
 from bot.engine.values import from_json
 from tests.engine.driver import Driver, make_account
 from tests.engine.test_validator import broken
@@ -27,7 +28,7 @@ VERIFY_MAX_LENGTH = 500  # the shipped script's `max_length` for the birth date
 def verified() -> Driver:
     d = Driver()
     d.start()
-    d.words(DOB)
+    d.text(DOB)
     assert d.at == "menu"
     return d
 
@@ -35,7 +36,7 @@ def verified() -> Driver:
 def test_the_birth_date_typed_without_a_reading_verifies() -> None:
     d = Driver()
     d.start()
-    d.words(DOB)
+    d.text(DOB)
     assert d.verified
     assert d.at == "menu"
 
@@ -44,7 +45,7 @@ def test_the_birth_date_typed_without_a_reading_verifies() -> None:
 def test_a_wrong_future_or_unreadable_birth_date_is_asked_again(said: str) -> None:
     d = Driver()
     d.start()
-    d.words(said)
+    d.text(said)
     assert not d.verified
     assert d.at == "verify"
 
@@ -52,21 +53,20 @@ def test_a_wrong_future_or_unreadable_birth_date_is_asked_again(said: str) -> No
 def test_a_birth_date_after_today_is_refused_as_a_bad_date() -> None:
     d = Driver()
     d.start()
-    d.words("2030-05-17")
+    d.text("2030-05-17")
     assert d.said()[0] == "repayment.bad_date"
 
 
-@pytest.mark.parametrize("how", ["words", "text"])  # without and with the reading
-def test_input_up_to_the_longest_allowed_is_read_one_character_more_is_not(how: str) -> None:
+def test_input_up_to_the_longest_allowed_is_read_one_character_more_is_not() -> None:
     at_limit = DOB + " " + "x" * (VERIFY_MAX_LENGTH - len(DOB) - 1)
     assert len(at_limit) == VERIFY_MAX_LENGTH
     d = Driver()
     d.start()
-    getattr(d, how)(at_limit)
+    d.text(at_limit)
     assert d.verified
     d = Driver()
     d.start()
-    getattr(d, how)(at_limit + "x")
+    d.text(at_limit + "x")
     assert not d.verified
     assert d.said()[0] == "repayment.bad_date"
 
@@ -76,7 +76,7 @@ def test_an_amount_typed_at_the_custom_plan_is_read() -> None:
     d.choose("plan")
     d.choose("custom")
     assert d.at == "plan_custom"
-    d.words("250")
+    d.text("250")
     assert d.state is not None
     assert from_json(d.state.vars["monthly_given"]) == Decimal(250)
     assert d.at == "plan_confirm"
@@ -86,7 +86,7 @@ def test_no_amount_at_the_custom_plan_is_a_bad_amount() -> None:
     d = verified()
     d.choose("plan")
     d.choose("custom")
-    d.words("whenever I can")
+    d.text("whenever I can")
     assert d.at == "plan_custom"
     assert d.said()[0] == "repayment.bad_amount"
 
@@ -101,46 +101,36 @@ def test_a_number_input_reads_a_whole_number(tmp_path: Path) -> None:
     script, _ = load_script(text, str(directory / "repayment.yaml"))
     d = Driver(script=script)
     d.start()
-    d.words(DOB)
+    d.text(DOB)
     d.choose("plan")
     d.choose("custom")
-    d.words("2.5")
+    d.text("2.5")
     assert d.at == "plan_custom"
     assert d.said()[0] == "repayment.bad_amount"
-    d.words("300")
+    d.text("300")
     assert d.state is not None
     assert from_json(d.state.vars["monthly_given"]) == 300
     assert d.at == "menu"
-    read = Driver(script=script)  # the same, with the reading the runtime attaches
-    read.start()
-    read.text(DOB)
-    read.choose("plan")
-    read.choose("custom")
-    read.text("2.5")
-    assert read.at == "plan_custom"
-    read.text("300")
-    assert read.state is not None
-    assert from_json(read.state.vars["monthly_given"]) == 300
 
 
 def test_a_dispute_reason_needs_words_not_a_bare_number() -> None:
     d = verified()
     d.to_dispute_reason()
-    d.words("12345")
+    d.text("12345")
     assert d.at == "dispute_reason"
     assert d.said()[0] == "repayment.bad_reason"
     assert not d.of_type(RecordDispute)
-    d.words("The fee was waived on the phone")
+    d.text("The fee was waived on the phone")
     (dispute,) = d.of_type(RecordDispute)
     assert dispute.reason == "The fee was waived on the phone"
 
 
-# ---- the engine's own word lists, where no reading comes with the text ----
+# ---- meanings, as the understanding layer reads them ----
 
 
 def test_crisis_words_go_to_crisis_help_from_anywhere() -> None:
     d = verified()
-    d.words("I want to kill myself")
+    d.text("I want to kill myself")
     assert d.at == "crisis"
     assert d.of_type(PauseCollection)
 
@@ -148,7 +138,7 @@ def test_crisis_words_go_to_crisis_help_from_anywhere() -> None:
 def test_asking_for_a_person_is_heard_even_while_a_reason_is_typed() -> None:
     d = verified()
     d.to_dispute_reason()
-    d.words("I want to talk to a person")
+    d.text("I want to talk to a person")
     assert d.at == "handoff_wait"
     assert d.of_type(Escalate)
     assert not d.of_type(RecordDispute)
@@ -157,21 +147,21 @@ def test_asking_for_a_person_is_heard_even_while_a_reason_is_typed() -> None:
 def test_other_words_typed_as_a_reason_are_the_reason() -> None:
     d = verified()
     d.to_dispute_reason()
-    d.words("how do I pay this fee, it was waived")
+    d.text("how do I pay this fee, it was waived")
     (dispute,) = d.of_type(RecordDispute)
     assert dispute.reason == "how do I pay this fee, it was waived"
 
 
 def test_how_to_pay_at_the_menu_opens_the_payment_details() -> None:
     d = verified()
-    d.words("how do I pay")
+    d.text("how do I pay")
     assert d.at == "anything_else"
     assert any(m.startswith("repayment.payment_info.") for m in d.said())
 
 
 def test_a_monthly_amount_in_words_at_the_menu_is_an_offer() -> None:
     d = verified()
-    d.words("I can pay 100 a month")
+    d.text("I can pay 100 a month")
     assert d.at == "plan_counter"  # 100 a month is too long a plan: the nearest is offered
     assert d.state is not None
     assert from_json(d.state.vars["offered_monthly"]).amount == Decimal(100)
@@ -179,7 +169,7 @@ def test_a_monthly_amount_in_words_at_the_menu_is_an_offer() -> None:
 
 def test_nothing_typed_is_not_understood() -> None:
     d = verified()
-    d.words("")
+    d.send(Event(EventKind.TEXT, text=""))  # the runtime reads no empty text
     assert d.at == "menu"
     assert d.said()[0] == "repayment.not_understood"
 
@@ -188,7 +178,7 @@ def test_writing_after_the_goodbye_starts_a_new_conversation() -> None:
     d = verified()
     d.choose("done")
     assert d.state is not None and d.state.ended
-    d.words("hello again")
+    d.text("hello again")
     assert d.at == "verify"
     assert d.said()[0] == "repayment.greeting.hello"
 
@@ -202,7 +192,7 @@ def test_a_shared_message_gets_the_values_of_its_placeholders(tmp_path: Path) ->
     script, _ = load_script(text, str(directory / "repayment.yaml"))
     d = Driver(script=script)
     d.start()
-    d.words(DOB)
+    d.text(DOB)
     d.command("frobnicate")
     assert d.said()[0] == "repayment.unknown_command"
     assert d.params("repayment.unknown_command") == {
@@ -217,7 +207,7 @@ def test_a_wrong_answer_repeats_only_the_question_not_the_whole_state() -> None:
     d.choose("3")
     assert d.at == "plan_confirm"
     assert len(d.said()) > 1  # the summary and each payment, then the question
-    d.words("qqq")
+    d.text("qqq")
     assert d.said() == ["repayment.not_understood", "repayment.plan_confirm.ask_confirm"]
 
 
@@ -229,4 +219,4 @@ def test_a_script_without_a_paused_state_fails_loudly_when_collection_is_paused(
     d = Driver(script=script, account=replace(make_account(), collection_paused=True))
     d.start()
     with pytest.raises(ScriptRuntimeError, match=r"^collection is paused and the script has no"):
-        d.words(DOB)
+        d.text(DOB)

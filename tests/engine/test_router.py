@@ -1,0 +1,155 @@
+"""The router's rules, stated on the pure function: a reading in, one decision out.
+
+The router sees the script, the state, the reading and the scope the message
+arrived in, and nothing else: no step, no text to scan for meanings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bot.engine import router
+from bot.engine.router import (
+    AskBack,
+    AskWhichDate,
+    Choose,
+    Failed,
+    Follow,
+    NoteAndFollow,
+    PromptAgain,
+    Restart,
+    Store,
+    TakeRoute,
+)
+from bot.engine.scope import computed_from, computed_names
+from bot.engine.script import DATE_CHOICE, MEANING_CHOICE, SOMETHING_ELSE
+from bot.engine.types import Context, Reading, Sense
+from tests.engine.driver import NOW, make_account, repayment_script, shipped_policy
+
+# The names a verified borrower's step sees, built as the step builds them.
+SCOPE: dict[str, Any] = computed_names(
+    computed_from({}), True, "en", 0, Context(make_account(), shipped_policy(), NOW)
+)
+
+
+def route(state: str, reading: Reading, text: str = "hmm") -> router.Decision:
+    script = repayment_script()
+    return router.route_text(script, script.states[state], reading, text, SCOPE)
+
+
+def sure(meaning: str, **fields: Any) -> Reading:
+    return Reading(senses=(Sense(meaning, 0.9),), sure=True, **fields)
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("state", ["menu", "dispute_reason", "verify", "handoff_wait"])
+def test_crisis_comes_before_everything_in_every_state(state: str) -> None:
+    reading = sure("human", crisis=True, cues=frozenset({"human", "stop"}))
+    assert route(state, reading) == Follow("crisis", False)
+
+
+@pytest.mark.rule("R13")
+@pytest.mark.parametrize("state", ["menu", "dispute_reason", "verify"])
+def test_a_person_asked_for_in_words_is_reached_in_every_state(state: str) -> None:
+    assert route(state, Reading(cues=frozenset({"human"}))) == Follow("handoff", True)
+
+
+@pytest.mark.rule("R13")
+@pytest.mark.parametrize("top", ["dispute", "decline"])
+def test_person_words_in_a_dispute_or_a_refusal_are_no_request(top: str) -> None:
+    reading = Reading(senses=(Sense(top, 0.4),), cues=frozenset({"human"}))
+    assert not router.wants_person(reading)
+    assert router.wants_person(sure("human"))
+
+
+def test_no_reading_is_nothing_understood_whatever_the_text_says() -> None:
+    assert route("menu", router.NOTHING_READ, "I want to kill myself, agent") == Failed(None)
+
+
+@pytest.mark.rule("R3")
+def test_stop_in_a_free_text_answer_detours_and_keeps_no_answer() -> None:
+    reading = Reading(cues=frozenset({"stop"}))
+    assert route("dispute_reason", reading, "stop, the fee is wrong") == NoteAndFollow(
+        None, "opted_out", True
+    )
+
+
+@pytest.mark.rule("R15")
+def test_a_complaint_in_a_free_text_answer_keeps_the_text_as_the_answer() -> None:
+    reading = Reading(cues=frozenset({"complaint"}))
+    text = "this fee is unfair"
+    assert route("dispute_reason", reading, text) == NoteAndFollow(text, "complaint", False)
+
+
+@pytest.mark.rule("R11")
+def test_hardship_in_a_free_text_answer_follows_only_where_its_guard_holds() -> None:
+    script = repayment_script()
+    state = script.states["dispute_reason"]
+    reading = Reading(cues=frozenset({"hardship"}))
+    text = "I lost my job"
+    assert router.route_text(script, state, reading, text, SCOPE) == NoteAndFollow(
+        text, "hardship", False
+    )
+    # Not verified: the hardship route does not apply, the text is the reason.
+    unverified = computed_names(
+        computed_from({}), False, "en", 0, Context(make_account(), shipped_policy(), NOW)
+    )
+    assert router.route_text(script, state, reading, text, unverified) == Store(text)
+
+
+def test_a_global_meaning_does_not_hijack_a_free_text_answer() -> None:
+    assert route("dispute_reason", sure("how_to_pay"), "how do I pay") == Store("how do I pay")
+    assert route("menu", sure("how_to_pay"), "how do I pay") == Follow("payment_info", False)
+
+
+def test_the_states_own_meaning_presses_its_button() -> None:
+    assert route("menu", sure("installment")) == Choose("plan")
+
+
+def test_a_monthly_amount_where_the_state_takes_offers_is_an_offer() -> None:
+    reading = Reading(amount=Decimal(100), monthly=True)
+    decision = route("menu", reading)
+    assert isinstance(decision, TakeRoute)
+    assert (decision.to, decision.value) == ("plan_decision", Decimal(100))
+    weekly = Reading(amount=Decimal(100), monthly=True, other_period=True)
+    assert not isinstance(route("menu", weekly), TakeRoute)
+
+
+def test_a_date_that_reads_two_ways_is_asked_back() -> None:
+    days = (date(2026, 12, 5), date(2026, 5, 12), date(2027, 1, 1))
+    decision = route("promise", Reading(dates=days), "5/12")
+    assert decision == AskWhichDate(days[:2])
+
+
+def test_an_unsure_reading_offers_the_meanings_that_lead_somewhere() -> None:
+    reading = Reading(
+        senses=(Sense("installment", 0.4), Sense("crisis", 0.3), Sense("off_topic", 0.3))
+    )
+    assert route("menu", reading) == AskBack(("installment",))
+
+
+def test_writing_after_the_goodbye_restarts() -> None:
+    assert route("goodbye", router.NOTHING_READ) == Restart()
+
+
+def test_the_buttons_of_asking_back() -> None:
+    script = repayment_script()
+    menu = script.states["menu"]
+    assert (
+        router.route_choice(script, menu, MEANING_CHOICE + SOMETHING_ELSE, SCOPE) == PromptAgain()
+    )
+    assert router.route_choice(script, menu, MEANING_CHOICE + "crisis", SCOPE) == Failed(None)
+    assert router.route_choice(script, menu, MEANING_CHOICE + "installment", SCOPE) == Choose(
+        "plan"
+    )
+    assert router.route_choice(script, menu, DATE_CHOICE + "2026-12-05", SCOPE) == Failed(None)
+    dates = script.states["promise"]
+    assert router.route_choice(script, dates, DATE_CHOICE + "2026-12-05", SCOPE) == Store(
+        date(2026, 12, 5)
+    )
+    invalid = dates.input.invalid if dates.input is not None else None
+    assert router.route_choice(script, dates, DATE_CHOICE + "not-a-date", SCOPE) == Failed(invalid)

@@ -1,0 +1,63 @@
+"""The intent model is built once and handed down, not found (issue 28 point 4).
+
+`build_app(model=...)` gives the runtime the model every message is read with,
+on the bot's path and while a person is in charge. A fake model that reads
+every message as crisis shows it is that model, and no hidden global, that reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.bootstrap import build_app
+from bot.config import Settings
+from bot.service.accounts_import import import_accounts
+from bot.store.tables import AccountRow
+from bot.understanding import Meaning
+from bot.understanding.labels import MEANINGS
+from bot.understanding.model import IntentModel
+from tests.runtime.conftest import FIXTURES, NOW, WebChat, WebChatSender
+
+# No features, only intercepts: crisis is the likeliest meaning of anything.
+ALWAYS_CRISIS = IntentModel(
+    labels=MEANINGS,
+    intercepts=tuple(5.0 if m is Meaning.CRISIS else 0.0 for m in MEANINGS),
+    weights={},
+    fingerprint="always-crisis",
+)
+
+
+@pytest.fixture
+async def fearful(database_url: str) -> AsyncIterator[WebChat]:
+    app = await build_app(
+        Settings(database_url=database_url), clock=lambda: NOW, model=ALWAYS_CRISIS
+    )
+    await import_accounts(app.sessions, FIXTURES / "accounts.csv")
+    sender = WebChatSender()
+    app.outbox.register(sender)
+    try:
+        yield WebChat(app, sender)
+    finally:
+        await app.close()
+
+
+@pytest.mark.rule("R12")
+async def test_the_runtime_reads_with_the_model_build_app_was_given(fearful: WebChat) -> None:
+    await fearful.say("m1", f"/start {await fearful.link('T-EN')}")
+    # The real model reads a birth date; this one reads crisis in anything.
+    (care,) = await fearful.say("m1", "1990-05-17")
+    assert "You matter" in care.text
+    async with fearful.app.sessions() as session:
+        account = await session.get(AccountRow, "T-EN")
+        assert account is not None and account.collection_paused
+
+
+async def test_the_session_model_reads_the_same_birth_date_as_an_answer(web: WebChat) -> None:
+    await web.say("m2", f"/start {await web.link('T-EN')}")
+    (statement, *_) = await web.say("m2", "1990-05-17")
+    assert "You matter" not in statement.text
+    async with web.app.sessions() as session:
+        account = await session.get(AccountRow, "T-EN")
+        assert account is not None and not account.collection_paused

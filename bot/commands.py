@@ -260,18 +260,25 @@ async def inbox_failed(settings: Settings) -> int:
     return 0
 
 
-async def inbox_retry(settings: Settings, failed_id: int) -> int:
-    """Handle a parked update again; its replies wait in the outbox for the running bot."""
+async def inbox_retry(
+    settings: Settings, failed_id: int, *, clock: Callable[[], datetime] | None = None
+) -> int:
+    """Handle a parked update again; its replies wait in the outbox for the running bot.
+    `clock`: the bot's own, where it is not the wall clock (tests)."""
     from uuid import uuid4
 
-    from bot.bootstrap import build_app
+    from bot.bootstrap import build_app, utc_now
     from bot.service.failures import AlreadyReplayed, NoSuchFailedUpdate, ReplayFailed
     from bot.service.outbox import WorkerIdentity
 
     try:
         # A node of its own: starting as the bot's node would declare the running
         # bot dead and take its leases back (bot.service.outbox.take_back_leases).
-        app = await build_app(settings, worker=WorkerIdentity(node=f"cli-{uuid4().hex[:12]}"))
+        app = await build_app(
+            settings,
+            clock=clock or utc_now,
+            worker=WorkerIdentity(node=f"cli-{uuid4().hex[:12]}"),
+        )
     except ScriptError as exc:
         _err(f"The dialog scripts are broken; fix them first:\n{exc}")
         return 1

@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         "--listen", default="127.0.0.1:8080", help="HOST:PORT the webhook server binds"
     )
 
+    inbox = sub.add_parser("inbox", help="updates whose handling failed every try")
+    inbox_actions = inbox.add_subparsers(dest="action", required=True)
+    inbox_actions.add_parser("failed", help="list the parked updates, with why they failed")
+    inbox_retry = inbox_actions.add_parser("retry", help="handle a parked update again")
+    inbox_retry.add_argument("failed_id", metavar="ID", type=int, help="its id in the list")
+
     link = sub.add_parser("link", help="print a one-time Telegram link for an account")
     link.add_argument("account_id")
     link.add_argument("--days", type=int, default=None, help="days the link stays valid")
@@ -134,6 +140,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return code or await commands.chat(settings, args.account, args.locale)
     if args.command == "telegram":
         return await commands.telegram(settings, args.framework, args.webhook, args.listen)
+    if args.command == "inbox" and args.action == "failed":
+        return await commands.inbox_failed(settings)
+    if args.command == "inbox":
+        return await commands.inbox_retry(settings, args.failed_id)
     if args.command == "link":
         return await commands.link(settings, args.account_id, args.days)
     if args.command == "rules":

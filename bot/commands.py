@@ -236,6 +236,73 @@ async def telegram(settings: Settings, framework: str, webhook: str | None, list
     return 0
 
 
+async def inbox_failed(settings: Settings) -> int:
+    """The parked updates, one a line: no message text or phone, only ids and the error."""
+    from bot.service.failures import parked
+    from bot.store.db import as_utc, create_engine, session_factory, upgrade
+
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        rows = await parked(session_factory(engine))
+    finally:
+        await engine.dispose()
+    if not rows:
+        print("No failed updates.")
+        return 0
+    print("ID\tCHANNEL\tUPDATE\tFAILED AT (UTC)\tTRIES\tERROR")
+    for row in rows:
+        failed_at = as_utc(row.failed_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        print(
+            f"{row.id}\t{row.channel}\t{row.event_key or '-'}\t{failed_at}"
+            f"\t{row.attempts}\t{row.error}"
+        )
+    return 0
+
+
+async def inbox_retry(
+    settings: Settings, failed_id: int, *, clock: Callable[[], datetime] | None = None
+) -> int:
+    """Handle a parked update again; its replies wait in the outbox for the running bot.
+    `clock`: the bot's own, where it is not the wall clock (tests)."""
+    from uuid import uuid4
+
+    from bot.bootstrap import build_app, utc_now
+    from bot.service.failures import AlreadyReplayed, NoSuchFailedUpdate, ReplayFailed
+    from bot.service.outbox import WorkerIdentity
+
+    try:
+        # A node of its own: starting as the bot's node would declare the running
+        # bot dead and take its leases back (bot.service.outbox.take_back_leases).
+        app = await build_app(
+            settings,
+            clock=clock or utc_now,
+            worker=WorkerIdentity(node=f"cli-{uuid4().hex[:12]}"),
+        )
+    except ScriptError as exc:
+        _err(f"The dialog scripts are broken; fix them first:\n{exc}")
+        return 1
+    try:
+        handled = await app.runtime.replay_failed(failed_id)
+    except NoSuchFailedUpdate:
+        _err(f"No failed update {failed_id}; `repaybot inbox failed` lists them.")
+        return 2
+    except AlreadyReplayed:
+        _err(f"Failed update {failed_id} was replayed already.")
+        return 1
+    except ReplayFailed as failed:
+        _err(f"Failed update {failed_id} failed again ({failed}); it stays parked.")
+        return 1
+    finally:
+        await app.close()
+    replies = len(handled.queued)
+    print(
+        f"Failed update {failed_id} handled: {replies} "
+        f"{'reply' if replies == 1 else 'replies'} queued for the bot to send."
+    )
+    return 0
+
+
 async def link(settings: Settings, account_id: str, days: int | None) -> int:
     from bot.bootstrap import build_app
     from bot.service.linking import create_link_token

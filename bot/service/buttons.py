@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
 _MAC_CHARS = 12
+# What encode writes, and nothing else: ASCII digits without sign, space or
+# underscore (int() takes all three, and "²" passes str.isdigit), sizes a real
+# conversation, step and keyboard stay within, and the MAC in lowercase hex.
+_DATA = re.compile(
+    rb"(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,2})\.([0-9a-f]{12})"
+)
 
 
 @dataclass(frozen=True)
@@ -37,13 +44,23 @@ def encode(ref: ButtonRef, secret: bytes) -> str:
 
 
 def decode(data: str | None, secret: bytes) -> ButtonRef | None:
-    """The reference, or None when the data is malformed or not signed by us."""
-    if not data or len(data.encode()) > MAX_BYTES:
+    """The reference, or None when the data is malformed or not signed by us.
+
+    Whoever presses decides the data, so nothing in it may raise: it is read as
+    ASCII bytes (a lone surrogate or a non-ASCII character is refused, not
+    encoded), matched whole against the one shape encode writes, and its MAC is
+    compared as bytes (compare_digest raises on non-ASCII text)."""
+    if not data or len(data) > MAX_BYTES:
         return None
-    parts = data.split(".")
-    if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]):
+    try:
+        raw = data.encode("ascii")
+    except UnicodeEncodeError:
         return None
-    body = ".".join(parts[:3])
-    if not hmac.compare_digest(parts[3], _mac(secret, body)):
+    found = _DATA.fullmatch(raw)
+    if found is None:
         return None
-    return ButtonRef(int(parts[0]), int(parts[1]), int(parts[2]))
+    conversation, step, index, mac = found.groups()
+    body = b".".join((conversation, step, index))
+    if not hmac.compare_digest(mac, _mac(secret, body.decode("ascii")).encode("ascii")):
+        return None
+    return ButtonRef(int(conversation), int(step), int(index))

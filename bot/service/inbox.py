@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from bot.store.retry import retrying
 from bot.store.tables import InboxRow, table_of
 
 # Every batch of updates runs these: built once, run with parameters.
@@ -74,9 +75,16 @@ class Inbox:
         self._clock = clock
 
     async def record(self, channel: str, updates: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """Keep a batch of raw updates (key, payload); one already kept is left as it is."""
+        """Keep a batch of raw updates (key, payload); one already kept is left as it is.
+
+        A dropped connection is retried (bot.store.retry): running the batch again
+        is harmless, what the first try kept is found known. Raises when the
+        database stays out of reach: the caller must not confirm the batch then."""
         if not updates:
             return
+        await retrying(lambda: self._record(channel, updates), what="inbox write")
+
+    async def _record(self, channel: str, updates: Sequence[tuple[str, dict[str, Any]]]) -> None:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             keys = [key for key, _ in updates]
@@ -99,7 +107,12 @@ class Inbox:
                 await session.execute(_KEEP, new)
 
     async def unhandled(self, channel: str) -> list[dict[str, Any]]:
-        """Updates kept but never handled (a crash came in between), oldest first."""
+        """Updates kept but never handled (a crash came in between), oldest first.
+
+        A parked update (bot.service.failures) is stamped handled: never replayed here."""
+        return await retrying(lambda: self._unhandled(channel), what="inbox replay")
+
+    async def _unhandled(self, channel: str) -> list[dict[str, Any]]:
         async with self._sessions() as session:
             query = (
                 select(InboxRow)

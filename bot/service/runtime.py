@@ -47,6 +47,17 @@ from bot.service.events import (
     Reachability,
     Trigger,
 )
+from bot.service.failures import (
+    AlreadyReplayed,
+    NoSuchFailedUpdate,
+    ReplayFailed,
+    claim_for_replay,
+    describe,
+    failed_again,
+    inbound_of,
+    park,
+    traceback_text,
+)
 from bot.service.inbox import Claim, claim_kept
 from bot.service.meaning import read_message
 from bot.service.outbox import Outbox
@@ -63,10 +74,12 @@ from bot.service.verification import VerificationState
 from bot.service.versions import ScriptRegistry
 from bot.store.pending import insert_at_commit, write_pending
 from bot.store.repositories import read_account, write_account
+from bot.store.retry import is_transient, retrying
 from bot.store.tables import (
     AccountRow,
     ConversationRow,
     EscalationRow,
+    FailedUpdateRow,
     OutboxRow,
     ProcessedUpdateRow,
     table_of,
@@ -116,32 +129,130 @@ class Runtime:
     # ---- borrowers ----
 
     async def on_inbound(self, inbound: Inbound, *, claim_for: Outbox | None = None) -> Handled:
-        """Handle a borrower's update; a failure is answered with an apology, never lost.
+        """Handle a borrower's update; a failure is answered with one apology, never lost.
 
         `claim_for`: the outbox that will deliver the replies. The event's transaction
         then also claims the chat's first message (`Handled.head`), and the caller
         must hand that to `claim_for.deliver_chat`, which sends it without a claim
         of its own (left unsent, the claim holds the chat until the lease runs out).
+
+        A dropped database connection reruns the transaction (bot.store.retry); if
+        the database stays away, the error is raised and the update stays in the
+        inbox for later. Any other failure is tried again up to MAX_TRIES times in
+        all; then the update is parked (bot.service.failures) in the transaction that
+        claims it, with one apology, and no restart replays it.
         """
         inbound = replace(inbound, text=clean_text(inbound.text))
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._inbound_once(inbound, claim_for)
+            except Exception as exc:
+                if is_transient(exc):
+                    raise  # the database is out of reach: nothing to park it in
+                _log_failure(inbound, exc, attempt)
+                if attempt == MAX_TRIES:
+                    return await self._park(inbound, exc)
+
+    async def _inbound_once(self, inbound: Inbound, claim_for: Outbox | None) -> Handled:
+        """One try: the event's transaction, or the answer a known failure gets."""
         try:
-            return await self._inbound(inbound, claim_for)
+            return await retrying(lambda: self._inbound(inbound, claim_for), what="inbound update")
         except ScriptFailure as exc:
             # The script misbehaved: apologise, hand to a person, and move the
             # conversation out of the failing state (its own kind of escalation).
-            log.error("script failure in %s: %s", inbound.channel, type(exc).__name__)
-            return await self._script_failed(inbound)
+            log.error("script failure in %s: %s", inbound.channel, describe(exc, inbound))
+            return await retrying(lambda: self._script_failed(inbound), what="script failure")
         except AccountMissing:
             log.warning("a linked account no longer exists (%s)", inbound.channel)
-            return await self._notice_only(inbound, "channel.welcome", contact=True, claim=True)
+            return await retrying(
+                lambda: self._notice_only(inbound, "channel.welcome", contact=True),
+                what="welcome notice",
+            )
+
+    async def _park(self, inbound: Inbound, failure: Exception) -> Handled:
+        """Park the update that failed every try, with one apology; if even the
+        apology cannot be written (the chat itself is the trouble), park it alone."""
+        error, trace = describe(failure, inbound), traceback_text(failure, inbound)
+        try:
+            handled = await retrying(
+                lambda: self._park_in(inbound, error, trace, apologise=True), what="parking"
+            )
         except Exception as exc:
-            # Nothing of the event was saved (one transaction); the channel may
-            # deliver it again. The log names the kind of failure, never the text.
-            log.error("update failed in %s: %s", inbound.channel, type(exc).__name__)
-            return await self._notice_only(inbound, "channel.error", contact=False, claim=False)
+            if is_transient(exc):
+                raise
+            log.error("no apology for update %s: %s", inbound.event_key, describe(exc, inbound))
+            handled = await retrying(
+                lambda: self._park_in(inbound, error, trace, apologise=False), what="parking"
+            )
+        if not handled.duplicate:
+            key, channel = inbound.event_key, inbound.channel
+            log.error("update %s in %s parked after %d tries", key, channel, MAX_TRIES)
+        return handled
+
+    async def _park_in(
+        self, inbound: Inbound, error: str, trace: str, *, apologise: bool
+    ) -> Handled:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, inbound.channel, inbound.event_key, now):
+                return Handled(duplicate=True)
+            park(session, inbound, error=error, trace=trace, attempts=MAX_TRIES, now=now)
+            if not apologise or inbound.chat_kind is not ChatKind.PRIVATE:
+                return Handled()
+            row = await self._row(session, inbound, create=True)
+            assert row is not None  # noqa: S101 - create=True always gives one
+            queue = Queue(session, self._translator, self._secret, now)
+            locale = row.locale if row.started else _locale_of(inbound)
+            queue.notice(row, "channel.error", locale, self._table())
+            return Handled(conversation_id=row.id, queued=tuple(queue.queued))
+
+    async def replay_failed(self, failed_id: int) -> Handled:
+        """`repaybot inbox retry ID`: handle a parked update again, once.
+
+        Raises NoSuchFailedUpdate or AlreadyReplayed, or ReplayFailed when handling
+        fails again (the update stays parked, with the new error and traceback).
+        The replies are queued in the outbox; the running bot sends them."""
+        try:
+            return await retrying(lambda: self._replay(failed_id), what="replaying an update")
+        except (NoSuchFailedUpdate, AlreadyReplayed):
+            raise
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            inbound = await retrying(lambda: self._parked_inbound(failed_id), what="replay")
+            error, trace = describe(exc, inbound), traceback_text(exc, inbound)
+            await retrying(
+                lambda: failed_again(
+                    self._sessions,
+                    failed_id,
+                    error=error,
+                    trace=trace,
+                    now=self._clock(),
+                ),
+                what="replay",
+            )
+            raise ReplayFailed(error) from exc
+
+    async def _replay(self, failed_id: int) -> Handled:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            inbound = await claim_for_replay(session, failed_id, now)
+            return await self._inbound_in(session, inbound, now)
+
+    async def _parked_inbound(self, failed_id: int) -> Inbound:
+        async with self._sessions() as session:
+            row = await session.get(FailedUpdateRow, failed_id)
+            if row is None:
+                raise NoSuchFailedUpdate(failed_id)
+            return inbound_of(dict(row.inbound))
 
     async def on_reachability(self, change: Reachability) -> Handled:
         """Mark the linked account reachable or not; nothing is said to anyone."""
+        return await retrying(lambda: self._reachability(change), what="reachability")
+
+    async def _reachability(self, change: Reachability) -> Handled:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             if not await self._claim(session, change.channel, change.event_key, now):
@@ -366,28 +477,21 @@ class Runtime:
         queue.notice(row, message_id, locale, self._table(), contact_button=contact)
         return Handled(conversation_id=record.conversation_id, queued=tuple(queue.queued))
 
-    async def _notice_only(
-        self, inbound: Inbound, message_id: str, *, contact: bool, claim: bool
-    ) -> Handled:
-        """An answer in a transaction of its own (after the event's own failed)."""
+    async def _notice_only(self, inbound: Inbound, message_id: str, *, contact: bool) -> Handled:
+        """An answer in a transaction of its own (after the event's own failed), which
+        claims the update: a failure here is the caller's to count (see on_inbound)."""
         if inbound.chat_kind is not ChatKind.PRIVATE:
             return Handled()
         now = self._clock()
-        try:
-            async with self._sessions() as session, session.begin():
-                if claim and not await self._claim(
-                    session, inbound.channel, inbound.event_key, now
-                ):
-                    return Handled(duplicate=True)
-                row = await self._row(session, inbound, create=True)
-                assert row is not None  # noqa: S101
-                queue = Queue(session, self._translator, self._secret, now)
-                locale = row.locale if row.started else _locale_of(inbound)
-                queue.notice(row, message_id, locale, self._table(), contact_button=contact)
-                return Handled(conversation_id=row.id, queued=tuple(queue.queued))
-        except Exception as exc:
-            log.error("could not queue an apology in %s: %s", inbound.channel, type(exc).__name__)
-            return Handled()
+        async with self._sessions() as session, session.begin():
+            if not await self._claim(session, inbound.channel, inbound.event_key, now):
+                return Handled(duplicate=True)
+            row = await self._row(session, inbound, create=True)
+            assert row is not None  # noqa: S101
+            queue = Queue(session, self._translator, self._secret, now)
+            locale = row.locale if row.started else _locale_of(inbound)
+            queue.notice(row, message_id, locale, self._table(), contact_button=contact)
+            return Handled(conversation_id=row.id, queued=tuple(queue.queued))
 
     async def _script_failed(self, inbound: Inbound) -> Handled:
         now = self._clock()
@@ -439,6 +543,10 @@ class Runtime:
     # ---- people ----
 
     async def on_agent(self, action: AgentAction) -> Handled:
+        """A person's action, in one transaction (rerun on a dropped connection)."""
+        return await retrying(lambda: self._agent(action), what="agent action")
+
+    async def _agent(self, action: AgentAction) -> Handled:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             if not await self._claim(session, AGENT_CHANNEL, action.action_key, now):
@@ -497,6 +605,9 @@ class Runtime:
     async def on_trigger(self, trigger: Trigger) -> Handled:
         """A bot-initiated event through the same engine. Nothing is sent to a chat a
         person owns, an account that is paused (R12, R16), opted out (R3) or unreachable."""
+        return await retrying(lambda: self._trigger(trigger), what="trigger")
+
+    async def _trigger(self, trigger: Trigger) -> Handled:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             if not await self._claim(session, TRIGGER_CHANNEL, trigger.trigger_key, now):
@@ -588,6 +699,9 @@ class Runtime:
         return script.message_table()  # type: ignore[return-value]
 
 
+# Tries of one update before it is parked: a bug that meets one input fails every
+# time, and each try costs a transaction; a lost connection is not counted.
+MAX_TRIES = 3
 # Channels that keep updates in the inbox before confirming them (see polling.py).
 INBOX_CHANNELS = frozenset({"telegram"})
 CONTACT_NOTICES = frozenset({"channel.welcome", "channel.link_invalid", "channel.phone_not_own"})
@@ -625,6 +739,22 @@ _CONVERSATION = (
     )
     .with_for_update()
 )
+
+
+def _log_failure(inbound: Inbound, error: Exception, attempt: int) -> None:
+    """The kind and message of a failure, the traceback at debug level; never the
+    borrower's text (bot.service.failures.describe takes their input out)."""
+    log.error(
+        "update %s failed in %s (try %d of %d): %s",
+        inbound.event_key,
+        inbound.channel,
+        attempt,
+        MAX_TRIES,
+        describe(error, inbound),
+    )
+    if log.isEnabledFor(logging.DEBUG):
+        # As text, not exc_info: the log's filter withholds exc_info whole (bot.logs).
+        log.debug("traceback of update %s:\n%s", inbound.event_key, traceback_text(error, inbound))
 
 
 def _event(

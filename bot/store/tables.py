@@ -333,3 +333,26 @@ class WorkerRow(SQLModel, table=True):
     node: str = Field(max_length=64)
     started_at: datetime = _when()
     heartbeat_at: datetime = _when()
+
+
+class FailedUpdateRow(SQLModel, table=True):
+    """An update whose handling failed every try, parked with why for a person.
+
+    Parking stamps its inbox row handled, so a restart does not replay it (nor
+    apologise again); `repaybot inbox retry ID` hands it to the runtime once more.
+    """
+
+    __tablename__ = "failed_updates"
+    __table_args__ = (UniqueConstraint("channel", "event_key", name="uq_failed_update_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    event_key: str | None = Field(default=None, max_length=64)  # Telegram's update_id
+    chat_key: str = Field(max_length=64)
+    inbound: dict[str, Any] = _json()  # the event as the runtime got it, to replay
+    error: str = Field(max_length=200)  # the last failure's kind and message, one line
+    traceback: str  # the last failure's, for whoever fixes the cause
+    attempts: int = 0
+    status: str = Field(default="parked", max_length=16, index=True)  # parked, replayed
+    failed_at: datetime = _when()
+    replayed_at: datetime | None = _when(nullable=True)

@@ -6,6 +6,13 @@ crash would lose what was in flight. This loop writes every fetched update to
 the inbox first, then asks for the next batch (which confirms the last), and
 hands each update to the framework to dispatch. At start it replays what the
 inbox holds unhandled.
+
+The database may go away (a failover, a restart): each inbox call already reruns
+on a fresh connection (bot.store.retry), and when the outage outlasts that, the
+loop keeps the batch, waits and writes it again, and only then asks for the next
+one. Telegram keeps what was not confirmed, so nothing is lost, and the process
+lives on. Once the database is back, updates whose handling gave up meanwhile
+are taken from the inbox again.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Any
 
 from bot.errors import ChannelError
@@ -27,16 +35,23 @@ Feed = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Dispatcher:
-    """Hands updates to the framework as tasks, many chats at once."""
+    """Hands updates to the framework as tasks, many chats at once; an update
+    still being handled is not handed over a second time."""
 
     def __init__(self, feed: Feed) -> None:
         self._feed = feed
         self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: set[object] = set()
 
     def dispatch(self, payload: dict[str, Any]) -> None:
+        key = payload.get("update_id")
+        if key in self._in_flight:
+            return
+        self._in_flight.add(key)
         task = asyncio.create_task(_quietly(self._feed, payload))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: self._in_flight.discard(key))
 
     async def drain(self) -> None:
         if self._tasks:
@@ -48,8 +63,9 @@ async def poll(
 ) -> None:
     dispatcher = Dispatcher(feed)
     dispatch = dispatcher.dispatch
-    for payload in await inbox.unhandled(CHANNEL):
-        dispatch(payload)
+    if await _replay(inbox, dispatch, stop):
+        await dispatcher.drain()
+        return
     offset: int | None = None
     backoff = 1.0
     while not stop.is_set():
@@ -73,11 +89,67 @@ async def poll(
         backoff = 1.0
         if not updates:
             continue
-        await inbox.record(CHANNEL, [(str(u["update_id"]), u) for u in updates])
+        kept = await _keep(inbox, updates, stop)
+        if kept is Kept.NOT:
+            break  # stopped before the batch was kept: it stays unconfirmed at Telegram
         offset = max(int(u["update_id"]) for u in updates) + 1
         for payload in updates:
             dispatch(payload)
+        if kept is Kept.AFTER_OUTAGE and await _replay(inbox, dispatch, stop):
+            break
     await dispatcher.drain()
+
+
+class Kept(Enum):
+    AT_ONCE = "at_once"
+    AFTER_OUTAGE = "after_outage"  # the database was away for a while
+    NOT = "not"  # stopped before it could be written
+
+
+async def _keep(inbox: Inbox, updates: list[dict[str, Any]], stop: asyncio.Event) -> Kept:
+    """Write the batch to the inbox, again and again while the database is away.
+
+    After an outage the caller hands the inbox's unhandled updates round again:
+    handling that gave up meanwhile left them there (the claim drops repeats)."""
+    batch = [(str(u["update_id"]), u) for u in updates]
+    backoff = 1.0
+    kept = Kept.AT_ONCE
+    while True:
+        try:
+            await inbox.record(CHANNEL, batch)
+            return kept
+        except Exception as exc:
+            log.error("inbox write failed, batch kept to write again: %s", type(exc).__name__)
+        kept = Kept.AFTER_OUTAGE
+        if await _stopped_within(stop, backoff):
+            return Kept.NOT
+        backoff = min(backoff * 2, 30.0)
+
+
+async def _replay(
+    inbox: Inbox, dispatch: Callable[[dict[str, Any]], None], stop: asyncio.Event
+) -> bool:
+    """Hand what the inbox holds unhandled to the framework, waiting for the
+    database if it is away; True when stopped first."""
+    backoff = 1.0
+    while True:
+        try:
+            payloads = await inbox.unhandled(CHANNEL)
+        except Exception as exc:
+            log.error("inbox replay failed, trying again: %s", type(exc).__name__)
+        else:
+            for payload in payloads:
+                dispatch(payload)
+            return False
+        if await _stopped_within(stop, backoff):
+            return True
+        backoff = min(backoff * 2, 30.0)
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    return stop.is_set()
 
 
 async def _quietly(feed: Feed, payload: dict[str, Any]) -> None:

@@ -48,7 +48,13 @@ async def serve_webhook(
             key = str(int(payload["update_id"]))
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400)
-        await inbox.record(CHANNEL, [(key, payload)])
+        try:
+            await inbox.record(CHANNEL, [(key, payload)])  # reruns on a dropped connection
+        except Exception as exc:
+            # The database stayed away: not kept, so not confirmed. Telegram posts
+            # the update again later; a 503 says "try later", not "broken".
+            log.error("inbox write failed, update %s refused: %s", key, type(exc).__name__)
+            return web.Response(status=503)
         dispatcher.dispatch(payload)
         return web.Response(text="ok")
 

@@ -7,6 +7,7 @@ port), where long polling would hand the update to whichever App asked first.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -44,7 +45,8 @@ class Served:
             headers[SECRET_HEADER] = secret
         async with (
             aiohttp.ClientSession() as session,
-            session.post(self.url, data=body, headers=headers) as response,
+            # A stream: aiohttp warns that a big bytes body would block its loop.
+            session.post(self.url, data=io.BytesIO(body), headers=headers) as response,
         ):
             return response.status
 

@@ -334,10 +334,10 @@ class Runtime:
             if event.kind is EventKind.START:
                 chosen = inbound.locale if inbound is not None else None
                 record = replace(record, locale=chosen or account.locale or _locale_of(inbound))
-            pinned = await self._registry.pinned(script.id, script.version, policy_hash)
+            pinned = await self._registry.pinned(session, script.id, script.version, policy_hash)
         else:
             pinned = await self._registry.pinned(
-                record.script_id, record.script_version, record.policy_version
+                session, record.script_id, record.script_version, record.policy_version
             )
         if record.current not in pinned.script.states:
             event = Event(EventKind.START)
@@ -576,7 +576,7 @@ class Runtime:
                 record = replace(record, owner=BOT)
                 event = Event(EventKind.RESUME, text=action.state)
                 pinned = await self._registry.pinned(
-                    record.script_id, record.script_version, record.policy_version
+                    session, record.script_id, record.script_version, record.policy_version
                 )
                 if action.state not in pinned.script.states:
                     raise AgentActionRefused(f"no state {action.state!r} in the script")

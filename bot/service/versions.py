@@ -69,11 +69,19 @@ class ScriptRegistry:
             raise ConfigurationError(f"no published version of script {script_id!r}")
         return self._scripts[(script_id, digest)], self._newest_policy
 
-    async def pinned(self, script_id: str, script_hash: str, policy_hash: str) -> Pinned:
-        """The versions a conversation started with, loaded from the registry if needed."""
+    async def pinned(
+        self, session: AsyncSession, script_id: str, script_hash: str, policy_hash: str
+    ) -> Pinned:
+        """The versions a conversation started with, read through the event's own session.
+
+        A version not in memory (after a restart with changed files, or one another
+        process published) is read in the event's transaction: a second session there
+        waits for the write lock the event holds on SQLite (BEGIN IMMEDIATE) until it
+        fails, and on PostgreSQL takes a second connection per event from the pool.
+        """
         script = self._scripts.get((script_id, script_hash))
         if script is None:
-            source = await self._source(SCRIPT, script_id, script_hash)
+            source = await _source(session, SCRIPT, script_id, script_hash)
             if source is None:  # a record from before the registry: run the newest
                 script = self.newest(script_id)[0]
             else:
@@ -81,7 +89,7 @@ class ScriptRegistry:
                 self._scripts[(script_id, script_hash)] = script
         policy = self._policies.get(policy_hash)
         if policy is None:
-            source = await self._source(POLICY, POLICY, policy_hash)
+            source = await _source(session, POLICY, POLICY, policy_hash)
             if source is None:
                 policy = self._policies[self._newest_policy]
             else:
@@ -97,11 +105,6 @@ class ScriptRegistry:
                 .order_by(col(ScriptVersionRow.published_at))
             )
             return list((await session.execute(query)).scalars())
-
-    async def _source(self, kind: str, name: str, digest: str) -> str | None:
-        async with self._sessions() as session:
-            row = await session.get(ScriptVersionRow, (kind, name, digest))
-            return row.content if row is not None else None
 
     async def _store(
         self, kind: str, name: str, digest: str, label: str, content: str, now: datetime
@@ -122,6 +125,11 @@ class ScriptRegistry:
                 )
         except IntegrityError:
             return  # another process published the same text at the same moment
+
+
+async def _source(session: AsyncSession, kind: str, name: str, digest: str) -> str | None:
+    row = await session.get(ScriptVersionRow, (kind, name, digest))
+    return row.content if row is not None else None
 
 
 def _pinned_script(script: Script, digest: str) -> Script:

@@ -136,6 +136,10 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.answered_callbacks: list[dict[str, Any]] = []
         self.reply_keyboards: dict[int, dict[str, Any]] = {}
+        # (chat id, message id) of messages Telegram no longer shows the bot (older
+        # than 48 hours, or deleted): presses on them carry an InaccessibleMessage,
+        # and editing them fails.
+        self.inaccessible: set[tuple[int, int]] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -196,6 +200,10 @@ class FakeTelegram:
 
     def method_calls(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
+
+    def next_update_id(self) -> int:
+        """An update id not used yet, for a test that delivers an update itself (webhook)."""
+        return next(self._update_ids)
 
     async def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **update}
@@ -373,6 +381,8 @@ class FakeTelegram:
 
     def _find(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
+        if (chat["id"], int(params.get("message_id") or 0)) in self.inaccessible:
+            raise ApiError(400, "Bad Request: message can't be edited")
         for message in self.messages[chat["id"]]:
             if message["message_id"] == int(params.get("message_id") or 0):
                 return message
@@ -559,6 +569,30 @@ class FakeUser:
 
     async def press_data(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
         return await self.tg.push_update(self.press_update(data, message))
+
+    def old_press_update(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A press on a message Telegram no longer shows the bot (older than 48 hours, or
+        deleted): the query carries an InaccessibleMessage, only the chat, the message id
+        and a date of 0, and the message can no longer be edited. Not yet sent."""
+        self.tg.inaccessible.add((self.user_id, int(message["message_id"])))
+        gone = {"chat": message["chat"], "message_id": message["message_id"], "date": 0}
+        return self.press_update(data, gone)
+
+    def inline_press_update(self, data: str) -> dict[str, Any]:
+        """A press that comes with no message at all, as from a message sent in inline
+        mode (only an inline_message_id). Not yet sent."""
+        update = self.press_update(data, {})
+        query = update["callback_query"]
+        del query["message"]
+        query["inline_message_id"] = f"inline-{query['id']}"
+        return update
+
+    async def press_old(self, label: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Press `label` on `message` after Telegram stopped showing it to the bot."""
+        data = dict(self.keyboard(message)).get(label)
+        if data is None:
+            raise AssertionError(f"no button {label!r} in {self.keyboard(message)}")
+        return await self.tg.push_update(self.old_press_update(data, message))
 
     async def share_contact(self, phone: str, own: bool = True) -> dict[str, Any]:
         contact: dict[str, Any] = {"phone_number": phone, "first_name": self.first_name}

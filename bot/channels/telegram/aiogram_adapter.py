@@ -29,6 +29,7 @@ from aiogram.types import (
     BotCommandScopeDefault,
     CallbackQuery,
     ChatMemberUpdated,
+    InaccessibleMessage,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -213,13 +214,15 @@ def _from_message(update_id: int, message: Message) -> TelegramUpdate:
 
 
 def _from_callback(update_id: int, query: CallbackQuery) -> TelegramUpdate:
+    """A press, whatever Telegram still shows of its message: a Message, an
+    InaccessibleMessage (date 0, no text or keyboard: older than 48 hours, or deleted),
+    or none at all (a message sent in inline mode). The signed data alone says what was
+    pressed; without a message the press is the presser's own private chat's."""
     message = query.message
-    chat_id = message.chat.id if message is not None else query.from_user.id
-    chat_type = message.chat.type if message is not None else "private"
     return TelegramUpdate(
         update_id=update_id,
-        chat_id=chat_id,
-        chat_type=chat_type,
+        chat_id=message.chat.id if message is not None else query.from_user.id,
+        chat_type=message.chat.type if message is not None else "private",
         user_id=query.from_user.id,
         language_code=query.from_user.language_code,
         callback_id=query.id,
@@ -238,9 +241,10 @@ def _from_member_update(update_id: int, change: ChatMemberUpdated) -> TelegramUp
     )
 
 
-def _pressed(message: object) -> dict[str, Any]:
-    """The id of the message whose button was pressed (what it shows is in the outbox)."""
-    return {"message_id": message.message_id} if isinstance(message, Message) else {}
+def _pressed(message: Message | InaccessibleMessage | None) -> dict[str, Any]:
+    """The id of the message whose button was pressed, accessible or not: what it
+    shows is in the outbox, so the answer can still be marked on it."""
+    return {"message_id": message.message_id} if message is not None else {}
 
 
 def build_dispatcher(gateway: TelegramGateway) -> Dispatcher:

@@ -52,7 +52,8 @@ class TelegramUpdate:
     callback_data: str | None = None
     contact_phone: str | None = None
     contact_user_id: int | None = None
-    # For a button press: the message it was on.
+    # For a button press: the message it was on, also when Telegram no longer shows it
+    # to the bot (an InaccessibleMessage); None for a press without a message (inline).
     message_id: int | None = None
     # For my_chat_member: the bot's new status in the chat ("kicked": blocked).
     member_status: str | None = None

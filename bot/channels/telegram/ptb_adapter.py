@@ -24,11 +24,11 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    MaybeInaccessibleMessage,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
-from telegram import Message as PtbMessage
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -206,9 +206,10 @@ class PtbApi:
         return [u.to_dict() for u in updates]
 
 
-def _pressed(message: object) -> dict[str, Any]:
-    """The id of the message whose button was pressed (what it shows is in the outbox)."""
-    return {"message_id": message.message_id} if isinstance(message, PtbMessage) else {}
+def _pressed(message: MaybeInaccessibleMessage | None) -> dict[str, Any]:
+    """The id of the message whose button was pressed, accessible or not: what it
+    shows is in the outbox, so the answer can still be marked on it."""
+    return {"message_id": message.message_id} if message is not None else {}
 
 
 def to_inbound(update: Update) -> TelegramUpdate | None:
@@ -223,6 +224,9 @@ def to_inbound(update: Update) -> TelegramUpdate | None:
         )
     query = update.callback_query
     if query is not None:
+        # A Message, one Telegram no longer shows the bot (date 0, no text or keyboard:
+        # older than 48 hours, or deleted), or none (inline mode): the signed data alone
+        # says what was pressed; without a message, the presser's private chat is meant.
         message = query.message
         return TelegramUpdate(
             update_id=update.update_id,

@@ -12,19 +12,21 @@ from bot.service.events import AgentAction, AgentActionKind, Reachability, Trigg
 from bot.service.inbox import Inbox
 from bot.store.retry import is_transient
 from bot.store.tables import AccountRow, ConversationRow
-from tests.faults import drop_every_connection, is_postgresql
+from tests.faults import drop_every_connection
 from tests.runtime.conftest import CHANNEL, NOW, WebChat
+
+# A failover is PostgreSQL's: SQLite has no server to lose, so these run on PostgreSQL only.
+on_postgresql = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 @pytest.fixture
 async def pg_web(web: WebChat, database_url: str) -> WebChat:
-    if not is_postgresql(database_url):
-        pytest.skip("a failover is PostgreSQL's: SQLite has no server to lose")
     await web.say("f1", f"/start {await web.link('T-EN')}")
     await web.say("f1", "1990-05-17")
     return web
 
 
+@on_postgresql
 async def test_the_inbox_writes_and_replays_after_a_failover(
     pg_web: WebChat, database_url: str
 ) -> None:
@@ -35,6 +37,7 @@ async def test_the_inbox_writes_and_replays_after_a_failover(
     assert await inbox.unhandled("telegram") == [{"update_id": 9001}]
 
 
+@on_postgresql
 async def test_a_message_a_trigger_and_a_person_each_act_once_after_a_failover(
     pg_web: WebChat, database_url: str
 ) -> None:

@@ -17,17 +17,18 @@ from bot.config import Settings
 from bot.service.accounts_import import import_accounts
 from bot.service.inbox import Inbox
 from bot.store.tables import ArrangementRow, FailedUpdateRow, InboxRow, OutboxRow
-from tests.faults import drop_every_connection, is_postgresql
+from tests.faults import drop_every_connection
 from tests.telegram.conftest import FIXTURES, Harness, clock
 from tests.telegram.fake_bot_api import FakeTelegram, FakeUser
 from tests.telegram.processes import eventually
 from tests.telegram.test_webhook import free_port, post
 
+# A failover is PostgreSQL's: SQLite has no server to lose, so these run on PostgreSQL only.
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
 
 @pytest.fixture
 def postgresql_url(database_url: str) -> str:
-    if not is_postgresql(database_url):
-        pytest.skip("a failover is PostgreSQL's: SQLite has no server to lose")
     return database_url
 
 

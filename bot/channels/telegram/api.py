@@ -24,6 +24,7 @@ __all__ = [
     "TokenRejected",
     "Unavailable",
     "keyboard_rows",
+    "refusal",
 ]
 
 # Two buttons share a row on a phone when each label fits in about half its width
@@ -38,6 +39,25 @@ TelegramSendError = ChannelError
 
 class TokenRejected(ChannelError):
     """Telegram does not know the bot token (401/404): retrying cannot help."""
+
+
+MAX_DESCRIPTION = 160
+
+
+def refusal(description: str) -> Rejected:
+    """Telegram's 400 as Rejected, carrying Telegram's description as its message.
+
+    The description says what was wrong ("message is too long", "chat not found")
+    without quoting the message, so the outbox may log it and store it for an
+    operator. aiogram keeps the "Bad Request: " prefix and PTB strips it; both
+    arrive here worded the same, on one line and cut to a sane length.
+    """
+    lines = description.strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    text = text.removeprefix("Bad Request:").strip() or "Bad Request"
+    if len(text) > MAX_DESCRIPTION:
+        text = text[: MAX_DESCRIPTION - 1] + "…"
+    return Rejected(text)
 
 
 @dataclass(frozen=True)

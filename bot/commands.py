@@ -232,7 +232,7 @@ async def outbox_retry(settings: Settings, row_id: int) -> int:
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
-        status = await retry_failed(session_factory(engine), row_id, now=datetime.now(UTC))
+        status = await retry_failed(session_factory(engine), row_id)
     finally:
         await engine.dispose()
     if status is None:

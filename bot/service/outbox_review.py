@@ -53,14 +53,14 @@ async def failed_messages(
     ]
 
 
-async def retry_failed(
-    sessions: async_sessionmaker[AsyncSession], row_id: int, *, now: datetime
-) -> str | None:
-    """Put one failed row back to pending, due now; a running bot's outbox sends it.
+async def retry_failed(sessions: async_sessionmaker[AsyncSession], row_id: int) -> str | None:
+    """Put one failed row back to pending, due at once; a running bot's outbox sends it.
 
-    Returns the status the row had (only "failed" is changed), None when there is
-    no such row. Its attempts start again, so a channel still down gets the full
-    backoff; last_error stays until a new outcome replaces it.
+    Due as of when it was queued, a time the bot's own clock wrote: the clock of the
+    machine an operator types on may run ahead of the bot's. Returns the status the
+    row had (only "failed" is changed), None when there is no such row. Its attempts
+    start again, so a channel still down gets the full backoff; last_error stays
+    until a new outcome replaces it.
     """
     async with sessions() as session, session.begin():
         status = (
@@ -72,6 +72,11 @@ async def retry_failed(
             await session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == row_id)
-                .values(status="pending", attempts=0, next_attempt_at=now, lease_owner=None)
+                .values(
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=col(OutboxRow.created_at),
+                    lease_owner=None,
+                )
             )
     return None if status is None else str(status)

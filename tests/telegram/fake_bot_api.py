@@ -102,6 +102,7 @@ class Fault:
     status: int
     retry_after: int | None = None
     times: int = 1
+    description: str | None = None  # Telegram's own words; a generic one when None
 
 
 def _decode(value: str) -> Any:
@@ -179,9 +180,14 @@ class FakeTelegram:
         return chat
 
     def fail_next(
-        self, method: str, status: int = 429, retry_after: int | None = 1, times: int = 1
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = 1,
+        times: int = 1,
+        description: str | None = None,
     ) -> None:
-        self._faults.setdefault(method, []).append(Fault(status, retry_after, times))
+        self._faults.setdefault(method, []).append(Fault(status, retry_after, times, description))
 
     def drop_next(self, method: str, times: int = 1) -> None:
         """Close the connection without an answer, as a network failure would."""
@@ -256,7 +262,7 @@ class FakeTelegram:
             fault.times -= 1
             if fault.times <= 0:
                 faults.pop(0)
-            return self._error(fault.status, fault.retry_after)
+            return self._error(fault.status, fault.retry_after, fault.description)
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return web.json_response(
@@ -272,7 +278,7 @@ class FakeTelegram:
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
-    def _error(status: int, retry_after: int | None) -> web.Response:
+    def _error(status: int, retry_after: int | None, description: str | None) -> web.Response:
         if status == 429:
             return web.json_response(
                 {
@@ -284,7 +290,11 @@ class FakeTelegram:
                 status=429,
             )
         return web.json_response(
-            {"ok": False, "error_code": status, "description": "Internal Server Error"},
+            {
+                "ok": False,
+                "error_code": status,
+                "description": description or "Internal Server Error",
+            },
             status=status,
         )
 

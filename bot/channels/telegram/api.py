@@ -49,12 +49,16 @@ def refusal(description: str) -> Rejected:
 
     The description says what was wrong ("message is too long", "chat not found")
     without quoting the message, so the outbox may log it and store it for an
-    operator. aiogram keeps the "Bad Request: " prefix and PTB strips it; both
-    arrive here worded the same, on one line and cut to a sane length.
+    operator. aiogram passes it as Telegram wrote it; PTB strips the "Bad Request: "
+    prefix and capitalizes what follows. Both end up as Telegram words it after the
+    prefix ("message is too long"), on one line and cut to a sane length.
     """
     lines = description.strip().splitlines()
     text = lines[0].strip() if lines else ""
-    text = text.removeprefix("Bad Request:").strip() or "Bad Request"
+    text = text.removeprefix("Bad Request:").strip()
+    if text[:1].isupper() and text[1:2].islower():  # PTB's capital, not an acronym
+        text = text[0].lower() + text[1:]
+    text = text or "Bad Request"
     if len(text) > MAX_DESCRIPTION:
         text = text[: MAX_DESCRIPTION - 1] + "…"
     return Rejected(text)

@@ -130,6 +130,7 @@ class FakeTelegram:
         self._sent = asyncio.Condition()
         self._faults: dict[str, list[Fault]] = {}
         self._slow: dict[str, float] = {}
+        self._held: dict[str, asyncio.Event] = {}
         self._drops: dict[str, int] = {}
         self._redeliver = 0
         self.chats: dict[int, dict[str, Any]] = {}
@@ -158,6 +159,8 @@ class FakeTelegram:
         return self
 
     async def __aexit__(self, *_: object) -> None:
+        for method in list(self._held):
+            self.release(method)
         async with self._arrived:
             self._arrived.notify_all()
         if self._runner is not None:
@@ -195,6 +198,16 @@ class FakeTelegram:
 
     def slow(self, method: str, seconds: float) -> None:
         self._slow[method] = seconds
+
+    def hold(self, method: str) -> None:
+        """Calls of `method` hang on the wire until `release`: a send in flight for as
+        long as a test needs, however slow the machine."""
+        self._held.setdefault(method, asyncio.Event())
+
+    def release(self, method: str) -> None:
+        held = self._held.pop(method, None)
+        if held is not None:
+            held.set()
 
     def redeliver_next(self, times: int = 1) -> None:
         """The next getUpdates ignores its offset once, as Telegram does after a timeout."""
@@ -251,6 +264,9 @@ class FakeTelegram:
         self.calls.append((method, params))
         if method in self._slow:
             await asyncio.sleep(self._slow[method])
+        held = self._held.get(method)
+        if held is not None:
+            await held.wait()
         if self._drops.get(method):
             self._drops[method] -= 1
             if request.transport is not None:

@@ -209,10 +209,14 @@ class Outbox:
         effort: with the database unreachable, the stopped heartbeat says it instead.
         """
         try:
+            await self._write_unmarked()
             async with self._engine.begin() as connection:
                 await connection.execute(
                     update(_OUTBOX)
                     .where(_o.status == "sending", _o.lease_owner == self.worker.worker_id)
+                    # A message sent whose mark is still unwritten is not released: sent
+                    # again only if its lease runs out, as after a crash.
+                    .where(_o.id.not_in(list(self._unmarked)))
                     .values(status="pending", next_attempt_at=self._clock(), lease_owner=None)
                 )
                 await connection.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -43,6 +43,8 @@ class App:
     outbox: Outbox
 
     async def close(self) -> None:
+        """Sign the outbox worker off (its leases are free at once), then disconnect."""
+        await self.outbox.stop()
         await self.engine.dispose()
 
 
@@ -90,8 +92,15 @@ async def build_app(
         model=model,
         script_id=settings.script_id,
     )
-    if worker is None and settings.node_name:
-        worker = WorkerIdentity(node=settings.node_name)
-    outbox = Outbox(sessions=sessions, clock=clock, worker=worker)
+    if worker is None:
+        # A worker id of its own for every process; the node name only groups them.
+        worker = WorkerIdentity(node=settings.node_name) if settings.node_name else WorkerIdentity()
+    outbox = Outbox(
+        sessions=sessions,
+        clock=clock,
+        worker=worker,
+        heartbeat=timedelta(seconds=settings.outbox_heartbeat_seconds),
+        dead_after=timedelta(seconds=settings.outbox_dead_after_seconds),
+    )
     await outbox.start()
     return App(settings, engine, sessions, scripts, translator, runtime, outbox)

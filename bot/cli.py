@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     nlu = sub.add_parser("nlu", help="the understanding model: build it, measure it")
     nlu.add_argument("action", choices=["train", "evaluate"])
 
+    outbox = sub.add_parser("outbox", help="messages a channel refused for good")
+    outbox_actions = outbox.add_subparsers(dest="action", required=True)
+    failed = outbox_actions.add_parser("failed", help="list failed messages, newest first")
+    failed.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
+    retry = outbox_actions.add_parser("retry", help="send one failed message again")
+    retry.add_argument("id", type=int, help="the ID `repaybot outbox failed` shows")
+
     export = sub.add_parser("export", help="what conversations produced")
     export.add_argument("what", choices=["arrangements", "disputes", "escalations"])
     export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
@@ -154,6 +161,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.understanding.cli import run
 
         return run(args.action)
+    if args.command == "outbox" and args.action == "failed":
+        return await commands.outbox_failed(settings, args.limit)
+    if args.command == "outbox":
+        return await commands.outbox_retry(settings, args.id)
     if args.command == "export":
         return await commands.export(settings, args.what, args.fmt, args.output)
     raise AssertionError(args.command)  # argparse rejects unknown commands

@@ -197,6 +197,54 @@ async def export(settings: Settings, what: str, fmt: str, output: Path | None) -
     return 0
 
 
+async def outbox_failed(settings: Settings, limit: int) -> int:
+    """The messages a channel refused for good: id, channel, chat, when, why (no text)."""
+    from bot.service.outbox_review import failed_messages
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    if limit < 1:
+        _err(f"--limit {limit}: show at least 1 row.")
+        return 2
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        failed = await failed_messages(session_factory(engine), limit=limit)
+    finally:
+        await engine.dispose()
+    if not failed:
+        print("No failed messages.")
+        return 0
+    print(f"{'ID':>8}  {'CHANNEL':<10}  {'CHAT':<20}  {'QUEUED (UTC)':<19}  {'TRIES':>5}  REASON")
+    for row in failed:
+        queued = row.queued_at.astimezone(UTC) if row.queued_at.tzinfo else row.queued_at
+        print(
+            f"{row.row_id:>8}  {row.channel:<10}  {row.chat_key:<20}  "
+            f"{queued:%Y-%m-%d %H:%M:%S}  {row.attempts:>5}  {row.reason}"
+        )
+    return 0
+
+
+async def outbox_retry(settings: Settings, row_id: int) -> int:
+    """Put one failed message back in the queue; a running bot sends it."""
+    from bot.service.outbox_review import retry_failed
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        status = await retry_failed(session_factory(engine), row_id)
+    finally:
+        await engine.dispose()
+    if status is None:
+        _err(f"No outbox message {row_id}.")
+        return 2
+    if status != "failed":
+        _err(f"Outbox message {row_id} is {status}, not failed: nothing to retry.")
+        return 1
+    print(f"Outbox message {row_id} is queued again; a running bot sends it.")
+    return 0
+
+
 async def telegram(settings: Settings, framework: str, webhook: str | None, listen: str) -> int:
     from bot.bootstrap import build_app
     from bot.channels.telegram.runner import TelegramOptions, run

@@ -8,6 +8,17 @@ of a chat is ever claimed. A retry-after from the channel is honoured, other
 transient failures back off exponentially, an unreachable recipient stops the
 chat and is marked on the account until they write again.
 
+Every process is a worker of its own (a generated id; the node name only groups
+them by machine). A lease is taken back only from a worker that is gone: its
+heartbeat stopped (older than DEAD_AFTER) or it left cleanly. So processes never
+take a live sibling's work, on one machine or many.
+
+The background loop outlives a database failover: each step of a pass is guarded
+on its own, logged when it fails, and tried again at the next tick on fresh
+connections (SQLAlchemy drops a pool whose connections it saw die). A message the
+channel accepted whose sent mark could not be written is remembered and marked
+on a later pass, so it is not sent again when its lease runs out.
+
 The one window left: a crash after the channel accepted a message and before
 it is marked sent resends that single message (no channel we serve has an
 idempotency key for sending).
@@ -18,14 +29,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -39,7 +52,9 @@ MAX_INLINE_WAIT = 30.0  # longer waits are left to the background loop
 LEASE = timedelta(seconds=60)  # one send never takes this long; a dead worker's lease is taken back
 HEARTBEAT = timedelta(seconds=5)
 DEAD_AFTER = timedelta(seconds=20)  # a worker silent this long is gone
+FORGET_AFTER = timedelta(days=1)  # a gone worker's row is deleted after this long
 UNSENT = ("pending", "sending")
+MAX_REASON = 160  # characters of an error kept in a log line or a row's last_error
 
 
 @dataclass(frozen=True)
@@ -84,8 +99,9 @@ class Sender(Protocol):
 
 @dataclass(frozen=True)
 class WorkerIdentity:
-    """Who holds a lease. `node` is stable across restarts of one machine's process, so
-    a restarted process knows its predecessor's leases are dead at once."""
+    """Who holds a lease: `worker_id`, generated for each process, so no other process
+    (on this machine or another) takes its leases while its heartbeat runs. `node`
+    only groups workers by machine for an operator; it never decides who is alive."""
 
     node: str = field(default_factory=socket.gethostname)
     worker_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -99,7 +115,12 @@ class Outbox:
         clock: Callable[[], datetime],
         worker: WorkerIdentity | None = None,
         backoff_base: float = 0.5,
+        heartbeat: timedelta = HEARTBEAT,
+        dead_after: timedelta = DEAD_AFTER,
     ) -> None:
+        if dead_after < heartbeat * 2:
+            # A worker one late beat away from "gone" would lose leases it still sends.
+            raise ValueError("dead_after must be at least two heartbeats")
         self._sessions = sessions
         # Sending runs Core statements only: its transactions are the engine's, which
         # skip the ORM session's own set-up (a snapshot of weak dicts per transaction).
@@ -110,7 +131,12 @@ class Outbox:
         self._clock = clock
         self.worker = worker or WorkerIdentity()
         self._backoff_base = backoff_base
+        self._heartbeat = heartbeat
+        self._dead_after = dead_after
         self._senders: dict[str, Sender] = {}
+        # Sent, but the sent mark could not be written (the database went away):
+        # written by the loop's next passes, before the lease runs out.
+        self._unmarked: dict[int, _Unmarked] = {}
 
     def register(self, sender: Sender) -> None:
         self._senders[sender.channel] = sender
@@ -118,64 +144,86 @@ class Outbox:
     # ---- workers and leases ----
 
     async def start(self) -> None:
-        """Announce this worker and take back the leases of dead ones at once."""
-        now = self._clock()
-        async with self._sessions() as session, session.begin():
-            session.add(
-                WorkerRow(
-                    worker_id=self.worker.worker_id,
-                    node=self.worker.node,
-                    started_at=now,
-                    heartbeat_at=now,
-                )
-            )
+        """Announce this worker and take back at once the leases of workers that are gone
+        (a predecessor that was killed, if its heartbeat has stopped long enough)."""
+        await self.heartbeat()
         await self.take_back_leases()
 
     async def heartbeat(self) -> None:
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(WorkerRow)
-                .where(col(WorkerRow.worker_id) == self.worker.worker_id)
-                .values(heartbeat_at=self._clock())
+        """Say this worker is alive; announce it again if its row is gone (a database
+        restored without it, or pruned while this process could not reach it)."""
+        now = self._clock()
+        async with self._engine.begin() as connection:
+            beat = await connection.execute(
+                update(_WORKERS)
+                .where(_WORKERS.c.worker_id == self.worker.worker_id)
+                .values(heartbeat_at=now)
             )
+            if not getattr(beat, "rowcount", 0):
+                await connection.execute(
+                    insert(_WORKERS).values(
+                        worker_id=self.worker.worker_id,
+                        node=self.worker.node,
+                        started_at=now,
+                        heartbeat_at=now,
+                    )
+                )
 
-    async def take_back_leases(self, *, restarted: bool = True) -> int:
+    async def take_back_leases(self) -> int:
         """Rows leased by a worker that is gone go back to pending, due now.
 
-        At start (`restarted`), every earlier worker of this node is gone: this
-        process replaces it. Later passes only trust heartbeats, so two processes
-        that share a node name never take each other's rows while both live.
+        Gone: its heartbeat is older than `dead_after` (killed, or cut off from the
+        database that long) or its row is deleted (it stopped cleanly). A live
+        worker's leases are never taken, whatever machine or node name it has; this
+        worker's own are its own. Workers gone for a day are forgotten.
         """
         now = self._clock()
-        async with self._sessions() as session, session.begin():
-            recent = col(WorkerRow.heartbeat_at) > now - DEAD_AFTER
-            not_replaced = or_(
-                col(WorkerRow.node) != self.worker.node,
-                col(WorkerRow.worker_id) == self.worker.worker_id,
-            )
-            alive = select(col(WorkerRow.worker_id)).where(
-                and_(recent, not_replaced) if restarted else recent
-            )
-            result = await session.execute(
-                update(OutboxRow)
-                .where(col(OutboxRow.status) == "sending")
+        alive = select(_WORKERS.c.worker_id).where(_WORKERS.c.heartbeat_at > now - self._dead_after)
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                update(_OUTBOX)
+                .where(_o.status == "sending")
                 .where(
                     or_(
-                        col(OutboxRow.lease_owner).is_(None),
-                        col(OutboxRow.lease_owner).not_in(alive),
+                        _o.lease_owner.is_(None),
+                        and_(
+                            _o.lease_owner != self.worker.worker_id,
+                            _o.lease_owner.not_in(alive),
+                        ),
                     )
                 )
                 .values(status="pending", next_attempt_at=now, lease_owner=None)
-                .execution_options(synchronize_session=False)
             )
-            if restarted:
-                await session.execute(
-                    update(WorkerRow)
-                    .where(col(WorkerRow.node) == self.worker.node)
-                    .where(col(WorkerRow.worker_id) != self.worker.worker_id)
-                    .values(heartbeat_at=now - DEAD_AFTER * 2)
-                )
+            await connection.execute(
+                delete(_WORKERS)
+                .where(_WORKERS.c.heartbeat_at < now - FORGET_AFTER)
+                .where(_WORKERS.c.worker_id != self.worker.worker_id)
+            )
             return int(getattr(result, "rowcount", 0) or 0)
+
+    async def stop(self) -> None:
+        """Leave cleanly: this worker's row goes and its leases with it, so a successor
+        or a sibling sends what it held at once instead of after `dead_after`.
+
+        Called once serving has ended (no send of this process is in flight). Best
+        effort: with the database unreachable, the stopped heartbeat says it instead.
+        """
+        try:
+            await self._write_unmarked()
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    update(_OUTBOX)
+                    .where(_o.status == "sending", _o.lease_owner == self.worker.worker_id)
+                    # A message sent whose mark is still unwritten is not released: sent
+                    # again only if its lease runs out, as after a crash.
+                    .where(_o.id.not_in(list(self._unmarked)))
+                    .values(status="pending", next_attempt_at=self._clock(), lease_owner=None)
+                )
+                await connection.execute(
+                    delete(_WORKERS).where(_WORKERS.c.worker_id == self.worker.worker_id)
+                )
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("outbox worker could not sign off: %s", describe(exc))
 
     # ---- delivery ----
 
@@ -220,21 +268,49 @@ class Outbox:
         return len(chats)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        """The background loop: due messages, retries, and this worker's heartbeat."""
-        last_beat = self._clock()
+        """The background loop: due messages, retries, and this worker's heartbeat.
+
+        Each step is guarded on its own, so a failing one (the database failing over,
+        a connection cut) neither ends the loop nor stops the others; it is logged
+        once per run of failures and tried again at the next tick."""
+        last_beat: datetime | None = None
+        failing: dict[str, int] = {}
         while not stop.is_set():
-            try:
-                if self._clock() - last_beat >= HEARTBEAT:
-                    await self.heartbeat()
-                    # Another process that died mid-send must not hold its chats'
-                    # messages for the whole lease: its heartbeat stopped, take them.
-                    await self.take_back_leases(restarted=False)
-                    last_beat = self._clock()
-                await self.deliver_due()
-            except Exception as exc:  # one bad pass must not end delivery for everyone
-                log.error("outbox pass failed: %s", type(exc).__name__)
+            now = self._clock()
+            beat_due = last_beat is None or now - last_beat >= self._heartbeat
+            if beat_due and await self._guarded("heartbeat", self._beat, failing):
+                last_beat = now
+            if self._unmarked:
+                await self._guarded("sent marks", self._write_unmarked, failing)
+            await self._guarded("delivery", self.deliver_due, failing)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    async def _beat(self) -> None:
+        await self.heartbeat()
+        # Another process that died mid-send must not hold its chats' messages for
+        # the whole lease: its heartbeat stopped, take them.
+        await self.take_back_leases()
+
+    @staticmethod
+    async def _guarded(
+        step: str, action: Callable[[], Awaitable[object]], failing: dict[str, int]
+    ) -> bool:
+        """Run one step of a pass; an error is logged (its kind and the driver's
+        message, no borrower's data) when a run of failures starts, and on recovery."""
+        try:
+            await action()
+        except Exception as exc:  # one bad pass must not end delivery for everyone
+            failing[step] = failing.get(step, 0) + 1
+            if failing[step] == 1:
+                log.error(
+                    "outbox %s failed, trying again at the next tick: %s", step, describe(exc)
+                )
+            return False
+        passes = failing.pop(step, 0)
+        if passes:
+            log.warning("outbox %s works again after %d failed passes", step, passes)
+        return True
 
     async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
         async with self._engine.begin() as connection:
@@ -313,18 +389,28 @@ class Outbox:
         except RecipientUnreachable:
             await self._unreachable(claimed)
             return _Outcome()
-        except (Rejected, ChannelError) as exc:
-            await self._finish(claimed.row_id, "failed", type(exc).__name__)
+        except Rejected as exc:  # for good: the reason is the channel's own (no message text)
+            await self._finish(claimed.row_id, "failed", _cut(f"rejected: {exc}"))
             return _Outcome()
-        following = await self._mark_sent(claimed, external_id, has_buttons=bool(message.buttons))
+        except ChannelError as exc:
+            await self._finish(claimed.row_id, "failed", describe(exc))
+            return _Outcome()
+        sent = _Unmarked(claimed, external_id, has_buttons=bool(message.buttons))
+        try:
+            following = await self._mark_sent(sent)
+        except (SQLAlchemyError, OSError) as exc:
+            # The channel has the message: losing the mark would send it again once
+            # the lease runs out. Keep it for the loop to write; this chat waits.
+            self._unmarked[claimed.row_id] = sent
+            log.error("outbox row %s sent, mark deferred: %s", claimed.row_id, describe(exc))
+            return _Outcome()
         return _Outcome(next=following, looked_ahead=True)
 
-    async def _mark_sent(
-        self, claimed: _Claimed, external_id: str, *, has_buttons: bool
-    ) -> _Claimed | None:
+    async def _mark_sent(self, sent: _Unmarked, *, claim_next: bool = True) -> _Claimed | None:
         """Mark the row sent and, in the same transaction, claim the chat's next one:
         a reply of several messages costs one transaction per message, not two. The
         mark says whether another is waiting; when none is, nothing is claimed."""
+        claimed, external_id, has_buttons = sent.claimed, sent.external_id, sent.has_buttons
         channel, chat_key = claimed.row["channel"], claimed.row["chat_key"]
         async with self._engine.begin() as connection:
             if claimed.close:
@@ -343,9 +429,16 @@ class Outbox:
                     "the_chat": chat_key,
                 },
             )
-            if not marked.scalar_one_or_none():
+            if not marked.scalar_one_or_none() or not claim_next:
                 return None  # nothing else unsent: the claim would find nothing
             return await self._claim_in(connection, channel, chat_key)
+
+    async def _write_unmarked(self) -> None:
+        """Write the sent marks a failing database refused, oldest first; the chats
+        they held are delivered by this same pass (deliver_due), in order."""
+        for row_id in sorted(self._unmarked):
+            await self._mark_sent(self._unmarked[row_id], claim_next=False)
+            del self._unmarked[row_id]
 
     async def _retry(self, row_id: int, seconds: float, reason: str) -> float:
         async with self._sessions() as session, session.begin():
@@ -368,6 +461,7 @@ class Outbox:
                 .where(col(OutboxRow.id) == row_id)
                 .values(status=status, last_error=reason, lease_owner=None)
             )
+        # An operator sees it here and with `repaybot outbox failed`; retry puts it back.
         log.warning("outbox row %s %s: %s", row_id, status, reason)
 
     async def _unreachable(self, claimed: _Claimed) -> None:
@@ -403,6 +497,7 @@ class Outbox:
 # are Core statements on the table, which skip the ORM's bulk-update machinery.
 _OUTBOX = table_of(OutboxRow)
 _o = _OUTBOX.c
+_WORKERS = table_of(WorkerRow)
 _THIS_CHAT = (_o.channel == bindparam("the_channel"), _o.chat_key == bindparam("the_chat"))
 # The chat's earlier messages that still show buttons, returned with the claim (one
 # statement, not two). Channel message ids hold no control character, so the unit
@@ -476,6 +571,15 @@ class _Claimed:
 
 
 @dataclass(frozen=True)
+class _Unmarked:
+    """A message the channel accepted, to be marked sent with the id it gave."""
+
+    claimed: _Claimed
+    external_id: str
+    has_buttons: bool
+
+
+@dataclass(frozen=True)
 class HeadClaim:
     """A chat's head claimed in the transaction that queued it: the row to send first,
     or None when nothing is due now (an older message waits for a retry, or another
@@ -498,3 +602,26 @@ def _pressed(value: Any) -> PressedMessage | None:
     if not isinstance(value, dict):
         return None
     return PressedMessage(str(value["message"]), str(value["html"]), str(value["label"]))
+
+
+# A quoted value in a driver's message may be a statement's parameter (a borrower's
+# text, a name): masked, the message still says what went wrong.
+_QUOTED = re.compile(r"'[^']*'")
+
+
+def describe(error: BaseException) -> str:
+    """An error for a log line or a row's last_error: its kind and first line, never a
+    borrower's data. SQLAlchemy's message quotes the statement, so a failed statement
+    is described by the driver's error alone, with quoted values masked."""
+    shown: BaseException = error
+    if isinstance(error, StatementError) and isinstance(error.orig, BaseException):
+        shown = error.orig
+    lines = str(shown).strip().splitlines()
+    text = lines[0] if lines else ""
+    if shown is not error or isinstance(error, SQLAlchemyError):
+        text = _QUOTED.sub("'…'", text)
+    return _cut(f"{type(shown).__name__}: {text}" if text else type(shown).__name__)
+
+
+def _cut(reason: str) -> str:
+    return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"

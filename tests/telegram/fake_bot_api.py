@@ -102,6 +102,7 @@ class Fault:
     status: int
     retry_after: int | None = None
     times: int = 1
+    description: str | None = None  # Telegram's own words; a generic one when None
 
 
 def _decode(value: str) -> Any:
@@ -129,6 +130,7 @@ class FakeTelegram:
         self._sent = asyncio.Condition()
         self._faults: dict[str, list[Fault]] = {}
         self._slow: dict[str, float] = {}
+        self._held: dict[str, asyncio.Event] = {}
         self._drops: dict[str, int] = {}
         self._redeliver = 0
         self.chats: dict[int, dict[str, Any]] = {}
@@ -161,6 +163,8 @@ class FakeTelegram:
         return self
 
     async def __aexit__(self, *_: object) -> None:
+        for method in list(self._held):
+            self.release(method)
         async with self._arrived:
             self._arrived.notify_all()
         if self._runner is not None:
@@ -183,9 +187,14 @@ class FakeTelegram:
         return chat
 
     def fail_next(
-        self, method: str, status: int = 429, retry_after: int | None = 1, times: int = 1
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = 1,
+        times: int = 1,
+        description: str | None = None,
     ) -> None:
-        self._faults.setdefault(method, []).append(Fault(status, retry_after, times))
+        self._faults.setdefault(method, []).append(Fault(status, retry_after, times, description))
 
     def drop_next(self, method: str, times: int = 1) -> None:
         """Close the connection without an answer, as a network failure would."""
@@ -193,6 +202,16 @@ class FakeTelegram:
 
     def slow(self, method: str, seconds: float) -> None:
         self._slow[method] = seconds
+
+    def hold(self, method: str) -> None:
+        """Calls of `method` hang on the wire until `release`: a send in flight for as
+        long as a test needs, however slow the machine."""
+        self._held.setdefault(method, asyncio.Event())
+
+    def release(self, method: str) -> None:
+        held = self._held.pop(method, None)
+        if held is not None:
+            held.set()
 
     def redeliver_next(self, times: int = 1) -> None:
         """The next getUpdates ignores its offset once, as Telegram does after a timeout."""
@@ -253,6 +272,9 @@ class FakeTelegram:
         self.calls.append((method, params))
         if method in self._slow:
             await asyncio.sleep(self._slow[method])
+        held = self._held.get(method)
+        if held is not None:
+            await held.wait()
         if self._drops.get(method):
             self._drops[method] -= 1
             if request.transport is not None:
@@ -264,7 +286,7 @@ class FakeTelegram:
             fault.times -= 1
             if fault.times <= 0:
                 faults.pop(0)
-            return self._error(fault.status, fault.retry_after)
+            return self._error(fault.status, fault.retry_after, fault.description)
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return web.json_response(
@@ -280,7 +302,7 @@ class FakeTelegram:
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
-    def _error(status: int, retry_after: int | None) -> web.Response:
+    def _error(status: int, retry_after: int | None, description: str | None) -> web.Response:
         if status == 429:
             return web.json_response(
                 {
@@ -292,7 +314,11 @@ class FakeTelegram:
                 status=429,
             )
         return web.json_response(
-            {"ok": False, "error_code": status, "description": "Internal Server Error"},
+            {
+                "ok": False,
+                "error_code": status,
+                "description": description or "Internal Server Error",
+            },
             status=status,
         )
 

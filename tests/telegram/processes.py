@@ -77,14 +77,16 @@ class BotProcess:
 
 
 def bot_env(database_url: str, token: str, api_url: str, **extra: str) -> dict[str, str]:
+    """The default configuration, as a deployment would run it: no node name, so every
+    process on this host is on the same node (the hostname), as in production."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("REPAYBOT_")}
     return {
-        **os.environ,
+        **inherited,
         "PYTHONPATH": str(ROOT),
         "REPAYBOT_DATABASE_URL": database_url,
         "REPAYBOT_TELEGRAM_TOKEN": token,
         "REPAYBOT_TELEGRAM_API_URL": api_url,
         "REPAYBOT_TELEGRAM_POLL_TIMEOUT": "1",
-        "REPAYBOT_NODE_NAME": "test-node",
         "REPAYBOT_DIALOGS_DIR": str(ROOT / "dialogs"),
         "REPAYBOT_LOCALES_DIR": str(ROOT / "locales"),
         **extra,

@@ -4,8 +4,13 @@ The real command runs as a separate process against the local Bot API and is
 killed with SIGKILL while a Bot API call hangs: while the reply to "Yes, set it
 up" is being sent (after Telegram was told the press arrived), between linking
 and the greeting, and while the pressed message is being edited. The restarted
-process takes the dead process's lease back at once and sends what was owed
-exactly once.
+process takes the dead process's lease back once its heartbeat has stopped for
+the dead-after time, and sends what was owed exactly once.
+
+Both processes run with the default configuration (one node: this host), so the
+restart knows its predecessor is gone only from the stopped heartbeat, never
+from sharing its node name. The heartbeat is shortened (1 s, gone after 4 s) to
+keep the tests quick; the defaults (5 s, 20 s) work the same way, slower.
 """
 
 from __future__ import annotations
@@ -56,7 +61,13 @@ class Crashing:
 async def crashing(database_url: str, framework: str, tmp_path: Path) -> AsyncIterator[Crashing]:
     (token,) = await prepare(database_url, ["T-EN"])
     async with FakeTelegram() as tg:
-        env = bot_env(database_url, tg.token, tg.base_url)
+        env = bot_env(
+            database_url,
+            tg.token,
+            tg.base_url,
+            REPAYBOT_OUTBOX_HEARTBEAT_SECONDS="1",
+            REPAYBOT_OUTBOX_DEAD_AFTER_SECONDS="4",
+        )
         args = ["--framework", framework]
         bot, restarted = BotProcess(env, args, tmp_path), BotProcess(env, args, tmp_path)
         await bot.start()

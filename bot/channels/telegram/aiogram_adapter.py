@@ -41,12 +41,12 @@ from aiogram.types import (
 from bot.channels.telegram.api import (
     Blocked,
     Button,
-    Rejected,
     RetryLater,
     TelegramSendError,
     TokenRejected,
     Unavailable,
     keyboard_rows,
+    refusal,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
 
@@ -103,7 +103,7 @@ class AiogramApi:
         except TelegramForbiddenError as exc:
             raise Blocked(exc.message) from exc
         except TelegramBadRequest as exc:
-            raise Rejected(exc.message) from exc
+            raise refusal(exc.message) from exc
         except (TelegramServerError, TelegramNetworkError) as exc:
             raise Unavailable(type(exc).__name__) from exc
         except Exception as exc:  # aiohttp timeouts and the like surface unwrapped

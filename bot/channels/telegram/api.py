@@ -24,6 +24,7 @@ __all__ = [
     "TokenRejected",
     "Unavailable",
     "keyboard_rows",
+    "refusal",
 ]
 
 # Two buttons share a row on a phone when each label fits in about half its width
@@ -38,6 +39,29 @@ TelegramSendError = ChannelError
 
 class TokenRejected(ChannelError):
     """Telegram does not know the bot token (401/404): retrying cannot help."""
+
+
+MAX_DESCRIPTION = 160
+
+
+def refusal(description: str) -> Rejected:
+    """Telegram's 400 as Rejected, carrying Telegram's description as its message.
+
+    The description says what was wrong ("message is too long", "chat not found")
+    without quoting the message, so the outbox may log it and store it for an
+    operator. aiogram passes it as Telegram wrote it; PTB strips the "Bad Request: "
+    prefix and capitalizes what follows. Both end up as Telegram words it after the
+    prefix ("message is too long"), on one line and cut to a sane length.
+    """
+    lines = description.strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    text = text.removeprefix("Bad Request:").strip()
+    if text[:1].isupper() and text[1:2].islower():  # PTB's capital, not an acronym
+        text = text[0].lower() + text[1:]
+    text = text or "Bad Request"
+    if len(text) > MAX_DESCRIPTION:
+        text = text[: MAX_DESCRIPTION - 1] + "…"
+    return Rejected(text)
 
 
 @dataclass(frozen=True)

@@ -42,12 +42,12 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.telegram.api import (
     Blocked,
     Button,
-    Rejected,
     RetryLater,
     TelegramSendError,
     TokenRejected,
     Unavailable,
     keyboard_rows,
+    refusal,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
 from bot.channels.telegram.ptb_transport import AiohttpRequest
@@ -118,7 +118,7 @@ class PtbApi:
         except Forbidden as exc:
             raise Blocked(exc.message) from exc
         except BadRequest as exc:
-            raise Rejected(exc.message) from exc
+            raise refusal(exc.message) from exc
         except NetworkError as exc:  # 5xx, timeouts, refused connections
             raise Unavailable(type(exc).__name__) from exc
         except TelegramError as exc:

@@ -133,9 +133,7 @@ def _cut_line(
         limit_index = start
         while ends[limit_index + 1] - ends[start] <= room:
             limit_index += 1  # tokens start..limit_index-1 fit
-        space = next(
-            (i for i in range(limit_index, start, -1) if _breaks(tokens[i].visible)), None
-        )
+        space = next((i for i in range(limit_index, start, -1) if _breaks(tokens[i].visible)), None)
         if space is not None:
             pieces.append((start, space))
             start = space + 1  # the space itself is where the message breaks

@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from bot.service.accounts_import import import_accounts
+from bot.service.accounts_import import ACCOUNT_FIELDS, CHARGE_FIELDS, import_accounts
 from bot.store.tables import OutboxRow
 from tests.telegram.conftest import Harness
 from tests.telegram.fake_bot_api import FakeUser, entity_texts
@@ -19,10 +19,7 @@ from tests.telegram.fake_bot_api import FakeUser, entity_texts
 LINES = 100
 LIMIT = 4096
 ACCOUNT = "T-LONG"
-HEADER = (
-    "account_id,borrower_name,phone,birth_date,locale,timezone,currency,due_date,"
-    "charge_id,charge_kind,charge_description,charge_amount,charge_posted_on"
-).split(",")
+HEADER = (*ACCOUNT_FIELDS, *CHARGE_FIELDS)  # the import's own columns, breathing left out
 KINDS = ("principal", "interest", "late_fee", "annual_fee", "other")
 
 
@@ -65,7 +62,9 @@ async def _imported(bot: Harness, tmp_path: Path) -> None:
     assert report.charges_created == LINES
 
 
-async def _until_keyboard(user: FakeUser, after: int, timeout: float = 15.0) -> list[dict[str, Any]]:
+async def _until_keyboard(
+    user: FakeUser, after: int, timeout: float = 15.0
+) -> list[dict[str, Any]]:
     """The messages sent after the first `after`, up to the one that carries a keyboard."""
     for _ in range(int(timeout / 0.05)):
         new = user.messages[after:]

@@ -98,7 +98,9 @@ def split_message(
     """
     markup = html_text is not None
     source = html_text if html_text is not None else text
-    if limit is None:
+    # Most replies are far shorter than any limit: no need to read them. Markup only
+    # adds characters and a character is at most two units, so this never misjudges.
+    if limit is None or 2 * len(source) <= limit - last_room:
         return [Piece(text, html_text)]
     tokens = _tokens(source, markup=markup)
     ends = [0]

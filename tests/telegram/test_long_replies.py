@@ -136,3 +136,37 @@ async def test_a_multi_select_after_a_long_statement_still_ticks_in_place(
     await user.wait_for_button(select, "☑" + first[1:])  # edited in place, not sent anew
     assert len(user.messages) == sent
     assert "Item 000 <fee> & co" in select["text"]
+
+
+async def test_a_multi_select_that_outgrows_a_message_is_sent_anew_in_parts(
+    bot: Harness, tmp_path: Path
+) -> None:
+    user, parts = await _statement(bot, tmp_path, 803)
+    before = len(user.messages)
+    await user.press("Dispute a charge", parts[-1])
+    (select,) = await _until_keyboard(user, before)
+    ticked = 0
+    while True:  # each tick adds a line of ~215 characters: some twenty fit in one message
+        label = next(label for label, _ in user.keyboard(select) if label.startswith("☐"))
+        sent = len(user.messages)
+        await user.press(label, select)
+        ticked += 1
+        for _ in range(200):
+            if len(user.messages) > sent or "☑" + label[1:] in dict(user.keyboard(select)):
+                break
+            await asyncio.sleep(0.05)
+        if len(user.messages) > sent:
+            break
+        assert ticked < 40, "the question never outgrew one message"
+    # Too long to replace the pressed message: asked anew in parts, the pressed one answered.
+    again = await _until_keyboard(user, sent)
+    assert len(again) > 1
+    assert all(len(m["text"]) <= LIMIT for m in again)
+    assert [bool(user.keyboard(m)) for m in again] == [False] * (len(again) - 1) + [True]
+    assert user.keyboard(select) == [] and select["text"].endswith(f"✓ {label}")
+    shown = "\n".join(m["text"] for m in again)
+    assert all(f"Item {n:03d} <fee>" in shown for n in range(ticked))
+    answered_from = len(user.messages)
+    await user.press("Continue", again[-1])
+    (reason,) = (await user.wait_for(answered_from + 1))[answered_from:]
+    assert "why you dispute" in reason["text"]

@@ -15,6 +15,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from bot.domain.characters import drop_invisible
+
 SCAN_LIMIT = 500
 MAX_AMOUNT = Decimal(10) ** 12
 MAX_SMALL_INT = 10_000
@@ -72,9 +74,10 @@ def normalize(text: str) -> str:
     """NFKC (full-width digits become ASCII), control characters as spaces, bounded.
 
     Control characters become spaces rather than vanishing so that
-    "800\\nper month" stays two words.
+    "800\\nper month" stays two words; invisible format characters vanish, so that
+    a birth date with a zero-width space inside stays one date (domain/characters.py).
     """
-    text = text[: SCAN_LIMIT * 2]
+    text = drop_invisible(text[: SCAN_LIMIT * 2])
     if "\x1b" in text:
         text = _ANSI_ESCAPE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)[:SCAN_LIMIT]

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.domain.characters import drop_invisible
+
 
 def _norm(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold().strip()
+    """One form of a label and of what was typed: invisible characters gone (as every
+    reader drops them), full width and case folded, spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", drop_invisible(text)).casefold().strip()
     return " ".join(folded.split()).rstrip(".!?。！？")
 
 

@@ -2,6 +2,14 @@
 
 Rows are streamed from the database and written as they come, so an export of
 any size holds one batch in memory.
+
+The lender's staff open the CSV in a spreadsheet, and a spreadsheet runs a cell
+that starts with "=", "+", "-" or "@" (or a tab or carriage return before one)
+as a formula: a borrower's dispute reason `=HYPERLINK(...)` would become a live
+link, `+cmd|' /C calc'!A0` a command (OWASP: CSV injection). Every text cell
+that could be read so gets a leading single quote, which the spreadsheet shows
+as text; the numbers the exporter writes itself (ids, amounts) stay numbers.
+JSON Lines is read by programs, not spreadsheets, and keeps every text verbatim.
 """
 
 from __future__ import annotations
@@ -90,12 +98,29 @@ def _record(what: str, row: Any) -> dict[str, Any]:
     return record
 
 
+# Columns whose values the exporter writes itself as numbers: a negative amount
+# must stay a number for the lender's sums, and nothing typed by anyone reaches them.
+NUMBERS = frozenset({"amount"})
+# What a spreadsheet reads as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet shows as text: one that would start a formula gets a leading
+    single quote (the spreadsheet's own mark for "this is text")."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_cell(name: str, value: Any) -> Any:
     if name == "installments":
-        return ";".join(f"{i['due_date']}:{i['amount']}" for i in value or [])
-    if name == "charge_ids":
-        return ";".join(value or [])
-    return "" if value is None else value
+        value = ";".join(f"{i['due_date']}:{i['amount']}" for i in value or [])
+    elif name == "charge_ids":
+        value = ";".join(value or [])
+    if value is None:
+        return ""
+    if isinstance(value, str) and name not in NUMBERS:
+        return safe_cell(value)
+    return value
 
 
 async def export(

@@ -17,11 +17,14 @@ from bot.engine.types import Part, Reply, StepResult
 from bot.i18n.render import RenderedMessage, Translator
 from bot.service import buttons
 from bot.service.record import ConversationRecord, StoredConversation
+from bot.service.split import limit_for, split_message, visible_length
 from bot.store.pending import insert_at_commit
 from bot.store.tables import OutboxRow, TranscriptRow, table_of
 
 OUTBOX = table_of(OutboxRow)
 TRANSCRIPT = table_of(TranscriptRow)
+# What a channel that edits a pressed question writes before the chosen label.
+ANSWER_MARK = "\n\n✓ "
 
 
 def transcript_line(
@@ -138,8 +141,50 @@ class Queue:
             ]
             for index, (_, label) in enumerate(rendered.choices)
         ]
-        # "html" is the same text for channels that show formatting (Telegram).
-        payload: dict[str, Any] = {"text": rendered.text, "buttons": keyboard, **(extra or {})}
+        extra = dict(extra or {})
+        pieces = split_message(
+            rendered.text,
+            extra.pop("html", None),
+            limit_for(row.channel),
+            last_room=_answer_room(rendered.choices),
+        )
+        if len(pieces) > 1:
+            # Several messages cannot take the place of the one that was pressed.
+            extra.pop("replace", None)
+        for number, piece in enumerate(pieces, start=1):
+            # The keyboard, and what a channel does with it, belong to the last part:
+            # the borrower answers after reading everything above it.
+            last = number == len(pieces)
+            payload: dict[str, Any] = {"text": piece.text, "buttons": keyboard if last else []}
+            if piece.html is not None:
+                # The same text for channels that show formatting (Telegram).
+                payload["html"] = piece.html
+            if last:
+                payload.update(extra)
+            self._outbox_row(row, payload)
+        # The transcript keeps the reply as it was said, whichever channel cut it.
+        insert_at_commit(
+            self._session,
+            TRANSCRIPT,
+            transcript_line(
+                conversation_id=conversation_id,
+                account_id=row.account_id,
+                direction="out",
+                kind="message",
+                text=rendered.text,
+                payload={
+                    "choices": [list(c) for c in rendered.choices],
+                    "parts": [p.message_id for p in reply.parts],
+                    **({"agent": agent} if agent else {}),
+                },
+                script_version=script_version,
+                created_at=self.now,
+            ),
+        )
+
+    def _outbox_row(self, row: StoredConversation, payload: dict[str, Any]) -> None:
+        """One message for the channel; the first of the event's also answers a press."""
+        conversation_id = int(row.id or 0)
         index = len(self.queued)
         if index == 0 and self._pressed is not None:
             payload["pressed"] = self._pressed
@@ -165,25 +210,16 @@ class Queue:
                 "sent_at": None,
             },
         )
-        insert_at_commit(
-            self._session,
-            TRANSCRIPT,
-            transcript_line(
-                conversation_id=conversation_id,
-                account_id=row.account_id,
-                direction="out",
-                kind="message",
-                text=rendered.text,
-                payload={
-                    "choices": [list(c) for c in rendered.choices],
-                    "parts": [p.message_id for p in reply.parts],
-                    **({"agent": agent} if agent else {}),
-                },
-                script_version=script_version,
-                created_at=self.now,
-            ),
-        )
         self.queued.append(index)
+
+
+def _answer_room(choices: tuple[tuple[str, str], ...]) -> int:
+    """Room the message with the keyboard keeps free: after a press, Telegram's sender
+    writes the chosen label under it ("\n\n✓ label", see TelegramSender), an edit
+    that a full message would refuse."""
+    if not choices:
+        return 0
+    return len(ANSWER_MARK) + max(visible_length(label, markup=False) for _, label in choices)
 
 
 def message_table(script: Script) -> dict[str, Message]:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.domain.characters import drop_invisible, fold_width
+
 MAX_TEXT = 4096  # Telegram's own limit; longer input is cut
 
 
 def clean_text(text: str | None) -> str | None:
     """Drop NUL and other control characters (PostgreSQL text cannot hold NUL, and
-    none of them means anything in a chat); keep line breaks and tabs."""
+    none of them means anything in a chat); keep line breaks and tabs. Remove the
+    invisible format characters (a zero-width space inside a birth date must not
+    split it) and fold full-width forms to ASCII, as every reader does
+    (bot/domain/characters.py), so what is kept is what was read."""
     if text is None:
         return None
     kept = "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
     )
-    return kept[:MAX_TEXT]
+    return fold_width(drop_invisible(kept))[:MAX_TEXT]
 
 
 def parse_command(text: str | None) -> tuple[str | None, str]:

@@ -428,6 +428,8 @@ class FakeTelegram:
     async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._find(params)
         text, entities = _text_of(params)
+        if len(text) > 4096:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         markup_now = self._check_markup(params.get("reply_markup"))
         if (text, entities, markup_now) == (
             message["text"],

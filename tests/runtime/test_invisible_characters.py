@@ -12,12 +12,12 @@ from datetime import date
 import pytest
 
 from bot.domain.characters import drop_invisible, fold_width
-from bot.domain.intents import Intent, detect_intents
 from bot.domain.parsing import normalize
 from bot.service.choice_matching import match_choice
 from bot.service.text import clean_text
 from bot.store.tables import AccountRow
 from bot.understanding import parse_birth_dates
+from bot.understanding.cues import asks_for_person
 from bot.understanding.text import fold
 from tests.runtime.conftest import WebChat
 
@@ -95,7 +95,7 @@ def test_every_reader_sees_the_same_text(mark: str) -> None:
     label = _with("Pay in installments", mark, 9)  # inside a word of a label
     assert match_choice(label, [("plan", "Pay in installments")]) == "plan"
     assert match_choice("Pay in installments", [("plan", label)]) == "plan"
-    assert Intent.HUMAN in detect_intents(_with("talk to a person", mark, 3))
+    assert asks_for_person(_with("talk to a person", mark, 3))
 
 
 def test_emoji_sequences_stay_whole() -> None:

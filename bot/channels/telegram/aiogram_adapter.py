@@ -49,6 +49,7 @@ from bot.channels.telegram.api import (
     refusal,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
+from bot.channels.telegram.polling import CONVERSATION_KINDS
 
 T = TypeVar("T")
 
@@ -184,7 +185,11 @@ class AiogramApi:
         return me.username or ""
 
     async def set_webhook(self, url: str, secret: str | None) -> None:
-        await self._call(lambda: self._bot.set_webhook(url, secret_token=secret))
+        await self._call(
+            lambda: self._bot.set_webhook(
+                url, secret_token=secret, allowed_updates=list(CONVERSATION_KINDS)
+            )
+        )
 
     async def delete_webhook(self) -> None:
         await self._call(lambda: self._bot.delete_webhook(drop_pending_updates=False))
@@ -193,7 +198,10 @@ class AiogramApi:
         """Raw updates as Telegram sent them, for the inbox (see polling.py)."""
         updates = await self._call(
             lambda: self._bot.get_updates(
-                offset=offset, timeout=wait_seconds, request_timeout=wait_seconds + 30
+                offset=offset,
+                timeout=wait_seconds,
+                request_timeout=wait_seconds + 30,
+                allowed_updates=list(CONVERSATION_KINDS),
             )
         )
         return [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]

@@ -30,6 +30,18 @@ from bot.service.inbox import Inbox
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+# The kinds of update a conversation is made of; both adapters handle exactly these.
+# Telegram is asked for these alone (`allowed_updates`), and anything else that still
+# arrives (an edit, a reaction) is confirmed and dropped, never kept: kept, nothing
+# would ever claim it and it would be handed round again at every start.
+CONVERSATION_KINDS = ("message", "channel_post", "callback_query", "my_chat_member")
+
+
+def conversational(payload: dict[str, Any]) -> bool:
+    """Whether the update is one a conversation is made of (see CONVERSATION_KINDS)."""
+    return any(kind in payload for kind in CONVERSATION_KINDS)
+
+
 Fetch = Callable[[int | None, int], Awaitable[list[dict[str, Any]]]]
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -89,11 +101,12 @@ async def poll(
         backoff = 1.0
         if not updates:
             continue
-        kept = await _keep(inbox, updates, stop)
+        wanted = [u for u in updates if conversational(u)]
+        kept = await _keep(inbox, wanted, stop)
         if kept is Kept.NOT:
             break  # stopped before the batch was kept: it stays unconfirmed at Telegram
         offset = max(int(u["update_id"]) for u in updates) + 1
-        for payload in updates:
+        for payload in wanted:
             dispatch(payload)
         if kept is Kept.AFTER_OUTAGE and await _replay(inbox, dispatch, stop):
             break
@@ -139,7 +152,8 @@ async def _replay(
             log.error("inbox replay failed, trying again: %s", type(exc).__name__)
         else:
             for payload in payloads:
-                dispatch(payload)
+                if conversational(payload):  # kept before kinds were sorted at the door
+                    dispatch(payload)
             return False
         if await _stopped_within(stop, backoff):
             return True

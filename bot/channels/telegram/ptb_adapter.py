@@ -50,6 +50,7 @@ from bot.channels.telegram.api import (
     refusal,
 )
 from bot.channels.telegram.gateway import TelegramGateway, TelegramUpdate
+from bot.channels.telegram.polling import CONVERSATION_KINDS
 from bot.channels.telegram.ptb_transport import AiohttpRequest
 
 T = TypeVar("T")
@@ -189,7 +190,11 @@ class PtbApi:
         return me.username or ""
 
     async def set_webhook(self, url: str, secret: str | None) -> None:
-        await self._call(lambda: self._bot.set_webhook(url, secret_token=secret))
+        await self._call(
+            lambda: self._bot.set_webhook(
+                url, secret_token=secret, allowed_updates=list(CONVERSATION_KINDS)
+            )
+        )
 
     async def delete_webhook(self) -> None:
         await self._call(lambda: self._bot.delete_webhook(drop_pending_updates=False))
@@ -199,6 +204,7 @@ class PtbApi:
         updates = await self._call(
             lambda: self._bot.get_updates(
                 offset=offset,
+                allowed_updates=list(CONVERSATION_KINDS),
                 timeout=timedelta(seconds=wait_seconds),
                 read_timeout=wait_seconds + 30,
             )

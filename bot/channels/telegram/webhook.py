@@ -24,7 +24,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import DataError
 
-from bot.channels.telegram.polling import CHANNEL, Dispatcher, Feed
+from bot.channels.telegram.polling import CHANNEL, Dispatcher, Feed, conversational
 from bot.service.inbox import Inbox
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,8 @@ async def serve_webhook(
 ) -> None:
     dispatcher = Dispatcher(feed)
     for payload in await inbox.unhandled(CHANNEL):
-        dispatcher.dispatch(payload)
+        if conversational(payload):
+            dispatcher.dispatch(payload)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -151,6 +152,8 @@ async def serve_webhook(
         except UnreadableUpdate as refused:
             log.warning("webhook body refused: %s", refused)
             return web.Response(status=400)
+        if not conversational(payload):
+            return web.Response(text="ok")  # an edit, a reaction: nothing to keep or answer
         try:
             await inbox.record(CHANNEL, [(key, payload)])  # reruns on a dropped connection
         except DataError as exc:  # the database refused this update's values: retrying won't help

@@ -46,8 +46,12 @@ async def db_upgrade(settings: Settings) -> int:
 
 async def import_accounts(settings: Settings, path: Path) -> int:
     from bot.service.accounts_import import import_accounts as run_import
+    from bot.terminal_progress import progress_bar
 
-    return await _import_file(settings, path, lambda sessions: run_import(sessions, path))
+    with progress_bar(f"Importing {path.name}", in_bytes=True) as progress:
+        return await _import_file(
+            settings, path, lambda sessions: run_import(sessions, path, progress)
+        )
 
 
 async def import_payments(settings: Settings, path: Path) -> int:
@@ -182,15 +186,29 @@ async def chat(settings: Settings, account_id: str, locale: str | None) -> int:
 async def export(settings: Settings, what: str, fmt: str, output: Path | None) -> int:
     from bot.service.exports import export as run_export
     from bot.store.db import create_engine, session_factory, upgrade
+    from bot.terminal_progress import progress_bar
 
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
-        if output is None:
-            count = await run_export(session_factory(engine), what=what, fmt=fmt, out=sys.stdout)  # type: ignore[arg-type]
-        else:
-            with output.open("w", encoding="utf-8", newline="") as out:
-                count = await run_export(session_factory(engine), what=what, fmt=fmt, out=out)  # type: ignore[arg-type]
+        with progress_bar(f"Exporting {what}", in_bytes=False) as progress:
+            if output is None:
+                count = await run_export(
+                    session_factory(engine),
+                    what=what,  # type: ignore[arg-type]
+                    fmt=fmt,  # type: ignore[arg-type]
+                    out=sys.stdout,
+                    progress=progress,
+                )
+            else:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    count = await run_export(
+                        session_factory(engine),
+                        what=what,  # type: ignore[arg-type]
+                        fmt=fmt,  # type: ignore[arg-type]
+                        out=out,
+                        progress=progress,
+                    )
     finally:
         await engine.dispose()
     _err(f"{count} {what} exported.")

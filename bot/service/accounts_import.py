@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -35,6 +35,7 @@ from bot.service.import_reading import (
     jsonl_records,
     open_text,
 )
+from bot.service.progress import Progress, silent
 from bot.store.bulk_import import ACCOUNT_COLUMNS, FirstLoadClash, StagedRow, Staging
 
 ACCOUNT_FIELDS = ACCOUNT_COLUMNS
@@ -475,9 +476,15 @@ def _named(differ: Iterator[bool]) -> list[str]:
     return list(dict.fromkeys(n for n, d in zip(_STAGED_NAMES, differ, strict=True) if d))
 
 
-def _raw_rows(path: Path) -> Generator[tuple[int, Sequence[Any]]]:
-    """(line, values in CSV_COLUMNS order) for every charge in the file, CSV or JSON Lines."""
+def _raw_rows(
+    path: Path, opened: Callable[[TextIO], None] | None = None
+) -> Generator[tuple[int, Sequence[Any]]]:
+    """(line, values in CSV_COLUMNS order) for every charge in the file, CSV or JSON Lines.
+
+    `opened` is handed the stream once it is open, so a caller can tell how far it is."""
     stream, _ = open_text(path)
+    if opened is not None:
+        opened(stream)
     with stream:
         jsonl, lines = is_jsonl(path, stream)
         if not jsonl:
@@ -514,12 +521,21 @@ def _jsonl_charges(number: int, record: dict[str, Any]) -> Iterator[tuple[int, S
 
 
 def _batches(
-    path: Path, validator: _Validator
+    path: Path, validator: _Validator, progress: Progress = silent
 ) -> Generator[tuple[list[StagedRow], list[StagedRow]]]:
-    """Validated staging rows, a batch at a time; problems collect in the validator."""
+    """Validated staging rows, a batch at a time; problems collect in the validator.
+
+    Progress is told the bytes of the file read so far after each batch."""
     accounts: list[StagedRow] = []
     charges: list[StagedRow] = []
-    rows = _raw_rows(path)
+    streams: list[TextIO] = []
+    rows = _raw_rows(path, streams.append)
+    size = path.stat().st_size
+
+    def read_so_far() -> int:
+        # The buffer reads ahead a few kilobytes: near enough for a bar.
+        return int(streams[0].buffer.tell()) if streams and not streams[0].closed else size
+
     try:
         for line, raw in rows:
             try:
@@ -530,6 +546,7 @@ def _batches(
                 )
                 return
             if len(charges) >= BATCH_ROWS:
+                progress(read_so_far(), size)
                 yield accounts, charges
                 accounts, charges = [], []
     except RowError as error:
@@ -544,12 +561,15 @@ def _batches(
         return
     finally:
         rows.close()
+    progress(size, size)
     yield accounts, charges
 
 
-async def _stage_file(path: Path, staging: Staging, validator: _Validator) -> None:
+async def _stage_file(
+    path: Path, staging: Staging, validator: _Validator, progress: Progress
+) -> None:
     """Read and check the next batch in a worker thread while the database takes this one."""
-    batches = _batches(path, validator)
+    batches = _batches(path, validator, progress)
     pending = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
     try:
         while (batch := await pending) is not None:
@@ -581,23 +601,32 @@ async def _check_repeats(staging: Staging, validator: _Validator) -> bool:
     return repeated
 
 
-async def import_accounts(sessions: async_sessionmaker[AsyncSession], path: Path) -> ImportReport:
-    """Import a CSV or JSON Lines file in one transaction, or raise ImportRejected."""
+async def import_accounts(
+    sessions: async_sessionmaker[AsyncSession], path: Path, progress: Progress = silent
+) -> ImportReport:
+    """Import a CSV or JSON Lines file in one transaction, or raise ImportRejected.
+
+    `progress` hears the bytes of the file read so far, and the file's size."""
     now = datetime.now(UTC)
     try:
-        return await _import(sessions, path, now, first_load=True)
+        return await _import(sessions, path, now, first_load=True, progress=progress)
     except FirstLoadClash:  # rolled back; the careful way finds and says what repeats
-        return await _import(sessions, path, now, first_load=False)
+        return await _import(sessions, path, now, first_load=False, progress=progress)
 
 
 async def _import(
-    sessions: async_sessionmaker[AsyncSession], path: Path, now: datetime, first_load: bool
+    sessions: async_sessionmaker[AsyncSession],
+    path: Path,
+    now: datetime,
+    *,
+    first_load: bool,
+    progress: Progress,
 ) -> ImportReport:
     async with sessions() as session, session.begin():
         staging = Staging(await session.connection(), now)
         await staging.create(first_load)
         validator = _Validator(staging, now.date())
-        await _stage_file(path, staging, validator)
+        await _stage_file(path, staging, validator, progress)
         repeated = False
         if not validator.problems:
             await staging.index()

@@ -21,11 +21,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import SQLModel
 
 from bot.domain.money import quantize
+from bot.service.progress import Progress, silent
 from bot.store.tables import ArrangementRow, DisputeRow, EscalationRow, table_of
 
 What = Literal["arrangements", "disputes", "escalations"]
@@ -124,9 +125,17 @@ def _csv_cell(name: str, value: Any) -> Any:
 
 
 async def export(
-    sessions: async_sessionmaker[AsyncSession], *, what: What, fmt: Format, out: TextIO
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    what: What,
+    fmt: Format,
+    out: TextIO,
+    progress: Progress = silent,
 ) -> int:
-    """Write every row of `what` to `out`, streamed a batch at a time; returns the count."""
+    """Write every row of `what` to `out`, streamed a batch at a time; returns the count.
+
+    `progress` hears the rows written so far (a batch at a time) and how many there
+    are, counted first only when someone listens."""
     table = table_of(TABLES[what])
     query = (
         select(*(table.c[name] for name in COLUMNS[what]))
@@ -136,10 +145,19 @@ async def export(
     write = _csv_writer(what, out) if fmt == "csv" else _jsonl_writer(out)
     count = 0
     async with sessions() as session, session.begin():
+        total = None
+        if progress is not silent:
+            total = int(
+                (await session.execute(select(func.count()).select_from(table))).scalar_one()
+            )
+            progress(0, total)
         result = await session.stream(query)
         async for row in result:
             write(_record(what, row))
             count += 1
+            if count % STREAM_BATCH == 0:
+                progress(count, total)
+    progress(count, total)
     return count
 
 

@@ -141,6 +141,7 @@ class Queue:
         # "html" is the same text for channels that show formatting (Telegram).
         payload: dict[str, Any] = {"text": rendered.text, "buttons": keyboard, **(extra or {})}
         index = len(self.queued)
+        key = f"{conversation_id}:{self._batch}:{index}"
         if index == 0 and self._pressed is not None:
             payload["pressed"] = self._pressed
         if self.after_contact:
@@ -152,7 +153,7 @@ class Queue:
                 "conversation_id": conversation_id,
                 "channel": row.channel,
                 "chat_key": row.chat_key,
-                "idempotency_key": f"{conversation_id}:{self._batch}:{index}",
+                "idempotency_key": key,
                 "payload": payload,
                 "status": "pending",
                 "attempts": 0,
@@ -177,6 +178,7 @@ class Queue:
                 payload={
                     "choices": [list(c) for c in rendered.choices],
                     "parts": [p.message_id for p in reply.parts],
+                    "outbox": key,  # the console shows whether it was delivered
                     **({"agent": agent} if agent else {}),
                 },
                 script_version=script_version,

@@ -22,8 +22,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.store.db import as_utc
 from bot.errors import RepaybotError
+from bot.store.db import as_utc
 from bot.store.tables import (
     ApiTokenRow,
     ConsoleSessionRow,
@@ -141,7 +141,9 @@ async def add_token(session: AsyncSession, *, name: str, role: Role, now: dateti
     """A new API token for an integration; returned once, only its hash is kept."""
     token = "rbt_" + secrets.token_urlsafe(32)
     session.add(
-        ApiTokenRow(token_hash=_digest(token), name=check_name(name), role=role.value, created_at=now)
+        ApiTokenRow(
+            token_hash=_digest(token), name=check_name(name), role=role.value, created_at=now
+        )
     )
     await session.flush()
     return token
@@ -267,7 +269,9 @@ async def revoke_session(session: AsyncSession, id_hash: str, now: datetime) -> 
     return int(getattr(done, "rowcount", 0) or 0) == 1
 
 
-async def live_sessions(session: AsyncSession, now: datetime) -> list[tuple[ConsoleSessionRow, str]]:
+async def live_sessions(
+    session: AsyncSession, now: datetime
+) -> list[tuple[ConsoleSessionRow, str]]:
     """Sessions not revoked nor expired, newest first, with their user's name."""
     found = await session.execute(
         select(ConsoleSessionRow, col(ConsoleUserRow.name))

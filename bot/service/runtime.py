@@ -497,8 +497,8 @@ class Runtime:
                 )
                 if int(getattr(closed, "rowcount", 0) or 0) == 0:
                     raise AgentActionRefused(f"no escalation {action.ticket!r} here")
-                if record.owner == owner:  # closed by its holder: the bot listens again
-                    record = replace(record, owner=BOT)
+                # A person's work here is done: the bot listens again (silently).
+                record = replace(record, owner=BOT)
             elif action.kind is AgentActionKind.NOTE:
                 pass  # the transcript line above is the note; nothing is sent
             elif action.kind is AgentActionKind.TRANSFER:

@@ -33,3 +33,6 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     link_token_days: int = 7
     log_level: str = "WARNING"
+    # The console is served over HTTPS (behind a proxy that terminates TLS): cookies
+    # get the Secure flag. Off for the default, http://127.0.0.1.
+    console_secure_cookies: bool = False

@@ -137,6 +137,16 @@ async def add_user(
     return row
 
 
+async def set_password(session: AsyncSession, *, name: str, password: str) -> bool:
+    """A new password for a person (the demo's account each run); False: no such name."""
+    done = await session.execute(
+        update(ConsoleUserRow)
+        .where(col(ConsoleUserRow.name) == name)
+        .values(password_hash=_hasher.hash(check_password(password)))
+    )
+    return int(getattr(done, "rowcount", 0) or 0) == 1
+
+
 async def add_token(session: AsyncSession, *, name: str, role: Role, now: datetime) -> str:
     """A new API token for an integration; returned once, only its hash is kept."""
     token = "rbt_" + secrets.token_urlsafe(32)

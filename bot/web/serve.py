@@ -1,0 +1,59 @@
+"""Serve the console with uvicorn, alone or beside the bot in the same process.
+
+Beside the bot (the demo's terminal chat, `repaybot telegram --console`) the
+console's live view hears the bot's commits through this process's hub, which is
+what SQLite needs; on PostgreSQL it also hears other processes (LISTEN/NOTIFY).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Generator
+
+import uvicorn
+
+from bot.bootstrap import App
+from bot.web.app import create_app
+
+
+class _Embedded(uvicorn.Server):
+    """A server that leaves signals to its host process (the chat, the Telegram bot)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def address(host: str, port: int) -> str:
+    return f"http://{host}:{port}/"
+
+
+async def serve_console(
+    app: App,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8081,
+    stop: asyncio.Event | None = None,
+    secure_cookies: bool = False,
+) -> None:
+    """Serve until `stop` is set; without one, until SIGINT or SIGTERM."""
+    config = uvicorn.Config(
+        create_app(app, secure_cookies=secure_cookies),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        proxy_headers=secure_cookies,
+    )
+    if stop is None:
+        await uvicorn.Server(config).serve()
+        return
+    server = _Embedded(config)
+    task = asyncio.create_task(server.serve())
+    waiting = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    waiting.cancel()
+    await task

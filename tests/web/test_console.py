@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.service import people
 from bot.store.tables import AuditRow, ConsoleSessionRow
 from tests.runtime.conftest import CHANNEL, NOW
 from tests.web.conftest import PASSWORD, Console
-
-from sqlalchemy import select
 
 
 async def test_a_signed_out_visitor_sees_nothing(console: Console) -> None:
@@ -152,7 +151,9 @@ async def test_what_people_type_is_escaped_everywhere(console: Console, hostile:
     assert shown in page
     async with console.api() as api:
         lines = (await api.get(f"/api/escalations/{ticket}/transcript")).json()["items"]
-    assert [line["text"] for line in lines if line["from"] in ("borrower", "note", "agent")][-3:] == [
+    assert [line["text"] for line in lines if line["from"] in ("borrower", "note", "agent")][
+        -3:
+    ] == [
         hostile,
         hostile,
         hostile,

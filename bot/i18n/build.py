@@ -182,15 +182,18 @@ def compile_catalogs(locales_dir: Path | str = LOCALES_DIR, *, force: bool = Fal
         log.info("compiled %s", mo)
 
 
+def update_all() -> None:
+    """Both domains: the bot's texts in every catalog, the console's in its locales."""
+    update()
+    update(locales=CONSOLE_LOCALES, domain=CONSOLE_DOMAIN)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m bot.i18n.build extract|update|compile|all`."""
     args = list(sys.argv[1:] if argv is None else argv)
     commands: dict[str, Callable[[], object]] = {
         "extract": lambda: (extract(), extract_console()),
-        "update": lambda: (
-            update(),
-            update(locales=CONSOLE_LOCALES, domain=CONSOLE_DOMAIN),
-        ),
+        "update": update_all,
         "compile": lambda: compile_catalogs(force=True),
     }
     if len(args) != 1 or args[0] not in (*commands, "all"):

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import socket
 from collections.abc import Generator
 
 import uvicorn
 
 from bot.bootstrap import App
 from bot.web.app import create_app
+
+log = logging.getLogger(__name__)
 
 
 class _Embedded(uvicorn.Server):
@@ -50,10 +54,20 @@ async def serve_console(
     if stop is None:
         await uvicorn.Server(config).serve()
         return
+    try:
+        # Bound here, not by uvicorn, which exits the whole process when it cannot
+        # bind: the bot beside the console must go on, and the log says why.
+        listening = socket.create_server((host, port))
+    except OSError as exc:
+        log.error("the console could not listen on %s: %s", address(host, port), exc.strerror)
+        return
     server = _Embedded(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listening]))
     waiting = asyncio.create_task(stop.wait())
     await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True
     waiting.cancel()
-    await task
+    try:
+        await task
+    finally:
+        listening.close()

@@ -10,3 +10,10 @@ document.addEventListener("change", function (event) {
     target.form.requestSubmit();
   }
 });
+
+// A transcript opens, and stays, at its newest line.
+function toNewest() {
+  document.querySelectorAll("ol.lines").forEach(function (list) { list.scrollTop = list.scrollHeight; });
+}
+document.addEventListener("DOMContentLoaded", toNewest);
+document.addEventListener("htmx:afterSwap", toNewest);

@@ -15,10 +15,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -231,11 +234,21 @@ def _fail(throttle: SignInThrottleRow, now: datetime) -> None:
 async def _throttle(
     session: AsyncSession, scope: str, key: str, now: datetime
 ) -> SignInThrottleRow:
+    # Two first failures at once must not collide on the key: insert-if-absent,
+    # then read it locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises).
+    insert = _INSERT_IF_ABSENT[session.get_bind().dialect.name]
+    await session.execute(
+        insert.values(scope=scope, key=key, failures=0, updated_at=now).on_conflict_do_nothing()
+    )
     row = await session.get(SignInThrottleRow, (scope, key), with_for_update=True)
-    if row is None:
-        row = SignInThrottleRow(scope=scope, key=key, failures=0, updated_at=now)
-        session.add(row)
+    assert row is not None  # noqa: S101 - inserted just above when missing
     return row
+
+
+_INSERT_IF_ABSENT: dict[str, Any] = {
+    "postgresql": postgresql_insert(SignInThrottleRow),
+    "sqlite": sqlite_insert(SignInThrottleRow),
+}
 
 
 # ---- sessions ----

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import bot.store.live  # noqa: F401 - commits announce what changed (the console's live view)
 from bot.config import Settings
 from bot.i18n.build import compile_catalogs
 from bot.i18n.render import Translator

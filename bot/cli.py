@@ -14,6 +14,7 @@ from bot.config import ROOT, Settings
 from bot.logs import configure
 
 DEMO_FILE = ROOT / "data" / "demo_accounts.csv"
+ROLES = ("agent", "supervisor", "manager", "admin")
 
 
 def locale_tag(value: str) -> str:
@@ -69,6 +70,25 @@ def _parser() -> argparse.ArgumentParser:
     telegram.add_argument(
         "--listen", default="127.0.0.1:8080", help="HOST:PORT the webhook server binds"
     )
+    telegram.add_argument("--console", action="store_true", help="serve the agents' console too")
+    telegram.add_argument("--console-port", type=int, default=8081)
+
+    console = sub.add_parser("console", help="the agents' console and the CRM API")
+    console.add_argument("--host", default="127.0.0.1")
+    console.add_argument("--port", type=int, default=8081)
+
+    users = sub.add_parser("users", help="people who sign in to the console")
+    user_actions = users.add_subparsers(dest="action", required=True)
+    user_add = user_actions.add_parser("add", help="add a person (the password is prompted)")
+    user_add.add_argument("name")
+    user_add.add_argument("--role", choices=ROLES, required=True)
+    user_add.add_argument("--locale", choices=["en", "zh_Hans", "zh_Hant"], default="en")
+
+    tokens = sub.add_parser("tokens", help="API tokens for a lender's CRM")
+    token_actions = tokens.add_subparsers(dest="action", required=True)
+    token_add = token_actions.add_parser("add", help="print a new token once")
+    token_add.add_argument("name")
+    token_add.add_argument("--role", choices=ROLES, required=True)
 
     inbox = sub.add_parser("inbox", help="updates whose handling failed every try")
     inbox_actions = inbox.add_subparsers(dest="action", required=True)
@@ -144,9 +164,16 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.chat(settings, args.account, args.locale)
     if args.command == "demo":
         code = await commands.import_accounts(settings, DEMO_FILE)
-        return code or await commands.chat(settings, args.account, args.locale)
+        return code or await commands.chat(settings, args.account, args.locale, console=True)
     if args.command == "telegram":
-        return await commands.telegram(settings, args.framework, args.webhook, args.listen)
+        port = args.console_port if args.console else None
+        return await commands.telegram(settings, args.framework, args.webhook, args.listen, port)
+    if args.command == "console":
+        return await commands.console(settings, args.host, args.port)
+    if args.command == "users":
+        return await commands.add_user(settings, args.name, args.role, args.locale)
+    if args.command == "tokens":
+        return await commands.add_token(settings, args.name, args.role)
     if args.command == "inbox" and args.action == "failed":
         return await commands.inbox_failed(settings)
     if args.command == "inbox":

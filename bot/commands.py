@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ from bot.errors import ChannelError
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.bootstrap import App
 
 
 def _err(message: str) -> None:
@@ -164,7 +167,9 @@ def check_dialogs(settings: Settings, directory: Path | None) -> int:
     return 0
 
 
-async def chat(settings: Settings, account_id: str, locale: str | None) -> int:
+async def chat(
+    settings: Settings, account_id: str, locale: str | None, *, console: bool = False
+) -> int:
     from bot.bootstrap import build_app
     from bot.channels.terminal import run_chat
     from bot.errors import AccountMissing
@@ -175,12 +180,158 @@ async def chat(settings: Settings, account_id: str, locale: str | None) -> int:
         _err(f"The dialog scripts are broken; fix them first:\n{exc}")
         return 1
     try:
-        return await run_chat(app, account_id=account_id, locale=locale)
+        async with _console_beside(app, 8081 if console else None, demo=True):
+            return await run_chat(app, account_id=account_id, locale=locale)
     except AccountMissing:
         _err(f"No account {account_id!r}. Import one with: repaybot accounts import FILE")
         return 2
     finally:
         await app.close()
+
+
+@contextlib.asynccontextmanager
+async def _console_beside(app: App, port: int | None, *, demo: bool = False) -> AsyncIterator[None]:
+    """The agents' console served in the background while the bot runs, stopped after.
+
+    In the same process, so its live view hears the bot's commits on SQLite too. The
+    demo gets a supervisor `demo` with a new password each run, printed here."""
+    if port is None:
+        yield
+        return
+    import asyncio
+    import secrets
+
+    from bot.web.serve import address, serve_console
+
+    if demo:
+        password = secrets.token_urlsafe(9)
+        await _demo_person(app, password)
+        _err(f"Agents' console: {address('127.0.0.1', port)} (sign in as demo / {password})")
+    else:
+        _err(f"Agents' console: {address('127.0.0.1', port)}")
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        serve_console(app, port=port, stop=stop, secure_cookies=app.settings.console_secure_cookies)
+    )
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+async def _demo_person(app: App, password: str) -> None:
+    from bot.service import people
+
+    async with app.sessions() as session, session.begin():
+        if not await people.set_password(session, name="demo", password=password):
+            await people.add_user(
+                session,
+                name="demo",
+                role=people.Role.SUPERVISOR,
+                password=password,
+                now=app.runtime.now(),
+            )
+
+
+async def console(settings: Settings, host: str, port: int) -> int:
+    from bot.bootstrap import build_app
+    from bot.web.serve import address, serve_console
+
+    try:
+        app = await build_app(settings)
+    except ScriptError as exc:
+        _err(f"The dialog scripts are broken; fix them first:\n{exc}")
+        return 1
+    _err(f"Agents' console and CRM API: {address(host, port)} (API docs at /docs)")
+    try:
+        await serve_console(
+            app, host=host, port=port, secure_cookies=settings.console_secure_cookies
+        )
+    finally:
+        await app.close()
+    return 0
+
+
+def _read_password() -> str:
+    """Prompted twice at a terminal; one line from stdin otherwise (scripts, CI)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+async def add_user(settings: Settings, name: str, role: str, locale: str) -> int:
+    from bot.service import audit, people
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    try:
+        password = _read_password()
+        people.check_password(password)
+        people.check_name(name)
+    except (ValueError, people.PeopleError) as exc:
+        _err(f"{exc}; nobody was added.")
+        return 2
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    now = datetime.now(UTC)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            await people.add_user(
+                session,
+                name=name,
+                role=people.Role(role),
+                password=password,
+                now=now,
+                locale=locale,
+            )
+            audit.record(
+                session,
+                actor=_operator(),
+                action="add_user",
+                target=name,
+                after={"role": role},
+                now=now,
+            )
+    except people.PeopleError as exc:
+        _err(f"{exc}; nobody was added.")
+        return 2
+    finally:
+        await engine.dispose()
+    print(f"{name} can sign in to the console as {role}.")
+    return 0
+
+
+async def add_token(settings: Settings, name: str, role: str) -> int:
+    from bot.service import audit, people
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    now = datetime.now(UTC)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            token = await people.add_token(session, name=name, role=people.Role(role), now=now)
+            audit.record(
+                session,
+                actor=_operator(),
+                action="add_token",
+                target=name,
+                after={"role": role},
+                now=now,
+            )
+    except people.PeopleError as exc:
+        _err(f"{exc}; no token was made.")
+        return 2
+    finally:
+        await engine.dispose()
+    _err(f"API token for {name} ({role}); it is shown only this once, keep it safe:")
+    print(token)
+    return 0
 
 
 async def export(settings: Settings, what: str, fmt: str, output: Path | None) -> int:
@@ -263,7 +414,13 @@ async def outbox_retry(settings: Settings, row_id: int) -> int:
     return 0
 
 
-async def telegram(settings: Settings, framework: str, webhook: str | None, listen: str) -> int:
+async def telegram(
+    settings: Settings,
+    framework: str,
+    webhook: str | None,
+    listen: str,
+    console_port: int | None = None,
+) -> int:
     from bot.bootstrap import build_app
     from bot.channels.telegram.runner import TelegramOptions, run
 
@@ -280,20 +437,21 @@ async def telegram(settings: Settings, framework: str, webhook: str | None, list
         return 2
     app = await build_app(settings)
     try:
-        await run(
-            app,
-            TelegramOptions(
-                token=settings.telegram_token.get_secret_value(),
-                api_url=settings.telegram_api_url,
-                framework=framework,
-                webhook_url=webhook,
-                webhook_secret=secret.get_secret_value() if secret else None,
-                listen_host=host,
-                listen_port=int(port),
-                poll_timeout=settings.telegram_poll_timeout,
-                settle_heap=True,
-            ),
-        )
+        async with _console_beside(app, console_port):
+            await run(
+                app,
+                TelegramOptions(
+                    token=settings.telegram_token.get_secret_value(),
+                    api_url=settings.telegram_api_url,
+                    framework=framework,
+                    webhook_url=webhook,
+                    webhook_secret=secret.get_secret_value() if secret else None,
+                    listen_host=host,
+                    listen_port=int(port),
+                    poll_timeout=settings.telegram_poll_timeout,
+                    settle_heap=True,
+                ),
+            )
     except ChannelError as error:
         _err(telegram_failure(error, settings.telegram_api_url))
         return 1

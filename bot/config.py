@@ -51,3 +51,7 @@ class Settings(BaseSettings):
                 "REPAYBOT_OUTBOX_HEARTBEAT_SECONDS"
             )
         return self
+
+    # The console is served over HTTPS (behind a proxy that terminates TLS): cookies
+    # get the Secure flag. Off for the default, http://127.0.0.1.
+    console_secure_cookies: bool = False

@@ -205,6 +205,53 @@ class CasePolicy(_Strict):
     complaint_answer_days: int = Field(default=15, ge=1, le=15)  # R15
 
 
+# Why a borrower was handed to a person (bot.engine.types.EscalationReason's values;
+# the domain does not import the engine, a test keeps the two the same).
+ESCALATION_REASONS = frozenset(
+    {
+        "requested",
+        "crisis",
+        "hardship",
+        "verification_locked",
+        "review_decision",
+        "complaint",
+        "repeated_failure",
+        "outside_policy",
+        "script_failure",
+    }
+)
+
+
+class ResponseTimes(_Strict):
+    """How soon a person must first answer an escalation, and resolve it (minutes)."""
+
+    first_response_minutes: int = Field(ge=1, le=60 * 24 * 30)
+    resolution_minutes: int = Field(ge=1, le=60 * 24 * 60)
+
+    @model_validator(mode="after")
+    def _resolved_after_answered(self) -> ResponseTimes:
+        check_response_order(self.first_response_minutes, self.resolution_minutes)
+        return self
+
+
+def check_response_order(first_response: int, resolution: int) -> None:
+    if resolution < first_response:
+        raise ValueError("resolution_minutes is shorter than first_response_minutes")
+
+
+def check_sla_reasons(value: dict[str, ResponseTimes]) -> dict[str, ResponseTimes]:
+    """Keys are escalation reasons, and "default" (required) covers the rest."""
+    unknown = set(value) - ESCALATION_REASONS - {DEFAULT_COUNTRY}
+    if unknown:
+        raise ValueError(f"unknown escalation reason(s) {sorted(unknown)}")
+    if DEFAULT_COUNTRY not in value:
+        raise ValueError('escalation_sla needs a "default" entry')
+    return value
+
+
+_DEFAULT_SLA = {DEFAULT_COUNTRY: ResponseTimes(first_response_minutes=60, resolution_minutes=1440)}
+
+
 TEMPLATE_NAMES = frozenset({"account_id", "amount"})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -279,6 +326,17 @@ class Policy(_Strict):
     hardship: HardshipPolicy = HardshipPolicy()
     # Keyed by ISO 4217 currency; a currency left out gets "contact the lender".
     payment: dict[str, PaymentInstructions] = Field(default_factory=dict)
+    # The agents' queue: how soon a person answers and resolves, per escalation reason.
+    escalation_sla: dict[str, ResponseTimes] = Field(default_factory=lambda: dict(_DEFAULT_SLA))
+
+    @field_validator("escalation_sla")
+    @classmethod
+    def _sla_reasons(cls, value: dict[str, ResponseTimes]) -> dict[str, ResponseTimes]:
+        return check_sla_reasons(value)
+
+    def response_times(self, reason: str) -> ResponseTimes:
+        """The SLA for an escalation of this reason (the default one when not named)."""
+        return self.escalation_sla.get(reason) or self.escalation_sla[DEFAULT_COUNTRY]
 
     @field_validator("payment")
     @classmethod

@@ -9,6 +9,11 @@ The workflow, from the repository root (what `python -m bot.i18n.build ...` runs
         --init-missing --no-wrap --ignore-obsolete   # for en, zh_Hans, zh_Hant, zh_Hant_HK
     pybabel compile -d locales -D messages                    # or compile_catalogs()
 
+The agents' console has a gettext domain of its own, `console`, extracted from
+its templates with babel-console.cfg into locales/console.pot and kept in
+locales/<locale>/LC_MESSAGES/console.po for the console's locales (CONSOLE_LOCALES);
+`extract`, `update` and `compile` below do both domains.
+
 `extract` reads the code (texts marked with pgettext) and the dialog scripts
 (through the `repaybot_dialogs` extractor) into the template; `update` merges
 the template into each locale's .po, creating missing ones; translators then
@@ -41,6 +46,9 @@ LOCALES_DIR = ROOT / "locales"
 DOMAIN = "messages"
 
 KEYWORDS = ("N_", "pgettext:1c,2", "npgettext:1c,2,3")
+CONSOLE_DOMAIN = "console"
+CONSOLE_LOCALES = ("en", "zh_Hans", "zh_Hant")
+CONSOLE_MAPPING = "babel-console.cfg"
 
 
 def _pybabel(args: Sequence[str]) -> None:
@@ -73,10 +81,32 @@ def extract(root: Path = ROOT, output: Path | None = None) -> Path:
     return target
 
 
+def extract_console(root: Path = ROOT, output: Path | None = None) -> Path:
+    """Write the console's template (locales/console.pot) from its templates."""
+    target = output if output is not None else root / "locales" / f"{CONSOLE_DOMAIN}.pot"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.chdir(root):
+        _pybabel(
+            [
+                "extract",
+                "-F",
+                CONSOLE_MAPPING,
+                "--no-wrap",
+                "--project=repaybot-console",
+                "--copyright-holder=the repaybot authors",
+                "-o",
+                str(target),
+                ".",
+            ]
+        )
+    return target
+
+
 def update(
     locales_dir: Path = LOCALES_DIR,
     locales: Sequence[str] = CATALOG_LOCALES,
     template: Path | None = None,
+    domain: str = DOMAIN,
 ) -> None:
     """Merge the template into each locale's catalog, creating missing catalogs.
 
@@ -84,7 +114,7 @@ def update(
     tests refuse fuzzy entries, so a translator must look at each one.
     Obsolete entries are dropped: git keeps their history.
     """
-    pot = template if template is not None else locales_dir / f"{DOMAIN}.pot"
+    pot = template if template is not None else locales_dir / f"{domain}.pot"
     for locale in locales:
         _pybabel(
             [
@@ -94,7 +124,7 @@ def update(
                 "-d",
                 str(locales_dir),
                 "-D",
-                DOMAIN,
+                domain,
                 "-l",
                 locale,
                 "--init-missing",
@@ -152,12 +182,18 @@ def compile_catalogs(locales_dir: Path | str = LOCALES_DIR, *, force: bool = Fal
         log.info("compiled %s", mo)
 
 
+def update_all() -> None:
+    """Both domains: the bot's texts in every catalog, the console's in its locales."""
+    update()
+    update(locales=CONSOLE_LOCALES, domain=CONSOLE_DOMAIN)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m bot.i18n.build extract|update|compile|all`."""
     args = list(sys.argv[1:] if argv is None else argv)
     commands: dict[str, Callable[[], object]] = {
-        "extract": lambda: extract(),
-        "update": lambda: update(),
+        "extract": lambda: (extract(), extract_console()),
+        "update": update_all,
         "compile": lambda: compile_catalogs(force=True),
     }
     if len(args) != 1 or args[0] not in (*commands, "all"):

@@ -73,6 +73,14 @@ _CHANNEL = {
     ),
 }
 
+# Said when a person from the lender's team takes the conversation over (issue 29).
+_AGENT = {
+    "agent.joined": pgettext(
+        "agent.joined",
+        "A member of our team has joined this chat and will reply to you here.",
+    ),
+}
+
 # Descriptions shown in Telegram's command menu (setMyCommands), by command name.
 _COMMANDS = {
     "command.start": pgettext("command.start", "Start or restart"),
@@ -90,7 +98,7 @@ COMMANDS = tuple(message_id.removeprefix("command.") for message_id in _COMMANDS
 
 # Every code text by message id: the renderer's fallback table after the script's.
 CODE_MESSAGES: MappingProxyType[str, str] = MappingProxyType(
-    {**_CHARGE_KINDS, **_CHANNEL, **_COMMANDS}
+    {**_CHARGE_KINDS, **_CHANNEL, **_AGENT, **_COMMANDS}
 )
 
 

@@ -72,6 +72,9 @@ class AgentActionKind(StrEnum):
     HAND_BACK = "hand_back"  # the bot takes over again at a named state
     UNLOCK_VERIFICATION = "unlock_verification"  # a person confirmed who the borrower is
     RECORD_OUTCOME = "record_outcome"  # close an escalation with what came of it
+    NOTE = "note"  # an internal note on the transcript: never sent to the borrower
+    TRANSFER = "transfer"  # the person who owns it gives it to another (`to`)
+    RELEASE = "release"  # back to the queue: nobody holds it, the bot listens again
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,11 @@ class AgentAction:
     agent: str
     conversation_id: int
     action_key: str | None = None  # the console's idempotency key: a double click acts once
-    text: str = ""  # REPLY: the message; RECORD_OUTCOME: a note
+    text: str = ""  # REPLY: the message; NOTE: the note
     state: str = ""  # HAND_BACK: where the bot resumes
     ticket: str = ""  # RECORD_OUTCOME: which escalation
-    outcome: str = ""  # RECORD_OUTCOME: resolved, promised, ...
+    outcome: str = ""  # RECORD_OUTCOME, HAND_BACK: resolved, promised, ...
+    to: str = ""  # TRANSFER: the person who gets it
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,7 @@ class Queue:
         if len(pieces) > 1:
             # Several messages cannot take the place of the one that was pressed.
             extra.pop("replace", None)
+        sent_as: list[str] = []
         for number, piece in enumerate(pieces, start=1):
             # The keyboard, and what a channel does with it, belong to the last part:
             # the borrower answers after reading everything above it.
@@ -161,7 +162,7 @@ class Queue:
                 payload["html"] = piece.html
             if last:
                 payload.update(extra)
-            self._outbox_row(row, payload)
+            sent_as.append(self._outbox_row(row, payload))
         # The transcript keeps the reply as it was said, whichever channel cut it.
         insert_at_commit(
             self._session,
@@ -175,6 +176,7 @@ class Queue:
                 payload={
                     "choices": [list(c) for c in rendered.choices],
                     "parts": [p.message_id for p in reply.parts],
+                    "outbox": sent_as,  # its messages: the console shows whether they arrived
                     **({"agent": agent} if agent else {}),
                 },
                 script_version=script_version,
@@ -182,10 +184,12 @@ class Queue:
             ),
         )
 
-    def _outbox_row(self, row: StoredConversation, payload: dict[str, Any]) -> None:
-        """One message for the channel; the first of the event's also answers a press."""
+    def _outbox_row(self, row: StoredConversation, payload: dict[str, Any]) -> str:
+        """One message for the channel; the first of the event's also answers a press.
+        Returns the message's idempotency key."""
         conversation_id = int(row.id or 0)
         index = len(self.queued)
+        key = f"{conversation_id}:{self._batch}:{index}"
         if index == 0 and self._pressed is not None:
             payload["pressed"] = self._pressed
         if self.after_contact:
@@ -197,7 +201,7 @@ class Queue:
                 "conversation_id": conversation_id,
                 "channel": row.channel,
                 "chat_key": row.chat_key,
-                "idempotency_key": f"{conversation_id}:{self._batch}:{index}",
+                "idempotency_key": key,
                 "payload": payload,
                 "status": "pending",
                 "attempts": 0,
@@ -211,6 +215,7 @@ class Queue:
             },
         )
         self.queued.append(index)
+        return key
 
 
 def _answer_room(choices: tuple[tuple[str, str], ...]) -> int:

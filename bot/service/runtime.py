@@ -98,6 +98,10 @@ class AgentActionRefused(RepaybotError):
     """A person's action that does not fit the conversation (not theirs, unknown state)."""
 
 
+class AlreadyTaken(AgentActionRefused):
+    """Someone else holds the conversation: take it only after they transfer or release it."""
+
+
 class Runtime:
     def __init__(
         self,
@@ -559,6 +563,11 @@ class Runtime:
             owner = agent_owner(action.agent)
             insert_at_commit(session, TRANSCRIPT, _agent_note(record, action, now))
             if action.kind is AgentActionKind.TAKE_OVER:
+                if record.owner not in (BOT, owner):
+                    raise AlreadyTaken(f"held by {record.owner}")
+                if record.owner != owner:
+                    # The borrower is told, in their language, that a person is here now.
+                    queue.notice(row, "agent.joined", record.locale, self._table())
                 record = replace(record, owner=owner)
                 await session.execute(
                     update(EscalationRow)
@@ -580,6 +589,8 @@ class Runtime:
                 )
                 if action.state not in pinned.script.states:
                     raise AgentActionRefused(f"no state {action.state!r} in the script")
+                if action.outcome:
+                    await _close_escalations(session, record.conversation_id, action.outcome, now)
                 return await self._run(session, queue, row, record, event, None)
             elif action.kind is AgentActionKind.UNLOCK_VERIFICATION:
                 await session.execute(
@@ -597,6 +608,14 @@ class Runtime:
                 )
                 if int(getattr(closed, "rowcount", 0) or 0) == 0:
                     raise AgentActionRefused(f"no escalation {action.ticket!r} here")
+                # A person's work here is done: the bot listens again (silently).
+                record = replace(record, owner=BOT)
+            elif action.kind is AgentActionKind.NOTE:
+                pass  # the transcript line above is the note; nothing is sent
+            elif action.kind is AgentActionKind.TRANSFER:
+                record = await _transfer(session, record, owner, agent_owner(action.to))
+            elif action.kind is AgentActionKind.RELEASE:
+                record = await _transfer(session, record, owner, BOT)
             await _save(session, record, now)
             return Handled(conversation_id=record.conversation_id, queued=tuple(queue.queued))
 
@@ -845,12 +864,44 @@ def _agent_note(record: ConversationRecord, action: AgentAction, now: datetime) 
         account_id=record.account_id,
         direction="evt",
         kind="agent",
-        text=action.state or action.outcome or "",
+        text=action.text if action.kind is AgentActionKind.NOTE else action.state or action.outcome,
         payload={
             "action": action.kind.value,
             "agent": action.agent,
             "ticket": action.ticket or None,
+            **({"to": action.to} if action.to else {}),
         },
         script_version=record.script_version,
         created_at=now,
+    )
+
+
+async def _transfer(
+    session: AsyncSession, record: ConversationRecord, holder: str, to: str
+) -> ConversationRecord:
+    """Give a held conversation to another person, or back to the queue (`to` is BOT):
+    the open escalation follows; only its holder may pass it on."""
+    if record.owner != holder:
+        raise AgentActionRefused("only the person who holds it can pass it on")
+    if to == holder:
+        raise AgentActionRefused("it is yours already")
+    status, escalation_owner = ("open", "queue") if to == BOT else ("taken", to)
+    await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == record.conversation_id)
+        .where(col(EscalationRow.status) != "closed")
+        .values(status=status, owner=escalation_owner)
+    )
+    return replace(record, owner=to)
+
+
+async def _close_escalations(
+    session: AsyncSession, conversation_id: int, outcome: str, now: datetime
+) -> None:
+    """A hand-back with an outcome closes what the person was asked about."""
+    await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == conversation_id)
+        .where(col(EscalationRow.status) != "closed")
+        .values(status="closed", outcome=outcome[:32], closed_at=now)
     )

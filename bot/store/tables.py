@@ -356,3 +356,76 @@ class FailedUpdateRow(SQLModel, table=True):
     status: str = Field(default="parked", max_length=16, index=True)  # parked, replayed
     failed_at: datetime = _when()
     replayed_at: datetime | None = _when(nullable=True)
+
+
+# ---- people: the agents' console and the CRM API (issue 29) ----
+
+
+class ConsoleUserRow(SQLModel, table=True):
+    """A person who signs in to the console: an agent, supervisor, manager or admin."""
+
+    __tablename__ = "console_users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)
+    password_hash: str = Field(max_length=200)  # argon2id, never the password
+    locale: str = Field(default="en", max_length=10)  # the console's language for them
+    available: bool = True  # an agent marks themselves away; the queue shows it
+    disabled: bool = False
+    created_at: datetime = _when()
+
+
+class ApiTokenRow(SQLModel, table=True):
+    """A CRM integration's bearer token: only its SHA-256 is kept (the token is random)."""
+
+    __tablename__ = "api_tokens"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=64, index=True)
+    role: str = Field(max_length=16)
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+
+
+class ConsoleSessionRow(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random id; the table its hash, so a
+    sign-out or an admin's revocation is refused on the very next request."""
+
+    __tablename__ = "console_sessions"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="console_users.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    address: str = Field(default="", max_length=64)
+    created_at: datetime = _when()
+    last_seen_at: datetime = _when()
+    expires_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+
+
+class SignInThrottleRow(SQLModel, table=True):
+    """Failed sign-ins per account name and per address, kept across restarts."""
+
+    __tablename__ = "sign_in_throttle"
+
+    scope: str = Field(primary_key=True, max_length=16)  # "name" or "address"
+    key: str = Field(primary_key=True, max_length=96)
+    failures: int = 0
+    locked_until: datetime | None = _when(nullable=True)
+    updated_at: datetime = _when()
+
+
+class AuditRow(SQLModel, table=True):
+    """Every action a person takes: who, what, on what, when, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=32)
+    target: str = Field(default="", max_length=96)
+    before: dict[str, Any] | None = _json(nullable=True)
+    after: dict[str, Any] | None = _json(nullable=True)
+    address: str = Field(default="", max_length=64)
+    created_at: datetime = _when(index=True)

@@ -61,6 +61,8 @@ async def test_a_person_takes_over_replies_and_hands_back(web: WebChat) -> None:
     await runtime.on_agent(
         AgentAction(AgentActionKind.TAKE_OVER, "mei", conversation.id, action_key="a1")
     )
+    await web.app.outbox.deliver_chat(CHANNEL, "u2")
+    assert "has joined this chat" in web.sender.sent["u2"][-1].text  # told a person is here
     assert await web.say("u2", "are you a real person?") == []  # the bot stays quiet
     kept = await _count(web, TranscriptRow, conversation_id=conversation.id, direction="in")
     assert kept == 3

@@ -22,7 +22,7 @@ from bot.store.tables import (
     DisputeRow,
     EscalationRow,
 )
-from tests.runtime.conftest import WebChat
+from tests.runtime.conftest import CHANNEL, WebChat
 
 TAIWAN_ACCOUNT = (
     "account_id,borrower_name,phone,birth_date,locale,timezone,currency,due_date,"
@@ -140,6 +140,7 @@ async def test_crisis_the_word_lists_miss_still_reaches_a_person_in_charge_R12(
     await web.app.runtime.on_agent(
         AgentAction(AgentActionKind.TAKE_OVER, "mei", conversation.id, action_key="c2-take")
     )
+    await web.app.outbox.deliver_chat(CHANNEL, "c2")  # "a person has joined"
     assert await web.say("c2", "再逼我我就从楼上跳下去") == []  # the person answers, not the bot
     async with web.app.sessions() as session:
         account = await session.get(AccountRow, "T-HANS")

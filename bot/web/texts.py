@@ -1,0 +1,58 @@
+"""The console's own language, chosen per person: a gettext domain of its own
+(`locales/<locale>/LC_MESSAGES/console.po`), extracted from the templates, and
+amounts and dates formatted for the person reading them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.support import NullTranslations, Translations
+
+from bot.i18n.render import format_money, formatting_locale
+
+DOMAIN = "console"
+LOCALES = ("en", "zh_Hans", "zh_Hant")
+LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文", "zh_Hant": "繁體中文"}
+
+
+@lru_cache(maxsize=8)
+def translations(locales_dir: Path, locale: str) -> NullTranslations:
+    """The console catalog for a locale; English (the source texts) when it has none."""
+    found = Translations.load(str(locales_dir), [locale], domain=DOMAIN)
+    return found if isinstance(found, Translations) else NullTranslations()
+
+
+class Formats:
+    """Amounts and times as the person reading them writes them."""
+
+    def __init__(self, locale: str) -> None:
+        self._babel = formatting_locale(locale if locale in LOCALES else "en", None)
+
+    def money(self, amount: Decimal | None, currency: str) -> str:
+        if amount is None or not currency:
+            return ""
+        return format_money(Decimal(amount), currency, self._babel, None)
+
+    def day(self, value: date | None) -> str:
+        return "" if value is None else format_date(value, "medium", locale=self._babel)
+
+    def moment(self, value: datetime | None) -> str:
+        return "" if value is None else format_datetime(value, "short", locale=self._babel)
+
+    def time(self, value: datetime | None) -> str:
+        return "" if value is None else format_datetime(value, "HH:mm", locale=self._babel)
+
+
+def waited(minutes: int) -> str:
+    """A duration as the queue shows it: 45m, 3h05, 2d4h (the same in every language)."""
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, rest = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{rest:02d}"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours}h"

@@ -28,14 +28,94 @@ def locale_tag(value: str) -> str:
     return locale_for_telegram(value)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="repaybot", description="Repayment negotiation bot")
-    sub = parser.add_subparsers(dest="command", required=True)
+# How `repaybot --help` lists the commands: by what an operator is doing, each with
+# examples in its own `--help`. Every command is in exactly one group (a test checks).
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Serve borrowers", ("telegram", "demo", "chat", "link")),
+    ("The lender's files", ("accounts", "payments", "export")),
+    ("People: the agents' console and the CRM API", ("console", "users", "tokens")),
+    ("When something went wrong", ("inbox", "outbox")),
+    ("Scripts, rules and understanding", ("dialogs", "rules", "nlu")),
+    ("The database", ("db",)),
+)
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "telegram": (
+        "repaybot telegram                      # long polling with aiogram",
+        "repaybot telegram --framework ptb --console",
+        "repaybot telegram --webhook https://bot.example.com/telegram/webhook --listen 0.0.0.0:8080",
+    ),
+    "demo": ("repaybot demo", "repaybot demo --account DEMO-HANT-1 --locale zh-Hant"),
+    "chat": (
+        "repaybot chat --account DEMO-EN-1",
+        "printf '1990-05-17\\n2\\n' | repaybot chat --account DEMO-EN-1",
+    ),
+    "link": ("repaybot link ACC-1001", "repaybot link ACC-1001 --days 3"),
+    "accounts": (
+        "repaybot accounts import export.csv",
+        "repaybot accounts pause ACC-1001 --kind breathing-space --until 2027-02-28",
+        "repaybot accounts resume ACC-1001",
+    ),
+    "payments": ("repaybot payments import payments-2026-12-06.csv",),
+    "export": (
+        "repaybot export arrangements --output arrangements.csv",
+        "repaybot export disputes --format jsonl | head",
+    ),
+    "console": ("repaybot console", "repaybot console --host 0.0.0.0 --port 8081"),
+    "users": ("repaybot users add mei --role agent --locale zh_Hant",),
+    "tokens": ("repaybot tokens add crm --role agent",),
+    "inbox": ("repaybot inbox failed", "repaybot inbox retry 12"),
+    "outbox": ("repaybot outbox failed --limit 50", "repaybot outbox retry 3481"),
+    "dialogs": ("repaybot dialogs check", "repaybot dialogs check --dir ./my-dialogs"),
+    "rules": ("repaybot rules",),
+    "nlu": ("repaybot nlu train", "repaybot nlu evaluate"),
+    "db": ("repaybot db upgrade",),
+}
+HELP_OF_COMMAND = "Run `repaybot COMMAND --help` for a command's options and examples."
 
-    db = sub.add_parser("db", help="database schema")
+
+class _Commands:
+    """Adds subcommands with a description and examples, and remembers each one's help."""
+
+    def __init__(self, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        self._sub = sub
+        self.helps: dict[str, str] = {}
+
+    def add(self, name: str, help_text: str) -> argparse.ArgumentParser:
+        self.helps[name] = help_text
+        examples = EXAMPLES.get(name, ())
+        epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples) if examples else None
+        return self._sub.add_parser(
+            name,  # no `help`: the overview lists the commands by group instead
+            description=help_text[0].upper() + help_text[1:] + ".",
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+
+def _overview(helps: dict[str, str]) -> str:
+    width = max(len(name) for name in helps) + 2
+    blocks = []
+    for title, names in GROUPS:
+        lines = [f"  {name:<{width}}{helps[name]}" for name in names]
+        blocks.append(f"{title}:\n" + "\n".join(lines))
+    return "\n\n".join(blocks) + "\n\n" + HELP_OF_COMMAND
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="repaybot",
+        description="A repayment negotiation bot: borrowers on Telegram, agents in a console.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="one of the commands below"
+    )
+    commands = _Commands(sub)
+
+    db = commands.add("db", "create or migrate the database schema")
     db.add_argument("action", choices=["upgrade"])
 
-    accounts = sub.add_parser("accounts", help="the lender's accounts")
+    accounts = commands.add("accounts", "import the lender's accounts, pause or resume one")
     account_actions = accounts.add_subparsers(dest="action", required=True)
     account_import = account_actions.add_parser("import", help="import the lender's export")
     account_import.add_argument("file", type=Path, help="CSV or JSON Lines export")
@@ -48,23 +128,23 @@ def _parser() -> argparse.ArgumentParser:
     resume = account_actions.add_parser("resume", help="lift a breathing space")
     resume.add_argument("account_id")
 
-    payments = sub.add_parser("payments", help="payments from the lender's file")
+    payments = commands.add("payments", "import payments from the lender's file")
     payments.add_argument("action", choices=["import"])
     payments.add_argument("file", type=Path, help="CSV or JSON Lines")
 
-    dialogs = sub.add_parser("dialogs", help="dialog scripts and policy")
+    dialogs = commands.add("dialogs", "validate the dialog scripts and the policy")
     dialogs.add_argument("action", choices=["check"])
     dialogs.add_argument("--dir", type=Path, default=None, help="dialogs directory")
 
-    chat = sub.add_parser("chat", help="a conversation in the terminal")
+    chat = commands.add("chat", "a borrower's conversation in the terminal")
     chat.add_argument("--account", required=True, help="account id")
     chat.add_argument("--locale", type=locale_tag, default=None, help="en, zh-Hans, zh-Hant")
 
-    demo = sub.add_parser("demo", help="load the demo portfolio and chat as a demo borrower")
+    demo = commands.add("demo", "load the demo portfolio and chat as a demo borrower")
     demo.add_argument("--account", default="DEMO-EN-1")
     demo.add_argument("--locale", type=locale_tag, default=None, help="en, zh-Hans, zh-Hant")
 
-    telegram = sub.add_parser("telegram", help="serve borrowers on Telegram")
+    telegram = commands.add("telegram", "serve borrowers on Telegram")
     telegram.add_argument("--framework", choices=["aiogram", "ptb"], default="aiogram")
     telegram.add_argument("--webhook", metavar="URL", default=None, help="public HTTPS URL")
     telegram.add_argument(
@@ -73,48 +153,50 @@ def _parser() -> argparse.ArgumentParser:
     telegram.add_argument("--console", action="store_true", help="serve the agents' console too")
     telegram.add_argument("--console-port", type=int, default=8081)
 
-    console = sub.add_parser("console", help="the agents' console and the CRM API")
+    console = commands.add("console", "serve the agents' console and the CRM API")
     console.add_argument("--host", default="127.0.0.1")
     console.add_argument("--port", type=int, default=8081)
 
-    users = sub.add_parser("users", help="people who sign in to the console")
+    users = commands.add("users", "add people who sign in to the console")
     user_actions = users.add_subparsers(dest="action", required=True)
     user_add = user_actions.add_parser("add", help="add a person (the password is prompted)")
     user_add.add_argument("name")
     user_add.add_argument("--role", choices=ROLES, required=True)
     user_add.add_argument("--locale", choices=["en", "zh_Hans", "zh_Hant"], default="en")
 
-    tokens = sub.add_parser("tokens", help="API tokens for a lender's CRM")
+    tokens = commands.add("tokens", "add API tokens for a lender's CRM")
     token_actions = tokens.add_subparsers(dest="action", required=True)
     token_add = token_actions.add_parser("add", help="print a new token once")
     token_add.add_argument("name")
     token_add.add_argument("--role", choices=ROLES, required=True)
 
-    inbox = sub.add_parser("inbox", help="updates whose handling failed every try")
+    inbox = commands.add("inbox", "list and replay updates whose handling failed every try")
     inbox_actions = inbox.add_subparsers(dest="action", required=True)
     inbox_actions.add_parser("failed", help="list the parked updates, with why they failed")
     inbox_retry = inbox_actions.add_parser("retry", help="handle a parked update again")
     inbox_retry.add_argument("failed_id", metavar="ID", type=int, help="its id in the list")
 
-    link = sub.add_parser("link", help="print a one-time Telegram link for an account")
+    link = commands.add("link", "print a one-time Telegram link for an account")
     link.add_argument("account_id")
     link.add_argument("--days", type=int, default=None, help="days the link stays valid")
 
-    sub.add_parser("rules", help="the rules register: enforcement and tests per rule")
-    nlu = sub.add_parser("nlu", help="the understanding model: build it, measure it")
+    commands.add("rules", "print the rules register: enforcement and tests per rule")
+    nlu = commands.add("nlu", "build the understanding model, or measure it")
     nlu.add_argument("action", choices=["train", "evaluate"])
 
-    outbox = sub.add_parser("outbox", help="messages a channel refused for good")
+    outbox = commands.add("outbox", "list and resend messages a channel refused for good")
     outbox_actions = outbox.add_subparsers(dest="action", required=True)
     failed = outbox_actions.add_parser("failed", help="list failed messages, newest first")
     failed.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     retry = outbox_actions.add_parser("retry", help="send one failed message again")
     retry.add_argument("id", type=int, help="the ID `repaybot outbox failed` shows")
 
-    export = sub.add_parser("export", help="what conversations produced")
+    export = commands.add("export", "export arrangements, disputes or escalations")
     export.add_argument("what", choices=["arrangements", "disputes", "escalations"])
     export.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
     export.add_argument("--output", type=Path, default=None, help="file (default: stdout)")
+
+    parser.epilog = _overview(commands.helps)
     return parser
 
 

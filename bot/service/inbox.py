@@ -10,7 +10,7 @@ stamps `handled_at`, so a replayed update that was in fact handled is ignored.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -106,17 +106,23 @@ class Inbox:
             if new:
                 await session.execute(_KEEP, new)
 
-    async def unhandled(self, channel: str) -> list[dict[str, Any]]:
-        """Updates kept but never handled (a crash came in between), oldest first.
+    async def unhandled(
+        self, channel: str, *, older_than: timedelta | None = None
+    ) -> list[dict[str, Any]]:
+        """Updates kept but never handled (a crash came in between), oldest first;
+        with `older_than`, only those kept at least that long ago.
 
         A parked update (bot.service.failures) is stamped handled: never replayed here."""
-        return await retrying(lambda: self._unhandled(channel), what="inbox replay")
+        before = self._clock() - older_than if older_than is not None else None
+        return await retrying(lambda: self._unhandled(channel, before), what="inbox replay")
 
-    async def _unhandled(self, channel: str) -> list[dict[str, Any]]:
+    async def _unhandled(self, channel: str, before: datetime | None) -> list[dict[str, Any]]:
         async with self._sessions() as session:
             query = (
                 select(InboxRow)
                 .where(col(InboxRow.channel) == channel, col(InboxRow.handled_at).is_(None))
                 .order_by(col(InboxRow.received_at), col(InboxRow.update_key))
             )
+            if before is not None:
+                query = query.where(col(InboxRow.received_at) < before)
             return [dict(row.payload) for row in (await session.execute(query)).scalars()]

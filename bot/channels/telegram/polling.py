@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from enum import Enum
 from typing import Any
 
@@ -41,6 +42,12 @@ def conversational(payload: dict[str, Any]) -> bool:
     """Whether the update is one a conversation is made of (see CONVERSATION_KINDS)."""
     return any(kind in payload for kind in CONVERSATION_KINDS)
 
+
+# Handling that gave up while the database was away longer than its retries leaves
+# the update in the inbox, unhandled. A sweep hands such updates round again: every
+# SWEEP_EVERY, those kept at least SWEEP_AGE ago (younger ones are still on their way).
+SWEEP_EVERY = 30.0
+SWEEP_AGE = timedelta(seconds=30)
 
 Fetch = Callable[[int | None, int], Awaitable[list[dict[str, Any]]]]
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
@@ -78,6 +85,23 @@ async def poll(
     if await _replay(inbox, dispatch, stop):
         await dispatcher.drain()
         return
+    sweeping = asyncio.create_task(sweep(inbox, dispatch, stop))
+    try:
+        await _poll_until_stopped(inbox, fetch, dispatch, stop, wait_seconds)
+    finally:
+        sweeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeping
+    await dispatcher.drain()
+
+
+async def _poll_until_stopped(
+    inbox: Inbox,
+    fetch: Fetch,
+    dispatch: Callable[[dict[str, Any]], None],
+    stop: asyncio.Event,
+    wait_seconds: int,
+) -> None:
     offset: int | None = None
     backoff = 1.0
     while not stop.is_set():
@@ -110,7 +134,6 @@ async def poll(
             dispatch(payload)
         if kept is Kept.AFTER_OUTAGE and await _replay(inbox, dispatch, stop):
             break
-    await dispatcher.drain()
 
 
 class Kept(Enum):
@@ -158,6 +181,27 @@ async def _replay(
         if await _stopped_within(stop, backoff):
             return True
         backoff = min(backoff * 2, 30.0)
+
+
+async def sweep(
+    inbox: Inbox,
+    dispatch: Callable[[dict[str, Any]], None],
+    stop: asyncio.Event,
+    every: float = SWEEP_EVERY,
+    age: timedelta = SWEEP_AGE,
+) -> None:
+    """Until stopped: hand round the updates left unhandled for a while (see SWEEP_EVERY).
+    One being handled right now is not handed over twice (the dispatcher), and one
+    handled meanwhile is recognised by its claim."""
+    while not await _stopped_within(stop, every):
+        try:
+            stale = await inbox.unhandled(CHANNEL, older_than=age)
+        except Exception as exc:  # the database is still away: the next sweep tries
+            log.warning("inbox sweep failed: %s", type(exc).__name__)
+            continue
+        for payload in stale:
+            if conversational(payload):
+                dispatch(payload)
 
 
 async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:

@@ -14,6 +14,7 @@ be kept because the database failed gets 503, so Telegram delivers it again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -24,7 +25,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import DataError
 
-from bot.channels.telegram.polling import CHANNEL, Dispatcher, Feed, conversational
+from bot.channels.telegram.polling import CHANNEL, Dispatcher, Feed, conversational, sweep
 from bot.service.inbox import Inbox
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,12 @@ async def serve_webhook(
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     await on_ready()  # tell Telegram where to post only once we listen
+    sweeping = asyncio.create_task(sweep(inbox, dispatcher.dispatch, stop))
     try:
         await stop.wait()
     finally:
+        sweeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeping
         await runner.cleanup()
         await dispatcher.drain()

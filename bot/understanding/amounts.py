@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from bot.domain.parsing import normalize, parse_amount
+from bot.domain.parsing import parse_amount
+from bot.understanding.text import Prepared
 
 
 class Period(StrEnum):
@@ -75,6 +76,7 @@ _DATE_SPANS = re.compile(
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%")
+_SPACES = re.compile(r"\s+")
 _GRAND = re.compile(r"\b(\d+(?:\.\d+)?)\s*grand\b", re.IGNORECASE)
 
 
@@ -95,9 +97,9 @@ def _period(text: str) -> Period | None:
     return None
 
 
-def find_amount(text: str) -> Amount | None:
-    """The one amount of money in the text, or None (none, or two that disagree)."""
-    clean = _GRAND.sub(r"\1k", normalize(text))
+def find_amount(message: Prepared) -> Amount | None:
+    """The one amount of money in the message, or None (none, or two that disagree)."""
+    clean = _GRAND.sub(r"\1k", message.plain)
     period = _period(clean)
     stripped = clean
     for pattern in (_DATE_SPANS, _PERCENT, _TERM, _DAY_OF_MONTH):
@@ -105,7 +107,8 @@ def find_amount(text: str) -> Amount | None:
     if period is not None:
         # "1 个月", "a month": the period's own number is not an amount.
         stripped = _MONTH.sub(" ", _WEEK.sub(" ", _FORTNIGHT.sub(" ", stripped)))
-    value = parse_amount(stripped)
+    # What was taken out leaves spaces behind: collapsed, as a prepared text's are.
+    value = parse_amount(_SPACES.sub(" ", stripped).strip())
     if value is None:
         return None
     return Amount(value, _currency(clean), period)

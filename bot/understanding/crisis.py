@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.understanding.text import fold
+from bot.understanding.text import Prepared
 
 # English, matched on folded text (lower case, apostrophes dropped).
 _ENGLISH = (
@@ -300,12 +300,14 @@ MODEL_THRESHOLD = 0.2
 MODEL_MIN_CHARS = 3
 
 
-def crisis_words(text: str) -> bool:
+def crisis_words(message: Prepared) -> bool:
     """True when the lexicon alone finds a sign of crisis."""
-    folded = fold(text)
+    folded = message.folded
     return any(p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE))
 
 
-def model_says_crisis(text: str, probability: float) -> bool:
-    """The model's crisis probability for the text, judged against the threshold."""
-    return probability >= MODEL_THRESHOLD and len(fold(text).replace(" ", "")) >= MODEL_MIN_CHARS
+def model_says_crisis(message: Prepared, probability: float) -> bool:
+    """The model's crisis probability for the message, judged against the threshold."""
+    return (
+        probability >= MODEL_THRESHOLD and len(message.folded.replace(" ", "")) >= MODEL_MIN_CHARS
+    )

@@ -13,6 +13,7 @@ parsers return None: asking again is cheaper than agreeing to the wrong amount.
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -115,16 +116,21 @@ _AMOUNT = re.compile(
 _SUFFIX_VALUE = {"k": 1000, "千": 1000, "万": 10_000, "萬": 10_000}
 
 
+_PREFIX_CHARS = string.ascii_letters + "$"
+_LETTERS = re.compile(r"[A-Za-z]*")
+
+
 def _is_identifier(text: str, start: int, end: int) -> bool:
     """Digits glued to letters that are not a currency or unit ("AC12345", "#123", "2J")."""
     before = text[:start]
     if before.endswith("#"):
         return True
     # Not mutated below: a dash right before the digits is the minus sign, already outside
-    # `before`; both patterns match (maybe empty) every time, so the `else ""` never runs.
-    letters = re.search(r"[A-Za-z$]*$", before.rstrip("-"))  # pragma: no mutate
-    prefix = letters.group().lower().rstrip("$") if letters else ""  # pragma: no mutate
-    after = re.match(r"[A-Za-z]*", text[end:])
+    # `before`. The letters are the run `rstrip` takes off the end: a search for them
+    # from every position made a message of many numbers cost the square of its length.
+    stem = before.rstrip("-")  # pragma: no mutate
+    prefix = stem[len(stem.rstrip(_PREFIX_CHARS)) :].lower().rstrip("$")
+    after = _LETTERS.match(text, end)
     suffix = after.group().lower() if after else ""  # pragma: no mutate
     return bool(prefix and prefix not in _CURRENCY_PREFIXES) or bool(
         suffix and suffix not in _GLUED_SUFFIXES
@@ -155,7 +161,11 @@ def _arabic_numbers(text: str) -> list[Decimal] | None:
 
 
 # Hong Kong slang: 一舊水 (also 嚿水, 旧水) is a hundred dollars, 三舊水 is 300.
-_HUNDRED_SLANG = re.compile(r"(\d+|[一二两兩三四五六七八九十]+)\s*[舊嚿旧]水")
+# Each run of digits or numerals is tried from its start only, so a long run costs
+# its length, not its square; a later start could not succeed where the start failed.
+_HUNDRED_SLANG = re.compile(
+    r"((?<!\d)\d+|(?<![一二两兩三四五六七八九十])[一二两兩三四五六七八九十]+)\s*[舊嚿旧]水"
+)
 
 
 def _expand_slang(text: str) -> str:

@@ -55,7 +55,11 @@ _MONTH = re.compile(
 )
 _TERM = re.compile(
     r"(?:\b(?:for|over|in)\s+)?\b\d{1,3}\s*-?\s*(?:months?|mths?|weeks?|wks?|payments?|installments?|instalments?)\b"
-    r"|[\d一二两兩三四五六七八九十]+\s*(?:[个個]月|期|次|[个個]?(?:礼拜|禮拜|星期|周|週))",
+    # A run of numerals is tried from its start only: tried from every character of
+    # "一一一…" the pattern costs the square of the run's length, and a later start
+    # cannot succeed where the run's start failed (what follows the run is the same).
+    r"|(?<![\d一二两兩三四五六七八九十])[\d一二两兩三四五六七八九十]+"
+    r"\s*(?:[个個]月|期|次|[个個]?(?:礼拜|禮拜|星期|周|週))",
     re.IGNORECASE,
 )
 _DAY_OF_MONTH = re.compile(
@@ -75,7 +79,8 @@ _DATE_SPANS = re.compile(
     r"|\d{4}\s*年",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%")
+# From the start of a run of digits only (see _TERM): "888…" without a "%" costs its length.
+_PERCENT = re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*%")
 _SPACES = re.compile(r"\s+")
 _GRAND = re.compile(r"\b(\d+(?:\.\d+)?)\s*grand\b", re.IGNORECASE)
 

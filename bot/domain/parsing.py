@@ -38,6 +38,9 @@ _DIGITS = {
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _CN_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
+# Every Chinese character a number is written with (the understanding layer skips the
+# readers for a message with none of these and no digit).
+CHINESE_NUMERALS = _CN_CHARS
 _CN_NUMBER = re.compile(f"[{_CN_CHARS}]+")
 # One character that reads as a number only in context ("一个月", "两个", "一下").
 _LONE_WORDS = frozenset("一两兩二")
@@ -116,7 +119,8 @@ _AMOUNT = re.compile(
 _SUFFIX_VALUE = {"k": 1000, "千": 1000, "万": 10_000, "萬": 10_000}
 
 
-_PREFIX_CHARS = string.ascii_letters + "$"
+# "XX$XX" for "$" is the same set of characters: not mutated.
+_PREFIX_CHARS = string.ascii_letters + "$"  # pragma: no mutate
 _LETTERS = re.compile(r"[A-Za-z]*")
 
 
@@ -129,7 +133,8 @@ def _is_identifier(text: str, start: int, end: int) -> bool:
     # `before`. The letters are the run `rstrip` takes off the end: a search for them
     # from every position made a message of many numbers cost the square of its length.
     stem = before.rstrip("-")  # pragma: no mutate
-    prefix = stem[len(stem.rstrip(_PREFIX_CHARS)) :].lower().rstrip("$")
+    # Lowercased, the prefix holds no "X": rstrip("XX$XX") strips the same; not mutated.
+    prefix = stem[len(stem.rstrip(_PREFIX_CHARS)) :].lower().rstrip("$")  # pragma: no mutate
     after = _LETTERS.match(text, end)
     suffix = after.group().lower() if after else ""  # pragma: no mutate
     return bool(prefix and prefix not in _CURRENCY_PREFIXES) or bool(

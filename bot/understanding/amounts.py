@@ -104,6 +104,8 @@ def _period(text: str) -> Period | None:
 
 def find_amount(message: Prepared) -> Amount | None:
     """The one amount of money in the message, or None (none, or two that disagree)."""
+    if not message.numbered:
+        return None
     clean = _GRAND.sub(r"\1k", message.plain)
     period = _period(clean)
     stripped = clean

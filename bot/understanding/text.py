@@ -24,12 +24,14 @@ from functools import cache
 import opencc
 
 from bot.domain.characters import drop_invisible
-from bot.domain.parsing import cn_numerals_to_digits
+from bot.domain.parsing import CHINESE_NUMERALS, cn_numerals_to_digits
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 # Terminal escape sequences ("\x1b[2J") are formatting, not digits.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 _SPACES = re.compile(r"\s+")
+# A digit or a Chinese numeral: every amount, number and date is written with one.
+_NUMERAL = re.compile(rf"[\d{CHINESE_NUMERALS}]")
 # Dashes that people (and phones) use as a minus sign.
 _MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
 
@@ -48,6 +50,9 @@ class Prepared:
     # `plain` in lower case and Simplified, Chinese numerals as digits ("十二月一号"
     # is "12月1号"), apostrophes kept ("may 17 '90"): dates are read here.
     digits: str
+    # Whether it holds a digit or a Chinese numeral: without one it names no amount,
+    # number or date written with its year, and those readers are not run at all.
+    numbered: bool
 
 
 @cache
@@ -82,7 +87,8 @@ def prepare(text: str) -> Prepared:
     plain = _plain(text)
     lower = plain.casefold()
     folded = to_simplified(lower.translate(_APOSTROPHES).replace("'", ""))
-    return Prepared(text, plain, folded, cn_numerals_to_digits(to_simplified(lower)))
+    digits = cn_numerals_to_digits(to_simplified(lower))
+    return Prepared(text, plain, folded, digits, _NUMERAL.search(plain) is not None)
 
 
 def fold(text: str) -> str:

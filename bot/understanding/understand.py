@@ -159,10 +159,12 @@ def understand(
         cues=cues,
         # In the account's region only, as before this was read here: no guess from
         # the language (a zh_Hans account abroad writes its own birth date).
-        birth_dates=parse_birth_dates(message, today=today, region=region),
-        value_amount=parse_amount(message.plain),
-        number=parse_int(message.plain),
-        value_date=parse_date(message.plain),
+        birth_dates=parse_birth_dates(message, today=today, region=region)
+        if message.numbered
+        else (),
+        value_amount=parse_amount(message.plain) if message.numbered else None,
+        number=parse_int(message.plain) if message.numbered else None,
+        value_date=parse_date(message.plain) if message.numbered else None,
     )
 
 

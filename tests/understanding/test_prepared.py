@@ -14,10 +14,20 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from bot.domain.parsing import parse_amount, parse_date, parse_int
 from bot.service.choice_matching import match_choice
 from bot.service.text import MAX_TEXT, clean_text
-from bot.understanding import Meaning, Prepared, find_amount, prepare, understand
+from bot.understanding import (
+    Meaning,
+    Prepared,
+    find_amount,
+    parse_birth_dates,
+    prepare,
+    understand,
+)
 from bot.understanding.crisis import crisis_words
 from bot.understanding.model import IntentModel
 from tests.understanding.conftest import TODAY
@@ -67,6 +77,45 @@ def test_a_message_prepared_beforehand_reads_as_its_text(model: IntentModel) -> 
     read = understand(prepared, locale="en", today=TODAY, model=model)
     assert read == understand(text, locale="en", today=TODAY, model=model)
     assert read.text == text
+
+
+_WORDS = [
+    "may",
+    "17",
+    "tomorrow",
+    "千万",
+    "万一",
+    "旧水",
+    "一",
+    "k",
+    "$",
+    "/",
+    "-",
+    " ",
+    "年",
+    "月",
+]
+
+
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=4), max_size=8).map("".join))
+def test_a_message_without_a_numeral_names_no_value(text: str) -> None:
+    """The readers of values are skipped for a message with no digit and no Chinese
+    numeral; run anyway, they find nothing there."""
+    prepared = prepare(text)
+    if prepared.numbered:
+        return
+    assert parse_amount(prepared.plain) is None
+    assert parse_int(prepared.plain) is None
+    assert parse_date(prepared.plain) is None
+    assert parse_birth_dates(prepared, today=TODAY) == ()
+    assert parse_birth_dates(prepared, today=TODAY, region="TW") == ()
+
+
+def test_digits_and_chinese_numerals_are_numerals() -> None:
+    assert prepare("pay 200").numbered
+    assert prepare("两千").numbered
+    assert prepare("１２").numbered  # full width, as NFKC reads it
+    assert not prepare("tomorrow, all of it").numbered
 
 
 @pytest.mark.parametrize(

@@ -69,3 +69,80 @@ def test_no_python_eval_anywhere_in_the_bot() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in ("eval", "exec"), f"{path}:{node.lineno}"
+
+
+def test_the_engine_parses_no_text() -> None:
+    """Issue 28: the engine takes typed values (an amount, a number, a date) from the
+    reading the runtime attached; it imports none of the text readers."""
+    readers = ("bot.domain.parsing", "bot.understanding")
+    offenders = []
+    for path in sorted((ROOT / "bot" / "engine").rglob("*.py")):
+        for name in _imports(path):
+            if any(name == r or name.startswith(r + ".") for r in readers):
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+            elif name == "bot.domain":  # `from bot.domain import parsing`
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+                offenders += [
+                    f"{path.relative_to(ROOT)} imports bot.domain.{alias.name}"
+                    for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module == "bot.domain"
+                    for alias in node.names
+                    if alias.name == "parsing"
+                ]
+    assert offenders == []
+
+
+# The one module that normalizes and case-folds a message (issue 28: one reading).
+FOLDING_MODULE = "bot/understanding/text.py"
+# Modules that normalize text that is not a borrower's message, and why.
+NOT_MESSAGE_TEXT = {
+    # The R9/R10 lint of the bot's own script texts, so that full-width letters
+    # ("ｐｏｌｉｃｅ") cannot slip a threat past it; run on scripts, never on a message.
+    "bot/domain/compliance.py": "normalize",
+}
+
+
+def _normalizing_calls(path: Path) -> list[tuple[int, str]]:
+    """Where a module calls unicodedata.normalize (however imported) or `.casefold()`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "unicodedata"
+        for alias in node.names
+        if alias.name == "normalize"
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "casefold":
+            found.append((node.lineno, "casefold"))
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr == "normalize"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "unicodedata"
+        ) or (isinstance(func, ast.Name) and func.id in aliases):
+            found.append((node.lineno, "normalize"))
+    return found
+
+
+def test_only_the_folding_module_normalizes_a_message() -> None:
+    """Issue 28: a message is prepared once, in bot/understanding/text.py; every other
+    module takes that preparation. tests/runtime/test_one_reading.py counts the calls."""
+    offenders = []
+    seen: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        for line, call in _normalizing_calls(path):
+            seen.setdefault(name, set()).add(call)
+            if name != FOLDING_MODULE and NOT_MESSAGE_TEXT.get(name) != call:
+                offenders.append(f"{name}:{line} calls {call}")
+    assert offenders == []
+    assert seen.get(FOLDING_MODULE) == {"normalize", "casefold"}
+    # Each exception is still needed: one that no longer normalizes leaves the list.
+    assert {name: seen.get(name) for name in NOT_MESSAGE_TEXT} == {
+        name: {call} for name, call in NOT_MESSAGE_TEXT.items()
+    }

@@ -1,23 +1,22 @@
 """Read what stressed borrowers type: amounts, dates and small numbers.
 
-In English, Simplified and Traditional Chinese, with full-width digits,
-thousands separators, currency signs and colloquial Chinese numerals
-("一千五" is 1500). Every parser looks at a bounded prefix of the text, so
-a 100,000-character message costs no more than a short one. When a text is
-ambiguous (two different amounts, a negative number) the parsers return None:
-asking again is cheaper than agreeing to the wrong amount.
+In English, Simplified and Traditional Chinese, with thousands separators,
+currency signs and colloquial Chinese numerals ("一千五" is 1500). The readers
+take a message as the understanding layer prepared it (`Prepared.plain`,
+bot/understanding/text.py: NFKC, so full-width digits are ASCII, control
+characters as spaces, spaces collapsed): they never normalize text
+themselves, and the runtime's door has already cut it to its one length limit.
+When a text is ambiguous (two different amounts, a negative number) the
+parsers return None: asking again is cheaper than agreeing to the wrong amount.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+import string
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from bot.domain.characters import drop_invisible
-
-SCAN_LIMIT = 500
 MAX_AMOUNT = Decimal(10) ** 12
 MAX_SMALL_INT = 10_000
 
@@ -39,6 +38,9 @@ _DIGITS = {
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _CN_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
+# Every Chinese character a number is written with (the understanding layer skips the
+# readers for a message with none of these and no digit).
+CHINESE_NUMERALS = _CN_CHARS
 _CN_NUMBER = re.compile(f"[{_CN_CHARS}]+")
 # One character that reads as a number only in context ("一个月", "两个", "一下").
 _LONE_WORDS = frozenset("一两兩二")
@@ -63,28 +65,6 @@ _GLUED_SUFFIXES = _CURRENCY_PREFIXES | {
     "rd",
     "th",
 }
-# Terminal escape sequences ("\x1b[2J") are formatting, not digits.
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
-_SPACES = re.compile(r"\s+")
-# Dashes that people (and phones) use as a minus sign.
-_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width digits become ASCII), control characters as spaces, bounded.
-
-    Control characters become spaces rather than vanishing so that
-    "800\\nper month" stays two words; invisible format characters vanish, so that
-    a birth date with a zero-width space inside stays one date (domain/characters.py).
-    """
-    text = drop_invisible(text[: SCAN_LIMIT * 2])
-    if "\x1b" in text:
-        text = _ANSI_ESCAPE.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text)[:SCAN_LIMIT]
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = text.translate(_MINUS_SIGNS)
-    return _SPACES.sub(" ", text).strip()
 
 
 def chinese_to_int(text: str) -> int | None:
@@ -139,16 +119,23 @@ _AMOUNT = re.compile(
 _SUFFIX_VALUE = {"k": 1000, "千": 1000, "万": 10_000, "萬": 10_000}
 
 
+# "XX$XX" for "$" is the same set of characters: not mutated.
+_PREFIX_CHARS = string.ascii_letters + "$"  # pragma: no mutate
+_LETTERS = re.compile(r"[A-Za-z]*")
+
+
 def _is_identifier(text: str, start: int, end: int) -> bool:
     """Digits glued to letters that are not a currency or unit ("AC12345", "#123", "2J")."""
     before = text[:start]
     if before.endswith("#"):
         return True
     # Not mutated below: a dash right before the digits is the minus sign, already outside
-    # `before`; both patterns match (maybe empty) every time, so the `else ""` never runs.
-    letters = re.search(r"[A-Za-z$]*$", before.rstrip("-"))  # pragma: no mutate
-    prefix = letters.group().lower().rstrip("$") if letters else ""  # pragma: no mutate
-    after = re.match(r"[A-Za-z]*", text[end:])
+    # `before`. The letters are the run `rstrip` takes off the end: a search for them
+    # from every position made a message of many numbers cost the square of its length.
+    stem = before.rstrip("-")  # pragma: no mutate
+    # Lowercased, the prefix holds no "X": rstrip("XX$XX") strips the same; not mutated.
+    prefix = stem[len(stem.rstrip(_PREFIX_CHARS)) :].lower().rstrip("$")  # pragma: no mutate
+    after = _LETTERS.match(text, end)
     suffix = after.group().lower() if after else ""  # pragma: no mutate
     return bool(prefix and prefix not in _CURRENCY_PREFIXES) or bool(
         suffix and suffix not in _GLUED_SUFFIXES
@@ -179,7 +166,11 @@ def _arabic_numbers(text: str) -> list[Decimal] | None:
 
 
 # Hong Kong slang: 一舊水 (also 嚿水, 旧水) is a hundred dollars, 三舊水 is 300.
-_HUNDRED_SLANG = re.compile(r"(\d+|[一二两兩三四五六七八九十]+)\s*[舊嚿旧]水")
+# Each run of digits or numerals is tried from its start only, so a long run costs
+# its length, not its square; a later start could not succeed where the start failed.
+_HUNDRED_SLANG = re.compile(
+    r"((?<!\d)\d+|(?<![一二两兩三四五六七八九十])[一二两兩三四五六七八九十]+)\s*[舊嚿旧]水"
+)
 
 
 def _expand_slang(text: str) -> str:
@@ -228,7 +219,7 @@ def _single(numbers: list[Decimal] | None) -> Decimal | None:
 def parse_amount(text: str) -> Decimal | None:
     """A positive amount, or None (no number, negative, zero, absurd, conflicting)."""
     # lone_words=None would be as false as False: not mutated.
-    value = _single(_numbers(normalize(text), lone_words=False))  # pragma: no mutate
+    value = _single(_numbers(text, lone_words=False))  # pragma: no mutate
     if value is None or value <= 0 or value > MAX_AMOUNT:
         return None
     return value
@@ -254,10 +245,9 @@ def parse_monthly_offer(text: str) -> Decimal | None:
     None unless the text says "per month" somehow: a bare amount may mean the
     whole debt, and the caller should ask rather than guess.
     """
-    clean = normalize(text)
-    if not _MONTHLY.search(clean):
+    if not _MONTHLY.search(text):
         return None
-    return parse_amount(_TERM.sub(" ", clean))
+    return parse_amount(_TERM.sub(" ", text))
 
 
 _ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
@@ -324,11 +314,9 @@ def parse_date(text: str) -> date | None:
     Numeric day and month are read day first unless only month first is valid
     (5/17/1990): most of our borrowers write day first.
     """
-    clean = normalize(text)
-    if not clean:
+    if not text:
         return None
-    if _CN_NUMBER.search(clean):
-        clean = cn_numerals_to_digits(clean)
+    clean = cn_numerals_to_digits(text) if _CN_NUMBER.search(text) else text
     if match := _ROC_DATE.search(clean):
         return _make(int(match[1]) + _ROC_OFFSET, int(match[2]), int(match[3]))
     if match := _ISO.search(clean) or _CN_DATE.search(clean):
@@ -345,7 +333,7 @@ def parse_date(text: str) -> date | None:
 
 def parse_int(text: str) -> int | None:
     """A small whole number: '6', '六', '6 months', '6个月', '两个月'."""
-    value = _single(_numbers(normalize(text), lone_words=True))
+    value = _single(_numbers(text, lone_words=True))
     if value is None or value != value.to_integral_value() or not 0 < value <= MAX_SMALL_INT:
         return None
     return int(value)

@@ -51,7 +51,6 @@ from bot.engine.types import (
 from bot.engine.values import from_json
 from bot.errors import ScriptFailure
 
-MAX_TEXT = 4000  # longer input is cut before anything looks at it
 MAX_HOPS = 40  # automatic transitions in one step; more means a loop in the script
 MAX_DETOURS = 8  # open detours kept; older return points are forgotten
 
@@ -130,7 +129,8 @@ class _Step:
         elif event.kind is EventKind.COMMAND:
             self._on_command(event.text)
         else:
-            self._on_text(event.text[:MAX_TEXT].strip(), event.meaning or router.NOTHING_READ)
+            # The runtime's door has cut the text to its one limit (bot/service/text.py).
+            self._on_text(event.text.strip(), event.meaning or router.NOTHING_READ)
 
     def _on_trigger(self, name: str) -> StepResult:
         """Something the bot starts itself: a detour into the trigger's state, or nothing.

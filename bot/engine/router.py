@@ -20,10 +20,9 @@ question is no failed input and no failed verification (R5 counts only answers).
 
 Every function here is pure: it looks at the script, the state, the reading and
 the scope the message arrived in, and returns a decision; the step
-(machine.py) carries it out. The router never reads the text for meaning: what
-a message means is the reading's to say. It only takes the text itself as the
-answer to a question that asks for words, and parses a typed value where the
-reading has none.
+(machine.py) carries it out. The router never reads the text: what a message
+means, and the value it gives, is the reading's to say. It only takes the text
+itself as the answer to a question that asks for words.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.domain import parsing
 from bot.engine import expressions
 from bot.engine.script import (
     DATE_CHOICE,
@@ -338,13 +336,13 @@ def answers_to(state: State, reading: Reading, text: str, scope: dict[str, Any])
         # Words are expected: a bare number or emoji is no reason or message.
         raw = [text] if any(ch.isalpha() for ch in text) else []
     elif spec.type is InputType.AMOUNT:
-        raw = [reading.amount if reading.amount is not None else parsing.parse_amount(text)]
+        raw = [reading.amount if reading.amount is not None else reading.value_amount]
     elif spec.type is InputType.NUMBER:
-        raw = [parsing.parse_int(text)]
+        raw = [reading.number]
     elif spec.type is InputType.BIRTH_DATE:
-        raw = list(reading.birth_dates) or [parsing.parse_date(text)]
+        raw = list(reading.birth_dates) or [reading.value_date]
     else:
-        raw = list(reading.dates) or [parsing.parse_date(text)]
+        raw = list(reading.dates) or [reading.value_date]
     fitting = (within_limits(spec, value, scope) for value in raw)
     return list(dict.fromkeys(value for value in fitting if value is not None))
 

@@ -42,7 +42,8 @@ class Reading:
 
     The runtime computes it once per TEXT event (bot/service/meaning.py) and the
     engine only looks at it: the engine stays pure, loads no model and never
-    reads the text for meaning (a text event without a reading means nothing).
+    reads the text, for meaning or for a value (a text event without a reading
+    means nothing; free text is stored as it is).
     Dates are already read in the account region's order; two dates mean the
     message reads two ways and the bot should ask which.
     """
@@ -63,6 +64,13 @@ class Reading:
     # "complaint", "hardship" (bot/understanding/cues.py). The engine routes on
     # them in every state (R3, R11, R13, R15).
     cues: frozenset[str] = frozenset()
+    # The whole message as the value a question asks for, where the readings above
+    # have none: any one amount (nothing taken out first: "15th" at an amount
+    # question), a small whole number ("6", "六个月"), a date written with its year.
+    # The engine takes typed values from here and never parses the text itself.
+    value_amount: Decimal | None = None
+    number: int | None = None
+    value_date: date | None = None
 
     @property
     def top(self) -> str | None:

@@ -2,21 +2,40 @@
 
 The engine is pure and never reads text for meaning, so the runtime reads the
 message here (in the account's time zone and region, with the intent model
-`build_app` made) and hands the engine a `Reading`. Numeric dates follow the account region's order: "01/02/1995" from
-a US account is 2 January, from a British one 1 February. Only a date that
-still reads two ways (no region known, a Minguo year, "next Friday") keeps
-both readings, and the engine asks which.
+`build_app` made) and hands the engine a `Reading`: everything a later step may
+want from the text, down to the value a question asks for (a number, a date).
+Numeric dates follow the account region's order: "01/02/1995" from a US account
+is 2 January, from a British one 1 February. Only a date that still reads two
+ways (no region known, a Minguo year, "next Friday") keeps both readings, and
+the engine asks which.
+
+The runtime first matches a typed choice (choice_matching.py), then reads the
+message: both take it from `prepared`, so the text is normalized and folded
+once for the two.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from bot.domain.accounts import Account
 from bot.domain.regions import region_of
 from bot.engine.types import Reading, Sense
-from bot.understanding import Period, parse_birth_dates, understand
+from bot.understanding import Period, Prepared, prepare, understand
 from bot.understanding.model import IntentModel
+
+# The runtime matches a typed choice and reads the same message with no await
+# between the two, so a handful of entries is plenty; a miss costs one more
+# preparation, never a wrong reading (the same text always prepares the same).
+_PREPARED_KEPT = 16
+
+
+@lru_cache(maxsize=_PREPARED_KEPT)
+def prepared(text: str) -> Prepared:
+    """The message prepared once (bot/understanding/text.py), for the choice matcher
+    and the reading alike."""
+    return prepare(text)
 
 
 def account_region(account: Account) -> str | None:
@@ -46,7 +65,12 @@ def read_message(
     """What `text` means for this account on the borrower's `today`."""
     region = account_region(account)
     found = understand(
-        text, locale=locale, today=today, region=region, charges=account.charges, model=model
+        prepared(text),
+        locale=locale,
+        today=today,
+        region=region,
+        charges=account.charges,
+        model=model,
     )
     amount = found.amount
     return Reading(
@@ -62,8 +86,11 @@ def read_message(
         monthly=amount is not None and amount.period is Period.MONTH,
         other_period=amount is not None and amount.period in (Period.WEEK, Period.FORTNIGHT),
         dates=in_region_order(found.dates, region),
-        birth_dates=in_region_order(parse_birth_dates(text, today=today, region=region), region),
+        birth_dates=in_region_order(found.birth_dates, region),
         charges=found.charges,
         all_of_it=found.all_of_it,
         cues=frozenset(cue.value for cue in found.cues),
+        value_amount=found.value_amount,
+        number=found.number,
+        value_date=found.value_date,
     )

@@ -851,7 +851,7 @@ def _transcript_in(
         account_id=record.account_id,
         direction="in",
         kind=event.kind.value,
-        text=event.text[:4000] if event.kind is not EventKind.CHOICE else event.choice,
+        text=event.text if event.kind is not EventKind.CHOICE else event.choice,
         payload=payload,
         script_version=record.script_version,
         created_at=now,

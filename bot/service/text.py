@@ -6,7 +6,9 @@ import unicodedata
 
 from bot.domain.characters import drop_invisible, fold_width
 
-MAX_TEXT = 4096  # Telegram's own limit; longer input is cut
+# The one length limit of a message (Telegram's own): cut here, once, and trusted by
+# every reader after (bot/understanding/), the engine and the transcript.
+MAX_TEXT = 4096
 
 
 def clean_text(text: str | None) -> str | None:

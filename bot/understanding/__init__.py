@@ -4,19 +4,23 @@ Between the channels and the engine, and the one vocabulary of meanings
 (`Meaning`, the crisis lexicon, the word cues). Pure at run time: the intent
 model is built or loaded once, by `build_app` (bot/bootstrap.py) or
 `repaybot nlu train`, and handed to every call, which is then a function of its
-arguments. Entry points:
+arguments. A message is prepared once (`prepare`: the one place text is
+normalized and case-folded) and every reader takes that `Prepared` value.
+Entry points:
 
-- `understand(text, locale=, today=, region=, charges=, model=)` -> `Understanding`
-- `is_crisis(text, model=)`: the crisis check alone, run before anything else (R12)
-- `yes_or_no(text)`: a plain yes or no at a confirmation
-- `parse_dates(text, today=, region=)`: payment dates, absolute or relative
-- `parse_birth_dates(text, today=, region=)`: every reading of a birth date
-- `find_amount(text)`: an amount with its currency and period
+- `prepare(text)` -> `Prepared`: the message in every form a reader matches on
+- `understand(text or prepared, locale=, today=, region=, charges=, model=)` -> `Understanding`
+- `is_crisis(text or prepared, model=)`: the crisis check alone, run before anything else (R12)
+- `yes_or_no(prepared)`: a plain yes or no at a confirmation
+- `parse_dates(prepared, today=, region=)`: payment dates, absolute or relative
+- `parse_birth_dates(prepared, today=, region=)`: every reading of a birth date
+- `find_amount(prepared)`: an amount with its currency and period
 """
 
 from bot.understanding.amounts import Amount, Period, find_amount
 from bot.understanding.dates import parse_birth_dates, parse_dates
 from bot.understanding.labels import Meaning
+from bot.understanding.text import Prepared, prepare
 from bot.understanding.understand import (
     Scored,
     Understanding,
@@ -30,6 +34,7 @@ __all__ = [
     "Amount",
     "Meaning",
     "Period",
+    "Prepared",
     "Scored",
     "Understanding",
     "classify",
@@ -37,6 +42,7 @@ __all__ = [
     "is_crisis",
     "parse_birth_dates",
     "parse_dates",
+    "prepare",
     "understand",
     "yes_or_no",
 ]

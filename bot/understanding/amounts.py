@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from bot.domain.parsing import normalize, parse_amount
+from bot.domain.parsing import parse_amount
+from bot.understanding.text import Prepared
 
 
 class Period(StrEnum):
@@ -54,7 +55,11 @@ _MONTH = re.compile(
 )
 _TERM = re.compile(
     r"(?:\b(?:for|over|in)\s+)?\b\d{1,3}\s*-?\s*(?:months?|mths?|weeks?|wks?|payments?|installments?|instalments?)\b"
-    r"|[\d一二两兩三四五六七八九十]+\s*(?:[个個]月|期|次|[个個]?(?:礼拜|禮拜|星期|周|週))",
+    # A run of numerals is tried from its start only: tried from every character of
+    # "一一一…" the pattern costs the square of the run's length, and a later start
+    # cannot succeed where the run's start failed (what follows the run is the same).
+    r"|(?<![\d一二两兩三四五六七八九十])[\d一二两兩三四五六七八九十]+"
+    r"\s*(?:[个個]月|期|次|[个個]?(?:礼拜|禮拜|星期|周|週))",
     re.IGNORECASE,
 )
 _DAY_OF_MONTH = re.compile(
@@ -74,7 +79,9 @@ _DATE_SPANS = re.compile(
     r"|\d{4}\s*年",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%")
+# From the start of a run of digits only (see _TERM): "888…" without a "%" costs its length.
+_PERCENT = re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*%")
+_SPACES = re.compile(r"\s+")
 _GRAND = re.compile(r"\b(\d+(?:\.\d+)?)\s*grand\b", re.IGNORECASE)
 
 
@@ -95,9 +102,11 @@ def _period(text: str) -> Period | None:
     return None
 
 
-def find_amount(text: str) -> Amount | None:
-    """The one amount of money in the text, or None (none, or two that disagree)."""
-    clean = _GRAND.sub(r"\1k", normalize(text))
+def find_amount(message: Prepared) -> Amount | None:
+    """The one amount of money in the message, or None (none, or two that disagree)."""
+    if not message.numbered:
+        return None
+    clean = _GRAND.sub(r"\1k", message.plain)
     period = _period(clean)
     stripped = clean
     for pattern in (_DATE_SPANS, _PERCENT, _TERM, _DAY_OF_MONTH):
@@ -105,7 +114,8 @@ def find_amount(text: str) -> Amount | None:
     if period is not None:
         # "1 个月", "a month": the period's own number is not an amount.
         stripped = _MONTH.sub(" ", _WEEK.sub(" ", _FORTNIGHT.sub(" ", stripped)))
-    value = parse_amount(stripped)
+    # What was taken out leaves spaces behind: collapsed, as a prepared text's are.
+    value = parse_amount(_SPACES.sub(" ", stripped).strip())
     if value is None:
         return None
     return Amount(value, _currency(clean), period)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from bot.domain.accounts import Charge, ChargeKind
-from bot.understanding.text import fold
+from bot.understanding.text import Prepared, fold
 
 # Folded (lower case, Simplified) words for each kind of charge.
 _KIND_WORDS: dict[ChargeKind, tuple[str, ...]] = {
@@ -44,13 +45,16 @@ _GENERIC = frozenset({"fee", "fees", "charge", "charges", "the", "and", "for", "
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _description_words(description: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _description_words(description: str) -> frozenset[str]:
+    """The words of a charge's description that name it. Folded once per description,
+    not once per message: an account's charges change far less often than it is written to."""
     folded = fold(description)
     words = {w for w in re.findall(r"[a-z]{4,}", folded) if w not in _GENERIC}
     # Chinese descriptions: every two-character piece that is not generic.
     han = "".join(re.findall(r"[\u4e00-\u9fff]+", folded))
     words.update(han[i : i + 2] for i in range(len(han) - 1) if han[i : i + 2] not in _GENERIC)
-    return words
+    return frozenset(words)
 
 
 def _amounts(folded: str) -> set[Decimal]:
@@ -63,11 +67,11 @@ def _amounts(folded: str) -> set[Decimal]:
     return found
 
 
-def named_charges(text: str, charges: Sequence[Charge]) -> tuple[str, ...]:
-    """The ids of the charges the text names, best first; () when none is named."""
+def named_charges(message: Prepared, charges: Sequence[Charge]) -> tuple[str, ...]:
+    """The ids of the charges the message names, best first; () when none is named."""
     if not charges:
         return ()
-    folded = fold(text)
+    folded = message.folded
     numbers = _amounts(folded)
     scored: list[tuple[int, str]] = []
     for charge in charges:

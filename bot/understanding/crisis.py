@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.understanding.text import fold
+from bot.understanding.text import Prepared
 
 # English, matched on folded text (lower case, apostrophes dropped).
 _ENGLISH = (
@@ -22,7 +22,6 @@ _ENGLISH = (
     r"(?:end|ending|take|taking) (?:my|my own) life",
     r"(?:end|ending) (?:it|it all|things|everything|this)(?![a-z0-9])(?! (?:with|by|on|at|before|after|tomorrow|today|next|this))",
     r"(?:want|wanna|going|gonna|wish|rather|ready|like) (?:to )?die",
-    r"die(?![a-z0-9]).*(?<![a-z0-9])(?:tonight|now|today)",
     r"dead(?! tired| battery| phone)",
     r"(?:dont|do not|never) want to (?:live|be alive|be here|exist|wake up|go on)",
     r"(?:wont|will not|not going to|not gonna|wouldnt) be (?:around|here|alive)",
@@ -300,12 +299,32 @@ MODEL_THRESHOLD = 0.2
 MODEL_MIN_CHARS = 3
 
 
-def crisis_words(text: str) -> bool:
+# "die ... tonight/now/today" on one line, as two searches: as one pattern ("die.*now")
+# every "die" scanned to the end of the line, and "die die die ..." cost the square of
+# its length. The first "die" of a line is enough: a time word after a later one is
+# after the first too.
+_DIE = re.compile(r"(?<![a-z0-9])die(?![a-z0-9])")
+_SOON = re.compile(r"(?<![a-z0-9])(?:tonight|now|today)(?![a-z0-9])")
+
+
+def _dying_soon(folded: str) -> bool:
+    for line in folded.split("\n"):
+        die = _DIE.search(line)
+        if die is not None and _SOON.search(line, die.end()) is not None:
+            return True
+    return False
+
+
+def crisis_words(message: Prepared) -> bool:
     """True when the lexicon alone finds a sign of crisis."""
-    folded = fold(text)
-    return any(p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE))
+    folded = message.folded
+    return _dying_soon(folded) or any(
+        p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE)
+    )
 
 
-def model_says_crisis(text: str, probability: float) -> bool:
-    """The model's crisis probability for the text, judged against the threshold."""
-    return probability >= MODEL_THRESHOLD and len(fold(text).replace(" ", "")) >= MODEL_MIN_CHARS
+def model_says_crisis(message: Prepared, probability: float) -> bool:
+    """The model's crisis probability for the message, judged against the threshold."""
+    return (
+        probability >= MODEL_THRESHOLD and len(message.folded.replace(" ", "")) >= MODEL_MIN_CHARS
+    )

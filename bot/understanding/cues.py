@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from bot.understanding.labels import Meaning
-from bot.understanding.text import fold
+from bot.understanding.text import Prepared, fold
 
 PERSON_WORDS = (
     "agent",
@@ -217,50 +217,50 @@ _ALL_OF_IT = re.compile(
 )
 
 
-def negated_human(text: str) -> bool:
-    """True when the text turns a person down rather than asking for one."""
-    return NEGATED_PERSON.search(fold(text)) is not None
+def negated_human(message: Prepared) -> bool:
+    """True when the message turns a person down rather than asking for one."""
+    return NEGATED_PERSON.search(message.folded) is not None
 
 
-def asks_for_person(text: str) -> bool:
+def asks_for_person(message: Prepared) -> bool:
     """A person named in words and not turned down (R13)."""
-    folded = fold(text)
+    folded = message.folded
     return _PERSON.search(folded) is not None and NEGATED_PERSON.search(folded) is None
 
 
-def asks_to_stop(text: str) -> bool:
+def asks_to_stop(message: Prepared) -> bool:
     """No more messages (R3): "stop" alone, or an explicit "stop messaging me"."""
-    folded = fold(text)
+    folded = message.folded
     if _STOP.search(folded):
         return True
     bare = _POLITE.sub("", folded) or folded.strip()
     return bare in _STOP_ALONE
 
 
-def complains(text: str) -> bool:
+def complains(message: Prepared) -> bool:
     """A complaint about the lender or the bot (R15)."""
-    return _COMPLAINT.search(fold(text)) is not None
+    return _COMPLAINT.search(message.folded) is not None
 
 
-def mentions_hardship(text: str) -> bool:
+def mentions_hardship(message: Prepared) -> bool:
     """Hardship named in words (R11), even beside an offer."""
-    return _HARDSHIP.search(fold(text)) is not None
+    return _HARDSHIP.search(message.folded) is not None
 
 
-def means_all_of_it(text: str) -> bool:
+def means_all_of_it(message: Prepared) -> bool:
     """The whole balance: "all of it", "pay in full", "全部", "一次過還晒"."""
-    return _ALL_OF_IT.search(fold(text)) is not None
+    return _ALL_OF_IT.search(message.folded) is not None
 
 
-def word_cues(text: str) -> frozenset[Meaning]:
+def word_cues(message: Prepared) -> frozenset[Meaning]:
     """The meanings the words alone decide: a person, STOP, a complaint, hardship."""
     found = set()
-    if asks_for_person(text):
+    if asks_for_person(message):
         found.add(Meaning.HUMAN)
-    if asks_to_stop(text):
+    if asks_to_stop(message):
         found.add(Meaning.STOP)
-    if complains(text):
+    if complains(message):
         found.add(Meaning.COMPLAINT)
-    if mentions_hardship(text):
+    if mentions_hardship(message):
         found.add(Meaning.HARDSHIP)
     return frozenset(found)

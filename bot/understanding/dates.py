@@ -19,8 +19,7 @@ import re
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.domain.parsing import cn_numerals_to_digits, normalize
-from bot.understanding.text import to_simplified
+from bot.understanding.text import Prepared
 
 
 class Order(StrEnum):
@@ -70,11 +69,6 @@ _MONTH = "(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(\d{4}|'?\d{2})"
 _ORD = r"(?:st|nd|rd|th)"
-
-
-def _clean(text: str) -> str:
-    """Lower case, Simplified, Chinese numerals as digits: one form to match."""
-    return cn_numerals_to_digits(to_simplified(normalize(text).casefold()))
 
 
 def _make(year: int, month: int, day: int) -> date | None:
@@ -229,12 +223,13 @@ def _full_dates(text: str, order: Order | None) -> list[date]:
     return []
 
 
-def parse_dates(text: str, *, today: date, region: str | None = None) -> tuple[date, ...]:
-    """Every reading of the payment date in the text, likeliest first; () when none.
+def parse_dates(message: Prepared, *, today: date, region: str | None = None) -> tuple[date, ...]:
+    """Every reading of the payment date in the message, likeliest first; () when none.
 
-    `today` is the borrower's today, in the account's time zone.
+    `today` is the borrower's today, in the account's time zone. Read in the
+    message's `digits` form: lower case, Simplified, Chinese numerals as digits.
     """
-    clean = _clean(text)
+    clean = message.digits
     if not clean:
         return ()
     order = region_order(region)
@@ -304,13 +299,15 @@ def _birth_triple(a: str, b: str, c: str, order: Order | None, today: date) -> l
     return [d for m, day in pairs if _plausible(d := _make(year, m, day), today) and d]
 
 
-def parse_birth_dates(text: str, *, today: date, region: str | None = None) -> tuple[date, ...]:
+def parse_birth_dates(
+    message: Prepared, *, today: date, region: str | None = None
+) -> tuple[date, ...]:
     """Every plausible reading of a birth date, the region's first; () when none.
 
     Two readings mean the bot should ask which one; that is never a failed
     verification attempt.
     """
-    clean = _clean(text)
+    clean = message.digits
     if not clean:
         return ()
     order = region_order(region)

@@ -12,19 +12,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.understanding.text import fold, latin_words
+from bot.understanding.text import latin_words
 
 NGRAM_SIZES = (1, 2, 3, 4)
 _DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=64)
-def features(text: str) -> tuple[str, ...]:
-    """Every feature of the text, repeated as often as it occurs.
+def features(folded: str) -> tuple[str, ...]:
+    """Every feature of a folded text (`Prepared.folded`), repeated as often as it occurs.
 
     Cached: reading one message asks for its features more than once (the
     model's scores, then whether the model knows the text at all)."""
-    folded = _DIGIT.sub("0", fold(text))
+    folded = _DIGIT.sub("0", folded)
     padded = f" {folded} "
     found = [
         padded[start : start + size]

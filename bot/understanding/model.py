@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.understanding.features import features
 from bot.understanding.labels import Meaning
+from bot.understanding.text import Prepared
 
 FORMAT_VERSION = 2  # 2: the training vocabulary, for `unfamiliar`
 # The share of a text's pieces the model must know for its scores to mean something.
@@ -37,9 +38,9 @@ class IntentModel:
     # or not among the weights (a word seen once has none), for `unfamiliar`.
     vocabulary: frozenset[str] = frozenset()
 
-    def probabilities(self, text: str) -> dict[Meaning, float]:
-        """Each label's probability for the text; they sum to 1."""
-        counts = Counter(f for f in features(text) if f in self.weights)
+    def probabilities(self, message: Prepared) -> dict[Meaning, float]:
+        """Each label's probability for the message; they sum to 1."""
+        counts = Counter(f for f in features(message.folded) if f in self.weights)
         scores = list(self.intercepts)
         values = {f: (1.0 + math.log(n)) * self.weights[f][0] for f, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in values.values()))
@@ -53,7 +54,7 @@ class IntentModel:
         total = sum(exps)
         return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
 
-    def unfamiliar(self, text: str) -> bool:
+    def unfamiliar(self, message: Prepared) -> bool:
         """True when the text shares too little with anything the model learned
         ("zzz", "kkkk", "咕噜咕噜"): softmax scores of unknown text can look sure
         (0.98 "confirm" for "kkkk") while meaning nothing.
@@ -63,7 +64,7 @@ class IntentModel:
         the phrase is new ("你係邊個" has no known pair), so there only a text
         made mostly of characters never seen is unfamiliar.
         """
-        found = [f for f in features(text) if f.strip()]
+        found = [f for f in features(message.folded) if f.strip()]
         words = [f for f in found if f.startswith("w:")]
         if words:
             if any(w in self.vocabulary or w in self.weights for w in words):

@@ -1,21 +1,58 @@
-"""One folded form of a message for every matcher: case, width, script and digits.
+"""One preparation of a message for every reader: the only place text is normalized.
+
+A message is prepared once (`prepare`) into the forms the readers match on,
+and every reader takes that `Prepared` value: nothing downstream normalizes,
+case-folds or converts the text again (tests/test_architecture.py holds
+every other module to that, tests/runtime/test_one_reading.py counts it).
 
 Traditional characters are folded to Simplified with OpenCC so that what the
 model learns from "還錢" also serves "还钱"; a lexicon written in either
 script matches both. OpenCC's converter is built once and converts in
-microseconds, so folding costs nothing noticeable per message.
+microseconds.
+
+No length limit here: the runtime's door (bot/service/text.py, MAX_TEXT) cuts
+every message once, and the readers trust it.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
 
 import opencc
 
-from bot.domain.parsing import normalize
+from bot.domain.characters import drop_invisible
+from bot.domain.parsing import CHINESE_NUMERALS, cn_numerals_to_digits
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+# Terminal escape sequences ("\x1b[2J") are formatting, not digits.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
+_SPACES = re.compile(r"\s+")
+# A digit or a Chinese numeral: every amount, number and date is written with one.
+_NUMERAL = re.compile(rf"[\d{CHINESE_NUMERALS}]")
+# Dashes that people (and phones) use as a minus sign.
+_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message in the forms its readers match on, made once by `prepare`."""
+
+    text: str  # as it arrived
+    # NFKC (full-width digits as ASCII), control characters as spaces, minus signs
+    # as "-", spaces collapsed: amounts and numbers are read here.
+    plain: str
+    # `plain` in lower case and Simplified, apostrophes dropped ("don't" reads as
+    # "dont"): words, cues, crisis, yes and no, charges and the intent model.
+    folded: str
+    # `plain` in lower case and Simplified, Chinese numerals as digits ("十二月一号"
+    # is "12月1号"), apostrophes kept ("may 17 '90"): dates are read here.
+    digits: str
+    # Whether it holds a digit or a Chinese numeral: without one it names no amount,
+    # number or date written with its year, and those readers are not run at all.
+    numbered: bool
 
 
 @cache
@@ -28,14 +65,36 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
-@lru_cache(maxsize=64)
-def fold(text: str) -> str:
-    """Normalized, lower case, Simplified, apostrophes dropped ("don't" reads as "dont").
+def _plain(text: str) -> str:
+    """NFKC, control characters as spaces, minus signs as "-", spaces collapsed.
 
-    Memoized: one message is folded by every matcher in turn.
+    Control characters become spaces rather than vanishing so that
+    "800\\nper month" stays two words; invisible format characters vanish, so that
+    a birth date with a zero-width space inside stays one date (domain/characters.py).
     """
-    clean = normalize(text).casefold().translate(_APOSTROPHES).replace("'", "")
-    return to_simplified(clean)
+    text = drop_invisible(text)
+    if "\x1b" in text:
+        text = _ANSI_ESCAPE.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = text.translate(_MINUS_SIGNS)
+    return _SPACES.sub(" ", text).strip()
+
+
+def prepare(text: str) -> Prepared:
+    """The message in every form a reader needs: one normalization, one case fold."""
+    plain = _plain(text)
+    lower = plain.casefold()
+    folded = to_simplified(lower.translate(_APOSTROPHES).replace("'", ""))
+    digits = cn_numerals_to_digits(to_simplified(lower))
+    return Prepared(text, plain, folded, digits, _NUMERAL.search(plain) is not None)
+
+
+def fold(text: str) -> str:
+    """The folded form of a text that is not a message: a word list, a button label,
+    a charge's description, a training example. A message is `prepare`d once instead."""
+    return prepare(text).folded
 
 
 _LATIN_WORD = re.compile(r"[a-z]+")

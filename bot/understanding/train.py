@@ -13,6 +13,7 @@ from bot.understanding.examples import TRAIN_DIR, Example, fingerprint, load_exa
 from bot.understanding.features import features
 from bot.understanding.labels import MEANINGS, Meaning
 from bot.understanding.model import IntentModel, ModelError
+from bot.understanding.text import fold
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "var" / "nlu" / "intents.json"
 # Weights this small change no probability visibly; dropping them keeps the file small.
@@ -33,7 +34,7 @@ def fit(examples: list[Example], data_fingerprint: str = "") -> IntentModel:
     vectorizer = TfidfVectorizer(
         analyzer=_identity, sublinear_tf=True, norm="l2", smooth_idf=True, min_df=MIN_COUNT
     )
-    featured = [features(e.text) for e in examples]
+    featured = [features(fold(e.text)) for e in examples]
     matrix = vectorizer.fit_transform(featured)
     # Logistic loss gives probabilities, so the bot can tell a sure reading
     # from a guess; SGD fits it in under a second. A fixed seed keeps every

@@ -2,7 +2,10 @@
 
 Pure once the model is loaded: the same text, day and account always give
 the same result, and nothing here touches a file, a clock or the network.
-Crisis is decided first and outranks everything (R12).
+Crisis is decided first and outranks everything (R12). The message is
+prepared once (text.py) and every reader takes that one preparation; the
+result holds everything a later step may want from the text, down to the
+typed value a question asks for, so nothing after it reads the text again.
 """
 
 from __future__ import annotations
@@ -10,15 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from bot.domain.accounts import Charge
+from bot.domain.parsing import parse_amount, parse_date, parse_int
 from bot.understanding.amounts import Amount, find_amount
 from bot.understanding.charges import named_charges
 from bot.understanding.crisis import crisis_words, model_says_crisis
-from bot.understanding.cues import means_all_of_it, mentions_hardship, negated_human, word_cues
-from bot.understanding.dates import parse_dates
+from bot.understanding.cues import means_all_of_it, negated_human, word_cues
+from bot.understanding.dates import parse_birth_dates, parse_dates
 from bot.understanding.labels import Meaning
 from bot.understanding.model import IntentModel
+from bot.understanding.text import Prepared, prepare
 from bot.understanding.yesno import yes_or_no
 
 # Below this probability the top intent is a guess: ask back with choices.
@@ -51,6 +57,15 @@ class Understanding:
     # What the words alone decide, whatever the model says (cues.py): a person,
     # STOP, a complaint, hardship. The engine routes on these in every state.
     cues: frozenset[Meaning] = frozenset()
+    # The same text read as a birth date: every plausible reading, the region's first.
+    birth_dates: tuple[date, ...] = ()
+    # The whole message as the value a question asks for, where the readings above
+    # find none: any one amount ("15th" at an amount question: dates, terms and
+    # periods are not taken out first), a small whole number ("6", "六个月"), a
+    # date written with its year ("17/05/1990", day first where both read).
+    value_amount: Decimal | None = None
+    number: int | None = None
+    value_date: date | None = None
 
     @property
     def top(self) -> Meaning:
@@ -77,9 +92,9 @@ def _rank_key(scored: Scored) -> tuple[float, int]:
     return (-scored.score, _ORDER[scored.meaning])
 
 
-def _ranked(probabilities: dict[Meaning, float], text: str) -> list[Scored]:
+def _ranked(probabilities: dict[Meaning, float], message: Prepared) -> list[Scored]:
     probs = dict(probabilities)
-    if negated_human(text) and probs.get(Meaning.HUMAN, 0.0) > 0.0:
+    if negated_human(message) and probs.get(Meaning.HUMAN, 0.0) > 0.0:
         # "No need for a human": whatever it is, it is not a request for one.
         probs[Meaning.DECLINE] = probs.get(Meaning.DECLINE, 0.0) + probs[Meaning.HUMAN]
         probs[Meaning.HUMAN] = 0.0
@@ -92,8 +107,13 @@ def _promote(ranked: list[Scored], meaning: Meaning) -> list[Scored]:
     return [Scored(meaning, 1.0), *rest]
 
 
+def _prepared(text: str | Prepared) -> Prepared:
+    """A text prepared here; a message the caller already prepared, as it is."""
+    return text if isinstance(text, Prepared) else prepare(text)
+
+
 def understand(
-    text: str,
+    text: str | Prepared,
     *,
     locale: str,
     today: date,
@@ -104,12 +124,14 @@ def understand(
     """Read one message. `today` is the borrower's date in the account's time zone;
     `region` the account's country (ISO 3166, "US", "GB", "HK", "CN", "TW") for
     the order of day and month; `charges` the account's charges, to name one;
-    `model` the intent model the application built (bot/bootstrap.py)."""
-    probabilities = model.probabilities(text)
-    ranked = _ranked(probabilities, text)
-    crisis = crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS])
-    answer = yes_or_no(text)
-    unfamiliar = model.unfamiliar(text)
+    `model` the intent model the application built (bot/bootstrap.py). A message
+    the caller has already prepared (text.py) is not prepared again."""
+    message = _prepared(text)
+    probabilities = model.probabilities(message)
+    ranked = _ranked(probabilities, message)
+    crisis = crisis_words(message) or model_says_crisis(message, probabilities[Meaning.CRISIS])
+    answer = yes_or_no(message)
+    unfamiliar = model.unfamiliar(message)
     if crisis:
         ranked = _promote(ranked, Meaning.CRISIS)
     elif answer is not None:
@@ -121,34 +143,46 @@ def understand(
         and ranked[0].score >= SURE
     ):
         answer = ranked[0].meaning is Meaning.CONFIRM
+    cues = word_cues(message)
     return Understanding(
-        text=text,
+        text=message.text,
         intents=tuple(ranked),
         crisis=crisis,
-        hardship=mentions_hardship(text) or probabilities[Meaning.HARDSHIP] >= HARDSHIP_FLAG,
+        # The hardship cue is mentions_hardship's answer, already worked out.
+        hardship=Meaning.HARDSHIP in cues or probabilities[Meaning.HARDSHIP] >= HARDSHIP_FLAG,
         answer=answer,
-        amount=find_amount(text),
-        dates=parse_dates(text, today=today, region=region or _REGION_BY_LOCALE.get(locale)),
-        charges=named_charges(text, charges),
-        all_of_it=means_all_of_it(text),
+        amount=find_amount(message),
+        dates=parse_dates(message, today=today, region=region or _REGION_BY_LOCALE.get(locale)),
+        charges=named_charges(message, charges),
+        all_of_it=means_all_of_it(message),
         unfamiliar=unfamiliar and not crisis and answer is None,
-        cues=word_cues(text),
+        cues=cues,
+        # In the account's region only, as before this was read here: no guess from
+        # the language (a zh_Hans account abroad writes its own birth date).
+        birth_dates=parse_birth_dates(message, today=today, region=region)
+        if message.numbered
+        else (),
+        value_amount=parse_amount(message.plain) if message.numbered else None,
+        number=parse_int(message.plain) if message.numbered else None,
+        value_date=parse_date(message.plain) if message.numbered else None,
     )
 
 
-def is_crisis(text: str, *, model: IntentModel) -> bool:
+def is_crisis(text: str | Prepared, *, model: IntentModel) -> bool:
     """The crisis check alone (lexicon, then model): run it before anything else."""
-    if crisis_words(text):
+    message = _prepared(text)
+    if crisis_words(message):
         return True
-    return model_says_crisis(text, model.probabilities(text)[Meaning.CRISIS])
+    return model_says_crisis(message, model.probabilities(message)[Meaning.CRISIS])
 
 
-def classify(text: str, *, model: IntentModel) -> Meaning:
+def classify(text: str | Prepared, *, model: IntentModel) -> Meaning:
     """The top meaning alone, after the crisis, yes/no and negation rules."""
-    probabilities = model.probabilities(text)
-    if crisis_words(text) or model_says_crisis(text, probabilities[Meaning.CRISIS]):
+    message = _prepared(text)
+    probabilities = model.probabilities(message)
+    if crisis_words(message) or model_says_crisis(message, probabilities[Meaning.CRISIS]):
         return Meaning.CRISIS
-    answer = yes_or_no(text)
+    answer = yes_or_no(message)
     if answer is not None:
         return Meaning.CONFIRM if answer else Meaning.DECLINE
-    return _ranked(probabilities, text)[0].meaning
+    return _ranked(probabilities, message)[0].meaning

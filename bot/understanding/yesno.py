@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.understanding.text import fold
+from bot.understanding.text import Prepared
 
 # Folded forms: lower case, Simplified, apostrophes dropped.
 YES = frozenset(
@@ -211,9 +211,9 @@ def _short(tail: str) -> bool:
     return len(tail) <= _MAX_TAIL_CHARS
 
 
-def yes_or_no(text: str) -> bool | None:
-    """True for yes, False for no, None when the text is not a plain yes or no."""
-    folded = _TRIM.sub("", fold(text))
+def yes_or_no(message: Prepared) -> bool | None:
+    """True for yes, False for no, None when the message is not a plain yes or no."""
+    folded = _TRIM.sub("", message.folded)
     if not folded:
         return None
     for candidate in (folded, _TRIM.sub("", _POLITE.sub("", folded))):

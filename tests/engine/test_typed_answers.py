@@ -1,14 +1,16 @@
 """Typed answers to the state's question: a birth date, an amount, a number and
 free text, each at its limits, read as the runtime reads them.
 
-The engine takes the value the reading found, or parses the typed value itself
-where the reading has none (a bare "300" at a number question); it never looks
-for meanings in the text (a text event without a reading means nothing).
+The engine takes the value the reading found (the understanding layer reads
+the whole message as an amount, a number or a date too: a bare "300" at a
+number question); it never parses the text itself, for a meaning or a value (a
+text event without a reading means nothing).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +18,14 @@ import pytest
 
 from bot.engine.loader import load_script
 from bot.engine.machine import ScriptRuntimeError
-from bot.engine.types import Escalate, Event, EventKind, PauseCollection, RecordDispute
+from bot.engine.types import (
+    Escalate,
+    Event,
+    EventKind,
+    PauseCollection,
+    Reading,
+    RecordDispute,
+)
 from bot.engine.values import from_json
 from tests.engine.driver import Driver, make_account
 from tests.engine.test_validator import broken
@@ -69,6 +78,35 @@ def test_input_up_to_the_longest_allowed_is_read_one_character_more_is_not() -> 
     d.text(at_limit + "x")
     assert not d.verified
     assert d.said()[0] == "repayment.bad_date"
+
+
+def test_the_engine_takes_the_birth_date_from_the_reading_not_the_text() -> None:
+    d = Driver()
+    d.start()
+    # The text reads as the right birth date, but nothing was read: the engine does not parse.
+    d.send(Event(EventKind.TEXT, text=DOB, meaning=Reading()))
+    assert not d.verified
+    assert d.said()[0] == "repayment.bad_date"
+    # The reading's date (written with its year, no payment date) is the answer, whatever the text.
+    d.send(Event(EventKind.TEXT, text="my birthday", meaning=Reading(value_date=date(1990, 5, 17))))
+    assert d.verified
+    assert d.at == "menu"
+
+
+def test_the_engine_takes_the_amount_from_the_reading_not_the_text() -> None:
+    d = verified()
+    d.choose("plan")
+    d.choose("custom")
+    d.send(Event(EventKind.TEXT, text="250", meaning=Reading()))
+    assert d.at == "plan_custom"
+    assert d.said()[0] == "repayment.bad_amount"
+    # The amount an offer names comes first; any one number in the message after it.
+    d.send(
+        Event(EventKind.TEXT, text="as much as I can", meaning=Reading(value_amount=Decimal(250)))
+    )
+    assert d.state is not None
+    assert from_json(d.state.vars["monthly_given"]) == Decimal(250)
+    assert d.at == "plan_confirm"
 
 
 def test_an_amount_typed_at_the_custom_plan_is_read() -> None:

@@ -12,13 +12,12 @@ from datetime import date
 import pytest
 
 from bot.domain.characters import drop_invisible, fold_width
-from bot.domain.parsing import normalize
 from bot.service.choice_matching import match_choice
 from bot.service.text import clean_text
 from bot.store.tables import AccountRow
 from bot.understanding import parse_birth_dates
 from bot.understanding.cues import asks_for_person
-from bot.understanding.text import fold
+from bot.understanding.text import fold, prepare
 from tests.runtime.conftest import WebChat
 
 INVISIBLE = {
@@ -89,13 +88,13 @@ async def test_full_width_digits_verify(web: WebChat) -> None:
 def test_every_reader_sees_the_same_text(mark: str) -> None:
     typed = _with("1990-05-17", mark, 6)  # between the month's digits
     assert clean_text(typed) == "1990-05-17"
-    assert normalize(typed) == "1990-05-17"
+    assert prepare(typed).plain == "1990-05-17"
     assert fold(typed) == fold("1990-05-17")
-    assert parse_birth_dates(typed, today=date(2026, 11, 22)) == (date(1990, 5, 17),)
+    assert parse_birth_dates(prepare(typed), today=date(2026, 11, 22)) == (date(1990, 5, 17),)
     label = _with("Pay in installments", mark, 9)  # inside a word of a label
     assert match_choice(label, [("plan", "Pay in installments")]) == "plan"
     assert match_choice("Pay in installments", [("plan", label)]) == "plan"
-    assert asks_for_person(_with("talk to a person", mark, 3))
+    assert asks_for_person(prepare(_with("talk to a person", mark, 3)))
 
 
 def test_emoji_sequences_stay_whole() -> None:

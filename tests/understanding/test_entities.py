@@ -10,6 +10,7 @@ import pytest
 from bot.domain.accounts import Charge, ChargeKind
 from bot.understanding import Period, find_amount, parse_birth_dates, parse_dates, yes_or_no
 from bot.understanding.charges import named_charges
+from bot.understanding.text import prepare
 from tests.understanding.conftest import TODAY
 
 
@@ -44,7 +45,7 @@ from tests.understanding.conftest import TODAY
 def test_amounts_with_currency_and_period(
     text: str, value: str, currency: str | None, period: Period | None
 ) -> None:
-    amount = find_amount(text)
+    amount = find_amount(prepare(text))
     assert amount is not None
     assert (amount.value, amount.currency, amount.period) == (Decimal(value), currency, period)
 
@@ -53,7 +54,7 @@ def test_amounts_with_currency_and_period(
     "text", ["pay over 12 months", "ill clear it all by dec 5", "12/15", "18%", "100 or 200", ""]
 )
 def test_no_amount(text: str) -> None:
-    assert find_amount(text) is None
+    assert find_amount(prepare(text)) is None
 
 
 @pytest.mark.parametrize(
@@ -92,13 +93,16 @@ def test_no_amount(text: str) -> None:
     ],
 )
 def test_payment_dates(text: str, expected: date) -> None:
-    assert parse_dates(text, today=TODAY) == (expected,)
+    assert parse_dates(prepare(text), today=TODAY) == (expected,)
 
 
 def test_next_friday_on_a_monday_has_two_readings_next_weeks_first() -> None:
-    assert parse_dates("next Friday", today=TODAY) == (date(2026, 12, 11), date(2026, 12, 4))
+    assert parse_dates(prepare("next Friday"), today=TODAY) == (
+        date(2026, 12, 11),
+        date(2026, 12, 4),
+    )
     saturday = date(2026, 12, 5)
-    assert parse_dates("next Friday", today=saturday) == (date(2026, 12, 11),)
+    assert parse_dates(prepare("next Friday"), today=saturday) == (date(2026, 12, 11),)
 
 
 @pytest.mark.parametrize(
@@ -115,12 +119,12 @@ def test_next_friday_on_a_monday_has_two_readings_next_weeks_first() -> None:
 def test_numeric_dates_follow_the_region_and_offer_both_readings(
     text: str, region: str | None, expected: tuple[date, ...]
 ) -> None:
-    assert parse_dates(text, today=TODAY, region=region) == expected
+    assert parse_dates(prepare(text), today=TODAY, region=region) == expected
 
 
 @pytest.mark.parametrize("text", ["", "I can pay 800 a month", "hello", "🙂"])
 def test_no_payment_date(text: str) -> None:
-    assert parse_dates(text, today=TODAY) == ()
+    assert parse_dates(prepare(text), today=TODAY) == ()
 
 
 @pytest.mark.parametrize(
@@ -149,12 +153,12 @@ def test_no_payment_date(text: str) -> None:
 def test_birth_dates_in_everyday_forms(
     text: str, region: str | None, expected: tuple[date, ...]
 ) -> None:
-    assert parse_birth_dates(text, today=TODAY, region=region) == expected
+    assert parse_birth_dates(prepare(text), today=TODAY, region=region) == expected
 
 
 @pytest.mark.parametrize("text", ["", "hello", "31/31/90", "2030-01-01", "1850-01-01", "800"])
 def test_not_a_birth_date(text: str) -> None:
-    assert parse_birth_dates(text, today=TODAY, region="US") == ()
+    assert parse_birth_dates(prepare(text), today=TODAY, region="US") == ()
 
 
 CHARGES = (
@@ -182,11 +186,11 @@ CHARGES = (
     ],
 )
 def test_charges_named_by_kind_description_or_amount(text: str, ids: tuple[str, ...]) -> None:
-    assert named_charges(text, CHARGES) == ids
+    assert named_charges(prepare(text), CHARGES) == ids
 
 
 def test_no_charges_no_match() -> None:
-    assert named_charges("that late fee", ()) == ()
+    assert named_charges(prepare("that late fee"), ()) == ()
 
 
 @pytest.mark.parametrize(
@@ -197,7 +201,7 @@ def test_no_charges_no_match() -> None:
     ],
 )
 def test_yes(text: str) -> None:
-    assert yes_or_no(text) is True
+    assert yes_or_no(prepare(text)) is True
 
 
 @pytest.mark.parametrize(
@@ -205,7 +209,7 @@ def test_yes(text: str) -> None:
     ["no", "nope", "nah", "不用了", "唔得，太多", "算了", "唔使", "不要", "no, that's too much"],
 )
 def test_no(text: str) -> None:
-    assert yes_or_no(text) is False
+    assert yes_or_no(prepare(text)) is False
 
 
 @pytest.mark.parametrize(
@@ -213,4 +217,4 @@ def test_no(text: str) -> None:
     ["", "good morning", "dont text me again", "ok so how do I pay for this thing", "what?", "800"],
 )
 def test_neither_yes_nor_no(text: str) -> None:
-    assert yes_or_no(text) is None
+    assert yes_or_no(prepare(text)) is None

@@ -10,6 +10,7 @@ import pytest
 from bot.understanding.examples import ExampleError, fingerprint, load_examples
 from bot.understanding.labels import MEANINGS, Meaning
 from bot.understanding.model import IntentModel, ModelError
+from bot.understanding.text import prepare
 from bot.understanding.train import load_or_train, train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,8 +82,8 @@ def test_the_exported_model_scores_like_the_one_in_memory(tmp_path: Path) -> Non
     _write_small_set(data)
     model = train(data, tmp_path / "model.json")
     again = IntentModel.from_json(model.to_json())
-    probabilities = again.probabilities("confirm two please")
-    assert probabilities == model.probabilities("confirm two please")
+    probabilities = again.probabilities(prepare("confirm two please"))
+    assert probabilities == model.probabilities(prepare("confirm two please"))
     assert sum(probabilities.values()) == pytest.approx(1.0)
     assert max(probabilities, key=probabilities.__getitem__) is Meaning.CONFIRM
 

@@ -17,6 +17,7 @@ from bot.understanding.evaluate import (
 from bot.understanding.examples import HELDOUT_DIR, TRAIN_DIR, load_examples
 from bot.understanding.labels import MEANINGS, Meaning
 from bot.understanding.model import IntentModel
+from bot.understanding.text import prepare
 from bot.understanding.understand import classify
 
 
@@ -25,8 +26,10 @@ def test_heldout_accuracy_and_crisis_recall_meet_the_floors(model: IntentModel) 
     report = evaluate(heldout, lambda text: classify(text, model=model))
     checks = check_crisis(
         heldout,
-        lexicon=crisis_words,
-        model=lambda text: model_says_crisis(text, model.probabilities(text)[Meaning.CRISIS]),
+        lexicon=lambda text: crisis_words(prepare(text)),
+        model=lambda text: model_says_crisis(
+            message := prepare(text), model.probabilities(message)[Meaning.CRISIS]
+        ),
     )
     assert below_floor(report, checks) == []
     assert report.accuracy() >= ACCURACY_FLOOR

@@ -22,6 +22,7 @@ from bot.understanding.cues import (
     words_pattern,
 )
 from bot.understanding.model import IntentModel
+from bot.understanding.text import prepare
 from tests.understanding.conftest import TODAY
 
 
@@ -59,8 +60,8 @@ from tests.understanding.conftest import TODAY
     ],
 )
 def test_person_words_R13(text: str) -> None:
-    assert asks_for_person(text)
-    assert Meaning.HUMAN in word_cues(text)
+    assert asks_for_person(prepare(text))
+    assert Meaning.HUMAN in word_cues(prepare(text))
 
 
 @pytest.mark.rule("R13")
@@ -76,8 +77,8 @@ def test_person_words_R13(text: str) -> None:
     ],
 )
 def test_a_person_turned_down_is_not_a_request_for_one_R13(text: str) -> None:
-    assert not asks_for_person(text)
-    assert Meaning.HUMAN not in word_cues(text)
+    assert not asks_for_person(prepare(text))
+    assert Meaning.HUMAN not in word_cues(prepare(text))
 
 
 @pytest.mark.rule("R12")
@@ -111,8 +112,8 @@ def test_a_person_turned_down_is_not_a_request_for_one_R13(text: str) -> None:
     ],
 )
 def test_crisis_words_R12(text: str) -> None:
-    assert crisis_words(text)
-    assert crisis_words(text + " agent")
+    assert crisis_words(prepare(text))
+    assert crisis_words(prepare(text + " agent"))
 
 
 @pytest.mark.rule("R12")
@@ -123,7 +124,10 @@ def test_crisis_outranks_everything_R12(model: IntentModel) -> None:
     assert reading.crisis
     assert reading.top is Meaning.CRISIS
     assert reading.cues == {Meaning.HUMAN, Meaning.COMPLAINT, Meaning.HARDSHIP}
-    assert word_cues("stop messaging me, I'll complain") == {Meaning.STOP, Meaning.COMPLAINT}
+    assert word_cues(prepare("stop messaging me, I'll complain")) == {
+        Meaning.STOP,
+        Meaning.COMPLAINT,
+    }
 
 
 @pytest.mark.rule("R11")
@@ -159,8 +163,8 @@ def test_crisis_outranks_everything_R12(model: IntentModel) -> None:
     ],
 )
 def test_hardship_words_R11(text: str) -> None:
-    assert mentions_hardship(text)
-    assert Meaning.HARDSHIP in word_cues(text)
+    assert mentions_hardship(prepare(text))
+    assert Meaning.HARDSHIP in word_cues(prepare(text))
 
 
 @pytest.mark.rule("R15")
@@ -181,8 +185,8 @@ def test_hardship_words_R11(text: str) -> None:
     ],
 )
 def test_complaint_words_R15(text: str) -> None:
-    assert complains(text)
-    assert Meaning.COMPLAINT in word_cues(text)
+    assert complains(prepare(text))
+    assert Meaning.COMPLAINT in word_cues(prepare(text))
 
 
 @pytest.mark.rule("R3")
@@ -208,8 +212,8 @@ def test_complaint_words_R15(text: str) -> None:
     ],
 )
 def test_stop_words_R3(text: str) -> None:
-    assert asks_to_stop(text)
-    assert Meaning.STOP in word_cues(text)
+    assert asks_to_stop(prepare(text))
+    assert Meaning.STOP in word_cues(prepare(text))
 
 
 @pytest.mark.rule("R3")
@@ -224,7 +228,7 @@ def test_stop_words_R3(text: str) -> None:
     ],
 )
 def test_stop_inside_a_sentence_is_not_an_opt_out_R3(text: str) -> None:
-    assert not asks_to_stop(text)
+    assert not asks_to_stop(prepare(text))
 
 
 @pytest.mark.parametrize(
@@ -255,8 +259,8 @@ def test_stop_inside_a_sentence_is_not_an_opt_out_R3(text: str) -> None:
     ],
 )
 def test_ordinary_answers_carry_no_cue_and_no_crisis(text: str) -> None:
-    assert word_cues(text) == frozenset()
-    assert not crisis_words(text)
+    assert word_cues(prepare(text)) == frozenset()
+    assert not crisis_words(prepare(text))
 
 
 # ---- how a word list becomes a pattern ----

@@ -69,6 +69,29 @@ def check_countries(
     return lines
 
 
+def check_emergency_numbers(numbers: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Each emergency number is keyed by an ISO 3166 country and said in every language."""
+    numbers = {key.upper(): value for key, value in numbers.items()}
+    for key, said in numbers.items():
+        if not _COUNTRY.fullmatch(key):
+            raise ValueError(f"{key!r} is not an ISO 3166 country code (like GB)")
+        try:
+            check_line_names(said)
+        except ValueError as error:
+            raise ValueError(f"{key}: {error}") from None
+    return numbers
+
+
+def check_emergency_for_lines(
+    numbers: dict[str, dict[str, str]], lines: dict[str, tuple[SupportLine, ...]]
+) -> None:
+    """Every country given its own support lines has its emergency number too: a
+    borrower whose country we know is never told only "your local emergency number"."""
+    missing = sorted(set(lines) - {DEFAULT_COUNTRY} - set(numbers))
+    if missing:
+        raise ValueError(f"emergency_numbers: give the number for {', '.join(missing)}")
+
+
 class SupportLine(_Strict):
     """One crisis support line (R12): its number, and its name in each language."""
 
@@ -316,6 +339,10 @@ class Policy(_Strict):
     lender_name: str
     # R12: crisis lines by the account's country (ISO 3166), "default" for the rest.
     support_lines: dict[str, tuple[SupportLine, ...]]
+    # R12: the emergency number by the account's country, as each language says it
+    # ("911", "110（报警）或 120（急救）"). A country not listed gets the script's
+    # "your local emergency number"; a country with support lines must be listed.
+    emergency_numbers: dict[str, dict[str, str]] = Field(default_factory=dict)
     installments: InstallmentPolicy
     extensions: ExtensionPolicy
     promise: PromisePolicy = PromisePolicy()
@@ -351,6 +378,25 @@ class Policy(_Strict):
         cls, value: dict[str, tuple[SupportLine, ...]]
     ) -> dict[str, tuple[SupportLine, ...]]:
         return check_countries(value)
+
+    @field_validator("emergency_numbers")
+    @classmethod
+    def _emergency_by_country(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        return check_emergency_numbers(value)
+
+    @model_validator(mode="after")
+    def _emergency_for_every_country_with_lines(self) -> Policy:
+        check_emergency_for_lines(self.emergency_numbers, self.support_lines)
+        return self
+
+    def emergency_number(self, region: str | None, locale: str) -> str:
+        """The emergency number of the account's country in the borrower's language,
+        or "" when the country is unknown or not listed (the script then says "your
+        local emergency number")."""
+        said = self.emergency_numbers.get(region or "")
+        if said is None:
+            return ""
+        return said.get(locale) or said["en"]
 
     def support_contacts(self, region: str | None, locale: str) -> tuple[str, ...]:
         """The crisis lines for the account's country, in the borrower's language."""

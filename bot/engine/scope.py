@@ -29,6 +29,7 @@ PUBLIC_NAMES = frozenset(
         "attempts_left",
         "max_attempts",
         "support_contacts",
+        "emergency_number",
         "locale",
         "case_number",
         "ticket",
@@ -226,12 +227,15 @@ def _fixed_public_names_of(
     """The public names no step changes: the same for every step of the same lender,
     country and language. Callers only read what this returns."""
     policy: Policy = same_policy.item
+    region = region_of(timezone, phone)
     return {
         "lender": policy.lender_name,
         # 0: the lock lasts until a person unlocks it.
         "lock_minutes": policy.verification.lock_minutes or 0,
         "max_attempts": policy.verification.max_attempts,
-        "support_contacts": policy.support_contacts(region_of(timezone, phone), locale),
+        "support_contacts": policy.support_contacts(region, locale),
+        # "" when the country is not known: the script says "your local emergency number".
+        "emergency_number": policy.emergency_number(region, locale),
         "locale": locale,
         "complaint_answer_days": policy.cases.complaint_answer_days,
     }

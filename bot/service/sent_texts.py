@@ -77,7 +77,8 @@ def catalog_sent_texts(locales_dir: Path) -> Iterator[SentText]:
 
 
 def policy_sent_texts(policy: Policy, policy_file: Path) -> Iterator[SentText]:
-    """The policy's own words that reach a borrower: the lender's name, the support lines."""
+    """The policy's own words that reach a borrower: the lender's name, the crisis lines
+    and emergency numbers."""
     lines = policy_file.read_text(encoding="utf-8").splitlines() if policy_file.is_file() else []
 
     def line_of(value: str) -> int:
@@ -94,6 +95,12 @@ def policy_sent_texts(policy: Policy, policy_file: Path) -> Iterator[SentText]:
                 yield SentText(
                     str(policy_file), where, locale, f"policy.support_lines.{country}", text
                 )
+    for country, said in policy.emergency_numbers.items():
+        for locale in LOCALES:
+            where = line_of(said[locale])
+            yield SentText(
+                str(policy_file), where, locale, f"policy.emergency_numbers.{country}", said[locale]
+            )
 
 
 def check_sent_texts(

@@ -198,7 +198,10 @@ def _line(number: str = "988", **names: str) -> dict[str, Any]:
 
 def test_support_lines_by_country_with_a_default() -> None:
     policy = Policy.model_validate(
-        policy_data(support_lines={"gb": [_line("116 123")], "default": [_line("112")]})
+        policy_data(
+            support_lines={"gb": [_line("116 123")], "default": [_line("112")]},
+            emergency_numbers={"gb": _said("999")},
+        )
     )
     assert set(policy.support_lines) == {"GB", "default"}
     assert policy.support_contacts("GB", "en") == ("Line: 116 123",)
@@ -224,6 +227,66 @@ def test_support_lines_by_country_with_a_default() -> None:
 def test_support_lines_refused(lines: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         Policy.model_validate(policy_data(support_lines=lines))
+
+
+def _said(en: str, **names: str) -> dict[str, str]:
+    return {"en": en, "zh_Hans": en, "zh_Hant": en, **names}
+
+
+@pytest.mark.rule("R12")
+def test_the_emergency_number_is_the_countrys_in_the_borrowers_language() -> None:
+    policy = Policy.model_validate(
+        policy_data(
+            support_lines={"CN": [_line("400")], "default": [_line("112")]},
+            emergency_numbers={"cn": _said("120 (ambulance) or 110", zh_Hans="120 急救电话或 110")},
+        )
+    )
+    assert policy.emergency_number("CN", "zh_Hans") == "120 急救电话或 110"
+    assert policy.emergency_number("CN", "en") == "120 (ambulance) or 110"
+    assert policy.emergency_number("CN", "fr") == "120 (ambulance) or 110"  # English, as lines do
+    # Not listed, or not known: "" (the script then says "your local emergency number").
+    assert policy.emergency_number("FR", "en") == ""
+    assert policy.emergency_number(None, "en") == ""
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize(
+    ("numbers", "message"),
+    [
+        ({}, "emergency_numbers: give the number for GB"),
+        ({"GB": _said("999"), "GBR": _said("999")}, "'GBR' is not an ISO 3166 country code"),
+        ({"GB": {"en": "999", "zh_Hans": "999"}}, "GB: the line needs a name in zh_Hant"),
+        ({"GB": _said("999", zh_Hant=" ")}, "GB: the line needs a name in zh_Hant"),
+    ],
+)
+def test_emergency_numbers_refused(numbers: dict[str, Any], message: str) -> None:
+    """A country with its own support lines always has its own emergency number too."""
+    lines = {"GB": [_line("116 123")], "default": [_line("112")]}
+    with pytest.raises(ValidationError, match=message):
+        Policy.model_validate(policy_data(support_lines=lines, emergency_numbers=numbers))
+
+
+REAL_EMERGENCY = {
+    "US": "911",
+    "GB": "999",
+    "IE": "112 or 999",
+    "HK": "999",
+    "MO": "999",
+    "TW": "119 (ambulance) or 110",
+    "CN": "120 (ambulance) or 110",
+    "SG": "995 (ambulance) or 999",
+    "MY": "999",
+    "AU": "000",
+}
+
+
+@pytest.mark.rule("R12")
+def test_the_shipped_policy_has_the_real_emergency_number_of_every_market() -> None:
+    data = yaml.safe_load((ROOT / "dialogs" / "policy.yaml").read_text(encoding="utf-8"))
+    policy = Policy.model_validate(data)
+    assert {key: said["en"] for key, said in policy.emergency_numbers.items()} == REAL_EMERGENCY
+    assert policy.emergency_number("TW", "zh_Hant") == "119 或 110"
+    assert policy.emergency_number("HK", "zh_Hant") == "999"
 
 
 # The lines the issue asked for, checked against the shipped policy: a typo in a

@@ -67,6 +67,7 @@ def test_before_verification_only_public_names_and_variables_exist_R5() -> None:
         "max_attempts": 3,
         "attempts_left": 2,
         "support_contacts": CONTACTS,
+        "emergency_number": "911",
         "locale": "en",
         "complaint_answer_days": 15,
         "today": TODAY,

@@ -298,7 +298,8 @@ def test_a_key_written_twice_is_refused_at_its_second_line(tmp_path: Path) -> No
         "      to: plan_confirm\n      actions: [choose_plan]\n      actions: [escalate]",
     )
     (problem,) = check_dialogs(directory, None)
-    assert problem.message == "'actions' is written twice in this mapping (first on line 314)"
+    first = line_of(text, "actions: [choose_plan]")
+    assert problem.message == f"'actions' is written twice in this mapping (first on line {first})"
     assert problem.line == line_of(text, "actions: [escalate]")
     with pytest.raises(ScriptError):
         load_dialogs(directory, None)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from bot.i18n.render import format_money, formatting_locale
@@ -36,6 +37,9 @@ class Formats:
         if amount is None or not currency:
             return ""
         return format_money(Decimal(amount), currency, self._babel, None)
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self._babel)
 
     def day(self, value: date | None) -> str:
         return "" if value is None else format_date(value, "medium", locale=self._babel)

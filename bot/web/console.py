@@ -328,7 +328,7 @@ async def conversation_lines(
 def _canned(request: Request, found: desk.Case) -> list[tuple[str, str]]:
     """(title in the person's language, text in the borrower's, filled)."""
     app = bot_app(request)
-    replies = canned.load(app.settings.dialogs_dir / "console" / "canned_replies.yaml")
+    replies = canned.load(canned.file_in(app.settings.dialogs_dir))
     account = found.account
     locale = found.conversation.locale if found.conversation.locale in LOCALES else "en"
     values = {"name": "", "amount": "", "date": ""}

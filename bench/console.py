@@ -68,6 +68,7 @@ async def seed(url: str, escalations: int, messages: int) -> Seeded:
     """The portfolio, `escalations` open ones, one conversation of `messages`
     lines, a console user `bench` and a CRM token."""
     from sqlalchemy import insert, select
+    from sqlmodel import col
 
     from bench.seams import NOW, build, import_file
     from bot.service import people
@@ -102,9 +103,8 @@ async def seed(url: str, escalations: int, messages: int) -> Seeded:
                     for n in range(escalations)
                 ],
             )
-            ids = dict(
-                (await session.execute(select(ConversationRow.chat_key, ConversationRow.id))).all()
-            )
+            chats = select(col(ConversationRow.chat_key), col(ConversationRow.id))
+            ids = {key: int(id_ or 0) for key, id_ in await session.execute(chats)}
             await session.execute(
                 insert(EscalationRow),
                 [
@@ -157,7 +157,9 @@ async def seed(url: str, escalations: int, messages: int) -> Seeded:
                 lines[-1] |= {"script_version": "bench", "created_at": at}
             await session.execute(insert(TranscriptRow), lines)
             await session.execute(insert(OutboxRow), outbox)
-            await people.add_user(session, name="bench", role=Role.AGENT, password=PASSWORD, now=NOW)
+            await people.add_user(
+                session, name="bench", role=Role.AGENT, password=PASSWORD, now=NOW
+            )
             token = await people.add_token(session, name="bench-crm", role=Role.AGENT, now=NOW)
         return Seeded(long, "T-0000000", token)
     finally:
@@ -277,7 +279,7 @@ async def run(databases: list[str], quick: bool) -> list[Figure]:
                 client = await _signed_in(base)
                 limits = httpx.Limits(max_connections=STREAMS + 10)
                 streams = httpx.AsyncClient(
-                    base_url=base, cookies=client.cookies, limits=limits, timeout=None
+                    base_url=base, cookies=client.cookies, limits=limits, timeout=60
                 )
                 bearer = {"Authorization": f"Bearer {seeded.token}"}
                 try:

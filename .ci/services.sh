@@ -2,7 +2,9 @@
 # What the tests need beside Python, on a fresh machine of this kind:
 # - PostgreSQL on 127.0.0.1:5432 (trust auth) for the storage tests;
 # - Debian's chromium for the console's browser test (Playwright drives it; a test
-#   tool's own browser download does not work here).
+#   tool's own browser download does not work here);
+# - Debian's fonts-noto-cjk, so the browser test's screenshots of the Chinese console
+#   show characters rather than boxes.
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -16,6 +18,13 @@ ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
     echo "Installing chromium..."
     apt_install chromium
+  fi
+}
+
+ensure_cjk_fonts() {
+  if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    echo "Installing fonts-noto-cjk..."
+    apt_install fonts-noto-cjk
   fi
 }
 
@@ -50,3 +59,4 @@ ensure_postgres() {
 
 ensure_postgres
 ensure_chromium
+ensure_cjk_fonts

@@ -4,6 +4,7 @@
     python -m bench --quick              # shorter runs, 10,000 accounts only
     python -m bench --only stack --db sqlite --framework ptb
     python -m bench --only import --accounts 10000,100000,1000000
+    python -m bench --only console --db sqlite
 
 Ratios are repaybot / bare: above 1 means more (time, memory) or faster (rates).
 Results are printed, never asserted.
@@ -19,7 +20,7 @@ import time
 
 from bench.common import Figure, postgres_available, print_figures
 
-PARTS = ("engine", "service", "stack", "import", "export", "memory")
+PARTS = ("engine", "service", "stack", "import", "export", "memory", "console")
 
 
 def _machine() -> str:
@@ -78,6 +79,13 @@ async def main(args: argparse.Namespace) -> None:
         from bench import memory
 
         print_figures("memory", await memory.run())
+    if "console" in parts:
+        from bench import console
+
+        print_figures(
+            "agents' console over loopback: 10,000 open escalations, 500 lines, 50 live agents",
+            await console.run(databases, args.quick),
+        )
     print(f"\n(bench took {time.perf_counter() - started:.0f} s)")
 
 

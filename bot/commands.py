@@ -236,6 +236,7 @@ async def _demo_person(app: App, password: str) -> None:
 
 async def console(settings: Settings, host: str, port: int) -> int:
     from bot.bootstrap import build_app
+    from bot.service.canned import CannedRepliesError
     from bot.web.serve import address, serve_console
 
     try:
@@ -248,6 +249,9 @@ async def console(settings: Settings, host: str, port: int) -> int:
         await serve_console(
             app, host=host, port=port, secure_cookies=settings.console_secure_cookies
         )
+    except CannedRepliesError as exc:
+        _err(f"The console's canned replies are broken; fix them first:\n{exc}")
+        return 1
     finally:
         await app.close()
     return 0

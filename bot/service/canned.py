@@ -1,5 +1,8 @@
 """Canned replies for agents, per language, with {name}, {amount} and {date} filled in
-the borrower's language and format. Kept as data in dialogs/console/canned_replies.yaml (beside, not among, the scripts)."""
+the borrower's language and format. Kept as data in dialogs/console/canned_replies.yaml
+(beside, not among, the scripts), and checked when the console starts: a reply
+with a placeholder nobody fills ({amout}) or a language missing is refused then,
+with the file and line, rather than sent to a borrower with a hole in it."""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bot.domain.accounts import LOCALES
+from bot.errors import ConfigurationError
 
 PLACEHOLDERS = frozenset({"name", "amount", "date"})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -42,12 +46,94 @@ class CannedReplies(BaseModel):
     replies: tuple[CannedReply, ...]
 
 
+def file_in(dialogs_dir: Path) -> Path:
+    return dialogs_dir / "console" / "canned_replies.yaml"
+
+
+class CannedRepliesError(ConfigurationError):
+    """The canned replies file is wrong; the message starts with `file:line:`."""
+
+
 @lru_cache(maxsize=4)
 def load(path: Path) -> tuple[CannedReply, ...]:
+    """The replies in `path` (none when there is no file); CannedRepliesError names the
+    file and line of the first mistake."""
     if not path.is_file():
         return ()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return CannedReplies.model_validate(data).replies
+    source = path.read_text(encoding="utf-8")
+    try:
+        tree = yaml.compose(source)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise CannedRepliesError(f"{path}:{line}: not YAML: {exc.problem}") from None
+    if tree is None:
+        return ()
+    _check_placeholders(path, tree)
+    try:
+        return CannedReplies.model_validate(yaml.safe_load(source) or {}).replies
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        place = ".".join(str(part) for part in first["loc"])
+        line = _line_of(tree, first["loc"])
+        raise CannedRepliesError(f"{path}:{line}: {place}: {first['msg']}") from None
+
+
+def _check_placeholders(path: Path, tree: yaml.Node) -> None:
+    """Every text's placeholders, checked where they are written (the exact line)."""
+    replies = _node_at(tree, ("replies",))
+    if not isinstance(replies, yaml.SequenceNode):
+        return
+    for reply in replies.value:
+        for field in ("title", "text"):
+            texts = _child(reply, field)
+            if not isinstance(texts, yaml.MappingNode):
+                continue
+            for key, value in texts.value:
+                unknown = set(_PLACEHOLDER.findall(str(value.value))) - PLACEHOLDERS
+                if unknown:
+                    names = ", ".join("{" + name + "}" for name in sorted(unknown))
+                    raise CannedRepliesError(
+                        f"{path}:{value.start_mark.line + 1}: {field}.{key.value}: unknown "
+                        f"placeholder {names} (known: {{name}}, {{amount}}, {{date}})"
+                    )
+
+
+def _child(node: yaml.Node, part: object) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if k.value == part), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        child: yaml.Node = node.value[part]
+        return child
+    return None
+
+
+def _line_of(tree: yaml.Node, loc: tuple[object, ...]) -> int:
+    """The line of the key (or list item) pydantic's error location points at."""
+    node, line = tree, tree.start_mark.line
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line, pair[1]
+        else:
+            child = _child(node, part)
+            if child is None:
+                break
+            line, node = child.start_mark.line, child
+    return line + 1
+
+
+def _node_at(tree: yaml.Node, loc: tuple[object, ...]) -> yaml.Node:
+    """The deepest node of `tree` on the path `loc` (pydantic's error location)."""
+    node = tree
+    for part in loc:
+        child = _child(node, part)
+        if child is None:
+            break
+        node = child
+    return node
 
 
 def fill(template: str, values: dict[str, str]) -> str:

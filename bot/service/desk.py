@@ -8,12 +8,13 @@ first, then complaints and verification locks, then days past due × amount.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, literal, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -62,11 +63,11 @@ class QueueItem:
         share = self.waited_minutes / self.sla_minutes
         return "late" if share >= 1 else "warn" if share >= WARN_AT else "ok"
 
-    @property
-    def rank(self) -> tuple[int, Decimal]:
-        urgent = self.reason in FIRST or self.priority == "urgent"
-        group = 0 if urgent else 1 if self.reason in SECOND else 2
-        return group, -(self.days_past_due * self.amount_due)
+    def seconds_until(self, share: float, now: datetime) -> int:
+        """Seconds from `now` until the row has used `share` of its SLA (0 when it has):
+        what the queue page's own timer needs to turn the colour without a reload."""
+        deadline = self.opened_at + timedelta(minutes=self.sla_minutes * share)
+        return max(0, int((deadline - now).total_seconds()))
 
     def api(self) -> dict[str, Any]:
         """The CRM contract: exactly these fields."""
@@ -100,83 +101,193 @@ def person_of(owner: str | None) -> str | None:
     return None
 
 
-_TOTALS = (
-    select(col(ChargeRow.account_id), func.sum(col(ChargeRow.amount)).label("total"))
-    .group_by(col(ChargeRow.account_id))
-    .subquery()
-)
+PAGE = 50  # rows the queue page shows at once; the rest are counted, not rendered
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the worklist and how many rows match in all."""
+
+    items: list[QueueItem]
+    total: int
+    offset: int = 0
+
+    @property
+    def more(self) -> int:
+        """Rows after this page."""
+        return max(0, self.total - self.offset - len(self.items))
+
+
+def _amount_due() -> Any:
+    """What an escalated account owes: summed per row through the charges' primary key,
+    so the queue's cost follows the open escalations, not the whole portfolio."""
+    return (
+        select(func.coalesce(func.sum(col(ChargeRow.amount)), 0))
+        .where(col(ChargeRow.account_id) == col(EscalationRow.account_id))
+        .correlate(EscalationRow)
+        .scalar_subquery()
+    )
 
 
 async def queue(
     session: AsyncSession, policy: Policy, now: datetime, which: QueueFilter = QueueFilter()
 ) -> list[QueueItem]:
-    """The escalations in worklist order, with what each row of the queue shows."""
-    query = (
-        select(
-            EscalationRow,
-            col(AccountRow.borrower_name),
-            col(AccountRow.due_date),
-            col(AccountRow.currency),
-            col(AccountRow.timezone),
-            col(AccountRow.locale),
-            col(ConversationRow.locale),
-            _TOTALS.c.total,
-        )
+    """Every escalation that matches, in worklist order (the CRM API's list)."""
+    return (await queue_page(session, policy, now, which)).items
+
+
+async def queue_page(
+    session: AsyncSession,
+    policy: Policy,
+    now: datetime,
+    which: QueueFilter = QueueFilter(),
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> QueuePage:
+    """The escalations in worklist order, `limit` of them from `offset`.
+
+    The database orders and cuts the page (days past due counted in each account's
+    zone, × what is owed) so that only the page's rows travel and become items:
+    with 10,000 open escalations that is milliseconds instead of a second."""
+    locale = func.coalesce(col(ConversationRow.locale), col(AccountRow.locale), literal("en"))
+    joined = (
+        select(col(EscalationRow.id))
         .outerjoin(AccountRow, col(AccountRow.account_id) == col(EscalationRow.account_id))
         .outerjoin(ConversationRow, col(ConversationRow.id) == col(EscalationRow.conversation_id))
-        .outerjoin(_TOTALS, _TOTALS.c.account_id == col(EscalationRow.account_id))
         .where(col(EscalationRow.status).in_(which.statuses))
     )
     if which.reason:
-        query = query.where(col(EscalationRow.reason) == which.reason)
+        joined = joined.where(col(EscalationRow.reason) == which.reason)
+    if which.locale:
+        joined = joined.where(locale == which.locale)
     if which.owner == "queue":
-        query = query.where(col(EscalationRow.owner) == "queue")
+        joined = joined.where(col(EscalationRow.owner) == "queue")
     elif which.owner:
-        query = query.where(col(EscalationRow.owner) == f"agent:{which.owner}")
-    items = []
-    for row in (await session.execute(query)).all():
-        escalation, name, due, currency, zone, account_locale, chat_locale, total = row
-        locale = chat_locale or account_locale or "en"
-        if which.locale and locale != which.locale:
-            continue
-        times = policy.response_times(escalation.reason)
-        opened = as_utc(escalation.created_at)
-        end = as_utc(escalation.closed_at) if escalation.closed_at else now
-        items.append(
-            QueueItem(
-                ticket=escalation.ticket,
-                conversation_id=escalation.conversation_id,
-                account_id=escalation.account_id,
-                reason=escalation.reason,
-                priority=escalation.priority,
-                locale=locale,
-                opened_at=opened,
-                status=escalation.status,
-                owner=person_of(escalation.owner),
-                days_past_due=_days_past_due(due, zone, now),
-                amount_due=Decimal(total or 0),
-                currency=currency or "",
-                borrower_name=name or "",
-                sla_minutes=(
-                    times.first_response_minutes
-                    if escalation.status == "open"
-                    else times.resolution_minutes
-                ),
-                waited_minutes=max(0, int((end - opened) / timedelta(minutes=1))),
-            )
+        joined = joined.where(col(EscalationRow.owner) == f"agent:{which.owner}")
+    zones = await session.execute(joined.with_only_columns(col(AccountRow.timezone)).distinct())
+    days = _days_past_due(session, {zone: _today(zone, now) for (zone,) in zones}, now)
+    total = _amount_due()
+    group = sql_case(
+        (or_(col(EscalationRow.reason).in_(FIRST), col(EscalationRow.priority) == "urgent"), 0),
+        (col(EscalationRow.reason).in_(SECOND), 1),
+        else_=2,
+    )
+    # First the order alone, from as few columns as it needs (each figure worked
+    # out once per row: ORDER BY names the labels), then the page's rows in full.
+    weight = (days * total).label("weight")
+    rank_group = group.label("rank_group")
+    ordered = (
+        joined.with_only_columns(
+            col(EscalationRow.id),
+            rank_group,
+            weight,
+            col(EscalationRow.created_at),
+            func.count().over().label("matching"),
         )
-    items.sort(key=lambda item: (item.rank, item.opened_at))
-    return items
+        .order_by(rank_group, weight.desc(), col(EscalationRow.created_at), col(EscalationRow.id))
+        .offset(offset)
+    )
+    if limit is not None:
+        ordered = ordered.limit(limit)
+    page = (await session.execute(ordered)).all()
+    if not page:
+        matching = await session.scalar(joined.with_only_columns(func.count())) if offset else 0
+        return QueuePage([], int(matching or 0), offset)
+    ids = [row.id for row in page]
+    query = joined.with_only_columns(
+        col(EscalationRow.id),
+        col(EscalationRow.ticket),
+        col(EscalationRow.conversation_id),
+        col(EscalationRow.account_id),
+        col(EscalationRow.reason),
+        col(EscalationRow.priority),
+        col(EscalationRow.status),
+        col(EscalationRow.owner),
+        col(EscalationRow.created_at),
+        col(EscalationRow.closed_at),
+        col(AccountRow.borrower_name),
+        col(AccountRow.currency),
+        locale.label("locale"),
+        days.label("days"),
+        total.label("total"),
+    ).where(col(EscalationRow.id).in_(ids))
+    found = {row.id: row for row in (await session.execute(query)).all()}
+    sla = _SlaMinutes(policy)
+    items = [_item(found[i], sla(found[i].reason, found[i].status), now) for i in ids if i in found]
+    return QueuePage(items, int(page[0].matching), offset)
 
 
-def _days_past_due(due: date | None, zone: str | None, now: datetime) -> int:
-    if due is None:
+def _days_past_due(session: AsyncSession, today: dict[str | None, date], now: datetime) -> Any:
+    """Days past due as SQL: today's date in the account's zone (a handful of zones,
+    each worked out here) less the due date, never below zero."""
+    due = col(AccountRow.due_date)
+    zone = col(AccountRow.timezone)
+    utc_today = now.astimezone(UTC).date()
+    local = (
+        sql_case(
+            *((zone == name, literal(day)) for name, day in today.items() if name),
+            else_=literal(utc_today),
+        )
+        if any(today)
+        else literal(utc_today)
+    )
+    if session.get_bind().dialect.name == "sqlite":
+        difference = cast(func.julianday(local) - func.julianday(due), Integer)
+        return func.coalesce(func.max(difference, 0), 0)
+    return func.coalesce(func.greatest(local - due, 0), 0)
+
+
+class _SlaMinutes:
+    """The policy's time for a row: first response while open, resolution once taken
+    (looked up once per reason, not once per row)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+        self._known: dict[tuple[str, bool], int] = {}
+
+    def __call__(self, reason: str, status: str) -> int:
+        key = (reason, status == "open")
+        if key not in self._known:
+            times = self._policy.response_times(reason)
+            self._known[key] = times.first_response_minutes if key[1] else times.resolution_minutes
+        return self._known[key]
+
+
+def _group(reason: str, priority: str) -> int:
+    """Crisis (or anything urgent) first, then complaints and locks, then the rest."""
+    if reason in FIRST or priority == "urgent":
         return 0
+    return 1 if reason in SECOND else 2
+
+
+def _item(row: Any, sla_minutes: int, now: datetime) -> QueueItem:
+    opened = as_utc(row.created_at)
+    end = as_utc(row.closed_at) if row.closed_at else now
+    return QueueItem(
+        ticket=row.ticket,
+        conversation_id=row.conversation_id,
+        account_id=row.account_id,
+        reason=row.reason,
+        priority=row.priority,
+        locale=row.locale,
+        opened_at=opened,
+        status=row.status,
+        owner=person_of(row.owner),
+        days_past_due=int(row.days or 0),
+        amount_due=Decimal(row.total or 0),
+        currency=row.currency or "",
+        borrower_name=row.borrower_name or "",
+        sla_minutes=sla_minutes,
+        waited_minutes=max(0, int((end - opened) / timedelta(minutes=1))),
+    )
+
+
+def _today(zone: str | None, now: datetime) -> date:
     try:
-        today = now.astimezone(ZoneInfo(zone or "UTC")).date()
+        return now.astimezone(ZoneInfo(zone or "UTC")).date()
     except (ZoneInfoNotFoundError, ValueError):
-        today = now.date()
-    return max(0, (today - due).days)
+        return now.date()
 
 
 async def escalation(session: AsyncSession, ticket: str) -> EscalationRow | None:

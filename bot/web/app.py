@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.bootstrap import App
+from bot.service import canned
 from bot.store import live
 from bot.web import api, console
 from bot.web.actions import ActionFailed
@@ -38,7 +39,10 @@ DOCS_POLICY = (  # Swagger UI's page starts itself with one inline script
 
 def create_app(bot: App, *, secure_cookies: bool = False, hub: live.Hub = live.HUB) -> FastAPI:
     """The ASGI app. `secure_cookies`: the console is served over HTTPS (behind a proxy
-    that terminates TLS), so cookies get the Secure flag."""
+    that terminates TLS), so cookies get the Secure flag. Raises CannedRepliesError
+    (file and line) when the canned replies are wrong: refused at start, not when an
+    agent opens a conversation."""
+    canned.load(canned.file_in(bot.settings.dialogs_dir))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

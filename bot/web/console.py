@@ -15,6 +15,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import uuid4
 
 from babel.dates import format_date
@@ -219,19 +220,42 @@ def _filter(reason: str, language: str, owner: str) -> desk.QueueFilter:
     )
 
 
-async def _queue_context(request: Request, which: desk.QueueFilter) -> dict[str, Any]:
+async def _queue_context(request: Request, which: desk.QueueFilter, page: int) -> dict[str, Any]:
+    """One page of the worklist (desk.PAGE rows: the rest are counted, not rendered)."""
     app = bot_app(request)
+    now = app.runtime.now()
+    page = max(1, page)
     async with app.sessions() as session:
-        items = await desk.queue(session, app.scripts.policy, app.runtime.now(), which)
+        found = await desk.queue_page(
+            session, app.scripts.policy, now, which, offset=(page - 1) * desk.PAGE, limit=desk.PAGE
+        )
         team = await people.agents(session)
-    return {"items": items, "team": team}
+    pages = {"reason": "", "language": "", "owner": "", **dict(request.query_params)}
+    return {
+        "items": found.items,
+        "found": found,
+        "page": page,
+        "previous_url": _page_url(pages, page - 1) if page > 1 else None,
+        "next_url": _page_url(pages, page + 1) if found.more else None,
+        "team": team,
+        "now": now,
+    }
+
+
+def _page_url(query: dict[str, str], page: int) -> str:
+    return "/queue?" + urlencode({**query, "page": str(page)})
 
 
 @router.get("/queue")
 async def queue_page(
-    request: Request, person: Signed, reason: str = "", language: str = "", owner: str = ""
+    request: Request,
+    person: Signed,
+    reason: str = "",
+    language: str = "",
+    owner: str = "",
+    page: int = 1,
 ) -> HTMLResponse:
-    context = await _queue_context(request, _filter(reason, language, owner))
+    context = await _queue_context(request, _filter(reason, language, owner), page)
     query = request.url.query
     return render(
         request,
@@ -246,9 +270,14 @@ async def queue_page(
 
 @router.get("/queue/rows")
 async def queue_rows(
-    request: Request, person: Signed, reason: str = "", language: str = "", owner: str = ""
+    request: Request,
+    person: Signed,
+    reason: str = "",
+    language: str = "",
+    owner: str = "",
+    page: int = 1,
 ) -> HTMLResponse:
-    context = await _queue_context(request, _filter(reason, language, owner))
+    context = await _queue_context(request, _filter(reason, language, owner), page)
     return render(request, "_rows.html", person, **context)
 
 
@@ -299,7 +328,7 @@ async def conversation_lines(
 def _canned(request: Request, found: desk.Case) -> list[tuple[str, str]]:
     """(title in the person's language, text in the borrower's, filled)."""
     app = bot_app(request)
-    replies = canned.load(app.settings.dialogs_dir / "console" / "canned_replies.yaml")
+    replies = canned.load(canned.file_in(app.settings.dialogs_dir))
     account = found.account
     locale = found.conversation.locale if found.conversation.locale in LOCALES else "en"
     values = {"name": "", "amount": "", "date": ""}

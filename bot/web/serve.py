@@ -16,6 +16,7 @@ from collections.abc import Generator
 import uvicorn
 
 from bot.bootstrap import App
+from bot.service.canned import CannedRepliesError
 from bot.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,17 @@ async def serve_console(
     stop: asyncio.Event | None = None,
     secure_cookies: bool = False,
 ) -> None:
-    """Serve until `stop` is set; without one, until SIGINT or SIGTERM."""
+    """Serve until `stop` is set; without one, until SIGINT or SIGTERM. Beside a bot
+    (with `stop`), a console that cannot start says why in the log and the bot goes on."""
+    try:
+        web = create_app(app, secure_cookies=secure_cookies)
+    except CannedRepliesError as exc:
+        if stop is None:
+            raise
+        log.error("the console did not start: %s", exc)
+        return
     config = uvicorn.Config(
-        create_app(app, secure_cookies=secure_cookies),
+        web,
         host=host,
         port=port,
         log_level="warning",

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from bot.i18n.render import format_money, formatting_locale
@@ -32,12 +33,19 @@ class Formats:
     def __init__(self, locale: str) -> None:
         self._babel = formatting_locale(locale if locale in LOCALES else "en", None)
 
-    def money(self, amount: Decimal | None, currency: str) -> str:
+    def money(self, amount: Decimal | str | None, currency: str) -> str:
+        """An amount in the account's currency (a plan's installments keep theirs as text)."""
         if amount is None or not currency:
             return ""
         return format_money(Decimal(amount), currency, self._babel, None)
 
-    def day(self, value: date | None) -> str:
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self._babel)
+
+    def day(self, value: date | str | None) -> str:
+        """A date (or an ISO date as a plan's installments keep it)."""
+        if isinstance(value, str):
+            value = date.fromisoformat(value)
         return "" if value is None else format_date(value, "medium", locale=self._babel)
 
     def moment(self, value: datetime | None) -> str:

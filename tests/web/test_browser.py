@@ -1,23 +1,37 @@
 """The console in a real headless Chromium (Debian's, driven by Playwright): an agent
 signs in, takes an escalation, replies, sees the borrower's answer arrive without
-reloading, and hands back to the bot. `make test` installs Debian's chromium
-(.ci/services.sh); a machine without it fails here rather than skipping the gap,
-unless a developer's quick loop sets REPAYBOT_TEST_SKIP_BROWSER=1."""
+reloading, and hands back to the bot; the queue's SLA colour turns as time runs
+out with no request to the server; and the queue and a conversation are
+photographed in each language into var/screenshots/ (REPAYBOT_UPDATE_SCREENSHOTS=1
+also copies them to docs/screenshots/, which the README shows). `make test`
+installs Debian's chromium and CJK fonts (.ci/services.sh); a machine without
+chromium fails here rather than skipping the gap, unless a developer's quick loop
+sets REPAYBOT_TEST_SKIP_BROWSER=1."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import re
 import shutil
 import socket
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import update
 
+from bot.config import ROOT
+from bot.store.tables import EscalationRow
 from bot.web.serve import serve_console
-from tests.runtime.conftest import CHANNEL
+from tests.runtime.conftest import CHANNEL, NOW
 from tests.web.conftest import PASSWORD, Console
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+COMMITTED = ROOT / "docs" / "screenshots"
 pytestmark = pytest.mark.skipif(
     os.environ.get("REPAYBOT_TEST_SKIP_BROWSER") == "1",
     reason="REPAYBOT_TEST_SKIP_BROWSER=1: a developer's quick loop without a browser",
@@ -73,3 +87,87 @@ async def test_an_agent_works_a_conversation_in_the_browser(console: Console) ->
         await server
     await console.chat.app.outbox.deliver_chat(CHANNEL, "b1")
     assert "What would you like to do?" in console.chat.sender.sent["b1"][-1].text
+
+
+@contextlib.asynccontextmanager
+async def _browser_on(console: Console) -> AsyncIterator[tuple[Any, str]]:
+    """A Chromium page and the address of the console served for it."""
+    from playwright.async_api import async_playwright
+
+    port = _free_port()
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve_console(console.chat.app, port=port, stop=stop))
+    try:
+        async with async_playwright() as driver:
+            browser = await driver.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu"],
+            )
+            page = await browser.new_page(viewport={"width": 1200, "height": 720})
+            yield page, f"http://127.0.0.1:{port}"
+            await browser.close()
+    finally:
+        stop.set()
+        await server
+
+
+async def _sign_in(page: Any, base: str, name: str) -> None:
+    await page.goto(f"{base}/login")
+    await page.fill("input[name=name]", name)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button.primary")
+    await page.wait_for_url(f"{base}/queue")
+
+
+async def test_the_sla_colour_turns_without_a_reload_or_a_request(console: Console) -> None:
+    from playwright.async_api import expect
+
+    ticket = await console.escalation("s1")
+    app = console.chat.app
+    first = app.scripts.policy.response_times("requested").first_response_minutes
+    async with app.sessions() as session, session.begin():
+        # three seconds before the first-response time runs out
+        await session.execute(
+            update(EscalationRow)
+            .where(EscalationRow.ticket == ticket)  # type: ignore[arg-type]
+            .values(created_at=NOW - timedelta(minutes=first) + timedelta(seconds=3))
+        )
+    async with _browser_on(console) as (page, base):
+        await _sign_in(page, base, "mei")
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        row = page.locator("tr", has=page.locator(f"a:has-text('{ticket}')"))
+        await expect(row).to_have_class(re.compile(r"\bsla-warn\b"))
+        await expect(row).to_have_class(re.compile(r"\bsla-late\b"), timeout=10_000)
+        assert [url for url in asked if "/queue" in url] == []
+
+
+async def test_screenshots_of_the_console_in_each_language(console: Console) -> None:
+    from playwright.async_api import expect
+
+    talks = {
+        "en": await console.escalation("p1", "T-EN", "1990-05-17"),
+        "zh_Hans": await console.escalation("p2", "T-HANS", "1985-03-09"),
+        "zh_Hant": await console.escalation("p3", "T-HANT", "1978-12-24"),
+    }
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = []
+    async with _browser_on(console) as (page, base):
+        await _sign_in(page, base, "mei")
+        for locale, ticket in talks.items():
+            await page.select_option("header select[name=locale]", locale)
+            await expect(page.locator("html")).to_have_attribute("lang", locale.replace("_", "-"))
+            await expect(page.locator("tbody#rows tr")).to_have_count(3)
+            shots.append(SCREENSHOTS / f"queue-{locale}.png")
+            await page.screenshot(path=shots[-1])
+            await page.click(f"a:has-text('{ticket}')")
+            await expect(page.locator("li.borrower").first).to_be_visible()
+            shots.append(SCREENSHOTS / f"conversation-{locale}.png")
+            await page.screenshot(path=shots[-1])
+            await page.goto(f"{base}/queue")
+    for shot in shots:
+        assert shot.read_bytes().startswith(b"\x89PNG"), shot
+    if os.environ.get("REPAYBOT_UPDATE_SCREENSHOTS") == "1":
+        COMMITTED.mkdir(parents=True, exist_ok=True)
+        for shot in shots:
+            shutil.copy(shot, COMMITTED / shot.name)

@@ -17,3 +17,31 @@ function toNewest() {
 }
 document.addEventListener("DOMContentLoaded", toNewest);
 document.addEventListener("htmx:afterSwap", toNewest);
+
+// The queue's SLA colours turn as time runs out, without asking the server. Each
+// row says how many seconds it has left (relative, so the browser's clock need not
+// agree with the server's); one timer waits for the soonest change, re-armed when
+// htmx swaps the rows in.
+var slaTimer = null;
+function turnSlaColours() {
+  var now = Date.now();
+  var next = Infinity;
+  document.querySelectorAll("tr[data-late-in]").forEach(function (row) {
+    if (!row.dataset.lateAt) {
+      row.dataset.warnAt = String(now + Number(row.dataset.warnIn) * 1000);
+      row.dataset.lateAt = String(now + Number(row.dataset.lateIn) * 1000);
+    }
+    var warnAt = Number(row.dataset.warnAt);
+    var lateAt = Number(row.dataset.lateAt);
+    var state = now >= lateAt ? "late" : now >= warnAt ? "warn" : "ok";
+    if (!row.classList.contains("sla-" + state)) {
+      row.classList.remove("sla-ok", "sla-warn", "sla-late");
+      row.classList.add("sla-" + state);
+    }
+    if (warnAt > now) { next = Math.min(next, warnAt); } else if (lateAt > now) { next = Math.min(next, lateAt); }
+  });
+  clearTimeout(slaTimer);
+  if (next !== Infinity) { slaTimer = setTimeout(turnSlaColours, Math.min(next - now + 20, 2147483000)); }
+}
+document.addEventListener("DOMContentLoaded", turnSlaColours);
+document.addEventListener("htmx:afterSwap", turnSlaColours);

@@ -116,6 +116,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.machine:_Step._guard",
         "bot.engine.machine:_Step._collection_paused",
         "bot.service.runtime:Runtime.on_trigger",
+        "bot.service.triggers:silenced",
         "bot.domain.accounts:breathing_space_on",
         "bot.store.bulk_import:_breathing_statements",
     ),

@@ -146,3 +146,76 @@ def test_only_the_folding_module_normalizes_a_message() -> None:
     assert {name: seen.get(name) for name in NOT_MESSAGE_TEXT} == {
         name: {call} for name, call in NOT_MESSAGE_TEXT.items()
     }
+
+
+SERVICE_LINES = 400  # issue 28 point 5: a module past this is split, not grown
+ESCALATIONS = ROOT / "bot" / "service" / "escalations.py"
+WRITES = ("update", "insert", "delete")
+
+
+def test_no_service_module_passes_400_lines() -> None:
+    """The runtime, the outbox and the import each grew past 600 lines before they
+    were split; the next module to grow is split before it gets there."""
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "bot" / "service").rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > SERVICE_LINES
+    }
+    assert too_long == {}
+
+
+def _escalation_writes(tree: ast.AST) -> list[int]:
+    """Lines that build an EscalationRow or run update/insert/delete on it (by the
+    model, or a table taken from it with table_of), or set a field of one."""
+    tables = {"EscalationRow"}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and node.value.func.id == "table_of"
+            and any(isinstance(a, ast.Name) and a.id == "EscalationRow" for a in node.value.args)
+        ):
+            tables.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            first = node.args[0] if node.args else None
+            if name == "EscalationRow" or (
+                name in WRITES and isinstance(first, ast.Name) and first.id in tables
+            ):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Assign):
+            found.extend(
+                node.lineno
+                for target in node.targets
+                if isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in ("escalation", "escalation_row")
+            )
+    return sorted(found)
+
+
+def test_only_the_escalations_module_writes_escalations() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if path != ESCALATIONS
+        for line in _escalation_writes(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert offenders == []
+
+
+def test_the_escalation_scan_sees_each_way_of_writing() -> None:
+    """The scan must fail on what it is there to catch, or it proves nothing."""
+    written = ast.parse(
+        "session.add(EscalationRow(ticket='T'))\n"
+        "update(EscalationRow).values(status='closed')\n"
+        "_E = table_of(EscalationRow)\n"
+        "insert(_E).values(ticket='T')\n"
+        "escalation.status = 'taken'\n"
+        "select(EscalationRow)\n"
+    )
+    assert _escalation_writes(written) == [1, 2, 4, 5]
+    assert _escalation_writes(ast.parse(ESCALATIONS.read_text(encoding="utf-8"))) != []

@@ -69,7 +69,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.service.sent_texts:check_sent_texts",
         "bot.service.sent_texts:policy_sent_texts",
         "bot.domain.compliance:lender_text_problem",
-        "bot.service.accounts_import:_Validator._shown_text_problem",
+        "bot.service.import_validation:RowValidator._shown_text_problem",
     ),
     "R10": (
         "bot.domain.compliance:find_violations",
@@ -78,7 +78,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.validator:validate_texts",
         "bot.service.sent_texts:check_sent_texts",
         "bot.domain.compliance:lender_text_problem",
-        "bot.service.accounts_import:_Validator._shown_text_problem",
+        "bot.service.import_validation:RowValidator._shown_text_problem",
         "bot.domain.plans:promise_date_ok",
     ),
     "R11": (
@@ -116,6 +116,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.machine:_Step._guard",
         "bot.engine.machine:_Step._collection_paused",
         "bot.service.runtime:Runtime.on_trigger",
+        "bot.service.triggers:silenced",
         "bot.domain.accounts:breathing_space_on",
         "bot.store.bulk_import:_breathing_statements",
     ),

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.policy import Policy
+from bot.service.desk_transcript import Line as Line
+from bot.service.desk_transcript import transcript as transcript
 from bot.service.verification import VerificationState
 from bot.store.db import as_utc
 from bot.store.repositories import read_account
@@ -29,8 +31,6 @@ from bot.store.tables import (
     ConversationRow,
     DisputeRow,
     EscalationRow,
-    OutboxRow,
-    TranscriptRow,
 )
 
 STATUSES = ("open", "taken", "closed")
@@ -296,84 +296,6 @@ async def escalation(session: AsyncSession, ticket: str) -> EscalationRow | None
 
 
 # ---- one conversation ----
-
-
-@dataclass(frozen=True)
-class Line:
-    """One transcript line as a person sees it. `who`: borrower, bot, agent, note or
-    event (a person's action: taken, handed back...); `delivered`: None while
-    it is on its way, False when it could not be delivered."""
-
-    id: int
-    at: datetime
-    who: str
-    text: str
-    delivered: bool | None = None
-    agent: str | None = None
-    action: str | None = None
-
-    def api(self) -> dict[str, Any]:
-        return {
-            "at": self.at.isoformat(),
-            "from": self.who,
-            "text": self.text,
-            "delivered": self.delivered,
-        }
-
-
-async def transcript(session: AsyncSession, conversation_id: int) -> list[Line]:
-    rows = (
-        await session.execute(
-            select(TranscriptRow)
-            .where(col(TranscriptRow.conversation_id) == conversation_id)
-            .order_by(col(TranscriptRow.id))
-        )
-    ).scalars()
-    lines = list(rows)
-    keys = [key for r in lines for key in _outbox_keys(r.payload)]
-    statuses: dict[str, str] = {}
-    if keys:
-        found = await session.execute(
-            select(col(OutboxRow.idempotency_key), col(OutboxRow.status)).where(
-                col(OutboxRow.idempotency_key).in_(keys)
-            )
-        )
-        statuses = {str(k): str(s) for k, s in found.all()}
-    return [_line(row, statuses) for row in lines]
-
-
-def _outbox_keys(payload: dict[str, Any] | None) -> list[str]:
-    """The outbox rows a reply was sent as (one key in lines written before replies
-    could be cut into several messages)."""
-    keys = (payload or {}).get("outbox")
-    if not keys:
-        return []
-    return [str(k) for k in keys] if isinstance(keys, list) else [str(keys)]
-
-
-def _line(row: TranscriptRow, statuses: dict[str, str]) -> Line:
-    payload = row.payload or {}
-    at = as_utc(row.created_at)
-    if row.direction == "in":
-        return Line(int(row.id or 0), at, "borrower", row.text)
-    if row.direction == "out":
-        found = [statuses.get(key) for key in _outbox_keys(payload)]
-        # A reply cut into several messages arrived when all did; one refused fails it.
-        delivered = (
-            False
-            if any(s in ("failed", "dead") for s in found)
-            else True
-            if found and all(s == "sent" for s in found)
-            else None
-        )
-        agent = payload.get("agent")
-        who = "agent" if agent else "bot"
-        return Line(int(row.id or 0), at, who, row.text, delivered, agent)
-    action = str(payload.get("action", row.kind))
-    agent = payload.get("agent")
-    if action == "note":
-        return Line(int(row.id or 0), at, "note", row.text, None, agent, action)
-    return Line(int(row.id or 0), at, "event", row.text, None, agent, action)
 
 
 @dataclass

@@ -21,15 +21,10 @@ from bot.engine.types import (
     SetLocale,
 )
 from bot.errors import RepaybotError
+from bot.service.escalations import open_escalation
 from bot.service.record import StoredConversation
 from bot.store.repositories import write_account
-from bot.store.tables import (
-    AccountRow,
-    ArrangementRow,
-    ChargeRow,
-    DisputeRow,
-    EscalationRow,
-)
+from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, DisputeRow
 
 
 class EffectNotApplied(RepaybotError):
@@ -168,15 +163,13 @@ async def _escalate(
     due_on = None
     if effect.reason is EscalationReason.COMPLAINT:  # R15: answered within the policy's days
         due_on = ctx.today + timedelta(days=ctx.policy.cases.complaint_answer_days)
-    session.add(
-        EscalationRow(
-            ticket=effect.ticket,
-            account_id=ctx.account.account_id if conversation.account_id else None,
-            conversation_id=conversation.id,
-            reason=effect.reason.value,
-            priority=effect.priority.value,
-            status="open",
-            due_on=due_on,
-            created_at=now,
-        )
+    open_escalation(
+        session,
+        ticket=effect.ticket,
+        account_id=ctx.account.account_id if conversation.account_id else None,
+        conversation_id=conversation.id,
+        reason=effect.reason,
+        priority=effect.priority,
+        due_on=due_on,
+        now=now,
     )

@@ -11,6 +11,7 @@ the traceback, fixes the cause and replays it: `repaybot inbox failed`,
 
 from __future__ import annotations
 
+import logging
 import traceback
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -97,7 +98,10 @@ def describe(error: BaseException, inbound: Inbound) -> str:
 
 
 def traceback_text(error: BaseException, inbound: Inbound) -> str:
-    """The whole traceback (causes too), redacted like `describe`."""
+    """The whole traceback (causes too), redacted like `describe`.
+
+    Logged as text, never as `exc_info`: the log's filter (bot.logs) withholds
+    exc_info whole, since a library's traceback may quote a URL or a statement."""
     return _redact("".join(traceback.format_exception(error)), inbound)
 
 
@@ -194,3 +198,30 @@ async def parked(sessions: async_sessionmaker[AsyncSession]) -> list[ParkedUpdat
             )
             for row in rows.scalars()
         ]
+
+
+async def parked_inbound(sessions: async_sessionmaker[AsyncSession], failed_id: int) -> Inbound:
+    """The parked update as it came in (to describe a replay's failure without it)."""
+    async with sessions() as session:
+        row = await session.get(FailedUpdateRow, failed_id)
+        if row is None:
+            raise NoSuchFailedUpdate(failed_id)
+        return inbound_of(dict(row.inbound))
+
+
+def log_failure(
+    log: logging.Logger, inbound: Inbound, error: Exception, attempt: int, tries: int
+) -> None:
+    """One try of an update failed: its kind and message at error level, the traceback
+    at debug level (the last try's is logged with the parking); never the borrower's
+    text (`describe` and `traceback_text` take their input out)."""
+    log.error(
+        "update %s failed in %s (try %d of %d): %s",
+        inbound.event_key,
+        inbound.channel,
+        attempt,
+        tries,
+        describe(error, inbound),
+    )
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("traceback of update %s:\n%s", inbound.event_key, traceback_text(error, inbound))

@@ -29,85 +29,64 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-import socket
-import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
-from sqlalchemy.exc import SQLAlchemyError, StatementError
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.errors import ChannelError, RecipientUnreachable, Rejected, RetryLater, Unavailable
-from bot.store.tables import AccountRow, ConversationRow, OutboxRow, WorkerRow, table_of
+from bot.service.outbox_workers import (
+    DEAD_AFTER,
+    FORGET_AFTER,
+    HEARTBEAT,
+    LEASE,
+    MAX_REASON,
+    OutboxWorkers,
+    WorkerIdentity,
+    cut_reason,
+    describe,
+)
+from bot.service.outgoing import OutgoingMessage, PressedMessage, Sender, pressed_of
+from bot.store.outbox_statements import (
+    CLAIM,
+    CLOSE_KEYBOARDS,
+    MARK_SENT,
+    SEPARATOR,
+    UNSENT,
+)
+from bot.store.tables import AccountRow, ConversationRow, OutboxRow
+
+# Where they have always been imported from (the channels, bootstrap, tests).
+__all__ = [
+    "DEAD_AFTER",
+    "FORGET_AFTER",
+    "HEARTBEAT",
+    "LEASE",
+    "MAX_REASON",
+    "UNSENT",
+    "HeadClaim",
+    "Outbox",
+    "OutgoingMessage",
+    "PressedMessage",
+    "Sender",
+    "WorkerIdentity",
+    "describe",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_INLINE_WAIT = 30.0  # longer waits are left to the background loop
-LEASE = timedelta(seconds=60)  # one send never takes this long; a dead worker's lease is taken back
-HEARTBEAT = timedelta(seconds=5)
-DEAD_AFTER = timedelta(seconds=20)  # a worker silent this long is gone
-FORGET_AFTER = timedelta(days=1)  # a gone worker's row is deleted after this long
-UNSENT = ("pending", "sending")
-MAX_REASON = 160  # characters of an error kept in a log line or a row's last_error
 
 
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """What a sender needs: the text, the buttons with their signed data, and which of
-    the chat's earlier messages still show buttons (to take them away)."""
+class Outbox(OutboxWorkers):
+    """Delivery: claims a chat's head, sends it, marks it (leases: OutboxWorkers)."""
 
-    outbox_id: int
-    chat_key: str
-    text: str
-    buttons: tuple[tuple[str, str], ...] = ()
-    contact_button: str | None = None
-    close_keyboards: tuple[str, ...] = ()
-    html: str | None = None  # the text as HTML (escaped, amounts bold), for channels that can
-    # The same question asked again: a channel that can edit may replace the message
-    # whose keyboard was just pressed instead of sending a new one (and return its id).
-    replace: bool = False
-    # The press this message answers: the pressed message (channel id and the HTML it
-    # shows) and the chosen label. Kept in the row, so a restart loses nothing.
-    pressed: PressedMessage | None = None
-    # An answer to a shared contact: channels with a contact keyboard take it away.
-    after_contact: bool = False
-
-
-@dataclass(frozen=True)
-class PressedMessage:
-    message_key: str
-    html: str
-    label: str
-
-
-class Sender(Protocol):
-    """One per channel: sends a message and returns the channel's id for it.
-
-    Raises RetryLater, Unavailable, RecipientUnreachable or Rejected (bot.errors).
-    """
-
-    channel: str
-
-    async def send(self, message: OutgoingMessage) -> str: ...
-
-
-@dataclass(frozen=True)
-class WorkerIdentity:
-    """Who holds a lease: `worker_id`, generated for each process, so no other process
-    (on this machine or another) takes its leases while its heartbeat runs. `node`
-    only groups workers by machine for an operator; it never decides who is alive."""
-
-    node: str = field(default_factory=socket.gethostname)
-    worker_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-
-class Outbox:
     def __init__(
         self,
         *,
@@ -140,90 +119,6 @@ class Outbox:
 
     def register(self, sender: Sender) -> None:
         self._senders[sender.channel] = sender
-
-    # ---- workers and leases ----
-
-    async def start(self) -> None:
-        """Announce this worker and take back at once the leases of workers that are gone
-        (a predecessor that was killed, if its heartbeat has stopped long enough)."""
-        await self.heartbeat()
-        await self.take_back_leases()
-
-    async def heartbeat(self) -> None:
-        """Say this worker is alive; announce it again if its row is gone (a database
-        restored without it, or pruned while this process could not reach it)."""
-        now = self._clock()
-        async with self._engine.begin() as connection:
-            beat = await connection.execute(
-                update(_WORKERS)
-                .where(_WORKERS.c.worker_id == self.worker.worker_id)
-                .values(heartbeat_at=now)
-            )
-            if not getattr(beat, "rowcount", 0):
-                await connection.execute(
-                    insert(_WORKERS).values(
-                        worker_id=self.worker.worker_id,
-                        node=self.worker.node,
-                        started_at=now,
-                        heartbeat_at=now,
-                    )
-                )
-
-    async def take_back_leases(self) -> int:
-        """Rows leased by a worker that is gone go back to pending, due now.
-
-        Gone: its heartbeat is older than `dead_after` (killed, or cut off from the
-        database that long) or its row is deleted (it stopped cleanly). A live
-        worker's leases are never taken, whatever machine or node name it has; this
-        worker's own are its own. Workers gone for a day are forgotten.
-        """
-        now = self._clock()
-        alive = select(_WORKERS.c.worker_id).where(_WORKERS.c.heartbeat_at > now - self._dead_after)
-        async with self._engine.begin() as connection:
-            result = await connection.execute(
-                update(_OUTBOX)
-                .where(_o.status == "sending")
-                .where(
-                    or_(
-                        _o.lease_owner.is_(None),
-                        and_(
-                            _o.lease_owner != self.worker.worker_id,
-                            _o.lease_owner.not_in(alive),
-                        ),
-                    )
-                )
-                .values(status="pending", next_attempt_at=now, lease_owner=None)
-            )
-            await connection.execute(
-                delete(_WORKERS)
-                .where(_WORKERS.c.heartbeat_at < now - FORGET_AFTER)
-                .where(_WORKERS.c.worker_id != self.worker.worker_id)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
-
-    async def stop(self) -> None:
-        """Leave cleanly: this worker's row goes and its leases with it, so a successor
-        or a sibling sends what it held at once instead of after `dead_after`.
-
-        Called once serving has ended (no send of this process is in flight). Best
-        effort: with the database unreachable, the stopped heartbeat says it instead.
-        """
-        try:
-            await self._write_unmarked()
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    update(_OUTBOX)
-                    .where(_o.status == "sending", _o.lease_owner == self.worker.worker_id)
-                    # A message sent whose mark is still unwritten is not released: sent
-                    # again only if its lease runs out, as after a crash.
-                    .where(_o.id.not_in(list(self._unmarked)))
-                    .values(status="pending", next_attempt_at=self._clock(), lease_owner=None)
-                )
-                await connection.execute(
-                    delete(_WORKERS).where(_WORKERS.c.worker_id == self.worker.worker_id)
-                )
-        except (SQLAlchemyError, OSError) as exc:
-            log.warning("outbox worker could not sign off: %s", describe(exc))
 
     # ---- delivery ----
 
@@ -286,32 +181,6 @@ class Outbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
-    async def _beat(self) -> None:
-        await self.heartbeat()
-        # Another process that died mid-send must not hold its chats' messages for
-        # the whole lease: its heartbeat stopped, take them.
-        await self.take_back_leases()
-
-    @staticmethod
-    async def _guarded(
-        step: str, action: Callable[[], Awaitable[object]], failing: dict[str, int]
-    ) -> bool:
-        """Run one step of a pass; an error is logged (its kind and the driver's
-        message, no borrower's data) when a run of failures starts, and on recovery."""
-        try:
-            await action()
-        except Exception as exc:  # one bad pass must not end delivery for everyone
-            failing[step] = failing.get(step, 0) + 1
-            if failing[step] == 1:
-                log.error(
-                    "outbox %s failed, trying again at the next tick: %s", step, describe(exc)
-                )
-            return False
-        passes = failing.pop(step, 0)
-        if passes:
-            log.warning("outbox %s works again after %d failed passes", step, passes)
-        return True
-
     async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
         async with self._engine.begin() as connection:
             return await self._claim_in(connection, channel, chat_key)
@@ -336,7 +205,7 @@ class Outbox:
         """
         now = self._clock()
         claimed = await session.execute(
-            _CLAIM,
+            CLAIM,
             {
                 "the_channel": channel,
                 "the_chat": chat_key,
@@ -348,7 +217,7 @@ class Outbox:
         row = claimed.one_or_none()
         if row is None:
             return None  # nothing unsent, not due yet, or another sender holds it
-        closing = tuple(i for i in (row.open_keyboards or "").split(_SEPARATOR) if i)
+        closing = tuple(i for i in (row.open_keyboards or "").split(SEPARATOR) if i)
         snapshot = {
             "channel": channel,
             "chat_key": chat_key,
@@ -373,7 +242,7 @@ class Outbox:
             close_keyboards=claimed.close,
             html=payload.get("html"),
             replace=bool(payload.get("replace")),
-            pressed=_pressed(payload.get("pressed")),
+            pressed=pressed_of(payload.get("pressed")),
             after_contact=bool(payload.get("after_contact")),
         )
         try:
@@ -390,7 +259,7 @@ class Outbox:
             await self._unreachable(claimed)
             return _Outcome()
         except Rejected as exc:  # for good: the reason is the channel's own (no message text)
-            await self._finish(claimed.row_id, "failed", _cut(f"rejected: {exc}"))
+            await self._finish(claimed.row_id, "failed", cut_reason(f"rejected: {exc}"))
             return _Outcome()
         except ChannelError as exc:
             await self._finish(claimed.row_id, "failed", describe(exc))
@@ -415,11 +284,11 @@ class Outbox:
         async with self._engine.begin() as connection:
             if claimed.close:
                 await connection.execute(
-                    _CLOSE_KEYBOARDS,
+                    CLOSE_KEYBOARDS,
                     {"the_channel": channel, "the_chat": chat_key, "ids": list(claimed.close)},
                 )
             marked = await connection.execute(
-                _MARK_SENT,
+                MARK_SENT,
                 {
                     "row_id": claimed.row_id,
                     "when": self._clock(),
@@ -492,77 +361,6 @@ class Outbox:
         log.warning("outbox row %s dead: recipient unreachable", claimed.row_id)
 
 
-# The statements of every send, built once: building a statement (coercing each
-# clause, computing its cache key) costs more than running it on SQLite. They
-# are Core statements on the table, which skip the ORM's bulk-update machinery.
-_OUTBOX = table_of(OutboxRow)
-_o = _OUTBOX.c
-_WORKERS = table_of(WorkerRow)
-_THIS_CHAT = (_o.channel == bindparam("the_channel"), _o.chat_key == bindparam("the_chat"))
-# The chat's earlier messages that still show buttons, returned with the claim (one
-# statement, not two). Channel message ids hold no control character, so the unit
-# separator joins them.
-_SEPARATOR = "\x1f"
-_shown = _OUTBOX.alias("shown")
-_OPEN_KEYBOARDS = (
-    select(func.aggregate_strings(_shown.c.external_message_id, _SEPARATOR))
-    .where(
-        _shown.c.channel == bindparam("the_channel"),
-        _shown.c.chat_key == bindparam("the_chat"),
-        _shown.c.keyboard_open.is_(True),
-    )
-    .scalar_subquery()
-    .label("open_keyboards")
-)
-_CLAIM = (
-    update(_OUTBOX)
-    .where(
-        _o.id == select(func.min(_o.id)).where(*_THIS_CHAT, _o.status.in_(UNSENT)).scalar_subquery()
-    )
-    .where(_o.status.in_(UNSENT), _o.next_attempt_at <= bindparam("now"))
-    .values(
-        status="sending",
-        lease_owner=bindparam("worker"),
-        next_attempt_at=bindparam("lease_until"),
-        attempts=_o.attempts + 1,
-    )
-    .returning(_o.id, _o.payload, _o.attempts, _o.conversation_id, _OPEN_KEYBOARDS)
-)
-_CLOSE_KEYBOARDS = (
-    update(_OUTBOX)
-    # keyboard_open: only open ones change, and the partial index finds just those.
-    .where(*_THIS_CHAT, _o.keyboard_open.is_(True))
-    .where(_o.external_message_id.in_(bindparam("ids", expanding=True)))
-    .values(keyboard_open=False)
-)
-# Whether the chat has another unsent message, returned with the sent mark: most
-# replies are one message, and then there is nothing to claim next (one statement
-# per message fewer than claiming to find nothing).
-_waiting = _OUTBOX.alias("waiting")
-_MORE_WAITING = (
-    exists()
-    .where(
-        _waiting.c.channel == bindparam("the_channel"),
-        _waiting.c.chat_key == bindparam("the_chat"),
-        _waiting.c.status.in_(UNSENT),
-        _waiting.c.id != bindparam("row_id"),
-    )
-    .label("more_waiting")
-)
-_MARK_SENT = (
-    update(_OUTBOX)
-    .where(_o.id == bindparam("row_id"))
-    .values(
-        status="sent",
-        sent_at=bindparam("when"),
-        external_message_id=bindparam("external_id"),
-        keyboard_open=bindparam("with_buttons"),
-        lease_owner=None,
-    )
-    .returning(_MORE_WAITING)
-)
-
-
 @dataclass(frozen=True)
 class _Claimed:
     row_id: int
@@ -596,32 +394,3 @@ class _Outcome:
     wait: float | None = None
     next: _Claimed | None = None
     looked_ahead: bool = False
-
-
-def _pressed(value: Any) -> PressedMessage | None:
-    if not isinstance(value, dict):
-        return None
-    return PressedMessage(str(value["message"]), str(value["html"]), str(value["label"]))
-
-
-# A quoted value in a driver's message may be a statement's parameter (a borrower's
-# text, a name): masked, the message still says what went wrong.
-_QUOTED = re.compile(r"'[^']*'")
-
-
-def describe(error: BaseException) -> str:
-    """An error for a log line or a row's last_error: its kind and first line, never a
-    borrower's data. SQLAlchemy's message quotes the statement, so a failed statement
-    is described by the driver's error alone, with quoted values masked."""
-    shown: BaseException = error
-    if isinstance(error, StatementError) and isinstance(error.orig, BaseException):
-        shown = error.orig
-    lines = str(shown).strip().splitlines()
-    text = lines[0] if lines else ""
-    if shown is not error or isinstance(error, SQLAlchemyError):
-        text = _QUOTED.sub("'…'", text)
-    return _cut(f"{type(shown).__name__}: {text}" if text else type(shown).__name__)
-
-
-def _cut(reason: str) -> str:
-    return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"

@@ -1,0 +1,111 @@
+"""The one place that writes escalations: opened, raised, taken, passed on, closed.
+
+An escalation is a borrower's case waiting for a person (R13, R15). Before this
+module five places wrote the rows, each with its own idea of which rows a change
+applies to ("open", "not closed", one ticket); here every change is one named
+function, in the caller's transaction. `tests/test_architecture.py` fails when
+any other module of the bot writes `EscalationRow`.
+
+The console learns of every change from the statements themselves (bot/store/live.py
+watches the escalations table), so nothing here announces anything.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from bot.engine.types import EscalationReason, Priority
+from bot.store.tables import EscalationRow
+
+OUTCOME_CHARS = 32  # the outcome column's size
+QUEUE = "queue"  # the owner of an escalation no person holds
+
+
+def open_escalation(
+    session: AsyncSession,
+    *,
+    ticket: str,
+    account_id: str | None,
+    conversation_id: int | None,
+    reason: EscalationReason,
+    priority: Priority,
+    now: datetime,
+    due_on: date | None = None,
+) -> None:
+    """A new case in the agents' queue, written with the event that raised it."""
+    session.add(
+        EscalationRow(
+            ticket=ticket,
+            account_id=account_id,
+            conversation_id=conversation_id,
+            reason=reason.value,
+            priority=priority.value,
+            status="open",
+            due_on=due_on,
+            created_at=now,
+        )
+    )
+
+
+async def raise_priority(session: AsyncSession, conversation_id: int, priority: Priority) -> None:
+    """Every case of the conversation not closed yet moves to `priority` (a crisis
+    while a person holds the chat: their queue shows it as urgent, R12)."""
+    await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == conversation_id)
+        .where(col(EscalationRow.status) != "closed")
+        .values(priority=priority.value)
+    )
+
+
+async def take(session: AsyncSession, conversation_id: int, owner: str) -> None:
+    """A person took the conversation over: its open cases are theirs now."""
+    await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == conversation_id)
+        .where(col(EscalationRow.status) == "open")
+        .values(status="taken", owner=owner)
+    )
+
+
+async def transfer(session: AsyncSession, conversation_id: int, to: str | None) -> None:
+    """The cases not closed follow the conversation to another person (`to`), or back
+    to the queue (`to` is None), open again for whoever takes them next."""
+    status, owner = ("open", QUEUE) if to is None else ("taken", to)
+    await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == conversation_id)
+        .where(col(EscalationRow.status) != "closed")
+        .values(status=status, owner=owner)
+    )
+
+
+async def close_all(
+    session: AsyncSession, conversation_id: int, outcome: str, now: datetime
+) -> None:
+    """A hand-back with an outcome closes every case the person was asked about."""
+    await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == conversation_id)
+        .where(col(EscalationRow.status) != "closed")
+        .values(status="closed", outcome=outcome[:OUTCOME_CHARS], closed_at=now)
+    )
+
+
+async def close_ticket(
+    session: AsyncSession, conversation_id: int, ticket: str, outcome: str, now: datetime
+) -> bool:
+    """Close one case of the conversation with what came of it; False when the
+    conversation has no case with that ticket."""
+    closed = await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == conversation_id)
+        .where(col(EscalationRow.ticket) == ticket)
+        .values(status="closed", outcome=outcome, closed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(closed, "rowcount", 0) or 0) > 0

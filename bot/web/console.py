@@ -447,6 +447,14 @@ async def events(request: Request, person: Signed, c: int | None = None) -> Stre
     async def stream() -> AsyncIterator[str]:
         async with hub.subscribe() as marks:
             yield ": connected\n\n"
+            # Whatever changed between the page being rendered and this subscription
+            # (or while a dropped stream reconnected) was not announced to it: the
+            # page reads its view once more now, so nothing is missed in that gap.
+            yield (
+                "event: conversation\ndata: changed\n\n"
+                if mine
+                else "event: queue\ndata: changed\n\n"
+            )
             while True:
                 try:
                     mark = await asyncio.wait_for(marks.get(), timeout=KEEPALIVE)

@@ -77,7 +77,9 @@ async def test_an_agent_works_a_conversation_in_the_browser(console: Console) ->
             assert console.chat.sender.sent["b1"][-1].text == "Hello, this is Mei from the team."
             await console.chat.say("b1", "Thank you, can I pay on Friday?")
             # Arrives through the event stream and htmx: no reload.
-            await expect(page.locator("li.borrower").last).to_contain_text("pay on Friday")
+            await expect(page.locator("li.borrower").last).to_contain_text(
+                "pay on Friday", timeout=15_000
+            )
             await page.select_option("form[action$='/hand-back'] select[name=state]", "menu")
             await page.locator("form[action$='/hand-back'] button").click()
             await expect(page.locator("li.event").last).to_contain_text("Handed back")
@@ -133,7 +135,10 @@ async def test_the_sla_colour_turns_without_a_reload_or_a_request(console: Conso
             .values(created_at=NOW - timedelta(minutes=first) + timedelta(seconds=3))
         )
     async with _browser_on(console) as (page, base):
-        await _sign_in(page, base, "mei")
+        # The event stream asks for the rows once as it connects (what changed before
+        # it listened); the colour must turn after that with no request at all.
+        async with page.expect_response(lambda response: "/queue/rows" in response.url):
+            await _sign_in(page, base, "mei")
         asked: list[str] = []
         page.on("request", lambda request: asked.append(request.url))
         row = page.locator("tr", has=page.locator(f"a:has-text('{ticket}')"))

@@ -77,8 +77,13 @@ async def test_the_event_stream_tells_an_open_page_over_a_real_server(console: C
                 assert stream.headers["content-type"].startswith("text/event-stream")
                 lines = stream.aiter_lines()
                 assert (await anext(lines)).startswith(": connected")
+                # First the catch-up: whatever changed before the stream listened.
+                assert await anext(lines) == ""
+                assert await anext(lines) == "event: conversation"
+                assert await anext(lines) == "data: changed"
+                assert await anext(lines) == ""
                 await console.chat.say("l2", "is anyone there?")
-                events = []
+                events = []  # then the borrower's new line, announced live
                 while "event: conversation" not in events:
                     events.append(await asyncio.wait_for(anext(lines), timeout=10))
             lines_html = (await browser.get(f"/c/{conversation_id}/lines")).text

@@ -59,10 +59,14 @@ async def import_accounts(settings: Settings, path: Path) -> int:
 
 async def import_payments(settings: Settings, path: Path) -> int:
     from bot.service.payments import import_payments as run_import
+    from bot.terminal_progress import progress_bar
 
-    return await _import_file(
-        settings, path, lambda sessions: run_import(sessions, path, now=datetime.now(UTC))
-    )
+    with progress_bar(f"Importing {path.name}", in_bytes=True) as progress:
+        return await _import_file(
+            settings,
+            path,
+            lambda sessions: run_import(sessions, path, now=datetime.now(UTC), progress=progress),
+        )
 
 
 async def _import_file(

@@ -10,12 +10,12 @@ fell due before today; otherwise it stays active.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -32,10 +32,12 @@ from bot.service.import_reading import (
     jsonl_records,
     open_text,
 )
+from bot.service.progress import Progress, silent
 from bot.store.tables import AccountRow, ArrangementRow, PaymentRow
 
 COLUMNS = ("account", "amount", "currency", "paid_on", "reference")
 MAX_REFERENCE = 64
+PROGRESS_EVERY = 10_000  # rows between two reports of how far the reading is
 
 
 @dataclass
@@ -67,8 +69,12 @@ class _Payment:
     reference: str
 
 
-def _rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+def _rows(
+    path: Path, opened: Callable[[TextIO], None] | None = None
+) -> Iterator[tuple[int, Sequence[Any]]]:
     stream, _ = open_text(path)
+    if opened is not None:
+        opened(stream)  # so the reader can tell how far into the file it is
     with stream:
         jsonl, lines = is_jsonl(path, stream)
         if not jsonl:
@@ -80,12 +86,16 @@ def _rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
             yield number, [record.get(name) for name in COLUMNS]
 
 
-def _read(path: Path) -> tuple[list[_Payment], list[ImportProblem]]:
+def _read(path: Path, progress: Progress) -> tuple[list[_Payment], list[ImportProblem]]:
     payments: list[_Payment] = []
     problems: list[ImportProblem] = []
     seen: dict[str, int] = {}
+    streams: list[TextIO] = []
+    size = path.stat().st_size
     try:
-        for line, raw in _rows(path):
+        for count, (line, raw) in enumerate(_rows(path, streams.append), start=1):
+            if count % PROGRESS_EVERY == 0 and not streams[0].closed:
+                progress(int(streams[0].buffer.tell()), size)
             payment = _check(line, raw, problems)
             if payment is None:
                 continue
@@ -102,6 +112,7 @@ def _read(path: Path) -> tuple[list[_Payment], list[ImportProblem]]:
         problems.append(ImportProblem(error.line, error.field, error.reason))
     except UnreadableFile as error:
         problems.append(ImportProblem(1, "(file)", str(error)))
+    progress(size, size)
     if not payments and not problems:
         problems.append(ImportProblem(1, "(file)", "has no payments"))
     return payments, problems
@@ -144,10 +155,16 @@ def _amount(text: str) -> Decimal | None:
 
 
 async def import_payments(
-    sessions: async_sessionmaker[AsyncSession], path: Path, *, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    path: Path,
+    *,
+    now: datetime,
+    progress: Progress = silent,
 ) -> PaymentsReport:
-    """Record the file's payments and settle the arrangements they touch; all or nothing."""
-    payments, problems = _read(path)
+    """Record the file's payments and settle the arrangements they touch; all or nothing.
+
+    `progress` hears the bytes of the file read so far, and the file's size."""
+    payments, problems = _read(path, progress)
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.line))
     report = PaymentsReport()

@@ -152,3 +152,25 @@ def test_a_terminal_gets_the_bar_and_ci_does_not(tmp_path: Path) -> None:
     assert "Importing t.csv" in _on_a_terminal(tmp_path, path)
     assert "Importing" not in _on_a_terminal(tmp_path, path, CI="true")
     assert "Importing" not in _on_a_terminal(tmp_path, path, REPAYBOT_PROGRESS="0")
+
+
+async def test_a_payments_import_tells_the_bytes_read(sessions: Sessions, tmp_path: Path) -> None:
+    from bot.service.payments import PROGRESS_EVERY, import_payments
+
+    await import_accounts(sessions, DATA / "demo_accounts.csv")
+    path = tmp_path / "payments.csv"
+    rows = PROGRESS_EVERY * 2 + 3
+    with path.open("w", encoding="utf-8") as out:
+        out.write("account,amount,currency,paid_on,reference\n")
+        for n in range(rows):
+            out.write(f"DEMO-EN-1,0.01,USD,2026-12-01,BANK-{n}\n")
+    size = path.stat().st_size
+    heard = Heard()
+    report = await import_payments(
+        sessions, path, now=datetime(2026, 12, 6, tzinfo=UTC), progress=heard
+    )
+    assert report.recorded == rows
+    done = [d for d, _ in heard.calls]
+    assert all(total == size for _, total in heard.calls)
+    assert len(done) == 3 and done == sorted(done) and done[0] < size
+    assert done[-1] == size

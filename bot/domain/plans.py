@@ -204,6 +204,12 @@ def plan_for_monthly(
     return PlanDecision(option, None, "ok")
 
 
+def within_offer(option: PlanOption, monthly: Decimal) -> bool:
+    """Whether every installment of `option` is at most what the borrower said they can
+    pay a month: a plan above it is no plan they can keep (affordability, CONC 7.3)."""
+    return option.installment <= monthly
+
+
 # ---- extensions and promises ----
 
 

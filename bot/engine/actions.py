@@ -160,13 +160,27 @@ def verify_identity(run: ActionRun) -> None:
 
 
 def _installment_policy(run: ActionRun) -> InstallmentPolicy:
-    """The usual terms, or the hardship ones once the hardship path asked for them (R11)."""
+    """The usual terms, or the hardship ones once the hardship path asked for them or
+    the borrower said they are in difficulty anywhere in this conversation (R11)."""
     policy = run.ctx.policy
-    if run.vars.get("plan_track") == "hardship":
+    if on_hardship_terms(run.vars):
         # Derived and validated anew at each call: kept with the policy's parts instead.
         made_from = (policy.installments, policy.hardship)
         return kept_on(policy, "_hardship_installments", made_from, policy.hardship_installments)
     return policy.installments
+
+
+# Set once a borrower says they are in difficulty (the machine, from the reading) or
+# reaches the hardship screen (note_hardship): plans are then on hardship terms.
+HARDSHIP_SAID = "hardship_said"
+
+
+def on_hardship_terms(variables: Mapping[str, Any]) -> bool:
+    """R11: hardship wins wherever it is said. A borrower who said they are in difficulty
+    (`hardship_said`, set by the engine from the reading and by the hardship screen) is
+    judged on hardship terms for the rest of the conversation, whatever button or words
+    led to the plan."""
+    return variables.get("plan_track") == "hardship" or bool(variables.get(HARDSHIP_SAID))
 
 
 def _schedule(run: ActionRun, option: plans.PlanOption) -> dict[str, Any]:
@@ -277,6 +291,7 @@ def choose_plan(run: ActionRun) -> None:
 @action(
     "offered_monthly",
     "plan",
+    "plan_track",
     "nearest_plan",
     *_plan_vars("plan"),
     *_plan_vars("nearest"),
@@ -291,6 +306,14 @@ def propose_monthly(run: ActionRun) -> None:
     decision = plans.plan_for_monthly(
         collectible, run.currency, run.value, _installment_policy(run)
     )
+    if decision.accepted is None and not on_hardship_terms(run.vars):
+        # Below the usual terms: what fits may be the hardship terms (R11, CONC 7.3).
+        relief = plans.plan_for_monthly(
+            collectible, run.currency, run.value, run.ctx.policy.hardship_installments()
+        )
+        if relief.accepted is not None:
+            run.vars["plan_track"] = "hardship"
+            decision = relief
     for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
         if stale not in ("plan_options", "plan_track"):
             del run.vars[stale]
@@ -300,7 +323,8 @@ def propose_monthly(run: ActionRun) -> None:
     _put_smallest_monthly(run, collectible)
     if decision.accepted is not None:
         _put_plan(run, "plan", _schedule(run, decision.accepted))
-    if decision.nearest is not None:
+    # Never a "closest plan" above what the borrower said they can pay (CONC 7.3).
+    if decision.nearest is not None and plans.within_offer(decision.nearest, run.value):
         _put_plan(run, "nearest", _schedule(run, decision.nearest))
 
 
@@ -410,6 +434,12 @@ def create_promise(run: ActionRun) -> None:
         amount=amount,
         installments=(Installment(promised, amount),),
     )
+
+
+@action(HARDSHIP_SAID)
+def note_hardship(run: ActionRun) -> None:
+    """The hardship screen: whatever is offered from here on is on hardship terms (R11)."""
+    run.vars[HARDSHIP_SAID] = True
 
 
 @action("dispute_selection")

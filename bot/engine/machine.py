@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.engine import expressions, router
-from bot.engine.actions import ACTIONS, ActionRun
+from bot.engine.actions import ACTIONS, HARDSHIP_SAID, ActionRun
 from bot.engine.memo import kept_on
 from bot.engine.said import offered_in, said_in
 from bot.engine.scope import computed_from, computed_names
@@ -204,7 +204,13 @@ class _Step:
         self._follow(route.to, route.detour)
 
     def _on_text(self, text: str, reading: Reading) -> None:
-        """Typed text: the router decides from its reading where it leads."""
+        """Typed text: the router decides from its reading where it leads.
+
+        Hardship said in any message (even beside an offer, "I lost my job but I can
+        pay 60 a month") is kept for the conversation: every plan from then on is
+        judged on hardship terms (R11, actions.on_hardship_terms)."""
+        if reading.hardship and not self.vars.get(HARDSHIP_SAID):
+            self.set_var(HARDSHIP_SAID, True)
         self._carry_out(router.route_text(self.script, self._state(), reading, text, self._scope()))
 
     def _carry_out(self, decision: router.Decision) -> None:

@@ -111,7 +111,11 @@ def test_the_stated_minimum_is_accepted_and_one_cent_less_is_not() -> None:
     d.choose("no")
     d.choose("custom")
     d.text("110.04")
-    assert d.at == "plan_counter"
+    # One cent below the usual terms: what fits is the hardship terms (R11), never a
+    # "closest plan" above the offer.
+    assert d.at == "plan_confirm"
+    assert d.state.vars["plan_track"] == "hardship"
+    assert "repayment.plan_confirm.hardship_terms" in d.said()
 
 
 def test_no_minimum_to_state_when_no_plan_fits() -> None:
@@ -139,7 +143,10 @@ def test_hardship_track_offers_longer_smaller_plans_first_R11() -> None:
 @pytest.mark.rule("R11")
 def test_a_monthly_offer_on_the_hardship_track_uses_the_hardship_terms_R11() -> None:
     usual = run_action("propose_monthly", value=Decimal(60))
-    assert usual.vars["plan_decision"] == "too_long"  # 23 months is over the usual 12
+    # 23 months is over the usual 12: what fits is the hardship terms, said as such.
+    assert usual.vars["plan_decision"] == "ok"
+    assert usual.vars["plan_track"] == "hardship"
+    assert "nearest_plan" not in usual.vars
     run = run_action("prepare_plan_options", args={"track": "hardship"})
     run_action("propose_monthly", value=Decimal(60), run=run)
     assert run.vars["plan_decision"] == "ok"

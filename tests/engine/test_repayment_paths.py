@@ -154,20 +154,18 @@ def test_monthly_offer_in_free_text_builds_a_plan(said: str) -> None:
 
 
 @pytest.mark.rule("R14")
-def test_offer_below_minimum_gets_the_nearest_plan_inside_policy_R14() -> None:
+def test_offer_below_every_term_goes_to_a_person_not_a_plan_above_it_R14() -> None:
+    """20 a month fits neither the usual nor the hardship terms: a person reviews it,
+    and no "closest plan" above 20 a month is offered (CONC 7.3)."""
     d = Driver()
     d.verified_start()
     d.choose("plan")
     d.choose("custom")
     d.text("20")
-    assert d.at == "plan_counter"
-    params = d.params("repayment.plan_counter.ask_counter")
-    assert params["nearest_months"] == 12
-    d.choose("accept")
-    d.choose("yes")
-    (plan,) = d.of_type(CreateArrangement)
-    assert isinstance(plan, CreateArrangement)
-    assert len(plan.installments) == 12
+    assert d.at == "plan_refused"
+    assert "accept" not in d.choices()
+    d.choose("review")
+    assert d.of_type(CreateArrangement) == []
 
 
 @pytest.mark.rule("R14")

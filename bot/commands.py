@@ -105,6 +105,10 @@ def _operator() -> str:
 async def pause_account(settings: Settings, account_id: str, until: date | None) -> int:
     from bot.service.account_standing import set_breathing_space
 
+    if until is not None and until < datetime.now(UTC).date():
+        _err(f"--until {until.isoformat()} has passed: a breathing space must end today or later.")
+        return 2
+
     return await _standing(
         settings,
         account_id,

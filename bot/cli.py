@@ -252,6 +252,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await _command(args, settings)
     except ConfigurationError as error:
         raise StartFailure(str(error)) from None
+    except BrokenPipeError:
+        raise  # the reader went away: `main` stops quietly
     except Exception as error:
         said = database_failure(error, settings.database_url)
         if said is not None:

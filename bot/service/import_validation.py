@@ -22,11 +22,9 @@ from bot.service.import_report import ImportProblem
 from bot.store.bulk_import import ACCOUNT_COLUMNS, StagedRow, Staging
 
 ACCOUNT_FIELDS = ACCOUNT_COLUMNS
-# Optional (issue 16 point 2): a column left out, or present and empty, says nothing,
-# so a breathing space a person set stays; only LIFT_WORDS in the start column lift
-# it (issue 34 point 6: an empty cell is too easy to write by accident).
-BREATHING_FIELDS = ("breathing_space_start", "breathing_space_end")
-LIFT_WORDS = frozenset({"lift", "none"})
+# Optional (issue 16 point 2): left out or empty, they say nothing, so a person's breathing
+# space stays; only LIFT_WORDS in the start lift it (an empty cell is too easy to write).
+BREATHING_FIELDS, LIFT_WORDS = ("breathing_space_start", "breathing_space_end"), {"lift", "none"}
 CHARGE_FIELDS = (
     "charge_id",
     "charge_kind",
@@ -225,12 +223,12 @@ class RowValidator:
         """A breathing space's staged values: None for a row that says nothing of it."""
         if start is None and end is None:
             return _NO_BREATHING
+        self.breathing = True
         if start.__class__ is str and start.strip().lower() in LIFT_WORDS:
-            if end is not None and str(end).strip():
-                out.append((BREATHING_FIELDS[1], f"must be empty with {start.strip()!r}"))
-                return _NO_BREATHING
-            self.breathing = True
-            return ("0", None, None)
+            if end is None or not str(end).strip():
+                return ("0", None, None)
+            out.append((BREATHING_FIELDS[1], f"must be empty with {start.strip()!r}"))
+            return _NO_BREATHING
         days: list[date | None] = []
         for name, value in zip(BREATHING_FIELDS, (start, end), strict=True):
             text = "" if value is None else value.strip() if value.__class__ is str else value
@@ -248,7 +246,6 @@ class RowValidator:
         if last is not None and last < first:
             out.append((BREATHING_FIELDS[1], f"is before {BREATHING_FIELDS[0]}"))
             return _NO_BREATHING
-        self.breathing = True
         return ("1", self._date(first), None if last is None else self._date(last))
 
     def _staged_day(self, text: Any) -> Any:

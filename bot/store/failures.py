@@ -57,6 +57,8 @@ def _reason(error: BaseException) -> str | None:
         state = getattr(seen, "sqlstate", None)
         if isinstance(state, str) and state.startswith(_CANNOT_CONNECT):
             return _first_line(seen)
+        if isinstance(seen, BrokenPipeError):
+            return None  # our own output's reader went away, not the database
         if isinstance(seen, OSError) and seen.filename is None:  # refused, unknown host
             return seen.strerror or _first_line(seen)
         if isinstance(seen, DBAPIError) and "unable to open database" in str(seen.orig):

@@ -219,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
+    except StartFailure as failure:
+        sys.stderr.write(f"{failure}\n")
+        return 1
     except BrokenPipeError:
         # The reader went away (`repaybot export ... | head`): stop quietly, and point
         # stdout at /dev/null so the interpreter's final flush does not complain.
@@ -227,7 +230,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+# The commands that never open the database: a bad database URL does not stop them.
+WITHOUT_DATABASE = frozenset({"dialogs", "rules", "nlu"})
+
+
+class StartFailure(Exception):
+    """What stopped a command before it could do its work, said in one line."""
+
+
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """The command, with what commonly stops every command said in one line (the
+    README's promise): a database URL that cannot be read, a database that cannot
+    be opened, a file or directory that is not there. One place, so that a command
+    added later is covered too."""
+    from bot.errors import ConfigurationError
+    from bot.store.failures import database_failure, read_database_url
+
+    try:
+        if args.command not in WITHOUT_DATABASE:
+            read_database_url(settings.database_url)
+        return await _command(args, settings)
+    except ConfigurationError as error:
+        raise StartFailure(str(error)) from None
+    except BrokenPipeError:
+        raise  # the reader went away: `main` stops quietly
+    except Exception as error:
+        said = database_failure(error, settings.database_url)
+        if said is not None:
+            raise StartFailure(said) from None
+        if isinstance(error, OSError) and error.filename is not None:
+            raise StartFailure(f"{error.strerror}: {error.filename}") from None
+        raise
+
+
+async def _command(args: argparse.Namespace, settings: Settings) -> int:
     from bot import commands
 
     if args.command == "db":

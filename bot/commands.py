@@ -109,6 +109,10 @@ def _operator() -> str:
 async def pause_account(settings: Settings, account_id: str, until: date | None) -> int:
     from bot.service.account_standing import set_breathing_space
 
+    if until is not None and until < datetime.now(UTC).date():
+        _err(f"--until {until.isoformat()} has passed: a breathing space must end today or later.")
+        return 2
+
     return await _standing(
         settings,
         account_id,
@@ -161,6 +165,9 @@ async def _standing(
 def check_dialogs(settings: Settings, directory: Path | None) -> int:
     from bot.service.scripts import check_dialogs as run_check
 
+    if directory is not None and not directory.is_dir():
+        _err(f"No such directory: {directory}")
+        return 2
     problems = run_check(directory or settings.dialogs_dir, settings.locales_dir)
     for problem in problems:
         _err(str(problem))
@@ -346,6 +353,10 @@ async def export(settings: Settings, what: str, fmt: str, output: Path | None) -
     from bot.service.exports import export as run_export
     from bot.store.db import create_engine, session_factory, upgrade
     from bot.terminal_progress import progress_bar
+
+    if output is not None and not output.parent.is_dir():
+        _err(f"No such directory: {output.parent} (for --output {output})")
+        return 2
 
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)

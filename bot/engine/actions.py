@@ -31,6 +31,7 @@ from bot.engine.types import (
     Installment,
     MarkVerified,
     MoneyValue,
+    NoteForPerson,
     OptOut,
     PauseCollection,
     Priority,
@@ -509,6 +510,16 @@ def escalate(run: ActionRun) -> None:
     run.effects.append(Escalate(reason=reason, priority=priority, ticket=ticket))
     run.vars["escalated_for"] = [*already, reason.value]
     run.put("ticket", ticket)
+
+
+@action()
+def note_for_person(run: ActionRun) -> None:
+    """R15: what the borrower wrote for the person goes to the case they were given
+    (`ticket`), not only the transcript: the complaint's details on the complaint."""
+    ticket = run.get("ticket")
+    text = str(run.value or "").strip()
+    if ticket and text:
+        run.effects.append(NoteForPerson(ticket=str(ticket), text=text))
 
 
 @action()

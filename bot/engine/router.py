@@ -162,7 +162,7 @@ def route_text(
     crisis = _global(script, "crisis", scope)
     if reading.crisis and crisis is not None:
         return crisis
-    if wants_person(reading):
+    if wants_person(reading) and not _for_person(state):
         person = _state_route(state, reading, "human", said) or _global(script, "human", scope)
         if person is not None:
             return person
@@ -201,6 +201,11 @@ def wants_person(reading: Reading) -> bool:
     return "human" in reading.cues and reading.top not in ("dispute", "decline")
 
 
+def _for_person(state: State) -> bool:
+    """The state takes a message for a person already on the way (InputSpec.for_person)."""
+    return state.input is not None and state.input.for_person
+
+
 def may_detour(state: State) -> bool:
     """Global meanings other than a person would hijack a free-text answer."""
     free_text = state.input is not None and state.input.type is InputType.TEXT
@@ -217,7 +222,16 @@ def _always_on(
     if spec is None or spec.type is not InputType.TEXT:
         return None
     sure = reading.top if reading.sure else None
-    rule = next((m for m in ALWAYS_ON if m in reading.cues or sure == m), None)
+    # A complaint already logged: complaining words written to the person are its details.
+    logged = spec.for_person and "complaint" in (scope.get("escalated_for") or ())
+    rule = next(
+        (
+            m
+            for m in ALWAYS_ON
+            if (m in reading.cues or sure == m) and not (logged and m == "complaint")
+        ),
+        None,
+    )
     route = script.intents.get(rule) if rule is not None else None
     if route is None or not expressions.holds(route.when, scope):
         return None

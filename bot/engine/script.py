@@ -158,6 +158,10 @@ class InputSpec(_Model):
     max: str | None = None  # expression
     max_length: int = Field(default=500, ge=1, le=4000)
     invalid: str  # message id (in this state) said when the input does not parse or fit
+    # The answer is a message for the person already asked for (a complaint's details,
+    # a note for the agent): words asking for a person, or complaining once the
+    # complaint is logged, are the message itself, not a second request (R15).
+    for_person: bool = False
 
 
 class IntentRoute(_Model):

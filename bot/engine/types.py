@@ -202,6 +202,15 @@ class Escalate:
 
 
 @dataclass(frozen=True)
+class NoteForPerson:
+    """What the borrower wrote for the person on their case (a complaint's details),
+    added to that case's note, so whoever takes it reads it there and in the export."""
+
+    ticket: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PauseCollection:
     """R12: crisis words stop every payment request and reminder at once."""
 
@@ -227,6 +236,7 @@ Effect = (
     RecordDispute
     | CreateArrangement
     | Escalate
+    | NoteForPerson
     | PauseCollection
     | SetLocale
     | OptOut

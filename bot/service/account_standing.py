@@ -14,10 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store.tables import AccountEventRow, AccountRow
 
 
+class PauseInPast(ValueError):
+    """A breathing space whose last day has gone: it would pause nothing, and the
+    record would say an operator paused collection when nothing was paused (R16)."""
+
+
 async def set_breathing_space(
     session: AsyncSession, *, account_id: str, until: date | None, actor: str, now: datetime
 ) -> None:
-    """Pause collection for a breathing space ending on `until` (None: until lifted)."""
+    """Pause collection for a breathing space ending on `until` (None: until lifted).
+
+    Raises PauseInPast when `until` is before `now`'s day: refused, nothing written."""
+    if until is not None and until < now.date():
+        raise PauseInPast(until.isoformat())
     row = await _account(session, account_id)
     row.breathing_space = True
     row.breathing_space_until = until

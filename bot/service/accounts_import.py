@@ -82,8 +82,8 @@ def _jsonl_charges(number: int, record: dict[str, Any]) -> Iterator[tuple[int, S
     if not isinstance(charges, list) or not charges:
         raise RowError(number, "charges", "needs a non-empty list")
     head = [record.get(k) for k in ACCOUNT_FIELDS]
-    # A key left out says nothing (None); a key given as null says "none" ("").
-    breathing = [None if k not in record else record[k] or "" for k in BREATHING_FIELDS]
+    # A key left out or null says nothing (None); "lift" in the start lifts.
+    breathing = [record.get(k) for k in BREATHING_FIELDS]
     for charge in charges:
         if not isinstance(charge, dict):
             raise RowError(number, "charges", "items must be objects")
@@ -228,4 +228,5 @@ async def _import(
         arrangements_flagged=counts.arrangements_flagged,
         breathing_spaces_set=counts.breathing_spaces_set,
         breathing_spaces_lifted=counts.breathing_spaces_lifted,
+        lifted_accounts=counts.lifted_accounts,
     )

@@ -15,13 +15,14 @@ from bot.engine.types import (
     Escalate,
     EscalationReason,
     MarkVerified,
+    NoteForPerson,
     OptOut,
     PauseCollection,
     RecordDispute,
     SetLocale,
 )
 from bot.errors import RepaybotError
-from bot.service.escalations import open_escalation
+from bot.service.escalations import add_note, open_escalation
 from bot.service.record import StoredConversation
 from bot.store.repositories import write_account
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, DisputeRow
@@ -47,6 +48,8 @@ async def apply_effects(
             await _create_arrangement(session, effect, conversation, account_id, now)
         elif isinstance(effect, Escalate):
             await _escalate(session, effect, conversation, ctx, now)
+        elif isinstance(effect, NoteForPerson):
+            await add_note(session, conversation.id, effect.ticket, effect.text)
         elif isinstance(effect, PauseCollection):
             await write_account(session, account_id, collection_paused=True, updated_at=now)
         elif isinstance(effect, OptOut):

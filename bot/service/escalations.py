@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import case, literal, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -109,3 +109,18 @@ async def close_ticket(
         .execution_options(synchronize_session=False)
     )
     return int(getattr(closed, "rowcount", 0) or 0) > 0
+
+
+async def add_note(
+    session: AsyncSession, conversation_id: int | None, ticket: str, text: str
+) -> None:
+    """The borrower's words for the person on the case (a complaint's details, R15),
+    added below what the case's note says already."""
+    note = col(EscalationRow.note)
+    await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.conversation_id) == conversation_id)
+        .where(col(EscalationRow.ticket) == ticket)
+        .values(note=case((note == "", literal(text)), else_=note + "\n" + literal(text)))
+        .execution_options(synchronize_session=False)
+    )

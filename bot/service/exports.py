@@ -67,7 +67,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "reason",
         "priority",
         "status",
-        "note",
+        "owner",  # who holds the case: a person, or "queue" (R15)
+        "note",  # what the borrower wrote for the person (a complaint's details)
         "due_on",
         "created_at",
     ),

@@ -30,6 +30,7 @@ class ImportReport:
     arrangements_flagged: int = 0  # active arrangements the new figures contradict
     breathing_spaces_set: int = 0
     breathing_spaces_lifted: int = 0
+    lifted_accounts: tuple[str, ...] = ()  # the first few, named in the summary
 
     def __str__(self) -> str:
         """Only what happened, in the right number: "1 account created; 1 charge removed"."""
@@ -37,15 +38,20 @@ class ImportReport:
             _counted(self.accounts_created, self.accounts_updated, 0, "account"),
             _counted(self.charges_created, self.charges_updated, self.charges_removed, "charge"),
         ]
-        parts.append(
-            _counted(
-                self.breathing_spaces_set,
-                0,
-                self.breathing_spaces_lifted,
-                "breathing space",
-                ("set", "", "lifted"),
-            )
+        breathing = _counted(
+            self.breathing_spaces_set,
+            0,
+            self.breathing_spaces_lifted,
+            "breathing space",
+            ("set", "", "lifted"),
         )
+        if self.breathing_spaces_lifted:
+            # What was lifted and why: an operator may have set it by hand (R16).
+            named = ", ".join(self.lifted_accounts)
+            more = self.breathing_spaces_lifted - len(self.lifted_accounts)
+            named += f" and {more} more" if more > 0 else ""
+            breathing += f" (the file says lift: {named})"
+        parts.append(breathing)
         if self.arrangements_flagged:
             n = self.arrangements_flagged
             parts.append(f"{n} arrangement{'' if n == 1 else 's'} flagged for review")

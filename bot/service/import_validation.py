@@ -22,9 +22,9 @@ from bot.service.import_report import ImportProblem
 from bot.store.bulk_import import ACCOUNT_COLUMNS, StagedRow, Staging
 
 ACCOUNT_FIELDS = ACCOUNT_COLUMNS
-# Optional (issue 16 point 2): a column left out says nothing, so a breathing
-# space a person set stays; present and empty, it says there is none.
-BREATHING_FIELDS = ("breathing_space_start", "breathing_space_end")
+# Optional (issue 16 point 2): left out or empty, they say nothing, so a person's breathing
+# space stays; only LIFT_WORDS in the start lift it (an empty cell is too easy to write).
+BREATHING_FIELDS, LIFT_WORDS = ("breathing_space_start", "breathing_space_end"), {"lift", "none"}
 CHARGE_FIELDS = (
     "charge_id",
     "charge_kind",
@@ -224,6 +224,11 @@ class RowValidator:
         if start is None and end is None:
             return _NO_BREATHING
         self.breathing = True
+        if start.__class__ is str and start.strip().lower() in LIFT_WORDS:
+            if end is None or not str(end).strip():
+                return ("0", None, None)
+            out.append((BREATHING_FIELDS[1], f"must be empty with {start.strip()!r}"))
+            return _NO_BREATHING
         days: list[date | None] = []
         for name, value in zip(BREATHING_FIELDS, (start, end), strict=True):
             text = "" if value is None else value.strip() if value.__class__ is str else value
@@ -234,7 +239,7 @@ class RowValidator:
             days.append(day)
         first, last = days
         if first is None and last is None:
-            return ("0", None, None)
+            return _NO_BREATHING  # empty cells say nothing; `lift` lifts
         if first is None:
             out.append((BREATHING_FIELDS[0], f"is required with {BREATHING_FIELDS[1]}"))
             return _NO_BREATHING

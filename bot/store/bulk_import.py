@@ -41,6 +41,7 @@ BREATHING_COLUMNS = ("breathing_space", "breathing_space_from", "breathing_space
 STAGED_ACCOUNT_COLUMNS = ACCOUNT_COLUMNS + BREATHING_COLUMNS
 CHARGE_COLUMNS = ("account_id", "charge_id", "kind", "description", "amount", "posted_on")
 _DATES = {"birth_date", "due_date", "posted_on", "breathing_space_from", "breathing_space_until"}
+LIFTED_LISTED = 20  # a summary names this many lifted accounts, then counts the rest
 ANALYZE_AFTER = 10_000  # new charges after which PostgreSQL's statistics are refreshed
 
 # A staged account: (line, *STAGED_ACCOUNT_COLUMNS); a staged charge: (line, *CHARGE_COLUMNS).
@@ -57,6 +58,7 @@ class MergeCounts:
     arrangements_flagged: int = 0
     breathing_spaces_set: int = 0
     breathing_spaces_lifted: int = 0
+    lifted_accounts: tuple[str, ...] = ()  # the first LIFTED_LISTED, for the summary
 
 
 def _typed(column: str, postgres: bool) -> str:
@@ -396,6 +398,7 @@ class Staging:
         if new_accounts < staged_accounts:
             flagged = await self._rows(text(self._sql["flag_arrangements"]))
         spaces_set = spaces_lifted = 0
+        lifted_accounts: tuple[str, ...] = ()
         if breathing:  # recorded before the accounts change: the change is what is recorded
             spaces_set = await self._rows(text(self._sql["breathing_set"]).bindparams(stamp), when)
             spaces_lifted = await self._rows(
@@ -403,6 +406,16 @@ class Staging:
             )
             if spaces_set or spaces_lifted:
                 await self._rows(text(self._sql["breathing_accounts"]).bindparams(stamp), when)
+            if spaces_lifted:
+                lifted = await self._conn.execute(
+                    text(
+                        "SELECT account_id FROM account_events"
+                        " WHERE kind = 'breathing_space_lifted' AND actor = 'import'"
+                        " AND created_at = :now ORDER BY account_id LIMIT :listed"
+                    ).bindparams(stamp),
+                    {**when, "listed": LIFTED_LISTED},
+                )
+                lifted_accounts = tuple(str(row[0]) for row in lifted)
         if not self.postgres:  # PostgreSQL drops them at commit
             await self._conn.exec_driver_sql("DROP TABLE temp.import_accounts")
             await self._conn.exec_driver_sql("DROP TABLE temp.import_charges")
@@ -420,6 +433,7 @@ class Staging:
             arrangements_flagged=flagged,
             breathing_spaces_set=spaces_set,
             breathing_spaces_lifted=spaces_lifted,
+            lifted_accounts=lifted_accounts,
         )
 
     async def _rows(self, statement: Any, params: dict[str, Any] | None = None) -> int:

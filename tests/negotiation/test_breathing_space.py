@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,9 +26,11 @@ TOLD = {
 
 
 async def _pause(web: WebChat, account: str, until: date | None) -> None:
+    # Set a week before NOW: one that has ended since can be set (one ending in the
+    # past cannot, issue 34 point 6).
     async with web.app.sessions() as session, session.begin():
         await set_breathing_space(
-            session, account_id=account, until=until, actor="cli:ops", now=NOW
+            session, account_id=account, until=until, actor="cli:ops", now=NOW - timedelta(days=7)
         )
 
 

@@ -1,8 +1,9 @@
 """Issue 16 point 2: the lender's file sets and lifts a breathing space (R16).
 
 Optional columns breathing_space_start and breathing_space_end: left out of the
-file they say nothing (a person's breathing space stays); present and empty
-they say there is none. Every change is recorded with actor "import".
+file, or present and empty, they say nothing (a person's breathing space stays);
+`lift` (or `none`) in breathing_space_start lifts it, and the summary names what it
+lifted and why (issue 34 point 6). Every change is recorded with actor "import".
 """
 
 from __future__ import annotations
@@ -81,12 +82,19 @@ async def test_the_file_sets_a_breathing_space_and_the_borrower_is_told(
 
 
 @pytest.mark.rule("R16")
-async def test_a_reimport_with_empty_columns_lifts_it(web: WebChat, tmp_path: Path) -> None:
+async def test_a_reimport_lifts_it_only_where_the_file_says_lift(
+    web: WebChat, tmp_path: Path
+) -> None:
     days = {"T-EN": ("2026-11-20", ""), "T-HANS": ("2026-11-20", "2026-11-30")}
     await import_accounts(web.app.sessions, _with_breathing(tmp_path, days, "set.csv"))
     assert (await _row(web, "T-EN")).breathing_space
-    report = await import_accounts(web.app.sessions, _with_breathing(tmp_path, {}, "none.csv"))
-    assert str(report) == "2 breathing spaces lifted"
+    # Present and empty: an empty cell is not an instruction, nothing is lifted.
+    empty = _with_breathing(tmp_path, {}, "empty.csv")
+    assert str(await import_accounts(web.app.sessions, empty)) == "nothing changed"
+    assert (await _row(web, "T-EN")).breathing_space
+    lift = {"T-EN": ("lift", ""), "T-HANS": ("NONE", "")}
+    report = await import_accounts(web.app.sessions, _with_breathing(tmp_path, lift, "lift.csv"))
+    assert str(report) == "2 breathing spaces lifted (the file says lift: T-EN, T-HANS)"
     assert [e[:3] for e in await _events(web)][2:] == [
         ("T-EN", "breathing_space_lifted", "import"),
         ("T-HANS", "breathing_space_lifted", "import"),
@@ -120,10 +128,19 @@ async def test_a_file_without_the_columns_leaves_a_persons_breathing_space_alone
     assert await _events(web) == [
         ("T-EN", "breathing_space_set", "cli:ops", None, date(2026, 12, 31))
     ]
-    # JSON Lines: a key given as null says there is none.
+    # Present and empty, in either format, says nothing either.
+    empty = _with_breathing(tmp_path, {}, "empty.csv")
+    assert str(await import_accounts(web.app.sessions, empty)) == "nothing changed"
     jsonl.write_text(json.dumps(_record(breathing_space_start=None)) + "\n", encoding="utf-8")
-    assert str(await import_accounts(web.app.sessions, jsonl)) == "1 breathing space lifted"
+    assert str(await import_accounts(web.app.sessions, jsonl)) == "nothing changed"
+    assert (await _row(web, "T-EN")).breathing_space
+    # Only the file's explicit word lifts the operator's pause, and the summary says so.
+    jsonl.write_text(json.dumps(_record(breathing_space_start="lift")) + "\n", encoding="utf-8")
+    assert str(await import_accounts(web.app.sessions, jsonl)) == (
+        "1 breathing space lifted (the file says lift: T-EN)"
+    )
     assert not (await _row(web, "T-EN")).breathing_space
+    assert (await _events(web))[-1][:3] == ("T-EN", "breathing_space_lifted", "import")
 
 
 def _record(**extra: object) -> dict[str, object]:
@@ -201,6 +218,7 @@ async def test_a_start_to_come_pauses_from_that_day_and_an_end_gone_by_not_at_al
         ),
         ("2026-12-01", "2026-02-30", "breathing_space_end", "'2026-02-30' is not a date"),
         ("", "2026-12-31", "breathing_space_start", "is required with breathing_space_end"),
+        ("lift", "2026-12-31", "breathing_space_end", "must be empty with 'lift'"),
     ],
 )
 async def test_bad_dates_are_refused_by_line_and_change_nothing(

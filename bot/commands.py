@@ -39,6 +39,19 @@ def telegram_failure(error: ChannelError, api_url: str) -> str:
     return f"Telegram refused the request ({type(error).__name__}: {error})."
 
 
+@contextlib.asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The migrated database of a one-off command, its engine closed after."""
+    from bot.store.db import create_engine, session_factory, upgrade
+
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
 async def db_upgrade(settings: Settings) -> int:
     from bot.store.db import upgrade
 
@@ -76,22 +89,18 @@ async def _import_file(
 ) -> int:
     """One lender file, all or nothing: the report, or every problem with its line."""
     from bot.service.accounts_import import ImportRejected
-    from bot.store.db import create_engine, session_factory, upgrade
 
     if not path.is_file():  # noqa: ASYNC240 - one stat before any work starts
         _err(f"No such file: {path}")
         return 2
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
     try:
-        report = await run_import(session_factory(engine))
+        async with _database(settings) as sessions:
+            report = await run_import(sessions)
     except ImportRejected as rejected:
         _err(f"{path}: rejected, nothing was imported.")
         for problem in rejected.problems:
             _err(f"  line {problem.line}: {problem.field}: {problem.reason}")
         return 1
-    finally:
-        await engine.dispose()
     print(f"{path.name}: {report}")
     return 0
 
@@ -143,18 +152,12 @@ async def _standing(
     change: Callable[[AsyncSession, datetime], Awaitable[object]],
     done: str,
 ) -> int:
-    from bot.store.db import create_engine, session_factory, upgrade
-
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
     try:
-        async with session_factory(engine)() as session, session.begin():
+        async with _database(settings) as sessions, sessions() as session, session.begin():
             outcome = await change(session, datetime.now(UTC))
     except LookupError:
         _err(f"No account {account_id!r}.")
         return 2
-    finally:
-        await engine.dispose()
     if outcome is False:
         _err(f"{account_id}: no breathing space to lift.")
         return 1
@@ -282,7 +285,6 @@ def _read_password() -> str:
 
 async def add_user(settings: Settings, name: str, role: str, locale: str) -> int:
     from bot.service import audit, people
-    from bot.store.db import create_engine, session_factory, upgrade
 
     try:
         password = _read_password()
@@ -291,11 +293,9 @@ async def add_user(settings: Settings, name: str, role: str, locale: str) -> int
     except (ValueError, people.PeopleError) as exc:
         _err(f"{exc}; nobody was added.")
         return 2
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
     now = datetime.now(UTC)
     try:
-        async with session_factory(engine)() as session, session.begin():
+        async with _database(settings) as sessions, sessions() as session, session.begin():
             await people.add_user(
                 session,
                 name=name,
@@ -315,21 +315,16 @@ async def add_user(settings: Settings, name: str, role: str, locale: str) -> int
     except people.PeopleError as exc:
         _err(f"{exc}; nobody was added.")
         return 2
-    finally:
-        await engine.dispose()
     print(f"{name} can sign in to the console as {role}.")
     return 0
 
 
 async def add_token(settings: Settings, name: str, role: str) -> int:
     from bot.service import audit, people
-    from bot.store.db import create_engine, session_factory, upgrade
 
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
     now = datetime.now(UTC)
     try:
-        async with session_factory(engine)() as session, session.begin():
+        async with _database(settings) as sessions, sessions() as session, session.begin():
             token = await people.add_token(session, name=name, role=people.Role(role), now=now)
             audit.record(
                 session,
@@ -342,8 +337,6 @@ async def add_token(settings: Settings, name: str, role: str) -> int:
     except people.PeopleError as exc:
         _err(f"{exc}; no token was made.")
         return 2
-    finally:
-        await engine.dispose()
     _err(f"API token for {name} ({role}); it is shown only this once, keep it safe:")
     print(token)
     return 0
@@ -351,20 +344,17 @@ async def add_token(settings: Settings, name: str, role: str) -> int:
 
 async def export(settings: Settings, what: str, fmt: str, output: Path | None) -> int:
     from bot.service.exports import export as run_export
-    from bot.store.db import create_engine, session_factory, upgrade
     from bot.terminal_progress import progress_bar
 
     if output is not None and not output.parent.is_dir():
         _err(f"No such directory: {output.parent} (for --output {output})")
         return 2
 
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
+    async with _database(settings) as sessions:
         with progress_bar(f"Exporting {what}", in_bytes=False) as progress:
             if output is None:
                 count = await run_export(
-                    session_factory(engine),
+                    sessions,
                     what=what,  # type: ignore[arg-type]
                     fmt=fmt,  # type: ignore[arg-type]
                     out=sys.stdout,
@@ -373,14 +363,12 @@ async def export(settings: Settings, what: str, fmt: str, output: Path | None) -
             else:
                 with output.open("w", encoding="utf-8", newline="") as out:
                     count = await run_export(
-                        session_factory(engine),
+                        sessions,
                         what=what,  # type: ignore[arg-type]
                         fmt=fmt,  # type: ignore[arg-type]
                         out=out,
                         progress=progress,
                     )
-    finally:
-        await engine.dispose()
     _err(f"{count} {what} exported.")
     return 0
 
@@ -388,17 +376,12 @@ async def export(settings: Settings, what: str, fmt: str, output: Path | None) -
 async def outbox_failed(settings: Settings, limit: int) -> int:
     """The messages a channel refused for good: id, channel, chat, when, why (no text)."""
     from bot.service.outbox_review import failed_messages
-    from bot.store.db import create_engine, session_factory, upgrade
 
     if limit < 1:
         _err(f"--limit {limit}: show at least 1 row.")
         return 2
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        failed = await failed_messages(session_factory(engine), limit=limit)
-    finally:
-        await engine.dispose()
+    async with _database(settings) as sessions:
+        failed = await failed_messages(sessions, limit=limit)
     if not failed:
         print("No failed messages.")
         return 0
@@ -415,14 +398,9 @@ async def outbox_failed(settings: Settings, limit: int) -> int:
 async def outbox_retry(settings: Settings, row_id: int) -> int:
     """Put one failed message back in the queue; a running bot sends it."""
     from bot.service.outbox_review import retry_failed
-    from bot.store.db import create_engine, session_factory, upgrade
 
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        status = await retry_failed(session_factory(engine), row_id)
-    finally:
-        await engine.dispose()
+    async with _database(settings) as sessions:
+        status = await retry_failed(sessions, row_id)
     if status is None:
         _err(f"No outbox message {row_id}.")
         return 2
@@ -482,14 +460,10 @@ async def telegram(
 async def inbox_failed(settings: Settings) -> int:
     """The parked updates, one a line: no message text or phone, only ids and the error."""
     from bot.service.failures import parked
-    from bot.store.db import as_utc, create_engine, session_factory, upgrade
+    from bot.store.db import as_utc
 
-    await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        rows = await parked(session_factory(engine))
-    finally:
-        await engine.dispose()
+    async with _database(settings) as sessions:
+        rows = await parked(sessions)
     if not rows:
         print("No failed updates.")
         return 0

@@ -50,7 +50,8 @@ def account_of(number: int, locale: str = "en") -> Account:
 
 # The conversations a step is timed in, walked in turn: what borrowers do most, each
 # path through its heaviest steps (verification with the statement, a plan worked out
-# from "I can pay ... a month" and its schedule, a counter-offer, a promise, an
+# from "I can pay ... a month" and its schedule, an offer below the standard terms
+# (judged on hardship terms), a promise, an
 # extension, a dispute, hardship, a person). "@id" presses the button of that id on
 # the last reply, "@first" its first button; anything else is typed.
 CONVERSATIONS: tuple[tuple[str, ...], ...] = (
@@ -59,7 +60,7 @@ CONVERSATIONS: tuple[tuple[str, ...], ...] = (
     (DOB, "@pay_full", "2026-12-05", "@yes"),
     (DOB, "@extension", "@first", "@yes"),
     (DOB, "@dispute", "@C3", "@continue", "I never got a late notice"),
-    (DOB, "I can pay 20 a month", "@accept", "@yes"),
+    (DOB, "I can pay 60 a month", "@yes"),  # below the standard terms: hardship terms
     (DOB, "I lost my job and can't pay", "@plan", "@first", "@yes"),
     (DOB, "I want to talk to a person", "Please call me after 6pm"),
 )

@@ -16,6 +16,7 @@ from bot.channels.telegram.polling import Feed, poll
 from bot.channels.telegram.webhook import serve_webhook
 from bot.heap import settle
 from bot.service.inbox import Inbox
+from bot.service.periodic import jobs, run_periodic
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ async def _serve(
     if options.settle_heap:  # everything is loaded: both frameworks are built by now
         settle()
     delivery = asyncio.create_task(app.outbox.run(stop))
+    clockwork = asyncio.create_task(run_periodic(app.runtime, jobs(), stop))
     inbox = Inbox(app.sessions, app.runtime.now)
     try:
         await register_commands(app, api)
@@ -127,6 +129,7 @@ async def _serve(
     finally:
         stop.set()
         await delivery
+        await clockwork
 
 
 class UpdatesApi(BotApi, Protocol):

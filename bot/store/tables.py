@@ -77,6 +77,8 @@ class AccountRow(SQLModel, table=True):
     # chat or a relink never gets fresh guesses.
     verify_failures: int = 0
     verify_locked_until: datetime | None = _when(nullable=True)  # None: until a person unlocks
+    # R4: the borrower's own quiet windows (bot/domain/quiet_windows.py to_data/from_data).
+    quiet_windows: list[dict[str, object]] | None = _json(nullable=True)
     created_at: datetime = _when()
     updated_at: datetime = _when()
 

@@ -45,7 +45,7 @@ from bot.engine.script import (
     Script,
     State,
 )
-from bot.engine.types import Reading
+from bot.engine.types import QuietTimes, Reading
 
 # An amount said with one of these (or "a month") is an offer where a state takes offers.
 OFFER_MEANINGS = frozenset({"installment", "inform", "hardship"})
@@ -58,6 +58,8 @@ ASK_BACK_FLOOR = 0.1  # a meaning less likely than this is not worth a button
 DATE_READINGS = 2  # readings of one date offered at most
 # Rules that hold in free-text answers too (besides crisis and a person, always first).
 ALWAYS_ON = ("stop", "complaint", "hardship")
+# The cue of a message that asks for quiet at some times (bot/understanding/quiet_hours.py).
+QUIET_REQUEST = "quiet_request"
 # Nothing read: a text event that came without a reading means nothing to the engine.
 NOTHING_READ = Reading()
 
@@ -71,6 +73,14 @@ class Follow:
 
     to: str
     detour: bool
+
+
+@dataclass(frozen=True)
+class HeardQuiet:
+    """R4: quiet times asked for in passing ("don't message me at work"): confirm them."""
+
+    to: str
+    times: QuietTimes
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ class PromptAgain:
 
 Decision = (
     Follow
+    | HeardQuiet
     | Choose
     | TakeRoute
     | Store
@@ -169,6 +180,9 @@ def route_text(
     always_on = _always_on(script, state, reading, text, scope)
     if always_on is not None:
         return always_on
+    quiet = _quiet_request(script, state, reading)
+    if quiet is not None:
+        return quiet
     offer = _offer(state, reading, said)
     if offer is not None:
         return offer
@@ -239,6 +253,18 @@ def _always_on(
     # A detour (STOP) comes back to this question, which is then asked again.
     answer = answers[0] if answers and not route.detour else None
     return NoteAndFollow(answer, route.to, route.detour)
+
+
+def _quiet_request(script: Script, state: State, reading: Reading) -> HeardQuiet | None:
+    """R4 from any state that takes a detour: a request about when to write, before
+    the model's meaning ("stop messaging me at night" is not a STOP)."""
+    target = script.quiet_state
+    if target is None or QUIET_REQUEST not in reading.cues or not reading.quiet_windows:
+        return None
+    asking = state.input is not None and state.input.type is InputType.QUIET_HOURS
+    if asking or not may_detour(state):
+        return None
+    return HeardQuiet(target, QuietTimes(reading.quiet_windows))
 
 
 def _offer(state: State, reading: Reading, said: dict[str, Any]) -> TakeRoute | Choose | None:
@@ -355,6 +381,8 @@ def answers_to(state: State, reading: Reading, text: str, scope: dict[str, Any])
         raw = [reading.number]
     elif spec.type is InputType.BIRTH_DATE:
         raw = list(reading.birth_dates) or [reading.value_date]
+    elif spec.type is InputType.QUIET_HOURS:
+        raw = [QuietTimes(reading.quiet_windows)] if reading.quiet_windows else []
     else:
         raw = list(reading.dates) or [reading.value_date]
     fitting = (within_limits(spec, value, scope) for value in raw)

@@ -75,6 +75,19 @@ class _Said:
     span: tuple[int, int] | None  # minutes; end may be below start (past midnight)
 
 
+# Words about being contacted: with a time, the message is a request about when.
+_CONTACT = re.compile(
+    r"message|\btext|contact|\bcall|remind|ping|bother|disturb|reach|\bwrite|\bsend|"
+    r"\bmsg|hear from|找我|发|打扰|联系|搵|揾|打给|打俾|提醒|通知|消息|信息|短信|骚扰|打电话"
+)
+
+
+def asks_for_quiet(prepared: Prepared, windows: tuple[QuietWindow, ...]) -> bool:
+    """Whether a message that names times is about when to be contacted ("don't
+    message me at work"), so it can be taken up from anywhere in the conversation."""
+    return bool(windows) and _CONTACT.search(prepared.folded) is not None
+
+
 def read_quiet_windows(prepared: Prepared) -> tuple[QuietWindow, ...]:
     """The quiet windows a message asks for; () when it names no time or day."""
     text = prepared.digits

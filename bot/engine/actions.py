@@ -564,7 +564,7 @@ def save_quiet_windows(run: ActionRun) -> None:
     """R4: the quiet times the borrower confirmed (`quiet_new`, read from their words)."""
     chosen = run.get(QUIET_NEW)
     if not isinstance(chosen, QuietTimes) or not chosen:
-        raise ActionError("save_quiet_windows needs quiet times read from the borrower")
+        return  # nothing read to save (the script's `when` keeps this from being offered)
     run.effects.append(SetQuietWindows(chosen.windows))
     run.put(QUIET_NOW, chosen)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.domain.accounts import breathing_space_on
+from bot.domain.compliance import hour_allowed
 from bot.domain.quiet_windows import from_data, is_quiet
 from bot.service.triggers import zone
 from bot.store.tables import AccountRow
@@ -48,7 +49,7 @@ def follow_up_hold(account: AccountRow, now: datetime) -> Hold | None:
         return Hold("R16", wait=False)
     if account.unreachable:
         return Hold("unreachable", wait=False)
-    if not EARLIEST <= local.time().replace(tzinfo=None) < LATEST:
+    if not hour_allowed(local.time(), EARLIEST, LATEST):
         return Hold("R1", wait=True)
     if is_quiet(from_data(account.quiet_windows), local.replace(tzinfo=None)):
         return Hold("R4", wait=True)

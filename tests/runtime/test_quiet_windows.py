@@ -64,6 +64,7 @@ async def _account(web: WebChat, account_id: str) -> AccountRow:
         return row
 
 
+@pytest.mark.rule("R4")
 @pytest.mark.parametrize("locale", sorted(LOCALES))
 async def test_r4_quiet_times_set_in_own_words_after_a_confirmation(
     web: WebChat, locale: str
@@ -85,6 +86,7 @@ async def test_r4_quiet_times_set_in_own_words_after_a_confirmation(
     assert from_data((await _account(web, said["account"])).quiet_windows) == (WORK,)
 
 
+@pytest.mark.rule("R4")
 async def test_r4_a_request_in_passing_is_read_back_then_shown_and_cleared(web: WebChat) -> None:
     await _start(web, "q1", "T-EN")
     (confirm,) = await web.say("q1", "please don't message me on weekends")
@@ -98,6 +100,7 @@ async def test_r4_a_request_in_passing_is_read_back_then_shown_and_cleared(web: 
     assert (await _account(web, "T-EN")).quiet_windows is None
 
 
+@pytest.mark.rule("R4")
 async def test_r4_only_evenings_is_quiet_at_every_other_time(web: WebChat) -> None:
     await _start(web, "q2", "T-HANS")
     (confirm,) = await web.say("q2", "平日晚上才找我")
@@ -110,6 +113,7 @@ async def test_r4_only_evenings_is_quiet_at_every_other_time(web: WebChat) -> No
     )
 
 
+@pytest.mark.rule("R4")
 async def test_r4_saying_no_or_leaving_changes_nothing(web: WebChat) -> None:
     await _start(web, "q3", "T-EN")
     await web.say("q3", "don't text me before 10am")

@@ -10,6 +10,8 @@ from bot.domain.quiet_windows import EVERY_DAY, WEEKDAYS, QuietWindow, is_quiet
 from bot.understanding.quiet_hours import WEEKEND, read_quiet_windows
 from bot.understanding.text import prepare
 
+pytestmark = [pytest.mark.rule("R4")]
+
 WORK = QuietWindow(WEEKDAYS, time(9), time(18))
 WEEKENDS = QuietWindow(WEEKEND, time(0), time(0))
 WEEKDAY_DAYTIME = QuietWindow(WEEKDAYS, time(0), time(18))

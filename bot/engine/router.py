@@ -180,7 +180,7 @@ def route_text(
     always_on = _always_on(script, state, reading, text, scope)
     if always_on is not None:
         return always_on
-    quiet = _quiet_request(script, state, reading)
+    quiet = _quiet_request(script, state, reading, text)
     if quiet is not None:
         return quiet
     offer = _offer(state, reading, said)
@@ -255,16 +255,23 @@ def _always_on(
     return NoteAndFollow(answer, route.to, route.detour)
 
 
-def _quiet_request(script: Script, state: State, reading: Reading) -> HeardQuiet | None:
+def _quiet_request(
+    script: Script, state: State, reading: Reading, text: str
+) -> HeardQuiet | Store | None:
     """R4 from any state that takes a detour: a request about when to write, before
     the model's meaning ("stop messaging me at night" is not a STOP)."""
+    if not reading.quiet_windows:
+        return None
+    times = QuietTimes(reading.quiet_windows)
+    spec = state.input
+    if spec is not None and spec.type is InputType.QUIET_HOURS:
+        if len(text) > spec.max_length:
+            return None  # too long to be an answer: the state's own check says so
+        return Store(times)  # the answer asked for, before any meaning of its words
     target = script.quiet_state
-    if target is None or QUIET_REQUEST not in reading.cues or not reading.quiet_windows:
+    if target is None or QUIET_REQUEST not in reading.cues or not may_detour(state):
         return None
-    asking = state.input is not None and state.input.type is InputType.QUIET_HOURS
-    if asking or not may_detour(state):
-        return None
-    return HeardQuiet(target, QuietTimes(reading.quiet_windows))
+    return HeardQuiet(target, times)
 
 
 def _offer(state: State, reading: Reading, said: dict[str, Any]) -> TakeRoute | Choose | None:

@@ -77,7 +77,7 @@ class _Said:
 
 # Words about being contacted: with a time, the message is a request about when.
 _CONTACT = re.compile(
-    r"message|\btext|contact|\bcall|remind|ping|bother|disturb|reach|\bwrite|\bsend|"
+    r"messag|\btext|contact|\bcall|remind|ping|bother|disturb|reach|\bwrite|\bsend|"
     r"\bmsg|hear from|找我|发|打扰|联系|搵|揾|打给|打俾|提醒|通知|消息|信息|短信|骚扰|打电话"
 )
 

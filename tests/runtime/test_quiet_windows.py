@@ -157,3 +157,20 @@ async def test_r3_after_stop_only_an_explicit_yes_turns_reminders_back_on(web: W
     assert "Reminder messages are on again." in done.text
     assert not (await _account(web, "T-EN")).opted_out
     assert await _reminders_sent(web, "q4", "r3:3") == 1
+
+
+@pytest.mark.rule("R4")
+@pytest.mark.rule("R3")
+async def test_r4_stop_messaging_me_at_night_sets_quiet_times_and_does_not_opt_out(
+    web: WebChat,
+) -> None:
+    await _start(web, "q5", "T-EN")
+    (confirm,) = await web.say("q5", "stop messaging me at night")
+    assert "So I won't message you every day after 6:00\u202fPM." in confirm.text
+    assert not (await _account(web, "T-EN")).opted_out
+    # Changing one's mind at the question: the new words are read back instead.
+    (again,) = await web.say("q5", "actually, not on weekends")
+    assert "So I won't message you at weekends, all day." in again.text
+    await web.press("q5", "Yes, save it")
+    windows = from_data((await _account(web, "T-EN")).quiet_windows)
+    assert windows == (QuietWindow(frozenset({5, 6}), time(0), time(0)),)

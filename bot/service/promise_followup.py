@@ -46,6 +46,8 @@ JUDGED = ("active", "kept", "broken")
 # A checkpoint found later than this after its date is recorded but not followed up:
 # a thank-you or a "we noticed" weeks late would confuse more than help.
 FOLLOW_UP_WITHIN = timedelta(days=14)
+# How long after the payments import settles an arrangement it is still judged.
+SETTLED_WITHIN = timedelta(days=30)
 BATCH = 500  # follow-ups sent per run at most; the next run takes the rest
 
 _OUTCOMES = table_of(PromiseOutcomeRow)
@@ -68,10 +70,16 @@ async def follow_up_promises(runtime: Runtime, now: datetime) -> int:
 
 async def record_outcomes(session: AsyncSession, now: datetime) -> int:
     """Every checkpoint decided as of `now` and not yet recorded; returns how many."""
+    settled_since = now - SETTLED_WITHIN
     query = (
         select(ArrangementRow, col(AccountRow.timezone))
         .join(AccountRow, col(AccountRow.account_id) == col(ArrangementRow.account_id))
         .where(col(ArrangementRow.status).in_(JUDGED))
+        # One settled by the payments import long ago has been judged already.
+        .where(
+            (col(ArrangementRow.status) == "active")
+            | (col(ArrangementRow.ended_at) >= settled_since)
+        )
     )
     insert = _INSERT_IF_ABSENT[session.get_bind().dialect.name]
     recorded = 0
@@ -147,14 +155,26 @@ async def _newer_arrangement(session: AsyncSession, outcome: PromiseOutcomeRow) 
 
 
 async def _waiting(runtime: Runtime, now: datetime) -> list[int]:
-    async with runtime.sessions() as session:
+    """The outcomes still to follow up, one per arrangement: when several of its
+    payments were decided at once (a plan paid off early, a first run over old
+    arrangements), only the latest is spoken of; the others are marked "merged"."""
+    async with runtime.sessions() as session, session.begin():
         query = (
-            select(col(PromiseOutcomeRow.id))
+            select(PromiseOutcomeRow)
             .where(col(PromiseOutcomeRow.followed_up_at).is_(None))
             .order_by(col(PromiseOutcomeRow.id))
             .limit(BATCH)
         )
-        return [i for i in (await session.execute(query)).scalars() if i is not None]
+        latest: dict[str, PromiseOutcomeRow] = {}
+        for row in (await session.execute(query)).scalars():
+            kept = latest.get(row.arrangement_id)
+            if kept is not None and kept.due_on > row.due_on:
+                _mark(row, "merged", now)
+                continue
+            if kept is not None:
+                _mark(kept, "merged", now)
+            latest[row.arrangement_id] = row
+        return [row.id for row in latest.values() if row.id is not None]
 
 
 async def _follow_up(runtime: Runtime, outcome_id: int, now: datetime) -> int:
@@ -186,6 +206,8 @@ async def _follow_up(runtime: Runtime, outcome_id: int, now: datetime) -> int:
 
 async def _held(session: AsyncSession, outcome: PromiseOutcomeRow, now: datetime) -> str | None:
     """ "wait", the rule that holds the follow-up for good, or None to send it now."""
+    if outcome.recovered_at is not None:
+        return "recovered"  # made good before the follow-up could go: nothing to say
     account = await session.get(AccountRow, outcome.account_id)
     if account is None:
         return "no_account"

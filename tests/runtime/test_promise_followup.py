@@ -293,3 +293,36 @@ async def test_two_processes_running_the_job_at_once_send_one_follow_up(lender: 
     await _deliver(lender, "c9")
     assert sum(FOLLOW_UP["T-EN"] in text for text in lender.said("c9")) == 1
     assert len(await lender.outcomes()) == 1
+
+
+async def test_a_plan_paid_off_early_is_thanked_once(lender: Lender) -> None:
+    await _linked(lender, "c10", "T-EN")
+    dues = [(date(2026, 12, 10), "300"), (date(2027, 1, 10), "300"), (date(2027, 2, 10), "300")]
+    await lender.arrangement("T-EN", "installment_plan", dues, date(2026, 11, 15))
+    await lender.paid("T-EN", "900", date(2026, 11, 20), "P-4")
+    assert await lender.run() == 1
+    await _deliver(lender, "c10")
+    assert sum(THANKS["T-EN"] in text for text in lender.said("c10")) == 1
+    outcomes = await lender.outcomes()
+    assert [o.outcome for o in outcomes] == ["kept"] * 3  # each counted in the figures
+    assert sorted(str(o.follow_up) for o in outcomes) == ["merged", "merged", "sent"]
+
+
+async def test_a_broken_promise_made_good_before_its_follow_up_is_not_chased(
+    lender: Lender,
+) -> None:
+    await _linked(lender, "c11", "T-EN")
+    await lender.arrangement(
+        "T-EN", "promise_to_pay", [(date(2026, 11, 20), "500")], date(2026, 11, 15)
+    )
+    lender.clock.now = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)  # night there: it waits
+    assert await lender.run() == 0
+    await lender.paid("T-EN", "500", date(2026, 11, 22), "P-5")
+    lender.clock.now = MORNING["T-EN"]
+    assert await lender.run() == 0
+    (outcome,) = await lender.outcomes()
+    assert (outcome.outcome, outcome.recovered_by, outcome.follow_up) == (
+        "broken",
+        "payment",
+        "recovered",
+    )

@@ -82,6 +82,13 @@ _CONTACT = re.compile(
 )
 
 
+# "not", "don't" (folded: "dont"), "别", "唔好": the times named are the quiet ones.
+_NEGATION = re.compile(
+    r"\bnot?\b|\bdont\b|\bnever\b|\bstop\b|\bavoid\b|\bbusy\b|\bwithout\b|"
+    r"别|不要|唔好|勿|不可以|不方便|没空|冇空|唔得|不行|不想|唔想|停|免"
+)
+
+
 def asks_for_quiet(prepared: Prepared, windows: tuple[QuietWindow, ...]) -> bool:
     """Whether a message that names times is about when to be contacted ("don't
     message me at work"), so it can be taken up from anywhere in the conversation."""
@@ -94,9 +101,16 @@ def read_quiet_windows(prepared: Prepared) -> tuple[QuietWindow, ...]:
     said = [found for clause in _CLAUSES.split(text) if (found := _clause(clause)) is not None]
     if not said:
         return ()
-    if _ONLY.search(text):
+    if _ONLY.search(text) or _welcome(prepared):
         return _outside(said)
     return tuple(_window(found) for found in said)
+
+
+def _welcome(prepared: Prepared) -> bool:
+    """ "Call me after 6pm", "晚上找我": times the borrower may be contacted, said
+    without "not" (a bare "work hours" answers "when should I not write?")."""
+    folded = prepared.folded
+    return _NEGATION.search(folded) is None and _CONTACT.search(folded) is not None
 
 
 def _clause(clause: str) -> _Said | None:

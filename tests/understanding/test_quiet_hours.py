@@ -76,3 +76,14 @@ def test_r4_a_read_window_keeps_the_borrower_quiet_when_asked() -> None:
     assert is_quiet(windows, tuesday.replace(hour=10))
     assert not is_quiet(windows, tuesday.replace(hour=19))
     assert is_quiet(windows, datetime(2026, 12, 12, 19))  # Saturday evening
+
+
+@pytest.mark.parametrize("text", ["call me after 6pm", "you can message me after 6pm", "晚上找我"])
+def test_r4_times_to_be_contacted_leave_every_other_time_quiet(text: str) -> None:
+    """Said without "not", a time to be reached at is the only time: quiet before 18:00."""
+    assert read(text) == (QuietWindow(EVERY_DAY, time(0), time(18)),)
+
+
+@pytest.mark.parametrize("text", ["I'm busy during work hours", "上班时间不方便"])
+def test_r4_busy_at_a_time_is_quiet_then(text: str) -> None:
+    assert read(text) == (WORK,)

@@ -8,6 +8,9 @@ a `Reading` and only decides where it leads, in this order:
    a person down ("客服話年費會豁免" is a dispute reason, not a request);
 3. in a free-text answer, STOP (R3), a complaint (R15) or hardship (R11), the
    text kept as the answer too;
+   3b. quiet times (R4): the answer where the state asks for them, else, written
+   as a request about contact ("don't message me at work"), a detour to the
+   script's `quiet_state`, which reads them back before anything is saved;
 4. an amount of money where the state takes offers (`monthly_offer`);
 5. the state's own meanings (its `intents:`), then the script's global ones;
 6. the answer the state asks for (a date, a birth date, an amount, a reason);

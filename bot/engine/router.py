@@ -63,6 +63,9 @@ DATE_READINGS = 2  # readings of one date offered at most
 ALWAYS_ON = ("stop", "complaint", "hardship")
 # The cue of a message that asks for quiet at some times (bot/understanding/quiet_hours.py).
 QUIET_REQUEST = "quiet_request"
+# "When can you contact me?": the settings /reminders opens, from words.
+CONTACT_TIMES = "contact_times"
+REMINDERS_COMMAND = "reminders"
 # Nothing read: a text event that came without a reading means nothing to the engine.
 NOTHING_READ = Reading()
 
@@ -260,11 +263,14 @@ def _always_on(
 
 def _quiet_request(
     script: Script, state: State, reading: Reading, text: str
-) -> HeardQuiet | Store | None:
+) -> Follow | HeardQuiet | Store | None:
     """R4 from any state that takes a detour: a request about when to write, before
     the model's meaning ("stop messaging me at night" is not a STOP)."""
     if not reading.quiet_windows:
-        return None
+        # "When can you contact me?": where /reminders leads, as a detour.
+        asked = CONTACT_TIMES in reading.cues and may_detour(state)
+        settings = script.commands.get(REMINDERS_COMMAND) if asked else None
+        return Follow(settings.to, True) if settings is not None else None
     times = QuietTimes(reading.quiet_windows)
     spec = state.input
     if spec is not None and spec.type is InputType.QUIET_HOURS:

@@ -21,11 +21,15 @@ from functools import lru_cache
 
 from bot.domain.accounts import Account
 from bot.domain.regions import region_of
-from bot.engine.router import QUIET_REQUEST
+from bot.engine.router import CONTACT_TIMES, QUIET_REQUEST
 from bot.engine.types import Reading, Sense
 from bot.understanding import Period, Prepared, prepare, understand
 from bot.understanding.model import IntentModel
-from bot.understanding.quiet_hours import asks_for_quiet, read_quiet_windows
+from bot.understanding.quiet_hours import (
+    asks_about_contact_times,
+    asks_for_quiet,
+    read_quiet_windows,
+)
 
 # The runtime matches a typed choice and reads the same message with no await
 # between the two, so a handful of entries is plenty; a miss costs one more
@@ -80,6 +84,8 @@ def read_message(
     cues = frozenset(cue.value for cue in found.cues)
     if asks_for_quiet(message, quiet):
         cues |= {QUIET_REQUEST}
+    elif not quiet and asks_about_contact_times(message):
+        cues |= {CONTACT_TIMES}
     return Reading(
         # Unfamiliar text has no likely meanings to offer: "not understood" instead.
         senses=()

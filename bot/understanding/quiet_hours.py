@@ -89,6 +89,20 @@ _NEGATION = re.compile(
 )
 
 
+# "When can you contact me?", "免打扰时间": a question about the settings themselves.
+_ABOUT_CONTACT_TIMES = re.compile(
+    r"quiet (hours|times?)|do not disturb|dont disturb|"
+    r"when (can|will|do|would) (you|u) (contact|message|text|call|remind|write)|"
+    r"(contact|reminder) (hours|times|settings|preferences)|"
+    r"免打扰|勿扰|什么时候(会)?(联系|找|发|打)|几点(会)?(联系|找|发|打)|几时(会)?(搵|揾|联络)"
+)
+
+
+def asks_about_contact_times(prepared: Prepared) -> bool:
+    """Whether the borrower asks about when the bot writes, without naming times."""
+    return _ABOUT_CONTACT_TIMES.search(prepared.folded) is not None
+
+
 def asks_for_quiet(prepared: Prepared, windows: tuple[QuietWindow, ...]) -> bool:
     """Whether a message that names times is about when to be contacted ("don't
     message me at work"), so it can be taken up from anywhere in the conversation."""

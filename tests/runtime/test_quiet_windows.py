@@ -174,3 +174,21 @@ async def test_r4_stop_messaging_me_at_night_sets_quiet_times_and_does_not_opt_o
     await web.press("q5", "Yes, save it")
     windows = from_data((await _account(web, "T-EN")).quiet_windows)
     assert windows == (QuietWindow(frozenset({5, 6}), time(0), time(0)),)
+
+
+@pytest.mark.rule("R4")
+@pytest.mark.parametrize(
+    ("account", "question", "shown"),
+    [
+        ("T-EN", "when can you contact me?", "You haven't set any quiet times."),
+        ("T-HANS", "你们什么时候会联系我", "您还没有设置免打扰时段。"),
+        ("T-HANT", "你哋幾時會搵我？", "您尚未設定免打擾時段。"),
+    ],
+)
+async def test_r4_asking_about_contact_times_opens_the_settings(
+    web: WebChat, account: str, question: str, shown: str
+) -> None:
+    chat = f"q6-{account}"
+    await _start(web, chat, account)
+    (settings,) = await web.say(chat, question)
+    assert shown in settings.text

@@ -1,9 +1,10 @@
 """The borrower's quiet windows in plain words (R4): "on weekdays before 18:00 or on
 weekends", "工作日18:00前或周末全天".
 
-Each window is one phrase from the catalogs (`quiet.*` in bot/i18n/messages.py: days, then the span), the phrases
-joined as the locale joins alternatives ("or", "或"). Times are written as the
-borrower's market writes them (Babel: "6:00 PM" in the US, "18:00" in Britain).
+Each window is one phrase from the catalogs (`quiet.*` in bot/i18n/messages.py:
+the days, then the span), the phrases joined as the locale joins alternatives
+("or", "或"). Times are written as the borrower's market writes them (Babel:
+"6:00 PM" in the US, "18:00" in Britain).
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def locale_tag(value: str) -> str:
 # examples in its own `--help`. Every command is in exactly one group (a test checks).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Serve borrowers", ("telegram", "demo", "chat", "link")),
-    ("The lender's files", ("accounts", "payments", "export")),
+    ("The lender's files", ("accounts", "payments", "promises", "export")),
     ("People: the agents' console and the CRM API", ("console", "users", "tokens")),
     ("When something went wrong", ("inbox", "outbox")),
     ("Scripts, rules and understanding", ("dialogs", "rules", "nlu")),
@@ -56,6 +56,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "repaybot accounts resume ACC-1001",
     ),
     "payments": ("repaybot payments import payments-2026-12-06.csv",),
+    "promises": ("repaybot promises report", "repaybot promises report --since 2026-11-01"),
     "export": (
         "repaybot export arrangements --output arrangements.csv",
         "repaybot export disputes --format jsonl | head",
@@ -131,6 +132,12 @@ def _parser() -> argparse.ArgumentParser:
     payments = commands.add("payments", "import payments from the lender's file")
     payments.add_argument("action", choices=["import"])
     payments.add_argument("file", type=Path, help="CSV or JSON Lines")
+
+    promises = commands.add("promises", "how often arrangements are kept, and recovered")
+    promises.add_argument("action", choices=["report"])
+    promises.add_argument(
+        "--since", type=date.fromisoformat, default=None, help="only payments due from this date"
+    )
 
     dialogs = commands.add("dialogs", "validate the dialog scripts and the policy")
     dialogs.add_argument("action", choices=["check"])
@@ -276,6 +283,8 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.import_accounts(settings, args.file)
     if args.command == "payments":
         return await commands.import_payments(settings, args.file)
+    if args.command == "promises":
+        return await commands.promises_report(settings, args.since)
     if args.command == "dialogs":
         return commands.check_dialogs(settings, args.dir)
     if args.command == "chat":

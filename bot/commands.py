@@ -82,6 +82,16 @@ async def import_payments(settings: Settings, path: Path) -> int:
         )
 
 
+async def promises_report(settings: Settings, since: date | None) -> int:
+    """Promise-kept rate and broken-promise recovery, from the recorded outcomes."""
+    from bot.service.promise_report import promise_figures
+
+    async with _database(settings) as sessions, sessions() as session:
+        figures = await promise_figures(session, since=since)
+    print("\n".join(figures.lines()))
+    return 0
+
+
 async def _import_file(
     settings: Settings,
     path: Path,

@@ -10,6 +10,8 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from bot.domain.quiet_windows import QuietWindow
+
 LOCALES = ("en", "zh_Hans", "zh_Hant")  # the one list of the languages the bot speaks
 TRANSLATED_LOCALES = LOCALES[1:]  # the ones with a translated catalog
 # A language as one region writes it: Traditional Chinese is Taiwan usage by default,
@@ -130,6 +132,8 @@ class Account:
     lender_due_date: date | None = None  # as the lender's file has it, when it differs
     breathing_space_until: date | None = None  # last day of the breathing space, if known
     in_review: str | None = None  # reference of an arrangement the new figures contradict
+    opted_out: bool = False  # R3: said STOP, and has not asked for reminders again
+    quiet_windows: tuple[QuietWindow, ...] = ()  # R4: when the borrower asked for quiet
 
     def __hash__(self) -> int:
         """The account id's hash: equal accounts share an id, so they hash alike, and

@@ -32,11 +32,14 @@ from bot.engine.types import (
     MarkVerified,
     MoneyValue,
     NoteForPerson,
+    OptIn,
     OptOut,
     PauseCollection,
     Priority,
+    QuietTimes,
     RecordDispute,
     SetLocale,
+    SetQuietWindows,
 )
 from bot.errors import ScriptFailure
 
@@ -539,3 +542,41 @@ def set_locale(run: ActionRun) -> None:
 @action()
 def opt_out(run: ActionRun) -> None:
     run.effects.append(OptOut())
+
+
+# ---- the borrower's say over what the bot starts (R3, R4) ----
+
+REMINDERS_OFF = "reminders_off"
+QUIET_NOW = "quiet_now"
+QUIET_NEW = "quiet_new"  # read from the borrower's words, not saved until confirmed
+
+
+@action(REMINDERS_OFF, QUIET_NOW)
+def contact_settings(run: ActionRun) -> None:
+    """What the borrower has asked of the bot so far: reminders stopped, quiet times.
+    Read afresh each time the settings are shown (the account as this event found it)."""
+    run.put(REMINDERS_OFF, run.ctx.account.opted_out)
+    run.put(QUIET_NOW, QuietTimes(run.ctx.account.quiet_windows))
+
+
+@action(QUIET_NOW)
+def save_quiet_windows(run: ActionRun) -> None:
+    """R4: the quiet times the borrower confirmed (`quiet_new`, read from their words)."""
+    chosen = run.get(QUIET_NEW)
+    if not isinstance(chosen, QuietTimes) or not chosen:
+        return  # nothing read to save (the script's `when` keeps this from being offered)
+    run.effects.append(SetQuietWindows(chosen.windows))
+    run.put(QUIET_NOW, chosen)
+
+
+@action(QUIET_NOW)
+def clear_quiet_windows(run: ActionRun) -> None:
+    run.effects.append(SetQuietWindows(()))
+    run.put(QUIET_NOW, QuietTimes())
+
+
+@action(REMINDERS_OFF)
+def opt_in(run: ActionRun) -> None:
+    """R3: only the borrower's own explicit answer turns reminders back on."""
+    run.effects.append(OptIn())
+    run.put(REMINDERS_OFF, False)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.engine import expressions, router
-from bot.engine.actions import ACTIONS, HARDSHIP_SAID, ActionRun
+from bot.engine.actions import ACTIONS, HARDSHIP_SAID, QUIET_NEW, ActionRun
 from bot.engine.memo import kept_on
 from bot.engine.said import offered_in, said_in
 from bot.engine.scope import computed_from, computed_names
@@ -44,6 +44,7 @@ from bot.engine.types import (
     MessageRef,
     MoneyValue,
     Part,
+    QuietTimes,
     Reading,
     Reply,
     StepResult,
@@ -218,6 +219,9 @@ class _Step:
         state = self._state()
         if isinstance(decision, router.Follow):
             self._follow(decision.to, decision.detour)
+        elif isinstance(decision, router.HeardQuiet):
+            self.set_var(QUIET_NEW, decision.times)
+            self._follow(decision.to, True)
         elif isinstance(decision, router.Choose):
             self._on_choice(decision.choice_id)
         elif isinstance(decision, router.TakeRoute):
@@ -599,7 +603,7 @@ _ABSENT = object()  # a name missing from the scope, told apart from a None valu
 
 # Parameters of these types go to the renderer as they are (a bool is not an int here:
 # the type is compared, not subclassing).
-_AS_THEY_ARE = frozenset({str, int, Decimal, date, MoneyValue, MessageRef})
+_AS_THEY_ARE = frozenset({str, int, Decimal, date, MoneyValue, MessageRef, QuietTimes})
 
 
 def _param(value: Any) -> Any:

@@ -8,6 +8,9 @@ a `Reading` and only decides where it leads, in this order:
    a person down ("客服話年費會豁免" is a dispute reason, not a request);
 3. in a free-text answer, STOP (R3), a complaint (R15) or hardship (R11), the
    text kept as the answer too;
+   3b. quiet times (R4): the answer where the state asks for them, else, written
+   as a request about contact ("don't message me at work"), a detour to the
+   script's `quiet_state`, which reads them back before anything is saved;
 4. an amount of money where the state takes offers (`monthly_offer`);
 5. the state's own meanings (its `intents:`), then the script's global ones;
 6. the answer the state asks for (a date, a birth date, an amount, a reason);
@@ -45,7 +48,7 @@ from bot.engine.script import (
     Script,
     State,
 )
-from bot.engine.types import Reading
+from bot.engine.types import QuietTimes, Reading
 
 # An amount said with one of these (or "a month") is an offer where a state takes offers.
 OFFER_MEANINGS = frozenset({"installment", "inform", "hardship"})
@@ -58,6 +61,11 @@ ASK_BACK_FLOOR = 0.1  # a meaning less likely than this is not worth a button
 DATE_READINGS = 2  # readings of one date offered at most
 # Rules that hold in free-text answers too (besides crisis and a person, always first).
 ALWAYS_ON = ("stop", "complaint", "hardship")
+# The cue of a message that asks for quiet at some times (bot/understanding/quiet_hours.py).
+QUIET_REQUEST = "quiet_request"
+# "When can you contact me?": the settings /reminders opens, from words.
+CONTACT_TIMES = "contact_times"
+REMINDERS_COMMAND = "reminders"
 # Nothing read: a text event that came without a reading means nothing to the engine.
 NOTHING_READ = Reading()
 
@@ -71,6 +79,14 @@ class Follow:
 
     to: str
     detour: bool
+
+
+@dataclass(frozen=True)
+class HeardQuiet:
+    """R4: quiet times asked for in passing ("don't message me at work"): confirm them."""
+
+    to: str
+    times: QuietTimes
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,7 @@ class PromptAgain:
 
 Decision = (
     Follow
+    | HeardQuiet
     | Choose
     | TakeRoute
     | Store
@@ -169,6 +186,9 @@ def route_text(
     always_on = _always_on(script, state, reading, text, scope)
     if always_on is not None:
         return always_on
+    quiet = _quiet_request(script, state, reading, text)
+    if quiet is not None:
+        return quiet
     offer = _offer(state, reading, said)
     if offer is not None:
         return offer
@@ -239,6 +259,28 @@ def _always_on(
     # A detour (STOP) comes back to this question, which is then asked again.
     answer = answers[0] if answers and not route.detour else None
     return NoteAndFollow(answer, route.to, route.detour)
+
+
+def _quiet_request(
+    script: Script, state: State, reading: Reading, text: str
+) -> Follow | HeardQuiet | Store | None:
+    """R4 from any state that takes a detour: a request about when to write, before
+    the model's meaning ("stop messaging me at night" is not a STOP)."""
+    if not reading.quiet_windows:
+        # "When can you contact me?": where /reminders leads, as a detour.
+        asked = CONTACT_TIMES in reading.cues and may_detour(state)
+        settings = script.commands.get(REMINDERS_COMMAND) if asked else None
+        return Follow(settings.to, True) if settings is not None else None
+    times = QuietTimes(reading.quiet_windows)
+    spec = state.input
+    if spec is not None and spec.type is InputType.QUIET_HOURS:
+        if len(text) > spec.max_length:
+            return None  # too long to be an answer: the state's own check says so
+        return Store(times)  # the answer asked for, before any meaning of its words
+    target = script.quiet_state
+    if target is None or QUIET_REQUEST not in reading.cues or not may_detour(state):
+        return None
+    return HeardQuiet(target, times)
 
 
 def _offer(state: State, reading: Reading, said: dict[str, Any]) -> TakeRoute | Choose | None:
@@ -355,6 +397,8 @@ def answers_to(state: State, reading: Reading, text: str, scope: dict[str, Any])
         raw = [reading.number]
     elif spec.type is InputType.BIRTH_DATE:
         raw = list(reading.birth_dates) or [reading.value_date]
+    elif spec.type is InputType.QUIET_HOURS:
+        raw = [QuietTimes(reading.quiet_windows)] if reading.quiet_windows else []
     else:
         raw = list(reading.dates) or [reading.value_date]
     fitting = (within_limits(spec, value, scope) for value in raw)

@@ -66,6 +66,7 @@ class InputType(StrEnum):
     BIRTH_DATE = "birth_date"  # a date of birth: "5/17/90", "85年3月9号"
     NUMBER = "number"
     TEXT = "text"
+    QUIET_HOURS = "quiet_hours"  # R4: "not during work hours", "平日晚上才找我"
 
 
 class Message(_Model):
@@ -245,6 +246,9 @@ class Script(_Model):
     home: str | None = None  # where `@return` goes when no detour is open (verified borrowers)
     # Where an offer or a request for money leads while collection is paused (R12, R16).
     paused_state: str | None = None
+    # R4: where "don't message me during work hours", said anywhere, leads (its windows
+    # stored as `quiet_new`): a question that confirms them before anything is saved.
+    quiet_state: str | None = None
     messages: dict[str, str] = Field(default_factory=dict)  # shared texts by id
     intents: dict[str, GlobalRoute] = Field(default_factory=dict)  # global free-text intents
     commands: dict[str, GlobalRoute] = Field(default_factory=dict)  # /help, /human ...

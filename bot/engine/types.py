@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from bot.domain.accounts import Account
 from bot.domain.policy import Policy
+from bot.domain.quiet_windows import QuietWindow
 
 
 class EventKind(StrEnum):
@@ -71,6 +72,8 @@ class Reading:
     value_amount: Decimal | None = None
     number: int | None = None
     value_date: date | None = None
+    # R4: times the message asks the bot to keep quiet ("not during work hours").
+    quiet_windows: tuple[QuietWindow, ...] = ()
 
     @property
     def top(self) -> str | None:
@@ -106,9 +109,22 @@ class MessageRef:
     message_id: str
 
 
+@dataclass(frozen=True)
+class QuietTimes:
+    """R4: the borrower's quiet windows as a value a message can show in plain words
+    ("on weekdays between 9:00 and 18:00"); false when there are none."""
+
+    windows: tuple[QuietWindow, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.windows)
+
+
 # A parameter value the renderer knows how to format per locale. Lists are
 # joined one item a line (support contacts).
-Param = MoneyValue | MessageRef | date | datetime | int | Decimal | str | tuple[str, ...]
+Param = (
+    MoneyValue | MessageRef | QuietTimes | date | datetime | int | Decimal | str | tuple[str, ...]
+)
 
 
 # The parameters of a part that has none: one shared, read-only mapping.
@@ -228,6 +244,18 @@ class OptOut:
 
 
 @dataclass(frozen=True)
+class OptIn:
+    """R3: the borrower, writing to us, asked for reminder messages again."""
+
+
+@dataclass(frozen=True)
+class SetQuietWindows:
+    """R4: the borrower's own quiet windows, confirmed; empty clears them."""
+
+    windows: tuple[QuietWindow, ...]
+
+
+@dataclass(frozen=True)
 class MarkVerified:
     """R5: the borrower proved who they are in this conversation."""
 
@@ -240,6 +268,8 @@ Effect = (
     | PauseCollection
     | SetLocale
     | OptOut
+    | OptIn
+    | SetQuietWindows
     | MarkVerified
 )
 

@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.engine.types import MoneyValue
+from bot.domain.quiet_windows import from_data, to_data
+from bot.engine.types import MoneyValue, QuietTimes
 
 
 def to_json(value: Any) -> Any:
@@ -20,6 +21,8 @@ def to_json(value: Any) -> Any:
         return {"$date": value.isoformat()}
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
+    if isinstance(value, QuietTimes):
+        return {"$quiet": to_data(value.windows)}
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -35,6 +38,8 @@ def from_json(value: Any) -> Any:
             return date.fromisoformat(value["$date"])
         if "$decimal" in value:
             return Decimal(value["$decimal"])
+        if "$quiet" in value:
+            return QuietTimes(from_data(value["$quiet"]))
         return {k: from_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [from_json(v) for v in value]

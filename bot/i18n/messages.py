@@ -88,6 +88,19 @@ _COMMANDS = {
     "command.language": pgettext("command.language", "Change language"),
     "command.human": pgettext("command.human", "Talk to a person"),
     "command.stop": pgettext("command.stop", "Stop reminder messages"),
+    "command.reminders": pgettext("command.reminders", "Reminders and quiet times"),
+}
+
+# R4: the pieces bot/i18n/quiet.py builds "on weekdays before 18:00" from.
+_QUIET = {
+    "quiet.weekdays": pgettext("quiet.weekdays", "on weekdays"),
+    "quiet.weekends": pgettext("quiet.weekends", "at weekends"),
+    "quiet.every_day": pgettext("quiet.every_day", "every day"),
+    "quiet.days": pgettext("quiet.days", "on {days}"),
+    "quiet.all_day": pgettext("quiet.all_day", "{days}, all day"),
+    "quiet.before": pgettext("quiet.before", "{days} before {end}"),
+    "quiet.after": pgettext("quiet.after", "{days} after {start}"),
+    "quiet.between": pgettext("quiet.between", "{days} between {start} and {end}"),
 }
 
 CHARGE_KIND_IDS = tuple(_CHARGE_KINDS)
@@ -98,7 +111,7 @@ COMMANDS = tuple(message_id.removeprefix("command.") for message_id in _COMMANDS
 
 # Every code text by message id: the renderer's fallback table after the script's.
 CODE_MESSAGES: MappingProxyType[str, str] = MappingProxyType(
-    {**_CHARGE_KINDS, **_CHANNEL, **_AGENT, **_COMMANDS}
+    {**_CHARGE_KINDS, **_CHANNEL, **_AGENT, **_COMMANDS, **_QUIET}
 )
 
 

@@ -44,8 +44,9 @@ from babel.support import NullTranslations, Translations
 
 from bot.domain.accounts import CATALOG_LOCALES, REGIONAL_LOCALES, catalog_locale
 from bot.engine.script import Message
-from bot.engine.types import MessageRef, MoneyValue, Param, Part, Reply
+from bot.engine.types import MessageRef, MoneyValue, Param, Part, QuietTimes, Reply
 from bot.i18n.messages import CODE_MESSAGES
+from bot.i18n.quiet import describe as describe_quiet
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +262,12 @@ class Translator:
             return format_money(value.amount, value.currency, babel_locale, region)
         if isinstance(value, MessageRef):
             return self.render_part(Part(value.message_id), locale, table, region=region)
+        if isinstance(value, QuietTimes):
+            return describe_quiet(
+                value.windows,
+                babel_locale,
+                lambda key, params: self.render_part(Part(key, params), locale, table),
+            )
         if isinstance(value, datetime):
             when = format_date(value, "medium", locale=babel_locale)
             clock = format_time(value, "short", locale=babel_locale)

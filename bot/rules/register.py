@@ -35,8 +35,18 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.domain.compliance:bot_initiated_has_opt_out",
         "bot.engine.validator:_Validator.check_opt_out",
         "dialogs/repayment.yaml:triggers.reminder",
+        "bot.engine.actions:opt_in",
+        "dialogs/repayment.yaml:states.opt_in_confirm",
+        "bot.service.followup_rules:follow_up_hold",
     ),
-    "R4": (),
+    "R4": (
+        "bot.understanding.quiet_hours:read_quiet_windows",
+        "bot.engine.router:_quiet_request",
+        "dialogs/repayment.yaml:states.quiet_confirm",
+        "bot.engine.actions:save_quiet_windows",
+        "bot.domain.quiet_windows:is_quiet",
+        "bot.service.followup_rules:follow_up_hold",
+    ),
     "R5": (
         "bot.engine.validator:_Validator.check_message",
         "bot.engine.actions:verify_identity",
@@ -135,10 +145,10 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
 PLANNED: Mapping[str, str] = {
     "R1": "planned: reminders issue (outbound scheduler)",
     "R2": "planned: reminders issue (outbound counter)",
-    "R4": "planned: reminders issue (quiet windows)",
 }
 # Known gaps in rules that are enforced and tested in part (issue 16).
 GAPS: Mapping[str, str] = {
+    "R4": "set in the chat, honoured by promise follow-ups; reminders: h5's planner",
     "R17": "retention job: reminders issue",
     "R18": "erase command: reminders issue",
 }

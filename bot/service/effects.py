@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.domain.quiet_windows import to_data
 from bot.engine.types import (
     Context,
     CreateArrangement,
@@ -16,10 +17,12 @@ from bot.engine.types import (
     EscalationReason,
     MarkVerified,
     NoteForPerson,
+    OptIn,
     OptOut,
     PauseCollection,
     RecordDispute,
     SetLocale,
+    SetQuietWindows,
 )
 from bot.errors import RepaybotError
 from bot.service.escalations import add_note, open_escalation
@@ -54,6 +57,11 @@ async def apply_effects(
             await write_account(session, account_id, collection_paused=True, updated_at=now)
         elif isinstance(effect, OptOut):
             await write_account(session, account_id, opted_out=True, updated_at=now)
+        elif isinstance(effect, OptIn):
+            await write_account(session, account_id, opted_out=False, updated_at=now)
+        elif isinstance(effect, SetQuietWindows):
+            kept = to_data(effect.windows) or None
+            await write_account(session, account_id, quiet_windows=kept, updated_at=now)
         elif isinstance(effect, MarkVerified):
             # Nothing to write here: the step's state says verified, and the runtime
             # saves it with the rest of the conversation (one UPDATE, not two).

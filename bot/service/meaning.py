@@ -21,9 +21,15 @@ from functools import lru_cache
 
 from bot.domain.accounts import Account
 from bot.domain.regions import region_of
+from bot.engine.router import CONTACT_TIMES, QUIET_REQUEST
 from bot.engine.types import Reading, Sense
 from bot.understanding import Period, Prepared, prepare, understand
 from bot.understanding.model import IntentModel
+from bot.understanding.quiet_hours import (
+    asks_about_contact_times,
+    asks_for_quiet,
+    read_quiet_windows,
+)
 
 # The runtime matches a typed choice and reads the same message with no await
 # between the two, so a handful of entries is plenty; a miss costs one more
@@ -64,8 +70,9 @@ def read_message(
 ) -> Reading:
     """What `text` means for this account on the borrower's `today`."""
     region = account_region(account)
+    message = prepared(text)
     found = understand(
-        prepared(text),
+        message,
         locale=locale,
         today=today,
         region=region,
@@ -73,6 +80,12 @@ def read_message(
         model=model,
     )
     amount = found.amount
+    quiet = read_quiet_windows(message)
+    cues = frozenset(cue.value for cue in found.cues)
+    if asks_for_quiet(message, quiet):
+        cues |= {QUIET_REQUEST}
+    elif not quiet and asks_about_contact_times(message):
+        cues |= {CONTACT_TIMES}
     return Reading(
         # Unfamiliar text has no likely meanings to offer: "not understood" instead.
         senses=()
@@ -89,8 +102,9 @@ def read_message(
         birth_dates=in_region_order(found.birth_dates, region),
         charges=found.charges,
         all_of_it=found.all_of_it,
-        cues=frozenset(cue.value for cue in found.cues),
+        cues=cues,
         value_amount=found.value_amount,
         number=found.number,
         value_date=found.value_date,
+        quiet_windows=quiet,
     )

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.service.promise_followup import follow_up_promises
+
 if TYPE_CHECKING:
     from bot.service.runtime import Runtime
 
@@ -39,7 +41,7 @@ class PeriodicJob:
 
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
-    return ()
+    return (PeriodicJob("promise_follow_up", timedelta(minutes=15), follow_up_promises),)
 
 
 async def run_due(runtime: Runtime, chosen: Sequence[PeriodicJob], now: datetime) -> int:

@@ -50,6 +50,11 @@ class EventTransactions:
         return self._clock()
 
     @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """For clock-started jobs (bot.service.periodic) that find their work first."""
+        return self._sessions
+
+    @property
     def registry(self) -> ScriptRegistry:
         return self._registry
 

@@ -20,6 +20,7 @@ from bot.domain.accounts import (
     effective_due_date,
 )
 from bot.domain.money import quantize
+from bot.domain.quiet_windows import from_data
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, table_of
 
 # Every event reads these: built once (building a statement costs more than
@@ -105,6 +106,8 @@ async def read_account(
         breathing_space_until=row.breathing_space_until if row.breathing_space else None,
         agreement=agreement,
         in_review=_in_review(arrangements),
+        opted_out=row.opted_out,
+        quiet_windows=from_data(row.quiet_windows),
     )
     return account, row
 

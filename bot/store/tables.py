@@ -184,6 +184,36 @@ class ArrangementRow(SQLModel, table=True):
     superseded_by: str | None = Field(default=None, max_length=32)
 
 
+class PromiseOutcomeRow(SQLModel, table=True):
+    """What became of one payment an arrangement asked for (a promised date, an
+    installment, an extended due date): kept or broken, the follow-up the bot sent,
+    and whether a broken one was recovered. One row per arrangement and due date;
+    the unique key is what makes the follow-up job act once however often it runs."""
+
+    __tablename__ = "promise_outcomes"
+    __table_args__ = (
+        UniqueConstraint("arrangement_id", "due_on", name="uq_promise_outcome_due"),
+        Index("ix_promise_outcomes_open", "outcome", "followed_up_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    arrangement_id: str = Field(foreign_key="arrangements.id", max_length=32)
+    account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
+    kind: str = Field(max_length=20)  # the arrangement's kind
+    due_on: date
+    amount_due: Decimal = _money()  # everything the arrangement asked for up to due_on
+    currency: str = Field(max_length=3)
+    outcome: str = Field(max_length=16)  # "kept" or "broken"
+    found_at: datetime = _when()
+    # The follow-up: when it was sent (or held back for good), and what became of it:
+    # "sent", or the rule that held it ("R3", "R12", "R16", "person", "unreachable").
+    followed_up_at: datetime | None = _when(nullable=True)
+    follow_up: str | None = Field(default=None, max_length=16)
+    # A broken one made good after all: "payment" or "new_arrangement".
+    recovered_at: datetime | None = _when(nullable=True)
+    recovered_by: str | None = Field(default=None, max_length=20)
+
+
 class PaymentRow(SQLModel, table=True):
     """A payment from the lender's file; its reference makes a re-import a no-op."""
 

@@ -1,7 +1,7 @@
 """The rules register: every rule of the rulebook has enforcing code and a test that proves it.
 
 This test is part of the normal suite, so `make test` fails when a rule loses
-its enforcement (a renamed guard) or its last test. R1, R2 and R4 are the
+its enforcement (a renamed guard) or its last test. R1 and R2 are the
 exception, and only because the bot sends nothing on its own yet: they need
 the outbound scheduler of the reminders issue. The register shows them as
 "planned: reminders issue" rather than passing them silently, and this test
@@ -28,7 +28,9 @@ from bot.rules.register import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-OUTBOUND_RULES = {"R1", "R2", "R4"}  # need outbound messages, which do not exist yet
+# Need the reminders' outbound scheduler. R4 (quiet windows) is set in the chat and
+# honoured by promise follow-ups (issue 31), so it is enforced, with a gap noted.
+OUTBOUND_RULES = {"R1", "R2"}
 
 
 def test_the_register_reads_all_eighteen_rules_from_the_project_copy() -> None:
@@ -119,7 +121,7 @@ def test_repaybot_rules_prints_a_table_per_rule() -> None:
     assert code == 0
     for n in range(1, 19):
         assert f"| **R{n}** " in text
-    assert text.count("planned: reminders issue") == 3
+    assert text.count("planned: reminders issue") == 2
     assert "tests/engine/test_repayment_paths.py::test_human_command_and_button_R13" in text
     assert "`bot.engine.validator:_Validator.check_first_contact`" in text
-    assert "15 of 18 rules enforced and tested, 3 planned, 0 missing." in text
+    assert "16 of 18 rules enforced and tested, 2 planned, 0 missing." in text

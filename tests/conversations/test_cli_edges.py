@@ -198,3 +198,13 @@ def test_ctrl_c_ends_the_terminal_conversation_cleanly(tmp_path: Path, where: st
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 130
     assert b"Traceback" not in seen
+
+
+def test_promises_report_on_an_empty_portfolio_and_a_bad_date(tmp_path: Path) -> None:
+    report = _run(tmp_path, "promises", "report")
+    assert report.returncode == 0, report.stderr
+    assert "Promise-kept rate: n/a (none decided yet)" in report.stdout
+    assert "Broken-promise recovery rate: n/a" in report.stdout
+    bad = _run(tmp_path, "promises", "report", "--since", "last week")
+    assert bad.returncode == 2
+    assert "--since" in bad.stderr and "Traceback" not in bad.stderr

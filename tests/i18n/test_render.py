@@ -253,7 +253,7 @@ def test_real_catalogs_translate_code_texts(translator: Translator) -> None:
         assert translator.text(message_id, "en") == CODE_MESSAGES[message_id]
         for locale in ("zh_Hans", "zh_Hant", "zh_Hant_HK"):
             assert translator.text(message_id, locale) != CODE_MESSAGES[message_id]
-    assert COMMANDS == ("start", "help", "language", "human", "stop")
+    assert COMMANDS == ("start", "help", "language", "human", "stop", "reminders")
 
 
 @pytest.mark.rule("R7")

@@ -185,7 +185,7 @@ async def test_commands_are_registered_in_each_language(bot: Harness) -> None:
     languages = {lang for (_, lang) in bot.tg.commands}
     assert {"", "en", "zh"} <= languages
     names = [c["command"] for c in bot.tg.commands[('{"type": "default"}', "")]]
-    assert names == ["start", "help", "language", "human", "stop"]
+    assert names == ["start", "help", "language", "human", "stop", "reminders"]
     chinese = bot.tg.commands[('{"type": "default"}', "zh")]
     assert any("人工" in c["description"] or "客服" in c["description"] for c in chinese)
 

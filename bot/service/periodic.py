@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.service import desk_timers
+
 if TYPE_CHECKING:
     from bot.service.runtime import Runtime
 
@@ -39,7 +41,7 @@ class PeriodicJob:
 
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
-    return ()
+    return (PeriodicJob("desk_timers", timedelta(minutes=1), desk_timers.run),)
 
 
 async def run_due(runtime: Runtime, chosen: Sequence[PeriodicJob], now: datetime) -> int:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -132,6 +132,13 @@ def _extension(proposal: Proposal, standing: Standing, reason: str) -> tuple[Ter
     return terms, {"amount": standing.owed, "new_due_date": new_due, "reason": reason}
 
 
+def new_request_id(key: str | None = None) -> str:
+    """A request's id: from an idempotency key (the same key, the same request), or new."""
+    if key is None:
+        return f"R-{secrets.token_hex(5).upper()}"
+    return "R-" + hashlib.sha256(key.encode()).hexdigest()[:10].upper()
+
+
 def request(
     session: AsyncSession,
     policy: Policy,
@@ -143,12 +150,14 @@ def request(
     by: str,
     role: str,
     now: datetime,
+    request_id: str | None = None,
 ) -> ArrangementRequestRow:
-    """Store the request: approved when the role's limits cover it, else pending."""
+    """Store the request: approved when the role's limits cover it, else pending.
+    `request_id` (from the form's or the API's idempotency key) or a new one."""
     terms, columns = shape(proposal, standing, policy)
     over = beyond(terms, policy.desk.limits_for(role))
     row = ArrangementRequestRow(
-        id=f"R-{secrets.token_hex(5).upper()}",
+        id=request_id or new_request_id(),
         account_id=standing.account_id,
         conversation_id=conversation_id,
         ticket=ticket,
@@ -234,6 +243,13 @@ async def pending(session: AsyncSession, limit: int = 200) -> list[ArrangementRe
         .limit(limit)
     )
     return list(found.scalars())
+
+
+async def count_pending(session: AsyncSession) -> int:
+    found = await session.scalar(
+        select(func.count()).where(col(ArrangementRequestRow.status) == PENDING)
+    )
+    return int(found or 0)
 
 
 async def of_conversation(

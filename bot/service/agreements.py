@@ -98,6 +98,8 @@ def shape(proposal: Proposal, standing: Standing, policy: Policy) -> tuple[Terms
         raise ProposalRefused(409, "nothing on this account may be asked for")
     if proposal.kind == "extension":
         return _extension(proposal, standing, reason)
+    if not proposal.amount.is_finite():
+        raise ProposalRefused(422, "the amount is not a number")
     amount = proposal.amount.quantize(CENT)
     if amount <= 0 or amount > standing.owed:
         raise ProposalRefused(422, f"the amount must be above 0 and at most {standing.owed}")

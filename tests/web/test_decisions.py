@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.service import audit, desk
 from bot.store.repositories import read_account
@@ -346,6 +347,6 @@ async def test_only_the_holder_or_a_supervisor_decides_a_dispute(console: Consol
     assert (await _rows(console, DisputeRow))[0].status == "waived"
     async with console.chat.app.sessions() as session:
         held = await session.scalar(
-            select(func.count()).select_from(ChargeRow).where(ChargeRow.dispute_id == dispute)  # type: ignore[arg-type]
+            select(func.count()).select_from(ChargeRow).where(col(ChargeRow.dispute_id) == dispute)
         )
     assert held == 1

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlmodel import col
 
 from bot.bootstrap import build_app
 from bot.config import Settings
@@ -128,8 +129,10 @@ async def test_an_untaken_handoff_goes_back_to_the_bot_once_and_stays_queued(
     assert any(re.search(r"[\u4e00-\u9fff]", m.text) for m in said[1:])
     async with chat.app.sessions() as session:
         row = (
-            await session.execute(select(ConversationRow).where(ConversationRow.chat_key == "w3"))
-        ).scalar_one()  # type: ignore[arg-type]
+            await session.execute(
+                select(ConversationRow).where(col(ConversationRow.chat_key) == "w3")
+            )
+        ).scalar_one()
         items = await desk.queue(session, chat.app.scripts.policy, clock.now)
     assert row.owner == "bot" and row.frames[-1] == "menu"
     assert ticket in [item.ticket for item in items]  # still in the queue, still open
@@ -151,20 +154,22 @@ async def test_r12_a_crisis_escalation_is_never_handed_back_to_the_bot(
         # the pause alone would let it through).
         await session.execute(
             update(EscalationRow)
-            .where(EscalationRow.ticket == ticket)
-            .values(reason="crisis", priority="urgent")  # type: ignore[arg-type]
+            .where(col(EscalationRow.ticket) == ticket)
+            .values(reason="crisis", priority="urgent")
         )
         await session.execute(
             update(AccountRow)
-            .where(AccountRow.account_id == "T-EN")
-            .values(collection_paused=False)  # type: ignore[arg-type]
+            .where(col(AccountRow.account_id) == "T-EN")
+            .values(collection_paused=False)
         )
     before = len(chat.sender.sent["w4"])
     await _tick(chat, clock, timedelta(days=2))
     async with chat.app.sessions() as session:
         row = (
-            await session.execute(select(ConversationRow).where(ConversationRow.chat_key == "w4"))
-        ).scalar_one()  # type: ignore[arg-type]
+            await session.execute(
+                select(ConversationRow).where(col(ConversationRow.chat_key) == "w4")
+            )
+        ).scalar_one()
     assert row.frames[-1] in desk_timers.WAITING_STATES
     assert not any("pick up your request" in m.text for m in chat.sender.sent["w4"][before:])
     assert (await _escalation(chat, ticket)).returned_at is None
@@ -180,8 +185,10 @@ async def test_r12_a_borrower_in_crisis_is_not_sent_back_by_a_later_handoff(
     ticket = await _handoff(chat, "w5", "T-EN", "1990-05-17")
     async with chat.app.sessions() as session, session.begin():
         row = (
-            await session.execute(select(ConversationRow).where(ConversationRow.chat_key == "w5"))
-        ).scalar_one()  # type: ignore[arg-type]
+            await session.execute(
+                select(ConversationRow).where(col(ConversationRow.chat_key) == "w5")
+            )
+        ).scalar_one()
         row.vars = {**row.vars, "escalated_for": ["crisis", "requested"]}
     before = len(chat.sender.sent["w5"])
     await _tick(chat, clock, timedelta(days=1))
@@ -196,7 +203,7 @@ async def test_a_paused_account_hears_nothing_and_is_not_asked_again(
     ticket = await _handoff(chat, "w6", "T-EN", "1990-05-17")
     async with chat.app.sessions() as session, session.begin():
         await session.execute(
-            update(AccountRow).where(AccountRow.account_id == "T-EN").values(opted_out=True)  # type: ignore[arg-type]
+            update(AccountRow).where(col(AccountRow.account_id) == "T-EN").values(opted_out=True)
         )
     before = len(chat.sender.sent["w6"])
     assert await _tick(chat, clock, timedelta(hours=5)) == 0

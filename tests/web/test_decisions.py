@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -271,7 +272,10 @@ async def _collectible(console: Console, account: str) -> Decimal:
     return read[0].collectible_total
 
 
-async def test_a_dispute_upheld_lifts_the_hold_and_the_borrower_is_told(console: Console) -> None:
+@pytest.mark.rule("R8")
+async def test_r8_a_dispute_upheld_lifts_the_hold_and_the_borrower_is_told(
+    console: Console,
+) -> None:
     agent, csrf, ticket, conversation_id = await _taken(console, "d6", "T-EN", "1990-05-17")
     dispute = await _dispute(console, "T-EN", "T-EN-F", "35.00", "USD")
     assert await _collectible(console, "T-EN") == Decimal("1285.50")
@@ -296,7 +300,8 @@ async def test_a_dispute_upheld_lifts_the_hold_and_the_borrower_is_told(console:
     assert line.after["outcome"] == "upheld"
 
 
-async def test_a_dispute_waived_stays_off_the_balance_and_resumes_a_suspended_plan(
+@pytest.mark.rule("R8")
+async def test_r8_a_dispute_waived_stays_off_the_balance_and_resumes_a_suspended_plan(
     console: Console,
 ) -> None:
     ticket = await console.escalation("d7", "T-HANT", "1978-12-24")

@@ -52,14 +52,21 @@ async def resume_suspended(session: AsyncSession, account_id: str) -> int:
     """The account's arrangement that a dispute suspended runs again once the dispute
     is decided (its status back to active); returns how many were resumed.
 
-    An account with another dispute still open keeps its arrangement suspended."""
+    An account with another dispute still open keeps its arrangement suspended, and
+    one that agreed a new arrangement since keeps that one alone (never two active)."""
     still_open = await session.scalar(
         select(col(DisputeRow.id))
         .where(col(DisputeRow.account_id) == account_id)
         .where(col(DisputeRow.status) == "open")
         .limit(1)
     )
-    if still_open is not None:
+    active = await session.scalar(
+        select(col(ArrangementRow.id))
+        .where(col(ArrangementRow.account_id) == account_id)
+        .where(col(ArrangementRow.status) == "active")
+        .limit(1)
+    )
+    if still_open is not None or active is not None:
         return 0
     resumed = await session.execute(
         update(ArrangementRow)

@@ -355,3 +355,34 @@ async def test_only_the_holder_or_a_supervisor_decides_a_dispute(console: Consol
             select(func.count()).select_from(ChargeRow).where(col(ChargeRow.dispute_id) == dispute)
         )
     assert held == 1
+
+
+@pytest.mark.rule("R8")
+async def test_r8_a_decided_dispute_never_leaves_two_active_arrangements(
+    console: Console,
+) -> None:
+    """The plan a dispute suspended runs again only while the account has no newer one."""
+    from bot.service import disputes_desk
+
+    dispute = await _dispute(console, "T-EN", "T-EN-F", "35.00", "USD")
+    async with console.chat.app.sessions() as session, session.begin():
+        for name, status in (("A-OLD", "suspended"), ("A-NEW", "active")):
+            session.add(
+                ArrangementRow(
+                    id=name,
+                    account_id="T-EN",
+                    kind="promise_to_pay",
+                    status=status,
+                    amount=Decimal("100"),
+                    currency="USD",
+                    installments=[{"due_date": "2026-12-01", "amount": "100"}],
+                    script_version="v",
+                    created_at=NOW,
+                )
+            )
+    async with console.chat.app.sessions() as session, session.begin():
+        decided = await disputes_desk.resolve(session, "T-EN", dispute, "upheld")
+        again = await disputes_desk.resolve(session, "T-EN", dispute, "waived")
+    assert decided is not None and decided.status == "upheld" and again is None
+    statuses = {a.id: a.status for a in await _rows(console, ArrangementRow)}
+    assert statuses == {"A-OLD": "suspended", "A-NEW": "active"}

@@ -5,6 +5,7 @@ the borrower is told in their language."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -77,7 +78,11 @@ async def test_an_agent_records_a_plan_within_their_limits_and_the_borrower_is_t
     console: Console,
 ) -> None:
     agent, csrf, ticket, conversation_id = await _taken(console, "d1", "T-HANS", "1985-03-09")
-    form = _plan(ticket, csrf, amount="8520.00", count="12", key="plan-1")
+    # The key the page's own form carries (it must fit the 40 characters a key may have).
+    page = await agent.get(f"/c/{conversation_id}")
+    found = re.search(r'action="/c/\d+/arrangement">.*?name="key" value="([^"]+)"', page.text, re.S)
+    assert found is not None
+    form = _plan(ticket, csrf, amount="8520.00", count="12", key=found.group(1))
     done = await agent.post(f"/c/{conversation_id}/arrangement", data=form)
     assert done.status_code == 303, done.text
     (arrangement,) = await _rows(console, ArrangementRow, account_id="T-HANS")
@@ -281,7 +286,10 @@ async def test_r8_a_dispute_upheld_lifts_the_hold_and_the_borrower_is_told(
     assert await _collectible(console, "T-EN") == Decimal("1285.50")
     page = await agent.get(f"/c/{conversation_id}")
     assert "Charges stand: lift the hold" in page.text
-    form = {"ticket": ticket, "csrf": csrf, "dispute": dispute, "decision": "upheld", "key": "d-1"}
+    key = re.search(r'action="/c/\d+/dispute".*?name="key" value="([^"]+)"', page.text, re.S)
+    assert key is not None
+    form = {"ticket": ticket, "csrf": csrf, "dispute": dispute, "decision": "upheld"}
+    form["key"] = key.group(1)
     assert (await agent.post(f"/c/{conversation_id}/dispute", data=form)).status_code == 303
     (row,) = await _rows(console, DisputeRow)
     assert row.status == "upheld"

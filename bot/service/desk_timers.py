@@ -90,12 +90,18 @@ async def _case(turn: DeskTurn) -> EscalationRow | None:
 async def wait_long(turn: DeskTurn, table: Table, resume: Resume) -> Handled:
     done = Handled(conversation_id=turn.record.conversation_id)
     case = await _case(turn)
-    if case is None or case.id is None:
+    # Handed back to the bot already (its apology says a person will still reply).
+    if case is None or case.id is None or case.returned_at is not None:
         return done
     if not await escalations.mark_waited(turn.session, case.id, turn.now):
         return done
     times = (await turn.policy()).response_times(case.reason)
-    answer_by = as_utc(case.created_at) + timedelta(minutes=times.resolution_minutes)
+    # By the end of the resolution time; never a moment already past (a clock that
+    # was stopped): then one more first-response time from now.
+    answer_by = max(
+        as_utc(case.created_at) + timedelta(minutes=times.resolution_minutes),
+        turn.now + timedelta(minutes=times.first_response_minutes),
+    )
     turn.queue.notice(
         turn.row,
         "agent.wait_long",
@@ -140,9 +146,11 @@ async def run(runtime: Runtime, now: datetime) -> int:
     """Fire every due desk timer once; returns how many borrowers were written to."""
     policy = runtime.registry.newest_policy()
     sent = 0
+    # The way back first: a case due for both (the clock was stopped) gets the
+    # apology alone, not a promise and an apology in the same minute.
     for name, due in (
-        (WAIT_LONG, await _waited_too_long(runtime, policy, now)),
         (BACK_TO_BOT, await _untaken_too_long(runtime, policy, now)),
+        (WAIT_LONG, await _waited_too_long(runtime, policy, now)),
     ):
         for escalation_id, conversation_id in due:
             handled = await runtime.on_trigger(

@@ -210,3 +210,16 @@ async def test_a_paused_account_hears_nothing_and_is_not_asked_again(
     assert len(chat.sender.sent["w6"]) == before
     escalation = await _escalation(chat, ticket)
     assert escalation.wait_noticed_at is not None and escalation.returned_at is not None
+
+
+async def test_a_case_due_for_both_timers_gets_the_apology_alone(
+    timed: tuple[WebChat, Clock],
+) -> None:
+    chat, clock = timed
+    await _handoff(chat, "w8", "T-EN", "1990-05-17")
+    before = len(chat.sender.sent["w8"])
+    await _tick(chat, clock, timedelta(days=2))
+    said = [m.text for m in chat.sender.sent["w8"][before:]]
+    assert "pick up your request" in said[0] and "What would you like to do?" in said[-1]
+    assert not any("still waiting" in text for text in said)
+    assert await _tick(chat, clock, timedelta(days=3)) == 0

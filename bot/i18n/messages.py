@@ -79,6 +79,47 @@ _AGENT = {
         "agent.joined",
         "A member of our team has joined this chat and will reply to you here.",
     ),
+    # An arrangement a person agreed with the borrower outside the bot's offers.
+    "agent.plan_agreed": pgettext(
+        "agent.plan_agreed",
+        "As agreed with our team, your payment plan is set up: {amount} in {count} payments"
+        " of about {installment}, the first on {first_date}. Reference: {reference}.",
+    ),
+    "agent.promise_agreed": pgettext(
+        "agent.promise_agreed",
+        "As agreed with our team, we have noted that you will pay {amount} by {first_date}."
+        " Reference: {reference}.",
+    ),
+    "agent.extension_agreed": pgettext(
+        "agent.extension_agreed",
+        "As agreed with our team, your payment date has moved to {new_date}."
+        " Reference: {reference}.",
+    ),
+    # A person's decision on a dispute (R8).
+    "agent.dispute_upheld": pgettext(
+        "agent.dispute_upheld",
+        "We have reviewed your dispute {case}. The charges of {amount} were found to be"
+        " correct, so they are part of your balance again. If you disagree, reply here"
+        " and a person will look at it with you, or ask to make a complaint.",
+    ),
+    "agent.dispute_waived": pgettext(
+        "agent.dispute_waived",
+        "We have reviewed your dispute {case} and agree with you: the charges of {amount}"
+        " have been removed, and we will not ask you for them.",
+    ),
+    # The desk's timers: an honest word when the wait runs long, and the way back.
+    "agent.wait_long": pgettext(
+        "agent.wait_long",
+        "We're sorry you are still waiting (reference {ticket}). Our team is taking longer"
+        " than usual to answer; a person will reply here by {answer_by} at the latest."
+        " You don't need to do anything.",
+    ),
+    "agent.back_to_bot": pgettext(
+        "agent.back_to_bot",
+        "We're sorry: nobody from our team has been able to pick up your request yet."
+        " It stays open (reference {ticket}) and a person will reply here as soon as they"
+        " can. In the meantime, the assistant can help you with your account.",
+    ),
 }
 
 # Descriptions shown in Telegram's command menu (setMyCommands), by command name.

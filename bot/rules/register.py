@@ -70,6 +70,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.actions:record_dispute",
         "bot.engine.actions:ActionRun.collectible",
         "bot.service.effects:_record_dispute",
+        "bot.service.disputes_desk:resolve",
     ),
     "R9": (
         "bot.domain.compliance:find_violations",
@@ -100,6 +101,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.understanding.crisis:crisis_words",
         "bot.engine.actions:pause_collection",
         "bot.service.runtime:Runtime._watch_for_crisis",
+        "bot.service.desk_timers:in_crisis",
         "bot.engine.machine:_Step._guard",
         "bot.engine.validator:_Validator.check_rules",
         "dialogs/repayment.yaml:states.crisis",

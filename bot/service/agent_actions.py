@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engine.types import Event, EventKind
+from bot.engine.types import Event, EventKind, MoneyValue
 from bot.errors import RepaybotError
-from bot.service import escalations
+from bot.service import agreements, disputes_desk, escalations
 from bot.service.events import AgentAction, AgentActionKind, Handled
 from bot.service.queueing import Queue, transcript_line
 from bot.service.record import BOT, ConversationRecord, StoredConversation, agent_owner
@@ -140,6 +141,36 @@ async def _pass_on(ctx: ActionContext, to: str) -> ConversationRecord:
     return replace(record, owner=to)
 
 
+async def record_arrangement(ctx: ActionContext) -> ConversationRecord:
+    """An approved request becomes the arrangement; the borrower is told its terms."""
+    record = ctx.record
+    done = await agreements.record(
+        ctx.session, ctx.action.outcome, record.conversation_id, record.script_version, ctx.now
+    )
+    if done is None:
+        raise AgentActionRefused("no approved request to record here")
+    message_id, params = agreements.borrower_message(done[1])
+    ctx.queue.notice(ctx.row, message_id, record.locale, ctx.message_table(), **params)
+    return record
+
+
+async def resolve_dispute(ctx: ActionContext) -> ConversationRecord:
+    """A dispute decided: the hold lifted (upheld) or the charges written off (waived)."""
+    record, action = ctx.record, ctx.action
+    if action.outcome not in disputes_desk.DECISIONS:
+        raise AgentActionRefused("decide upheld or waived")
+    dispute = await disputes_desk.resolve(
+        ctx.session, record.account_id or "", action.text, action.outcome
+    )
+    if dispute is None:
+        raise AgentActionRefused("no open dispute with that number on this account")
+    amount = MoneyValue(Decimal(dispute.amount), dispute.currency)
+    params: dict[str, Any] = {"case": dispute.id, "amount": amount}
+    message_id = f"agent.dispute_{action.outcome}"
+    ctx.queue.notice(ctx.row, message_id, record.locale, ctx.message_table(), **params)
+    return record
+
+
 HANDLERS: dict[AgentActionKind, Handler] = {
     AgentActionKind.TAKE_OVER: take_over,
     AgentActionKind.REPLY: reply,
@@ -149,6 +180,8 @@ HANDLERS: dict[AgentActionKind, Handler] = {
     AgentActionKind.NOTE: note,
     AgentActionKind.TRANSFER: transfer,
     AgentActionKind.RELEASE: release,
+    AgentActionKind.RECORD_ARRANGEMENT: record_arrangement,
+    AgentActionKind.RESOLVE_DISPUTE: resolve_dispute,
 }
 
 

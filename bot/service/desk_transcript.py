@@ -39,14 +39,21 @@ class Line:
 
 
 async def transcript(session: AsyncSession, conversation_id: int) -> list[Line]:
-    rows = (
-        await session.execute(
-            select(TranscriptRow)
-            .where(col(TranscriptRow.conversation_id) == conversation_id)
-            .order_by(col(TranscriptRow.id))
+    # The columns a line needs as plain rows, not ORM objects: a 500-line
+    # conversation reads in half the time (bench --only console).
+    rows = await session.execute(
+        select(
+            col(TranscriptRow.id),
+            col(TranscriptRow.direction),
+            col(TranscriptRow.kind),
+            col(TranscriptRow.text),
+            col(TranscriptRow.payload),
+            col(TranscriptRow.created_at),
         )
-    ).scalars()
-    lines = list(rows)
+        .where(col(TranscriptRow.conversation_id) == conversation_id)
+        .order_by(col(TranscriptRow.id))
+    )
+    lines = rows.all()
     keys = [key for r in lines for key in _outbox_keys(r.payload)]
     statuses: dict[str, str] = {}
     if keys:
@@ -68,7 +75,7 @@ def _outbox_keys(payload: dict[str, Any] | None) -> list[str]:
     return [str(k) for k in keys] if isinstance(keys, list) else [str(keys)]
 
 
-def _line(row: TranscriptRow, statuses: dict[str, str]) -> Line:
+def _line(row: Any, statuses: dict[str, str]) -> Line:
     payload = row.payload or {}
     at = as_utc(row.created_at)
     if row.direction == "in":

@@ -13,6 +13,7 @@ watches the escalations table), so nothing here announces anything.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import case, literal, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,3 +125,24 @@ async def add_note(
         .values(note=case((note == "", literal(text)), else_=note + "\n" + literal(text)))
         .execution_options(synchronize_session=False)
     )
+
+
+async def mark_waited(session: AsyncSession, escalation_id: int, now: datetime) -> bool:
+    """Claim the wait notice of one case: True once, however many processes ask."""
+    return await _mark_once(session, escalation_id, col(EscalationRow.wait_noticed_at), now)
+
+
+async def mark_returned(session: AsyncSession, escalation_id: int, now: datetime) -> bool:
+    """Claim the return to the bot of one untaken case: True once. It stays open."""
+    return await _mark_once(session, escalation_id, col(EscalationRow.returned_at), now)
+
+
+async def _mark_once(session: AsyncSession, escalation_id: int, mark: Any, now: datetime) -> bool:
+    claimed = await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.id) == escalation_id)
+        .where(mark.is_(None))
+        .values({mark.key: now})
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(claimed, "rowcount", 0) or 0) > 0

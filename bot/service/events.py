@@ -75,6 +75,10 @@ class AgentActionKind(StrEnum):
     NOTE = "note"  # an internal note on the transcript: never sent to the borrower
     TRANSFER = "transfer"  # the person who owns it gives it to another (`to`)
     RELEASE = "release"  # back to the queue: nobody holds it, the bot listens again
+    # An approved arrangement request (`outcome`: its id) becomes an arrangement.
+    RECORD_ARRANGEMENT = "record_arrangement"
+    # A dispute decided (`text`: its id; `outcome`: upheld or waived), the borrower told.
+    RESOLVE_DISPUTE = "resolve_dispute"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.service import desk_timers
 from bot.service.promise_followup import follow_up_promises
 
 if TYPE_CHECKING:
@@ -41,7 +42,10 @@ class PeriodicJob:
 
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
-    return (PeriodicJob("promise_follow_up", timedelta(minutes=15), follow_up_promises),)
+    return (
+        PeriodicJob("desk_timers", timedelta(minutes=1), desk_timers.run),
+        PeriodicJob("promise_follow_up", timedelta(minutes=15), follow_up_promises),
+    )
 
 
 async def run_due(runtime: Runtime, chosen: Sequence[PeriodicJob], now: datetime) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -33,7 +34,7 @@ from bot.domain.regions import region_of
 from bot.engine.machine import step
 from bot.engine.types import Context, Event, EventKind, Priority
 from bot.errors import AccountMissing, ScriptFailure
-from bot.service import escalations, linking
+from bot.service import desk_timers, escalations, linking
 from bot.service.agent_actions import (
     HANDLERS,
     ActionContext,
@@ -362,6 +363,12 @@ class Runtime(Recovery):
             if silenced(account, now):
                 return Handled(conversation_id=record.conversation_id)
             queue = Queue(session, self._translator, self._secret, now)
+            if trigger.name in desk_timers.TRIGGERS:  # the console's timers, not the script's
+                run = partial(self._run, session, queue, row, inbound=None)
+                turn = desk_timers.DeskTurn(
+                    session, queue, row, record, account, trigger, now, self._registry
+                )
+                return await desk_timers.TRIGGERS[trigger.name](turn, self._table(), run)
             event = Event(EventKind.TRIGGER, text=trigger.name)
             return await self._run(session, queue, row, record, event, None)
 

@@ -214,6 +214,35 @@ class PromiseOutcomeRow(SQLModel, table=True):
     recovered_by: str | None = Field(default=None, max_length=20)
 
 
+class ArrangementRequestRow(SQLModel, table=True):
+    """An arrangement a person recorded outside the bot's policy (issue 29): pending
+    while it goes past their role's limits, then approved (and recorded as an
+    arrangement row) or rejected by a supervisor."""
+
+    __tablename__ = "arrangement_requests"
+
+    id: str = Field(primary_key=True, max_length=32)
+    account_id: str = Field(foreign_key="accounts.account_id", index=True, max_length=64)
+    conversation_id: int = Field(foreign_key="conversations.id", index=True)
+    ticket: str = Field(max_length=32)
+    kind: str = Field(max_length=20)
+    amount: Decimal = _money()  # what the borrower pays in all
+    owed: Decimal = _money()  # what could be asked for when it was requested
+    currency: str = Field(max_length=3)
+    installments: list[dict[str, str]] = _json()
+    new_due_date: date | None = None
+    reason: str
+    # The terms as the limits measure them, and "beyond": the requester's limits they pass.
+    terms: dict[str, Any] = _json()
+    status: str = Field(default="pending", max_length=16, index=True)
+    requested_by: str = Field(max_length=64)
+    requested_at: datetime = _when()
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = _when(nullable=True)
+    decision_note: str = ""
+    arrangement_id: str | None = Field(default=None, max_length=32)
+
+
 class PaymentRow(SQLModel, table=True):
     """A payment from the lender's file; its reference makes a re-import a no-op."""
 
@@ -248,7 +277,7 @@ class EscalationRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket: str = Field(default="", max_length=32, index=True)  # what the borrower was told
     account_id: str | None = Field(default=None, foreign_key="accounts.account_id")
-    conversation_id: int | None = Field(default=None, foreign_key="conversations.id")
+    conversation_id: int | None = Field(default=None, foreign_key="conversations.id", index=True)
     reason: str = Field(max_length=32)
     priority: str = Field(max_length=16)
     status: str = Field(default="open", max_length=16)
@@ -258,6 +287,10 @@ class EscalationRow(SQLModel, table=True):
     due_on: date | None = None
     created_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True)
+    # The desk's timers (issue 29): when the borrower was told the wait runs past the
+    # first-response time, and when an untaken handoff went back to the bot. Set once.
+    wait_noticed_at: datetime | None = _when(nullable=True)
+    returned_at: datetime | None = _when(nullable=True)
 
 
 # The outbox rows of a chat that still show buttons: asked at every claim, and few

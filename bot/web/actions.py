@@ -15,6 +15,7 @@ from uuid import uuid4
 
 from bot.bootstrap import App
 from bot.service import audit, desk
+from bot.service.disputes_desk import DECISIONS
 from bot.service.events import AgentAction, AgentActionKind, Handled
 from bot.service.people import Person, Role
 from bot.service.runtime import AgentActionRefused, AlreadyTaken
@@ -36,6 +37,7 @@ OUTCOMES = (
 # Where the bot may take over again; a borrower not yet verified only at `verify` (R5).
 HAND_BACK_STATES = ("menu", "statement", "plan_options", "extension", "promise", "payment_info")
 UNVERIFIED_STATES = ("verify",)
+DISPUTE_DECISIONS = DECISIONS  # upheld: the charges stand; waived: written off
 
 
 class ActionFailed(Exception):
@@ -147,6 +149,8 @@ def _said(kind: AgentActionKind, fields: dict[str, Any]) -> dict[str, Any]:
     """What the audit keeps of the action: where to and which outcome, and the length
     of a reply or note (their words stay in the transcript, not twice)."""
     kept = {k: fields[k] for k in ("state", "outcome", "to") if fields.get(k)}
+    if kind is AgentActionKind.RESOLVE_DISPUTE:
+        return {**kept, "dispute": fields.get("text"), "dispute_before": "open"}
     if fields.get("text"):
         kept["chars"] = len(str(fields["text"]))
     return kept
@@ -168,6 +172,13 @@ def _check_allowed(
         raise ActionFailed(403, "only its holder or a supervisor can close it")
     if kind is AgentActionKind.UNLOCK_VERIFICATION and not (holds or person.may(Role.SUPERVISOR)):
         raise ActionFailed(403, "take the conversation before unlocking")
+    if kind is AgentActionKind.RESOLVE_DISPUTE:
+        if not (holds or person.may(Role.SUPERVISOR)):
+            raise ActionFailed(403, "take the conversation before deciding a dispute")
+        if fields.get("outcome") not in DISPUTE_DECISIONS:
+            raise ActionFailed(422, f"decision must be one of {', '.join(DISPUTE_DECISIONS)}")
+        if not fields.get("text"):
+            raise ActionFailed(422, "name the dispute")
     if kind is AgentActionKind.HAND_BACK:
         allowed = HAND_BACK_STATES if verified else UNVERIFIED_STATES
         if fields.get("state") not in allowed:

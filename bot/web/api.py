@@ -3,15 +3,19 @@ rely on (issue 29 point 6): change them only with a new version."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.service import desk
+from bot.service import agreements, desk
+from bot.service.agreements import Proposal
 from bot.service.events import AgentActionKind
 from bot.service.people import Person, Role
+from bot.web import arrangements
 from bot.web.actions import ActionFailed, act, check_outcome, clean_text
 from bot.web.auth import address, api_role, bot_app
 
@@ -211,4 +215,131 @@ async def close(
     outcome = check_outcome(body.outcome)
     return await _do(
         request, person, ticket, AgentActionKind.RECORD_OUTCOME, key, 200, outcome=outcome
+    )
+
+
+# ---- decisions: arrangements outside the policy, approvals, disputes ----
+
+Supervisor = Annotated[Person, Depends(api_role(Role.SUPERVISOR))]
+
+
+class ArrangementBody(_Body):
+    kind: Literal["installment_plan", "promise_to_pay", "extension"]
+    reason: str = Field(min_length=1, max_length=1000, description="why outside the policy")
+    amount: Decimal = Field(
+        default=Decimal(0), description="what the borrower pays in all (not for an extension)"
+    )
+    count: int = Field(default=1, ge=1, le=120, description="payments in a plan")
+    first_due: date | None = Field(
+        default=None, description="a plan's first payment, a promise's date"
+    )
+    new_due: date | None = Field(default=None, description="an extension's new due date")
+
+
+class ArrangementRequest(BaseModel):
+    request: str
+    ticket: str
+    kind: str
+    amount: str
+    currency: str
+    installments: int
+    new_due_date: str | None
+    status: Literal["pending", "approved", "rejected", "recorded"]
+    beyond: list[str] = Field(description="the requester's limits the terms go past")
+    requested_by: str
+    decided_by: str | None
+    arrangement: str | None = Field(description="the arrangement's id once recorded")
+
+
+class ArrangementRequests(BaseModel):
+    items: list[ArrangementRequest]
+
+
+class DecisionBody(_Body):
+    note: str = Field(default="", max_length=1000)
+
+
+class DisputeBody(_Body):
+    dispute: str = Field(min_length=1, max_length=32)
+    decision: Literal["upheld", "waived"] = Field(
+        description="upheld: the charges stand and may be asked for again; waived: written off"
+    )
+
+
+@router.post(
+    "/escalations/{ticket}/arrangement",
+    status_code=201,
+    response_model=ArrangementRequest,
+    responses=ERRORS,
+)
+async def arrangement(
+    request: Request,
+    ticket: str,
+    body: ArrangementBody,
+    person: Agent,
+    key: IdempotencyKey = None,
+) -> Any:
+    """An arrangement outside the bot's policy, with the reason. Within the token's
+    role limits (policy `desk.limits`) it is recorded and the borrower told at once
+    (`recorded`); above them it is `pending` until a supervisor approves it."""
+    proposal = Proposal(
+        kind=body.kind,
+        reason=body.reason,
+        amount=body.amount,
+        count=body.count,
+        first_due=body.first_due,
+        new_due=body.new_due,
+    )
+    row = await arrangements.propose(
+        bot_app(request), person, ticket, proposal, key=key, address=address(request)
+    )
+    return arrangements.shown(row)
+
+
+@router.get("/approvals", response_model=ArrangementRequests, responses=ERRORS)
+async def approvals(request: Request, person: Supervisor) -> dict[str, Any]:
+    """Arrangement requests waiting for a supervisor, oldest first."""
+    app = bot_app(request)
+    async with app.sessions() as session:
+        waiting = await agreements.pending(session)
+    return {"items": [arrangements.shown(row) for row in waiting]}
+
+
+@router.post(
+    "/approvals/{request_id}/{verdict}", response_model=ArrangementRequest, responses=ERRORS
+)
+async def decide(
+    request: Request,
+    request_id: str,
+    verdict: Literal["approve", "reject"],
+    person: Supervisor,
+    body: DecisionBody | None = None,
+) -> Any:
+    """Approve (the arrangement is recorded and the borrower told) or reject a pending
+    request; 403 when the terms go past the supervisor's own limits, 409 when decided."""
+    row = await arrangements.decide(
+        bot_app(request),
+        person,
+        request_id,
+        approve=verdict == "approve",
+        note=body.note if body else "",
+        address=address(request),
+    )
+    return arrangements.shown(row)
+
+
+@router.post("/escalations/{ticket}/dispute", response_model=Ok, responses=ERRORS)
+async def dispute(
+    request: Request, ticket: str, body: DisputeBody, person: Agent, key: IdempotencyKey = None
+) -> Any:
+    """Decide a dispute of the ticket's account; the borrower is told in their language."""
+    return await _do(
+        request,
+        person,
+        ticket,
+        AgentActionKind.RESOLVE_DISPUTE,
+        key,
+        200,
+        text=body.dispute,
+        outcome=body.decision,
     )

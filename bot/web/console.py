@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot.domain.regions import region_of
 from bot.i18n.render import format_money, formatting_locale
-from bot.service import audit, canned, desk, people
+from bot.service import agreements, audit, canned, desk, people
 from bot.service.events import AgentActionKind
 from bot.service.people import Person, Role
 from bot.store import live
@@ -212,7 +212,9 @@ async def home(person: Signed) -> Response:
     return RedirectResponse("/queue", status_code=303)
 
 
-def _filter(reason: str, language: str, owner: str) -> desk.QueueFilter:
+def queue_filter(reason: str = "", language: str = "", owner: str = "") -> desk.QueueFilter:
+    """The queue's filters from the query string (one dependency for the page and its
+    rows); an unknown reason or language filters nothing."""
     return desk.QueueFilter(
         reason=reason if reason in REASONS else None,
         locale=language if language in LOCALES else None,
@@ -220,8 +222,14 @@ def _filter(reason: str, language: str, owner: str) -> desk.QueueFilter:
     )
 
 
-async def _queue_context(request: Request, which: desk.QueueFilter, page: int) -> dict[str, Any]:
-    """One page of the worklist (desk.PAGE rows: the rest are counted, not rendered)."""
+Filtered = Annotated[desk.QueueFilter, Depends(queue_filter)]
+
+
+async def _queue_context(
+    request: Request, person: Person, which: desk.QueueFilter, page: int
+) -> dict[str, Any]:
+    """One page of the worklist (desk.PAGE rows: the rest are counted, not rendered),
+    and for a supervisor how many arrangements wait for approval."""
     app = bot_app(request)
     now = app.runtime.now()
     page = max(1, page)
@@ -230,6 +238,7 @@ async def _queue_context(request: Request, which: desk.QueueFilter, page: int) -
             session, app.scripts.policy, now, which, offset=(page - 1) * desk.PAGE, limit=desk.PAGE
         )
         team = await people.agents(session)
+        waiting = await agreements.count_pending(session) if person.may(Role.SUPERVISOR) else 0
     pages = {"reason": "", "language": "", "owner": "", **dict(request.query_params)}
     return {
         "items": found.items,
@@ -239,6 +248,7 @@ async def _queue_context(request: Request, which: desk.QueueFilter, page: int) -
         "next_url": _page_url(pages, page + 1) if found.more else None,
         "team": team,
         "now": now,
+        "approvals_waiting": waiting,
     }
 
 
@@ -248,21 +258,21 @@ def _page_url(query: dict[str, str], page: int) -> str:
 
 @router.get("/queue")
 async def queue_page(
-    request: Request,
-    person: Signed,
-    reason: str = "",
-    language: str = "",
-    owner: str = "",
-    page: int = 1,
+    request: Request, person: Signed, which: Filtered, page: int = 1
 ) -> HTMLResponse:
-    context = await _queue_context(request, _filter(reason, language, owner), page)
+    context = await _queue_context(request, person, which, page)
     query = request.url.query
+    chosen = {
+        "reason": which.reason or "",
+        "language": which.locale or "",
+        "owner": which.owner or "",
+    }
     return render(
         request,
         "queue.html",
         person,
         reasons=REASONS,
-        chosen={"reason": reason, "language": language, "owner": owner},
+        chosen=chosen,
         rows_url="/queue/rows" + (f"?{query}" if query else ""),
         **context,
     )
@@ -270,14 +280,9 @@ async def queue_page(
 
 @router.get("/queue/rows")
 async def queue_rows(
-    request: Request,
-    person: Signed,
-    reason: str = "",
-    language: str = "",
-    owner: str = "",
-    page: int = 1,
+    request: Request, person: Signed, which: Filtered, page: int = 1
 ) -> HTMLResponse:
-    context = await _queue_context(request, _filter(reason, language, owner), page)
+    context = await _queue_context(request, person, which, page)
     return render(request, "_rows.html", person, **context)
 
 
@@ -300,6 +305,8 @@ async def conversation_page(request: Request, conversation_id: int, person: Sign
     async with app.sessions() as session:
         lines = await desk.transcript(session, conversation_id)
         team = await people.agents(session)
+        requests = await agreements.of_conversation(session, conversation_id)
+    limits = app.scripts.policy.desk.limits_for(person.role.value)
     return render(
         request,
         "conversation.html",
@@ -312,6 +319,9 @@ async def conversation_page(request: Request, conversation_id: int, person: Sign
         outcomes=OUTCOMES,
         states=HAND_BACK_STATES if found.conversation.verified else UNVERIFIED_STATES,
         key=uuid4().hex,
+        requests=requests,
+        limits=limits,
+        today=app.runtime.now().date(),
     )
 
 

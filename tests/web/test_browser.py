@@ -80,6 +80,28 @@ async def test_an_agent_works_a_conversation_in_the_browser(console: Console) ->
             await expect(page.locator("li.borrower").last).to_contain_text(
                 "pay on Friday", timeout=15_000
             )
+            # A plan outside the policy: 1,200 of 1,320.50 is a discount an agent may not
+            # give alone, so it waits until a supervisor approves it.
+            await page.locator("details.arrangement summary").click()
+            form = page.locator("form[action$='/arrangement']")
+            await form.locator("input[name=amount]").fill("1200")
+            await form.locator("input[name=count]").fill("6")
+            await form.locator("input[name=first_due]").fill("2026-12-01")
+            await form.locator("textarea[name=reason]").fill("Lost her job; agreed on the phone")
+            await form.locator("button").click()
+            await expect(page.locator("aside.facts")).to_contain_text("Waiting for approval")
+            boss = await (await browser.new_context()).new_page()
+            await boss.goto(f"http://127.0.0.1:{port}/login")
+            await boss.fill("input[name=name]", "sue")
+            await boss.fill("input[name=password]", PASSWORD)
+            await boss.click("button.primary")
+            await boss.click("a.approvals-waiting, .approvals-waiting a")
+            await boss.locator("form[action$='/approve'] button.primary").click()
+            await expect(boss.locator("td.empty")).to_be_visible()
+            await page.reload()
+            await expect(page.locator("aside.facts")).to_contain_text("Recorded")
+            await console.chat.app.outbox.deliver_chat(CHANNEL, "b1")
+            assert "payment plan is set up" in console.chat.sender.sent["b1"][-1].text
             await page.select_option("form[action$='/hand-back'] select[name=state]", "menu")
             await page.locator("form[action$='/hand-back'] button").click()
             await expect(page.locator("li.event").last).to_contain_text("Handed back")

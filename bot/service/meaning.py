@@ -22,7 +22,7 @@ from functools import lru_cache
 from bot.domain.accounts import Account
 from bot.domain.regions import region_of
 from bot.engine.types import Reading, Sense
-from bot.understanding import Period, Prepared, prepare, understand
+from bot.understanding import CrisisLevel, Period, Prepared, prepare, understand
 from bot.understanding.model import IntentModel
 
 # The runtime matches a typed choice and reads the same message with no await
@@ -80,6 +80,8 @@ def read_message(
         else tuple(Sense(s.meaning.value, s.score) for s in found.intents),
         sure=found.sure,
         crisis=found.crisis,
+        possible_crisis=found.crisis_level is CrisisLevel.POSSIBLE,
+        safe=found.safe,
         hardship=found.hardship,
         answer=found.answer,
         amount=amount.value if amount is not None else None,

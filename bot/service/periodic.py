@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.service.safety_checks import raise_unanswered_safety_checks
+
 if TYPE_CHECKING:
     from bot.service.runtime import Runtime
 
@@ -39,7 +41,7 @@ class PeriodicJob:
 
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
-    return ()
+    return (PeriodicJob("safety_checks", timedelta(minutes=1), raise_unanswered_safety_checks),)
 
 
 async def run_due(runtime: Runtime, chosen: Sequence[PeriodicJob], now: datetime) -> int:

@@ -53,6 +53,11 @@ class EventTransactions:
     def registry(self) -> ScriptRegistry:
         return self._registry
 
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """The database sessions, for work started by the clock (bot/service/periodic.py)."""
+        return self._sessions
+
     async def _claim(
         self, session: AsyncSession, channel: str, key: str | None, now: datetime
     ) -> bool:

@@ -26,7 +26,8 @@ _ENGLISH_IDIOMS = (
     r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet)",
     r"dying (?:to|for|of (?:laughter|embarrassment|boredom|curiosity|hunger))",
     r"(?:im|i am|was) dying (?:here|of)",
-    r"(?:phone|battery|car|laptop|line|link|dead) (?:is |s |was |went |just )?dead",
+    r"(?:phone|battery|car|laptop|line|link|dead) (?:is |s |was |went |just )?"
+    r"(?:almost |nearly |about to be |going |gonna be |half )?dead",
     r"dead (?:tired|end|serious|broke|line|set|easy|on time|slow|cheap|simple|good)",
     r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
     r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",

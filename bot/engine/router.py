@@ -218,6 +218,10 @@ def wants_person(reading: Reading) -> bool:
     dispute something or turn a person down are not a request."""
     if reading.sure and reading.top == "human":
         return True
+    # A complaint about staff names a person ("your agent was rude"): it is a
+    # complaint (R15), which reaches a person too, not a request for one.
+    if "complaint" in reading.cues or (reading.sure and reading.top == "complaint"):
+        return False
     return "human" in reading.cues and reading.top not in ("dispute", "decline")
 
 

@@ -51,13 +51,20 @@ def open_escalation(
     )
 
 
+# Priorities from the lowest: a raise moves a case up, never down.
+_RANK = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
+
+
 async def raise_priority(session: AsyncSession, conversation_id: int, priority: Priority) -> None:
-    """Every case of the conversation not closed yet moves to `priority` (a crisis
-    while a person holds the chat: their queue shows it as urgent, R12)."""
+    """Every case of the conversation not closed yet and below `priority` moves up to
+    it (a crisis while a person holds the chat: their queue shows it as urgent, R12;
+    a possible crisis as high, and an urgent case stays urgent)."""
+    lower = [p.value for p in _RANK[: _RANK.index(priority)]]
     await session.execute(
         update(EscalationRow)
         .where(col(EscalationRow.conversation_id) == conversation_id)
         .where(col(EscalationRow.status) != "closed")
+        .where(col(EscalationRow.priority).in_(lower))
         .values(priority=priority.value)
     )
 

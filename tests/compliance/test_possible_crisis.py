@@ -21,12 +21,13 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.service.accounts_import import import_accounts
+from bot.service.events import AgentAction, AgentActionKind
 from bot.service.outbox import OutgoingMessage
 from bot.service.periodic import jobs, run_due
-from bot.store.tables import AccountRow, EscalationRow
+from bot.store.tables import AccountRow, ConversationRow, EscalationRow
 from tests.compliance.test_crisis_path import MARKETS as CRISIS_MARKETS
 from tests.compliance.test_crisis_path import MORE_MARKETS
-from tests.runtime.conftest import NOW, WebChat, web
+from tests.runtime.conftest import CHANNEL, NOW, WebChat, web
 
 __all__ = ["web"]
 
@@ -215,3 +216,28 @@ async def test_r12_a_farewell_at_the_birth_date_question_is_asked_about_not_a_ba
     async with web.app.sessions() as session:
         row = await session.get(AccountRow, "T-HANT")
         assert row is not None and row.verify_failures == 0
+
+
+@pytest.mark.rule("R12")
+async def test_r12_with_a_person_in_charge_a_farewell_pauses_and_raises_to_high_then_urgent(
+    web: WebChat, tmp_path: Path
+) -> None:
+    await _open(web, tmp_path, "h", "zh_Hans-CN", verify=True)
+    await web.say("h", "人工")  # a person asked for: a normal case
+    async with web.app.sessions() as session:
+        query = select(ConversationRow).where(col(ConversationRow.chat_key) == "h")
+        conversation = (await session.execute(query)).scalar_one()
+    assert conversation.id is not None
+    await web.app.runtime.on_agent(
+        AgentAction(AgentActionKind.TAKE_OVER, "mei", conversation.id, action_key="h-take")
+    )
+    await web.app.outbox.deliver_chat(CHANNEL, "h")
+    assert [(r, p) for r, p, _ in await _cases(web, "T-HANS")] == [("requested", "normal")]
+    # The person answers, not the bot; the queue shows the farewell as high.
+    assert await web.say("h", ASKED["zh_Hans-CN"].farewell) == []
+    assert await _paused(web, "T-HANS")
+    assert [(r, p) for r, p, _ in await _cases(web, "T-HANS")] == [("requested", "high")]
+    # A sure crisis then: urgent; a later farewell never lowers it again.
+    await web.say("h", "我不想活了")
+    await web.say("h", ASKED["zh_Hans-CN"].farewell)
+    assert [(r, p) for r, p, _ in await _cases(web, "T-HANS")] == [("requested", "urgent")]

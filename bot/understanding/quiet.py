@@ -207,3 +207,18 @@ def says_safe(message: Prepared) -> bool:
         and _NOT.search(folded) is None
         and SIGNS.search(without_idioms(folded)[0]) is None
     )
+
+
+# Idioms of money strain ("kill my budget", "this fee is killing me", "饿死", "愁死"):
+# no crisis, but hardship noticed (R11: plans on hardship terms, and the reply says so).
+_STRAIN_IDIOMS = re.compile(
+    r"(?<![a-z])(?:kill(?:ing)? (?:my|our) (?:budget|wallet|bank|savings|credit)"
+    r"|(?:fee|fees|interest|payments?|bills?|rent|debt|this|it)s? (?:is |are |s )?killing (?:me|us)"
+    r"|dead broke)(?![a-z])"
+    r"|(?:饿|愁|穷|压|烦|煩)(?:到|得|都|咁)?(?:快要|快|要)?死"
+)
+
+
+def strain_idiom(folded: str) -> bool:
+    """An idiom of money strain: hardship worth noticing, not a crisis."""
+    return _STRAIN_IDIOMS.search(folded) is not None

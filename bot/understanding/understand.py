@@ -24,7 +24,7 @@ from bot.understanding.cues import means_all_of_it, negated_human, word_cues
 from bot.understanding.dates import parse_birth_dates, parse_dates
 from bot.understanding.labels import CrisisLevel, Meaning
 from bot.understanding.model import IntentModel
-from bot.understanding.quiet import says_safe
+from bot.understanding.quiet import says_safe, strain_idiom
 from bot.understanding.text import Prepared, prepare
 from bot.understanding.yesno import yes_or_no
 
@@ -170,7 +170,10 @@ def understand(
         crisis_level=level,
         safe=says_safe(message),
         # The hardship cue is mentions_hardship's answer, already worked out.
-        hardship=Meaning.HARDSHIP in cues or probabilities[Meaning.HARDSHIP] >= HARDSHIP_FLAG,
+        # An idiom of money strain ("kill my budget", "饿死") is noticed as hardship too.
+        hardship=Meaning.HARDSHIP in cues
+        or probabilities[Meaning.HARDSHIP] >= HARDSHIP_FLAG
+        or strain_idiom(message.folded),
         answer=answer,
         amount=find_amount(message),
         dates=parse_dates(message, today=today, region=region or _REGION_BY_LOCALE.get(locale)),

@@ -7,13 +7,15 @@ with no other sign are none, an idiom beside strain is possible.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from bot.understanding import CrisisLevel, crisis_of, is_crisis, prepare
+from bot.understanding import CrisisLevel, crisis_of, is_crisis, prepare, understand
 from bot.understanding.crisis import crisis_level, words_level
 from bot.understanding.labels import Meaning
 from bot.understanding.model import IntentModel
-from bot.understanding.quiet import says_safe, without_idioms
+from bot.understanding.quiet import says_safe, strain_idiom, without_idioms
 from bot.understanding.understand import classify
 
 QUIET = (
@@ -82,7 +84,7 @@ def test_r12_an_idiom_beside_strain_is_possible(text: str) -> None:
 
 def test_idioms_are_taken_out_and_said() -> None:
     stripped, found = without_idioms("this fee is killing me")
-    assert found and "killing" not in stripped and "fee" in stripped
+    assert found and "killing" not in stripped and stripped.startswith("this")
     assert without_idioms("i want to pay") == ("i want to pay", False)
 
 
@@ -124,3 +126,25 @@ def test_r12_a_clear_fine_answer_says_safe(text: str) -> None:
 )
 def test_r12_anything_else_is_not_a_safe_answer(text: str) -> None:
     assert not says_safe(prepare(text))
+
+
+@pytest.mark.rule("R11")
+@pytest.mark.parametrize(
+    ("text", "strain"),
+    [
+        ("150, anything more would kill my budget", True),
+        ("this fee is killing me", True),
+        ("两千五，再多我就要饿死了", True),
+        ("好呀，快啲搞掂佢，煩到死", True),
+        ("my dad would kill me if he found out", False),
+        ("笑死，你哋個機械人", False),
+        ("yes, set it up, I'm dying to have this behind me", False),
+    ],
+)
+def test_r11_an_idiom_of_money_strain_is_noticed_as_hardship(
+    text: str, strain: bool, model: IntentModel
+) -> None:
+    assert strain_idiom(prepare(text).folded) is strain
+    if strain:
+        found = understand(text, locale="en", today=date(2026, 11, 30), model=model)
+        assert found.hardship and found.crisis_level is CrisisLevel.NONE

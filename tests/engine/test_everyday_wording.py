@@ -30,6 +30,8 @@ def _menu() -> Driver:
         ("I'll pay the full 1320.50 tomorrow", "promise_confirm"),
         ("I'll pay the full $1,320.50 on friday", "promise_confirm"),
         ("我明天把1320.50全部还清", "promise_confirm"),
+        ("我想看繁体的", "language"),
+        ("can i have this in traditional chinese", "language"),
     ],
 )
 def test_everyday_wording_at_the_menu(said: str, lands: str) -> None:
@@ -70,3 +72,11 @@ def test_a_part_payment_by_a_date_is_not_the_whole_balance() -> None:
 )
 def test_the_whole_balance_named_by_its_figure(text: str, whole: bool) -> None:
     assert means_all_of_it(prepare(text)) is whole
+
+
+@pytest.mark.parametrize("said", ["what if i did ninety a month", "每个月还九百", "每個月還九百蚊"])
+def test_an_amount_in_words_at_the_plan_options_is_an_offer(said: str) -> None:
+    d = _menu()
+    d.choose("plan")
+    d.text(said)
+    assert d.at == "plan_confirm"

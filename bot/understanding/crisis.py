@@ -282,8 +282,6 @@ _LEXICON = re.compile(
 # The model's crisis probability above which a message counts as crisis even
 # when no lexicon entry matched. Low on purpose: see the module docstring.
 MODEL_THRESHOLD = 0.2
-# At or above this the model alone is sure; between the two it is a possible crisis.
-MODEL_SURE = 0.7
 # One or two characters ("我", "i") say too little for the model to judge;
 # the lexicon still reads them ("死").
 MODEL_MIN_CHARS = 3
@@ -343,8 +341,10 @@ def model_says_crisis(message: Prepared, probability: float) -> bool:
 
 def crisis_level(message: Prepared, probability: Callable[[Prepared], float]) -> CrisisLevel:
     """Sure, possible or no crisis: the words first, then the model's crisis
-    `probability` on the message without its idioms. The model alone is sure only
-    when it is very sure; below that it asks (possible)."""
+    `probability` on the message without its idioms. The words alone decide a sure
+    crisis; the model alone can only make one possible (the bot asks whether the
+    borrower is safe), so what it learned from quiet farewells ("I can't see a
+    future") never stops a plan outright on "I can't see myself paying that"."""
     level = words_level(message)
     if level is not CrisisLevel.NONE:
         return level
@@ -352,4 +352,4 @@ def crisis_level(message: Prepared, probability: Callable[[Prepared], float]) ->
     chance = probability(probe)
     if not model_says_crisis(probe, chance):
         return CrisisLevel.NONE
-    return CrisisLevel.SURE if chance >= MODEL_SURE else CrisisLevel.POSSIBLE
+    return CrisisLevel.POSSIBLE

@@ -68,12 +68,12 @@ _ENGLISH_SIGNS = (
     r"(?:doesnt|does not|dont|do not|wont) (?:really )?matter (?:any ?more|now|soon)",
     r"(?:it|none of (?:it|this)|nothing) (?:will|is going to|would) matter (?:soon|after|when)",
     r"(?:when|after|once|if) im (?:gone|not here|not around|no longer here)",
-    r"(?:im|i am|ive|i have) (?:given|giving) up(?! (?:on )?(?:smoking|drinking|coffee|sugar|my car|the car|the flat|the house))",
+    r"(?:im|i am|ive|i have) (?:given|giving) up(?= *(?:[.!,]|$| on (?:everything|life|myself|me|it all)))",
     r"(?:i )?(?:give|gave) up on (?:everything|it all|me|myself)",
-    r"(?:whats|what is) the point(?: (?:of|in) (?:anything|it all|any of (?:it|this)|trying|a payment plan|paying|this))?(?![a-z])",
+    r"(?:whats|what is) the point(?: (?:of|in) (?:anything|it all|any of (?:it|this)|trying|going on|a payment plan|this plan)(?![a-z])| *(?:[.!?,]|$|any ?more))",
     r"no point (?:in |of )?(?:anything|any of (?:it|this)|trying|paying|it all)",
-    r"(?:im|i am) (?:so )?(?:done|finished)(?: with (?:everything|it all|all of (?:it|this)))?(?![a-z])(?! (?:paying|with (?:the|my|this|that) (?:payment|call|form|job|work)))",
-    r"(?:i )?(?:cant|can not|cannot) (?:see a way|see any way|see a future|see myself)",
+    r"(?:im|i am) (?:so )?(?:done|finished) with (?:everything|it all|all of (?:it|this)|life|living)",
+    r"(?:i )?(?:cant|can not|cannot) see (?:a way out|any way out|a future|any future|myself (?:being here|living|making it|lasting|getting through))",
     r"(?:my|the) (?:kids|children|family|wife|husband|mum|mom|dad|parents) (?:will|would) be (?:fine|okay|ok|better) without",
     r"(?:my|the) affairs (?:are )?in order",
     r"(?:one|1) last (?:thing|time|payment) before i (?:go|leave)",
@@ -88,7 +88,6 @@ _CHINESE_SIGNS = (
     "走了之后",
     "走咗以后",
     "走咗之后",
-    "我走了",
     "我走后",
     "我不在以后",
     "我不在之后",
@@ -126,7 +125,6 @@ _CHINESE_SIGNS = (
     "无所谓了",
     "什么都无所谓",
     "乜都冇所谓",
-    "放弃了",
     "放弃晒",
     "放弃一切",
     "认命",
@@ -150,20 +148,23 @@ _CHINESE_SIGNS = (
     "送晒",
     "用不上了",
     "用唔着",
-    "不存在",
-    "唔存在",
     "归宿",
     "不在了",
     "交代后事",
     "后事",
     "身后事",
-    "安排好了",
-    "安排好晒",
+)
+# Chinese signs that need their context: "I" not existing (not a charge), giving up
+# said as the end of a sentence (not giving up a plan).
+_CHINESE_CONTEXT = (
+    r"我(?:就|都)?(?:不|唔)存在",
+    r"(?:已经|都)?放弃(?:了|咗)(?=\s*(?:[。！，,.!]|$))",
 )
 SIGNS = re.compile(
     "|".join(
         [rf"(?<![a-z0-9])(?:{'|'.join(_ENGLISH_SIGNS)})(?![a-z0-9])"]
         + [re.escape(w) for w in _CHINESE_SIGNS]
+        + list(_CHINESE_CONTEXT)
     )
 )
 # Strain beside an idiom turns the idiom into a possible sign.

@@ -89,13 +89,30 @@ def test_idioms_are_taken_out_and_said() -> None:
 
 
 @pytest.mark.rule("R12")
-def test_r12_the_model_alone_is_sure_only_when_very_sure() -> None:
+def test_r12_the_model_alone_makes_a_crisis_possible_never_sure() -> None:
     message = prepare("something the words do not know at all")
-    assert crisis_level(message, lambda _: 0.9) is CrisisLevel.SURE
-    assert crisis_level(message, lambda _: 0.5) is CrisisLevel.POSSIBLE
-    assert crisis_level(message, lambda _: 0.1) is CrisisLevel.NONE
+    assert crisis_level(message, lambda _: 0.99) is CrisisLevel.POSSIBLE
+    assert crisis_level(message, lambda _: 0.2) is CrisisLevel.POSSIBLE
+    assert crisis_level(message, lambda _: 0.19) is CrisisLevel.NONE
     # Too short for the model to judge.
     assert crisis_level(prepare("ok"), lambda _: 0.9) is CrisisLevel.NONE
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the point of the late fee?",
+        "ok I'm done, thanks",
+        "I can't see myself paying that",
+        "这笔费用根本不存在",
+        "我放弃了这个方案",
+        "都安排好了，下周付款",
+        "好，我走了",
+    ],
+)
+def test_r12_everyday_words_beside_the_farewell_words_are_no_sign(text: str) -> None:
+    assert words_level(prepare(text)) is CrisisLevel.NONE
 
 
 @pytest.mark.rule("R12")

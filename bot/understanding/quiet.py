@@ -187,12 +187,15 @@ def quiet_signs(folded: str, *, idiom: bool) -> bool:
     return SIGNS.search(folded) is not None or (idiom and _STRAIN.search(folded) is not None)
 
 
-# "Are you safe?" answered: clearly fine. Anything that also carries a sign is not.
+# "Are you safe?" answered: clearly fine, said first in the message ("yes I'm ok",
+# "I'm fine thanks", "我没事，放心", "冇事"). Anything that also carries a sign is not.
 _SAFE = re.compile(
-    r"(?<![a-z])(?:(?:yes|yeah|yep|ya|yup)[ ,.!]*)?(?:im|i am|i m)? ?(?:ok|okay|fine|safe|alright|all right|good|doing ok(?:ay)?)"
-    r"(?: (?:now|really|honestly|thanks|thank you|dont worry|no worries))*(?![a-z])"
-    r"|(?:^|[^不唔])(?:我)?(?:没事|冇事|无事|安全|还好|幾好|几好|很好|好好|ok|没问题|冇问题)"
-    r"|(?:放心|唔使担心|不用担心|别担心)"
+    r"^(?:(?:yes|yeah|yep|ya|yup|yea)[ ,.!]*)?(?:im|i am|i m)? ?(?:really |honestly )?"
+    r"(?:ok|okay|fine|safe|alright|all right|good|doing ok(?:ay)?)"
+    r"(?:[ ,.!]*(?:now|really|honestly|thanks|thank you|dont worry|no worries|i promise))*[ .!]*$"
+    r"|^(?:嗯|是的|是|系|係|对|對|yes)?[，, ]*(?:我)?(?:现在|而家|真的|真係)?"
+    r"(?:没事|冇事|无事|安全|还好|几好|很好|好好|没问题|冇问题)"
+    r"(?:[，,。.! ]*(?:的|啦|喇|呀|了|放心|别担心|不用担心|唔使担心|谢谢|多谢|唔该))*[。.! ]*$"
 )
 _NOT = re.compile(
     r"(?<![a-z])(?:not|no|never|dont|isnt|arent|wasnt)(?![a-z])|不好|唔好|唔ok|不ok|不安全|唔安全"

@@ -130,7 +130,16 @@ def test_r12_the_model_reads_the_message_without_its_idioms() -> None:
 @pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
-    ["yes I'm ok", "I'm fine", "im safe", "我没事", "冇事", "我沒事，放心", "ok really, thanks"],
+    [
+        "yes I'm ok",
+        "I'm fine",
+        "im safe",
+        "我没事",
+        "冇事",
+        "我沒事，放心",
+        "ok really, thanks",
+        "冇事啦，唔使担心",
+    ],
 )
 def test_r12_a_clear_fine_answer_says_safe(text: str) -> None:
     assert says_safe(prepare(text))
@@ -139,7 +148,16 @@ def test_r12_a_clear_fine_answer_says_safe(text: str) -> None:
 @pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
-    ["I'm not ok", "no", "不好", "唔ok", "I don't know", "I'm fine, I've said goodbye to everyone"],
+    [
+        "I'm not ok",
+        "no",
+        "不好",
+        "唔ok",
+        "I don't know",
+        "I'm fine, I've said goodbye to everyone",
+        "I'd rather book a call",
+        "good question",
+    ],
 )
 def test_r12_anything_else_is_not_a_safe_answer(text: str) -> None:
     assert not says_safe(prepare(text))

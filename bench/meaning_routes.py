@@ -27,7 +27,7 @@ from bot.engine.types import (
     OptOut,
     StepResult,
 )
-from bot.understanding.examples import HELDOUT_DIR, load_examples
+from bot.understanding.examples import DEV_DIR, load_examples
 
 PLAN_STATES = {"plan_options", "plan_confirm", "plan_counter", "plan_refused", "plan_above_total"}
 DATE_STATES = {"promise", "promise_confirm", "promise_past", "promise_too_far"}
@@ -87,7 +87,7 @@ def _landed(meaning: str, locale: str, text: str) -> str:
 
 def main() -> None:
     per_locale: dict[str, Counter[str]] = {}
-    for example in load_examples(HELDOUT_DIR):
+    for example in load_examples(DEV_DIR):
         meaning = example.intent.value
         if meaning not in EXPECTED:
             continue

@@ -227,6 +227,9 @@ class StagePolicy(_Strict):
 class CasePolicy(_Strict):
     dispute_answer_days: int = Field(default=30, ge=1)
     complaint_answer_days: int = Field(default=15, ge=1, le=15)  # R15
+    # R12: a possible crisis whose "are you safe?" has no answer after this many
+    # minutes goes to urgent (bot/service/safety_checks.py).
+    safety_check_minutes: int = Field(default=30, ge=1, le=240)
 
 
 # Why a borrower was handed to a person (bot.engine.types.EscalationReason's values;

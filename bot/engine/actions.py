@@ -38,6 +38,7 @@ from bot.engine.types import (
     Priority,
     QuietTimes,
     RecordDispute,
+    Reprioritize,
     SetLocale,
     SetQuietWindows,
 )
@@ -523,6 +524,19 @@ def note_for_person(run: ActionRun) -> None:
     text = str(run.value or "").strip()
     if ticket and text:
         run.effects.append(NoteForPerson(ticket=str(ticket), text=text))
+
+
+@action()
+def reprioritize(run: ActionRun) -> None:
+    """R12: the conversation's open cases for `reason` (a crisis) move to `priority`:
+    urgent when a possible crisis turns out not safe, normal when the borrower says
+    they are safe; `note` tells the person on the case why."""
+    reason = EscalationReason(run.args.get("reason", "crisis"))
+    priority = Priority(run.args.get("priority", "urgent"))
+    if reason.value in run.vars.get("escalated_for", []):
+        run.effects.append(
+            Reprioritize(reason=reason, priority=priority, note=str(run.args.get("note", "")))
+        )
 
 
 @action()

@@ -3,7 +3,9 @@
 The runtime reads each message once (bot/service/meaning.py); the engine gets
 a `Reading` and only decides where it leads, in this order:
 
-1. crisis, everywhere and before anything (R12);
+1. crisis, everywhere and before anything (R12); a possible crisis (a farewell,
+   giving up) wherever global meanings apply, to ask whether the borrower is safe;
+   where the state asks that, "I'm safe" (or a plain yes) is its `safe` answer;
 2. a person, everywhere (R13), unless the message disputes something or turns
    a person down ("客服話年費會豁免" is a dispute reason, not a request);
 3. in a free-text answer, STOP (R3), a complaint (R15) or hardship (R11), the
@@ -39,6 +41,8 @@ from bot.engine.script import (
     DATE_CHOICE,
     MEANING_CHOICE,
     MONTHLY_OFFER,
+    POSSIBLE_CRISIS,
+    SAFE_ANSWER,
     SOMETHING_ELSE,
     ActionCall,
     GlobalRoute,
@@ -179,6 +183,9 @@ def route_text(
     crisis = _global(script, "crisis", scope)
     if reading.crisis and crisis is not None:
         return crisis
+    possible = _possible_crisis(script, state, reading, scope, said)
+    if possible is not None:
+        return possible
     if wants_person(reading) and not _for_person(state):
         person = _state_route(state, reading, "human", said) or _global(script, "human", scope)
         if person is not None:
@@ -213,11 +220,28 @@ def route_text(
     return Failed(None)
 
 
+def _possible_crisis(
+    script: Script, state: State, reading: Reading, scope: dict[str, Any], said: dict[str, Any]
+) -> Follow | TakeRoute | Choose | None:
+    """R12: "I'm safe" where the state asks it; a possible crisis anywhere else that
+    global meanings apply (in every question, free text included): ask if they are safe."""
+    routes = state.intents.get(SAFE_ANSWER)
+    if routes and (reading.safe or reading.answer is True) and not reading.possible_crisis:
+        return _take(state, routes, reading, SAFE_ANSWER, said)
+    if reading.possible_crisis and state.globals:
+        return _global(script, POSSIBLE_CRISIS, scope)
+    return None
+
+
 def wants_person(reading: Reading) -> bool:
     """R13: a person asked for, by the model (sure) or in words; words that also
     dispute something or turn a person down are not a request."""
     if reading.sure and reading.top == "human":
         return True
+    # A complaint about staff names a person ("your agent was rude"): it is a
+    # complaint (R15), which reaches a person too, not a request for one.
+    if "complaint" in reading.cues or (reading.sure and reading.top == "complaint"):
+        return False
     return "human" in reading.cues and reading.top not in ("dispute", "decline")
 
 

@@ -51,7 +51,13 @@ MEANINGS = frozenset(
 # Not a meaning but a thing said: an amount of money a month (or any amount
 # where the state asks for one), routed per state like a meaning.
 MONTHLY_OFFER = "monthly_offer"
-STATE_INTENTS = MEANINGS | {MONTHLY_OFFER}
+# Not a meaning but an answer: "I'm safe", "我没事" (or a plain yes) where the state
+# asks whether the borrower is safe (R12).
+SAFE_ANSWER = "safe"
+STATE_INTENTS = MEANINGS | {MONTHLY_OFFER, SAFE_ANSWER}
+# A global route that is no meaning of its own: a possible crisis (R12), where the
+# bot asks whether the borrower is safe.
+POSSIBLE_CRISIS = "possible_crisis"
 # Names an intent route's `when` may use, about the message itself.
 SAID_NAMES = frozenset({"said_date", "said_amount", "said_monthly", "said_charges", "said_all"})
 

@@ -51,7 +51,11 @@ class Reading:
 
     senses: tuple[Sense, ...] = ()  # every meaning, best first
     sure: bool = False  # False: ask back with the likeliest meanings
-    crisis: bool = False  # R12: outranks everything
+    crisis: bool = False  # R12: a sure crisis, outranks everything
+    # R12: a possible crisis (a farewell, giving up): ask whether they are safe.
+    possible_crisis: bool = False
+    # "I'm ok", "我没事", "冇事": the answer to "are you safe?" that lowers it.
+    safe: bool = False
     hardship: bool = False  # hardship was mentioned, even beside an offer (R11)
     answer: bool | None = None  # a plain yes (True) or no (False)
     amount: Decimal | None = None
@@ -227,6 +231,17 @@ class NoteForPerson:
 
 
 @dataclass(frozen=True)
+class Reprioritize:
+    """The conversation's open cases for `reason` move to `priority` (a possible crisis
+    raised when the borrower is not safe, lowered when they say they are), with a note
+    for the person on them."""
+
+    reason: EscalationReason
+    priority: Priority
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class PauseCollection:
     """R12: crisis words stop every payment request and reminder at once."""
 
@@ -265,6 +280,7 @@ Effect = (
     | CreateArrangement
     | Escalate
     | NoteForPerson
+    | Reprioritize
     | PauseCollection
     | SetLocale
     | OptOut

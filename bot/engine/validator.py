@@ -33,6 +33,7 @@ from bot.engine.loader import Path_, line_for
 from bot.engine.scope import ACCOUNT_NAMES, PUBLIC_NAMES
 from bot.engine.script import (
     MEANINGS,
+    POSSIBLE_CRISIS,
     RETURN_TARGET,
     SAID_NAMES,
     STATE_INTENTS,
@@ -185,13 +186,13 @@ class _Validator:
             where = (*path, i)
             if call.name not in ACTIONS:
                 self.fail(where, name, f"undefined action {call.name!r}")
-            if call.name == "escalate":
+            if call.name in ("escalate", "reprioritize"):
                 reason = call.args.get("reason", "requested")
                 priority = call.args.get("priority", "normal")
                 if reason not in {r.value for r in EscalationReason}:
-                    self.fail(where, name, f"escalate: unknown reason {reason!r}")
+                    self.fail(where, name, f"{call.name}: unknown reason {reason!r}")
                 if priority not in {p.value for p in Priority}:
-                    self.fail(where, name, f"escalate: unknown priority {priority!r}")
+                    self.fail(where, name, f"{call.name}: unknown priority {priority!r}")
 
     def check_expression(
         self, name: str | None, path: Path_, source: str | None, extra: set[str]
@@ -322,6 +323,19 @@ class _Validator:
                 crisis.to,
                 "R12: crisis must pause collection and escalate urgently",
             )
+        possible = script.intents.get(POSSIBLE_CRISIS)
+        if possible is not None and not (
+            self._runs(possible.to, "pause_collection")
+            and (
+                self._runs(possible.to, "escalate", priority="high")
+                or self._runs(possible.to, "escalate", priority="urgent")
+            )
+        ):
+            self.fail(
+                ("intents", POSSIBLE_CRISIS, "to"),
+                possible.to,
+                "R12: a possible crisis must pause collection and escalate at high priority",
+            )
         for key in REQUIRED_MESSAGES:
             if key not in script.messages:
                 self.fail(("messages",), None, f"the engine needs message {key!r}")
@@ -331,6 +345,8 @@ class _Validator:
         """Global intents are meanings; each routed meaning has a button label for asking back."""
         routed: set[str] = set()
         for key in self.script.intents:
+            if key == POSSIBLE_CRISIS:
+                continue
             if key not in MEANINGS:
                 self.fail(("intents", key), None, f"unknown meaning {key!r}")
             routed.add(key)

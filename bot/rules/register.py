@@ -99,12 +99,17 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     ),
     "R12": (
         "bot.understanding.crisis:crisis_words",
+        "bot.understanding.crisis:crisis_level",
+        "bot.understanding.quiet:quiet_signs",
+        "bot.engine.router:_possible_crisis",
+        "bot.service.safety_checks:raise_unanswered_safety_checks",
         "bot.engine.actions:pause_collection",
         "bot.service.runtime:Runtime._watch_for_crisis",
         "bot.service.desk_timers:in_crisis",
         "bot.engine.machine:_Step._guard",
         "bot.engine.validator:_Validator.check_rules",
         "dialogs/repayment.yaml:states.crisis",
+        "dialogs/repayment.yaml:states.crisis_check",
         "dialogs/repayment.yaml:states.collection_paused",
     ),
     "R13": (

@@ -21,11 +21,12 @@ from bot.engine.types import (
     OptOut,
     PauseCollection,
     RecordDispute,
+    Reprioritize,
     SetLocale,
     SetQuietWindows,
 )
 from bot.errors import RepaybotError
-from bot.service.escalations import add_note, open_escalation
+from bot.service.escalations import add_note, open_escalation, reprioritize
 from bot.service.record import StoredConversation
 from bot.store.repositories import write_account
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, DisputeRow
@@ -53,6 +54,10 @@ async def apply_effects(
             await _escalate(session, effect, conversation, ctx, now)
         elif isinstance(effect, NoteForPerson):
             await add_note(session, conversation.id, effect.ticket, effect.text)
+        elif isinstance(effect, Reprioritize):
+            await reprioritize(
+                session, conversation.id, effect.reason, effect.priority, effect.note
+            )
         elif isinstance(effect, PauseCollection):
             await write_account(session, account_id, collection_paused=True, updated_at=now)
         elif isinstance(effect, OptOut):

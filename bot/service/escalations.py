@@ -52,15 +52,75 @@ def open_escalation(
     )
 
 
+# Priorities from the lowest: a raise moves a case up, never down.
+_RANK = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
+
+
 async def raise_priority(session: AsyncSession, conversation_id: int, priority: Priority) -> None:
-    """Every case of the conversation not closed yet moves to `priority` (a crisis
-    while a person holds the chat: their queue shows it as urgent, R12)."""
+    """Every case of the conversation not closed yet and below `priority` moves up to
+    it (a crisis while a person holds the chat: their queue shows it as urgent, R12;
+    a possible crisis as high, and an urgent case stays urgent)."""
+    lower = [p.value for p in _RANK[: _RANK.index(priority)]]
     await session.execute(
         update(EscalationRow)
         .where(col(EscalationRow.conversation_id) == conversation_id)
         .where(col(EscalationRow.status) != "closed")
+        .where(col(EscalationRow.priority).in_(lower))
         .values(priority=priority.value)
     )
+
+
+async def reprioritize(
+    session: AsyncSession,
+    conversation_id: int | None,
+    reason: EscalationReason,
+    priority: Priority,
+    note: str = "",
+) -> None:
+    """The conversation's cases for `reason` not closed yet move to `priority`, up or
+    down (a possible crisis: urgent when not safe, normal when safe), with `note`
+    added below the case's note for the person on it."""
+    where = (
+        (col(EscalationRow.conversation_id) == conversation_id)
+        & (col(EscalationRow.reason) == reason.value)
+        & (col(EscalationRow.status) != "closed")
+    )
+    values: dict[str, object] = {"priority": priority.value}
+    if note:
+        current = col(EscalationRow.note)
+        values["note"] = case((current == "", literal(note)), else_=current + "\n" + literal(note))
+    await session.execute(
+        update(EscalationRow)
+        .where(where)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def raise_unanswered(
+    session: AsyncSession,
+    *,
+    reason: EscalationReason,
+    opened_before: datetime,
+    note: str,
+) -> int:
+    """Cases for `reason` still at high priority, opened before `opened_before`, go
+    to urgent: nobody answered the question that opened them. One conditional
+    update: run twice, or on several processes at once, it raises each case once."""
+    current = col(EscalationRow.note)
+    raised = await session.execute(
+        update(EscalationRow)
+        .where(col(EscalationRow.reason) == reason.value)
+        .where(col(EscalationRow.priority) == Priority.HIGH.value)
+        .where(col(EscalationRow.status) != "closed")
+        .where(col(EscalationRow.created_at) <= opened_before)
+        .values(
+            priority=Priority.URGENT.value,
+            note=case((current == "", literal(note)), else_=current + "\n" + literal(note)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(raised, "rowcount", 0) or 0)
 
 
 async def take(session: AsyncSession, conversation_id: int, owner: str) -> None:

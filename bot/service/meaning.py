@@ -23,7 +23,7 @@ from bot.domain.accounts import Account
 from bot.domain.regions import region_of
 from bot.engine.router import CONTACT_TIMES, QUIET_REQUEST
 from bot.engine.types import Reading, Sense
-from bot.understanding import Period, Prepared, prepare, understand
+from bot.understanding import CrisisLevel, Period, Prepared, prepare, understand
 from bot.understanding.model import IntentModel
 from bot.understanding.quiet_hours import (
     asks_about_contact_times,
@@ -93,6 +93,8 @@ def read_message(
         else tuple(Sense(s.meaning.value, s.score) for s in found.intents),
         sure=found.sure,
         crisis=found.crisis,
+        possible_crisis=found.crisis_level is CrisisLevel.POSSIBLE,
+        safe=found.safe,
         hardship=found.hardship,
         answer=found.answer,
         amount=amount.value if amount is not None else None,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from bot.service import desk_timers
 from bot.service.promise_followup import follow_up_promises
+from bot.service.safety_checks import raise_unanswered_safety_checks
 
 if TYPE_CHECKING:
     from bot.service.runtime import Runtime
@@ -45,6 +46,7 @@ def jobs() -> tuple[PeriodicJob, ...]:
     return (
         PeriodicJob("desk_timers", timedelta(minutes=1), desk_timers.run),
         PeriodicJob("promise_follow_up", timedelta(minutes=15), follow_up_promises),
+        PeriodicJob("safety_checks", timedelta(minutes=1), raise_unanswered_safety_checks),
     )
 
 

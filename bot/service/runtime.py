@@ -58,7 +58,7 @@ from bot.store.conversations import account_row, locked_conversation, save_conve
 from bot.store.pending import insert_at_commit, write_pending
 from bot.store.repositories import read_account, write_account
 from bot.store.retry import is_transient, retrying
-from bot.understanding import is_crisis
+from bot.understanding import CrisisLevel, crisis_of
 
 log = logging.getLogger(__name__)
 
@@ -293,15 +293,17 @@ class Runtime(Recovery):
         self, session: AsyncSession, record: ConversationRecord, event: Event, now: datetime
     ) -> None:
         """With a person in charge the bot stays quiet, but a crisis still pauses
-        collection and raises the person's queue to urgent (R12)."""
+        collection and raises the person's queue: urgent, or high when possible (R12)."""
         if event.kind is not EventKind.TEXT:
             return
-        if not is_crisis(event.text, model=self._model):
+        level = crisis_of(event.text, model=self._model)
+        if level is CrisisLevel.NONE:
             return
         await write_account(
             session, record.account_id or "", collection_paused=True, updated_at=now
         )
-        await escalations.raise_priority(session, record.conversation_id, Priority.URGENT)
+        raised = Priority.URGENT if level is CrisisLevel.SURE else Priority.HIGH
+        await escalations.raise_priority(session, record.conversation_id, raised)
 
     # ---- people ----
 

@@ -10,7 +10,8 @@ Entry points:
 
 - `prepare(text)` -> `Prepared`: the message in every form a reader matches on
 - `understand(text or prepared, locale=, today=, region=, charges=, model=)` -> `Understanding`
-- `is_crisis(text or prepared, model=)`: the crisis check alone, run before anything else (R12)
+- `crisis_of(text or prepared, model=)`: the crisis check alone (sure, possible, none; R12)
+- `is_crisis(text or prepared, model=)`: whether it is a sure crisis
 - `yes_or_no(prepared)`: a plain yes or no at a confirmation
 - `parse_dates(prepared, today=, region=)`: payment dates, absolute or relative
 - `parse_birth_dates(prepared, today=, region=)`: every reading of a birth date
@@ -19,12 +20,13 @@ Entry points:
 
 from bot.understanding.amounts import Amount, Period, find_amount
 from bot.understanding.dates import parse_birth_dates, parse_dates
-from bot.understanding.labels import Meaning
+from bot.understanding.labels import CrisisLevel, Meaning
 from bot.understanding.text import Prepared, prepare
 from bot.understanding.understand import (
     Scored,
     Understanding,
     classify,
+    crisis_of,
     is_crisis,
     understand,
 )
@@ -32,12 +34,14 @@ from bot.understanding.yesno import yes_or_no
 
 __all__ = [
     "Amount",
+    "CrisisLevel",
     "Meaning",
     "Period",
     "Prepared",
     "Scored",
     "Understanding",
     "classify",
+    "crisis_of",
     "find_amount",
     "is_crisis",
     "parse_birth_dates",

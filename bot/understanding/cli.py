@@ -8,19 +8,26 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from bot.understanding.crisis import crisis_words, model_says_crisis
 from bot.understanding.evaluate import (
+    CrisisCheck,
+    Report,
     below_floor,
     check_crisis,
     evaluate,
     format_crisis,
     format_report,
 )
-from bot.understanding.examples import HELDOUT_DIR, TRAIN_DIR, ExampleError, load_examples
-from bot.understanding.labels import Meaning
-from bot.understanding.model import ModelError
+from bot.understanding.examples import (
+    DEV_DIR,
+    HELDOUT_DIR,
+    TRAIN_DIR,
+    Example,
+    ExampleError,
+    load_examples,
+)
+from bot.understanding.model import IntentModel, ModelError
 from bot.understanding.text import prepare
-from bot.understanding.understand import classify, understand
+from bot.understanding.understand import classify, crisis_of, understand
 
 TIMING_ROUNDS = 5
 
@@ -49,23 +56,33 @@ def train_command() -> int:
     return 0
 
 
+def measure(examples: list[Example], model: IntentModel) -> tuple[Report, tuple[CrisisCheck, ...]]:
+    """Accuracy and the crisis check on one set, the same for the CLI and the tests."""
+    report = evaluate(examples, lambda text: classify(text, model=model))
+    checks = check_crisis(examples, lambda text: crisis_of(text, model=model))
+    return report, checks
+
+
 def evaluate_command() -> int:
     from bot.understanding.train import load_or_train
 
     model = load_or_train()
-    heldout = load_examples(HELDOUT_DIR)
-    report = evaluate(heldout, lambda text: classify(text, model=model))
-    checks = check_crisis(
-        heldout,
-        lexicon=lambda text: crisis_words(prepare(text)),
-        model=lambda text: model_says_crisis(
-            message := prepare(text), model.probabilities(message)[Meaning.CRISIS]
-        ),
-    )
-    print(format_report(report))
-    print()
-    print(format_crisis(checks))
-    texts = [example.text for example in heldout]
+    problems: list[str] = []
+    for name, directory in (("dev", DEV_DIR), ("held-out", HELDOUT_DIR)):
+        examples = load_examples(directory)
+        if not examples:
+            print(f"no {name} examples in {directory}")
+            continue
+        report, checks = measure(examples, model)
+        print(format_report(report, name))
+        print()
+        print(format_crisis(checks, name))
+        print()
+        if directory == HELDOUT_DIR:
+            problems = below_floor(report, checks)
+    if not load_examples(HELDOUT_DIR):
+        problems = [f"no held-out set in {HELDOUT_DIR}: the floors cannot be judged"]
+    texts = [example.text for example in load_examples(DEV_DIR)]
     today = date(2026, 1, 1)
 
     def read_all(text: str) -> object:
@@ -75,9 +92,7 @@ def evaluate_command() -> int:
     prepared = {text: prepare(text) for text in texts}
     model_ms = _per_message_ms(texts, lambda text: model.probabilities(prepared[text]))
     full_ms = _per_message_ms(texts, read_all)
-    print()
     print(f"time per message: intent model {model_ms:.3f} ms, full understand {full_ms:.3f} ms")
-    problems = below_floor(report, checks)
     for problem in problems:
         sys.stderr.write(problem + "\n")
     return 1 if problems else 0

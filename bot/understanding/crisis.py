@@ -11,18 +11,21 @@ to die" is still worth a gentle question.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from bot.understanding.text import Prepared
+from bot.understanding.labels import CrisisLevel
+from bot.understanding.quiet import quiet_signs, without_idioms
+from bot.understanding.text import Prepared, prepare
 
 # English, matched on folded text (lower case, apostrophes dropped).
 _ENGLISH = (
     r"suicid\w*",
-    r"kill(?:ing)? (?:my ?self|me)",
+    r"kill(?:ing)? my ?self",
     r"kms",
     r"(?:end|ending|take|taking) (?:my|my own) life",
     r"(?:end|ending) (?:it|it all|things|everything|this)(?![a-z0-9])(?! (?:with|by|on|at|before|after|tomorrow|today|next|this))",
     r"(?:want|wanna|going|gonna|wish|rather|ready|like) (?:to )?die",
-    r"dead(?! tired| battery| phone)",
+    r"(?:be|am|im|was|were|rather|better off|wish i was|wish i were) dead(?! tired| battery| phone)",
     r"(?:dont|do not|never) want to (?:live|be alive|be here|exist|wake up|go on)",
     r"(?:wont|will not|not going to|not gonna|wouldnt) be (?:around|here|alive)",
     r"(?:no|what is the|whats the) (?:reason|point) (?:to|in|of)? ?(?:live|living|going on|being alive)",
@@ -55,7 +58,7 @@ _ENGLISH = (
     r"(?:want|wish) it all to end",
     r"(?:goodbye|bye) (?:everyone|all|world|forever)",
     r"(?:saying|my|this is my) goodbye",
-    r"(?:last|final) message",
+    r"(?:my|a|this is|its) (?:last|final) message",
     r"(?:a |my )?(?:suicide )?note (?:for|to) my",
     r"letters? to my (?:kids|children|family|wife|husband|mum|mom)",
     r"(?:a |the )?burden (?:to|on) (?:everyone|my family|them)",
@@ -192,7 +195,6 @@ _CHINESE = (
     "冇咗我",
     "冇左我",
     "没了我",
-    "不在了",
     "唔喺度就好",
     "撑不下去",
     "撑唔落去",
@@ -224,13 +226,6 @@ _CHINESE = (
     "最后一个月",
     "最后一天",
     "最后一晚",
-    "终点",
-    "结局",
-    "到此为止",
-    "送人了",
-    "送晒",
-    "用不上了",
-    "用唔着",
     "烦到任何人",
     "麻烦任何人",
     "拖累",
@@ -246,10 +241,6 @@ _CHINESE = (
     "药都",
     "好多药",
     "很多药",
-    "有什么用",
-    "有咩用",
-    "有乜用",
-    "有啥用",
     "行落去",
     "跳下来",
     "走上绝路",
@@ -266,9 +257,6 @@ _CHINESE = (
     "天台",
     "保险金",
     "长眠",
-    "不存在",
-    "唔存在",
-    "归宿",
     "活不过",
     "过唔到今年",
     "鎅手",
@@ -315,12 +303,33 @@ def _dying_soon(folded: str) -> bool:
     return False
 
 
-def crisis_words(message: Prepared) -> bool:
-    """True when the lexicon alone finds a sign of crisis."""
-    folded = message.folded
+def _sure_words(folded: str) -> bool:
     return _dying_soon(folded) or any(
         p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE)
     )
+
+
+def crisis_words(message: Prepared) -> bool:
+    """True when the lexicon alone finds a sure sign of crisis (idioms taken out first:
+    "this fee is killing me" and "饿死了" are no sign)."""
+    return _sure_words(without_idioms(message.folded)[0])
+
+
+def words_level(message: Prepared) -> CrisisLevel:
+    """What the words alone say: sure (a method, a place, a wish to die), possible
+    (a farewell, giving up, an idiom beside strain) or nothing."""
+    folded, idiom = without_idioms(message.folded)
+    if _sure_words(folded):
+        return CrisisLevel.SURE
+    if quiet_signs(folded, idiom=idiom):
+        return CrisisLevel.POSSIBLE
+    return CrisisLevel.NONE
+
+
+def without_idioms_prepared(message: Prepared) -> Prepared:
+    """The message as the model should read it for crisis: idioms taken out."""
+    folded, idiom = without_idioms(message.folded)
+    return prepare(folded) if idiom else message
 
 
 def model_says_crisis(message: Prepared, probability: float) -> bool:
@@ -328,3 +337,19 @@ def model_says_crisis(message: Prepared, probability: float) -> bool:
     return (
         probability >= MODEL_THRESHOLD and len(message.folded.replace(" ", "")) >= MODEL_MIN_CHARS
     )
+
+
+def crisis_level(message: Prepared, probability: Callable[[Prepared], float]) -> CrisisLevel:
+    """Sure, possible or no crisis: the words first, then the model's crisis
+    `probability` on the message without its idioms. The words alone decide a sure
+    crisis; the model alone can only make one possible (the bot asks whether the
+    borrower is safe), so what it learned from quiet farewells ("I can't see a
+    future") never stops a plan outright on "I can't see myself paying that"."""
+    level = words_level(message)
+    if level is not CrisisLevel.NONE:
+        return level
+    probe = without_idioms_prepared(message)
+    chance = probability(probe)
+    if not model_says_crisis(probe, chance):
+        return CrisisLevel.NONE
+    return CrisisLevel.POSSIBLE

@@ -212,6 +212,8 @@ _STOP = words_pattern(STOP_PHRASES)
 _STOP_ALONE = frozenset(_POLITE.sub("", fold(w)) for w in STOP_MESSAGES)
 _ALL_OF_IT = re.compile(
     r"\b(?:all of it|all of this|the (?:whole|entire|full) (?:thing|lot|amount|balance|debt)"
+    # "pay the full 1320.50 tomorrow": the whole balance, named by its figure.
+    r"|the (?:whole|entire|full) (?:[$£€¥]|hk\$|us\$|nt\$)?\d+"
     r"|everything(?: i owe)?|in full|pay (?:it )?all|clear (?:it )?all|the lot|in one go|lump sum)\b"
     r"|全部|全额|全数|一次性|一次过|一次还清|一次付清|还清|还晒|清晒|结清|付清|清数|一笔过"
 )

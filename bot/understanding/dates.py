@@ -69,6 +69,8 @@ _MONTH = "(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(\d{4}|'?\d{2})"
 _ORD = r"(?:st|nd|rd|th)"
+# A day in a birth date: its digits, then not another digit ("january 1995").
+_BIRTH_DAY = r"(\d{1,2})(?!\d)(?:st|nd|rd|th)?"
 
 
 def _make(year: int, month: int, day: int) -> date | None:
@@ -325,11 +327,12 @@ def parse_birth_dates(
         r"(?<!\d)(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})(?!\d)", clean
     ):
         return tuple(dict.fromkeys(_birth_triple(match[1], match[2], match[3], order, today)))
-    if match := re.search(rf"\b{_MONTH}\s*{_DAY},?\s*{_YEAR}(?!\d)", clean):
+    # The day ends where its digits do: "january 1995" is no 19th of '95.
+    if match := re.search(rf"\b{_MONTH}\s*{_BIRTH_DAY},?\s*{_YEAR}(?!\d)", clean):
         year = _birth_year(match[3], today)
         found = _make(year, _MONTH_NAMES[match[1]], int(match[2])) if year else None
         return (found,) if found and _plausible(found, today) else ()
-    if match := re.search(rf"\b{_DAY}\s*(?:of\s+)?{_MONTH},?\s*{_YEAR}(?!\d)", clean):
+    if match := re.search(rf"\b{_BIRTH_DAY}\s*(?:of\s+)?{_MONTH},?\s*{_YEAR}(?!\d)", clean):
         year = _birth_year(match[3], today)
         found = _make(year, _MONTH_NAMES[match[2]], int(match[1])) if year else None
         return (found,) if found and _plausible(found, today) else ()

@@ -1,4 +1,4 @@
-"""Measure the intent model on the held-out examples: accuracy, precision, recall.
+"""Measure the understanding on a labelled set: accuracy, precision, recall, crisis.
 
 Pure functions over (expected, predicted) pairs, so the numbers the CLI
 prints and the floors the test suite enforces come from the same code.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.domain.accounts import LOCALES
 from bot.understanding.examples import Example
-from bot.understanding.labels import MEANINGS, Meaning
+from bot.understanding.labels import MEANINGS, CrisisLevel, Meaning
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,9 @@ def _percent(value: float | None) -> str:
     return "   -  " if value is None else f"{value * 100:5.1f}%"
 
 
-def format_report(report: Report) -> str:
-    """The plain-text table `repaybot nlu evaluate` prints."""
-    lines = [f"held-out examples: {len(report.outcomes)}"]
+def format_report(report: Report, name: str) -> str:
+    """The plain-text table `repaybot nlu evaluate` prints for one set."""
+    lines = [f"{name} examples: {len(report.outcomes)}"]
     lines.append(f"accuracy: {_percent(report.accuracy())} overall")
     for locale in LOCALES:
         count = sum(o.example.locale == locale for o in report.outcomes)
@@ -108,62 +108,66 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-# The floors the test suite enforces (issue 12): overall accuracy, and the
-# crisis check's recall in every locale.
+# The floors the test suite enforces on the held-out set (issues 12 and 30):
+# overall accuracy; in every locale, every crisis line found (sure or possible),
+# at most 5% of the hard negatives read as a sure crisis, and enough of both.
 ACCURACY_FLOOR = 0.95
-CRISIS_RECALL_FLOOR = 0.98
+CRISIS_RECALL_FLOOR = 1.0
+FALSE_ALARM_CEILING = 0.05
+MIN_CRISIS_LINES = 40
+MIN_NEGATIVES = 40
 
 
 @dataclass(frozen=True)
 class CrisisCheck:
-    """How the crisis check (lexicon + model) does on one locale's held-out examples."""
+    """How the crisis check does on one locale's crisis lines and hard negatives."""
 
     locale: str
-    crisis_examples: int
-    found: int
-    lexicon_found: int
-    model_found: int
-    other_examples: int
-    false_alarms: int
+    crisis_examples: int  # [crisis] lines of *-crisis.txt files
+    found: int  # of those, read as sure or possible
+    sure_found: int  # of those, read as sure
+    negatives: int  # lines of *-negatives.txt files
+    sure_alarms: int  # of those, read as a sure crisis
+    possible_alarms: int  # of those, read as a possible crisis
 
     @property
     def recall(self) -> float:
         return self.found / self.crisis_examples if self.crisis_examples else 0.0
 
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.sure_alarms / self.negatives if self.negatives else 0.0
+
 
 def check_crisis(
-    examples: Sequence[Example],
-    *,
-    lexicon: Callable[[str], bool],
-    model: Callable[[str], bool],
+    examples: Sequence[Example], level: Callable[[str], CrisisLevel]
 ) -> tuple[CrisisCheck, ...]:
     checks = []
     for locale in LOCALES:
-        mine = [e for e in examples if e.locale == locale]
-        crisis = [e.text for e in mine if e.intent is Meaning.CRISIS]
-        other = [e.text for e in mine if e.intent is not Meaning.CRISIS]
+        crisis = [level(e.text) for e in examples if e.locale == locale and e.crisis_line]
+        negative = [level(e.text) for e in examples if e.locale == locale and e.hard_negative]
         checks.append(
             CrisisCheck(
                 locale=locale,
                 crisis_examples=len(crisis),
-                found=sum(lexicon(t) or model(t) for t in crisis),
-                lexicon_found=sum(lexicon(t) for t in crisis),
-                model_found=sum(model(t) for t in crisis),
-                other_examples=len(other),
-                false_alarms=sum(lexicon(t) or model(t) for t in other),
+                found=sum(found is not CrisisLevel.NONE for found in crisis),
+                sure_found=crisis.count(CrisisLevel.SURE),
+                negatives=len(negative),
+                sure_alarms=negative.count(CrisisLevel.SURE),
+                possible_alarms=negative.count(CrisisLevel.POSSIBLE),
             )
         )
     return tuple(checks)
 
 
-def format_crisis(checks: Sequence[CrisisCheck]) -> str:
-    lines = ["crisis check (lexicon + model) on the held-out examples"]
+def format_crisis(checks: Sequence[CrisisCheck], name: str) -> str:
+    lines = [f"crisis check on the {name} set (recall: sure + possible; false alarms: sure)"]
     for check in checks:
         lines.append(
             f"  {check.locale:8} recall {_percent(check.recall)} "
-            f"({check.found}/{check.crisis_examples}; lexicon alone {check.lexicon_found}, "
-            f"model alone {check.model_found}); false alarms {check.false_alarms}"
-            f"/{check.other_examples}"
+            f"({check.found}/{check.crisis_examples}; sure {check.sure_found}); "
+            f"false alarms {_percent(check.false_alarm_rate)} "
+            f"({check.sure_alarms}/{check.negatives}; possible {check.possible_alarms})"
         )
     return "\n".join(lines)
 
@@ -174,9 +178,22 @@ def below_floor(report: Report, checks: Sequence[CrisisCheck]) -> list[str]:
     if report.accuracy() < ACCURACY_FLOOR:
         problems.append(f"accuracy {report.accuracy():.1%} is below the floor {ACCURACY_FLOOR:.0%}")
     for check in checks:
+        where = check.locale
+        if check.crisis_examples < MIN_CRISIS_LINES:
+            problems.append(
+                f"{where}: {check.crisis_examples} crisis lines, fewer than {MIN_CRISIS_LINES}"
+            )
+        if check.negatives < MIN_NEGATIVES:
+            problems.append(
+                f"{where}: {check.negatives} hard negatives, fewer than {MIN_NEGATIVES}"
+            )
         if check.recall < CRISIS_RECALL_FLOOR:
             problems.append(
-                f"crisis recall in {check.locale} {check.recall:.1%} "
-                f"is below the floor {CRISIS_RECALL_FLOOR:.0%}"
+                f"{where}: crisis recall {check.recall:.1%} is below the floor {CRISIS_RECALL_FLOOR:.0%}"
+            )
+        if check.false_alarm_rate > FALSE_ALARM_CEILING:
+            problems.append(
+                f"{where}: sure-crisis false alarms {check.false_alarm_rate:.1%} "
+                f"are above the ceiling {FALSE_ALARM_CEILING:.0%}"
             )
     return problems

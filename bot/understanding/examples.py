@@ -4,8 +4,11 @@ One file per locale and theme, named `<locale>.<theme>.txt` (`en.core.txt`),
 with a `[intent]` line before the messages that mean it, one message a line,
 written exactly as a borrower would type it (no quoting). Blank lines and
 lines starting with `//` are skipped. `data/nlu/train/` teaches the model;
-`data/nlu/heldout/` was written separately, in other words, and is only
-ever used to measure it.
+`data/nlu/dev/` measures it while it is tuned (its lines may be looked at,
+never copied into training); `data/nlu/heldout/` was written by someone else,
+is never looked at while tuning, and is only ever used to measure it. Files
+named `*-crisis.txt` hold crisis lines (recall is measured on their `[crisis]`
+lines), `*-negatives.txt` hard negatives labelled with their true meaning.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from bot.understanding.labels import Meaning
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
 TRAIN_DIR = DATA_DIR / "train"
+DEV_DIR = DATA_DIR / "dev"
 HELDOUT_DIR = DATA_DIR / "heldout"
+CRISIS_FILES = "-crisis.txt"
+NEGATIVE_FILES = "-negatives.txt"
 
 
 class ExampleError(ValueError):
@@ -32,6 +38,17 @@ class Example:
     text: str
     intent: Meaning
     locale: str
+    source: str = ""  # the file's name
+
+    @property
+    def crisis_line(self) -> bool:
+        """A crisis line of a `*-crisis.txt` file: counted for crisis recall."""
+        return self.source.endswith(CRISIS_FILES) and self.intent is Meaning.CRISIS
+
+    @property
+    def hard_negative(self) -> bool:
+        """A line of a `*-negatives.txt` file: counted for crisis false alarms."""
+        return self.source.endswith(NEGATIVE_FILES) and self.intent is not Meaning.CRISIS
 
 
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
@@ -55,7 +72,7 @@ def _read(path: Path) -> list[Example]:
         elif intent is None:
             raise ExampleError(f"{path.name}:{number}: a message before any [intent] line")
         else:
-            found.append(Example(line, intent, locale))
+            found.append(Example(line, intent, locale, path.name))
     return found
 
 

@@ -28,3 +28,11 @@ class Meaning(StrEnum):
 
 
 MEANINGS: tuple[Meaning, ...] = tuple(Meaning)
+
+
+class CrisisLevel(StrEnum):
+    """The three answers to "is this a crisis?" (R12, safe-messaging practice)."""
+
+    SURE = "sure"  # pause, the lines, a person at once (urgent)
+    POSSIBLE = "possible"  # pause, ask kindly whether they are safe, a person soon (high)
+    NONE = "none"  # the conversation goes on

@@ -25,13 +25,14 @@ import opencc
 
 from bot.domain.characters import drop_invisible
 from bot.domain.parsing import CHINESE_NUMERALS, cn_numerals_to_digits
+from bot.understanding.number_words import words_as_digits
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 # Terminal escape sequences ("\x1b[2J") are formatting, not digits.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 _SPACES = re.compile(r"\s+")
 # A digit or a Chinese numeral: every amount, number and date is written with one.
-_NUMERAL = re.compile(rf"[\d{CHINESE_NUMERALS}]")
+_NUMERAL = re.compile(rf"[\d{CHINESE_NUMERALS}廿卅]")
 # Dashes that people (and phones) use as a minus sign.
 _MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
 
@@ -42,7 +43,8 @@ class Prepared:
 
     text: str  # as it arrived
     # NFKC (full-width digits as ASCII), control characters as spaces, minus signs
-    # as "-", spaces collapsed: amounts and numbers are read here.
+    # as "-", spaces collapsed, amounts in English words as digits ("ninety" is
+    # "90", number_words.py): amounts and numbers are read here.
     plain: str
     # `plain` in lower case and Simplified, apostrophes dropped ("don't" reads as
     # "dont"): words, cues, crisis, yes and no, charges and the intent model.
@@ -87,8 +89,19 @@ def prepare(text: str) -> Prepared:
     plain = _plain(text)
     lower = plain.casefold()
     folded = to_simplified(lower.translate(_APOSTROPHES).replace("'", ""))
-    digits = cn_numerals_to_digits(to_simplified(lower))
-    return Prepared(text, plain, folded, digits, _NUMERAL.search(plain) is not None)
+    digits = cn_numerals_to_digits(_TWENTIES.sub(_tens, to_simplified(lower)))
+    # Amounts in English words ("ninety", "a hundred and twenty-five") as digits,
+    # where amounts and numbers are read; the folded form keeps the words.
+    amounts = words_as_digits(plain)
+    return Prepared(text, amounts, folded, digits, _NUMERAL.search(amounts) is not None)
+
+
+# 廿 (20) and 卅 (30), as dates write them ("十二月廿四"): as the numerals they stand for.
+_TWENTIES = re.compile("[廿卅]")
+
+
+def _tens(match: re.Match[str]) -> str:
+    return "二十" if match[0] == "廿" else "三十"
 
 
 def fold(text: str) -> str:

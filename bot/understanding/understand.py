@@ -19,11 +19,12 @@ from bot.domain.accounts import Charge
 from bot.domain.parsing import parse_amount, parse_date, parse_int
 from bot.understanding.amounts import Amount, find_amount
 from bot.understanding.charges import named_charges
-from bot.understanding.crisis import crisis_words, model_says_crisis
+from bot.understanding.crisis import crisis_level
 from bot.understanding.cues import means_all_of_it, negated_human, word_cues
 from bot.understanding.dates import parse_birth_dates, parse_dates
-from bot.understanding.labels import Meaning
+from bot.understanding.labels import CrisisLevel, Meaning
 from bot.understanding.model import IntentModel
+from bot.understanding.quiet import says_safe, strain_idiom
 from bot.understanding.text import Prepared, prepare
 from bot.understanding.yesno import yes_or_no
 
@@ -46,7 +47,7 @@ class Understanding:
 
     text: str
     intents: tuple[Scored, ...]  # best first, every meaning, scores sum to about 1
-    crisis: bool  # run the crisis path before anything else (R12)
+    crisis: bool  # a sure crisis: run the crisis path before anything else (R12)
     hardship: bool  # hardship was mentioned, even beside an offer (R11)
     answer: bool | None  # a plain yes (True) or no (False)
     amount: Amount | None
@@ -66,6 +67,10 @@ class Understanding:
     value_amount: Decimal | None = None
     number: int | None = None
     value_date: date | None = None
+    # Sure, possible (ask whether they are safe) or none; `crisis` is the sure one.
+    crisis_level: CrisisLevel = CrisisLevel.NONE
+    # "I'm ok", "我没事", "冇事": the writer says they are safe (the answer to that question).
+    safe: bool = False
 
     @property
     def top(self) -> Meaning:
@@ -74,7 +79,9 @@ class Understanding:
     @property
     def sure(self) -> bool:
         """False when the bot should ask back rather than act on `top`."""
-        return self.crisis or (not self.unfamiliar and self.intents[0].score >= SURE)
+        return self.crisis_level is not CrisisLevel.NONE or (
+            not self.unfamiliar and self.intents[0].score >= SURE
+        )
 
     def choices(self, count: int = 3) -> tuple[Meaning, ...]:
         """The likeliest meanings, to offer as buttons when not `sure`."""
@@ -107,6 +114,14 @@ def _promote(ranked: list[Scored], meaning: Meaning) -> list[Scored]:
     return [Scored(meaning, 1.0), *rest]
 
 
+def _without_crisis(probabilities: dict[Meaning, float]) -> dict[Meaning, float]:
+    """The crisis check said no: crisis scores 0, the rest share its mass as they are."""
+    rest = 1.0 - probabilities.get(Meaning.CRISIS, 0.0)
+    if rest <= 0.0:
+        return {m: (0.0 if m is Meaning.CRISIS else p) for m, p in probabilities.items()}
+    return {m: (0.0 if m is Meaning.CRISIS else p / rest) for m, p in probabilities.items()}
+
+
 def _prepared(text: str | Prepared) -> Prepared:
     """A text prepared here; a message the caller already prepared, as it is."""
     return text if isinstance(text, Prepared) else prepare(text)
@@ -128,8 +143,12 @@ def understand(
     the caller has already prepared (text.py) is not prepared again."""
     message = _prepared(text)
     probabilities = model.probabilities(message)
+    level = _level(message, probabilities, model)
+    if level is CrisisLevel.NONE:
+        # No crisis by the check: the model's crisis score ranks nothing.
+        probabilities = _without_crisis(probabilities)
     ranked = _ranked(probabilities, message)
-    crisis = crisis_words(message) or model_says_crisis(message, probabilities[Meaning.CRISIS])
+    crisis = level is not CrisisLevel.NONE
     answer = yes_or_no(message)
     unfamiliar = model.unfamiliar(message)
     if crisis:
@@ -147,9 +166,14 @@ def understand(
     return Understanding(
         text=message.text,
         intents=tuple(ranked),
-        crisis=crisis,
+        crisis=level is CrisisLevel.SURE,
+        crisis_level=level,
+        safe=says_safe(message),
         # The hardship cue is mentions_hardship's answer, already worked out.
-        hardship=Meaning.HARDSHIP in cues or probabilities[Meaning.HARDSHIP] >= HARDSHIP_FLAG,
+        # An idiom of money strain ("kill my budget", "饿死") is noticed as hardship too.
+        hardship=Meaning.HARDSHIP in cues
+        or probabilities[Meaning.HARDSHIP] >= HARDSHIP_FLAG
+        or strain_idiom(message.folded),
         answer=answer,
         amount=find_amount(message),
         dates=parse_dates(message, today=today, region=region or _REGION_BY_LOCALE.get(locale)),
@@ -168,21 +192,39 @@ def understand(
     )
 
 
-def is_crisis(text: str | Prepared, *, model: IntentModel) -> bool:
-    """The crisis check alone (lexicon, then model): run it before anything else."""
+def _level(
+    message: Prepared, probabilities: dict[Meaning, float], model: IntentModel
+) -> CrisisLevel:
+    """The crisis level, with the probabilities already worked out for the message
+    (the model reads a message again only when idioms were taken out of it)."""
+
+    def chance(probe: Prepared) -> float:
+        if probe is message:
+            return probabilities[Meaning.CRISIS]
+        return model.probabilities(probe)[Meaning.CRISIS]
+
+    return crisis_level(message, chance)
+
+
+def crisis_of(text: str | Prepared, *, model: IntentModel) -> CrisisLevel:
+    """The crisis check alone: sure, possible or none (R12)."""
     message = _prepared(text)
-    if crisis_words(message):
-        return True
-    return model_says_crisis(message, model.probabilities(message)[Meaning.CRISIS])
+    return crisis_level(message, lambda probe: model.probabilities(probe)[Meaning.CRISIS])
+
+
+def is_crisis(text: str | Prepared, *, model: IntentModel) -> bool:
+    """A sure crisis (lexicon, then model): run it before anything else."""
+    return crisis_of(text, model=model) is CrisisLevel.SURE
 
 
 def classify(text: str | Prepared, *, model: IntentModel) -> Meaning:
-    """The top meaning alone, after the crisis, yes/no and negation rules."""
+    """The top meaning alone, after the crisis, yes/no and negation rules (a possible
+    crisis reads as crisis too)."""
     message = _prepared(text)
     probabilities = model.probabilities(message)
-    if crisis_words(message) or model_says_crisis(message, probabilities[Meaning.CRISIS]):
+    if _level(message, probabilities, model) is not CrisisLevel.NONE:
         return Meaning.CRISIS
     answer = yes_or_no(message)
     if answer is not None:
         return Meaning.CONFIRM if answer else Meaning.DECLINE
-    return _ranked(probabilities, message)[0].meaning
+    return _ranked(_without_crisis(probabilities), message)[0].meaning

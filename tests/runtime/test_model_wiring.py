@@ -46,9 +46,10 @@ async def fearful(database_url: str) -> AsyncIterator[WebChat]:
 @pytest.mark.rule("R12")
 async def test_the_runtime_reads_with_the_model_build_app_was_given(fearful: WebChat) -> None:
     await fearful.say("m1", f"/start {await fearful.link('T-EN')}")
-    # The real model reads a birth date; this one reads crisis in anything.
+    # The real model reads a birth date; this one reads crisis in anything. The model
+    # alone makes a crisis possible (the words decide a sure one): the bot asks.
     (care,) = await fearful.say("m1", "1990-05-17")
-    assert "You matter" in care.text
+    assert "are you safe right now?" in care.text
     async with fearful.app.sessions() as session:
         account = await session.get(AccountRow, "T-EN")
         assert account is not None and account.collection_paused

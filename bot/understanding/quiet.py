@@ -1,0 +1,228 @@
+"""The second and third answer to "is this a crisis?": possible, and no.
+
+Safe-messaging guidance asks directly when a sign is there but not sure: a
+farewell without a method ("I've said goodbye to everyone", "講再見"), giving up
+("nothing matters any more", "I don't plan on seeing March", "活不到下個月").
+Those are *possible* crises: the bot asks whether the borrower is safe.
+
+Intensifier idioms are no sign at all: "this fee is killing me", "dying to get
+this done", "my dad would kill me", "愁死", "饿死", "煩到死", "打死我", and a
+method word in a story ("the TV drama where he 跳楼"). `without_idioms` takes
+them out before the lexicon looks, so the words beside them still count; an
+idiom beside another sign of despair is a possible crisis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.understanding.text import Prepared
+
+# English, matched on folded text (lower case, apostrophes dropped).
+_ENGLISH_IDIOMS = (
+    r"(?:is|s|are|re|its|was|be|been|keeps?|this|that|fees?|interest|job|work|commute|rent)"
+    r" (?:\w+ )?killing (?:me|us|my)",
+    r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?kill (?:me|us)",
+    r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet)",
+    r"dying (?:to|for|of (?:laughter|embarrassment|boredom|curiosity|hunger))",
+    r"(?:im|i am|was) dying (?:here|of)",
+    r"(?:phone|battery|car|laptop|line|link|dead) (?:is |s |was |went |just )?"
+    r"(?:almost |nearly |about to be |going |gonna be |half )?dead",
+    r"dead (?:tired|end|serious|broke|line|set|easy|on time|slow|cheap|simple|good)",
+    r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
+    r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",
+    r"rather die than (?:pay|call|talk|deal|go|do|sign)",
+    r"(?:film|movie|show|series|episode|book|novel|drama|news|documentary)[^.!?\n]{0,40}"
+    r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*)",
+    r"deadline",
+    r"over my dead body",
+    r"(?:lol|lmao|haha)\w*",
+)
+# Chinese, on Simplified text: "very" built with 死, beatings and scoldings at
+# home, crashed phones; a method word inside a story is taken out with the story.
+_CHINESE_IDIOMS = (
+    r"(?:愁|饿|烦|累|笑|哭|喊|压|凶|恶|激|忙|闷|热|冷|吵|气|困|急|痛|怕|攰|悶|憋|挤|晒|冻|渴|穷|懒|吓|丑|难|悔|无聊|辛苦|麻烦|紧张|担心|开心|后悔|紧张|难受|头痛|肉痛|心痛)"
+    r"(?:到|得|都|咁|成咁)?(?:快要|快|要|就快|差啲|半)?死(?:了|啦|咯|喇|人|我|佢)?",
+    r"(?:打|骂|闹|杀|劈|斩|揍|捶)死(?:我|你|佢|他|她|人)",
+    r"(?:会|就会|都会|一定)(?:打|骂|闹|杀)死",
+    r"死(?:机|线|贵|咸|顶|撑|鬼|佬|仔|人头|火|心眼|磕|板|忠|党|对头|定了|约|期|账|因)",
+    r"(?:电视|剧|电影|新闻|小说|动画|漫画|综艺|剧情|情节|主角|角色|演员|tv|show|drama|movie)"
+    r"[^。！？!?\n]{0,24}(?:跳楼|跳海|跳河|跳桥|自杀|跳下去|割腕|烧炭|吃药|天台)",
+    r"(?:跳楼|跳海|跳河|跳桥|自杀|烧炭|天台)[^。！？!?\n]{0,12}(?:那集|嗰集|的剧|的戏|剧情|情节|结局|大结局|好看|好睇|狗血|太假|演得)",
+    r"(?:跳楼价|跳楼大甩卖|跳楼货|跳楼大减价)",
+    r"了结(?:这件事|呢件事|这笔|呢笔|此事|这个|呢个|账|帐|债|笔|件事)",
+)
+IDIOMS = re.compile(
+    "|".join([rf"(?<![a-z0-9])(?:{'|'.join(_ENGLISH_IDIOMS)})(?![a-z0-9])", *_CHINESE_IDIOMS])
+)
+
+# Farewells and giving up, said without a method: a possible crisis.
+_ENGLISH_SIGNS = (
+    r"(?:said|say|saying|told|tell|telling) (?:my )?(?:goodbye|goodbyes|bye) to (?:everyone|everybody|all|my|the world)",
+    r"(?:said|say|saying) (?:my )?goodbyes",
+    r"goodbye (?:cruel )?world",
+    r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting|think i will|think ill) (?:on |to )?(?:see|seeing|be around|being around|make it|making it|last|still be here)",
+    r"(?:wont|will not|not going to|not gonna|might not|may not|probably wont) (?:see|make it (?:to|through|past)|last (?:until|till|to|through)|be (?:here|around) (?:for|by|in|after|when|next))",
+    r"(?:wont|will not) be (?:a problem|your problem|anyones problem) (?:for|much|long)",
+    r"nothing (?:really )?matters (?:any ?more|now)",
+    r"(?:doesnt|does not|dont|do not|wont) (?:really )?matter (?:any ?more|now|soon)",
+    r"(?:it|none of (?:it|this)|nothing) (?:will|is going to|would) matter (?:soon|after|when)",
+    r"(?:when|after|once|if) im (?:gone|not here|not around|no longer here)",
+    r"(?:im|i am|ive|i have) (?:given|giving) up(?= *(?:[.!,]|$| on (?:everything|life|myself|me|it all)))",
+    r"(?:i )?(?:give|gave) up on (?:everything|it all|me|myself)",
+    r"(?:whats|what is) the point(?: (?:of|in) (?:anything|it all|any of (?:it|this)|trying|going on|a payment plan|this plan)(?![a-z])| *(?:[.!?,]|$|any ?more))",
+    r"no point (?:in |of )?(?:anything|any of (?:it|this)|trying|paying|it all)",
+    r"(?:im|i am) (?:so )?(?:done|finished) with (?:everything|it all|all of (?:it|this)|life|living)",
+    r"(?:i )?(?:cant|can not|cannot) see (?:a way out|any way out|a future|any future|myself (?:being here|living|making it|lasting|getting through))",
+    r"(?:my|the) (?:kids|children|family|wife|husband|mum|mom|dad|parents) (?:will|would) be (?:fine|okay|ok|better) without",
+    r"(?:my|the) affairs (?:are )?in order",
+    r"(?:one|1) last (?:thing|time|payment) before i (?:go|leave)",
+    r"dead",
+    r"kill(?:ing)? me",
+    r"hopeless",
+    r"no future (?:for me|left|anymore|any more)",
+    r"(?:no|not any|nothing) (?:left|more) to (?:give|lose)",
+)
+_CHINESE_SIGNS = (
+    "走了以后",
+    "走了之后",
+    "走咗以后",
+    "走咗之后",
+    "我走后",
+    "我不在以后",
+    "我不在之后",
+    "唔喺度之后",
+    "告别",
+    "道别",
+    "道了别",
+    "道咗别",
+    "告咗别",
+    "讲再见",
+    "说再见",
+    "讲拜拜",
+    "同呢个世界",
+    "跟这个世界",
+    "和这个世界",
+    "活不到",
+    "活唔到",
+    "捱不到",
+    "捱唔到",
+    "撑不到",
+    "撑唔到",
+    "不打算看到",
+    "唔打算见到",
+    "唔打算睇到",
+    "看不到明年",
+    "见不到明年",
+    "睇唔到",
+    "不重要了",
+    "唔重要喇",
+    "唔重要了",
+    "都不重要",
+    "都唔重要",
+    "没差了",
+    "冇所谓喇",
+    "无所谓了",
+    "什么都无所谓",
+    "乜都冇所谓",
+    "放弃晒",
+    "放弃一切",
+    "认命",
+    "绝望",
+    "活着还有什么",
+    "活下去还有什么",
+    "活落去仲有咩",
+    "没有以后",
+    "冇以后",
+    "没希望",
+    "冇希望",
+    "没有希望",
+    "有什么用",
+    "有咩用",
+    "有乜用",
+    "有啥用",
+    "终点",
+    "结局",
+    "到此为止",
+    "送人了",
+    "送晒",
+    "用不上了",
+    "用唔着",
+    "归宿",
+    "不在了",
+    "交代后事",
+    "后事",
+    "身后事",
+)
+# Chinese signs that need their context: "I" not existing (not a charge), giving up
+# said as the end of a sentence (not giving up a plan).
+_CHINESE_CONTEXT = (
+    r"我(?:就|都)?(?:不|唔)存在",
+    r"(?:已经|都)?放弃(?:了|咗)(?=\s*(?:[。！，,.!]|$))",
+)
+SIGNS = re.compile(
+    "|".join(
+        [rf"(?<![a-z0-9])(?:{'|'.join(_ENGLISH_SIGNS)})(?![a-z0-9])"]
+        + [re.escape(w) for w in _CHINESE_SIGNS]
+        + list(_CHINESE_CONTEXT)
+    )
+)
+# Strain beside an idiom turns the idiom into a possible sign.
+_STRAIN = re.compile(
+    r"(?<![a-z])(?:cant (?:cope|take|go on|handle)|no way out|alone|trapped|exhausted|"
+    r"nobody (?:cares|would care)|worthless|useless|burden)(?![a-z])"
+    r"|受不了|顶唔顺|撑不住|好绝望|没人在乎|冇人理|好孤独|没用|冇用|废物|负担"
+)
+
+
+def without_idioms(folded: str) -> tuple[str, bool]:
+    """The folded text with intensifier idioms blanked, and whether there was one."""
+    stripped, count = IDIOMS.subn(" ", folded)
+    return stripped, count > 0
+
+
+def quiet_signs(folded: str, *, idiom: bool) -> bool:
+    """A farewell or giving up in `folded` (idioms already taken out), or an idiom
+    (`idiom`) beside strain: a possible crisis."""
+    return SIGNS.search(folded) is not None or (idiom and _STRAIN.search(folded) is not None)
+
+
+# "Are you safe?" answered: clearly fine, said first in the message ("yes I'm ok",
+# "I'm fine thanks", "我没事，放心", "冇事"). Anything that also carries a sign is not.
+_SAFE = re.compile(
+    r"^(?:(?:yes|yeah|yep|ya|yup|yea)[ ,.!]*)?(?:im|i am|i m)? ?(?:really |honestly )?"
+    r"(?:ok|okay|fine|safe|alright|all right|good|doing ok(?:ay)?)"
+    r"(?:[ ,.!]*(?:now|really|honestly|thanks|thank you|dont worry|no worries|i promise))*[ .!]*$"
+    r"|^(?:嗯|是的|是|系|係|对|對|yes)?[，, ]*(?:我)?(?:现在|而家|真的|真係)?"
+    r"(?:没事|冇事|无事|安全|还好|几好|很好|好好|没问题|冇问题)"
+    r"(?:[，,。.! ]*(?:的|啦|喇|呀|了|放心|别担心|不用担心|唔使担心|谢谢|多谢|唔该))*[。.! ]*$"
+)
+_NOT = re.compile(
+    r"(?<![a-z])(?:not|no|never|dont|isnt|arent|wasnt)(?![a-z])|不好|唔好|唔ok|不ok|不安全|唔安全"
+)
+
+
+def says_safe(message: Prepared) -> bool:
+    """A clear "I'm safe / I'm ok": the answer that lowers a possible crisis. A
+    negation, or any sign of crisis beside it, is not a clear answer."""
+    folded = message.folded
+    return (
+        _SAFE.search(folded) is not None
+        and _NOT.search(folded) is None
+        and SIGNS.search(without_idioms(folded)[0]) is None
+    )
+
+
+# Idioms of money strain ("kill my budget", "this fee is killing me", "饿死", "愁死"):
+# no crisis, but hardship noticed (R11: plans on hardship terms, and the reply says so).
+_STRAIN_IDIOMS = re.compile(
+    r"(?<![a-z])(?:kill(?:ing)? (?:my|our) (?:budget|wallet|bank|savings|credit)"
+    r"|(?:fee|fees|interest|payments?|bills?|rent|debt|this|it)s? (?:is |are |s )?killing (?:me|us)"
+    r"|dead broke)(?![a-z])"
+    r"|(?:饿|愁|穷|压|烦|煩)(?:到|得|都|咁)?(?:快要|快|要)?死"
+)
+
+
+def strain_idiom(folded: str) -> bool:
+    """An idiom of money strain: hardship worth noticing, not a crisis."""
+    return _STRAIN_IDIOMS.search(folded) is not None

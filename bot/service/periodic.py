@@ -39,7 +39,12 @@ class PeriodicJob:
 
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
-    return ()
+    from bot.service import reminders
+
+    return (
+        PeriodicJob("reminders-plan", reminders.PLAN_EVERY, reminders.plan_job),
+        PeriodicJob("reminders-send", reminders.SEND_EVERY, reminders.send_job),
+    )
 
 
 async def run_due(runtime: Runtime, chosen: Sequence[PeriodicJob], now: datetime) -> int:

@@ -53,6 +53,11 @@ class EventTransactions:
     def registry(self) -> ScriptRegistry:
         return self._registry
 
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """For periodic jobs that read in batches before handing events to the runtime."""
+        return self._sessions
+
     async def _claim(
         self, session: AsyncSession, channel: str, key: str | None, now: datetime
     ) -> bool:

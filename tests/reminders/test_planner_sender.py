@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from bot.service.reminders import plan_reminders, send_due
 from tests.reminders.conftest import START, Portfolio
 

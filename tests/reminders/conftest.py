@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.bootstrap import App, build_app
 from bot.config import Settings
@@ -71,7 +72,7 @@ class Portfolio:
 
     async def reminders(self) -> list[ReminderRow]:
         async with self.app.sessions() as session:
-            query = select(ReminderRow).order_by(ReminderRow.account_id, ReminderRow.id)  # type: ignore[arg-type]
+            query = select(ReminderRow).order_by(col(ReminderRow.account_id), col(ReminderRow.id))
             return list((await session.execute(query)).scalars())
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.domain.cadence import RemindersPolicy
 from bot.domain.contact_rules import hours_allow, local_day, quiet_now, zones_for
@@ -118,7 +119,9 @@ async def _load(sessions: async_sessionmaker[AsyncSession], accounts: list[Accou
                     "breathing_space_until": a.breathing[1],
                 }
             await session.execute(
-                update(AccountRow).where(AccountRow.account_id == a.account_id).values(**values)  # type: ignore[arg-type]
+                update(AccountRow)
+                .where(col(AccountRow.account_id) == a.account_id)
+                .values(**values)
             )
             if a.disputed:
                 session.add(
@@ -131,7 +134,7 @@ async def _load(sessions: async_sessionmaker[AsyncSession], accounts: list[Accou
                 await session.flush()
                 await session.execute(
                     update(ChargeRow)
-                    .where(ChargeRow.account_id == a.account_id)  # type: ignore[arg-type]
+                    .where(col(ChargeRow.account_id) == a.account_id)
                     .values(dispute_id=f"D-{a.account_id}")
                 )
             if a.talked:

@@ -111,7 +111,6 @@ async def plan_reminders(
             if decision.send_at is None:
                 if decision.stage.person and decision.reason == PERSON:
                     rows.append(_row(candidate, decision, now, "person"))
-                    report.person += 1
                 else:
                     report.held[decision.reason or "?"] += 1
                 continue
@@ -121,7 +120,7 @@ async def plan_reminders(
             _count_load(report, candidate, decision.send_at, rules.contact)
         async with sessions() as session, session.begin():
             report.queued += await queue(session, [r for r in rows if r["status"] == "queued"])
-            await queue(session, [r for r in rows if r["status"] == "person"])
+            report.person += await queue(session, [r for r in rows if r["status"] == "person"])
             for candidate, decision in requeue:
                 report.queued += await _requeue(session, candidate, decision, now)
     for warning in report.warnings(rules):

@@ -27,16 +27,33 @@ TESTS = ROOT / "tests"
 
 # Where each rule is enforced. Keep it to the guard or check that decides, not every caller.
 ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
-    "R1": ("bot.domain.compliance:hour_allowed",),
-    "R2": (),
+    "R1": (
+        "bot.domain.contact_rules:hours_allow",
+        "bot.domain.contact_rules:zones_for",
+        "bot.domain.contact_rules:allowed_intervals",
+        "bot.domain.cadence:check_hours",
+        "bot.service.reminders.sender:send_due",
+    ),
+    "R2": (
+        "bot.domain.contact_rules:r2_earliest",
+        "bot.domain.cadence:check_counts",
+        "bot.service.reminders.planner:plan_reminders",
+        "bot.service.reminders.sender:send_due",
+    ),
     "R3": (
         "bot.understanding.cues:asks_to_stop",
         "bot.engine.actions:opt_out",
         "bot.domain.compliance:bot_initiated_has_opt_out",
         "bot.engine.validator:_Validator.check_opt_out",
         "dialogs/repayment.yaml:triggers.reminder",
+        "bot.domain.contact_rules:hold",
     ),
-    "R4": (),
+    "R4": (
+        "bot.domain.quiet_windows:is_quiet",
+        "bot.domain.contact_rules:quiet_now",
+        "bot.domain.contact_rules:allowed_intervals",
+        "bot.service.reminders.sender:send_due",
+    ),
     "R5": (
         "bot.engine.validator:_Validator.check_message",
         "bot.engine.actions:verify_identity",
@@ -60,6 +77,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.actions:record_dispute",
         "bot.engine.actions:ActionRun.collectible",
         "bot.service.effects:_record_dispute",
+        "bot.domain.contact_rules:hold",
     ),
     "R9": (
         "bot.domain.compliance:find_violations",
@@ -117,6 +135,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.machine:_Step._collection_paused",
         "bot.service.runtime:Runtime.on_trigger",
         "bot.service.triggers:silenced",
+        "bot.domain.contact_rules:hold",
         "bot.domain.accounts:breathing_space_on",
         "bot.store.bulk_import:_breathing_statements",
     ),
@@ -132,11 +151,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
 }
 # Rules whose enforcement does not exist yet, and who builds it. The register
 # shows them as planned instead of passing them silently or failing the suite.
-PLANNED: Mapping[str, str] = {
-    "R1": "planned: reminders issue (outbound scheduler)",
-    "R2": "planned: reminders issue (outbound counter)",
-    "R4": "planned: reminders issue (quiet windows)",
-}
+PLANNED: Mapping[str, str] = {}
 # Known gaps in rules that are enforced and tested in part (issue 16).
 GAPS: Mapping[str, str] = {
     "R17": "retention job: reminders issue",

@@ -39,9 +39,11 @@ Interval = tuple[datetime, datetime]
 _HORIZON_DAYS = 9  # R2's week plus the quiet days' edge: a slot is always found within
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Contact:
-    """What the rules read about one account at one moment."""
+    """What the rules read about one account at one moment (a value: never changed
+    in place; `dataclasses.replace` makes the next one). Not frozen: a million are
+    built per planning run, and a frozen dataclass builds several times slower."""
 
     account_id: str
     timezone: str
@@ -160,6 +162,8 @@ def r2_earliest(
     contact: Contact, zones: Sequence[ZoneInfo], after: datetime, rules: ContactRules
 ) -> datetime:
     """The first moment from `after` on that R2's counts allow."""
+    if not contact.sent and contact.completed_at is None:
+        return after  # nothing sent, no conversation: the common case, and a quick one
     moment = after
     if contact.completed_at is not None:
         moment = max(
@@ -298,7 +302,11 @@ def next_moment(
     moved_by = blocking_rule(contact, zones, after, rules)
     begin = r2_earliest(contact, zones, after, rules)
     for _ in range(4):
-        slot = spread(allowed_intervals(zones, contact.quiet_windows, rules, begin), fraction(key))
+        # Two days hold the next allowed stretch unless quiet windows fill them.
+        intervals = allowed_intervals(zones, contact.quiet_windows, rules, begin, days=2)
+        if not intervals:
+            intervals = allowed_intervals(zones, contact.quiet_windows, rules, begin)
+        slot = spread(intervals, fraction(key))
         if slot is None:
             return None, R1
         later = r2_earliest(contact, zones, slot, rules)

@@ -30,7 +30,7 @@ from bot.domain.contact_rules import (
     zones_for,
 )
 from bot.domain.send_load import Peak, fits, peak_rate
-from bot.service.reminders.store import BATCH, Candidate, contacts, queue, requeue_held
+from bot.service.reminders.store import BATCH, Candidate, contacts_after, queue, requeue_held
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +81,16 @@ def _row(candidate: Candidate, decision: Decision, now: datetime, status: str) -
 async def batches(
     sessions: async_sessionmaker[AsyncSession], now: datetime, size: int = BATCH, **options: Any
 ) -> AsyncIterator[list[Candidate]]:
-    """The portfolio, a batch at a time, each read in its own short transaction."""
+    """The portfolio, a key range at a time, each read in its own short transaction."""
     after = ""
     while True:
-        async with sessions() as session:
-            found = await contacts(session, now, after=after, limit=size, **options)
-        if not found:
+        async with sessions() as session, session.begin():
+            found, last = await contacts_after(session, now, after=after, limit=size, **options)
+        if last is None:
             return
-        yield found
-        after = found[-1].contact.account_id
+        if found:
+            yield found
+        after = last
 
 
 async def plan_reminders(

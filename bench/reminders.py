@@ -111,7 +111,7 @@ async def fill(url: str, count: int) -> None:
         await engine.dispose()
 
 
-async def _plan(url: str) -> tuple[float, float, int]:
+async def _plan(url: str) -> tuple[float, float, int, float]:
     from bot.domain.cadence import RemindersPolicy
     from bot.service.reminders import plan_reminders
     from bot.store.db import create_engine, session_factory
@@ -119,28 +119,28 @@ async def _plan(url: str) -> tuple[float, float, int]:
     engine = create_engine(url)
     rules = RemindersPolicy()
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         first = await plan_reminders(session_factory(engine), rules, NOW)
-        middle = time.perf_counter()
+        middle, cpu_first = time.perf_counter(), time.process_time() - cpu
         await plan_reminders(session_factory(engine), rules, NOW)
-        return middle - started, time.perf_counter() - middle, first.queued
+        return middle - started, time.perf_counter() - middle, first.queued, cpu_first
     finally:
         await engine.dispose()
 
 
 def worker(url: str) -> None:
-    first, again, queued = asyncio.run(_plan(url))
-    print(f"{first:.3f} {again:.3f} {queued} {peak_rss_mib():.1f}")
+    first, again, queued, cpu = asyncio.run(_plan(url))
+    print(f"{first:.3f} {again:.3f} {queued} {peak_rss_mib():.1f} {cpu:.3f}")
 
 
-async def _timed(url: str) -> tuple[float, float, int, float]:
+async def _timed(url: str) -> tuple[float, float, int, float, float]:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.reminders", "worker", url,
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     out, _ = await process.communicate()
-    first, again, queued, peak = out.decode().split()
-    return float(first), float(again), int(queued), float(peak)
+    first, again, queued, peak, cpu = out.decode().split()
+    return float(first), float(again), int(queued), float(peak), float(cpu)
 
 
 async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
@@ -151,10 +151,11 @@ async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
                 started = time.perf_counter()
                 await fill(url, size)
                 filled = time.perf_counter() - started
-                first, again, queued, peak = await _timed(url)
+                first, again, queued, peak, cpu = await _timed(url)
             note = f"{queued:,} queued; written in {filled:.0f} s; load {os.getloadavg()[0]:.2f}"
             figures += [
                 Figure(f"{kind} {size:,}: plan (queues)", first, None, "s", note=note),
+                Figure(f"{kind} {size:,}: planner's own CPU (queues)", cpu, None, "s"),
                 Figure(f"{kind} {size:,}: plan again (nothing new)", again, None, "s"),
                 Figure(f"{kind} {size:,}: accounts a second", size / first, None, "/s"),
                 Figure(f"{kind} {size:,}: peak memory", peak, None, "MiB", higher_is_better=False),

@@ -14,7 +14,8 @@ from sqlmodel import col
 
 from bot.domain.cadence import RemindersPolicy
 from bot.service.events import Trigger
-from bot.service.reminders import plan_reminders, send_due
+from bot.service.periodic import jobs, run_due
+from bot.service.reminders import PlanReport, plan_reminders, send_due
 from bot.service.reminders.sender import trigger_key
 from bot.store.db import create_engine, session_factory
 from bot.store.tables import AccountRow, ChargeRow, ConversationRow, DisputeRow, ReminderRow
@@ -225,3 +226,25 @@ async def _move_to(portfolio: Portfolio, reminder_id: int | None, at: datetime) 
             update(ReminderRow).where(col(ReminderRow.id) == reminder_id).values(send_at=at)
         )
     portfolio.clock.now = at
+
+
+async def test_the_periodic_jobs_plan_then_send(portfolio: Portfolio) -> None:
+    await portfolio.link("T-EN", "c1")
+    chosen = jobs()
+    assert [job.name for job in chosen] == ["reminders-plan", "reminders-send"]
+    assert await run_due(portfolio.app.runtime, chosen, START) == 1  # queued, not yet due
+    send_at = _aware((await _queued(portfolio)).send_at)
+    portfolio.clock.now = send_at
+    assert await run_due(portfolio.app.runtime, chosen, send_at) == 1  # nothing new; sent
+    assert (await _queued(portfolio)).status == "sent"
+
+
+def test_a_days_load_beyond_the_sending_rate_is_said() -> None:
+    window = (datetime(2026, 12, 2, 8, tzinfo=UTC), datetime(2026, 12, 2, 21, tzinfo=UTC))
+    report = PlanReport()
+    report.load[window] = 30 * 13 * 3600  # exactly what 30 a second carries in 13 hours
+    assert report.warnings(RemindersPolicy()) == []
+    report.load[window] += 1
+    (said,) = report.warnings(RemindersPolicy())
+    assert "above the 30 a second the policy allows" in said
+    assert "from 2026-12-02 08:00 UTC" in said

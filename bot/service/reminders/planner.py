@@ -30,7 +30,8 @@ from bot.domain.contact_rules import (
     zones_for,
 )
 from bot.domain.send_load import Peak, fits, peak_rate
-from bot.service.reminders.store import BATCH, Candidate, contacts_after, queue, requeue_held
+from bot.service.reminders.portfolio import Candidate, contacts_after
+from bot.service.reminders.store import BATCH, queue, requeue_held
 
 log = logging.getLogger(__name__)
 

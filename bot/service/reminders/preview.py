@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.cadence import RemindersPolicy
 from bot.domain.contact_rules import plan, send_check, zones_for
 from bot.service.reminders.planner import batches
-from bot.service.reminders.store import REMINDERS, contacts
+from bot.service.reminders.portfolio import contacts
+from bot.service.reminders.store import REMINDERS
 
 # What each reason means, for a person reading the plan.
 REASONS = {

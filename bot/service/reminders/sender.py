@@ -27,7 +27,8 @@ from bot.domain.contact_rules import (
     zones_for,
 )
 from bot.service.events import Trigger
-from bot.service.reminders.store import Candidate, claim_due, contacts, settle
+from bot.service.reminders.portfolio import Candidate, contacts
+from bot.service.reminders.store import claim_due, settle
 
 if TYPE_CHECKING:
     from bot.service.runtime import Runtime

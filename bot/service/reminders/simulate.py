@@ -30,8 +30,8 @@ from bot.domain.contact_rules import (
 )
 from bot.engine.script import Script
 from bot.service.reminders.planner import batches
+from bot.service.reminders.portfolio import Candidate
 from bot.service.reminders.sender import WAIT_FOR
-from bot.service.reminders.store import Candidate
 
 TICK = timedelta(hours=1)  # how often the simulated planner runs
 

@@ -13,10 +13,13 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from bot.domain.cadence import RemindersPolicy
+from bot.engine.loader import load_script
 from bot.service.events import Trigger
 from bot.service.periodic import jobs, run_due
 from bot.service.reminders import PlanReport, plan_reminders, send_due
 from bot.service.reminders.sender import trigger_key
+from bot.service.scripts import ScriptSet
+from bot.service.versions import content_hash
 from bot.store.db import create_engine, session_factory
 from bot.store.tables import AccountRow, ChargeRow, ConversationRow, DisputeRow, ReminderRow
 from tests.reminders.conftest import START, Portfolio
@@ -248,3 +251,32 @@ def test_a_days_load_beyond_the_sending_rate_is_said() -> None:
     (said,) = report.warnings(RemindersPolicy())
     assert "above the 30 a second the policy allows" in said
     assert "from 2026-12-02 08:00 UTC" in said
+
+
+async def test_a_conversation_on_a_script_from_before_the_cadence_gets_the_plain_reminder(
+    portfolio: Portfolio,
+) -> None:
+    await portfolio.link("T-EN", "c1")
+    loaded = portfolio.app.scripts
+    source = loaded.sources["repayment"]
+    start = source.index("triggers: {")
+    end = source.index("}}\n", start) + 3
+    older = source[:start] + "triggers: {reminder: {to: reminder}}\n" + source[end:]
+    script, _ = load_script(older, "repayment.yaml")
+    await portfolio.app.runtime.registry.publish(
+        ScriptSet({"repayment": script}, loaded.policy, {"repayment": older}, loaded.policy_source),
+        now=START,
+    )
+    async with portfolio.app.sessions() as session, session.begin():
+        await session.execute(
+            update(ConversationRow)
+            .where(col(ConversationRow.chat_key) == "c1")
+            .values(script_version=content_hash(older))
+        )
+    await plan_reminders(portfolio.app.sessions, _rules(portfolio), START)
+    send_at = _aware((await _queued(portfolio)).send_at)
+    portfolio.clock.now = send_at
+    assert await send_due(portfolio.app.runtime, send_at) == 1
+    said = [m.text for m in await portfolio.delivered("c1") if "Reply STOP" in m.text]
+    assert len(said) == 1 and "with a reminder about your account" in said[0]
+    assert (await _queued(portfolio)).status == "sent"

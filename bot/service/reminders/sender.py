@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 WAIT_FOR = frozenset({R1, R2, R4})
 CLAIM = 100  # reminders claimed at a time; the outbox paces the sending itself
+GENERIC = "reminder"  # the script's plain reminder, in every version since the first
 
 
 def trigger_key(reminder_id: int) -> str:
@@ -97,6 +98,17 @@ async def _send_one(
             on=row.cycle,
         )
     )
+    if not (handled.queued or handled.duplicate):
+        # A conversation keeps the script version it started on; one from before the
+        # cadence has no trigger for the stage, but every version has the plain one.
+        handled = await runtime.on_trigger(
+            Trigger(
+                name=GENERIC,
+                conversation_id=candidate.conversation_id,
+                trigger_key=f"{trigger_key(row.id)}:{GENERIC}",
+                on=row.cycle,
+            )
+        )
     if handled.queued or handled.duplicate:
         return {"status": "sent", "sent_at": now, "reason": None}
     return {"status": "skipped", "reason": "not_sent"}

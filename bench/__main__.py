@@ -5,6 +5,7 @@
     python -m bench --only stack --db sqlite --framework ptb
     python -m bench --only import --accounts 10000,100000,1000000
     python -m bench --only console --db sqlite
+    python -m bench --only reminders --accounts 10000,100000
 
 Ratios are repaybot / bare: above 1 means more (time, memory) or faster (rates).
 Results are printed, never asserted.
@@ -20,7 +21,7 @@ import time
 
 from bench.common import Figure, postgres_available, print_figures
 
-PARTS = ("engine", "service", "stack", "import", "export", "memory", "console")
+PARTS = ("engine", "service", "stack", "import", "export", "memory", "console", "reminders")
 
 
 def _machine() -> str:
@@ -86,6 +87,10 @@ async def main(args: argparse.Namespace) -> None:
             "agents' console over loopback: 10,000 open escalations, 500 lines, 50 live agents",
             await console.run(databases, args.quick),
         )
+    if "reminders" in parts:
+        from bench import reminders
+
+        print_figures("planning reminders", await reminders.run(databases, sizes))
     print(f"\n(bench took {time.perf_counter() - started:.0f} s)")
 
 

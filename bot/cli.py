@@ -7,7 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.config import ROOT, Settings
@@ -31,7 +31,7 @@ def locale_tag(value: str) -> str:
 # How `repaybot --help` lists the commands: by what an operator is doing, each with
 # examples in its own `--help`. Every command is in exactly one group (a test checks).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Serve borrowers", ("telegram", "demo", "chat", "link")),
+    ("Serve borrowers", ("telegram", "demo", "chat", "link", "reminders")),
     ("The lender's files", ("accounts", "payments", "promises", "export")),
     ("People: the agents' console and the CRM API", ("console", "users", "tokens")),
     ("When something went wrong", ("inbox", "outbox")),
@@ -50,6 +50,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "printf '1990-05-17\\n2\\n' | repaybot chat --account DEMO-EN-1",
     ),
     "link": ("repaybot link ACC-1001", "repaybot link ACC-1001 --days 3"),
+    "reminders": (
+        "repaybot reminders plan",
+        "repaybot reminders plan --at 2026-12-08T09:00:00Z",
+        "repaybot reminders simulate --start 2026-12-01 --days 60 --format jsonl",
+        "repaybot reminders simulate --start 2026-12-01 --days 30 --payments payments.csv",
+    ),
     "accounts": (
         "repaybot accounts import export.csv",
         "repaybot accounts pause ACC-1001 --kind breathing-space --until 2027-02-28",
@@ -100,6 +106,17 @@ def _overview(helps: dict[str, str]) -> str:
         lines = [f"  {name:<{width}}{helps[name]}" for name in names]
         blocks.append(f"{title}:\n" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n\n" + HELP_OF_COMMAND
+
+
+def _moment(value: str) -> datetime:
+    from bot.reminders_cli import moment
+
+    try:
+        return moment(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: write a date-time like 2026-12-08T09:00:00Z"
+        ) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -186,6 +203,17 @@ def _parser() -> argparse.ArgumentParser:
     link = commands.add("link", "print a one-time Telegram link for an account")
     link.add_argument("account_id")
     link.add_argument("--days", type=int, default=None, help="days the link stays valid")
+
+    reminders = commands.add("reminders", "see what reminders the bot will send, and when")
+    reminder_actions = reminders.add_subparsers(dest="action", required=True)
+    reminder_plan = reminder_actions.add_parser("plan", help="what is due now, and what is held")
+    reminder_plan.add_argument("--at", type=_moment, default=None, help="ISO 8601 date-time")
+    reminder_plan.add_argument("--format", dest="fmt", choices=["text", "jsonl"], default="text")
+    reminder_sim = reminder_actions.add_parser("simulate", help="play the cadence over days")
+    reminder_sim.add_argument("--start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    reminder_sim.add_argument("--days", type=int, required=True)
+    reminder_sim.add_argument("--format", dest="fmt", choices=["text", "jsonl"], default="text")
+    reminder_sim.add_argument("--payments", type=Path, default=None, help="payments file")
 
     commands.add("rules", "print the rules register: enforcement and tests per rule")
     nlu = commands.add("nlu", "build the understanding model, or measure it")
@@ -307,6 +335,14 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.inbox_retry(settings, args.failed_id)
     if args.command == "link":
         return await commands.link(settings, args.account_id, args.days)
+    if args.command == "reminders":
+        from bot import reminders_cli
+
+        if args.action == "plan":
+            return await reminders_cli.plan(settings, args.at, args.fmt)
+        return await reminders_cli.simulate(
+            settings, args.start, args.days, args.fmt, args.payments
+        )
     if args.command == "rules":
         from bot.rules.command import print_register
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.domain.accounts import LOCALES
+from bot.domain.cadence import RemindersPolicy
 from bot.domain.desk_policy import DeskPolicy
 
 
@@ -361,6 +362,8 @@ class Policy(_Strict):
     escalation_sla: dict[str, ResponseTimes] = Field(default_factory=lambda: dict(_DEFAULT_SLA))
     # What a person at the console may agree to alone, and the desk's timers.
     desk: DeskPolicy = DeskPolicy()
+    # Issue 31: the reminder cadence per stage and the contact rules' numbers (R1, R2).
+    reminders: RemindersPolicy = RemindersPolicy()
 
     @field_validator("escalation_sla")
     @classmethod

@@ -59,3 +59,8 @@ def region_of(timezone: str, phone: str) -> str | None:
         if number.startswith(prefix):
             return region
     return None
+
+
+def zones_of_country(country: str) -> tuple[str, ...]:
+    """R1: the time zones of a country we serve, for an account whose own zone is unknown."""
+    return tuple(name for name, region in _ZONES.items() if region == country and "/" in name)

@@ -426,6 +426,11 @@ class _Validator:
                 if any(said):  # an empty regional catalog falls back to its parent's text
                     texts[locale] = " ".join(said)
             for locale, text in texts.items():
+                # R6: a reminder may be the first thing a linked borrower hears from us.
+                for missing in first_contact_problems(text):
+                    self.fail(
+                        path, state, f"R6: the {locale} text sent by trigger {trigger!r} {missing}"
+                    )
                 if not bot_initiated_has_opt_out(text, locale):
                     self.fail(
                         path,

@@ -27,8 +27,19 @@ TESTS = ROOT / "tests"
 
 # Where each rule is enforced. Keep it to the guard or check that decides, not every caller.
 ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
-    "R1": ("bot.domain.compliance:hour_allowed",),
-    "R2": (),
+    "R1": (
+        "bot.domain.contact_rules:hours_allow",
+        "bot.domain.contact_rules:zones_for",
+        "bot.domain.contact_rules:allowed_intervals",
+        "bot.domain.cadence:check_hours",
+        "bot.service.reminders.sender:send_due",
+    ),
+    "R2": (
+        "bot.domain.contact_rules:r2_earliest",
+        "bot.domain.cadence:check_counts",
+        "bot.service.reminders.planner:plan_reminders",
+        "bot.service.reminders.sender:send_due",
+    ),
     "R3": (
         "bot.understanding.cues:asks_to_stop",
         "bot.engine.actions:opt_out",
@@ -38,6 +49,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.actions:opt_in",
         "dialogs/repayment.yaml:states.opt_in_confirm",
         "bot.service.followup_rules:follow_up_hold",
+        "bot.domain.contact_rules:hold",
     ),
     "R4": (
         "bot.understanding.quiet_hours:read_quiet_windows",
@@ -46,6 +58,9 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.actions:save_quiet_windows",
         "bot.domain.quiet_windows:is_quiet",
         "bot.service.followup_rules:follow_up_hold",
+        "bot.domain.contact_rules:quiet_now",
+        "bot.domain.contact_rules:allowed_intervals",
+        "bot.service.reminders.sender:send_due",
     ),
     "R5": (
         "bot.engine.validator:_Validator.check_message",
@@ -71,6 +86,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.actions:ActionRun.collectible",
         "bot.service.effects:_record_dispute",
         "bot.service.disputes_desk:resolve",
+        "bot.domain.contact_rules:hold",
     ),
     "R9": (
         "bot.domain.compliance:find_violations",
@@ -134,6 +150,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.machine:_Step._collection_paused",
         "bot.service.runtime:Runtime.on_trigger",
         "bot.service.triggers:silenced",
+        "bot.domain.contact_rules:hold",
         "bot.domain.accounts:breathing_space_on",
         "bot.store.bulk_import:_breathing_statements",
     ),
@@ -149,13 +166,9 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
 }
 # Rules whose enforcement does not exist yet, and who builds it. The register
 # shows them as planned instead of passing them silently or failing the suite.
-PLANNED: Mapping[str, str] = {
-    "R1": "planned: reminders issue (outbound scheduler)",
-    "R2": "planned: reminders issue (outbound counter)",
-}
+PLANNED: Mapping[str, str] = {}
 # Known gaps in rules that are enforced and tested in part (issue 16).
 GAPS: Mapping[str, str] = {
-    "R4": "set in the chat, honoured by promise follow-ups; reminders: h5's planner",
     "R17": "retention job: reminders issue",
     "R18": "erase command: reminders issue",
 }

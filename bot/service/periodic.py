@@ -43,10 +43,14 @@ class PeriodicJob:
 
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
+    from bot.service import reminders
+
     return (
         PeriodicJob("desk_timers", timedelta(minutes=1), desk_timers.run),
         PeriodicJob("promise_follow_up", timedelta(minutes=15), follow_up_promises),
         PeriodicJob("safety_checks", timedelta(minutes=1), raise_unanswered_safety_checks),
+        PeriodicJob("reminders-plan", reminders.PLAN_EVERY, reminders.plan_job),
+        PeriodicJob("reminders-send", reminders.SEND_EVERY, reminders.send_job),
     )
 
 

@@ -17,6 +17,7 @@ from bot.engine.errors import ScriptError, ScriptProblem
 from bot.engine.loader import load_policy, load_script
 from bot.engine.script import Script
 from bot.engine.validator import validate_script
+from bot.service.cadence_check import cadence_problems
 from bot.service.sent_texts import check_sent_texts
 
 POLICY_FILE = "policy.yaml"
@@ -94,6 +95,8 @@ def _load(
             )
         scripts[script.id] = script
         sources[script.id] = source
+    if policy is not None and scripts:
+        problems.extend(cadence_problems(policy, scripts, policy_source, str(policy_path)))
     # R6, R9, R10 for what no script holds: code texts, the policy's texts, catalogs.
     problems.extend(check_sent_texts(locales_dir, policy=policy, policy_file=policy_path))
     if not scripts and not problems:

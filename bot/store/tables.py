@@ -494,3 +494,43 @@ class AuditRow(SQLModel, table=True):
     after: dict[str, Any] | None = _json(nullable=True)
     address: str = Field(default="", max_length=64)
     created_at: datetime = _when(index=True)
+
+
+# ---- reminders the bot sends itself (issue 31) ----
+
+
+class ReminderRow(SQLModel, table=True):
+    """One reminder of the cadence: queued once per account, stage and due date.
+
+    The unique key is what makes planning idempotent: however often and on however
+    many processes the planner runs, a second insert of the same reminder does
+    nothing. `send_at` is the next moment the contact rules allow (UTC); `reason`
+    the rule that last moved or held it (R1, R2, R3 ...). Status: queued, sending,
+    sent, held, superseded, person (a person takes the stage), skipped.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("account_id", "stage", "cycle", name="uq_reminder_stage_cycle"),
+        Index("ix_reminders_due", "status", "send_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: str = Field(
+        sa_column=Column(
+            String(64),
+            ForeignKey("accounts.account_id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    stage: str = Field(max_length=32)
+    cycle: date  # the due date the cadence counts from
+    conversation_id: int | None = Field(default=None)
+    status: str = Field(default="queued", max_length=16)
+    send_at: datetime | None = _when(nullable=True)
+    reason: str | None = Field(default=None, max_length=32)
+    attempts: int = 0
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)

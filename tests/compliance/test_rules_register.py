@@ -1,12 +1,9 @@
 """The rules register: every rule of the rulebook has enforcing code and a test that proves it.
 
 This test is part of the normal suite, so `make test` fails when a rule loses
-its enforcement (a renamed guard) or its last test. R1 and R2 are the
-exception, and only because the bot sends nothing on its own yet: they need
-the outbound scheduler of the reminders issue. The register shows them as
-"planned: reminders issue" rather than passing them silently, and this test
-fails as soon as one of them is no longer listed as planned without being
-covered, or when another rule is added to the planned list.
+its enforcement (a renamed guard) or its last test. R1, R2 and R4 were planned
+until the reminders' planner and sender (issue 31) enforced them; nothing is
+planned now, and this test fails when a rule is added to the planned list.
 """
 
 from __future__ import annotations
@@ -28,9 +25,7 @@ from bot.rules.register import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-# Need the reminders' outbound scheduler. R4 (quiet windows) is set in the chat and
-# honoured by promise follow-ups (issue 31), so it is enforced, with a gap noted.
-OUTBOUND_RULES = {"R1", "R2"}
+OUTBOUND_RULES = {"R1", "R2", "R4"}  # enforced by the reminders' planner and sender
 
 
 def test_the_register_reads_all_eighteen_rules_from_the_project_copy() -> None:
@@ -39,18 +34,16 @@ def test_the_register_reads_all_eighteen_rules_from_the_project_copy() -> None:
     assert rules[12].text.startswith("A person is always reachable")
 
 
-def test_every_rule_is_enforced_and_tested_except_the_planned_outbound_ones() -> None:
+def test_every_rule_is_enforced_and_tested() -> None:
     rows = build_register()
-    uncovered = {
-        r.rule.rule_id: r.status
-        for r in rows
-        if r.rule.rule_id not in PLANNED and r.status != "enforced and tested"
-    }
+    uncovered = {r.rule.rule_id: r.status for r in rows if r.status != "enforced and tested"}
     assert uncovered == {}
-    assert set(PLANNED) == OUTBOUND_RULES
+    assert dict(PLANNED) == {}
     for row in rows:
         if row.rule.rule_id in OUTBOUND_RULES:
-            assert row.status.startswith("planned: reminders issue")
+            assert any(point.startswith("bot.service.reminders") for point in row.enforced_by)
+            assert any("tests/reminders/" in test for test in row.tests)
+            assert any("tests/domain/test_contact_rules.py" in test for test in row.tests)
 
 
 def test_every_enforcement_point_exists_under_its_name() -> None:
@@ -110,7 +103,7 @@ def test_a_rule_without_a_test_is_reported_missing(tmp_path: Path) -> None:
     tests.mkdir()
     rows = {r.rule.rule_id: r for r in build_register(tests_dir=tests)}
     assert rows["R5"].status == "MISSING: no test"
-    assert rows["R1"].status.startswith("planned: reminders issue")
+    assert rows["R1"].status == "MISSING: no test"
 
 
 def test_repaybot_rules_prints_a_table_per_rule() -> None:
@@ -121,7 +114,8 @@ def test_repaybot_rules_prints_a_table_per_rule() -> None:
     assert code == 0
     for n in range(1, 19):
         assert f"| **R{n}** " in text
-    assert text.count("planned: reminders issue") == 2
+    assert "planned: reminders issue" not in text
     assert "tests/engine/test_repayment_paths.py::test_human_command_and_button_R13" in text
     assert "`bot.engine.validator:_Validator.check_first_contact`" in text
-    assert "16 of 18 rules enforced and tested, 2 planned, 0 missing." in text
+    assert "`bot.domain.contact_rules:hours_allow`" in text
+    assert "18 of 18 rules enforced and tested, 0 planned, 0 missing." in text

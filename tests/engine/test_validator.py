@@ -124,7 +124,13 @@ CASES = [
         "promise_decide",
         "'promise_check' is never 'in_pass'",
     ),
-    ("  reminder: {to: reminder}", "  reminder: {to: reminders}", "reminder: {to", None, "unknown"),
+    (
+        "triggers: {reminder: {to: reminder},",
+        "triggers: {reminder: {to: reminders},",
+        "triggers: {reminder: {to: reminders}",
+        None,
+        "unknown",
+    ),
     # Each part of a state, written in block style so that every key has its own line:
     # the problem must be reported on the line of the key that is wrong.
     ('      max: "today"', '      max: "today and"', 'max: "today and"', "verify", "invalid"),

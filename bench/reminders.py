@@ -1,0 +1,183 @@
+"""Planning reminders over a generated portfolio: time, peak memory, growth with size.
+
+    python -m bench.reminders --accounts 10000,100000 --db sqlite,postgresql
+
+Each portfolio is written straight into a scratch database (accounts, one charge
+each, a linked chat each, zones and due dates mixed so that every account is due
+a stage), then planned in a process of its own so that its peak memory (VmHWM)
+is its own: `python -m bench.reminders worker URL` prints
+"first_seconds again_seconds queued peak_mib". The first run queues a reminder
+for nearly every account; the second finds them queued and adds none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from bench.common import (
+    ROOT,
+    Figure,
+    peak_rss_mib,
+    postgres_available,
+    print_figures,
+    scratch_database,
+)
+
+NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+ZONES = (
+    ("America/New_York", "+1212555"),
+    ("Europe/London", "+4477009"),
+    ("Asia/Shanghai", "+8613800"),
+    ("Asia/Hong_Kong", "+8529123"),
+    ("Asia/Taipei", "+8869120"),
+    ("America/Los_Angeles", "+1310555"),
+)
+CHUNK = 10_000
+
+
+def _rows(start: int, count: int) -> dict[str, list[dict[str, Any]]]:
+    accounts, charges, conversations, links = [], [], [], []
+    for n in range(start, start + count):
+        zone, phone = ZONES[n % len(ZONES)]
+        account = f"B-{n:07d}"
+        accounts.append(
+            {
+                "account_id": account, "borrower_name": f"Borrower {n}",
+                "phone": f"{phone}{n % 10000:04d}", "birth_date": date(1990, 5, 17),
+                "locale": "en", "locale_chosen": False, "timezone": zone, "currency": "USD",
+                "due_date": NOW.date() - timedelta(days=n % 50 - 5), "extensions_used": 0,
+                "collection_paused": False, "breathing_space": False, "opted_out": False,
+                "unreachable": False, "verify_failures": 0, "created_at": NOW, "updated_at": NOW,
+            }
+        )  # fmt: skip
+        charges.append(
+            {
+                "account_id": account, "charge_id": f"{account}-P", "kind": "principal",
+                "description": "Card balance", "amount": Decimal("1200.00"),
+                "posted_on": date(2026, 10, 1),
+            }
+        )  # fmt: skip
+        conversations.append(
+            {
+                "id": n + 1, "channel": "telegram", "chat_key": str(n + 1), "account_id": account,
+                "user_key": str(n + 1), "owner": "bot", "script_id": "repayment",
+                "script_version": "v", "policy_version": "", "locale": "en", "frames": [],
+                "choices": [], "vars": {}, "step": 0, "failed_inputs": 0, "verified": True,
+                "ended": False, "started": True, "created_at": NOW, "updated_at": NOW,
+            }
+        )  # fmt: skip
+        links.append(
+            {
+                "channel": "telegram", "user_key": str(n + 1), "account_id": account,
+                "linked_via": "token", "linked_at": NOW,
+            }
+        )  # fmt: skip
+    return {"accounts": accounts, "charges": charges, "conversations": conversations,
+            "channel_links": links}  # fmt: skip
+
+
+async def fill(url: str, count: int) -> None:
+    """The portfolio, written in chunks through the tables' own columns."""
+    from bot.store.db import create_engine, upgrade
+    from bot.store.tables import AccountRow, ChannelLinkRow, ChargeRow, ConversationRow, table_of
+
+    await upgrade(url)
+    tables = {
+        "accounts": table_of(AccountRow),
+        "charges": table_of(ChargeRow),
+        "conversations": table_of(ConversationRow),
+        "channel_links": table_of(ChannelLinkRow),
+    }
+    engine = create_engine(url)
+    try:
+        for start in range(0, count, CHUNK):
+            rows = _rows(start, min(CHUNK, count - start))
+            async with engine.begin() as conn:
+                for name, table in tables.items():
+                    await conn.execute(table.insert(), rows[name])
+        if url.startswith("postgresql"):
+            async with engine.begin() as conn:
+                from sqlalchemy import text
+
+                await conn.execute(text("ANALYZE"))
+    finally:
+        await engine.dispose()
+
+
+async def _plan(url: str) -> tuple[float, float, int, float]:
+    from bot.domain.cadence import RemindersPolicy
+    from bot.service.reminders import plan_reminders
+    from bot.store.db import create_engine, session_factory
+
+    engine = create_engine(url)
+    rules = RemindersPolicy()
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        first = await plan_reminders(session_factory(engine), rules, NOW)
+        middle, cpu_first = time.perf_counter(), time.process_time() - cpu
+        await plan_reminders(session_factory(engine), rules, NOW)
+        return middle - started, time.perf_counter() - middle, first.queued, cpu_first
+    finally:
+        await engine.dispose()
+
+
+def worker(url: str) -> None:
+    first, again, queued, cpu = asyncio.run(_plan(url))
+    print(f"{first:.3f} {again:.3f} {queued} {peak_rss_mib():.1f} {cpu:.3f}")
+
+
+async def _timed(url: str) -> tuple[float, float, int, float, float]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.reminders", "worker", url,
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    out, _ = await process.communicate()
+    first, again, queued, peak, cpu = out.decode().split()
+    return float(first), float(again), int(queued), float(peak), float(cpu)
+
+
+async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
+    figures: list[Figure] = []
+    for kind in databases:
+        for size in sizes:
+            async with scratch_database(kind) as url:
+                started = time.perf_counter()
+                await fill(url, size)
+                filled = time.perf_counter() - started
+                first, again, queued, peak, cpu = await _timed(url)
+            note = f"{queued:,} queued; written in {filled:.0f} s; load {os.getloadavg()[0]:.2f}"
+            figures += [
+                Figure(f"{kind} {size:,}: plan (queues)", first, None, "s", note=note),
+                Figure(f"{kind} {size:,}: planner's own CPU (queues)", cpu, None, "s"),
+                Figure(f"{kind} {size:,}: plan again (nothing new)", again, None, "s"),
+                Figure(f"{kind} {size:,}: accounts a second", size / first, None, "/s"),
+                Figure(f"{kind} {size:,}: peak memory", peak, None, "MiB", higher_is_better=False),
+            ]
+    return figures
+
+
+async def main(args: argparse.Namespace) -> None:
+    databases = args.db.split(",")
+    if "postgresql" in databases and not await postgres_available():
+        print("PostgreSQL is not reachable on 127.0.0.1:5432; SQLite only.")
+        databases = [d for d in databases if d != "postgresql"]
+    sizes = [int(s) for s in args.accounts.split(",")]
+    print(f"reminder planning; load average {os.getloadavg()[0]:.2f}")
+    print_figures("planning reminders", await run(databases, sizes))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "worker":
+        worker(sys.argv[2])
+        raise SystemExit(0)
+    parser = argparse.ArgumentParser(prog="python -m bench.reminders", description=__doc__)
+    parser.add_argument("--accounts", default="10000", help="sizes, e.g. 10000,100000")
+    parser.add_argument("--db", default="sqlite,postgresql", help="sqlite,postgresql")
+    asyncio.run(main(parser.parse_args()))

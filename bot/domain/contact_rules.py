@@ -1,0 +1,372 @@
+"""When the bot may start a conversation with a borrower: the contact rules as plain functions.
+
+R1 hours in the borrower's time zone (an unknown zone: only the hours valid in
+every zone of the account's country), R2 counts per local day and per rolling 7
+days and none soon after a completed conversation, R4 the borrower's own quiet
+windows; and the holds no moment lifts: R3 opted out, R8 nothing undisputed to
+remind about, R12 collection paused after a crisis, R16 a breathing space, a
+person owning the conversation. The planner and the sender (bot/service/reminders)
+and the simulator all decide with these, so what `repaybot reminders simulate`
+prints is what the bot does.
+
+Moments are aware datetimes in UTC; intervals are half-open [start, end).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.accounts import breathing_space_on
+from bot.domain.cadence import ContactRules, ReminderStage
+from bot.domain.quiet_windows import QuietWindow, is_quiet
+from bot.domain.regions import region_of, zones_of_country
+
+# Why a reminder waits or is held: the rulebook's ids, and two plain reasons.
+R1, R2, R3, R4, R8, R12, R16 = "R1", "R2", "R3", "R4", "R8", "R12", "R16"
+PERSON = "person"  # a person owns the conversation (or the stage is theirs)
+UNREACHABLE = "unreachable"  # the chat refused the bot (403) and nobody wrote since
+ARRANGEMENT = "arrangement"  # a plan or promise runs: its follow-up is its own
+SUPERSEDED = "superseded"  # a later stage (or a new due date) took its place
+NOTHING_OWED = "nothing_owed"
+# Zone names that say nothing about where the borrower is.
+_PLACELESS = frozenset({"", "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"})
+Interval = tuple[datetime, datetime]
+_HORIZON_DAYS = 9  # R2's week plus the quiet days' edge: a slot is always found within
+
+
+@dataclass(slots=True)
+class Contact:
+    """What the rules read about one account at one moment (a value: never changed
+    in place; `dataclasses.replace` makes the next one). Not frozen: a million are
+    built per planning run, and a frozen dataclass builds several times slower."""
+
+    account_id: str
+    timezone: str
+    phone: str = ""
+    due_date: date = date.min
+    opted_out: bool = False
+    collection_paused: bool = False
+    breathing_space: bool = False
+    breathing_space_until: date | None = None
+    breathing_space_from: date | None = None
+    unreachable: bool = False
+    person_owns: bool = False
+    charges: int = 1  # charges on the account
+    undisputed: int = 1  # of which not under dispute (R8)
+    arrangement: bool = False
+    quiet_windows: tuple[QuietWindow, ...] = ()
+    sent: tuple[datetime, ...] = ()  # bot-initiated reminders sent, any order
+    completed_at: datetime | None = None  # the last conversation that ended
+    stages_queued: frozenset[str] = field(default_factory=frozenset)  # this cycle's
+
+
+def _zone_or_none(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+zone_named = lru_cache(maxsize=512)(_zone_or_none)
+
+
+def _zones_for(timezone: str, phone: str) -> tuple[ZoneInfo, ...]:
+    """R1: the zones whose hours the account must respect. Its own zone when known;
+    otherwise every zone of its country (from the phone); none when neither says."""
+    name = timezone.strip()
+    own = zone_named(name) if name not in _PLACELESS else None
+    if own is not None:
+        return (own,)
+    country = region_of(name, phone)
+    if country is not None:
+        found = tuple(z for z in map(zone_named, zones_of_country(country)) if z is not None)
+        if found:
+            return found
+    if name in _PLACELESS and name:
+        return (ZoneInfo("UTC"),)  # written as UTC and nothing says otherwise
+    return ()
+
+
+zones_for = lru_cache(maxsize=4096)(_zones_for)
+
+
+def local_day(zones: Sequence[ZoneInfo], moment: datetime) -> date:
+    """The borrower's calendar day (the first zone's, when the zone is the country's)."""
+    return moment.astimezone(zones[0]).date()
+
+
+def due_stage(stages: Sequence[ReminderStage], due_date: date, today: date) -> ReminderStage | None:
+    """The stage the account is in today: the last whose day has come, or None."""
+    current = None
+    for stage in stages:
+        if due_date + timedelta(days=stage.offset_days) <= today:
+            current = stage
+    return current
+
+
+def hold(contact: Contact, today: date) -> str | None:
+    """What stops every reminder to this account whatever the hour, or None."""
+    if contact.collection_paused:
+        return R12
+    if breathing_space_on(
+        contact.breathing_space,
+        contact.breathing_space_until,
+        today,
+        contact.breathing_space_from,
+    ):
+        return R16
+    if contact.opted_out:
+        return R3
+    if contact.charges == 0:
+        return NOTHING_OWED
+    if contact.undisputed == 0:
+        return R8
+    if contact.person_owns:
+        return PERSON
+    if contact.unreachable:
+        return UNREACHABLE
+    if contact.arrangement:
+        return ARRANGEMENT
+    return None
+
+
+def hours_allow(zones: Sequence[ZoneInfo], moment: datetime, rules: ContactRules) -> bool:
+    """R1: the moment is within the policy's hours in every zone that counts."""
+    if not zones:
+        return False
+    for zone in zones:
+        wall = moment.astimezone(zone).time()
+        if not rules.start <= wall < rules.end:
+            return False
+    return True
+
+
+def quiet_now(windows: Sequence[QuietWindow], zones: Sequence[ZoneInfo], moment: datetime) -> bool:
+    """R4: the borrower asked not to hear from us at this moment (in their own time)."""
+    return bool(windows) and bool(zones) and is_quiet(windows, moment.astimezone(zones[0]))
+
+
+def r2_allows(
+    contact: Contact, zones: Sequence[ZoneInfo], moment: datetime, rules: ContactRules
+) -> bool:
+    """R2: under the day's and the rolling week's counts, and not soon after a talk."""
+    return r2_earliest(contact, zones, moment, rules) == moment
+
+
+def r2_earliest(
+    contact: Contact, zones: Sequence[ZoneInfo], after: datetime, rules: ContactRules
+) -> datetime:
+    """The first moment from `after` on that R2's counts allow."""
+    if not contact.sent and contact.completed_at is None:
+        return after  # nothing sent, no conversation: the common case, and a quick one
+    moment = after
+    if contact.completed_at is not None:
+        moment = max(
+            moment, contact.completed_at + timedelta(days=rules.quiet_days_after_conversation)
+        )
+    sent = sorted(contact.sent)
+    zone: tzinfo = zones[0] if zones else UTC
+    for _ in range(len(sent) + 2):
+        before = moment
+        day = moment.astimezone(zone).date()
+        if sum(1 for s in sent if s.astimezone(zone).date() == day) >= rules.max_per_day:
+            moment = _midnight_after(day, zone)
+        window = [s for s in sent if moment - timedelta(days=7) < s <= moment]
+        if len(window) >= rules.max_per_7_days:
+            moment = window[len(window) - rules.max_per_7_days] + timedelta(days=7)
+        if moment == before:
+            break
+    return moment
+
+
+def _midnight_after(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _day_hours(zone: ZoneInfo, day: date, start: time, end: time) -> Interval:
+    """One local day's allowed hours in UTC (DST moves them, never stretches them)."""
+    return (
+        datetime.combine(day, start, tzinfo=zone).astimezone(UTC),
+        datetime.combine(day, end, tzinfo=zone).astimezone(UTC),
+    )
+
+
+day_hours = lru_cache(maxsize=65536)(_day_hours)
+
+
+def _intersect(first: Sequence[Interval], second: Sequence[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    for a_start, a_end in first:
+        for b_start, b_end in second:
+            start, end = max(a_start, b_start), min(a_end, b_end)
+            if start < end:
+                out.append((start, end))
+    return sorted(out)
+
+
+def _subtract(allowed: Sequence[Interval], taken: Sequence[Interval]) -> list[Interval]:
+    out = list(allowed)
+    for t_start, t_end in taken:
+        kept: list[Interval] = []
+        for start, end in out:
+            if t_end <= start or end <= t_start:
+                kept.append((start, end))
+                continue
+            if start < t_start:
+                kept.append((start, t_start))
+            if t_end < end:
+                kept.append((t_end, end))
+        out = kept
+    return sorted(out)
+
+
+def _quiet_intervals(
+    windows: Iterable[QuietWindow], zone: ZoneInfo, first: date, last: date
+) -> list[Interval]:
+    out: list[Interval] = []
+    day = first - timedelta(days=1)
+    while day <= last:
+        for window in windows:
+            if day.weekday() not in window.days:
+                continue
+            ends_on = day if window.start < window.end else day + timedelta(days=1)
+            out.append(
+                (
+                    datetime.combine(day, window.start, tzinfo=zone).astimezone(UTC),
+                    datetime.combine(ends_on, window.end, tzinfo=zone).astimezone(UTC),
+                )
+            )
+        day += timedelta(days=1)
+    return out
+
+
+def allowed_intervals(
+    zones: Sequence[ZoneInfo],
+    windows: Sequence[QuietWindow],
+    rules: ContactRules,
+    begin: datetime,
+    days: int = _HORIZON_DAYS,
+) -> list[Interval]:
+    """Where R1 and R4 allow a message, from `begin` on for about `days` days (UTC)."""
+    if not zones:
+        return []
+    combined: list[Interval] | None = None
+    for zone in zones:
+        first = begin.astimezone(zone).date()
+        hours = [
+            day_hours(zone, first + timedelta(days=n), rules.start, rules.end) for n in range(days)
+        ]
+        combined = hours if combined is None else _intersect(combined, hours)
+    assert combined is not None  # noqa: S101 - zones is not empty
+    if windows:
+        first = begin.astimezone(zones[0]).date()
+        combined = _subtract(
+            combined, _quiet_intervals(windows, zones[0], first, first + timedelta(days=days))
+        )
+    return [(max(start, begin), end) for start, end in combined if end > begin]
+
+
+def fraction(key: str) -> float:
+    """A stable place in [0, 1) for a reminder: the same on every process and run."""
+    return zlib.crc32(key.encode()) / 2**32
+
+
+def spread(intervals: Sequence[Interval], share: float) -> datetime | None:
+    """A moment `share` of the way through the first allowed stretch: a day's
+    reminders land across the allowed hours, not in a burst at their start."""
+    if not intervals:
+        return None
+    start, end = intervals[0]
+    return start + (end - start) * share
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the planner does with one account now: queue `stage` for `send_at`,
+    hold it by `reason` (send_at None), or nothing (stage None)."""
+
+    stage: ReminderStage | None = None
+    send_at: datetime | None = None
+    reason: str | None = None  # the hold, or the rule that moved send_at past now
+
+
+def next_moment(
+    contact: Contact, zones: Sequence[ZoneInfo], after: datetime, rules: ContactRules, key: str
+) -> tuple[datetime | None, str | None]:
+    """The next allowed moment from `after`, spread, and the first rule that moved it."""
+    moved_by = blocking_rule(contact, zones, after, rules)
+    begin = r2_earliest(contact, zones, after, rules)
+    for _ in range(4):
+        # Two days hold the next allowed stretch unless quiet windows fill them.
+        intervals = allowed_intervals(zones, contact.quiet_windows, rules, begin, days=2)
+        if not intervals:
+            intervals = allowed_intervals(zones, contact.quiet_windows, rules, begin)
+        slot = spread(intervals, fraction(key))
+        if slot is None:
+            return None, R1
+        later = r2_earliest(contact, zones, slot, rules)
+        if later == slot:
+            return slot, moved_by
+        begin = later
+    return None, R2
+
+
+def blocking_rule(
+    contact: Contact, zones: Sequence[ZoneInfo], moment: datetime, rules: ContactRules
+) -> str | None:
+    """Which timing rule forbids a reminder at this very moment (R1, R4, R2), if any."""
+    if not hours_allow(zones, moment, rules):
+        return R1
+    if quiet_now(contact.quiet_windows, zones, moment):
+        return R4
+    if not r2_allows(contact, zones, moment, rules):
+        return R2
+    return None
+
+
+def plan(
+    contact: Contact, stages: Sequence[ReminderStage], now: datetime, rules: ContactRules
+) -> Decision:
+    """The planner's choice for one account at `now` (see Decision)."""
+    zones = zones_for(contact.timezone, contact.phone)
+    if not zones:
+        return Decision(reason=R1)  # no zone and no country: no hour is safe
+    stage = due_stage(stages, contact.due_date, local_day(zones, now))
+    if stage is None or stage.name in contact.stages_queued:
+        return Decision()
+    held = hold(contact, local_day(zones, now))
+    if held is not None:
+        return Decision(stage, None, held)
+    if stage.person:
+        return Decision(stage, None, PERSON)
+    key = f"{contact.account_id}:{stage.name}:{contact.due_date.isoformat()}"
+    send_at, moved_by = next_moment(contact, zones, now, rules, key)
+    return Decision(stage, send_at, moved_by if send_at is not None else moved_by or R1)
+
+
+def send_check(
+    contact: Contact,
+    stages: Sequence[ReminderStage],
+    stage_name: str,
+    cycle: date,
+    now: datetime,
+    rules: ContactRules,
+) -> str | None:
+    """Checked again as the reminder goes out: None to send, else why not (a hold,
+    SUPERSEDED, or the timing rule to wait for)."""
+    zones = zones_for(contact.timezone, contact.phone)
+    if not zones:
+        return R1
+    today = local_day(zones, now)
+    current = due_stage(stages, contact.due_date, today)
+    if cycle != contact.due_date or current is None or current.name != stage_name:
+        return SUPERSEDED
+    held = hold(contact, today)
+    if held is not None:
+        return held
+    return blocking_rule(contact, zones, now, rules)

@@ -1,0 +1,276 @@
+"""Reading the portfolio for the planner: a key range of accounts at a time.
+
+Each table is read once over the range by a plain range scan (accounts, their
+linked chats, charges, arrangements, conversations that ended, reminders) and
+the figures are put together here, per account. One statement joining them all
+looked neater, but PostgreSQL misjudged its row counts and re-read the grouped
+tables once per account; separate range scans keep every read linear, on SQLite
+and PostgreSQL alike, and memory flat: a batch at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.contact_rules import Contact
+from bot.domain.quiet_windows import from_data
+from bot.service.reminders.store import (
+    ACCOUNTS,
+    ARRANGEMENTS,
+    BATCH,
+    CHARGES,
+    CONVERSATIONS,
+    HISTORY_DAYS,
+    LINKS,
+    OPEN,
+    REMINDERS,
+)
+
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An account the planner may remind: its facts and its linked chat."""
+
+    contact: Contact
+    conversation_id: int | None
+    owed: Decimal  # undisputed charges (R8), for the simulator's payments
+    held: frozenset[str] = frozenset()  # this cycle's stages held at send time
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every time kept is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _in(column: Any, after: str, last: str | None, ids: Sequence[str] | None) -> Any:
+    if ids is not None:
+        return column.in_(list(ids))
+    return and_(column > after, column <= last)
+
+
+async def _read(session: AsyncSession, query: Any) -> list[Any]:
+    return list(await session.execute(query))
+
+
+async def contacts_after(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    after: str = "",
+    limit: int = BATCH,
+    linked_only: bool = True,
+    reachable: bool = False,
+    ids: Sequence[str] | None = None,
+) -> tuple[list[Candidate], str | None]:
+    """A batch and the last key it covered (None: the portfolio is done). A batch may
+    hold fewer than `limit` accounts (those not linked are left out) and go on."""
+    last: str | None = None
+    if ids is None:
+        keys = (
+            select(ACCOUNTS.c.account_id)
+            .where(ACCOUNTS.c.account_id > after)
+            .order_by(ACCOUNTS.c.account_id)
+            .limit(limit)
+            .subquery()
+        )
+        last = (await session.execute(select(func.max(keys.c.account_id)))).scalar()
+        if last is None:
+            return [], None
+    chats: dict[str, tuple[int, str]] = {}
+    linked = select(CONVERSATIONS.c.account_id, CONVERSATIONS.c.id, CONVERSATIONS.c.owner).join(
+        LINKS,
+        and_(
+            LINKS.c.channel == CONVERSATIONS.c.channel,
+            LINKS.c.user_key == CONVERSATIONS.c.user_key,
+            LINKS.c.account_id == CONVERSATIONS.c.account_id,
+        ),
+    )
+    for account_id, conversation_id, owner in await _read(
+        session, linked.where(_in(CONVERSATIONS.c.account_id, after, last, ids))
+    ):
+        if account_id not in chats or conversation_id > chats[account_id][0]:
+            chats[account_id] = (conversation_id, owner)
+    if linked_only and not chats:
+        return [], last
+    accounts = await _read(
+        session,
+        select(
+            ACCOUNTS.c.account_id,
+            ACCOUNTS.c.timezone,
+            ACCOUNTS.c.phone,
+            ACCOUNTS.c.due_date,
+            ACCOUNTS.c.opted_out,
+            ACCOUNTS.c.collection_paused,
+            ACCOUNTS.c.breathing_space,
+            ACCOUNTS.c.breathing_space_until,
+            ACCOUNTS.c.breathing_space_from,
+            ACCOUNTS.c.unreachable,
+            ACCOUNTS.c.quiet_windows,
+        )
+        .where(_in(ACCOUNTS.c.account_id, after, last, ids))
+        .order_by(ACCOUNTS.c.account_id),
+    )
+    undisputed = CHARGES.c.dispute_id.is_(None)
+    charges = {
+        row[0]: row[1:]
+        for row in await _read(
+            session,
+            select(
+                CHARGES.c.account_id,
+                func.count(),
+                func.sum(case((undisputed, 1), else_=0)),
+                func.sum(case((undisputed, CHARGES.c.amount), else_=0)),
+            )
+            .where(_in(CHARGES.c.account_id, after, last, ids))
+            .group_by(CHARGES.c.account_id),
+        )
+    }
+    arranged = {
+        row[0]
+        for row in await _read(
+            session,
+            select(ARRANGEMENTS.c.account_id).where(
+                _in(ARRANGEMENTS.c.account_id, after, last, ids), ARRANGEMENTS.c.status == "active"
+            ),
+        )
+    }
+    completed = {
+        row[0]: row[1]
+        for row in await _read(
+            session,
+            select(CONVERSATIONS.c.account_id, func.max(CONVERSATIONS.c.updated_at))
+            .where(
+                _in(CONVERSATIONS.c.account_id, after, last, ids), CONVERSATIONS.c.ended.is_(True)
+            )
+            .group_by(CONVERSATIONS.c.account_id),
+        )
+    }
+    history = await _history(session, now, after, last, ids)
+    found = []
+    for row in accounts:
+        chat = chats.get(row[0])
+        if linked_only and chat is None:
+            continue
+        found.append(
+            _contact(
+                row,
+                chat,
+                charges.get(row[0]),
+                row[0] in arranged,
+                _aware(completed.get(row[0])),
+                history.get(row[0], ()),
+                reachable=reachable,
+            )
+        )
+    return found, last
+
+
+async def contacts(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    after: str = "",
+    limit: int = BATCH,
+    linked_only: bool = True,
+    reachable: bool = False,
+    ids: Sequence[str] | None = None,
+) -> list[Candidate]:
+    """The given ids, or one batch of accounts after `after`, with their history."""
+    found, _ = await contacts_after(
+        session,
+        now,
+        after=after,
+        limit=limit,
+        linked_only=linked_only,
+        reachable=reachable,
+        ids=ids,
+    )
+    return found
+
+
+async def _history(
+    session: AsyncSession, now: datetime, after: str, last: str | None, ids: Sequence[str] | None
+) -> dict[str, list[Any]]:
+    """The range's reminders that matter now: sent in R2's window, or not sent yet."""
+    since = now - timedelta(days=HISTORY_DAYS)
+    query = select(
+        REMINDERS.c.account_id,
+        REMINDERS.c.stage,
+        REMINDERS.c.cycle,
+        REMINDERS.c.status,
+        REMINDERS.c.sent_at,
+    ).where(
+        _in(REMINDERS.c.account_id, after, last, ids),
+        or_(REMINDERS.c.sent_at >= since, REMINDERS.c.status != "sent"),
+    )
+    found: dict[str, list[Any]] = {}
+    for row in await session.execute(query):
+        found.setdefault(row.account_id, []).append(row)
+    return found
+
+
+def _contact(
+    row: Any,
+    chat: tuple[int, str] | None,
+    charges: Sequence[Any] | None,
+    arrangement: bool,
+    completed_at: datetime | None,
+    history: Sequence[Any],
+    *,
+    reachable: bool,
+) -> Candidate:
+    """The account's facts and its reminders: what was sent (R2), what this cycle has."""
+    (
+        account_id,
+        timezone,
+        phone,
+        due,
+        opted_out,
+        paused,
+        breathing,
+        until,
+        since,
+        unreachable,
+        quiet,
+    ) = row  # by position: a million rows, read quickly
+    count, undisputed, owed = charges if charges is not None else (0, 0, _ZERO)
+    sent: tuple[datetime, ...] = ()
+    stages: frozenset[str] = frozenset()
+    held: frozenset[str] = frozenset()
+    if history:
+        sent = tuple(_aware(r.sent_at) for r in history if r.status == "sent" and r.sent_at)  # type: ignore[misc]
+        stages = frozenset(r.stage for r in history if r.cycle == due and r.status in OPEN)
+        held = frozenset(r.stage for r in history if r.cycle == due and r.status == "held")
+    contact = Contact(
+        account_id,
+        timezone,
+        phone,
+        due,
+        bool(opted_out),
+        bool(paused),
+        bool(breathing),
+        until,
+        since,
+        False if reachable else bool(unreachable),
+        chat is not None and chat[1] != "bot",
+        int(count or 0),
+        int(undisputed or 0),
+        arrangement,
+        from_data(quiet) if quiet else (),
+        sent,
+        completed_at,
+        stages,
+    )
+    owed_value = Decimal(str(owed)) if owed is not None else _ZERO
+    return Candidate(contact, chat[0] if chat else None, owed_value, held)

@@ -233,7 +233,7 @@ async def _move_to(portfolio: Portfolio, reminder_id: int | None, at: datetime) 
 
 async def test_the_periodic_jobs_plan_then_send(portfolio: Portfolio) -> None:
     await portfolio.link("T-EN", "c1")
-    chosen = jobs()
+    chosen = tuple(job for job in jobs() if job.name.startswith("reminders-"))
     assert [job.name for job in chosen] == ["reminders-plan", "reminders-send"]
     assert await run_due(portfolio.app.runtime, chosen, START) == 1  # queued, not yet due
     send_at = _aware((await _queued(portfolio)).send_at)

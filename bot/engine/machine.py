@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from bot.domain.accounts import collectable_amount
 from bot.engine import expressions, router
 from bot.engine.actions import ACTIONS, HARDSHIP_SAID, ActionRun
 from bot.engine.memo import kept_on
@@ -61,6 +62,11 @@ class _Stale(Exception):
 
 class _CollectionPaused(Exception):
     """Raised inside a step when a script path reaches an offer while collection is paused."""
+
+
+class _NothingDue(Exception):
+    """Raised inside a step when a script path reaches an offer or a request for money
+    and nothing may be collected (R8: every charge disputed; or all paid)."""
 
 
 class ScriptRuntimeError(ScriptFailure):
@@ -115,6 +121,8 @@ class _Step:
             return self._stale()
         except _CollectionPaused:
             self._enter(self._paused_state())
+        except _NothingDue:
+            self._enter(self.script.nothing_due_state or self._paused_state())
         return self._result()
 
     def _dispatch(self, event: Event) -> None:
@@ -461,12 +469,20 @@ class _Step:
         (The pause is read first: it is two flags, and rarely set.)"""
         if self._collection_paused() and _asks_for_money(state):
             raise _CollectionPaused(self.current)
+        if self.verified and _asks_for_money(state) and self._nothing_due():
+            raise _NothingDue(self.current)
 
     def _collection_paused(self) -> bool:
         """The one guard every offer and request for money passes (R8 holds disputed
         charges out of every amount; R12 crisis and R16 breathing space stop them all)."""
         account = self.ctx.account
         return account.collection_paused or account.breathing_space
+
+    def _nothing_due(self) -> bool:
+        """Nothing may be asked for: no offer, promise or link is made for 0 (R8), charges
+        disputed earlier in this step included."""
+        held = frozenset(self.vars.get("disputed_now", ()))
+        return collectable_amount(self.ctx.account, held) <= 0
 
     def _paused_state(self) -> str:
         if self.script.paused_state is None:
@@ -511,6 +527,8 @@ class _Step:
         for call in calls:
             if ACTIONS[call.name].asks_for_money and self._collection_paused():
                 raise _CollectionPaused(call.name)
+            if ACTIONS[call.name].asks_for_money and self.verified and self._nothing_due():
+                raise _NothingDue(call.name)
             run = ActionRun(
                 ctx=self.ctx,
                 vars=self.vars,

@@ -245,6 +245,9 @@ class Script(_Model):
     home: str | None = None  # where `@return` goes when no detour is open (verified borrowers)
     # Where an offer or a request for money leads while collection is paused (R12, R16).
     paused_state: str | None = None
+    # Where an offer or a request for money leads when nothing may be collected (R8:
+    # every charge disputed); without one, the paused state.
+    nothing_due_state: str | None = None
     messages: dict[str, str] = Field(default_factory=dict)  # shared texts by id
     intents: dict[str, GlobalRoute] = Field(default_factory=dict)  # global free-text intents
     commands: dict[str, GlobalRoute] = Field(default_factory=dict)  # /help, /human ...

@@ -43,7 +43,7 @@ _ACCOUNT_AND_CHARGES = (
 _ARRANGEMENTS = (
     select(*(_arrangement[name] for name in _ARRANGEMENT_COLUMNS))
     .where(_arrangement.account_id == bindparam("account"))
-    .where(_arrangement.status.in_(("active", "review")))
+    .where(_arrangement.status.in_(("active", "review", "suspended")))
     .order_by(_arrangement.created_at.desc())
 )
 
@@ -105,6 +105,7 @@ async def read_account(
         breathing_space_until=row.breathing_space_until if row.breathing_space else None,
         agreement=agreement,
         in_review=_in_review(arrangements),
+        suspended=next((a.id for a in arrangements if a.status == "suspended"), None),
     )
     return account, row
 

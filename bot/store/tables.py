@@ -96,6 +96,8 @@ class DisputeRow(SQLModel, table=True):
     answer_due_on: date
     conversation_id: int | None = Field(default=None, foreign_key="conversations.id")
     created_at: datetime = _when()
+    # R8: the arrangement this dispute put on hold (status `suspended`), for the review.
+    arrangement_id: str | None = Field(default=None, max_length=32)
 
 
 class ChargeRow(SQLModel, table=True):
@@ -112,6 +114,9 @@ class ChargeRow(SQLModel, table=True):
     amount: Decimal = _money()
     posted_on: date
     dispute_id: str | None = Field(default=None, foreign_key="disputes.id", max_length=32)
+    # R7: the day the lender computed the line to (interest to 31 Oct); None: the
+    # day of the file it came in (older rows: the statement's day).
+    as_of: date | None = None
 
 
 class ConversationRow(SQLModel, table=True):

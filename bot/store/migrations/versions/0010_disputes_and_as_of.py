@@ -1,0 +1,37 @@
+"""disputes hold arrangements; charge lines carry the day they are computed to
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-07 03:10:00
+
+R8: a dispute on a charge inside an active arrangement puts the arrangement on
+hold (status `suspended`); the dispute names it for the person who reviews it.
+R7: each charge line says the day the lender computed it to (NULL for lines
+imported before: the statement shows its own day for them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("disputes") as batch:
+        batch.add_column(sa.Column("arrangement_id", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("charges") as batch:
+        batch.add_column(sa.Column("as_of", sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("charges") as batch:
+        batch.drop_column("as_of")
+    with op.batch_alter_table("disputes") as batch:
+        batch.drop_column("arrangement_id")

@@ -469,7 +469,7 @@ class _Step:
         (The pause is read first: it is two flags, and rarely set.)"""
         if self._collection_paused() and _asks_for_money(state):
             raise _CollectionPaused(self.current)
-        if self.verified and _asks_for_money(state) and self._nothing_due():
+        if self.verified and _asks_directly(state) and self._nothing_due():
             raise _NothingDue(self.current)
 
     def _collection_paused(self) -> bool:
@@ -574,6 +574,22 @@ def _asks_for_money(state: State) -> bool:
         return True
     made_from = (state.enter, state.actions, state.choices, state.intents, state.dynamic_choices)
     return kept_on(state, "_asks_for_money", made_from, lambda: _works_out_asks_for_money(state))
+
+
+def _asks_directly(state: State) -> bool:
+    """A state that names an amount to pay or runs an offer as it is entered or
+    answered: with nothing to collect it is not entered (R8). A menu whose choices
+    and typed meanings lead to offers is entered (its buttons hide by `has_balance`,
+    and each offer's own action is stopped)."""
+    if state.asks_for_money:
+        return True
+    made_from = (state.enter, state.actions)
+    return kept_on(
+        state,
+        "_asks_directly",
+        made_from,
+        lambda: _any_asks_for_money(tuple(c.name for c in (*state.enter, *state.actions))),
+    )
 
 
 def _works_out_asks_for_money(state: State) -> bool:

@@ -27,7 +27,6 @@ from bot.service.record import StoredConversation
 from bot.store.repositories import write_account
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, DisputeRow
 
-
 SUSPENDED = "suspended"  # an arrangement on hold while a dispute on it is reviewed (R8)
 
 

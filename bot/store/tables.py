@@ -200,6 +200,9 @@ class PaymentRow(SQLModel, table=True):
     currency: str = Field(max_length=3)
     paid_on: date
     imported_at: datetime = _when()
+    # R7: the lender's next account file includes it. Until then the statement and
+    # the plan show it paid; after, the charges do, and it is not taken off twice.
+    reflected: bool = False
 
 
 class AccountEventRow(SQLModel, table=True):

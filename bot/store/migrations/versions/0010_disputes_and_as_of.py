@@ -7,7 +7,9 @@ Create Date: 2026-12-07 03:10:00
 R8: a dispute on a charge inside an active arrangement puts the arrangement on
 hold (status `suspended`); the dispute names it for the person who reviews it.
 R7: each charge line says the day the lender computed it to (NULL for lines
-imported before: the statement shows its own day for them).
+imported before: the statement shows its own day for them); a payment from the
+payments file is `reflected` once an account file imported on or after the day
+it was paid includes it, so the statement takes it off the charges until then.
 """
 
 from __future__ import annotations
@@ -28,9 +30,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column("arrangement_id", sa.String(length=32), nullable=True))
     with op.batch_alter_table("charges") as batch:
         batch.add_column(sa.Column("as_of", sa.Date(), nullable=True))
+    with op.batch_alter_table("payments") as batch:
+        batch.add_column(
+            sa.Column("reflected", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("payments") as batch:
+        batch.drop_column("reflected")
     with op.batch_alter_table("charges") as batch:
         batch.drop_column("as_of")
     with op.batch_alter_table("disputes") as batch:

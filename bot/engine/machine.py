@@ -30,6 +30,7 @@ from bot.engine.script import (
     RETURN_TARGET,
     SOMETHING_ELSE,
     ActionCall,
+    InputType,
     Script,
     State,
     placeholders_of,
@@ -234,7 +235,7 @@ class _Step:
             self._store(state, decision.value)
         elif isinstance(decision, router.NoteAndFollow):
             if decision.answer is not None and state.input is not None:
-                self.set_var(state.input.store, decision.answer)
+                self._keep_answer(state, decision.answer)
                 self._run_actions(state.actions, decision.answer)
             self._follow(decision.to, decision.detour)
         elif isinstance(decision, router.AskWhichDate):
@@ -316,9 +317,15 @@ class _Step:
 
     def _store(self, state: State, value: Any) -> None:
         """The answer to the state's question: stored, then the state's actions and next."""
-        assert state.input is not None  # noqa: S101 - the router only stores an input's answer
-        self.set_var(state.input.store, value)
+        self._keep_answer(state, value)
         self._after_answer(state, state.actions, value, None)
+
+    def _keep_answer(self, state: State, value: Any) -> None:
+        """The answer in the input's variable; a date of birth is only compared by the
+        state's actions, never kept (R18): the variable says that one was given."""
+        assert state.input is not None  # noqa: S101 - the router only stores an input's answer
+        secret = state.input.type is InputType.BIRTH_DATE
+        self.set_var(state.input.store, True if secret else value)
 
     def _failed_input(self, message_id: str | None) -> None:
         """Say what went wrong, ask again, and after repeated failures offer a person (R13)."""

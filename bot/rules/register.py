@@ -54,12 +54,18 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     "R7": (
         "bot.engine.scope:build_scope",
         "bot.i18n.render:Translator.format_param",
+        "bot.domain.accounts:collectable_amount",
+        "bot.domain.accounts:unpaid_installments",
         "dialogs/repayment.yaml:states.statement",
     ),
     "R8": (
         "bot.engine.actions:record_dispute",
         "bot.engine.actions:ActionRun.collectible",
         "bot.service.effects:_record_dispute",
+        "bot.domain.accounts:dispute_suspends",
+        "bot.domain.accounts:collectable_amount",
+        "bot.engine.machine:_Step._nothing_due",
+        "dialogs/repayment.yaml:states.nothing_due",
     ),
     "R9": (
         "bot.domain.compliance:find_violations",
@@ -123,11 +129,15 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     "R17": (
         "bot.store.tables:TranscriptRow",
         "bot.service.queueing:Queue._add",
-        "bot.service.runtime:_transcript_in",
+        "bot.service.kept:transcript_in",
+        "bot.service.kept:adopt_transcript",
     ),
     "R18": (
         "bot.i18n.render:_Placeholders.__missing__",
         "bot.service.linking:hash_token",
+        "bot.service.kept:gives_birth_date",
+        "bot.engine.machine:_Step._keep_answer",
+        "bot.service.inbox:claim_kept",
     ),
 }
 # Rules whose enforcement does not exist yet, and who builds it. The register

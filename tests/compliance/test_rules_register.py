@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.cli import main
 from bot.rules.register import (
     ENFORCEMENT,
+    PARTIAL,
     PLANNED,
     build_register,
     read_rulebook,
@@ -44,7 +45,9 @@ def test_every_rule_is_enforced_and_tested_except_the_planned_outbound_ones() ->
         for r in rows
         if r.rule.rule_id not in PLANNED and r.status != "enforced and tested"
     }
-    assert uncovered == {}
+    # Issue 34 point 8: records kept, but no purge or erase yet: partial, with what is missing.
+    assert uncovered == {rule: PARTIAL[rule] for rule in ("R17", "R18")}
+    assert all("missing" in PARTIAL[rule] for rule in PARTIAL)
     assert set(PLANNED) == OUTBOUND_RULES
     for row in rows:
         if row.rule.rule_id in OUTBOUND_RULES:
@@ -122,4 +125,5 @@ def test_repaybot_rules_prints_a_table_per_rule() -> None:
     assert text.count("planned: reminders issue") == 3
     assert "tests/engine/test_repayment_paths.py::test_human_command_and_button_R13" in text
     assert "`bot.engine.validator:_Validator.check_first_contact`" in text
-    assert "15 of 18 rules enforced and tested, 3 planned, 0 missing." in text
+    assert "13 of 18 rules enforced and tested, 2 partial, 3 planned, 0 missing." in text
+    assert text.count("| partial: missing") == 2

@@ -114,9 +114,6 @@ class ChargeRow(SQLModel, table=True):
     amount: Decimal = _money()
     posted_on: date
     dispute_id: str | None = Field(default=None, foreign_key="disputes.id", max_length=32)
-    # R7: the day the lender computed the line to (interest to 31 Oct); None: the
-    # day of the file it came in (older rows: the statement's day).
-    as_of: date | None = None
 
 
 class ConversationRow(SQLModel, table=True):

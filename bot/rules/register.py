@@ -65,6 +65,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.domain.accounts:dispute_suspends",
         "bot.domain.accounts:collectable_amount",
         "bot.engine.machine:_Step._nothing_due",
+        "bot.service.triggers:nothing_to_ask",
         "dialogs/repayment.yaml:states.nothing_due",
     ),
     "R9": (

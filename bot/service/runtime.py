@@ -51,7 +51,7 @@ from bot.service.queueing import TRANSCRIPT, Queue
 from bot.service.record import ConversationRecord, StoredConversation
 from bot.service.recovery import MAX_TRIES, Recovery
 from bot.service.text import clean_text, parse_command
-from bot.service.triggers import silenced, zone
+from bot.service.triggers import nothing_to_ask, silenced, zone
 from bot.service.verification import VerificationState
 from bot.store.conversations import account_row, locked_conversation, save_conversation
 from bot.store.pending import insert_at_commit, write_pending
@@ -363,7 +363,7 @@ class Runtime(Recovery):
             account = await account_row(session, row.account_id)
             if account is None or not record.owned_by_bot:
                 return Handled(conversation_id=record.conversation_id)
-            if silenced(account, now):
+            if silenced(account, now) or await nothing_to_ask(session, row.account_id, now):
                 return Handled(conversation_id=record.conversation_id)
             queue = Queue(session, self._translator, self._secret, now)
             event = Event(EventKind.TRIGGER, text=trigger.name)

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.service.events import Trigger
 from bot.service.outbox import OutgoingMessage
-from bot.store.tables import ArrangementRow, DisputeRow
+from bot.store.tables import ArrangementRow, ConversationRow, DisputeRow
 from tests.negotiation.test_one_arrangement import BORROWERS, _agree_plan, _arrangements, _tap
 from tests.runtime.conftest import NOW, WebChat
 
@@ -169,3 +170,28 @@ async def test_r8_with_every_charge_disputed_the_hardship_path_offers_no_plan(
     (dated,) = await web.say(user, "I can pay it all by 2026-12-05")
     assert "Shall I record this?" not in dated.text
     assert await _arrangements(web, "T-EN") == []
+
+
+async def _conversation_id(web: WebChat, user: str) -> int:
+    async with web.app.sessions() as session:
+        query = select(ConversationRow).where(col(ConversationRow.chat_key) == user)
+        return int((await session.execute(query)).scalar_one().id or 0)
+
+
+@pytest.mark.rule("R8")
+async def test_r8_no_reminder_goes_to_an_account_whose_every_charge_is_disputed(
+    web: WebChat,
+) -> None:
+    await _verified(web, "open", "zh_Hans")  # something is owed: a reminder goes out
+    reminded = await web.app.runtime.on_trigger(
+        Trigger("reminder", await _conversation_id(web, "open"), "reminder:T-HANS:1")
+    )
+    assert reminded.queued
+    user = "no-reminder"
+    await _verified(web, user, "en")
+    for _ in range(3):
+        await _dispute(web, user, 0)
+    quiet = await web.app.runtime.on_trigger(
+        Trigger("reminder", await _conversation_id(web, user), "reminder:T-EN:1")
+    )
+    assert quiet.queued == ()

@@ -216,7 +216,7 @@ async def test_a_start_to_come_pauses_from_that_day_and_an_end_gone_by_not_at_al
             "breathing_space_start",
             "is not a date in YYYY-MM-DD form",
         ),
-        ("2026-12-01", "2026-02-30", "breathing_space_end", "'2026-02-30' is not a date"),
+        ("2026-12-01", "2026-02-30", "breathing_space_end", "is not a date"),
         ("", "2026-12-31", "breathing_space_start", "is required with breathing_space_end"),
         ("lift", "2026-12-31", "breathing_space_end", "must be empty with 'lift'"),
     ],

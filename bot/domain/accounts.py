@@ -94,21 +94,51 @@ class Agreement:
     amount: Decimal
     installments: tuple[tuple[date, Decimal], ...] = ()
     new_due_date: date | None = None
+    paid: Decimal = Decimal(0)  # R7: paid since it was agreed, from the lender's payments file
+
+    def schedule(self) -> tuple[tuple[date, Decimal], ...]:
+        """The installments still to pay once what was paid is applied (R7)."""
+        return unpaid_installments(self.installments, self.paid)
 
     def next_due(self, today: date) -> tuple[date, Decimal] | None:
-        """The next installment on or after `today`; the last one once all are past."""
-        upcoming = [i for i in self.installments if i[0] >= today]
+        """The next unpaid installment on or after `today`; the last unpaid one once all are
+        past; None when everything is paid."""
+        schedule = self.schedule()
+        upcoming = [i for i in schedule if i[0] >= today]
         if upcoming:
             return upcoming[0]
-        return self.installments[-1] if self.installments else None
+        return schedule[-1] if schedule else None
 
     def left(self, today: date) -> Decimal:
-        """What the agreement still asks for from `today` (payments are not netted yet)."""
-        upcoming = [amount for due, amount in self.installments if due >= today]
+        """What the agreement still asks for from `today`, less what was paid (R7)."""
+        schedule = self.schedule()
+        upcoming = [amount for due, amount in schedule if due >= today]
         if upcoming:
             # Not mutated: the list is never empty here, so the start only sets the type.
             return sum(upcoming, start=Decimal(0))  # pragma: no mutate
-        return self.installments[-1][1] if self.installments else self.amount
+        if schedule:
+            return schedule[-1][1]
+        return Decimal(0) if self.installments else max(Decimal(0), self.amount - self.paid)
+
+
+def unpaid_installments(
+    installments: tuple[tuple[date, Decimal], ...], paid: Decimal
+) -> tuple[tuple[date, Decimal], ...]:
+    """The schedule after `paid` is applied to the installments in date order: those
+    covered are gone, one partly covered is reduced by what was paid towards it."""
+    left: list[tuple[date, Decimal]] = []
+    for due, amount in installments:
+        covered = min(amount, paid)
+        paid -= covered
+        if amount > covered:
+            left.append((due, amount - covered))
+    return tuple(left)
+
+
+def dispute_suspends(agreement: Agreement | None, undisputed_total: Decimal) -> bool:
+    """R8: an agreement that asks for more than the charges not under dispute asks for
+    disputed money, so a dispute on a charge inside it puts it on hold until reviewed."""
+    return agreement is not None and agreement.amount > undisputed_total
 
 
 @dataclass(frozen=True)
@@ -134,6 +164,10 @@ class Account:
     in_review: str | None = None  # reference of an arrangement the new figures contradict
     opted_out: bool = False  # R3: said STOP, and has not asked for reminders again
     quiet_windows: tuple[QuietWindow, ...] = ()  # R4: when the borrower asked for quiet
+    # R8: reference of an arrangement on hold while a dispute on a charge in it is reviewed.
+    suspended: str | None = None
+    # R7: payments from the lender's payments file the charges do not reflect yet.
+    paid: Decimal = Decimal(0)
 
     def __hash__(self) -> int:
         """The account id's hash: equal accounts share an id, so they hash alike, and
@@ -153,8 +187,9 @@ class Account:
 
     @property
     def collectible_total(self) -> Decimal:
-        """What may be asked for: the total less every disputed charge (R8)."""
-        return charges_total(self.undisputed_charges())
+        """What may be asked for: the total less every disputed charge (R8) and less
+        what was paid since the lender's figures (R7); never below zero."""
+        return collectable_amount(self)
 
     def disputed_charges(self) -> tuple[Charge, ...]:
         """Charges on hold while a dispute is reviewed (R8)."""
@@ -185,6 +220,26 @@ class Account:
     def stage_at(self, now: datetime, late_after_days: int) -> Stage:
         """The delinquency stage at the instant `now`, in the account's time zone."""
         return self.stage(self.local_date(now), late_after_days)
+
+
+def collectable_amount(account: Account, held: frozenset[str] = frozenset()) -> Decimal:
+    """What may be asked of the account: its charges less every one under dispute (R8),
+    those in `held` too (disputed in this very step), less what was paid since the
+    lender's figures (R7); never below zero. The one sum every offer, promise, link,
+    statement total and reminder uses."""
+    held = held | account.disputed_charge_ids
+    undisputed = charges_total(c for c in account.charges if c.charge_id not in held)
+    return max(Decimal(0), undisputed - account.paid)
+
+
+def may_ask_for_money(account: Account, held: frozenset[str] = frozenset()) -> bool:
+    """The one predicate for anything that asks for money (a plan, a promise, an
+    extension, a payment link, a reminder): not while collection is paused (R12 crisis,
+    R16 breathing space, read with `breathing_space_on` for the day), and never for
+    disputed money or for nothing (R8)."""
+    if account.collection_paused or account.breathing_space:
+        return False
+    return collectable_amount(account, held) > 0
 
 
 def _local_date_in_of(timezone: str, now: datetime) -> date:

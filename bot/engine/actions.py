@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.domain import plans
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import LOCALES, collectable_amount, dispute_suspends
 from bot.domain.policy import InstallmentPolicy
 from bot.engine.memo import Same, kept_on
 from bot.engine.types import (
@@ -81,9 +81,7 @@ class ActionRun:
 
     def collectible(self) -> Decimal:
         """The total less every held charge (R8): what any plan may cover."""
-        account = self.ctx.account
-        held = set(account.disputed_charge_ids) | set(self.vars.get("disputed_now", []))
-        return sum((c.amount for c in account.charges if c.charge_id not in held), Decimal(0))
+        return collectable_amount(self.ctx.account, frozenset(self.vars.get("disputed_now", ())))
 
 
 ActionFn = Callable[[ActionRun], None]
@@ -476,13 +474,28 @@ def select_named_charges(run: ActionRun) -> None:
     run.vars["dispute_count"] = len(selection)
 
 
-@action("case_number", "dispute_answer_by", "disputed_now", "dispute_selection", "dispute_count")
+@action(
+    "case_number",
+    "dispute_answer_by",
+    "disputed_now",
+    "dispute_selection",
+    "dispute_count",
+    "plan_on_hold",
+)
 def record_dispute(run: ActionRun) -> None:
-    """R8: the disputed charges are held out of every plan until reviewed."""
+    """R8: the disputed charges are held out of every plan until reviewed, and an
+    arrangement that asked for them is put on hold with them (`plan_on_hold`)."""
     selection: list[str] = list(run.vars.get("dispute_selection", []))
     if not selection:
         raise ActionError("record_dispute with nothing selected")
-    charges = [c for c in run.ctx.account.charges if c.charge_id in selection]
+    account = run.ctx.account
+    charges = [c for c in account.charges if c.charge_id in selection]
+    held = account.disputed_charge_ids | {*run.vars.get("disputed_now", ()), *selection}
+    undisputed = sum((c.amount for c in account.charges if c.charge_id not in held), Decimal(0))
+    agreement = account.agreement
+    suspends = None
+    if agreement is not None and dispute_suspends(agreement, undisputed):
+        suspends = agreement.reference
     case = run.new_id("D")
     run.effects.append(
         RecordDispute(
@@ -491,8 +504,10 @@ def record_dispute(run: ActionRun) -> None:
             currency=run.currency,
             reason=str(run.value or "").strip(),
             case_number=case,
+            suspends=suspends,
         )
     )
+    run.put("plan_on_hold", suspends or "")
     run.put("case_number", case)
     run.put(
         "dispute_answer_by",

@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from bot.domain.accounts import collectable_amount
 from bot.engine import expressions, router
 from bot.engine.actions import ACTIONS, HARDSHIP_SAID, QUIET_NEW, ActionRun
 from bot.engine.memo import kept_on
@@ -29,6 +30,7 @@ from bot.engine.script import (
     RETURN_TARGET,
     SOMETHING_ELSE,
     ActionCall,
+    InputType,
     Script,
     State,
     placeholders_of,
@@ -62,6 +64,11 @@ class _Stale(Exception):
 
 class _CollectionPaused(Exception):
     """Raised inside a step when a script path reaches an offer while collection is paused."""
+
+
+class _NothingDue(Exception):
+    """Raised inside a step when a script path reaches an offer or a request for money
+    and nothing may be collected (R8: every charge disputed; or all paid)."""
 
 
 class ScriptRuntimeError(ScriptFailure):
@@ -116,6 +123,8 @@ class _Step:
             return self._stale()
         except _CollectionPaused:
             self._enter(self._paused_state())
+        except _NothingDue:
+            self._enter(self.script.nothing_due_state or self._paused_state())
         return self._result()
 
     def _dispatch(self, event: Event) -> None:
@@ -230,7 +239,7 @@ class _Step:
             self._store(state, decision.value)
         elif isinstance(decision, router.NoteAndFollow):
             if decision.answer is not None and state.input is not None:
-                self.set_var(state.input.store, decision.answer)
+                self._keep_answer(state, decision.answer)
                 self._run_actions(state.actions, decision.answer)
             self._follow(decision.to, decision.detour)
         elif isinstance(decision, router.AskWhichDate):
@@ -312,9 +321,15 @@ class _Step:
 
     def _store(self, state: State, value: Any) -> None:
         """The answer to the state's question: stored, then the state's actions and next."""
-        assert state.input is not None  # noqa: S101 - the router only stores an input's answer
-        self.set_var(state.input.store, value)
+        self._keep_answer(state, value)
         self._after_answer(state, state.actions, value, None)
+
+    def _keep_answer(self, state: State, value: Any) -> None:
+        """The answer in the input's variable; a date of birth is only compared by the
+        state's actions, never kept (R18): the variable says that one was given."""
+        assert state.input is not None  # noqa: S101 - the router only stores an input's answer
+        secret = state.input.type is InputType.BIRTH_DATE
+        self.set_var(state.input.store, True if secret else value)
 
     def _failed_input(self, message_id: str | None) -> None:
         """Say what went wrong, ask again, and after repeated failures offer a person (R13)."""
@@ -465,12 +480,20 @@ class _Step:
         (The pause is read first: it is two flags, and rarely set.)"""
         if self._collection_paused() and _asks_for_money(state):
             raise _CollectionPaused(self.current)
+        if self.verified and _asks_directly(state) and self._nothing_due():
+            raise _NothingDue(self.current)
 
     def _collection_paused(self) -> bool:
         """The one guard every offer and request for money passes (R8 holds disputed
         charges out of every amount; R12 crisis and R16 breathing space stop them all)."""
         account = self.ctx.account
         return account.collection_paused or account.breathing_space
+
+    def _nothing_due(self) -> bool:
+        """Nothing may be asked for: no offer, promise or link is made for 0 (R8), charges
+        disputed earlier in this step included."""
+        held = frozenset(self.vars.get("disputed_now", ()))
+        return collectable_amount(self.ctx.account, held) <= 0
 
     def _paused_state(self) -> str:
         if self.script.paused_state is None:
@@ -515,6 +538,8 @@ class _Step:
         for call in calls:
             if ACTIONS[call.name].asks_for_money and self._collection_paused():
                 raise _CollectionPaused(call.name)
+            if ACTIONS[call.name].asks_for_money and self.verified and self._nothing_due():
+                raise _NothingDue(call.name)
             run = ActionRun(
                 ctx=self.ctx,
                 vars=self.vars,
@@ -560,6 +585,22 @@ def _asks_for_money(state: State) -> bool:
         return True
     made_from = (state.enter, state.actions, state.choices, state.intents, state.dynamic_choices)
     return kept_on(state, "_asks_for_money", made_from, lambda: _works_out_asks_for_money(state))
+
+
+def _asks_directly(state: State) -> bool:
+    """A state that names an amount to pay or runs an offer as it is entered or
+    answered: with nothing to collect it is not entered (R8). A menu whose choices
+    and typed meanings lead to offers is entered (its buttons hide by `has_balance`,
+    and each offer's own action is stopped)."""
+    if state.asks_for_money:
+        return True
+    made_from = (state.enter, state.actions)
+    return kept_on(
+        state,
+        "_asks_directly",
+        made_from,
+        lambda: _any_asks_for_money(tuple(c.name for c in (*state.enter, *state.actions))),
+    )
 
 
 def _works_out_asks_for_money(state: State) -> bool:

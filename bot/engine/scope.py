@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from bot.domain.accounts import Account, ChargeKind, Stage
+from bot.domain.accounts import Account, ChargeKind, Stage, dispute_suspends
 from bot.domain.policy import PaymentInstructions, Policy, fill_template
 from bot.domain.regions import region_of
 from bot.engine.memo import Same
@@ -72,6 +72,9 @@ ACCOUNT_NAMES = frozenset(
         "arrangement_next_amount",
         "arrangement_left",
         "arrangement_in_review",
+        "arrangement_on_hold",
+        "paid_since_statement",
+        "has_payments",
         "has_payment_instructions",
         "pay_link",
         "pay_bank_name",
@@ -186,7 +189,8 @@ def _computed_for_of(
     held = disputed_now | account.disputed_charge_ids
     names = _account_names_on(account, same_policy, today, local_day, held, dispute_selection)
     collectible: Decimal = names["collectible_amount"]
-    payment = _payment_names(account, policy, today, collectible, made_now, pay_amount)
+    on_hold: str = names["arrangement_on_hold"]
+    payment = _payment_names(account, policy, today, collectible, made_now, pay_amount, on_hold)
     return {**public, **names, **payment}
 
 
@@ -279,7 +283,9 @@ def _account_names_on_of(
             disputed_total += charge.amount
         else:
             open_charges.append(item)
-    collectible = total - disputed_total
+    # R7: what the lender's payments file says was paid since its figures; R8: never
+    # below nothing, so nothing is ever offered or asked for 0 or less.
+    collectible = max(Decimal(0), total - disputed_total - account.paid)
     return {
         "borrower_name": account.borrower_name,
         "account_id": account.account_id,
@@ -290,6 +296,8 @@ def _account_names_on_of(
         "disputed_total": MoneyValue(disputed_total, currency),
         "has_balance": collectible > 0,
         "has_disputes": bool(held),
+        "paid_since_statement": MoneyValue(account.paid, currency),
+        "has_payments": account.paid > 0,
         "due_date": account.due_date,
         "days_past_due": account.days_past_due(local_day),
         "stage": _STAGE_NAMES[account.stage(local_day, policy.stages.late_after_days)],
@@ -302,7 +310,7 @@ def _account_names_on_of(
         "breathing_space_until": account.breathing_space_until or "",
         **_policy_names(same_policy, currency),
         "selected_charges": [item for item in open_charges if item["charge_id"] in selection],
-        **_agreement_names(account, today),
+        **_agreement_names(account, today, total - disputed_total),
     }
 
 
@@ -326,10 +334,16 @@ def _policy_names_of(same_policy: Same, currency: str) -> dict[str, Any]:
 _policy_names = lru_cache(maxsize=256)(_policy_names_of)
 
 
-def _agreement_names(account: Account, today: date) -> dict[str, Any]:
-    """What the statement shows of the active arrangement before offering anything."""
+def _agreement_names(account: Account, today: date, undisputed: Decimal) -> dict[str, Any]:
+    """What the statement shows of the active arrangement before offering anything.
+
+    An arrangement a dispute reaches is on hold (R8), shown as such and never asked
+    for, from the very step the dispute is made (the service stores it after)."""
     agreement = account.agreement
-    review = {"arrangement_in_review": account.in_review or ""}
+    on_hold = account.suspended or ""
+    if dispute_suspends(agreement, undisputed) and agreement is not None:
+        on_hold, agreement = agreement.reference, None
+    review = {"arrangement_in_review": account.in_review or "", "arrangement_on_hold": on_hold}
     if agreement is None:
         return {"has_arrangement": False, "arrangement_kind": "", **review}
     upcoming = agreement.next_due(today)
@@ -356,6 +370,7 @@ def _payment_names(
     collectible: Decimal,
     made_now: str | None,
     pay_amount: str | None,
+    on_hold: str,
 ) -> dict[str, Any]:
     """The lender's instructions for the account's currency (issue 7 point 7).
 
@@ -366,6 +381,8 @@ def _payment_names(
     if how is None:
         return {"has_payment_instructions": False, "pay_link": "", "pay_account_number": ""}
     agreement = account.agreement
+    if agreement is not None and agreement.reference == on_hold:
+        agreement = None  # on hold for a dispute (R8): a link asks for what may be collected
     upcoming = agreement.next_due(today) if agreement is not None else None
     amount = upcoming[1] if upcoming is not None else collectible
     if made_now and (agreement is None or agreement.reference != made_now):

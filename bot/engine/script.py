@@ -255,6 +255,9 @@ class Script(_Model):
     # R4: where "don't message me during work hours", said anywhere, leads (its windows
     # stored as `quiet_new`): a question that confirms them before anything is saved.
     quiet_state: str | None = None
+    # Where an offer or a request for money leads when nothing may be collected (R8:
+    # every charge disputed); without one, the paused state.
+    nothing_due_state: str | None = None
     messages: dict[str, str] = Field(default_factory=dict)  # shared texts by id
     intents: dict[str, GlobalRoute] = Field(default_factory=dict)  # global free-text intents
     commands: dict[str, GlobalRoute] = Field(default_factory=dict)  # /help, /human ...

@@ -169,6 +169,8 @@ class RecordDispute:
     currency: str
     reason: str
     case_number: str
+    # R8: the active arrangement the dispute reaches, put on hold until it is reviewed.
+    suspends: str | None = None
 
 
 class Installment(NamedTuple):

@@ -120,7 +120,14 @@ class _Validator:
 
     def check_targets(self) -> None:
         states = self.script.states
-        for field_name in ("start", "verify_state", "home", "paused_state", "quiet_state"):
+        for field_name in (
+            "start",
+            "verify_state",
+            "home",
+            "paused_state",
+            "quiet_state",
+            "nothing_due_state",
+        ):
             target = getattr(self.script, field_name)
             if target is not None and target not in states:
                 self.fail((field_name,), None, f"{field_name} names unknown state {target!r}")
@@ -140,11 +147,13 @@ class _Validator:
         states = self.script.states
         seen: set[str] = set()
         todo = [self.script.start, self.script.verify_state]
-        todo += [
-            s
-            for s in (self.script.home, self.script.paused_state, self.script.quiet_state)
-            if s is not None
-        ]
+        extra = (
+            self.script.home,
+            self.script.paused_state,
+            self.script.quiet_state,
+            self.script.nothing_due_state,
+        )
+        todo += [s for s in extra if s is not None]
         todo += [t for _, t in self.global_targets()]
         while todo:
             name = todo.pop()

@@ -77,8 +77,10 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "dialogs/repayment.yaml:states.greeting",
     ),
     "R7": (
-        "bot.engine.scope:build_scope",
+        "bot.engine.scope:_account_names_on_of",
         "bot.i18n.render:Translator.format_param",
+        "bot.domain.accounts:collectable_amount",
+        "bot.domain.accounts:unpaid_installments",
         "dialogs/repayment.yaml:states.statement",
     ),
     "R8": (
@@ -87,6 +89,11 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.service.effects:_record_dispute",
         "bot.service.disputes_desk:resolve",
         "bot.domain.contact_rules:hold",
+        "bot.domain.accounts:dispute_suspends",
+        "bot.domain.accounts:collectable_amount",
+        "bot.engine.machine:_Step._nothing_due",
+        "bot.service.triggers:nothing_to_ask",
+        "dialogs/repayment.yaml:states.nothing_due",
     ),
     "R9": (
         "bot.domain.compliance:find_violations",
@@ -152,22 +159,33 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.service.triggers:silenced",
         "bot.domain.contact_rules:hold",
         "bot.domain.accounts:breathing_space_on",
-        "bot.store.bulk_import:_breathing_statements",
+        "bot.store.bulk_import:Staging.merge",
     ),
     "R17": (
         "bot.store.tables:TranscriptRow",
         "bot.service.queueing:Queue._add",
-        "bot.service.runtime:_transcript_in",
+        "bot.service.kept:transcript_in",
+        "bot.service.kept:adopt_transcript",
     ),
     "R18": (
-        "bot.i18n.render:_Placeholders.__missing__",
         "bot.service.linking:hash_token",
+        "bot.service.kept:gives_birth_date",
+        "bot.engine.machine:_Step._keep_answer",
+        "bot.service.inbox:claim_kept",
     ),
 }
 # Rules whose enforcement does not exist yet, and who builds it. The register
 # shows them as planned instead of passing them silently or failing the suite.
 PLANNED: Mapping[str, str] = {}
-# Known gaps in rules that are enforced and tested in part (issue 16).
+# Rules enforced and tested in part: what is missing (issue 34 point 8). They are
+# shown as partial, never counted as enforced, until the missing part runs too.
+PARTIAL: Mapping[str, str] = {
+    "R17": "partial: missing the retention job that purges records after the retention"
+    " period (issue 31)",
+    "R18": "partial: missing the erase command for a valid request after the retention"
+    " duty ends (issue 31)",
+}
+# Known gaps, shown beside the status.
 GAPS: Mapping[str, str] = {
     "R17": "retention job: reminders issue",
     "R18": "erase command: reminders issue",
@@ -288,6 +306,8 @@ def build_register(
             status = "MISSING: no enforcing code" if not points else "BROKEN: stale name"
         elif not proving:
             status = "MISSING: no test"
+        elif rule.rule_id in PARTIAL:
+            status = PARTIAL[rule.rule_id]
         else:
             status = "enforced and tested"
         rows.append(
@@ -319,10 +339,11 @@ def format_register(rows: tuple[RegisterRow, ...]) -> str:
             f" | {tests or '-'} | {row.gap or '-'} |"
         )
     covered = sum(r.status == "enforced and tested" for r in rows)
+    partial = sum(r.status.startswith("partial:") for r in rows)
     planned = sum(r.rule.rule_id in PLANNED for r in rows)
     lines.append("")
     lines.append(
-        f"{covered} of {len(rows)} rules enforced and tested, {planned} planned,"
-        f" {len(rows) - covered - planned} missing."
+        f"{covered} of {len(rows)} rules enforced and tested, {partial} partial,"
+        f" {planned} planned, {len(rows) - covered - partial - planned} missing."
     )
     return "\n".join(lines)

@@ -175,8 +175,8 @@ async def _check_repeats(staging: Staging, validator: RowValidator) -> bool:
             else:
                 validator.disagreeing(first, row)
         if repeated:
-            async for line, charge_id in staging.repeated_charges():
-                validator.fail(line, "charge_id", f"{charge_id!r} appears twice for this account")
+            async for line, _charge_id in staging.repeated_charges():
+                validator.fail(line, "charge_id", "appears twice for this account")
     except TooManyProblems:
         pass
     return repeated

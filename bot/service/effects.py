@@ -31,6 +31,8 @@ from bot.service.record import StoredConversation
 from bot.store.repositories import write_account
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, DisputeRow
 
+SUSPENDED = "suspended"  # an arrangement on hold while a dispute on it is reviewed (R8)
+
 
 class EffectNotApplied(RepaybotError):
     """An effect that could not be written; the event fails as a whole."""
@@ -103,6 +105,7 @@ async def _record_dispute(
             answer_due_on=ctx.today + timedelta(days=ctx.policy.cases.dispute_answer_days),
             conversation_id=conversation.id,
             created_at=now,
+            arrangement_id=effect.suspends,
         )
     )
     await session.flush()
@@ -112,6 +115,16 @@ async def _record_dispute(
         .where(col(ChargeRow.charge_id).in_(effect.charge_ids))
         .values(dispute_id=effect.case_number)
     )
+    if effect.suspends is not None:
+        # The arrangement asked for the disputed money: on hold until the case is
+        # reviewed, so no statement, link or reminder asks for its payments (R8).
+        await session.execute(
+            update(ArrangementRow)
+            .where(col(ArrangementRow.id) == effect.suspends)
+            .where(col(ArrangementRow.account_id) == ctx.account.account_id)
+            .where(col(ArrangementRow.status) == "active")
+            .values(status=SUSPENDED)
+        )
 
 
 async def _create_arrangement(
@@ -158,12 +171,13 @@ async def supersede_active(
 
     Runs in the event's transaction before the new arrangement is added, so an
     account never holds two active arrangements, and the old one keeps when, why
-    and by which it ended (issue 7 point 1).
+    and by which it ended (issue 7 point 1). One on hold for a dispute ends too:
+    the borrower agreed a new one on what may be collected now (R8).
     """
     result = await session.execute(
         update(ArrangementRow)
         .where(col(ArrangementRow.account_id) == account_id)
-        .where(col(ArrangementRow.status) == "active")
+        .where(col(ArrangementRow.status).in_(("active", SUSPENDED)))
         .values(status="superseded", ended_at=now, end_reason="superseded", superseded_by=by)
     )
     return int(getattr(result, "rowcount", 0) or 0)

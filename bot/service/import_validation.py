@@ -147,7 +147,7 @@ class RowValidator:
             return None
         day = _iso_day(text)
         if day is None:
-            out.append((name, f"{text!r} is not a date in YYYY-MM-DD form"))
+            out.append((name, "is not a date in YYYY-MM-DD form"))
         return day
 
     def _quick_account(self, raw: Sequence[Any]) -> tuple[Any, ...] | None:
@@ -207,12 +207,12 @@ class RowValidator:
                 out.append(("locale", "must be en, zh-Hans or zh-Hant"))
         zone = self._text(out, "timezone", raw[5], MAX_TEXT)
         if zone is not None and not _zone_exists(zone):
-            out.append(("timezone", f"{zone!r} is not an IANA time zone"))
+            out.append(("timezone", "is not an IANA time zone"))
             zone = None
         currency = self._text(out, "currency", raw[6], MAX_TEXT)
         if currency is not None:
             if _currency_digits(currency.upper()) is None:
-                out.append(("currency", f"{currency!r} is not an ISO 4217 currency"))
+                out.append(("currency", "is not an ISO 4217 currency"))
                 currency = None
             else:
                 currency = currency.upper()
@@ -234,7 +234,7 @@ class RowValidator:
             text = "" if value is None else value.strip() if value.__class__ is str else value
             day = _iso_day(text) if text.__class__ is str and text else None
             if text != "" and day is None:
-                out.append((name, f"{text!r} is not a date in YYYY-MM-DD form"))
+                out.append((name, "is not a date in YYYY-MM-DD form"))
                 return _NO_BREATHING
             days.append(day)
         first, last = days
@@ -310,7 +310,7 @@ class RowValidator:
             if not amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            out.append(("charge_amount", f"{text!r} is not a decimal amount"))
+            out.append(("charge_amount", "is not a decimal amount"))
             return None
         if amount < 0:
             out.append(("charge_amount", "must not be negative"))
@@ -372,7 +372,7 @@ class RowValidator:
             return
         charge_id = charge[2]
         if charge_id in self._charges:
-            self.fail(line, "charge_id", f"{charge_id!r} appears twice for this account")
+            self.fail(line, "charge_id", "appears twice for this account")
             return
         self._charges.add(charge_id)
         charges.append(charge)

@@ -3,8 +3,10 @@
 Telegram forgets an update once the next getUpdates confirms it (or the webhook
 answers 200), so the update must be in the database by then; a crash while
 handling it leaves it here, and the next start hands it to the runtime again.
-Handling claims the update in the runtime's transaction (exactly once) and
-stamps `handled_at`, so a replayed update that was in fact handled is ignored.
+Handling claims the update in the runtime's transaction (exactly once), stamps
+`handled_at` and drops the raw update (R18: it holds the borrower's words and
+Telegram profile), so a replayed update that was in fact handled is ignored and
+nothing of it is kept beyond the transcript.
 """
 
 from __future__ import annotations
@@ -35,8 +37,12 @@ _FIRST_HANDLING = (
         _INBOX.c.update_key == bindparam("the_key"),
         _INBOX.c.handled_at.is_(None),
     )
-    .values(handled_at=bindparam("when"))
+    # R18: the raw update is dropped in the very transaction that handles it: it
+    # commits with the handling (a crash before leaves it whole for the replay), and
+    # the row stays as the claim a redelivery is recognised by.
+    .values(handled_at=bindparam("when"), payload=bindparam("dropped"))
 )
+DROPPED: dict[str, Any] = {}  # what a handled update's payload becomes
 _KEPT = select(_INBOX.c.handled_at).where(
     _INBOX.c.channel == bindparam("the_channel"),
     _INBOX.c.update_key == bindparam("the_key"),
@@ -60,7 +66,7 @@ async def claim_kept(session: AsyncSession, channel: str, key: str, now: datetim
     stamped does a second statement tell a replay from an update never kept.
     """
     params = {"the_channel": channel, "the_key": key}
-    stamped = await session.execute(_FIRST_HANDLING, {**params, "when": now})
+    stamped = await session.execute(_FIRST_HANDLING, {**params, "when": now, "dropped": DROPPED})
     if int(getattr(stamped, "rowcount", 0) or 0) == 1:
         return Claim.FIRST
     kept = (await session.execute(_KEPT, params)).first()

@@ -130,16 +130,16 @@ def _check(line: int, raw: Sequence[Any], problems: list[ImportProblem]) -> _Pay
     currency = currency.upper()
     digits = minor_digits(currency) if is_known_currency(currency) else None
     if digits is None:
-        problems.append(ImportProblem(line, "currency", f"{currency!r} is not an ISO 4217 code"))
+        problems.append(ImportProblem(line, "currency", "is not an ISO 4217 code"))
     amount = _amount(amount_text)
     if amount is None or amount <= 0:
-        problems.append(ImportProblem(line, "amount", f"{amount_text!r} is not a positive amount"))
+        problems.append(ImportProblem(line, "amount", "is not a positive amount"))
     elif digits is not None and -amount.as_tuple().exponent > digits:  # type: ignore[operator]
         problems.append(ImportProblem(line, "amount", f"has more than {digits} decimals"))
     try:
         paid_on = date.fromisoformat(paid_text)
     except ValueError:
-        problems.append(ImportProblem(line, "paid_on", f"{paid_text!r} is not a YYYY-MM-DD date"))
+        problems.append(ImportProblem(line, "paid_on", "is not a YYYY-MM-DD date"))
         return None
     if len(problems) > found or amount is None:
         return None

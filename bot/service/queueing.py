@@ -94,7 +94,8 @@ class Queue:
             }
             if again and rendered.choices:
                 extra["replace"] = True
-            self._add(row, rendered, reply, result.state.script_version, extra)
+            version = result.state.script_version
+            self._add(row, rendered, reply, version, extra, account=record.account_id)
             if rendered.choices:
                 shown = rendered.choices
         return shown
@@ -132,7 +133,10 @@ class Queue:
         script_version: str,
         extra: dict[str, Any] | None = None,
         agent: str | None = None,
+        *,
+        account: str | None = None,
     ) -> None:
+        """`account`: the record's, linked in this very step (the row read before has none)."""
         conversation_id = int(row.id or 0)
         keyboard = [
             [
@@ -169,7 +173,7 @@ class Queue:
             TRANSCRIPT,
             transcript_line(
                 conversation_id=conversation_id,
-                account_id=row.account_id,
+                account_id=account or row.account_id,
                 direction="out",
                 kind="message",
                 text=rendered.text,

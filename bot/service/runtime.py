@@ -24,7 +24,6 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import Any
 from uuid import uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,13 +45,14 @@ from bot.service.effects import apply_effects
 from bot.service.events import AgentAction, ChatKind, Handled, Inbound, Reachability, Trigger
 from bot.service.failures import describe, log_failure, traceback_text
 from bot.service.inbound import CONTACT_NOTICES, event_of, link, locale_of, pressed, typed_choice
+from bot.service.kept import adopt_transcript, gives_birth_date, transcript_in
 from bot.service.meaning import read_message
 from bot.service.outbox import Outbox
-from bot.service.queueing import TRANSCRIPT, Queue, transcript_line
+from bot.service.queueing import TRANSCRIPT, Queue
 from bot.service.record import ConversationRecord, StoredConversation
 from bot.service.recovery import MAX_TRIES, Recovery
 from bot.service.text import clean_text, parse_command
-from bot.service.triggers import silenced, zone
+from bot.service.triggers import asks_for_money, nothing_to_ask, silenced, zone
 from bot.service.verification import VerificationState
 from bot.store.conversations import account_row, locked_conversation, save_conversation
 from bot.store.pending import insert_at_commit, write_pending
@@ -179,6 +179,7 @@ class Runtime(Recovery):
         account_id, opening = linked
         if record.account_id != account_id:
             record = record.restarted_for(account_id)
+            await adopt_transcript(session, record.conversation_id, account_id)  # R17
         event = event_of(inbound, command, opening, record)
         return await self._run(session, queue, row, record, event, inbound)
 
@@ -197,16 +198,14 @@ class Runtime(Recovery):
         if read is None:
             raise AccountMissing(account_id)
         account, stored = read
-        if inbound is not None:
-            if stored.unreachable:
-                # They wrote: reachable again. Only then: an unchanged account is not written.
-                await write_account(session, account_id, unreachable=False)
-            insert_at_commit(
-                session,
-                TRANSCRIPT,
-                _transcript_in(record, event, now, for_agent=not record.owned_by_bot),
-            )
+        if inbound is not None and stored.unreachable:
+            # They wrote: reachable again. Only then: an unchanged account is not written.
+            await write_account(session, account_id, unreachable=False)
         if not record.owned_by_bot:
+            if inbound is not None:
+                insert_at_commit(
+                    session, TRANSCRIPT, transcript_in(record, event, now, for_agent=True)
+                )
             await self._watch_for_crisis(session, record, event, now)
             await _save(session, record, now)
             return Handled(conversation_id=record.conversation_id)
@@ -222,6 +221,7 @@ class Runtime(Recovery):
             pinned = await self._registry.pinned(
                 session, record.script_id, record.script_version, record.policy_version
             )
+        said = event  # as it came, for the transcript
         if record.current not in pinned.script.states:
             event = Event(EventKind.START)
         verification = VerificationState.of(stored.verify_failures, stored.verify_locked_until, now)
@@ -240,6 +240,10 @@ class Runtime(Recovery):
                 typed.text, account=account, locale=state.locale, today=ctx.today, model=self._model
             )
             typed = replace(typed, meaning=reading)
+        if inbound is not None:  # a birth date typed or picked is never kept (R18)
+            secret = gives_birth_date(pinned.script, record.current, typed)
+            line = transcript_in(record, said, now, for_agent=False, secret=secret)
+            insert_at_commit(session, TRANSCRIPT, line)
         result = step(pinned.script, state, typed, ctx)
         counted = verification.changes(result.state.vars, pinned.policy, now)
         if counted:
@@ -281,7 +285,7 @@ class Runtime(Recovery):
         insert_at_commit(
             session,
             TRANSCRIPT,
-            _transcript_in(
+            transcript_in(
                 record, Event(EventKind.TEXT, text=inbound.text or ""), queue.now, for_agent=False
             ),
         )
@@ -362,7 +366,10 @@ class Runtime(Recovery):
             account = await account_row(session, row.account_id)
             if account is None or not record.owned_by_bot:
                 return Handled(conversation_id=record.conversation_id)
-            if silenced(account, now):
+            if silenced(account, now) or (
+                asks_for_money(trigger.name)
+                and await nothing_to_ask(session, account.account_id, now)
+            ):
                 return Handled(conversation_id=record.conversation_id)
             queue = Queue(session, self._translator, self._secret, now)
             if trigger.name in desk_timers.TRIGGERS:  # the console's timers, not the script's
@@ -378,23 +385,3 @@ class Runtime(Recovery):
 async def _save(session: AsyncSession, record: ConversationRecord, now: datetime) -> None:
     """The conversation as the record says (one prebuilt UPDATE, in the store)."""
     await save_conversation(session, record.conversation_id, record.columns(), now)
-
-
-def _transcript_in(
-    record: ConversationRecord, event: Event, now: datetime, *, for_agent: bool
-) -> dict[str, Any]:
-    payload: dict[str, object] | None = None
-    if event.kind is EventKind.CHOICE:
-        payload = {"choice": event.choice, "step": event.step}
-    if for_agent:
-        payload = {**(payload or {}), "for_agent": True}
-    return transcript_line(
-        conversation_id=record.conversation_id,
-        account_id=record.account_id,
-        direction="in",
-        kind=event.kind.value,
-        text=event.text if event.kind is not EventKind.CHOICE else event.choice,
-        payload=payload,
-        script_version=record.script_version,
-        created_at=now,
-    )

@@ -1,13 +1,16 @@
 """Whether the bot may start something itself with an account now (a reminder, a
-timeout): never while collection is paused (R12, R16), after an opt-out (R3), or
-when the borrower cannot be reached."""
+timeout): never while collection is paused (R12, R16), after an opt-out (R3), when
+the borrower cannot be reached, or when nothing may be asked for (R8)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.accounts import breathing_space_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.accounts import breathing_space_on, may_ask_for_money
+from bot.store.repositories import get_account
 from bot.store.tables import AccountRow
 
 
@@ -25,6 +28,19 @@ def silenced(account: AccountRow, now: datetime) -> bool:
         or account.opted_out
         or account.unreachable
     )
+
+
+def asks_for_money(trigger_name: str) -> bool:
+    """Reminders and a broken promise's follow-up ask for money; a kept promise's
+    thanks and the console's timers do not, so a dispute never silences them."""
+    return trigger_name.startswith("reminder") or trigger_name == "promise_broken"
+
+
+async def nothing_to_ask(session: AsyncSession, account_id: str, now: datetime) -> bool:
+    """R8: every charge under dispute (or all paid): a reminder would ask for disputed
+    money or for nothing, so none is sent (the predicate the reminders use too)."""
+    account = await get_account(session, account_id=account_id, now=now)
+    return account is None or not may_ask_for_money(account)
 
 
 def zone(name: str) -> ZoneInfo:

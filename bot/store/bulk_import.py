@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy import Date, DateTime, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 ACCOUNT_COLUMNS = (
@@ -164,6 +164,12 @@ def _statements(postgres: bool) -> dict[str, str]:
             # SQLite sums money as floating point: compare to within half a cent.
             " AND ABS(amount - (SELECT COALESCE(SUM(c.amount), 0) FROM charges c"
             " WHERE c.account_id = arrangements.account_id AND c.dispute_id IS NULL)) > 0.005"
+        ),
+        # R7: a payment made on or before this file's day is in its figures now, so the
+        # statement stops taking it off the charges (only unreflected rows are read).
+        "reflect_payments": (
+            "UPDATE payments SET reflected = TRUE WHERE NOT reflected AND paid_on <= :today"
+            " AND EXISTS (SELECT 1 FROM import_accounts a WHERE a.account_id = payments.account_id)"
         ),
         **_breathing_statements(postgres),
         "repeated_accounts": (
@@ -397,6 +403,9 @@ class Staging:
         flagged = 0
         if new_accounts < staged_accounts:
             flagged = await self._rows(text(self._sql["flag_arrangements"]))
+            today = bindparam("today", type_=Date)
+            reflect = text(self._sql["reflect_payments"]).bindparams(today)
+            await self._rows(reflect, {"today": self._now.date()})
         spaces_set = spaces_lifted = 0
         lifted_accounts: tuple[str, ...] = ()
         if breathing:  # recorded before the accounts change: the change is what is recorded

@@ -21,7 +21,7 @@ from bot.domain.accounts import (
 )
 from bot.domain.money import quantize
 from bot.domain.quiet_windows import from_data
-from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, table_of
+from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, PaymentRow, table_of
 
 # Every event reads these: built once (building a statement costs more than
 # running it on SQLite), run with the account as a parameter. Core statements:
@@ -34,17 +34,29 @@ _charges = table_of(ChargeRow)
 _charge = _charges.c
 _arrangement = table_of(ArrangementRow).c
 _CHARGE_COLUMNS = ("charge_id", "kind", "description", "amount", "posted_on", "dispute_id")
-_ARRANGEMENT_COLUMNS = ("id", "kind", "status", "amount", "installments", "new_due_date")
+_ARRANGEMENT_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "amount",
+    "installments",
+    "new_due_date",
+    "created_at",
+)
 _ACCOUNT_AND_CHARGES = (
     select(_accounts, *(_charge[name].label(f"charge_{name}") for name in _CHARGE_COLUMNS))
     .select_from(_accounts.outerjoin(_charges, _charge.account_id == _accounts.c.account_id))
     .where(_accounts.c.account_id == bindparam("account"))
     .order_by(_charge.posted_on, _charge.charge_id)
 )
+_payment = table_of(PaymentRow).c
+_PAYMENTS = select(_payment.amount, _payment.paid_on, _payment.reflected).where(
+    _payment.account_id == bindparam("account")
+)
 _ARRANGEMENTS = (
     select(*(_arrangement[name] for name in _ARRANGEMENT_COLUMNS))
     .where(_arrangement.account_id == bindparam("account"))
-    .where(_arrangement.status.in_(("active", "review")))
+    .where(_arrangement.status.in_(("active", "review", "suspended")))
     .order_by(_arrangement.created_at.desc())
 )
 
@@ -75,7 +87,8 @@ async def read_account(
     today = None if now is None else now.astimezone(ZoneInfo(row.timezone)).date()
     charges = [c for c in rows if c.charge_charge_id is not None]
     arrangements = await _arrangements(session, account_id)
-    agreement = _active_agreement(arrangements, row.currency)
+    payments = (await session.execute(_PAYMENTS, {"account": account_id})).all()
+    agreement = _active_agreement(arrangements, row.currency, payments)
     due = effective_due_date(row.due_date, agreement)
     account = Account(
         account_id=row.account_id,
@@ -108,6 +121,10 @@ async def read_account(
         in_review=_in_review(arrangements),
         opted_out=row.opted_out,
         quiet_windows=from_data(row.quiet_windows),
+        suspended=next((a.id for a in arrangements if a.status == "suspended"), None),
+        paid=quantize(
+            sum((p.amount for p in payments if not p.reflected), Decimal(0)), row.currency
+        ),
     )
     return account, row
 
@@ -123,10 +140,16 @@ def _in_review(arrangements: Sequence[Row[Any]]) -> str | None:
     return next((a.id for a in arrangements if a.status == "review"), None)
 
 
-def _active_agreement(arrangements: Sequence[Row[Any]], currency: str) -> Agreement | None:
+def _active_agreement(
+    arrangements: Sequence[Row[Any]], currency: str, payments: Sequence[Any]
+) -> Agreement | None:
+    """The active arrangement, with what was paid since the day it was agreed (R7: the
+    same payments `payments import` settles it by)."""
     found = next((a for a in arrangements if a.status == "active"), None)
     if found is None:
         return None
+    since = found.created_at.date()
+    paid = sum((p.amount for p in payments if p.paid_on >= since), Decimal(0))
     return Agreement(
         reference=found.id,
         kind=found.kind,
@@ -136,6 +159,7 @@ def _active_agreement(arrangements: Sequence[Row[Any]], currency: str) -> Agreem
             for i in found.installments
         ),
         new_due_date=found.new_due_date,
+        paid=quantize(paid, currency),
     )
 
 

@@ -96,6 +96,8 @@ class DisputeRow(SQLModel, table=True):
     answer_due_on: date
     conversation_id: int | None = Field(default=None, foreign_key="conversations.id")
     created_at: datetime = _when()
+    # R8: the arrangement this dispute put on hold (status `suspended`), for the review.
+    arrangement_id: str | None = Field(default=None, max_length=32)
 
 
 class ChargeRow(SQLModel, table=True):
@@ -254,6 +256,9 @@ class PaymentRow(SQLModel, table=True):
     currency: str = Field(max_length=3)
     paid_on: date
     imported_at: datetime = _when()
+    # R7: the lender's next account file includes it. Until then the statement and
+    # the plan show it paid; after, the charges do, and it is not taken off twice.
+    reflected: bool = False
 
 
 class AccountEventRow(SQLModel, table=True):

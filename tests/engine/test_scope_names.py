@@ -102,6 +102,8 @@ def test_after_verification_the_account_is_seen_without_disputed_charges_R8() ->
         "disputed_total": usd("35.00"),
         "has_balance": True,
         "has_disputes": True,
+        "paid_since_statement": usd("0"),
+        "has_payments": False,
         "due_date": date(2026, 11, 18),
         "days_past_due": 4,
         "stage": "early",
@@ -125,6 +127,7 @@ def test_after_verification_the_account_is_seen_without_disputed_charges_R8() ->
         "has_arrangement": False,
         "arrangement_kind": "",
         "arrangement_in_review": "",
+        "arrangement_on_hold": "",
         "has_payment_instructions": True,
         "pay_link": "https://pay.harbor-finance.example/ACC-1?amount=1285.50",
         "pay_bank_name": "",
@@ -180,9 +183,62 @@ def test_an_active_plan_shows_its_next_installment_and_the_link_asks_for_it() ->
         "arrangement_next_amount": usd("100.00"),
         "arrangement_left": usd("300.00"),
         "arrangement_in_review": "",
+        "arrangement_on_hold": "",
     }
     assert names["has_arrangement"] is True
     assert names["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=100.00"
+
+
+WHOLE = Agreement(
+    "PLAN-W",
+    "installment_plan",
+    Decimal("1320.50"),
+    installments=((date(2026, 12, 1), Decimal("660.25")), (date(2027, 1, 1), Decimal("660.25"))),
+)
+
+
+@pytest.mark.rule("R8")
+def test_r8_a_plan_a_dispute_reaches_is_on_hold_from_the_same_step() -> None:
+    names = scope(True, replace(make_account(), agreement=WHOLE), disputed_now=["C3"])
+    assert names["has_arrangement"] is False
+    assert names["arrangement_kind"] == ""
+    assert names["arrangement_on_hold"] == "PLAN-W"
+    # The link asks for what may be collected, never for the held plan's installment.
+    assert names["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=1285.50"
+
+
+@pytest.mark.rule("R8")
+def test_r8_a_plan_agreed_without_the_disputed_charge_stays_active() -> None:
+    without_fee = replace(WHOLE, amount=Decimal("1285.50"))
+    names = scope(True, replace(make_account(), agreement=without_fee), disputed_now=["C3"])
+    assert names["has_arrangement"] is True
+    assert names["arrangement_on_hold"] == ""
+
+
+@pytest.mark.rule("R8")
+def test_r8_a_plan_stored_on_hold_is_shown_on_hold() -> None:
+    names = scope(True, replace(make_account(), suspended="PLAN-S"))
+    assert (names["has_arrangement"], names["arrangement_on_hold"]) == (False, "PLAN-S")
+
+
+@pytest.mark.rule("R7")
+def test_r7_payments_since_the_figures_lower_the_total_the_plan_and_the_link() -> None:
+    paid = replace(WHOLE, paid=Decimal("700.00"))
+    account = replace(make_account(), agreement=paid, paid=Decimal("700.00"))
+    names = scope(True, account)
+    assert names["collectible_total"] == usd("620.50")
+    assert names["paid_since_statement"] == usd("700.00")
+    assert names["has_payments"] is True
+    assert names["arrangement_left"] == usd("620.50")
+    assert names["arrangement_next_amount"] == usd("620.50")
+    assert names["pay_link"] == "https://pay.harbor-finance.example/ACC-1?amount=620.50"
+
+
+@pytest.mark.rule("R8")
+def test_r8_paid_beyond_what_is_owed_leaves_nothing_to_ask_not_less() -> None:
+    names = scope(True, replace(make_account(), paid=Decimal("5000.00")))
+    assert names["collectible_amount"] == Decimal(0)
+    assert names["has_balance"] is False
 
 
 def test_an_extension_shows_its_new_due_date_and_amount() -> None:

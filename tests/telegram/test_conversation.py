@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.service.kept import WITHHELD
 from bot.store.tables import AccountRow, ArrangementRow, ChannelLinkRow, TranscriptRow
 from tests.telegram.conftest import Harness, clock
 
@@ -149,7 +150,9 @@ async def test_redelivered_update_is_processed_once(bot: Harness) -> None:
     await user.press("Yes, set it up")
     await user.next_messages()
     assert await bot.count(ArrangementRow, account_id="T-EN") == 1
-    assert await bot.count(TranscriptRow, direction="in", text="1990-05-17") == 1
+    # Kept once, and as given, never as typed (R18: a birth date is not stored).
+    assert await bot.count(TranscriptRow, direction="in", text=WITHHELD) == 1
+    assert await bot.count(TranscriptRow, direction="in", text="1990-05-17") == 0
     assert len(user.messages) == 4
 
 

@@ -31,7 +31,7 @@ def locale_tag(value: str) -> str:
 # How `repaybot --help` lists the commands: by what an operator is doing, each with
 # examples in its own `--help`. Every command is in exactly one group (a test checks).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Serve borrowers", ("telegram", "demo", "chat", "link")),
+    ("Serve borrowers", ("telegram", "demo", "chat", "link", "links")),
     ("The lender's files", ("accounts", "payments", "export")),
     ("People: the agents' console and the CRM API", ("console", "users", "tokens")),
     ("When something went wrong", ("inbox", "outbox")),
@@ -50,6 +50,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "printf '1990-05-17\\n2\\n' | repaybot chat --account DEMO-EN-1",
     ),
     "link": ("repaybot link ACC-1001", "repaybot link ACC-1001 --days 3"),
+    "links": (
+        "repaybot links create --unlinked --output first-links.csv",
+        "repaybot links create --unlinked --format jsonl --days 14 | head",
+    ),
     "accounts": (
         "repaybot accounts import export.csv",
         "repaybot accounts pause ACC-1001 --kind breathing-space --until 2027-02-28",
@@ -180,6 +184,15 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument("account_id")
     link.add_argument("--days", type=int, default=None, help="days the link stays valid")
 
+    links = commands.add("links", "write a one-time link per account not linked yet")
+    links.add_argument("action", choices=["create"])
+    links.add_argument(
+        "--unlinked", action="store_true", required=True, help="every account with no chat linked"
+    )
+    links.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
+    links.add_argument("--days", type=int, default=None, help="days the links stay valid")
+    links.add_argument("--output", type=Path, default=None, help="file (default: stdout)")
+
     commands.add("rules", "print the rules register: enforcement and tests per rule")
     nlu = commands.add("nlu", "build the understanding model, or measure it")
     nlu.add_argument("action", choices=["train", "evaluate"])
@@ -298,6 +311,8 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.inbox_retry(settings, args.failed_id)
     if args.command == "link":
         return await commands.link(settings, args.account_id, args.days)
+    if args.command == "links":
+        return await commands.links_create(settings, args.fmt, args.days, args.output)
     if args.command == "rules":
         from bot.rules.command import print_register
 

@@ -14,7 +14,9 @@ from bot.channels.telegram.api import BotApi
 from bot.channels.telegram.gateway import TelegramGateway, command_list
 from bot.channels.telegram.polling import Feed, poll
 from bot.channels.telegram.webhook import serve_webhook
+from bot.errors import ChannelError
 from bot.heap import settle
+from bot.service.bot_identity import known_username, remember_username
 from bot.service.inbox import Inbox
 from bot.service.periodic import jobs, run_periodic
 
@@ -107,6 +109,7 @@ async def _serve(
     inbox = Inbox(app.sessions, app.runtime.now)
     try:
         await register_commands(app, api)
+        await _remember_username(app, api, options.token)
         if options.webhook_url:
             await serve_webhook(
                 inbox=inbox,
@@ -130,6 +133,18 @@ async def _serve(
         stop.set()
         await delivery
         await clockwork
+
+
+async def _remember_username(app: App, api: BotApi, token: str) -> None:
+    """Keep the bot's name for `repaybot link`, which then never asks Telegram."""
+    try:
+        username = await api.bot_username()
+    except ChannelError as exc:  # best effort: `repaybot link` asks once itself
+        log.info("bot username not kept: %s", type(exc).__name__)
+        return
+    async with app.sessions() as session, session.begin():
+        if await known_username(session, token) != username:
+            await remember_username(session, token, username, app.runtime.now())
 
 
 class UpdatesApi(BotApi, Protocol):

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.domain.accounts import LOCALES
+from bot.domain.sending import SendingPolicy
 
 
 def check_terms(terms_months: tuple[int, ...], max_term_months: int) -> None:
@@ -355,6 +356,8 @@ class Policy(_Strict):
     payment: dict[str, PaymentInstructions] = Field(default_factory=dict)
     # The agents' queue: how soon a person answers and resolves, per escalation reason.
     escalation_sla: dict[str, ResponseTimes] = Field(default_factory=lambda: dict(_DEFAULT_SLA))
+    # Telegram's rate for the whole bot and per chat; paid broadcasts (bot.domain.sending).
+    sending: SendingPolicy = SendingPolicy()
 
     @field_validator("escalation_sla")
     @classmethod

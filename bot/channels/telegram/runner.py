@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from bot.bootstrap import App
 from bot.channels.telegram.api import BotApi
 from bot.channels.telegram.gateway import TelegramGateway, command_list
+from bot.channels.telegram.pace import LocalSlots, Pace, Slots
 from bot.channels.telegram.polling import Feed, poll
 from bot.channels.telegram.webhook import serve_webhook
 from bot.errors import ChannelError
@@ -46,6 +47,20 @@ class TelegramOptions:
     settle_heap: bool = False
 
 
+def make_pace(app: App, token: str) -> Pace:
+    """The bot's one pace: on PostgreSQL a row every process shares, keyed by a hash of
+    the token; on SQLite (one process serves) in memory."""
+    from bot.service.bot_identity import token_key
+    from bot.store.send_rate import SharedSlots
+
+    slots: Slots = (
+        SharedSlots(app.engine, token_key(token))
+        if app.engine.dialect.name == "postgresql"
+        else LocalSlots()
+    )
+    return Pace(slots, app.scripts.policy.sending)
+
+
 async def register_commands(app: App, api: BotApi) -> None:
     for language_code, locale in COMMAND_LANGUAGES:
         await api.set_commands(command_list(app, locale), language_code=language_code, chat_id=None)
@@ -65,7 +80,7 @@ async def _run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) 
 
     bot = make_bot(options.token, options.api_url)
     api = AiogramApi(bot)
-    dispatcher = build_dispatcher(TelegramGateway(app, api))
+    dispatcher = build_dispatcher(TelegramGateway(app, api, make_pace(app, options.token)))
 
     async def feed(payload: dict[str, Any]) -> None:
         await dispatcher.feed_raw_update(bot, payload)
@@ -83,7 +98,7 @@ async def _run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> N
 
     application = build_application(options.token, options.api_url)
     api = PtbApi(application.bot)
-    install(application, TelegramGateway(app, api))
+    install(application, TelegramGateway(app, api, make_pace(app, options.token)))
     await initialize(application)  # a wrong token or no network fails here, as our error
 
     async def feed(payload: dict[str, Any]) -> None:

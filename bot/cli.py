@@ -35,6 +35,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("The lender's files", ("accounts", "payments", "export")),
     ("People: the agents' console and the CRM API", ("console", "users", "tokens")),
     ("When something went wrong", ("inbox", "outbox")),
+    ("Records kept and let go (R17, R18)", ("retention",)),
     ("Scripts, rules and understanding", ("dialogs", "rules", "nlu")),
     ("The database", ("db",)),
 )
@@ -58,7 +59,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "repaybot accounts import export.csv",
         "repaybot accounts pause ACC-1001 --kind breathing-space --until 2027-02-28",
         "repaybot accounts resume ACC-1001",
+        "repaybot accounts erase ACC-1001 --reason 'erasure request 2026-118 (PIPL art. 47)'",
     ),
+    "retention": ("repaybot retention run --dry-run", "repaybot retention run"),
     "payments": ("repaybot payments import payments-2026-12-06.csv",),
     "export": (
         "repaybot export arrangements --output arrangements.csv",
@@ -119,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add("db", "create or migrate the database schema")
     db.add_argument("action", choices=["upgrade"])
 
-    accounts = commands.add("accounts", "import the lender's accounts, pause or resume one")
+    accounts = commands.add("accounts", "import the lender's accounts, pause, resume or erase one")
     account_actions = accounts.add_subparsers(dest="action", required=True)
     account_import = account_actions.add_parser("import", help="import the lender's export")
     account_import.add_argument("file", type=Path, help="CSV or JSON Lines export")
@@ -131,6 +134,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     resume = account_actions.add_parser("resume", help="lift a breathing space")
     resume.add_argument("account_id")
+    erase = account_actions.add_parser(
+        "erase", help="erase a borrower's personal data on a valid request (R18)"
+    )
+    erase.add_argument("account_id")
+    erase.add_argument("--reason", required=True, help="the request, kept in the audit")
+    erase.add_argument("--by", default=None, help="who erases (default: your user name)")
+
+    retention = commands.add("retention", "let go of records older than the policy's duty")
+    retention.add_argument("action", choices=["run"])
+    retention.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
     payments = commands.add("payments", "import payments from the lender's file")
     payments.add_argument("action", choices=["import"])
@@ -285,6 +298,14 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.pause_account(settings, args.account_id, args.until)
     if args.command == "accounts" and args.action == "resume":
         return await commands.resume_account(settings, args.account_id)
+    if args.command == "accounts" and args.action == "erase":
+        from bot.records_commands import erase_account
+
+        return await erase_account(settings, args.account_id, args.reason, args.by)
+    if args.command == "retention":
+        from bot.records_commands import run_retention
+
+        return await run_retention(settings, dry_run=args.dry_run)
     if args.command == "accounts":
         return await commands.import_accounts(settings, args.file)
     if args.command == "payments":

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.domain.accounts import LOCALES
+from bot.domain.records import RecordsPolicy
 from bot.domain.sending import SendingPolicy
 
 
@@ -358,6 +359,8 @@ class Policy(_Strict):
     escalation_sla: dict[str, ResponseTimes] = Field(default_factory=lambda: dict(_DEFAULT_SLA))
     # Telegram's rate for the whole bot and per chat; paid broadcasts (bot.domain.sending).
     sending: SendingPolicy = SendingPolicy()
+    # R17/R18: how long records are kept before they are let go (bot.domain.records).
+    records: RecordsPolicy = RecordsPolicy()
 
     @field_validator("escalation_sla")
     @classmethod

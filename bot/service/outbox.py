@@ -82,7 +82,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_INLINE_WAIT = 30.0  # longer waits are left to the background loop
-PASS_CHATS = 5000  # chats one pass of the background loop takes on (the next pass the rest)
+PASS_CHATS = 1000  # chats one pass of the background loop takes on (the next pass the rest)
 
 
 class Outbox(OutboxWorkers):
@@ -186,18 +186,27 @@ class Outbox(OutboxWorkers):
         Each step is guarded on its own, so a failing one (the database failing over,
         a connection cut) neither ends the loop nor stops the others; it is logged
         once per run of failures and tried again at the next tick."""
-        last_beat: datetime | None = None
         failing: dict[str, int] = {}
+        # The heartbeat beats on its own: a long pass (thousands of reminders at the
+        # channel's pace) must not make this live worker look gone to its siblings.
+        beating = asyncio.create_task(self._beating(stop, failing))
+        try:
+            while not stop.is_set():
+                if self._unmarked:
+                    await self._guarded("sent marks", self._write_unmarked, failing)
+                await self._guarded("delivery", self.deliver_due, failing)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=interval)
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
+
+    async def _beating(self, stop: asyncio.Event, failing: dict[str, int]) -> None:
         while not stop.is_set():
-            now = self._clock()
-            beat_due = last_beat is None or now - last_beat >= self._heartbeat
-            if beat_due and await self._guarded("heartbeat", self._beat, failing):
-                last_beat = now
-            if self._unmarked:
-                await self._guarded("sent marks", self._write_unmarked, failing)
-            await self._guarded("delivery", self.deliver_due, failing)
+            await self._guarded("heartbeat", self._beat, failing)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+                await asyncio.wait_for(stop.wait(), timeout=self._heartbeat.total_seconds())
 
     async def _claim_head(self, channel: str, chat_key: str) -> Claimed | None:
         async with self._engine.begin() as connection:

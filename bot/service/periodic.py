@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RETENTION_EVERY = timedelta(hours=6)  # R17: what the duty no longer covers goes within hours
+
 JobFunction = Callable[["Runtime", datetime], Awaitable[int]]
 
 
@@ -39,7 +41,9 @@ class PeriodicJob:
 
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
-    return ()
+    from bot.service.retention import retention_job
+
+    return (PeriodicJob("retention", RETENTION_EVERY, retention_job),)
 
 
 async def run_due(runtime: Runtime, chosen: Sequence[PeriodicJob], now: datetime) -> int:

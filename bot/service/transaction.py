@@ -53,6 +53,11 @@ class EventTransactions:
     def registry(self) -> ScriptRegistry:
         return self._registry
 
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """The database, for the clock's jobs (bot.service.periodic)."""
+        return self._sessions
+
     async def _claim(
         self, session: AsyncSession, channel: str, key: str | None, now: datetime
     ) -> bool:

@@ -69,6 +69,10 @@ class ScriptRegistry:
             raise ConfigurationError(f"no published version of script {script_id!r}")
         return self._scripts[(script_id, digest)], self._newest_policy
 
+    def newest_policy(self) -> Policy:
+        """The policy published last (what the clock's jobs go by)."""
+        return self._policies[self._newest_policy]
+
     async def pinned(
         self, session: AsyncSession, script_id: str, script_hash: str, policy_hash: str
     ) -> Pinned:

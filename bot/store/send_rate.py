@@ -64,3 +64,8 @@ class SharedSlots:
                 .where(r.key == self._key, r.paused_until < until)
                 .values(paused_until=until)
             )
+
+    async def paused_until(self) -> float:
+        async with self._engine.connect() as connection:
+            found = await connection.execute(select(r.paused_until).where(r.key == self._key))
+            return float(found.scalar_one_or_none() or 0.0)

@@ -79,6 +79,9 @@ class AccountRow(SQLModel, table=True):
     verify_locked_until: datetime | None = _when(nullable=True)  # None: until a person unlocks
     # R4: the borrower's own quiet windows (bot/domain/quiet_windows.py to_data/from_data).
     quiet_windows: list[dict[str, object]] | None = _json(nullable=True)
+    # R18: the borrower's personal data was erased (bot.service.erasure); the row
+    # stays for the figures the lender must keep, and nothing is sent to it again.
+    erased_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     updated_at: datetime = _when()
 

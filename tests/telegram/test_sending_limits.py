@@ -57,19 +57,23 @@ async def _refuse_now_and_then(tg: FakeTelegram) -> None:
         tg.fail_next("sendMessage", status=429, retry_after=1)
 
 
-def _assert_within_limits(tg: FakeTelegram, chats: list[int]) -> None:
+def _assert_within_limits(tg: FakeTelegram, lanes: int) -> None:
     assert tg.most_in_one_second() <= RATE
     by_chat: dict[int, list[float]] = defaultdict(list)
     for moment, chat in tg.arrivals:
         by_chat[chat].append(moment)
-    for times in by_chat.values():  # a retried send comes a second or more later
-        assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))
-    # Every 429 paused the whole bot: nothing arrived for the rest of its second,
-    # but the sends already on the wire when it was answered.
+    too_soon = {  # a retried send comes a second or more later
+        chat: [round(b - a, 3) for a, b in itertools.pairwise(times) if b - a < 1.0]
+        for chat, times in by_chat.items()
+    }
+    assert {chat: gaps for chat, gaps in too_soon.items() if gaps} == {}
+    # Every 429 paused the whole bot: for the rest of its second nothing arrived
+    # but the sends already under way when it was answered, one a lane at most
+    # (unpaused, some 250 would have come).
     assert len(tg.refused_at) == REFUSALS
     for refused, retry_after in tg.refused_at:
-        during = [t for t, _ in tg.arrivals if refused + 0.25 < t < refused + retry_after - 0.05]
-        assert during == []
+        during = [t for t, _ in tg.arrivals if refused < t < refused + retry_after - 0.05]
+        assert len(during) <= lanes
     # Paid broadcasts, as the policy says.
     assert {str(c.get("allow_paid_broadcast")).lower() for c in tg.method_calls("sendMessage")} == {
         "true"
@@ -121,7 +125,7 @@ async def test_ten_thousand_reminders_within_the_rate_with_429s_each_once(
         refusing.cancel()
         await app.close()
     assert await _statuses(app.sessions) == {"sent": COUNT - BLOCKED, "dead": BLOCKED}
-    _assert_within_limits(tg, chats)
+    _assert_within_limits(tg, lanes=Settings().outbox_concurrency)
     _assert_each_once(tg, chats)
 
 
@@ -157,7 +161,7 @@ async def test_three_processes_share_one_rate_and_one_pause(
         assert await _statuses(sessions) == {"sent": COUNT - BLOCKED, "dead": BLOCKED}
         senders = {params.get("chat_id") for params in tg.method_calls("sendMessage")}
         assert len(senders) == COUNT
-        _assert_within_limits(tg, chats)
+        _assert_within_limits(tg, lanes=3 * Settings().outbox_concurrency)
         _assert_each_once(tg, chats)
     finally:
         await engine.dispose()

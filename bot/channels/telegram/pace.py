@@ -51,6 +51,10 @@ class Slots(Protocol):
 
     async def pause_until(self, until: float) -> None: ...
 
+    async def paused_until(self) -> float:
+        """Until when the bot is paused (a 429 since a slot was booked ahead)."""
+        ...
+
 
 def book_slot(
     next_slot: float, paused_until: float, now: float, interval: float, outreach: bool
@@ -77,6 +81,9 @@ class LocalSlots:
 
     async def pause_until(self, until: float) -> None:
         self._paused_until = max(self._paused_until, until)
+
+    async def paused_until(self) -> float:
+        return self._paused_until
 
 
 class Pace:
@@ -106,9 +113,15 @@ class Pace:
             now = self._clock()
             booking = await self._slots.book(now, self._interval, outreach)
             if booking.at is not None:
-                if booking.at > now:
-                    await asyncio.sleep(booking.at - now)
-                return
+                if booking.at <= now:
+                    return  # booked with the pause checked, in one step
+                await asyncio.sleep(booking.at - now)
+                # A 429 may have paused the bot while this waited for its slot.
+                paused = await self._slots.paused_until()
+                now = self._clock()
+                if paused <= now:
+                    return
+                booking = Booking(None, paused)
             wait = booking.retry_at - now
             if wait > max_wait:
                 raise RetryLater(wait)

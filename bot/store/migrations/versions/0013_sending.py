@@ -1,4 +1,5 @@
-"""sending: outbox priority, the shared sending pace per bot token, the bot's own facts
+"""sending and records: outbox priority, the shared pace per bot token, the bot's own
+facts, and when an account's personal data was erased
 
 Revision ID: 0013
 Revises: 0009
@@ -7,7 +8,8 @@ Create Date: 2026-12-07 03:00:00
 Issue 31 points 4 and 6: replies go before outreach (outbox.priority: 0 a reply,
 1 outreach); one row per bot token holds the pace every process sends at and a
 pause a 429 asked for (send_rates); the bot's username, asked once, is kept
-(bot_facts) so printing a link needs no call to Telegram.
+(bot_facts) so printing a link needs no call to Telegram. Point 7: an account
+whose personal data was erased (R18) keeps its row, stamped accounts.erased_at.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("priority", sa.Integer(), nullable=False, server_default="0"))
+    with op.batch_alter_table("accounts") as batch:
+        batch.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "send_rates",
         sa.Column("key", sa.String(length=64), nullable=False),
@@ -45,5 +49,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("bot_facts")
     op.drop_table("send_rates")
+    with op.batch_alter_table("accounts") as batch:
+        batch.drop_column("erased_at")
     with op.batch_alter_table("outbox") as batch:
         batch.drop_column("priority")

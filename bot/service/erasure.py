@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import years_after
 from bot.service.audit import record
+from bot.service.escalations import forget_notes
 from bot.store.db import as_utc
 from bot.store.tables import (
     AccountRow,
@@ -33,7 +34,6 @@ from bot.store.tables import (
     ChannelLinkRow,
     ConversationRow,
     DisputeRow,
-    EscalationRow,
     FailedUpdateRow,
     InboxRow,
     LinkTokenRow,
@@ -189,11 +189,7 @@ async def let_go(session: AsyncSession, account_id: str, *, now: datetime) -> Er
     await session.execute(
         update(DisputeRow).where(table_of(DisputeRow).c.account_id == account_id).values(reason="")
     )
-    await session.execute(
-        update(EscalationRow)
-        .where(table_of(EscalationRow).c.account_id == account_id)
-        .values(note="")
-    )
+    await forget_notes(session, account_id=account_id)
     await _sweep_inbox(session, needles)
     await _sweep_audit(session, needles, account_id)
     account.borrower_name = ""

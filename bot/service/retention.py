@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.records import years_before
 from bot.service.audit import record
 from bot.service.erasure import let_go
+from bot.service.escalations import forget_notes
 from bot.store.tables import (
     AccountRow,
     ArrangementRow,
@@ -38,7 +39,6 @@ from bot.store.tables import (
     ConsoleSessionRow,
     ConversationRow,
     DisputeRow,
-    EscalationRow,
     FailedUpdateRow,
     InboxRow,
     LinkTokenRow,
@@ -116,7 +116,6 @@ def _said(column: Any, empty: str) -> Any:
 def _old_words(cutoff: datetime) -> Sequence[tuple[str, Any, Any, dict[str, Any]]]:
     """(what, table, condition, the values that empty it) of rows kept without their words."""
     disputes = table_of(DisputeRow).c
-    escalations = table_of(EscalationRow).c
     audit = table_of(AuditRow).c
     return (
         (
@@ -130,14 +129,6 @@ def _old_words(cutoff: datetime) -> Sequence[tuple[str, Any, Any, dict[str, Any]
             table_of(DisputeRow),
             (disputes.created_at < cutoff) & (disputes.status != "open") & (disputes.reason != ""),
             {"reason": ""},
-        ),
-        (
-            "escalation notes",
-            table_of(EscalationRow),
-            (escalations.created_at < cutoff)
-            & (escalations.status == "closed")
-            & (escalations.note != ""),
-            {"note": ""},
         ),
         (
             "audit details",
@@ -164,6 +155,10 @@ async def purge(
         done[what] = await _step(sessions, table, condition, None, dry_run)
     for what, table, condition, values in _old_words(cutoff):
         done[what] = await _step(sessions, table, condition, values, dry_run)
+    async with sessions() as session, session.begin():
+        done["escalation notes"] = await forget_notes(
+            session, closed_before=cutoff, dry_run=dry_run
+        )
     if not dry_run and any(done.values()):
         log.info("retention: %s", ", ".join(f"{n} {what}" for what, n in done.items() if n))
     return done

@@ -28,9 +28,14 @@ from bot.config import Settings
 from bot.store.db import create_engine, session_factory, upgrade
 from bot.store.tables import OutboxRow
 from bot.understanding.model import IntentModel
-from tests.telegram.conftest import clock
+from tests.telegram.conftest import Harness, clock
 from tests.telegram.fake_bot_api import FakeTelegram
-from tests.telegram.outreach import dialogs_sending_at, queue_outreach, reminder_text
+from tests.telegram.outreach import (
+    FIRST_CHAT,
+    dialogs_sending_at,
+    queue_outreach,
+    reminder_text,
+)
 from tests.telegram.processes import BotProcess, bot_env, eventually
 
 COUNT = 10_000
@@ -165,3 +170,25 @@ async def test_three_processes_share_one_rate_and_one_pause(
         _assert_each_once(tg, chats)
     finally:
         await engine.dispose()
+
+
+async def test_a_borrower_writing_now_is_answered_before_queued_reminders(bot: Harness) -> None:
+    """300 reminders wait at the free rate (about 11 seconds of sending); a borrower
+    who writes meanwhile is answered next, not after them."""
+    tg = bot.tg
+    chats = list(range(FIRST_CHAT, FIRST_CHAT + 300))
+    for chat in chats:
+        tg.user(chat)
+    await queue_outreach(bot.app.sessions, len(chats), clock())
+    await eventually(lambda: len(tg.arrivals) >= 20)
+    writer = tg.user(777, "Sam")
+    await writer.send_text("hello?")
+    sent_before = len(tg.arrivals)
+    (answer,) = await writer.next_messages(timeout=30)
+    answered_after = [chat for _, chat in tg.arrivals[sent_before:]].index(777)
+    # Only what was already booked or on the wire went first: a lane's worth.
+    assert answered_after <= Settings().outbox_concurrency + 8
+    assert answer["text"]
+    assert await bot.count(OutboxRow, status="pending") > 100  # reminders still waiting
+    await eventually(lambda: all(tg.messages[c] for c in chats), timeout=DONE_WITHIN)
+    assert tg.most_in_one_second() <= 30

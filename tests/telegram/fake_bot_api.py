@@ -148,7 +148,7 @@ class FakeTelegram:
         self.base_url = ""
         # (monotonic time, chat id) of every call that counts against Telegram's
         # limits as it arrives, answered or refused: what a rate is measured on.
-        self.arrivals: list[tuple[float, int]] = []
+        self.counted_calls: list[tuple[float, int]] = []
         # monotonic times at which a 429 was answered (the whole bot must wait)
         self.refused_at: list[tuple[float, int]] = []
 
@@ -226,7 +226,7 @@ class FakeTelegram:
 
     def most_in_one_second(self, chat_id: int | None = None) -> int:
         """The most counted calls (to one chat, or to all) in any sliding second."""
-        times = [t for t, chat in self.arrivals if chat_id is None or chat == chat_id]
+        times = [t for t, chat in self.counted_calls if chat_id is None or chat == chat_id]
         most, first = 0, 0
         for last, moment in enumerate(times):
             while moment - times[first] >= 1.0:
@@ -288,7 +288,7 @@ class FakeTelegram:
         params = await self._params(request)
         self.calls.append((method, params))
         if method in _COUNTED:
-            self.arrivals.append((time.monotonic(), int(params.get("chat_id") or 0)))
+            self.counted_calls.append((time.monotonic(), int(params.get("chat_id") or 0)))
         if method in self._slow:
             await asyncio.sleep(self._slow[method])
         held = self._held.get(method)

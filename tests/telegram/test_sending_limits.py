@@ -58,14 +58,14 @@ async def _refuse_now_and_then(tg: FakeTelegram) -> None:
     """A 429 (retry after 1 s) once every COUNT / (REFUSALS + 1) sends."""
     step = COUNT // (REFUSALS + 1)
     for k in range(1, REFUSALS + 1):
-        await eventually(lambda: len(tg.arrivals) >= k * step, timeout=DONE_WITHIN)  # noqa: B023
+        await eventually(lambda: len(tg.counted_calls) >= k * step, timeout=DONE_WITHIN)  # noqa: B023
         tg.fail_next("sendMessage", status=429, retry_after=1)
 
 
 def _assert_within_limits(tg: FakeTelegram, lanes: int) -> None:
     assert tg.most_in_one_second() <= RATE
     by_chat: dict[int, list[float]] = defaultdict(list)
-    for moment, chat in tg.arrivals:
+    for moment, chat in tg.counted_calls:
         by_chat[chat].append(moment)
     too_soon = {  # a retried send comes a second or more later
         chat: [round(b - a, 3) for a, b in itertools.pairwise(times) if b - a < 1.0]
@@ -77,7 +77,7 @@ def _assert_within_limits(tg: FakeTelegram, lanes: int) -> None:
     # (unpaused, some 250 would have come).
     assert len(tg.refused_at) == REFUSALS
     for refused, retry_after in tg.refused_at:
-        during = [t for t, _ in tg.arrivals if refused < t < refused + retry_after - 0.05]
+        during = [t for t, _ in tg.counted_calls if refused < t < refused + retry_after - 0.05]
         assert len(during) <= lanes
     # Paid broadcasts, as the policy says.
     assert {str(c.get("allow_paid_broadcast")).lower() for c in tg.method_calls("sendMessage")} == {
@@ -180,12 +180,12 @@ async def test_a_borrower_writing_now_is_answered_before_queued_reminders(bot: H
     for chat in chats:
         tg.user(chat)
     await queue_outreach(bot.app.sessions, len(chats), clock())
-    await eventually(lambda: len(tg.arrivals) >= 20)
+    await eventually(lambda: len(tg.counted_calls) >= 20)
     writer = tg.user(777, "Sam")
     await writer.send_text("hello?")
-    sent_before = len(tg.arrivals)
+    sent_before = len(tg.counted_calls)
     (answer,) = await writer.next_messages(timeout=30)
-    answered_after = [chat for _, chat in tg.arrivals[sent_before:]].index(777)
+    answered_after = [chat for _, chat in tg.counted_calls[sent_before:]].index(777)
     # Only what was already booked or on the wire went first: a lane's worth.
     assert answered_after <= Settings().outbox_concurrency + 8
     assert answer["text"]

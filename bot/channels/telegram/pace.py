@@ -32,7 +32,11 @@ from bot.errors import RetryLater
 OUTREACH_AHEAD = 0.2  # seconds of queued slots outreach may book behind
 # Network and scheduling jitter bunch messages booked evenly: pace a little below
 # the limit so Telegram, counting arrivals, never sees more than it.
-HEADROOM = 0.9
+HEADROOM = 0.85
+# A sender that wakes this much after its slot (the event loop was busy) books again
+# rather than send late beside the slots after it: messages leave within LATE of
+# their slot, so no second ever takes more than its share.
+LATE = 0.05
 MAX_WAIT = 20.0  # a longer wait (a 429's pause) goes back to the outbox as a retry
 
 
@@ -119,9 +123,12 @@ class Pace:
                 # A 429 may have paused the bot while this waited for its slot.
                 paused = await self._slots.paused_until()
                 now = self._clock()
-                if paused <= now:
+                if paused > now:
+                    booking = Booking(None, paused)
+                elif now - booking.at > LATE:
+                    continue  # woke too late: a fresh slot, not a burst
+                else:
                     return
-                booking = Booking(None, paused)
             wait = booking.retry_at - now
             if wait > max_wait:
                 raise RetryLater(wait)

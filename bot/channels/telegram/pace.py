@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -99,8 +99,10 @@ class Pace:
         policy: SendingPolicy,
         *,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._slots = slots
+        self._sleep = sleep
         self.rate = policy.messages_per_second * HEADROOM
         self.paid = policy.allow_paid_broadcast
         self._interval = 1.0 / self.rate
@@ -116,23 +118,24 @@ class Pace:
         while True:
             now = self._clock()
             booking = await self._slots.book(now, self._interval, outreach)
-            if booking.at is not None:
-                if booking.at <= now:
+            slot = booking.at
+            if slot is not None:
+                if slot <= now:
                     return  # booked with the pause checked, in one step
-                await asyncio.sleep(booking.at - now)
+                await self._sleep(slot - now)
                 # A 429 may have paused the bot while this waited for its slot.
                 paused = await self._slots.paused_until()
                 now = self._clock()
                 if paused > now:
                     booking = Booking(None, paused)
-                elif now - booking.at > LATE:
+                elif now - slot > LATE:
                     continue  # woke too late: a fresh slot, not a burst
                 else:
                     return
             wait = booking.retry_at - now
             if wait > max_wait:
                 raise RetryLater(wait)
-            await asyncio.sleep(max(wait, self._interval))
+            await self._sleep(max(wait, self._interval))
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing of this bot goes out for `seconds`."""
@@ -153,7 +156,7 @@ class Pace:
         if len(self._chat_full_at) > 10_000:
             self._forget(now)
         if wait > 0:
-            await asyncio.sleep(wait)
+            await self._sleep(wait)
 
     def _forget(self, now: float) -> None:
         for chat, full_at in list(self._chat_full_at.items()):

@@ -102,6 +102,7 @@ async def build_app(
         worker=worker,
         heartbeat=timedelta(seconds=settings.outbox_heartbeat_seconds),
         dead_after=timedelta(seconds=settings.outbox_dead_after_seconds),
+        concurrency=settings.outbox_concurrency,
     )
     await outbox.start()
     return App(settings, engine, sessions, scripts, translator, runtime, outbox)

@@ -31,10 +31,11 @@ def locale_tag(value: str) -> str:
 # How `repaybot --help` lists the commands: by what an operator is doing, each with
 # examples in its own `--help`. Every command is in exactly one group (a test checks).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Serve borrowers", ("telegram", "demo", "chat", "link", "reminders")),
+    ("Serve borrowers", ("telegram", "demo", "chat", "link", "links", "reminders")),
     ("The lender's files", ("accounts", "payments", "promises", "export")),
     ("People: the agents' console and the CRM API", ("console", "users", "tokens")),
     ("When something went wrong", ("inbox", "outbox")),
+    ("Records kept and let go (R17, R18)", ("retention",)),
     ("Scripts, rules and understanding", ("dialogs", "rules", "nlu")),
     ("The database", ("db",)),
 )
@@ -56,11 +57,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "repaybot reminders simulate --start 2026-12-01 --days 60 --format jsonl",
         "repaybot reminders simulate --start 2026-12-01 --days 30 --payments payments.csv",
     ),
+    "links": (
+        "repaybot links create --unlinked --output first-links.csv",
+        "repaybot links create --unlinked --format jsonl --days 14 | head",
+    ),
     "accounts": (
         "repaybot accounts import export.csv",
         "repaybot accounts pause ACC-1001 --kind breathing-space --until 2027-02-28",
         "repaybot accounts resume ACC-1001",
+        "repaybot accounts erase ACC-1001 --reason 'erasure request 2026-118 (PIPL art. 47)'",
     ),
+    "retention": ("repaybot retention run --dry-run", "repaybot retention run"),
     "payments": ("repaybot payments import payments-2026-12-06.csv",),
     "promises": ("repaybot promises report", "repaybot promises report --since 2026-11-01"),
     "export": (
@@ -133,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add("db", "create or migrate the database schema")
     db.add_argument("action", choices=["upgrade"])
 
-    accounts = commands.add("accounts", "import the lender's accounts, pause or resume one")
+    accounts = commands.add("accounts", "import the lender's accounts, pause, resume or erase one")
     account_actions = accounts.add_subparsers(dest="action", required=True)
     account_import = account_actions.add_parser("import", help="import the lender's export")
     account_import.add_argument("file", type=Path, help="CSV or JSON Lines export")
@@ -145,6 +152,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     resume = account_actions.add_parser("resume", help="lift a breathing space")
     resume.add_argument("account_id")
+    erase = account_actions.add_parser(
+        "erase", help="erase a borrower's personal data on a valid request (R18)"
+    )
+    erase.add_argument("account_id")
+    erase.add_argument("--reason", required=True, help="the request, kept in the audit")
+    erase.add_argument("--by", default=None, help="who erases (default: your user name)")
+
+    retention = commands.add("retention", "let go of records older than the policy's duty")
+    retention.add_argument("action", choices=["run"])
+    retention.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
     payments = commands.add("payments", "import payments from the lender's file")
     payments.add_argument("action", choices=["import"])
@@ -214,6 +231,14 @@ def _parser() -> argparse.ArgumentParser:
     reminder_sim.add_argument("--days", type=int, required=True)
     reminder_sim.add_argument("--format", dest="fmt", choices=["text", "jsonl"], default="text")
     reminder_sim.add_argument("--payments", type=Path, default=None, help="payments file")
+    links = commands.add("links", "write a one-time link per account not linked yet")
+    links.add_argument("action", choices=["create"])
+    links.add_argument(
+        "--unlinked", action="store_true", required=True, help="every account with no chat linked"
+    )
+    links.add_argument("--format", dest="fmt", choices=["csv", "jsonl"], default="csv")
+    links.add_argument("--days", type=int, default=None, help="days the links stay valid")
+    links.add_argument("--output", type=Path, default=None, help="file (default: stdout)")
 
     commands.add("rules", "print the rules register: enforcement and tests per rule")
     nlu = commands.add("nlu", "build the understanding model, or measure it")
@@ -307,6 +332,14 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.pause_account(settings, args.account_id, args.until)
     if args.command == "accounts" and args.action == "resume":
         return await commands.resume_account(settings, args.account_id)
+    if args.command == "accounts" and args.action == "erase":
+        from bot.records_commands import erase_account
+
+        return await erase_account(settings, args.account_id, args.reason, args.by)
+    if args.command == "retention":
+        from bot.records_commands import run_retention
+
+        return await run_retention(settings, dry_run=args.dry_run)
     if args.command == "accounts":
         return await commands.import_accounts(settings, args.file)
     if args.command == "payments":
@@ -343,6 +376,8 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
         return await reminders_cli.simulate(
             settings, args.start, args.days, args.fmt, args.payments
         )
+    if args.command == "links":
+        return await commands.links_create(settings, args.fmt, args.days, args.output)
     if args.command == "rules":
         from bot.rules.command import print_register
 

@@ -41,12 +41,14 @@ def telegram_failure(error: ChannelError, api_url: str) -> str:
 
 @contextlib.asynccontextmanager
 async def _database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """The migrated database of a one-off command, its engine closed after."""
-    from bot.store.db import create_engine, session_factory, upgrade
+    """The migrated database of a one-off command, its engine closed after. Alembic
+    runs only when the schema is behind (loading it is a third of a quick command)."""
+    from bot.store.db import at_head, create_engine, session_factory, upgrade
 
-    await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
+        if not await at_head(engine):
+            await upgrade(settings.database_url)
         yield session_factory(engine)
     finally:
         await engine.dispose()
@@ -531,7 +533,8 @@ async def inbox_retry(
 
 
 async def link(settings: Settings, account_id: str, days: int | None) -> int:
-    from bot.bootstrap import build_app
+    """One link, fast: no framework, no scripts, no model; the bot's name is the one
+    kept in the database (asked of Telegram once, see bot.service.bot_identity)."""
     from bot.service.linking import create_link_token
 
     if days is not None and days < 1:
@@ -540,36 +543,77 @@ async def link(settings: Settings, account_id: str, days: int | None) -> int:
     if settings.telegram_token is None:
         _err("Set REPAYBOT_TELEGRAM_TOKEN first: the link names the bot's username.")
         return 2
-    app = await build_app(settings)
-    try:
+    async with _database(settings) as sessions:
         try:
-            username = await _bot_username(settings)
+            username = await bot_username(settings, sessions)
         except ChannelError as error:
             _err(telegram_failure(error, settings.telegram_api_url))
             return 1
-        async with app.sessions() as session, session.begin():
+        async with sessions() as session, session.begin():
             try:
                 token = await create_link_token(
                     session,
                     account_id=account_id,
-                    now=app.runtime.now(),
+                    now=datetime.now(UTC),
                     valid_days=settings.link_token_days if days is None else days,
                 )
             except LookupError:
                 _err(f"No account {account_id!r}.")
                 return 2
-    finally:
-        await app.close()
     print(f"https://t.me/{username}?start={token}")
     return 0
 
 
-async def _bot_username(settings: Settings) -> str:
-    from bot.channels.telegram.aiogram_adapter import AiogramApi, make_bot
+async def links_create(settings: Settings, fmt: str, days: int | None, output: Path | None) -> int:
+    """A single-use link per account not linked on Telegram yet, for the lender's SMS
+    or e-mail: CSV (or JSON Lines) on stdout or in --output, a count on stderr."""
+    from bot.service.link_batch import create_unlinked_links
+
+    if days is not None and days < 1:
+        _err(f"--days {days}: a link must stay valid for at least 1 day.")
+        return 2
+    if settings.telegram_token is None:
+        _err("Set REPAYBOT_TELEGRAM_TOKEN first: the links name the bot's username.")
+        return 2
+    if output is not None and not output.parent.is_dir():
+        _err(f"No such directory: {output.parent} (for --output {output})")
+        return 2
+    async with _database(settings) as sessions:
+        try:
+            username = await bot_username(settings, sessions)
+        except ChannelError as error:
+            _err(telegram_failure(error, settings.telegram_api_url))
+            return 1
+        with contextlib.ExitStack() as files:
+            out = (
+                sys.stdout
+                if output is None
+                else files.enter_context(output.open("w", encoding="utf-8", newline=""))
+            )
+            count = await create_unlinked_links(
+                sessions,
+                username=username,
+                channel="telegram",
+                now=datetime.now(UTC),
+                valid_days=settings.link_token_days if days is None else days,
+                fmt="jsonl" if fmt == "jsonl" else "csv",
+                out=out,
+            )
+    _err(f"{count} {'link' if count == 1 else 'links'} created for accounts not linked yet.")
+    return 0
+
+
+async def bot_username(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> str:
+    """The bot's username as kept in the database; asked of Telegram (and kept) once."""
+    from bot.service.bot_identity import ask_username, known_username, remember_username
 
     assert settings.telegram_token is not None  # noqa: S101 - checked by the caller
-    bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-    try:
-        return await AiogramApi(bot).bot_username()
-    finally:
-        await bot.session.close()
+    token = settings.telegram_token.get_secret_value()
+    async with sessions() as session:
+        known = await known_username(session, token)
+    if known is not None:
+        return known
+    username = await ask_username(token, settings.telegram_api_url)
+    async with sessions() as session, session.begin():
+        await remember_username(session, token, username, datetime.now(UTC))
+    return username

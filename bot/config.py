@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # unset it is derived from the Telegram token (or the database URL).
     secret_key: SecretStr | None = None
     link_token_days: int = 7
+    # Chats the outbox sends to at once (each chat's messages stay in order).
+    outbox_concurrency: int = Field(default=8, ge=1, le=64)
     log_level: str = "WARNING"
 
     @model_validator(mode="after")

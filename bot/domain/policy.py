@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from bot.domain.accounts import LOCALES
 from bot.domain.cadence import RemindersPolicy
 from bot.domain.desk_policy import DeskPolicy
+from bot.domain.records import RecordsPolicy
+from bot.domain.sending import SendingPolicy
 
 
 def check_terms(terms_months: tuple[int, ...], max_term_months: int) -> None:
@@ -364,6 +366,10 @@ class Policy(_Strict):
     desk: DeskPolicy = DeskPolicy()
     # Issue 31: the reminder cadence per stage and the contact rules' numbers (R1, R2).
     reminders: RemindersPolicy = RemindersPolicy()
+    # Telegram's rate for the whole bot and per chat; paid broadcasts (bot.domain.sending).
+    sending: SendingPolicy = SendingPolicy()
+    # R17/R18: how long records are kept before they are let go (bot.domain.records).
+    records: RecordsPolicy = RecordsPolicy()
 
     @field_validator("escalation_sla")
     @classmethod

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, literal, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -206,3 +206,34 @@ async def _mark_once(session: AsyncSession, escalation_id: int, mark: Any, now: 
         .execution_options(synchronize_session=False)
     )
     return int(getattr(claimed, "rowcount", 0) or 0) > 0
+
+
+async def forget_notes(
+    session: AsyncSession,
+    *,
+    account_id: str | None = None,
+    closed_before: datetime | None = None,
+    dry_run: bool = False,
+) -> int:
+    """Empty the borrower's words kept on cases (R18), keeping reason and outcome: an
+    erased account's, or every closed case opened before `closed_before` (R17)."""
+    where = [col(EscalationRow.note) != ""]
+    if account_id is not None:
+        where.append(col(EscalationRow.account_id) == account_id)
+    if closed_before is not None:
+        where += [
+            col(EscalationRow.status) == "closed",
+            col(EscalationRow.created_at) < closed_before,
+        ]
+    if dry_run:
+        counted = await session.execute(
+            select(func.count()).select_from(EscalationRow).where(*where)
+        )
+        return int(counted.scalar_one())
+    done = await session.execute(
+        update(EscalationRow)
+        .where(*where)
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(done, "rowcount", 0) or 0)

@@ -30,16 +30,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.errors import ChannelError, RecipientUnreachable, Rejected, RetryLater, Unavailable
+from bot.service.outbox_claims import Claimed, HeadClaim, Outcome, Unmarked
 from bot.service.outbox_workers import (
     DEAD_AFTER,
     FORGET_AFTER,
@@ -82,6 +82,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_INLINE_WAIT = 30.0  # longer waits are left to the background loop
+PASS_CHATS = 1000  # chats one pass of the background loop takes on (the next pass the rest)
 
 
 class Outbox(OutboxWorkers):
@@ -96,6 +97,7 @@ class Outbox(OutboxWorkers):
         backoff_base: float = 0.5,
         heartbeat: timedelta = HEARTBEAT,
         dead_after: timedelta = DEAD_AFTER,
+        concurrency: int = 1,
     ) -> None:
         if dead_after < heartbeat * 2:
             # A worker one late beat away from "gone" would lose leases it still sends.
@@ -112,10 +114,13 @@ class Outbox(OutboxWorkers):
         self._backoff_base = backoff_base
         self._heartbeat = heartbeat
         self._dead_after = dead_after
+        # Chats the background loop sends to at once: one waits for the channel's
+        # pace while the others' messages are claimed and marked.
+        self.concurrency = concurrency
         self._senders: dict[str, Sender] = {}
         # Sent, but the sent mark could not be written (the database went away):
         # written by the loop's next passes, before the lease runs out.
-        self._unmarked: dict[int, _Unmarked] = {}
+        self._unmarked: dict[int, Unmarked] = {}
 
     def register(self, sender: Sender) -> None:
         self._senders[sender.channel] = sender
@@ -147,7 +152,9 @@ class Outbox(OutboxWorkers):
                 claimed = await self._claim_head(channel, chat_key)
 
     async def deliver_due(self) -> int:
-        """One pass over every chat with a message due (the background loop)."""
+        """One pass over every chat with a message due (the background loop): chats
+        with a reply waiting first, then outreach; `concurrency` chats at a time
+        (each chat's own messages strictly in order, as ever)."""
         now = self._clock()
         async with self._sessions() as session:
             query = (
@@ -155,11 +162,22 @@ class Outbox(OutboxWorkers):
                 .where(col(OutboxRow.status).in_(UNSENT))
                 .where(col(OutboxRow.next_attempt_at) <= now)
                 .where(col(OutboxRow.channel).in_(list(self._senders)))
-                .distinct()
+                .group_by(col(OutboxRow.channel), col(OutboxRow.chat_key))
+                .order_by(func.min(col(OutboxRow.priority)), func.min(col(OutboxRow.id)))
+                .limit(PASS_CHATS)
             )
             chats = [(str(c), str(k)) for c, k in (await session.execute(query)).all()]
-        for channel, chat_key in chats:
-            await self.deliver_chat(channel, chat_key, wait_up_to=0)
+        if self.concurrency <= 1:
+            for channel, chat_key in chats:
+                await self.deliver_chat(channel, chat_key, wait_up_to=0)
+            return len(chats)
+        pending = iter(chats)
+
+        async def lane() -> None:
+            for channel, chat_key in pending:  # shared: each chat taken by one lane
+                await self.deliver_chat(channel, chat_key, wait_up_to=0)
+
+        await asyncio.gather(*(lane() for _ in range(min(self.concurrency, len(chats)))))
         return len(chats)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
@@ -168,20 +186,29 @@ class Outbox(OutboxWorkers):
         Each step is guarded on its own, so a failing one (the database failing over,
         a connection cut) neither ends the loop nor stops the others; it is logged
         once per run of failures and tried again at the next tick."""
-        last_beat: datetime | None = None
         failing: dict[str, int] = {}
-        while not stop.is_set():
-            now = self._clock()
-            beat_due = last_beat is None or now - last_beat >= self._heartbeat
-            if beat_due and await self._guarded("heartbeat", self._beat, failing):
-                last_beat = now
-            if self._unmarked:
-                await self._guarded("sent marks", self._write_unmarked, failing)
-            await self._guarded("delivery", self.deliver_due, failing)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+        # The heartbeat beats on its own: a long pass (thousands of reminders at the
+        # channel's pace) must not make this live worker look gone to its siblings.
+        beating = asyncio.create_task(self._beating(stop, failing))
+        try:
+            while not stop.is_set():
+                if self._unmarked:
+                    await self._guarded("sent marks", self._write_unmarked, failing)
+                await self._guarded("delivery", self.deliver_due, failing)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=interval)
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
 
-    async def _claim_head(self, channel: str, chat_key: str) -> _Claimed | None:
+    async def _beating(self, stop: asyncio.Event, failing: dict[str, int]) -> None:
+        while not stop.is_set():
+            await self._guarded("heartbeat", self._beat, failing)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self._heartbeat.total_seconds())
+
+    async def _claim_head(self, channel: str, chat_key: str) -> Claimed | None:
         async with self._engine.begin() as connection:
             return await self._claim_in(connection, channel, chat_key)
 
@@ -196,7 +223,7 @@ class Outbox(OutboxWorkers):
 
     async def _claim_in(
         self, session: AsyncSession | AsyncConnection, channel: str, chat_key: str
-    ) -> _Claimed | None:
+    ) -> Claimed | None:
         """Claim the chat's oldest unsent row if it is due: one UPDATE ... RETURNING.
 
         Two senders racing for the same row: the second one's WHERE is re-checked on
@@ -224,14 +251,15 @@ class Outbox(OutboxWorkers):
             "payload": dict(row.payload or {}),
             "attempts": int(row.attempts),
             "conversation_id": int(row.conversation_id),
+            "outreach": int(row.priority or 0) > 0,
         }
-        return _Claimed(row_id=int(row.id), row=snapshot, close=closing)
+        return Claimed(row_id=int(row.id), row=snapshot, close=closing)
 
-    async def _send(self, claimed: _Claimed) -> _Outcome:
+    async def _send(self, claimed: Claimed) -> Outcome:
         """Send once; what to wait before the next try, and the next row if claimed."""
         sender = self._senders.get(claimed.row["channel"])
         if sender is None:
-            return _Outcome(await self._retry(claimed.row_id, 5.0, "no sender registered"))
+            return Outcome(await self._retry(claimed.row_id, 5.0, "no sender registered"))
         payload: dict[str, Any] = claimed.row["payload"]
         message = OutgoingMessage(
             outbox_id=claimed.row_id,
@@ -244,27 +272,28 @@ class Outbox(OutboxWorkers):
             replace=bool(payload.get("replace")),
             pressed=pressed_of(payload.get("pressed")),
             after_contact=bool(payload.get("after_contact")),
+            outreach=bool(claimed.row["outreach"]),
         )
         try:
             external_id = await sender.send(message)
         except RetryLater as exc:
-            return _Outcome(await self._retry(claimed.row_id, exc.seconds, "retry later"))
+            return Outcome(await self._retry(claimed.row_id, exc.seconds, "retry later"))
         except Unavailable:
             if claimed.row["attempts"] >= MAX_ATTEMPTS:
                 await self._finish(claimed.row_id, "failed", "unavailable, gave up")
-                return _Outcome()
+                return Outcome()
             wait = self._backoff_base * 2 ** (claimed.row["attempts"] - 1)
-            return _Outcome(await self._retry(claimed.row_id, wait, "unavailable"))
+            return Outcome(await self._retry(claimed.row_id, wait, "unavailable"))
         except RecipientUnreachable:
             await self._unreachable(claimed)
-            return _Outcome()
+            return Outcome()
         except Rejected as exc:  # for good: the reason is the channel's own (no message text)
             await self._finish(claimed.row_id, "failed", cut_reason(f"rejected: {exc}"))
-            return _Outcome()
+            return Outcome()
         except ChannelError as exc:
             await self._finish(claimed.row_id, "failed", describe(exc))
-            return _Outcome()
-        sent = _Unmarked(claimed, external_id, has_buttons=bool(message.buttons))
+            return Outcome()
+        sent = Unmarked(claimed, external_id, has_buttons=bool(message.buttons))
         try:
             following = await self._mark_sent(sent)
         except (SQLAlchemyError, OSError) as exc:
@@ -272,10 +301,10 @@ class Outbox(OutboxWorkers):
             # the lease runs out. Keep it for the loop to write; this chat waits.
             self._unmarked[claimed.row_id] = sent
             log.error("outbox row %s sent, mark deferred: %s", claimed.row_id, describe(exc))
-            return _Outcome()
-        return _Outcome(next=following, looked_ahead=True)
+            return Outcome()
+        return Outcome(next=following, looked_ahead=True)
 
-    async def _mark_sent(self, sent: _Unmarked, *, claim_next: bool = True) -> _Claimed | None:
+    async def _mark_sent(self, sent: Unmarked, *, claim_next: bool = True) -> Claimed | None:
         """Mark the row sent and, in the same transaction, claim the chat's next one:
         a reply of several messages costs one transaction per message, not two. The
         mark says whether another is waiting; when none is, nothing is claimed."""
@@ -333,7 +362,7 @@ class Outbox(OutboxWorkers):
         # An operator sees it here and with `repaybot outbox failed`; retry puts it back.
         log.warning("outbox row %s %s: %s", row_id, status, reason)
 
-    async def _unreachable(self, claimed: _Claimed) -> None:
+    async def _unreachable(self, claimed: Claimed) -> None:
         """The recipient blocked us: nothing more goes to this chat until they write again."""
         async with self._sessions() as session, session.begin():
             await session.execute(
@@ -359,38 +388,3 @@ class Outbox(OutboxWorkers):
                     .values(unreachable=True)
                 )
         log.warning("outbox row %s dead: recipient unreachable", claimed.row_id)
-
-
-@dataclass(frozen=True)
-class _Claimed:
-    row_id: int
-    row: dict[str, Any]
-    close: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Unmarked:
-    """A message the channel accepted, to be marked sent with the id it gave."""
-
-    claimed: _Claimed
-    external_id: str
-    has_buttons: bool
-
-
-@dataclass(frozen=True)
-class HeadClaim:
-    """A chat's head claimed in the transaction that queued it: the row to send first,
-    or None when nothing is due now (an older message waits for a retry, or another
-    sender holds one)."""
-
-    claimed: _Claimed | None
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """After one send: seconds to wait before trying again (None: go on at once), and
-    the chat's next row when the send already claimed it (`looked_ahead`)."""
-
-    wait: float | None = None
-    next: _Claimed | None = None
-    looked_ahead: bool = False

@@ -27,6 +27,9 @@ class OutgoingMessage:
     pressed: PressedMessage | None = None
     # An answer to a shared contact: channels with a contact keyboard take it away.
     after_contact: bool = False
+    # Outreach (a reminder), not a reply to a borrower writing now: it waits behind
+    # replies for the channel's rate (outbox.priority).
+    outreach: bool = False
 
 
 @dataclass(frozen=True)

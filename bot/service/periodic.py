@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RETENTION_EVERY = timedelta(hours=6)  # R17: what the duty no longer covers goes within hours
+
 JobFunction = Callable[["Runtime", datetime], Awaitable[int]]
 
 
@@ -44,6 +46,7 @@ class PeriodicJob:
 def jobs() -> tuple[PeriodicJob, ...]:
     """Every job the bot runs on a clock. Each entry names its own module's function."""
     from bot.service import reminders
+    from bot.service.retention import retention_job
 
     return (
         PeriodicJob("desk_timers", timedelta(minutes=1), desk_timers.run),
@@ -51,6 +54,7 @@ def jobs() -> tuple[PeriodicJob, ...]:
         PeriodicJob("safety_checks", timedelta(minutes=1), raise_unanswered_safety_checks),
         PeriodicJob("reminders-plan", reminders.PLAN_EVERY, reminders.plan_job),
         PeriodicJob("reminders-send", reminders.SEND_EVERY, reminders.send_job),
+        PeriodicJob("retention", RETENTION_EVERY, retention_job),
     )
 
 

@@ -7,14 +7,13 @@ old one is brought up to date before anything touches it.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -25,6 +24,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.store.sqlite_inline import InlineSQLite
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 IDLE_BEFORE_PING = 5.0  # seconds a pooled connection may sit unused before it is checked
 _LAST_USED = "repaybot.last_used"
@@ -115,6 +117,8 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # Alembic loads only when a migration may run
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", normalize_url(url).replace("%", "%%"))
@@ -123,9 +127,39 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_sync(url: str) -> None:
     _prepare_sqlite_path(normalize_url(url))
+    from alembic import command
+
     command.upgrade(alembic_config(url), "head")
 
 
 async def upgrade(url: str) -> None:
     """Migrate to the newest schema (Alembic runs its own loop in a worker thread)."""
     await asyncio.to_thread(upgrade_sync, url)
+
+
+_REVISION = re.compile(r'^(down_)?revision: str(?: \| None)? = "([^"]+)"', re.MULTILINE)
+
+
+def head_revision() -> str:
+    """The newest migration, read from the files' own revision lines (what Alembic
+    would find, without loading Alembic and every migration module for it)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
+async def at_head(engine: AsyncEngine) -> bool:
+    """Whether the database's schema is the newest already (no migration to run)."""
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            versions = list(found.scalars())
+    except Exception:  # no such table (a new database), or unreachable: upgrade tells
+        return False
+    return versions == [head_revision()]

@@ -39,7 +39,7 @@ CLAIM = (
         next_attempt_at=bindparam("lease_until"),
         attempts=o.attempts + 1,
     )
-    .returning(o.id, o.payload, o.attempts, o.conversation_id, _OPEN_KEYBOARDS)
+    .returning(o.id, o.payload, o.attempts, o.conversation_id, o.priority, _OPEN_KEYBOARDS)
 )
 CLOSE_KEYBOARDS = (
     update(OUTBOX)

@@ -79,6 +79,9 @@ class AccountRow(SQLModel, table=True):
     verify_locked_until: datetime | None = _when(nullable=True)  # None: until a person unlocks
     # R4: the borrower's own quiet windows (bot/domain/quiet_windows.py to_data/from_data).
     quiet_windows: list[dict[str, object]] | None = _json(nullable=True)
+    # R18: the borrower's personal data was erased (bot.service.erasure); the row
+    # stays for the figures the lender must keep, and nothing is sent to it again.
+    erased_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
@@ -334,6 +337,9 @@ class OutboxRow(SQLModel, table=True):
     lease_owner: str | None = Field(default=None, max_length=64)  # the worker sending it
     external_message_id: str | None = Field(default=None, max_length=64)
     keyboard_open: bool = False  # sent with buttons that have not been taken away yet
+    # Who waits for it: 0 a reply to a borrower writing now, 1 outreach (a reminder).
+    # Replies go first, and outreach never takes the last of the bot's sending rate.
+    priority: int = 0
     created_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
 
@@ -539,3 +545,31 @@ class ReminderRow(SQLModel, table=True):
     created_at: datetime = _when()
     updated_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
+
+
+# ---- sending within Telegram's limits, and what the bot knows about itself (issue 31) ----
+
+
+class SendRateRow(SQLModel, table=True):
+    """One bot token's sending pace, shared by every process (bot/store/send_rate.py).
+
+    `next_slot`: the earliest moment (seconds since the epoch) the next message may
+    go; each send moves it on by 1/rate in one conditional UPDATE. `paused_until`:
+    Telegram's last 429 asked the whole bot to wait until then."""
+
+    __tablename__ = "send_rates"
+
+    key: str = Field(primary_key=True, max_length=64)  # a hash of the bot token
+    next_slot: float = 0.0
+    paused_until: float = 0.0
+
+
+class BotFactRow(SQLModel, table=True):
+    """What the bot learned about itself once and keeps: its Telegram username (so
+    `repaybot link` never asks Telegram, nor loads a framework, to print a link)."""
+
+    __tablename__ = "bot_facts"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+    updated_at: datetime = _when()

@@ -38,9 +38,10 @@ def test_the_register_reads_all_eighteen_rules_from_the_project_copy() -> None:
 def test_every_rule_is_enforced_and_tested() -> None:
     rows = build_register()
     uncovered = {r.rule.rule_id: r.status for r in rows if r.status != "enforced and tested"}
-    # Issue 34 point 8: records kept, but no purge or erase yet: partial, with what is missing.
-    assert uncovered == {rule: PARTIAL[rule] for rule in PARTIAL}
-    assert all("missing" in PARTIAL[rule] for rule in PARTIAL)
+    # Issue 34 point 8: a rule enforced in part would be shown as partial, with what is
+    # missing; since retention and erasure (issue 31) none is.
+    assert uncovered == {}
+    assert dict(PARTIAL) == {}
     assert dict(PLANNED) == {}
     for row in rows:
         if row.rule.rule_id in OUTBOUND_RULES:
@@ -121,5 +122,5 @@ def test_repaybot_rules_prints_a_table_per_rule() -> None:
     assert "tests/engine/test_repayment_paths.py::test_human_command_and_button_R13" in text
     assert "`bot.engine.validator:_Validator.check_first_contact`" in text
     assert "`bot.domain.contact_rules:hours_allow`" in text
-    assert "16 of 18 rules enforced and tested, 2 partial, 0 planned, 0 missing." in text
-    assert text.count("| partial: missing") == 2
+    assert "18 of 18 rules enforced and tested, 0 partial, 0 planned, 0 missing." in text
+    assert "| partial: missing" not in text

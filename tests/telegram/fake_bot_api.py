@@ -19,6 +19,8 @@ from typing import Any, Self
 
 from aiohttp import web
 
+# The calls Telegram counts against a bot's message limits.
+_COUNTED = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
 BOT_ID = 7000000001
 BOT_USERNAME = "repay_test_bot"
 
@@ -144,6 +146,11 @@ class FakeTelegram:
         self.inaccessible: set[tuple[int, int]] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        # (monotonic time, chat id) of every call that counts against Telegram's
+        # limits as it arrives, answered or refused: what a rate is measured on.
+        self.counted_calls: list[tuple[float, int]] = []
+        # monotonic times at which a 429 was answered (the whole bot must wait)
+        self.refused_at: list[tuple[float, int]] = []
 
     # ---- lifecycle ----
 
@@ -217,6 +224,16 @@ class FakeTelegram:
         """The next getUpdates ignores its offset once, as Telegram does after a timeout."""
         self._redeliver += times
 
+    def most_in_one_second(self, chat_id: int | None = None) -> int:
+        """The most counted calls (to one chat, or to all) in any sliding second."""
+        times = [t for t, chat in self.counted_calls if chat_id is None or chat == chat_id]
+        most, first = 0, 0
+        for last, moment in enumerate(times):
+            while moment - times[first] >= 1.0:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
     def method_calls(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
 
@@ -270,6 +287,8 @@ class FakeTelegram:
             )
         params = await self._params(request)
         self.calls.append((method, params))
+        if method in _COUNTED:
+            self.counted_calls.append((time.monotonic(), int(params.get("chat_id") or 0)))
         if method in self._slow:
             await asyncio.sleep(self._slow[method])
         held = self._held.get(method)
@@ -286,6 +305,8 @@ class FakeTelegram:
             fault.times -= 1
             if fault.times <= 0:
                 faults.pop(0)
+            if fault.status == 429:
+                self.refused_at.append((time.monotonic(), fault.retry_after or 0))
             return self._error(fault.status, fault.retry_after, fault.description)
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:

@@ -119,6 +119,7 @@ class AiogramApi:
         buttons: list[Button] | None = None,
         contact_button: str | None = None,
         remove_contact_keyboard: bool = False,
+        paid: bool = False,
     ) -> int:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
         if buttons:
@@ -134,7 +135,11 @@ class AiogramApi:
         mode = "HTML" if html else None
         sent = await self._call(
             lambda: self._bot.send_message(
-                chat_id=chat_id, text=text, parse_mode=mode, reply_markup=markup
+                chat_id=chat_id,
+                text=text,
+                parse_mode=mode,
+                reply_markup=markup,
+                allow_paid_broadcast=True if paid else None,
             )
         )
         return sent.message_id

@@ -97,8 +97,10 @@ class BotApi(Protocol):
         buttons: list[Button] | None = None,
         contact_button: str | None = None,
         remove_contact_keyboard: bool = False,
+        paid: bool = False,
     ) -> int:
-        """Send a message (`text` in Telegram's HTML when `html`); returns its message_id."""
+        """Send a message (`text` in Telegram's HTML when `html`); returns its message_id.
+        `paid`: as a paid broadcast (allow_paid_broadcast), above the free rate."""
 
     async def edit_text(
         self, chat_id: int, message_id: int, html: str, *, buttons: list[Button] | None = None

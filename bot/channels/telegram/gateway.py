@@ -16,6 +16,8 @@ from html import escape
 
 from bot.bootstrap import App
 from bot.channels.telegram.api import BotApi, Button
+from bot.channels.telegram.pace import LocalSlots, Pace
+from bot.domain.sending import SendingPolicy
 from bot.engine.types import Part, Reply
 from bot.errors import ChannelError, RetryLater
 from bot.i18n.messages import COMMANDS
@@ -84,14 +86,43 @@ class TelegramSender:
     becomes the next question (the same question asked again, a multi-select tick)
     or keeps its text and shows the answer ("✓ Pay in installments"); otherwise the
     previous question's buttons are taken away.
+
+    Every call that counts against Telegram's limits (a send, an edit) waits for the
+    bot's pace first (bot.channels.telegram.pace); a 429 pauses the whole bot.
     """
 
     channel = CHANNEL
 
-    def __init__(self, api: BotApi) -> None:
+    def __init__(self, api: BotApi, pace: Pace | None = None) -> None:
         self._api = api
+        self._pace = pace or Pace(LocalSlots(), SendingPolicy())
 
     async def send(self, message: OutgoingMessage) -> str:
+        return await _Paced(self._api, self._pace, message.outreach).send(message)
+
+
+class _Paced:
+    """One outbox message's calls to Telegram, each after the pace lets it go."""
+
+    def __init__(self, api: BotApi, pace: Pace, outreach: bool) -> None:
+        self._api = api
+        self._pace = pace
+        self._outreach = outreach
+
+    async def _turn(self, chat_id: int) -> None:
+        await self._pace.take(chat_id, outreach=self._outreach)
+
+    async def _paused_on_429(self, exc: RetryLater) -> None:
+        await self._pace.pause(exc.seconds)
+
+    async def send(self, message: OutgoingMessage) -> str:
+        try:
+            return await self._send(message)
+        except RetryLater as exc:
+            await self._paused_on_429(exc)
+            raise
+
+    async def _send(self, message: OutgoingMessage) -> str:
         chat_id = int(message.chat_key)
         buttons = [Button(text=label, callback_data=data) for label, data in message.buttons]
         html = message.html if message.html is not None else escape(message.text, quote=False)
@@ -109,6 +140,7 @@ class TelegramSender:
         # The answer to a shared contact takes the contact keyboard away, unless it
         # has buttons of its own or asks for the contact again.
         remove_contact = message.after_contact and not buttons and not message.contact_button
+        await self._turn(chat_id)
         sent = await self._api.send_message(
             chat_id,
             html,
@@ -116,6 +148,7 @@ class TelegramSender:
             buttons=buttons or None,
             contact_button=message.contact_button,
             remove_contact_keyboard=remove_contact,
+            paid=self._pace.paid,
         )
         return str(sent)
 
@@ -123,6 +156,7 @@ class TelegramSender:
         self, chat_id: int, press: PressedMessage, html: str, buttons: list[Button] | None
     ) -> bool:
         try:
+            await self._turn(chat_id)
             await self._api.edit_text(chat_id, int(press.message_key), html, buttons=buttons)
         except RetryLater:
             raise
@@ -134,7 +168,11 @@ class TelegramSender:
     async def _close(self, chat_id: int, message_ids: list[str]) -> None:
         for old in message_ids:
             try:
+                await self._turn(chat_id)
                 await self._api.remove_buttons(chat_id, int(old))
+            except RetryLater as exc:  # the whole bot waits; the keyboard stays (harmless)
+                await self._paused_on_429(exc)
+                log.info("keyboard not removed: Telegram asked to wait")
             except ChannelError as exc:  # already gone or too old to edit: harmless
                 log.info("keyboard not removed: %s", type(exc).__name__)
 
@@ -147,13 +185,13 @@ def _menu_by_client(language_code: str | None) -> str:
 
 
 class TelegramGateway:
-    def __init__(self, app: App, api: BotApi) -> None:
+    def __init__(self, app: App, api: BotApi, pace: Pace | None = None) -> None:
         self._app = app
         self._api = api
         # Updates of one chat in order within this process, many chats at once.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._chat_locales: dict[int, str] = {}
-        self._sender = TelegramSender(api)
+        self._sender = TelegramSender(api, pace)
         app.outbox.register(self._sender)
 
     async def handle(self, update: TelegramUpdate) -> None:

@@ -134,6 +134,7 @@ class PtbApi:
         buttons: list[Button] | None = None,
         contact_button: str | None = None,
         remove_contact_keyboard: bool = False,
+        paid: bool = False,
     ) -> int:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
         if buttons:
@@ -148,7 +149,13 @@ class PtbApi:
             markup = ReplyKeyboardRemove()
         mode = "HTML" if html else None
         sent = await self._call(
-            lambda: self._bot.send_message(chat_id, text, parse_mode=mode, reply_markup=markup)
+            lambda: self._bot.send_message(
+                chat_id,
+                text,
+                parse_mode=mode,
+                reply_markup=markup,
+                allow_paid_broadcast=True if paid else None,
+            )
         )
         return sent.message_id
 

@@ -12,9 +12,12 @@ from typing import Any, Protocol
 from bot.bootstrap import App
 from bot.channels.telegram.api import BotApi
 from bot.channels.telegram.gateway import TelegramGateway, command_list
+from bot.channels.telegram.pace import LocalSlots, Pace, Slots
 from bot.channels.telegram.polling import Feed, poll
 from bot.channels.telegram.webhook import serve_webhook
+from bot.errors import ChannelError
 from bot.heap import settle
+from bot.service.bot_identity import known_username, remember_username
 from bot.service.inbox import Inbox
 from bot.service.periodic import jobs, run_periodic
 
@@ -44,6 +47,20 @@ class TelegramOptions:
     settle_heap: bool = False
 
 
+def make_pace(app: App, token: str) -> Pace:
+    """The bot's one pace: on PostgreSQL a row every process shares, keyed by a hash of
+    the token; on SQLite (one process serves) in memory."""
+    from bot.service.bot_identity import token_key
+    from bot.store.send_rate import SharedSlots
+
+    slots: Slots = (
+        SharedSlots(app.engine, token_key(token))
+        if app.engine.dialect.name == "postgresql"
+        else LocalSlots()
+    )
+    return Pace(slots, app.scripts.policy.sending)
+
+
 async def register_commands(app: App, api: BotApi) -> None:
     for language_code, locale in COMMAND_LANGUAGES:
         await api.set_commands(command_list(app, locale), language_code=language_code, chat_id=None)
@@ -63,7 +80,7 @@ async def _run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) 
 
     bot = make_bot(options.token, options.api_url)
     api = AiogramApi(bot)
-    dispatcher = build_dispatcher(TelegramGateway(app, api))
+    dispatcher = build_dispatcher(TelegramGateway(app, api, make_pace(app, options.token)))
 
     async def feed(payload: dict[str, Any]) -> None:
         await dispatcher.feed_raw_update(bot, payload)
@@ -81,7 +98,7 @@ async def _run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> N
 
     application = build_application(options.token, options.api_url)
     api = PtbApi(application.bot)
-    install(application, TelegramGateway(app, api))
+    install(application, TelegramGateway(app, api, make_pace(app, options.token)))
     await initialize(application)  # a wrong token or no network fails here, as our error
 
     async def feed(payload: dict[str, Any]) -> None:
@@ -107,6 +124,7 @@ async def _serve(
     inbox = Inbox(app.sessions, app.runtime.now)
     try:
         await register_commands(app, api)
+        await _remember_username(app, api, options.token)
         if options.webhook_url:
             await serve_webhook(
                 inbox=inbox,
@@ -130,6 +148,18 @@ async def _serve(
         stop.set()
         await delivery
         await clockwork
+
+
+async def _remember_username(app: App, api: BotApi, token: str) -> None:
+    """Keep the bot's name for `repaybot link`, which then never asks Telegram."""
+    try:
+        username = await api.bot_username()
+    except ChannelError as exc:  # best effort: `repaybot link` asks once itself
+        log.info("bot username not kept: %s", type(exc).__name__)
+        return
+    async with app.sessions() as session, session.begin():
+        if await known_username(session, token) != username:
+            await remember_username(session, token, username, app.runtime.now())
 
 
 class UpdatesApi(BotApi, Protocol):

@@ -337,6 +337,9 @@ def check_one_way(link: str | None, account_number: str | None, account_name: st
 class Policy(_Strict):
     version: str
     lender_name: str
+    # The lender's name as each language writes it (zh_Hans: 海港消费金融), so a
+    # Chinese text never names the payee in English; a language left out gets lender_name.
+    lender_names: dict[str, str] = Field(default_factory=dict)
     # R12: crisis lines by the account's country (ISO 3166), "default" for the rest.
     support_lines: dict[str, tuple[SupportLine, ...]]
     # R12: the emergency number by the account's country, as each language says it
@@ -388,6 +391,14 @@ class Policy(_Strict):
     def _emergency_for_every_country_with_lines(self) -> Policy:
         check_emergency_for_lines(self.emergency_numbers, self.support_lines)
         return self
+
+    def lender_name_in(self, locale: str) -> str:
+        """The lender's name in the borrower's language (zh_Hant_HK reads zh_Hant's)."""
+        base = locale.split("_")[0] if locale.startswith("en") else locale
+        for key in (locale, locale.rsplit("_", 1)[0], base):
+            if key in self.lender_names:
+                return self.lender_names[key]
+        return self.lender_name
 
     def emergency_number(self, region: str | None, locale: str) -> str:
         """The emergency number of the account's country in the borrower's language,

@@ -80,7 +80,7 @@ MARKETS = {
         ("400-161-9995",),
         ("911", "119"),
         "尽快",
-        "没有需要您处理的事项",
+        "无需您还款",
     ),
     "zh_Hant-TW": Market(
         "C-TW",
@@ -90,7 +90,7 @@ MARKETS = {
         ("1925", "1995"),
         ("911", "120"),
         "盡快",
-        "沒有需要您處理的事項",
+        "無需繳款",
     ),
     "zh_Hant-HK": Market(
         "T-HANT",
@@ -100,7 +100,7 @@ MARKETS = {
         ("2389 2222", "2896 0000"),
         ("911", "110", "119"),
         "盡快",
-        "沒有需要您處理的事項",
+        "無需還款",
     ),
 }
 
@@ -115,7 +115,8 @@ _BUSINESS_DAY = re.compile(r"business day|working day|工作日|工作天|營業
 _THANKS_FOR_TIME = re.compile(r"thank|谢谢|謝謝|感谢|感謝|抽出时间|抽空|撥冗|拨冗", re.IGNORECASE)
 # The due-date status and the total "due" (a charge named 逾期费 is a charge, not a status).
 _PAST_DUE = re.compile(
-    r"past due|in arrears|Total due|Due date|已逾期|逾期\s*\d|应还|應還|應繳|還款日|还款日",
+    r"past due|in arrears|overdue|Total due|Due date|已逾期|逾期\s*\d|应还|應還|應繳|還款日|还款日"
+    r"|到期日|繳款截止|結欠總額",
     re.IGNORECASE,
 )
 _PAYMENT_OFFERS = re.compile(
@@ -237,7 +238,7 @@ async def test_a_paused_account_comes_back_to_a_statement_that_asks_for_nothing(
     answer = _text(offer)
     assert not _PAYMENT_OFFERS.search(answer), answer
     assert (
-        len(re.findall(r"nothing is being asked|没有需要您处理|沒有需要您處理", answer, re.I)) == 1
+        len(re.findall(r"nothing is being asked|无需您还款|無需繳款|無需還款", answer, re.I)) == 1
     )
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import CATALOG_LOCALES, LOCALES
 
 
 def check_terms(terms_months: tuple[int, ...], max_term_months: int) -> None:
@@ -358,6 +358,16 @@ class Policy(_Strict):
     payment: dict[str, PaymentInstructions] = Field(default_factory=dict)
     # The agents' queue: how soon a person answers and resolves, per escalation reason.
     escalation_sla: dict[str, ResponseTimes] = Field(default_factory=lambda: dict(_DEFAULT_SLA))
+
+    @field_validator("lender_names")
+    @classmethod
+    def _lender_name_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(CATALOG_LOCALES))
+        if unknown:
+            raise ValueError(f"lender_names: unknown language(s) {', '.join(unknown)}")
+        if any(not name.strip() for name in value.values()):
+            raise ValueError("lender_names: a name is empty")
+        return value
 
     @field_validator("escalation_sla")
     @classmethod

@@ -17,6 +17,7 @@ from bot.engine.errors import ScriptError, ScriptProblem
 from bot.engine.loader import load_policy, load_script
 from bot.engine.script import Script
 from bot.engine.validator import validate_script
+from bot.service.glossary_lint import check_glossary
 from bot.service.sent_texts import check_sent_texts
 
 POLICY_FILE = "policy.yaml"
@@ -96,6 +97,9 @@ def _load(
         sources[script.id] = source
     # R6, R9, R10 for what no script holds: code texts, the policy's texts, catalogs.
     problems.extend(check_sent_texts(locales_dir, policy=policy, policy_file=policy_path))
+    # The glossary's forbidden forms per locale (docs/style.md), as each borrower reads them.
+    if locales_dir is not None:
+        problems.extend(check_glossary(locales_dir, policy=policy, policy_file=policy_path))
     if not scripts and not problems:
         problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))
     if problems or policy is None:

@@ -212,9 +212,16 @@ async def test_a_crisis_after_verification_pauses_the_account_and_stays_urgent(
     assert not _THANKS_FOR_TIME.search(_text(bye)), _text(bye)
 
 
+# What a greeting must not say to a paused account (or to anyone before verification).
+_REPAY_TALK = re.compile(r"repay|payment|还款|還款|繳款|欠款", re.IGNORECASE)
+
+
 async def _back_after_the_pause(web: WebChat, market: Market) -> list[OutgoingMessage]:
-    """A new chat a day later: link, verify; what the bot says from the statement on."""
-    await web.say("back", f"/start {await web.link(market.account)}")
+    """A new chat a day later: link, verify; what the bot says from the statement on.
+
+    The greeting of a paused account is neutral: no offer of help repaying (R12, R16)."""
+    greeting = await web.say("back", f"/start {await web.link(market.account)}")
+    assert not _REPAY_TALK.search(_text(greeting)), _text(greeting)
     return await web.say("back", market.birth_date)
 
 

@@ -331,7 +331,9 @@ def _policy_names_of(same_policy: Same, currency: str) -> dict[str, Any]:
 _policy_names = lru_cache(maxsize=256)(_policy_names_of)
 
 
-def _examples(policy: Policy, currency: str, local_day: date, collectible: Decimal) -> dict[str, Any]:
+def _examples(
+    policy: Policy, currency: str, local_day: date, collectible: Decimal
+) -> dict[str, Any]:
     """Examples a text gives, worked out from today and the account, never written into
     a text: a date the borrower could choose, and a monthly amount the bot would accept."""
     ahead = min(7, policy.promise.max_days_ahead)
@@ -350,7 +352,7 @@ def example_monthly(collectible: Decimal, minimum: Decimal, terms: InstallmentPo
     wanted = max(collectible / longest, minimum, Decimal(1))
     whole = int(wanted.to_integral_value(rounding=ROUND_CEILING))
     step = 10 ** max(0, len(str(whole)) - 2)
-    return -(-whole // step) * step
+    return int(-(-whole // step) * step)
 
 
 def _agreement_names(account: Account, today: date) -> dict[str, Any]:

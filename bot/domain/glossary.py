@@ -10,7 +10,6 @@ text, Taiwan forms in Hong Kong text, US terms in en_GB and British ones in en.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -44,7 +43,7 @@ class Glossary:
 
     def forms_in(self, text: str, locale: str) -> tuple[ForbiddenForm, ...]:
         """The forbidden forms of `locale` that `text` uses, in the glossary's order."""
-        clean = _PLACEHOLDER.sub(" ", unicodedata.normalize("NFKC", text))
+        clean = _PLACEHOLDER.sub(" ", text)
         return tuple(
             form
             for form in self.forbidden

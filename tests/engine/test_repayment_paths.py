@@ -219,6 +219,9 @@ def test_dispute_holds_charges_out_of_every_plan_R8() -> None:
     assert dispute.charge_ids == ("C3",)
     assert dispute.amount == Decimal("35.00")
     assert d.params("repayment.dispute_done.done")["case_number"] == dispute.case_number
+    # The statement is not repeated after the dispute (issue 32): it is one tap away.
+    assert d.at == "anything_else"
+    d.choose("menu")
     assert d.params("repayment.statement.total")["collectible_total"] == MoneyValue(
         Decimal("1285.50"), "USD"
     )

@@ -12,6 +12,7 @@ from bot.engine.types import (
     CreateArrangement,
     Escalate,
     EscalationReason,
+    MarkVerified,
     MoneyValue,
     OptOut,
     PauseCollection,
@@ -76,6 +77,28 @@ def test_wrong_birth_dates_lock_with_a_way_to_a_person_R5_R13() -> None:
     d.choose("person")
     assert [e.reason for e in d.of_type(Escalate)] == [EscalationReason.REQUESTED]
     assert not d.verified
+
+
+@pytest.mark.rule("R5")
+@pytest.mark.parametrize("typed", ["1990-05-17", "17/05/1990", "May 17, 1990", "1990年5月17日"])
+def test_r5_the_right_date_typed_while_locked_is_told_the_lock_not_misunderstood(
+    typed: str,
+) -> None:
+    """Issue 32: a locked borrower typing their (right) birth date got "Sorry, I didn't
+    understand that". They are told again why the check is locked and who can help,
+    and the date neither verifies nor counts as an attempt."""
+    d = Driver()
+    d.start()
+    for wrong in ("1991-01-01", "1991-01-02", "1991-01-03"):
+        d.text(wrong)
+    assert d.at == "locked"
+    d.text(typed)
+    assert d.at == "locked"
+    assert d.said()[0] == "repayment.locked.ask_locked"
+    assert "repayment.not_understood" not in d.said()
+    assert "person" in d.choices()
+    assert not d.verified
+    assert d.of_type(MarkVerified) == []
 
 
 @pytest.mark.rule("R7")

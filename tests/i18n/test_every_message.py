@@ -325,3 +325,40 @@ def test_the_early_stage_never_says_a_few_days_at_nineteen_days(
         region=region,
     )
     assert not re.search(r"few days|几天|幾天", text), text
+
+
+LENDER_IN = {
+    "en-US": "Harbor Consumer Finance",
+    "en-GB": "Harbor Consumer Finance",
+    "zh_Hans-CN": "海港消费金融",
+    "zh_Hant-TW": "海港消費金融",
+    "zh_Hant-HK": "海港消費金融",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MARKETS))
+def test_the_lender_is_named_in_the_borrowers_language(
+    translator: Translator, table: dict[str, Message], name: str
+) -> None:
+    """The payee's name in a Chinese text is Chinese, as on the bank account it pays."""
+    market = MARKETS[name]
+    region = region_of(market.timezone, market.phone)
+    values = _values(market)
+    greeting = translator.render_part(
+        Part("repayment.greeting.hello", {"lender": values["lender"]}),
+        market.locale,
+        table,
+        region=region,
+    )
+    assert LENDER_IN[name] in greeting
+    assert ("Harbor" in greeting) == market.locale.startswith("en")
+
+
+def test_a_lender_name_in_an_unknown_language_is_refused() -> None:
+    policy = shipped_policy()
+    with pytest.raises(ValueError, match="unknown language"):
+        type(policy).model_validate(
+            {**policy.model_dump(), "lender_names": {"fr": "Harbour Finance"}}
+        )
+    assert policy.lender_name_in("zh_Hant_HK") == "海港消費金融"
+    assert policy.lender_name_in("en_GB") == policy.lender_name

@@ -82,7 +82,7 @@ async def test_dispute_then_person_then_export(app: App, tmp_path: Path) -> None
 
 
 async def test_replaying_the_same_conversation_never_duplicates_arrangements(app: App) -> None:
-    lines = ["1990-05-17", "Pay in full by a date", "2026-12-05", "Yes, record it"]
+    lines = ["1990-05-17", "Pay the full amount", "2026-12-05", "Yes, record it"]
     await chat(app, "T-EN", lines)
     await chat(app, "T-EN", lines)
     # Two conversations, two promises; the ids differ because the steps differ.

@@ -49,7 +49,7 @@ async def test_a_borrower_in_breathing_space_is_told_and_asked_for_nothing(
     seen = await _seen_after_verifying(web, f"bs-{locale}", account, birth)
     assert TOLD[locale] in seen
     labels = [label for label, _ in web.sender.sent[f"bs-{locale}"][-1].buttons]
-    assert "Pay in full by a date" not in labels and "Pay in installments" not in labels
+    assert "Pay the full amount" not in labels and "Pay in installments" not in labels
 
 
 async def test_a_breathing_space_that_ended_no_longer_pauses(web: WebChat) -> None:

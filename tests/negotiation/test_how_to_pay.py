@@ -48,7 +48,7 @@ async def test_a_new_plan_ends_with_how_to_pay_its_first_installment(web: WebCha
     await web.say("paid", "1990-05-17")
     await _agree_plan(web, "paid", 0)
     done = web.sender.sent["paid"][-1].text
-    assert "Your plan is in place (reference" in done
+    assert "Your plan is set up (reference" in done
     assert "https://pay.harbor-finance.example/T-EN?amount=440.17" in done
 
 

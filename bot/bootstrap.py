@@ -79,7 +79,12 @@ async def build_app(
     await upgrade(settings.database_url)
     scripts = load_dialogs(settings.dialogs_dir, settings.locales_dir)
     compile_catalogs(settings.locales_dir)  # a no-op when `make setup` compiled them
-    translator = Translator(settings.locales_dir, defaults={"lender": scripts.policy.lender_name})
+    policy = scripts.policy
+    translator = Translator(
+        settings.locales_dir,
+        defaults={"lender": policy.lender_name},
+        localized={"lender": dict(policy.lender_names)},
+    )
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     registry = ScriptRegistry(sessions)

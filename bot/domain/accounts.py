@@ -17,9 +17,11 @@ TRANSLATED_LOCALES = LOCALES[1:]  # the ones with a translated catalog
 # A language as one region writes it: Traditional Chinese is Taiwan usage by default,
 # Hong Kong usage (私隱, 戶口, 甚麼) for accounts in Hong Kong or Macau. Chosen from the
 # account's country, never offered as a language of its own; an entry the regional
-# catalog leaves out is taken from its base catalog.
-REGIONAL_LOCALES = {"zh_Hant_HK": "zh_Hant"}
+# catalog leaves out is taken from its base catalog. English is US usage by default,
+# British usage (instalment, in arrears, working day) for accounts in the UK.
+REGIONAL_LOCALES = {"zh_Hant_HK": "zh_Hant", "en_GB": "en"}
 _REGIONAL_BY_COUNTRY: dict[tuple[str, str | None], str] = {
+    ("en", "GB"): "en_GB",
     ("zh_Hant", "HK"): "zh_Hant_HK",
     ("zh_Hant", "MO"): "zh_Hant_HK",
 }

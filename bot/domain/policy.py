@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import CATALOG_LOCALES, LOCALES
 from bot.domain.cadence import RemindersPolicy
 from bot.domain.desk_policy import DeskPolicy
 from bot.domain.records import RecordsPolicy
@@ -344,6 +344,9 @@ def check_one_way(link: str | None, account_number: str | None, account_name: st
 class Policy(_Strict):
     version: str
     lender_name: str
+    # The lender's name as each language writes it (zh_Hans: 海港消费金融), so a
+    # Chinese text never names the payee in English; a language left out gets lender_name.
+    lender_names: dict[str, str] = Field(default_factory=dict)
     # R12: crisis lines by the account's country (ISO 3166), "default" for the rest.
     support_lines: dict[str, tuple[SupportLine, ...]]
     # R12: the emergency number by the account's country, as each language says it
@@ -370,6 +373,16 @@ class Policy(_Strict):
     sending: SendingPolicy = SendingPolicy()
     # R17/R18: how long records are kept before they are let go (bot.domain.records).
     records: RecordsPolicy = RecordsPolicy()
+
+    @field_validator("lender_names")
+    @classmethod
+    def _lender_name_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(CATALOG_LOCALES))
+        if unknown:
+            raise ValueError(f"lender_names: unknown language(s) {', '.join(unknown)}")
+        if any(not name.strip() for name in value.values()):
+            raise ValueError("lender_names: a name is empty")
+        return value
 
     @field_validator("escalation_sla")
     @classmethod
@@ -403,6 +416,14 @@ class Policy(_Strict):
     def _emergency_for_every_country_with_lines(self) -> Policy:
         check_emergency_for_lines(self.emergency_numbers, self.support_lines)
         return self
+
+    def lender_name_in(self, locale: str) -> str:
+        """The lender's name in the borrower's language (zh_Hant_HK reads zh_Hant's)."""
+        base = locale.split("_")[0] if locale.startswith("en") else locale
+        for key in (locale, locale.rsplit("_", 1)[0], base):
+            if key in self.lender_names:
+                return self.lender_names[key]
+        return self.lender_name
 
     def emergency_number(self, region: str | None, locale: str) -> str:
         """The emergency number of the account's country in the borrower's language,

@@ -288,6 +288,9 @@ def choose_plan(run: ActionRun) -> None:
     chosen = [o for o in options if str(o.months) == str(run.value)]
     if not chosen:
         raise ActionError(f"no plan of {run.value} months")
+    # A listed plan is not built on an amount the borrower offered earlier: the
+    # confirmation must not say it stays within that amount.
+    run.vars.pop("offered_monthly", None)
     _put_plan(run, "plan", _schedule(run, chosen[0]))
 
 

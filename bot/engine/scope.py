@@ -8,13 +8,13 @@ verification.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 from typing import Any
 
 from bot.domain.accounts import Account, ChargeKind, Stage, dispute_suspends
-from bot.domain.policy import PaymentInstructions, Policy, fill_template
+from bot.domain.policy import InstallmentPolicy, PaymentInstructions, Policy, fill_template
 from bot.domain.regions import region_of
 from bot.engine.memo import Same
 from bot.engine.types import Context, ConversationState, MessageRef, MoneyValue
@@ -61,7 +61,10 @@ ACCOUNT_NAMES = frozenset(
         "breathing_space_until",
         "min_installment",
         "max_term_months",
+        "hardship_max_term_months",
         "promise_max_days",
+        "promise_example_date",
+        "monthly_example",
         "dispute_answer_days",
         "selected_charges",
         "has_arrangement",
@@ -233,7 +236,7 @@ def _fixed_public_names_of(
     policy: Policy = same_policy.item
     region = region_of(timezone, phone)
     return {
-        "lender": policy.lender_name,
+        "lender": policy.lender_name_in(locale),
         # 0: the lock lasts until a person unlocks it.
         "lock_minutes": policy.verification.lock_minutes or 0,
         "max_attempts": policy.verification.max_attempts,
@@ -309,6 +312,7 @@ def _account_names_on_of(
         "breathing_space": account.breathing_space,
         "breathing_space_until": account.breathing_space_until or "",
         **_policy_names(same_policy, currency),
+        **_examples(policy, currency, local_day, collectible),
         "selected_charges": [item for item in open_charges if item["charge_id"] in selection],
         **_agreement_names(account, today, total - disputed_total),
     }
@@ -325,6 +329,7 @@ def _policy_names_of(same_policy: Same, currency: str) -> dict[str, Any]:
     return {
         "min_installment": MoneyValue(policy.installments.minimum_for(currency), currency),
         "max_term_months": policy.installments.max_term_months,
+        "hardship_max_term_months": policy.hardship_installments().max_term_months,
         "promise_max_days": policy.promise.max_days_ahead,
         "dispute_answer_days": policy.cases.dispute_answer_days,
     }
@@ -332,6 +337,30 @@ def _policy_names_of(same_policy: Same, currency: str) -> dict[str, Any]:
 
 # Kept per arguments (mutmut reaches a body only when it is not decorated).
 _policy_names = lru_cache(maxsize=256)(_policy_names_of)
+
+
+def _examples(
+    policy: Policy, currency: str, local_day: date, collectible: Decimal
+) -> dict[str, Any]:
+    """Examples a text gives, worked out from today and the account, never written into
+    a text: a date the borrower could choose, and a monthly amount the bot would accept."""
+    ahead = min(7, policy.promise.max_days_ahead)
+    return {
+        "promise_example_date": local_day + timedelta(days=max(ahead, 1)),
+        "monthly_example": example_monthly(
+            collectible, policy.installments.minimum_for(currency), policy.installments
+        ),
+    }
+
+
+def example_monthly(collectible: Decimal, minimum: Decimal, terms: InstallmentPolicy) -> int:
+    """A round monthly amount to show as an example: what spreads the balance over the
+    longest plan, never below the minimum, rounded up to two significant figures."""
+    longest = max(1, int(terms.max_term_months))
+    wanted = max(collectible / longest, minimum, Decimal(1))
+    whole = int(wanted.to_integral_value(rounding=ROUND_CEILING))
+    step = 10 ** max(0, len(str(whole)) - 2)
+    return int(-(-whole // step) * step)
 
 
 def _agreement_names(account: Account, today: date, undisputed: Decimal) -> dict[str, Any]:

@@ -69,6 +69,18 @@ _DOLLAR_SYMBOLS = {
 }
 
 
+# Currencies whose amounts are written in whole units when they have no cents.
+_WHOLE_UNIT_CURRENCIES = frozenset({"TWD"})
+
+
+def _whole(text: str) -> str:
+    """Drop a ".00" (or ",00") Babel wrote for a whole amount."""
+    for zeros in (".00", ",00"):
+        if zeros in text:
+            return text.replace(zeros, "", 1)
+    return text
+
+
 @lru_cache(maxsize=64)
 def formatting_locale(locale: str, region: str | None) -> Locale:
     """Babel's locale for a language in a country: en + GB is en_GB, zh_Hant + TW is
@@ -83,8 +95,15 @@ def formatting_locale(locale: str, region: str | None) -> Locale:
 
 
 def format_money(amount: Decimal, currency: str, locale: Locale, region: str | None) -> str:
-    """An amount as the locale writes it, never with a "$" that could be another dollar."""
-    text = format_currency(amount, currency, locale=locale)
+    """An amount as the locale writes it, never with a "$" that could be another dollar.
+
+    Currencies paid in whole units (Taiwan dollars) show no decimals when the amount
+    has none: NT$45,000, as Taiwan's banks write it, not NT$45,000.00."""
+    if currency in _WHOLE_UNIT_CURRENCIES and amount == amount.to_integral_value():
+        text = format_currency(amount, currency, locale=locale, currency_digits=False)
+        text = _whole(text)
+    else:
+        text = format_currency(amount, currency, locale=locale)
     if get_currency_symbol(currency, locale) == "$" and not (
         currency == "USD" and region in (None, "US")
     ):
@@ -149,11 +168,14 @@ class Translator:
         locales_dir: Path | str,
         locales: tuple[str, ...] = CATALOG_LOCALES,
         defaults: Mapping[str, Param] | None = None,
+        localized: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.locales_dir = Path(locales_dir)
         # Values every text may use without the caller passing them: {lender}
-        # names the lender in channel texts said outside a dialog (R6).
+        # names the lender in channel texts said outside a dialog (R6). `localized`
+        # overrides one per language ({"lender": {"zh_Hans": "海港消费金融"}}).
         self._defaults: dict[str, Param] = dict(defaults or {})
+        self._localized = {name: dict(by) for name, by in (localized or {}).items()}
         self._catalogs: dict[str, NullTranslations] = {}
         for locale in locales:
             translations = Translations.load(str(self.locales_dir), [locale], domain=DOMAIN)
@@ -218,7 +240,7 @@ class Translator:
             log.warning("message %s: unknown message id", part.message_id)
             return part.message_id
         english, translated = self._translate(part.message_id, message, part.params, locale)
-        params = {**self._defaults, **part.params}
+        params = {**self._defaults, **self._localized_defaults(locale), **part.params}
         values = {
             name: self.format_param(value, locale, table, html=html, region=region)
             for name, value in params.items()
@@ -284,6 +306,15 @@ class Translator:
         return str(value)
 
     # ---- internals ----
+
+    def _localized_defaults(self, locale: str) -> dict[str, Param]:
+        """The defaults said per language, for a catalog (a regional one reads its base's)."""
+        found: dict[str, Param] = {}
+        for name, by_locale in self._localized.items():
+            value = by_locale.get(locale) or by_locale.get(REGIONAL_LOCALES.get(locale, ""))
+            if value:
+                found[name] = value
+        return found
 
     def _known(self, locale: str) -> str:
         if locale in self._catalogs:

@@ -18,6 +18,7 @@ from bot.engine.loader import load_policy, load_script
 from bot.engine.script import Script
 from bot.engine.validator import validate_script
 from bot.service.cadence_check import cadence_problems
+from bot.service.glossary_lint import check_glossary
 from bot.service.sent_texts import check_sent_texts
 
 POLICY_FILE = "policy.yaml"
@@ -99,6 +100,9 @@ def _load(
         problems.extend(cadence_problems(policy, scripts, policy_source, str(policy_path)))
     # R6, R9, R10 for what no script holds: code texts, the policy's texts, catalogs.
     problems.extend(check_sent_texts(locales_dir, policy=policy, policy_file=policy_path))
+    # The glossary's forbidden forms per locale (docs/style.md), as each borrower reads them.
+    if locales_dir is not None:
+        problems.extend(check_glossary(locales_dir, policy=policy, policy_file=policy_path))
     if not scripts and not problems:
         problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))
     if problems or policy is None:

@@ -87,6 +87,8 @@ def policy_sent_texts(policy: Policy, policy_file: Path) -> Iterator[SentText]:
     # Shown as is in every locale; linted once, as the English-side text.
     value = policy.lender_name
     yield SentText(str(policy_file), line_of(value), "en", "policy.lender_name", value)
+    for locale, name in policy.lender_names.items():
+        yield SentText(str(policy_file), line_of(name), locale, "policy.lender_names", name)
     for country, support in policy.support_lines.items():
         for line in support:
             for locale in LOCALES:

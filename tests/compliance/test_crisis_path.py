@@ -80,7 +80,7 @@ MARKETS = {
         ("400-161-9995",),
         ("911", "119"),
         "尽快",
-        "没有需要您处理的事项",
+        "无需您还款",
     ),
     "zh_Hant-TW": Market(
         "C-TW",
@@ -90,7 +90,7 @@ MARKETS = {
         ("1925", "1995"),
         ("911", "120"),
         "盡快",
-        "沒有需要您處理的事項",
+        "無需繳款",
     ),
     "zh_Hant-HK": Market(
         "T-HANT",
@@ -100,7 +100,7 @@ MARKETS = {
         ("2389 2222", "2896 0000"),
         ("911", "110", "119"),
         "盡快",
-        "沒有需要您處理的事項",
+        "無需還款",
     ),
 }
 
@@ -115,7 +115,8 @@ _BUSINESS_DAY = re.compile(r"business day|working day|工作日|工作天|營業
 _THANKS_FOR_TIME = re.compile(r"thank|谢谢|謝謝|感谢|感謝|抽出时间|抽空|撥冗|拨冗", re.IGNORECASE)
 # The due-date status and the total "due" (a charge named 逾期费 is a charge, not a status).
 _PAST_DUE = re.compile(
-    r"past due|in arrears|Total due|Due date|已逾期|逾期\s*\d|应还|應還|應繳|還款日|还款日",
+    r"past due|in arrears|overdue|Total due|Due date|已逾期|逾期\s*\d|应还|應還|應繳|還款日|还款日"
+    r"|到期日|繳款截止|結欠總額",
     re.IGNORECASE,
 )
 _PAYMENT_OFFERS = re.compile(
@@ -211,9 +212,16 @@ async def test_a_crisis_after_verification_pauses_the_account_and_stays_urgent(
     assert not _THANKS_FOR_TIME.search(_text(bye)), _text(bye)
 
 
+# What a greeting must not say to a paused account (or to anyone before verification).
+_REPAY_TALK = re.compile(r"repay|payment|还款|還款|繳款|欠款", re.IGNORECASE)
+
+
 async def _back_after_the_pause(web: WebChat, market: Market) -> list[OutgoingMessage]:
-    """A new chat a day later: link, verify; what the bot says from the statement on."""
-    await web.say("back", f"/start {await web.link(market.account)}")
+    """A new chat a day later: link, verify; what the bot says from the statement on.
+
+    The greeting of a paused account is neutral: no offer of help repaying (R12, R16)."""
+    greeting = await web.say("back", f"/start {await web.link(market.account)}")
+    assert not _REPAY_TALK.search(_text(greeting)), _text(greeting)
     return await web.say("back", market.birth_date)
 
 
@@ -237,7 +245,7 @@ async def test_a_paused_account_comes_back_to_a_statement_that_asks_for_nothing(
     answer = _text(offer)
     assert not _PAYMENT_OFFERS.search(answer), answer
     assert (
-        len(re.findall(r"nothing is being asked|没有需要您处理|沒有需要您處理", answer, re.I)) == 1
+        len(re.findall(r"nothing is being asked|无需您还款|無需繳款|無需還款", answer, re.I)) == 1
     )
 
 

@@ -144,7 +144,9 @@ def test_what_counts_as_saying_it_is_automated(text: str, automated: bool) -> No
 
 
 def _identifies(text: str) -> bool:
-    return LENDER in text and ("automated assistant" in text or "自動回覆" in text)
+    # The lender as the borrower's language writes it (policy.yaml lender_names).
+    named = LENDER in text or "海港消費金融" in text or "海港消费金融" in text
+    return named and says_automated(text)
 
 
 @pytest.mark.rule("R6")

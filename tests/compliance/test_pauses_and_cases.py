@@ -27,7 +27,10 @@ PAYMENT_CHOICES = {"pay_full", "plan", "extension"}
 def test_breathing_space_hides_every_payment_choice() -> None:
     d = Driver(account=replace(make_account(), breathing_space=True))
     d.verified_start()
-    assert "repayment.statement.paused" in d.said()
+    # Said once, in the breathing space's own sentence (not a second "on hold" one).
+    said = d.said()
+    assert "repayment.statement.breathing_open" in said
+    assert "repayment.statement.paused" not in said
     assert PAYMENT_CHOICES.isdisjoint(d.choices())
     assert "person" in d.choices()  # a person stays reachable (R13)
 

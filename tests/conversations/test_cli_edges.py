@@ -77,8 +77,10 @@ def test_chat_takes_a_region_tag_and_speaks_traditional_chinese(tmp_path: Path) 
     assert imported.returncode == 0, imported.stderr
     chat = _run(tmp_path, "chat", "--account", "DEMO-EN-1", "--locale", "zh-TW")
     assert chat.returncode == 0, chat.stderr
-    # Traditional, not Simplified, and Taiwan usage (the account is not in Hong Kong)
-    assert "智慧助理" in chat.stdout and "自動" in chat.stdout and "隱私" in chat.stdout
+    # Traditional, not Simplified, and Taiwan usage (the account is not in Hong Kong);
+    # the lender named in Chinese, and no "（自動回覆）" read as an out-of-office (issue 32).
+    assert "智慧助理" in chat.stdout and "隱私" in chat.stdout
+    assert "海港消費金融" in chat.stdout and "自動回覆" not in chat.stdout
 
 
 def test_export_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:

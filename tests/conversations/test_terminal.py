@@ -64,9 +64,17 @@ async def test_dispute_then_person_then_export(app: App, tmp_path: Path) -> None
     out = await chat(
         app,
         "T-EN",
-        ["1990-05-17", "Dispute a charge", "3", "Continue", "I never got a late notice", "agent"],
+        [
+            "1990-05-17",
+            "Dispute a charge",
+            "3",
+            "Continue",
+            "I never got a late notice",
+            "See my account",  # not repeated after the dispute: one tap away (issue 32)
+            "agent",
+        ],
     )
-    assert "case number" in out
+    assert "Your dispute is recorded (reference" in out
     assert "On hold while we review your dispute: $35.00" in out
     assert await count(app, DisputeRow, account_id="T-EN") == 1
     assert await count(app, EscalationRow, account_id="T-EN", reason="requested") == 1
@@ -74,7 +82,7 @@ async def test_dispute_then_person_then_export(app: App, tmp_path: Path) -> None
 
 
 async def test_replaying_the_same_conversation_never_duplicates_arrangements(app: App) -> None:
-    lines = ["1990-05-17", "Pay in full by a date", "2026-12-05", "Yes, record it"]
+    lines = ["1990-05-17", "Pay the full amount", "2026-12-05", "Yes, record it"]
     await chat(app, "T-EN", lines)
     await chat(app, "T-EN", lines)
     # Two conversations, two promises; the ids differ because the steps differ.
@@ -133,16 +141,16 @@ CHINESE_PATHS: dict[str, list[ChinesePath]] = {
             "T-HANS",
             "1985-03-09",
             ["对费用有异议", "3", "继续", "我没有收到逾期通知"],
-            "案件编号",
+            "异议已登记（受理编号",
             DisputeRow,
         ),
         ("T-HANS", "1985-03-09", ["我不想活了"], "暂停", EscalationRow),
-        ("T-HANS", "1985-03-09", ["申请延期", "1", "是的，请修改"], "新的还款日", ArrangementRow),
+        ("T-HANS", "1985-03-09", ["申请延期", "1", "是的，请修改"], "新还款日", ArrangementRow),
         (
             "T-HANS",
             "1985-03-09",
-            ["在某日前一次还清", "2026年12月1日", "1"],
-            "已登记",
+            ["一次性还清", "2026年12月1日", "1"],
+            "已为您登记",
             ArrangementRow,
         ),
     ],
@@ -152,11 +160,12 @@ CHINESE_PATHS: dict[str, list[ChinesePath]] = {
             "T-HANT",
             "1978-12-24",
             ["對費用有異議", "3", "繼續", "年費不應收取"],
-            "案件編號",
+            # T-HANT is a Hong Kong account: 記錄 and 參考編號 (zh_Hant_HK).
+            "爭議已記錄（參考編號",
             DisputeRow,
         ),
         ("T-HANT", "1978-12-24", ["我想自殺"], "暫停", EscalationRow),
-        ("T-HANT", "1978-12-24", ["投訴"], "投訴已登記", EscalationRow),
+        ("T-HANT", "1978-12-24", ["投訴"], "投訴已記錄", EscalationRow),
         ("T-HANT", "1978-12-24", ["/language", "English"], "What would you like to do?", None),
     ],
 }

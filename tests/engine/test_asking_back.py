@@ -135,7 +135,8 @@ def test_a_date_button_that_is_no_date_or_out_of_range_is_refused() -> None:
     d.choose("pay_full")
     d.choose("@date:2026-13-45")
     assert d.at == "promise"
-    assert "repayment.bad_date" in d.said()
+    # A payment date's own example, not the birth-date one (issue 32).
+    assert "repayment.bad_pay_date" in d.said()
     d.choose("@date:2026-05-12")  # in the past
     assert d.at in ("promise", "promise_past")
     d = at_menu()

@@ -61,8 +61,8 @@ def _shown(driver: Driver, translator: Translator) -> str:
     [
         ("us", "Total due: $1,320.50", "Due date: Nov 18, 2026", "Your statement as of"),
         ("gb", "Total due: £1,320.50", "Due date: 18 Nov 2026", "Your statement as of"),
-        ("tw", "應還總額：NT$1,320.50", "還款日：2026年11月18日", "帳單明細"),
-        ("hk", "應還總額：HK$1,320.50", "還款日：2026年11月18日", "結單明細"),
+        ("tw", "本期應繳總額：NT$1,320.50", "繳款截止日：2026年11月18日", "帳單明細"),
+        ("hk", "結欠總額：HK$1,320.50", "還款到期日：2026年11月18日", "結單明細"),
         ("cn", "¥1,320.50", "2026年11月18日", "账单"),
         ("sg", "S$1,320.50", "2026年11月18日", "账单"),
         ("elsewhere", "Total due: €1,320.50", "Due date: Nov 18, 2026", "Your statement as of"),

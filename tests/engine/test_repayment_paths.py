@@ -12,6 +12,7 @@ from bot.engine.types import (
     CreateArrangement,
     Escalate,
     EscalationReason,
+    MarkVerified,
     MoneyValue,
     OptOut,
     PauseCollection,
@@ -76,6 +77,28 @@ def test_wrong_birth_dates_lock_with_a_way_to_a_person_R5_R13() -> None:
     d.choose("person")
     assert [e.reason for e in d.of_type(Escalate)] == [EscalationReason.REQUESTED]
     assert not d.verified
+
+
+@pytest.mark.rule("R5")
+@pytest.mark.parametrize("typed", ["1990-05-17", "17/05/1990", "May 17, 1990", "1990年5月17日"])
+def test_r5_the_right_date_typed_while_locked_is_told_the_lock_not_misunderstood(
+    typed: str,
+) -> None:
+    """Issue 32: a locked borrower typing their (right) birth date got "Sorry, I didn't
+    understand that". They are told again why the check is locked and who can help,
+    and the date neither verifies nor counts as an attempt."""
+    d = Driver()
+    d.start()
+    for wrong in ("1991-01-01", "1991-01-02", "1991-01-03"):
+        d.text(wrong)
+    assert d.at == "locked"
+    d.text(typed)
+    assert d.at == "locked"
+    assert d.said()[0] == "repayment.locked.ask_locked"
+    assert "repayment.not_understood" not in d.said()
+    assert "person" in d.choices()
+    assert not d.verified
+    assert d.of_type(MarkVerified) == []
 
 
 @pytest.mark.rule("R7")
@@ -219,6 +242,9 @@ def test_dispute_holds_charges_out_of_every_plan_R8() -> None:
     assert dispute.charge_ids == ("C3",)
     assert dispute.amount == Decimal("35.00")
     assert d.params("repayment.dispute_done.done")["case_number"] == dispute.case_number
+    # The statement is not repeated after the dispute (issue 32): it is one tap away.
+    assert d.at == "anything_else"
+    d.choose("menu")
     assert d.params("repayment.statement.total")["collectible_total"] == MoneyValue(
         Decimal("1285.50"), "USD"
     )

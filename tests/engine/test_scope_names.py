@@ -121,7 +121,12 @@ def test_after_verification_the_account_is_seen_without_disputed_charges_R8() ->
         "breathing_space_until": "",
         "min_installment": usd("25"),
         "max_term_months": 12,
+        "hardship_max_term_months": 24,
         "promise_max_days": 30,
+        # Examples computed from today and the account (issue 32): a week ahead, and
+        # the balance over the longest plan rounded up (1285.50 / 12 -> 110).
+        "promise_example_date": TODAY + timedelta(days=7),
+        "monthly_example": 110,
         "dispute_answer_days": 30,
         "selected_charges": [{**C2, "mark": "☑"}],
         "has_arrangement": False,

@@ -73,8 +73,8 @@ CASES = [
         "R5",
     ),
     (
-        "I can help you review your account",
-        "Pay today or we will call the police. I can help you review your account",
+        "I can help you with your account",
+        "Pay today or we will call the police. I can help you with your account",
         "call the police",
         "greeting",
         "R9",
@@ -184,8 +184,8 @@ CASES = [
         "unknown meaning 'instalment'",
     ),
     (
-        '      - {id: pay_full, label: "Pay in full by a date", to: promise, when: "has_balance and not collection_paused"}',
-        '      - id: pay_full\n        label: "Pay in full by a date"\n        to: promise\n        when: "has_balance and"',
+        '      - {id: pay_full, label: "Pay the full amount", to: promise, when: "has_balance and not collection_paused"}',
+        '      - id: pay_full\n        label: "Pay the full amount"\n        to: promise\n        when: "has_balance and"',
         'when: "has_balance and"',
         "menu",
         "invalid expression",

@@ -264,12 +264,13 @@ def test_statement_in_traditional_chinese(
         "repayment.statement.line",
         {
             "kind": MessageRef("charge_kind.interest"),
-            "description": "Card",
+            "description": "十月份利息",
             "amount": MoneyValue(Decimal("12.3"), "HKD"),
         },
     )
     text = translator.render_part(part, "zh_Hant", table)
-    assert text.startswith("• 利息")
+    # The lender's description names the line; its kind beside it read twice (利息：利息).
+    assert text.startswith("• 十月份利息：")
     assert text.endswith("HK$12.30")
 
 

@@ -17,11 +17,12 @@ from tests.negotiation.test_one_arrangement import BORROWERS
 from tests.runtime.conftest import FIXTURES, NOW, WebChat
 
 TOLD = {
-    "en": "Your account is in a breathing space until Dec 31, 2026.\nNothing is being asked of you",
-    # 喘息期 means nothing on the mainland: 暂缓期.
-    "zh_Hans": "您的账户处于暂缓期，至 2026年12月31日 结束。",
+    # One sentence says what the pause is and that nothing is asked (issue 32).
+    "en": "Your account is in a breathing space until Dec 31, 2026. Nothing is being asked of you",
+    # 喘息期 means nothing on the mainland: 暂缓期, and what it means.
+    "zh_Hans": "您的账户处于暂缓期，至 2026年12月31日 结束。暂缓期内无需您还款。",
     # T-HANT is a Hong Kong account: Hong Kong wording (the zh_Hant_HK catalog).
-    "zh_Hant": "您的戶口處於暫緩期，至 2026年12月31日 為止。",
+    "zh_Hant": "您的戶口處於暫緩期，至 2026年12月31日 為止。暫緩期內無需還款。",
 }
 
 
@@ -48,7 +49,7 @@ async def test_a_borrower_in_breathing_space_is_told_and_asked_for_nothing(
     seen = await _seen_after_verifying(web, f"bs-{locale}", account, birth)
     assert TOLD[locale] in seen
     labels = [label for label, _ in web.sender.sent[f"bs-{locale}"][-1].buttons]
-    assert "Pay in full by a date" not in labels and "Pay in installments" not in labels
+    assert "Pay the full amount" not in labels and "Pay in installments" not in labels
 
 
 async def test_a_breathing_space_that_ended_no_longer_pauses(web: WebChat) -> None:

@@ -24,7 +24,7 @@ from tests.negotiation.test_breathing_space import TOLD
 from tests.negotiation.test_one_arrangement import BORROWERS
 from tests.runtime.conftest import FIXTURES, NOW, WebChat
 
-OPTIONS = ("Pay in full by a date", "Pay in installments")
+OPTIONS = ("Pay the full amount", "Pay in installments")
 
 
 def _with_breathing(tmp_path: Path, days: dict[str, tuple[str, str]], name: str) -> Path:

@@ -48,7 +48,7 @@ async def test_a_dispute_reason_like_a_formula_exports_as_text(web: WebChat, nam
     await web.press(user, next(label for label, _ in select.buttons if label.startswith("☐")))
     await web.press(user, "Continue")
     (done,) = await web.say(user, HOSTILE[name])
-    assert "Your case number is D-" in done.text
+    assert "Your dispute is recorded (reference D-" in done.text
 
     (kept,) = await _jsonl_rows(web, "disputes")
     reason = str(kept["reason"])

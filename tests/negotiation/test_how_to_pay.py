@@ -39,7 +39,8 @@ async def test_asking_how_to_pay_gives_the_lenders_instructions(web: WebChat, lo
     assert ANSWER[locale] in answer.text
     reference = REFERENCE[locale]
     assert (reference in answer.text) if reference else "reference" not in answer.text
-    assert ("銀行代碼：004" in answer.text) == (locale == "zh_Hant")
+    # T-HANT is a Hong Kong account: Hong Kong banks say 銀行編號 (Taiwan: 銀行代碼).
+    assert ("銀行編號：004" in answer.text) == (locale == "zh_Hant")
 
 
 async def test_a_new_plan_ends_with_how_to_pay_its_first_installment(web: WebChat) -> None:
@@ -47,7 +48,7 @@ async def test_a_new_plan_ends_with_how_to_pay_its_first_installment(web: WebCha
     await web.say("paid", "1990-05-17")
     await _agree_plan(web, "paid", 0)
     done = web.sender.sent["paid"][-1].text
-    assert "Your plan is set up under reference" in done
+    assert "Your plan is set up (reference" in done
     assert "https://pay.harbor-finance.example/T-EN?amount=440.17" in done
 
 

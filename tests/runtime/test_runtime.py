@@ -48,7 +48,7 @@ async def test_a_third_channel_links_verifies_and_agrees_a_plan(web: WebChat) ->
     await web.press("u1", "Pay in installments")
     await web.press("u1", "3 monthly payments of $440.17")
     (done,) = await web.press("u1", "Yes, set it up")
-    assert "Your plan is set up under reference A-" in done.text
+    assert "Your plan is set up (reference A-" in done.text
     assert await _count(web, ArrangementRow, account_id="T-EN") == 1
 
 
@@ -218,7 +218,7 @@ async def test_a_language_chosen_in_chat_outlives_the_lenders_next_file(web: Web
     await _verified(web, "u20")
     await web.press("u20", "Change language")
     (back,) = await web.press("u20", "简体中文")
-    assert back.text.startswith("您想怎么处理？")  # the menu again, in Simplified Chinese
+    assert back.text.startswith("请问需要办理什么业务？")  # the menu again, in Simplified Chinese
     async with web.app.sessions() as session:
         account = await session.get(AccountRow, "T-EN")
         assert account is not None

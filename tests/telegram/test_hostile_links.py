@@ -128,8 +128,8 @@ async def _plan(user: FakeUser, option: str) -> str:
     await user.next_messages()
     await user.press("Yes, set it up")
     (done,) = await user.next_messages()
-    assert "Your plan is set up under reference" in done["text"]
-    found = re.search(r"reference (\S+?)\.", done["text"])
+    assert "Your plan is set up (reference" in done["text"]
+    found = re.search(r"\(reference (\S+?)\)", done["text"])
     assert found is not None, done["text"]
     return found.group(1)
 
@@ -179,7 +179,7 @@ async def test_two_disputes_get_two_cases_each_holding_its_charge(
         await user.next_messages()
         await user.send_text("I never agreed to this")
         (case,) = await user.next_messages()
-        found = re.search(r"case number is (\S+?)\.", case["text"])
+        found = re.search(r"\(reference (\S+?)\)", case["text"])
         assert found is not None, case["text"]
         cases.append((found.group(1), account))
     async with bot.app.sessions() as session:

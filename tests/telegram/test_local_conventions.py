@@ -50,7 +50,7 @@ async def test_each_market_reads_its_own_money_dates_and_words(bot: Harness) -> 
     opening, statement = await _statement(bot, 701, "T-HANT", "1978-12-24")
     assert "為保障您的私隱" in opening and "1980-01-31" in opening
     assert "截至2026年11月22日的結單明細" in statement["text"]
-    assert "應還總額：HK$6,510.00" in statement["text"]
+    assert "結欠總額：HK$6,510.00" in statement["text"]
     assert "HK$6,510.00" in entity_texts(statement)
     assert "帳單" not in statement["text"]
     assert (await _menu(bot, 701))[
@@ -69,9 +69,11 @@ async def test_each_market_reads_its_own_money_dates_and_words(bot: Harness) -> 
     opening, statement = await _statement(bot, 702, "T-HANS", "1985-03-09")
     assert "為保障您的隱私" in opening
     assert "帳單明細" in statement["text"]
-    assert "應還總額：NT$8,520.00" in statement["text"]
-    assert "NT$8,520.00" in entity_texts(statement)
-    assert "還款日：2026年10月1日" in statement["text"]
+    # Taiwan's statement words and whole Taiwan dollars (issue 32).
+    assert "本期應繳總額：NT$8,520" in statement["text"]
+    assert "NT$8,520.00" not in statement["text"]
+    assert "NT$8,520" in entity_texts(statement)
+    assert "繳款截止日：2026年10月1日" in statement["text"]
     assert not [w for w in ("私隱", "戶口", "結單") if w in opening + statement["text"]]
     assert (await _menu(bot, 702))["help"] == "我能為您做什麼"
 

@@ -133,7 +133,7 @@ async def test_the_dispute_multi_select_ticks_in_place(bot: Harness) -> None:
     assert "editmessagereplymarkup" not in during
     ticked = [label for label, _ in user.keyboard(select)]
     assert "☑ Late fee $35.00" in ticked and "☑ Interest $85.50" in ticked
-    assert "✓ Late fee: Late payment fee – $35.00" in select["text"]
+    assert "✓ Late payment fee: $35.00" in select["text"]
     await user.press("Continue", select)
     (reason,) = await user.next_messages()
     assert "why you dispute" in reason["text"]

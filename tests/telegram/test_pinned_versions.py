@@ -144,7 +144,7 @@ async def test_a_restart_with_new_files_keeps_a_conversation_on_its_versions(
         try:
             async with serving(after, tg, framework) as served:
                 confirm, done = await _agree(served, user, SIX_MONTHS)
-                assert "6 monthly payments totalling $1,320.50" in confirm
+                assert "6 monthly payments, $1,320.50 in total" in confirm
                 assert "Your plan is set up" in done
                 await _assert_ran_on_the_old_versions(after, "711")
                 await _new_borrower_gets_the_new_terms(served, tokens[1])
@@ -167,7 +167,7 @@ async def test_two_apps_on_one_database_run_a_conversation_on_its_versions(
                 async with serving(new, tg, framework) as second:
                     # The press reaches the App that never loaded the old versions.
                     confirm, done = await _agree(second, user, SIX_MONTHS)
-                    assert "6 monthly payments totalling $1,320.50" in confirm
+                    assert "6 monthly payments, $1,320.50 in total" in confirm
                     assert "Your plan is set up" in done
                     await _assert_ran_on_the_old_versions(new, "711")
                     await _new_borrower_gets_the_new_terms(second, tokens[1])

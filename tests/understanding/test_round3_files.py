@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from bot.domain.accounts import LOCALES
-from bot.understanding.examples import DEV_DIR, HELDOUT_DIR, TRAIN_DIR, Example, _read, load_examples
+from bot.understanding.examples import (
+    DEV_DIR,
+    HELDOUT_DIR,
+    TRAIN_DIR,
+    Example,
+    _read,
+    load_examples,
+)
 from bot.understanding.labels import MEANINGS, Meaning
 
 ROUND = "round3"

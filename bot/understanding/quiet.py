@@ -23,7 +23,11 @@ _ENGLISH_IDIOMS = (
     r"(?:is|s|are|re|its|was|be|been|keeps?|this|that|fees?|interest|job|work|commute|rent)"
     r" (?:\w+ )?killing (?:me|us|my)",
     r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?kill (?:me|us)",
-    r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet)",
+    r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet"
+    r"|battery|phone|data|ears|eyes|brain|patience)",
+    r"(?:bored|scared|worried|annoyed|sick|freaked|frightened|bugged|nagged) (?:me |us )?to death",
+    r"(?:app|website|site|page|screen|laptop|phone|battery|wifi|internet|connection|card reader)"
+    r" (?:just |then |had |has )?died",
     r"dying (?:to|for|of (?:laughter|embarrassment|boredom|curiosity|hunger))",
     r"(?:im|i am|was) dying (?:here|of)",
     r"(?:phone|battery|car|laptop|line|link|dead) (?:is |s |was |went |just )?"

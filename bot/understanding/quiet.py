@@ -91,7 +91,7 @@ _ENGLISH_SIGNS = (
     r"none of (?:it|this|that) (?:will|is going to|would) (?:be my problem|matter)",
     r"(?:gave|given|giving|give) (?:away )?my (?:dog|dogs|cat|cats|pets?|stuff|things|belongings"
     r"|possessions|guitar|car|bike) (?:away|to)",
-    r"(?:sorted|sorting|put) (?:out )?my (?:papers|paperwork|affairs|will)(?! for)",
+    r"(?:sorted|sorting|put) (?:out )?(?:all )?my (?:affairs|will)(?! for)",
     r"(?:wrote|written|writing|made|updated) (?:out )?my will",
     r"(?:wont|will not|dont|do not) need (?:any of (?:it|this|them)|anything|money)"
     r"(?: (?:any ?more|after|where|soon|or anything))?",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from bot.understanding.labels import CrisisLevel
-from bot.understanding.quiet import quiet_signs, without_idioms
+from bot.understanding.quiet import quiet_signs, without_denials, without_idioms
 from bot.understanding.text import Prepared, prepare
 
 # English, matched on folded text (lower case, apostrophes dropped).
@@ -271,6 +271,12 @@ _FAREWELL = re.compile(
 _NO_MORE_TROUBLE = re.compile(
     r"(?:不会|唔会|不再).{0,8}(?:麻烦|烦到|拖累)(?:任何人|大家|家人|人|了)"
 )
+# Paying with one's life: "只能拿命来还", "用命來還", "pay it with my life".
+_LIFE_AS_PAYMENT = re.compile(
+    r"(?:用|拿|以|赔上|搭上|赌上)(?:我的|我条|条|这条|呢条)?(?:老)?命(?:来|去)?(?:还|抵|偿|赔|填)"
+    r"|(?<![a-z])(?:pay|repay|settle) (?:it|this|that|them|the debt|the rest|what i owe)?"
+    r" ?(?:back )?with my (?:life|own life)(?![a-z])"
+)
 _DEATH = re.compile(r"(?<![笑累攰烦气忙热冷饿吵闷痛怕急困悶煩氣熱餓])死(?![机機线線贵貴])")
 # English as whole words, even glued to Chinese ("我想kms"): anchored on Latin
 # letters and digits rather than `\b`, for which a Chinese character is a letter.
@@ -305,23 +311,24 @@ def _dying_soon(folded: str) -> bool:
 
 def _sure_words(folded: str) -> bool:
     return _dying_soon(folded) or any(
-        p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE)
+        p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE, _LIFE_AS_PAYMENT)
     )
 
 
 def crisis_words(message: Prepared) -> bool:
     """True when the lexicon alone finds a sure sign of crisis (idioms taken out first:
     "this fee is killing me" and "饿死了" are no sign)."""
-    return _sure_words(without_idioms(message.folded)[0])
+    return _sure_words(without_denials(without_idioms(message.folded)[0])[0])
 
 
 def words_level(message: Prepared) -> CrisisLevel:
     """What the words alone say: sure (a method, a place, a wish to die), possible
     (a farewell, giving up, an idiom beside strain) or nothing."""
     folded, idiom = without_idioms(message.folded)
+    folded, denial = without_denials(folded)
     if _sure_words(folded):
         return CrisisLevel.SURE
-    if quiet_signs(folded, idiom=idiom):
+    if denial or quiet_signs(folded, idiom=idiom):
         return CrisisLevel.POSSIBLE
     return CrisisLevel.NONE
 

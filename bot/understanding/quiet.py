@@ -23,17 +23,30 @@ _ENGLISH_IDIOMS = (
     r"(?:is|s|are|re|its|was|be|been|keeps?|this|that|fees?|interest|job|work|commute|rent)"
     r" (?:\w+ )?killing (?:me|us|my)",
     r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?kill (?:me|us)",
-    r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet)",
+    r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet"
+    r"|battery|phone|data|ears|eyes|brain|patience)",
+    r"(?:bored|scared|worried|annoyed|sick|freaked|frightened|bugged|nagged) (?:me |us )?to death",
+    r"(?:app|website|site|page|screen|laptop|phone|battery|wifi|internet|connection|card reader)"
+    r" (?:just |then |had |has )?died",
     r"dying (?:to|for|of (?:laughter|embarrassment|boredom|curiosity|hunger))",
     r"(?:im|i am|was) dying (?:here|of)",
     r"(?:phone|battery|car|laptop|line|link|dead) (?:is |s |was |went |just )?"
     r"(?:almost |nearly |about to be |going |gonna be |half )?dead",
-    r"dead (?:tired|end|serious|broke|line|set|easy|on time|slow|cheap|simple|good)",
+    r"dead (?:tired|end|serious|broke|line|set|easy|on time|slow|cheap|simple|good|confused|certain"
+    r"|sure|wrong|right|to me|in the water|on arrival|heat|last|weight|beat|keen|honest|quiet"
+    r"|funny|lucky|bored|boring|nervous|scared|busy|late|straight|ahead|centre|center)",
+    # "financial suicide", "you're killing me with this fee", "I'd die for a month more".
+    r"(?:financial|social|career|political|credit|fashion) suicide",
+    r"(?:youre|you are|ur|u r|theyre|they are|hes|shes|it is|its) (?:\w+ )?killing me",
+    r"(?:would|d|id|wud|could) (?:\w+ )?die for",
+    r"(?:team|side|club|we|they|us) (?:got |get |were |was |just )?(?:murdered|slaughtered|killed)"
+    r"(?= \d| in| at| by| last| again)",
     r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
     r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",
     r"rather die than (?:pay|call|talk|deal|go|do|sign)",
     r"(?:film|movie|show|series|episode|book|novel|drama|news|documentary)[^.!?\n]{0,40}"
-    r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*)",
+    r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*"
+    r"|dies|died|gets killed|got killed|murder\w*)",
     r"deadline",
     r"over my dead body",
     r"(?:lol|lmao|haha)\w*",
@@ -41,8 +54,17 @@ _ENGLISH_IDIOMS = (
 # Chinese, on Simplified text: "very" built with 死, beatings and scoldings at
 # home, crashed phones; a method word inside a story is taken out with the story.
 _CHINESE_IDIOMS = (
-    r"(?:愁|饿|烦|累|笑|哭|喊|压|凶|恶|激|忙|闷|热|冷|吵|气|困|急|痛|怕|攰|悶|憋|挤|晒|冻|渴|穷|懒|吓|丑|难|悔|无聊|辛苦|麻烦|紧张|担心|开心|后悔|紧张|难受|头痛|肉痛|心痛)"
-    r"(?:到|得|都|咁|成咁)?(?:快要|快|要|就快|差啲|半)?死(?:了|啦|咯|喇|人|我|佢)?",
+    r"(?:愁|饿|烦|累|笑|哭|喊|压|凶|恶|激|忙|闷|热|冷|吵|气|困|急|痛|怕|攰|悶|憋|挤|晒|冻|渴|穷|懒|吓|丑|难|悔|无聊|辛苦|麻烦|紧张|担心|开心|后悔|紧张|难受|头痛|肉痛|心痛"
+    # Annoyance, shame, stupidity, price: "笨死了", "丢脸死", "蠢到死", "差得要死", "贵死".
+    r"|笨|蠢|傻|差|烂|衰|惨|臭|贵|慢|坑|嬲|嘈|羞|疼|头疼|头大|丢脸|丢人|丢|尴尬|肉麻|恶心|郁闷|委屈|心烦|心急)"
+    r"(?:到|得|都|咁|成咁)?(?:我|人|佢|他|她)?(?:快要|快|要|就快|差啲|半|个半)?死(?:了|啦|咯|喇|人|我|佢)?",
+    r"半死(?:不活)?",
+    # A promise sworn on one's life: "死也会还", "死都會還".
+    r"死(?:也|都)(?:会|要|得|一定|照|照样)?(?:还|给|俾|付|交|清)",
+    # A life as a measure: "会要咗我条命", "再多就要我命", "救咗我条命" (not "不想要命").
+    r"(?<![不唔想])要(?:了|咗|左)?我(?:的|条|半条|老)?(?:老)?命",
+    r"救(?:了|咗|左)?(?:我|我的|我一|我条)?命(?:恩人)?",
+    r"头(?:都|好|咁|也)?大",
     r"(?:打|骂|闹|杀|劈|斩|揍|捶)死(?:我|你|佢|他|她|人)",
     r"(?:会|就会|都会|一定)(?:打|骂|闹|杀)死",
     r"死(?:机|线|贵|咸|顶|撑|鬼|佬|仔|人头|火|心眼|磕|板|忠|党|对头|定了|约|期|账|因)",
@@ -64,6 +86,17 @@ _ENGLISH_SIGNS = (
     r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting|think i will|think ill) (?:on |to )?(?:see|seeing|be around|being around|make it|making it|last|still be here)",
     r"(?:wont|will not|not going to|not gonna|might not|may not|probably wont) (?:see|make it (?:to|through|past)|last (?:until|till|to|through)|be (?:here|around) (?:for|by|in|after|when|next))",
     r"(?:wont|will not) be (?:a problem|your problem|anyones problem) (?:for|much|long)",
+    r"(?:wont|will not|isnt going to|not going to) be (?:a |my |your |anyones )?problem"
+    r" (?:much |for )?(?:long|longer|soon|any ?more)",
+    r"none of (?:it|this|that) (?:will|is going to|would) (?:be my problem|matter)",
+    r"(?:gave|given|giving|give) (?:away )?my (?:dog|dogs|cat|cats|pets?|stuff|things|belongings"
+    r"|possessions|guitar|car|bike) (?:away|to)",
+    r"(?:sorted|sorting|put) (?:out )?(?:all )?my (?:affairs|will)(?! for)",
+    r"(?:wrote|written|writing|made|updated) (?:out )?my will",
+    r"(?:wont|will not|dont|do not) need (?:any of (?:it|this|them)|anything|money)"
+    r"(?: (?:any ?more|after|where|soon|or anything))?",
+    r"(?:life )?(?:insurance|policy)[^.!?]{0,30}beneficiar\w*",
+    r"beneficiar\w*[^.!?]{0,30}(?:insurance|policy)",
     r"nothing (?:really )?matters (?:any ?more|now)",
     r"(?:doesnt|does not|dont|do not|wont) (?:really )?matter (?:any ?more|now|soon)",
     r"(?:it|none of (?:it|this)|nothing) (?:will|is going to|would) matter (?:soon|after|when)",
@@ -158,6 +191,18 @@ _CHINESE_SIGNS = (
 # said as the end of a sentence (not giving up a plan).
 _CHINESE_CONTEXT = (
     r"我(?:就|都)?(?:不|唔)存在",
+    # Not lasting until a day: "等不到那天", "挨唔过呢个冬天" (捱 folds to 挨, 嗰 to 𠮶).
+    r"(?:等|挨|捱|撑|熬|活|顶)(?:不|唔)(?:到|过)(?:那|𠮶|嗰|这|呢|下|明|今|过年|春|新年|圣诞|年|冬|夏|还完|[0-9一二三四五六七八九十廿])",
+    # Affairs settled: "家里的事我都交代好了".
+    r"(?:事|家|一切|所有|身边|屋企)[^。！？!?\n]{0,8}交代(?:好|清楚|妥|完)",
+    # Money no longer needed: "我以后也用不上钱了".
+    r"(?:以后|之后|往后|从此|今后)(?:也|都|就)?(?:再)?(?:用不上|用不到|用唔到|用唔着|不需要|唔需要)(?:再)?钱",
+    # Nobody answering soon: "过几天就没人接了" (not "几天都没人接", a complaint).
+    r"(?:天|日|周|星期|礼拜|之后|以后|很快|好快|就快|不久)(?:就|便)?(?:会)?(?:没人|冇人|无人|没有人)(?:接|听)",
+    # Life insurance put in order: "保险受益人我改成我妈了".
+    r"(?:保险|保单)(?:的)?受益人",
+    # Soon it won't matter: "很快就没关系了".
+    r"(?:很快|好快|就快|不久|过几天|迟早)(?:就|便)?(?:会)?(?:没关系|冇关系|无关系|不重要|唔重要|无所谓|冇所谓|不关我事|唔关我事|与我无关)",
     r"(?:已经|都)?放弃(?:了|咗)(?=\s*(?:[。！，,.!]|$))",
 )
 SIGNS = re.compile(
@@ -173,6 +218,20 @@ _STRAIN = re.compile(
     r"nobody (?:cares|would care)|worthless|useless|burden)(?![a-z])"
     r"|受不了|顶唔顺|撑不住|好绝望|没人在乎|冇人理|好孤独|没用|冇用|废物|负担"
 )
+
+
+# A denial ("I'm not suicidal or anything"): never a sure crisis, but still a
+# possible one: the bot asks once, gently, rather than take it on trust.
+DENIALS = re.compile(
+    r"(?<![a-z])(?:im |i am |i m )?(?:not|never) (?:suicidal|going to (?:kill myself|do anything stupid))(?![a-z])"
+    r"|我?(?:不是|没有|冇|唔系|并不)(?:想)?(?:自杀|轻生|想死)"
+)
+
+
+def without_denials(folded: str) -> tuple[str, bool]:
+    """The folded text with denials blanked, and whether there was one."""
+    stripped, count = DENIALS.subn(" ", folded)
+    return stripped, count > 0
 
 
 def without_idioms(folded: str) -> tuple[str, bool]:

@@ -62,6 +62,13 @@ async def _dispute(web: WebChat, user: str, charge: int) -> list[OutgoingMessage
     return await web.say(user, "I never agreed to this charge")
 
 
+async def _see_account(web: WebChat, user: str) -> list[OutgoingMessage]:
+    """After the dispute is recorded the bot asks whether there is anything else
+    (one message, not the whole statement again): "See my account" shows the statement
+    and its menu."""
+    return await _tap(web, user, 0)
+
+
 async def _rows(web: WebChat, account: str) -> tuple[list[ArrangementRow], list[DisputeRow]]:
     async with web.app.sessions() as session:
         disputes = select(DisputeRow).where(col(DisputeRow.account_id) == account)
@@ -89,9 +96,11 @@ async def test_r8_a_dispute_after_a_plan_puts_the_plan_on_hold_and_opens_the_cas
     assert case.answer_due_on > NOW.date()
     assert case.id in reply.text
     assert PLAN_ON_HOLD[locale].format(ref=plan.id) in reply.text
-    assert STATEMENT_ON_HOLD[locale].format(ref=plan.id) in reply.text
-    # The statement no longer shows the held plan's next payment or what is left on it.
     assert not any(words in reply.text for words in PLAN_LEFT)
+    # The statement no longer shows the held plan's next payment or what is left on it.
+    (statement,) = await _see_account(web, user)
+    assert STATEMENT_ON_HOLD[locale].format(ref=plan.id) in statement.text
+    assert not any(words in statement.text for words in PLAN_LEFT)
 
     # Seen again later (the stored arrangement, not this step's view): still on hold.
     await web.say(user, "/start")
@@ -128,6 +137,7 @@ async def test_r8_a_new_plan_on_what_is_left_replaces_the_one_on_hold(web: WebCh
     await _tap(web, user, 0)
     (held,) = await _arrangements(web, "T-EN")
     await _dispute(web, user, 2)  # the late fee: $35.00 held
+    await _see_account(web, user)
     await _agree_plan(web, user, 0)  # with the borrower's consent: a plan on the rest
     arrangements = await _arrangements(web, "T-EN")
     (old,) = [a for a in arrangements if a.id == held.id]
@@ -144,9 +154,10 @@ async def test_r8_with_every_charge_disputed_an_offer_records_nothing_for_zero(
     user = f"all-{locale}"
     account = await _verified(web, user, locale)
     for _ in range(3):
-        replies = await _dispute(web, user, 0)  # the first open charge, each time
-    (reply,) = replies
-    assert len(reply.buttons) == 4  # no offers: difficulty, a person, language, done
+        await _dispute(web, user, 0)  # the first open charge, each time
+        (reply,) = await _see_account(web, user)
+    # No offers: difficulty, a person, language, reminders and quiet times, done.
+    assert len(reply.buttons) == 5
     (answer,) = await web.say(user, MONTHLY[locale])
     assert NOTHING_DUE[locale] in answer.text  # what can be done instead
     for said in ("2026-12-05", "yes"):
@@ -165,6 +176,7 @@ async def test_r8_with_every_charge_disputed_the_hardship_path_offers_no_plan(
     await _verified(web, user, "en")
     for _ in range(3):
         await _dispute(web, user, 0)
+        await _see_account(web, user)
     (answer,) = await web.say(user, "I lost my job")
     assert "monthly payments of" not in answer.text
     (dated,) = await web.say(user, "I can pay it all by 2026-12-05")
@@ -191,6 +203,7 @@ async def test_r8_no_reminder_goes_to_an_account_whose_every_charge_is_disputed(
     await _verified(web, user, "en")
     for _ in range(3):
         await _dispute(web, user, 0)
+        await _see_account(web, user)
     quiet = await web.app.runtime.on_trigger(
         Trigger("reminder", await _conversation_id(web, user), "reminder:T-EN:1")
     )

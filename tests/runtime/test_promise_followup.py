@@ -40,6 +40,8 @@ FOLLOW_UP = {
     "T-HANS": "想和您确认一下之前约定的还款安排",
     "T-HANT": "想同您確認之前約定的還款安排",  # a Hong Kong account
 }
+# R3: how to stop, in each market's own words (docs/style.md glossary: mainland SMS usage).
+HOW_TO_STOP = {"T-EN": "Reply STOP", "T-HANS": "回复TD退订", "T-HANT": "回覆 STOP"}
 THANKS = {"T-EN": "Thank you for your payment.", "T-HANS": "感谢您的还款", "T-HANT": "多謝您的還款"}
 
 
@@ -141,7 +143,7 @@ async def test_a_broken_promise_is_followed_up_once_kindly(lender: Lender, accou
     await _deliver(lender, chat)
     follow_ups = [text for text in lender.said(chat) if FOLLOW_UP[account] in text]
     assert len(follow_ups) == 1
-    assert "STOP" in follow_ups[0]  # R3: how to stop, in every bot-started message
+    assert HOW_TO_STOP[account] in follow_ups[0]  # R3: how to stop, in every bot-started message
     (outcome,) = await lender.outcomes()
     assert (outcome.outcome, outcome.follow_up, outcome.due_on) == (
         "broken",

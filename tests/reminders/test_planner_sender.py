@@ -165,6 +165,17 @@ async def test_a_person_taking_the_chat_holds_the_reminder(portfolio: Portfolio)
     assert (await _queued(portfolio)).reason == "person"
 
 
+async def test_a_borrower_waiting_for_a_person_gets_no_reminder_meanwhile(
+    portfolio: Portfolio,
+) -> None:
+    """Asked for a person, still in the queue (the bot owns the chat until someone takes
+    it): the reminder waits as it would for a person already there."""
+    send_at = await _queue_and_reach(portfolio)
+    await portfolio.say("c1", "I want to talk to a person")
+    assert await send_due(portfolio.app.runtime, send_at) == 0
+    assert (await _queued(portfolio)).reason == "person"
+
+
 async def test_a_later_stage_supersedes_one_not_yet_sent(portfolio: Portfolio) -> None:
     await portfolio.link("T-EN", "c1")
     await plan_reminders(portfolio.app.sessions, _rules(portfolio), START)

@@ -27,6 +27,7 @@ from bot.service.reminders.store import (
     BATCH,
     CHARGES,
     CONVERSATIONS,
+    ESCALATIONS,
     HISTORY_DAYS,
     LINKS,
     OPEN,
@@ -145,6 +146,17 @@ async def contacts_after(
             ),
         )
     }
+    # A borrower who asked for a person waits for one: no reminder meanwhile, as when
+    # a person has taken the chat (an open or taken case; closed ones do not count).
+    waiting = {
+        row[0]
+        for row in await _read(
+            session,
+            select(ESCALATIONS.c.account_id).where(
+                _in(ESCALATIONS.c.account_id, after, last, ids), ESCALATIONS.c.status != "closed"
+            ),
+        )
+    }
     completed = {
         row[0]: row[1]
         for row in await _read(
@@ -166,6 +178,7 @@ async def contacts_after(
             _contact(
                 row,
                 chat,
+                row[0] in waiting,
                 charges.get(row[0]),
                 row[0] in arranged,
                 _aware(completed.get(row[0])),
@@ -223,6 +236,7 @@ async def _history(
 def _contact(
     row: Any,
     chat: tuple[int, str] | None,
+    waiting_for_person: bool,
     charges: Sequence[Any] | None,
     arrangement: bool,
     completed_at: datetime | None,
@@ -263,7 +277,7 @@ def _contact(
         until,
         since,
         False if reachable else bool(unreachable),
-        chat is not None and chat[1] != "bot",
+        waiting_for_person or (chat is not None and chat[1] != "bot"),
         int(count or 0),
         int(undisputed or 0),
         arrangement,

@@ -23,6 +23,7 @@ from bot.store.tables import (
     ChannelLinkRow,
     ChargeRow,
     ConversationRow,
+    EscalationRow,
     ReminderRow,
     table_of,
 )
@@ -33,6 +34,7 @@ CONVERSATIONS = table_of(ConversationRow)
 LINKS = table_of(ChannelLinkRow)
 ARRANGEMENTS = table_of(ArrangementRow)
 REMINDERS = table_of(ReminderRow)
+ESCALATIONS = table_of(EscalationRow)
 BATCH = 5000
 # Reminders still to go out: what a stage already has in this cycle.
 OPEN = ("queued", "sending", "sent", "superseded", "person", "skipped")

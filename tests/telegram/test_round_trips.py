@@ -85,8 +85,11 @@ async def test_a_message_costs_three_writing_transactions(bot: Harness) -> None:
     assert len(writing) == 3, writing
     kept, handled, sent = writing
     assert kept[-1].startswith("INSERT INTO inbox")
-    # The update is claimed by stamping its inbox row, with nothing else to write.
-    assert handled[0].startswith("UPDATE inbox SET handled_at=")
+    # The update is claimed by stamping its inbox row, and its raw payload is dropped
+    # in that same statement (R18: keep only what is needed), with nothing else to write.
+    assert handled[0].startswith("UPDATE inbox SET ")
+    assert "payload=" in handled[0] and "handled_at=" in handled[0]
+    assert not any(s.startswith("UPDATE inbox") for s in handled[1:])
     assert not any("processed_updates" in s for s in handled)
     assert any(s.startswith("INSERT INTO outbox") for s in handled)
     # The claim of the reply, after the reply, in the same transaction.

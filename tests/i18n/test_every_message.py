@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,10 +24,11 @@ from babel.messages.pofile import read_po
 
 from bot.domain.accounts import Account, Charge, ChargeKind, catalog_locale
 from bot.domain.plans import plan_for_monthly
+from bot.domain.quiet_windows import EVERY_DAY, WEEKDAYS, QuietWindow
 from bot.domain.regions import region_of
 from bot.engine.scope import scope_of
 from bot.engine.script import Message
-from bot.engine.types import Context, MessageRef, MoneyValue, Param, Part
+from bot.engine.types import Context, MessageRef, MoneyValue, Param, Part, QuietTimes
 from bot.i18n.messages import CODE_MESSAGES
 from bot.i18n.render import Translator
 from bot.service.glossary_lint import load_glossary
@@ -37,6 +38,12 @@ from .conftest import LOCALES_DIR
 
 NOW = datetime.now(UTC)
 TODAY = NOW.date()
+QUIET = (
+    QuietWindow(WEEKDAYS, time(9), time(18)),
+    QuietWindow(frozenset({5, 6}), time(0), time(0)),
+    QuietWindow(EVERY_DAY, time(0), time(8)),
+    QuietWindow(frozenset({0, 2}), time(22), time(0)),
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,7 @@ def _values(market: Market) -> dict[str, Any]:
         "arrangement_id": "ARR-12345",
         "arrangement_reference": "ARR-12345",
         "arrangement_in_review": "ARR-12345",
+        "plan_on_hold": "ARR-12345",
         "arrangement_amount": money("500.00"),
         "arrangement_next_amount": money("220.00"),
         "arrangement_left": money("1100.00"),
@@ -180,6 +188,18 @@ def _values(market: Market) -> dict[str, Any]:
         "promise_amount": scope["collectible_total"],
         "promise_date": later,
         "lock_minutes": 15,
+        # R4 quiet times (one window of each kind), and the pieces they are built from.
+        "quiet_now": QuietTimes(QUIET),
+        "quiet_new": QuietTimes(QUIET),
+        "start": "22:00",
+        "end": "09:00",
+        # What a person from the lender's team agrees or decides (console, issue 29).
+        "count": 6,
+        "first_date": TODAY + timedelta(days=7),
+        "new_date": later,
+        "reference": "ARR-12345",
+        "case": "DSP-12345",
+        "answer_by": (NOW + timedelta(days=2)).astimezone(ZoneInfo(market.timezone)),
     }
 
 
@@ -226,7 +246,7 @@ def test_every_message_reads_right_in_every_market(
                 problems += _check(
                     message_id, text, shown, params, market, catalog, limit, chinese, glossary
                 )
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert caplog.records == []
 
 

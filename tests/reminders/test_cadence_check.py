@@ -29,7 +29,10 @@ def _translate(locales: Path, locale: str, context: str, text: str) -> None:
     lines = po.read_text(encoding="utf-8").split("\n")
     start = lines.index(f'msgctxt "{context}"')
     at = next(i for i in range(start, len(lines)) if lines[i].startswith("msgstr"))
-    lines[at] = f'msgstr "{text}"'
+    end = at + 1
+    while end < len(lines) and lines[end].startswith('"'):
+        end += 1  # a wrapped msgstr goes on in quoted lines: replace them all
+    lines[at:end] = [f'msgstr "{text}"']
     po.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -40,21 +40,25 @@ LOCALES = {
     },
     "zh_Hant": {
         "account": "T-HANT",
-        "set": "設定免打擾時段",  # a Hong Kong account: the HK wording
+        "set": "設定免打擾時段",  # a Hong Kong account: the HK wording (發訊息, as docs/style.md)
         "none": "您尚未設定免打擾時段。",
         "unreadable": "聽日得",
         "bad": "我唔太肯定您指的是哪些時間",
         "words": "返工時間唔好搵我",
-        "confirm": "即是說，我不會在平日上午9:00至下午6:00傳訊息給您。",
+        "confirm": "即是說，我不會在平日上午9:00至下午6:00發訊息給您。",
         "save": "好，儲存",
-        "saved": "已儲存。我不會在平日上午9:00至下午6:00傳訊息給您。",
+        "saved": "已儲存。我不會在平日上午9:00至下午6:00發訊息給您。",
     },
 }
 
 
+# The lender as the account's language writes it (policy lender_names, issue 32).
+LENDER = {"T-EN": "Harbor Consumer Finance", "T-HANS": "海港消费金融", "T-HANT": "海港消費金融"}
+
+
 async def _start(web: WebChat, user: str, account: str) -> None:
     (greeting,) = await web.say(user, f"/start {await web.link(account)}")
-    assert "Harbor Consumer Finance" in greeting.text
+    assert LENDER[account] in greeting.text
 
 
 async def _account(web: WebChat, account_id: str) -> AccountRow:

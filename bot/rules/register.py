@@ -166,7 +166,6 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.service.queueing:Queue._add",
         "bot.service.kept:transcript_in",
         "bot.service.kept:adopt_transcript",
-        "bot.service.runtime:_transcript_in",
         "bot.domain.records:RecordsPolicy",
         "bot.service.retention:purge",
         "bot.service.periodic:jobs",

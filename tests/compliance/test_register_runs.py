@@ -14,6 +14,7 @@ import inspect
 import io
 import json
 import os
+from datetime import timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -38,6 +39,7 @@ from bot.service.events import (
     Trigger,
 )
 from bot.service.inbox import Inbox
+from bot.service.periodic import jobs, run_due
 from bot.store.tables import ConversationRow, EscalationRow, TranscriptRow
 from bot.understanding.model import IntentModel
 from tests.runtime.conftest import FIXTURES, NOW, WebChat, WebChatSender
@@ -110,6 +112,12 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
         await web.press_data("early", "early", options[0][1])  # a plan
         await web.press_data("early", "early", sender.sent["early"][-1].buttons[0][1])  # yes
         await web.press_data("early", "early", sender.sent["early"][-1].buttons[0][1])  # menu
+        # R4: quiet times in their own words, confirmed; then the clock's work on a plan
+        # (reminders planned and sent in the borrower's hours, a missed payment followed up).
+        await web.say("early", "stop messaging me at night")
+        await web.press("early", "Yes, save it")
+        for hours in (1, 26, 24 * 8, 24 * 35):
+            await run_due(app.runtime, jobs(), NOW + timedelta(hours=hours))
         await web.say("early", "I dispute the late fee")
         await web.press("early", "Continue")
         await web.say("early", "I never paid late")
@@ -124,6 +132,7 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
         await web.say("r", "1978-12-24")
         await web.say("r", "I can pay 1 a month")
         await web.press_data("r", "r", sender.sent["r"][-1].buttons[0][1])  # a review
+        await run_due(app.runtime, jobs(), NOW + timedelta(hours=5))  # not taken: back to the bot
         # Another borrower: unclear twice, a refused offer and its review, a far date,
         # hardship, a complaint, a person, then stop.
         await web.say("b", f"/start {await web.link('T-HANS')}")
@@ -163,6 +172,18 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
             AgentAction(AgentActionKind.HAND_BACK, "mei", ids["c"], "a3", state="menu")
         )
         await web.say("c", "我不想活了")
+        # R3: a stop, then reminders turned back on with an explicit yes; R12: a farewell
+        # asked about, left unanswered.
+        await web.say("f", f"/start {await web.link('T-EN')}")
+        await web.say("f", "1990-05-17")
+        await web.say("f", "/stop")
+        await web.say("f", "/reminders")
+        await web.press("f", "Turn reminders back on")
+        await web.press("f", "Yes, send me reminders")
+        await web.say("f", "what's the point of a payment plan. I don't plan on seeing march")
+        # The clock's work (reminders, follow-ups, safety checks, desk timers, retention).
+        for hours in (1, 2, 26, 50, 24 * 8, 24 * 40):
+            await run_due(app.runtime, jobs(), NOW + timedelta(hours=hours))
         # A Telegram update kept in the inbox, then handled.
         update = {"update_id": 1, "message": {"text": "hi"}}
         await Inbox(app.sessions, lambda: NOW).record("telegram", [("1", update)])
@@ -242,6 +263,8 @@ def test_every_enforcer_the_register_counts_runs_through_the_products_entry_poin
         said = asyncio.run(_conversations(database_url, intent_model))
         with _env("REPAYBOT_DATABASE_URL", database_url):
             assert _cli("accounts", "import", str(files["breathing"])) == 0
+            assert _cli("reminders", "plan") == 0
+            assert _cli("retention", "run") == 0
     finally:
         cov.stop()
     data = cov.get_data()

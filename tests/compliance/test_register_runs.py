@@ -116,8 +116,10 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
         # (reminders planned and sent in the borrower's hours, a missed payment followed up).
         await web.say("early", "stop messaging me at night")
         await web.press("early", "Yes, save it")
-        for hours in (1, 26, 24 * 8, 24 * 35):
+        for hours in (1, *range(24, 48, 3), 24 * 8, 24 * 35, 24 * 45, 24 * 70):
             await run_due(app.runtime, jobs(), NOW + timedelta(hours=hours))
+        await web.say("early", "/start")  # back from what the clock said to the menu
+        await web.say("early", "1990-05-17")
         await web.say("early", "I dispute the late fee")
         await web.press("early", "Continue")
         await web.say("early", "I never paid late")

@@ -194,7 +194,9 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
             said = (await session.execute(select(TranscriptRow))).scalars().all()
             reasons = (await session.execute(select(col(EscalationRow.reason)))).scalars().all()
             shown = [line.payload or {} for line in said if line.direction == "out"]
-            return [*shown, {"escalated": sorted(set(reasons))}]
+        # Years on, the duty has ended: retention lets go of who went quiet (R17, R18).
+        await run_due(app.runtime, jobs(), NOW + timedelta(days=366 * 8))
+        return [*shown, {"escalated": sorted(set(reasons))}]
     finally:
         await app.close()
 
@@ -267,6 +269,8 @@ def test_every_enforcer_the_register_counts_runs_through_the_products_entry_poin
             assert _cli("accounts", "import", str(files["breathing"])) == 0
             assert _cli("reminders", "plan") == 0
             assert _cli("retention", "run") == 0
+            # Refused while the lender's duty runs, or once erased already (R18).
+            assert _cli("accounts", "erase", "T-EN", "--reason", "request 1") == 2
     finally:
         cov.stop()
     data = cov.get_data()

@@ -127,6 +127,7 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
             await web.say("early", charge)
             await web.press("early", "Continue")
             await web.say("early", "wrong")
+        await web.press("early", "See my account")  # back where an offer is heard
         await web.say("early", "I can pay 300 a month")  # nothing to collect: nothing offered
         await web.say("early", "agent")
         # A refused offer, and a person to review it (R14).

@@ -106,6 +106,7 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
         await web.say("early", "hello")  # before any link: a greeting without an account
         await web.say("early", f"/start {await web.link('T-EN')}")
         await web.say("early", "1990-05-17")
+        await run_due(app.runtime, jobs(), NOW)  # a reminder planned in the borrower's hours
         for label in ("Pay in installments",):
             await web.press("early", label)
         options = sender.sent["early"][-1].buttons

@@ -121,7 +121,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "dialogs/repayment.yaml:states.hardship",
     ),
     "R12": (
-        "bot.understanding.crisis:crisis_words",
+        "bot.understanding.crisis:words_level",
         "bot.understanding.crisis:crisis_level",
         "bot.understanding.quiet:quiet_signs",
         "bot.engine.router:_possible_crisis",

@@ -29,6 +29,7 @@ from bot.service.escalations import forget_notes
 from bot.store.db import as_utc
 from bot.store.tables import (
     AccountRow,
+    ArrangementRequestRow,
     ArrangementRow,
     AuditRow,
     ChannelLinkRow,
@@ -188,6 +189,10 @@ async def let_go(session: AsyncSession, account_id: str, *, now: datetime) -> Er
         )
     await session.execute(
         update(DisputeRow).where(table_of(DisputeRow).c.account_id == account_id).values(reason="")
+    )
+    requests = table_of(ArrangementRequestRow).c  # why they asked: their words (R18)
+    await session.execute(
+        update(ArrangementRequestRow).where(requests.account_id == account_id).values(reason="")
     )
     await forget_notes(session, account_id=account_id)
     await _sweep_inbox(session, needles)

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,8 @@ from bot.service.events import (
     Trigger,
 )
 from bot.service.inbox import Inbox
-from bot.store.tables import ConversationRow, EscalationRow, TranscriptRow
+from bot.service.periodic import jobs, run_due
+from bot.store.tables import ConversationRow, DisputeRow, EscalationRow, TranscriptRow
 from bot.understanding.model import IntentModel
 from tests.runtime.conftest import FIXTURES, NOW, WebChat, WebChatSender
 
@@ -104,12 +106,21 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
         await web.say("early", "hello")  # before any link: a greeting without an account
         await web.say("early", f"/start {await web.link('T-EN')}")
         await web.say("early", "1990-05-17")
+        await run_due(app.runtime, jobs(), NOW)  # a reminder planned in the borrower's hours
         for label in ("Pay in installments",):
             await web.press("early", label)
         options = sender.sent["early"][-1].buttons
         await web.press_data("early", "early", options[0][1])  # a plan
         await web.press_data("early", "early", sender.sent["early"][-1].buttons[0][1])  # yes
         await web.press_data("early", "early", sender.sent["early"][-1].buttons[0][1])  # menu
+        # R4: quiet times in their own words, confirmed; then the clock's work on a plan
+        # (reminders planned and sent in the borrower's hours, a missed payment followed up).
+        await web.say("early", "stop messaging me at night")
+        await web.press("early", "Yes, save it")
+        for hours in (1, *range(24, 48, 3), 24 * 8, 24 * 35, 24 * 45, 24 * 70):
+            await run_due(app.runtime, jobs(), NOW + timedelta(hours=hours))
+        await web.say("early", "/start")  # back from what the clock said to the menu
+        await web.say("early", "1990-05-17")
         await web.say("early", "I dispute the late fee")
         await web.press("early", "Continue")
         await web.say("early", "I never paid late")
@@ -117,6 +128,7 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
             await web.say("early", charge)
             await web.press("early", "Continue")
             await web.say("early", "wrong")
+        await web.press("early", "See my account")  # back where an offer is heard
         await web.say("early", "I can pay 300 a month")  # nothing to collect: nothing offered
         await web.say("early", "agent")
         # A refused offer, and a person to review it (R14).
@@ -124,6 +136,7 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
         await web.say("r", "1978-12-24")
         await web.say("r", "I can pay 1 a month")
         await web.press_data("r", "r", sender.sent["r"][-1].buttons[0][1])  # a review
+        await run_due(app.runtime, jobs(), NOW + timedelta(hours=5))  # not taken: back to the bot
         # Another borrower: unclear twice, a refused offer and its review, a far date,
         # hardship, a complaint, a person, then stop.
         await web.say("b", f"/start {await web.link('T-HANS')}")
@@ -154,6 +167,20 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
             rows = (await session.execute(select(ConversationRow))).scalars().all()
             ids = {row.chat_key: int(row.id or 0) for row in rows}
         await app.runtime.on_trigger(Trigger("reminder", ids["c"], "reminder:T-HANT:1"))
+        # A person decides one of the disputes (R8): the console's action on the runtime.
+        async with app.sessions() as session:
+            disputes = select(col(DisputeRow.id)).where(col(DisputeRow.account_id) == "T-EN")
+            dispute = (await session.execute(disputes.limit(1))).scalar_one()
+        await app.runtime.on_agent(
+            AgentAction(
+                AgentActionKind.RESOLVE_DISPUTE,
+                "mei",
+                ids["early"],
+                "d1",
+                text=dispute,
+                outcome="waived",
+            )
+        )
         await app.runtime.on_agent(AgentAction(AgentActionKind.TAKE_OVER, "mei", ids["c"], "a1"))
         await app.runtime.on_agent(
             AgentAction(AgentActionKind.REPLY, "mei", ids["c"], "a2", text="Hello")
@@ -163,6 +190,18 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
             AgentAction(AgentActionKind.HAND_BACK, "mei", ids["c"], "a3", state="menu")
         )
         await web.say("c", "我不想活了")
+        # R3: a stop, then reminders turned back on with an explicit yes; R12: a farewell
+        # asked about, left unanswered.
+        await web.say("f", f"/start {await web.link('T-EN')}")
+        await web.say("f", "1990-05-17")
+        await web.say("f", "/stop")
+        await web.say("f", "/reminders")
+        await web.press("f", "Turn reminders back on")
+        await web.press("f", "Yes, send me reminders")
+        await web.say("f", "what's the point of a payment plan. I don't plan on seeing march")
+        # The clock's work (reminders, follow-ups, safety checks, desk timers, retention).
+        for hours in (1, 2, 26, 50, 24 * 8, 24 * 40):
+            await run_due(app.runtime, jobs(), NOW + timedelta(hours=hours))
         # A Telegram update kept in the inbox, then handled.
         update = {"update_id": 1, "message": {"text": "hi"}}
         await Inbox(app.sessions, lambda: NOW).record("telegram", [("1", update)])
@@ -171,7 +210,9 @@ async def _conversations(database_url: str, model: IntentModel) -> list[dict[str
             said = (await session.execute(select(TranscriptRow))).scalars().all()
             reasons = (await session.execute(select(col(EscalationRow.reason)))).scalars().all()
             shown = [line.payload or {} for line in said if line.direction == "out"]
-            return [*shown, {"escalated": sorted(set(reasons))}]
+        # Years on, the duty has ended: retention lets go of who went quiet (R17, R18).
+        await run_due(app.runtime, jobs(), NOW + timedelta(days=366 * 8))
+        return [*shown, {"escalated": sorted(set(reasons))}]
     finally:
         await app.close()
 
@@ -242,6 +283,10 @@ def test_every_enforcer_the_register_counts_runs_through_the_products_entry_poin
         said = asyncio.run(_conversations(database_url, intent_model))
         with _env("REPAYBOT_DATABASE_URL", database_url):
             assert _cli("accounts", "import", str(files["breathing"])) == 0
+            assert _cli("reminders", "plan") == 0
+            assert _cli("retention", "run") == 0
+            # Refused while the lender's duty runs, or once erased already (R18).
+            assert _cli("accounts", "erase", "T-EN", "--reason", "request 1") == 2
     finally:
         cov.stop()
     data = cov.get_data()
@@ -257,8 +302,10 @@ def test_every_enforcer_the_register_counts_runs_through_the_products_entry_poin
             if _ran(target, data) is False:
                 never.setdefault(rule, []).append(target)
     assert never == {}, json.dumps(never, indent=1)
-    # The check tells a check nothing calls from one that runs: R1's hour check is
-    # listed, and the register says R1 is planned, because nothing calls it yet.
-    assert _ran("bot.domain.compliance:hour_allowed", data) is False
+    # The check tells a check nothing calls from one that runs: the old crisis word
+    # check is still defined but nothing calls it since the three-level reading
+    # (words_level), so the register no longer lists it.
+    assert _ran("bot.understanding.crisis:crisis_words", data) is False
     assert _ran("bot.engine.actions:record_dispute", data) is True
-    assert set(PARTIAL) == {"R17", "R18"}
+    # R17 and R18 now run in full (retention job, erase command): nothing is partial.
+    assert dict(PARTIAL) == {}

@@ -165,12 +165,17 @@ def verify_identity(run: ActionRun) -> None:
 def _installment_policy(run: ActionRun) -> InstallmentPolicy:
     """The usual terms, or the hardship ones once the hardship path asked for them or
     the borrower said they are in difficulty anywhere in this conversation (R11)."""
-    policy = run.ctx.policy
     if on_hardship_terms(run.vars):
-        # Derived and validated anew at each call: kept with the policy's parts instead.
-        made_from = (policy.installments, policy.hardship)
-        return kept_on(policy, "_hardship_installments", made_from, policy.hardship_installments)
-    return policy.installments
+        return _hardship_policy(run)
+    return run.ctx.policy.installments
+
+
+def _hardship_policy(run: ActionRun) -> InstallmentPolicy:
+    """The hardship terms (R11). Derived and validated anew at each call by the policy
+    (about 20 µs of pydantic): kept with the policy's parts instead."""
+    policy = run.ctx.policy
+    made_from = (policy.installments, policy.hardship)
+    return kept_on(policy, "_hardship_installments", made_from, policy.hardship_installments)
 
 
 # Set once a borrower says they are in difficulty (the machine, from the reading) or
@@ -314,9 +319,7 @@ def propose_monthly(run: ActionRun) -> None:
     )
     if decision.accepted is None and not on_hardship_terms(run.vars):
         # Below the usual terms: what fits may be the hardship terms (R11, CONC 7.3).
-        relief = plans.plan_for_monthly(
-            collectible, run.currency, run.value, run.ctx.policy.hardship_installments()
-        )
+        relief = plans.plan_for_monthly(collectible, run.currency, run.value, _hardship_policy(run))
         if relief.accepted is not None:
             run.vars["plan_track"] = "hardship"
             decision = relief

@@ -277,6 +277,11 @@ _LIFE_AS_PAYMENT = re.compile(
     r"|(?<![a-z])(?:pay|repay|settle) (?:it|this|that|them|the debt|the rest|what i owe)?"
     r" ?(?:back )?with my (?:life|own life)(?![a-z])"
 )
+# Standing a long time at a height: "昨晚在頂樓站了很久" (a top floor alone is where people live).
+_HEIGHTS = re.compile(
+    r"(?:顶楼|顶层|楼顶|天台|桥上|桥边)[^。！？]{0,6}(?:站|坐|企|待|徘徊|望落|望下)"
+    r"|(?:站|坐|企|待|徘徊)(?:了|咗)?(?:在|喺)(?:顶楼|顶层)"
+)
 _DEATH = re.compile(r"(?<![笑累攰烦气忙热冷饿吵闷痛怕急困悶煩氣熱餓])死(?![机機线線贵貴])")
 # English as whole words, even glued to Chinese ("我想kms"): anchored on Latin
 # letters and digits rather than `\b`, for which a Chinese character is a letter.
@@ -311,7 +316,8 @@ def _dying_soon(folded: str) -> bool:
 
 def _sure_words(folded: str) -> bool:
     return _dying_soon(folded) or any(
-        p.search(folded) for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE, _LIFE_AS_PAYMENT)
+        p.search(folded)
+        for p in (_LEXICON, _DEATH, _FAREWELL, _NO_MORE_TROUBLE, _LIFE_AS_PAYMENT, _HEIGHTS)
     )
 
 

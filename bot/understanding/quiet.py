@@ -56,7 +56,7 @@ _ENGLISH_IDIOMS = (
     r"|market|town|economy|signal|reception|wifi|internet|line|app|site|website|phone|battery"
     r"|laptop|car|engine|printer|router|tv|chat|group|plant|plants|chinese|english|cantonese"
     r"|mandarin|french|spanish|japanese|korean|german|maths|math)"
-    r" (?:is |s |was |went |are |were |has gone |looks |seems )?(?:totally |completely |basically "
+    r" (?:is |s |was |went |are |were |has gone |has been |had been |been |looks |seems )?(?:totally |completely |basically "
     r"|pretty much |practically |almost |nearly |just |kinda |kind of |so |stone |bone )?dead",
     r"dead (?:rusty|lost|quiet|cold|still|flat|low|high|cute|chuffed|hard|jealous|happy|excited|useful"
     r"|handy|rude|annoying|expensive|dear|pricey|long|short|slow|fast|quick|loud|dark|empty)",
@@ -102,7 +102,7 @@ _CHINESE_IDIOMS = (
     r"不得好死",
     r"(?:不知)?死活(?:也|都|要)?",
     r"死(?:也|都)(?:会|要|得|一定|照|照样)[^。！？，,!?\n]{0,12}?"
-    r"(?:还|给|俾|畀|付|交|清|转|过数|入数|供)(?![不唔])",
+    r"(?:还|给|俾|畀|付|交|清|转|过|入数|供)(?![不唔])",
     # 死 as "very" or "stuck": "卡死", "信号死差", "死慢", "害死人", "当死".
     r"(?:卡|当|冻|锁|塞|堵)(?:到|得)?死(?!了我|咗我)",
     r"死(?:差|慢|难|蠢|懒|硬|重|远|长|黑|静|烂|衰|忙|贵|咸|肥|实|板|硬|撑|顶|热|冷|闷|坑|抠|悭|啰嗦|麻烦)",
@@ -159,16 +159,17 @@ _ENGLISH_SIGNS = (
     # Gone before a day, the last thing before going: "ill be gone before the next
     # payment", "its the last thing i need to sort out before i go".
     r"(?:ill|i will|i ll|id|i would) (?:already |probably |likely |long )?be (?:long )?gone"
-    r" (?:before|by the time|by then|soon|long before|when|after)",
+    r" (?:before|by the time|by then|soon|long before)",
     r"(?:the |one |my )?last (?:thing|things|bit|job|task|loose end)s?[^.!?]{0,40}before i (?:go|leave)"
-    r"(?! (?:to|on|out|back|away|home|into|for|abroad|shopping|travel\w*|overseas|in|at))",
+    r"(?! (?:to|on|out|back|away|home|into|for(?! good| ever)|abroad|shopping|travel\w*|overseas|in|at))",
     # Things left tidy for those who stay: "i have a plan and a date", "leave things tidy",
     # "the paperwork theyll need after", "close the account after my funeral".
     r"(?:have|got|made|set) a plan and a date",
     r"(?:leave|leaving|left) (?:things|everything|it all|my affairs|my stuff) (?:tidy|in order|sorted|neat"
     r"|clean|straight|easy for)",
-    r"(?:theyll|they will|they ll|theyd|they would|my family will|my kids will|someone will|people will)"
-    r" need (?:it |this |that |them )?(?:after|afterwards|when im gone|once im gone)(?= *(?:[.!?,]|$))",
+    r"(?:they|theyll|theyd|my \w+|someone|people|the family) (?:will |ll |would |d )?need"
+    r" (?:it |this |that |them |these |those )?(?:details |papers |paperwork |numbers )?"
+    r"(?:after|afterwards|when im gone|once im gone)(?= *(?:[.!?,]|$))",
     r"(?:my|own) funeral",
     r"(?:close|closing|cancel|settle|sort)\w* (?:\w+ ){0,4}after the funeral",
     r"(?:dont|do not|havent|have not|wont) (?:have |got |have got )?(?:many |much |any )?"
@@ -177,8 +178,10 @@ _ENGLISH_SIGNS = (
     # Sorry for everything, said to whoever is there: a farewell.
     r"(?:im|i am|i m) (?:so |truly |really )?sorry for everything",
     r"tell (?:\w+ ){0,5}(?:that )?(?:im|i am) sorry",
-    r"(?:leave|write|put) (?:it|that|this|them|the total|the amount) (?:in|into) (?:the|my) (?:note|letter)"
-    r"(?! (?:field|box|section|part|line|of|on|bit))",
+    # A note or letter that carries what is owed: "so i can leave it in the note" (not the
+    # note field of a transfer: the note must end the sentence or be for someone).
+    r"(?:leave|write|put) (?:it|that|this|them|the total|the amount|the balance|what i owe|how much i owe)"
+    r" (?:in|into) (?:the|my) (?:note|letter)(?= *(?:[.!?,]|$| for my| to my))",
     r"letters? (?:for|to) (?:my |the )?(?:kids|children|family|wife|husband|mum|mom|parents|son|daughter)",
 )
 _CHINESE_SIGNS = (
@@ -280,7 +283,7 @@ _CHINESE_CONTEXT = (
     # Sorry passed on through someone: "帮我跟负责的人说声对不起".
     r"(?:帮我|替我|代我)(?:跟|同|和|向|对)[^。！？]{0,8}(?:说|讲)声?(?:对不起|对唔住|sorry|抱歉)",
     # What the family will need afterwards: "写在以后他们要用的材料上", "佢哋之後要用嘅文件".
-    r"(?:以后|之后|到时候?|日后)(?:他们|佢哋|佢地|家里人|家人|屋企人|孩子|仔女)(?:要|会|需要|可能)?(?:用|处理|办|搞)",
+    r"(?:以后|之后|到时候?|日后)(?:我)?(?:他们|佢哋|佢地|家里人|家人|屋企人|孩子|仔女)(?:要|会|需要|可能)?(?:用|处理|办|搞)",
     r"(?:他们|佢哋|佢地|家里人|家人|屋企人)(?:以后|之后|到时候?|日后)(?:要|会|需要)(?:用|处理|办|搞)",
     # A letter: "我写在信里", "今晚给孩子写几封信".
     r"(?<!投诉)(?:写|留|放)(?:在|进|喺|落)(?:封|那封|这封|我的|我封)?信(?:里|度|入面|中|上)",

@@ -69,6 +69,31 @@ _ENGLISH_IDIOMS = (
     # Jumping for sport or charity: "jumped out of a plane for charity", skydiving.
     r"jump\w* (?:out of|from) (?:a |an |the )?(?:plane|aeroplane|airplane|helicopter|balloon)",
     r"sky ?div\w*|bungee\w*|parachut\w*|base jump\w*",
+    # Dying of a feeling: "going to die of embarrassment", "died of boredom".
+    r"(?:die|died|dying|going to die|gonna die) (?:of|from) (?:embarrassment|boredom|shame|laughter|hunger"
+    r"|curiosity|cringe|thirst|heat|cold|jealousy|envy|stress)",
+    r"(?:be|is|was) the death of me",
+    r"(?:id|i would|i could|would|could) (?:\w+ )?(?:kill|murder) (?:for|a)",
+    r"killing time",
+    # Everyday things that share a word with a method or a place: "my pills cost 200",
+    # "stuck on the bridge in traffic", "car exhaust", "fell off the roof fixing gutters",
+    # "last day at this job", "gone on a business trip", "no way out of this contract",
+    # "cant go on paying 400".
+    r"(?:pills?|meds|medication|prescriptions?)(?: \w+){0,2} (?:cost|costs|costing|are expensive|bill|bills|price)",
+    r"(?:cost|price|pay for|afford|paying for) (?:of )?(?:my |the )?(?:pills|meds|medication|prescriptions?)",
+    r"(?:on|over|across) the bridge (?:in|to|into|at|on the way|this morning|traffic)",
+    r"bridge (?:traffic|toll|closure|closed|was closed|is closed)",
+    r"(?:car|van|bike)(?:s)? exhaust",
+    r"(?:fell|fall|falling|fallen) off (?:the|a|my) (?:roof|ladder|bike|scaffold\w*)",
+    r"(?:fix|fixing|repair|repairing|clean|cleaning|leak in|leaking|on) (?:the |my )?roof",
+    r"(?:my |the )?(?:last|final) (?:day|week|month|shift) (?:at|of) (?:this |my |the )?"
+    r"(?:job|work|office|contract|school|shop|store|factory|warehouse|company|firm|restaurant|site|cafe"
+    r"|bar|bank|agency|hospital|depot|plant|mill)",
+    r"(?:last|final) day (?:to|for) (?:pay|paying|payment|the payment|apply|sign)",
+    r"(?:be|been) gone (?:on|for) (?:a |my )?(?:business trip|trip|holiday|holidays|vacation|work|leave)",
+    r"no way out of (?:this|the|my|that) (?:contract|deal|loan|agreement|plan|subscription)",
+    r"(?:cant|can not|cannot) (?:go on|keep) (?:paying|payin|doing \d|with \d)",
+    r"gun (?:show|shop|range|club|licence|license)",
     # "Be done with it" about a debt or a chat: "lets end this back and forth".
     r"end (?:this|the|our) (?:back and forth|conversation|chat|discussion|argument|call|saga"
     r"|nonsense|drama|headache|mess|debt|loan|account|contract|agreement)",
@@ -115,6 +140,27 @@ _CHINESE_IDIOMS = (
     r"[^，。！？,.!?]{0,4}(?:快|就快|都|也|已经|真系|真的)?(?:撑不住|撑唔住|顶唔顺|顶唔住|撑不下去|撑唔落去)",
     # Jumping for sport or charity.
     r"跳伞|蹦极|笨猪跳|跳水|跳绳|跳舞",
+    # A refusal sworn on one's life: "我死都不会付这个违约金", "死都唔俾".
+    r"死(?:也|都)(?:不|唔|冇)(?:会|肯|想)?(?:付|俾|畀|还|交|给|认|签|理)",
+    # Phones and pages that die: "部手機死咗", "网页死了".
+    r"(?:手机|电话|部机|电脑|app|网页|网站|系统|屏幕|wifi|网络|电池)[^。！？，,]{0,3}死(?:咗|了|左|晒|机)",
+    # Medicine as a cost, a last day to pay, a signature missing, a top floor lived on:
+    # "我每天要吃药，医药费太贵了", "今天是最后一天还款吗", "没有我的签名", "我住在顶楼".
+    r"(?:吃药|食药|买药|药)[^。！？]{0,8}(?:医药费|药费|好贵|很贵|太贵|几贵|钱|千|百|蚊|块|元)",
+    r"(?:堵|塞|卡)(?:车)?(?:在|喺)?桥上|桥上(?:堵|塞)",
+    r"(?:医药费|药费)",
+    r"最后(?:一天|一日|一晚|一个月|一期)[^。！？]{0,6}(?:还款|供款|缴费|交费|付款|截止|期限|到期|还|供|交|俾|畀)",
+    r"(?:还款|供款|缴费|交费|付款|截止|到期)[^。！？]{0,6}最后(?:一天|一日|一晚|一个月|一期)",
+    r"(?:没有|冇|未经|无)我(?:的|嘅)?(?:签名|签字|同意|授权|许可|批准|确认)",
+    r"(?:住|住在|住喺|搬去|收衫|晒衫|晾衣服|快递|外卖|漏水|水压)[^。！？]{0,6}(?:顶楼|天台|顶层)"
+    r"|(?:顶楼|天台|顶层)[^。！？]{0,6}(?:收衫|晒衫|啲衫|衣服|漏水|快递|外卖|水压|信号|装修)",
+    # Leaving a chat: "我要走了，下次再聊", "我要走喇，拜拜".
+    r"(?:我要走|我先走|要走)(?:了|喇|啦|先)?[^。！？]{0,4}(?:下次|再聊|再倾|拜拜|bye|88|开会|上班|返工|食饭|吃饭)",
+    # A loan as the burden: "房贷是我最大的负担".
+    r"(?:房贷|车贷|贷款|月供|利息|这笔钱|呢笔钱|债|卡数)[^。！？]{0,6}(?:负担|压力)",
+    r"(?:利息|月供|这个月|今个月|呢个月|呢期|这期)[^。！？，,]{0,4}(?:撑不住|撑唔住|顶唔顺|顶唔住)",
+    r"(?:撑不住|撑唔住|顶唔顺|顶唔住)[^。！？，,]{0,3}(?:利息|月供|呢个数|这个数|个价|啲利息|这个价|呢个价)",
+    r"煤气(?:费|单|公司|炉|罐|表)",
 )
 IDIOMS = re.compile(
     "|".join([rf"(?<![a-z0-9])(?:{'|'.join(_ENGLISH_IDIOMS)})(?![a-z0-9])", *_CHINESE_IDIOMS])

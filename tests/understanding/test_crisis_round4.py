@@ -123,3 +123,57 @@ def test_round4_everyday_classes_are_read_for_what_they_mean(
     text: str, meaning: Meaning, model: IntentModel
 ) -> None:
     assert classify(text, model=model) is meaning
+
+
+# A word that is a sign only sometimes (a place, a thing that can be a method, a goodbye,
+# strain, a bare 死): alone it makes a crisis possible, never sure.
+SOMETIMES = (
+    "thinking about the bridge a lot lately",
+    "i have a drawer full of pills",
+    "it's my last night",
+    "i can't go on like this",
+    "我最近常去河边",
+    "再见了各位",
+    "我真的撑不住了",
+    "我要走了",
+    "佢哋冇咗我會點",
+)
+# The same words in everyday wording: no sign at all.
+SOMETIMES_EVERYDAY = (
+    "the bridge toll ate my budget this week",
+    "my prescriptions cost more than the loan",
+    "tomorrow is my last day at the shop, payday is friday",
+    "you took it without notice",
+    "今天是最后一天还款吗",
+    "没有我的签名，这个不算",
+    "煤气费都快交不起了",
+    "我要走了，下次再聊",
+    "呢期月供真係頂唔順",
+    "我死都唔會認呢筆數",
+)
+# The strong forms stay sure: a method with its verb, a wish, 死 said alone.
+STRONG = (
+    "i bought a rope",
+    "i took all my sleeping pills",
+    "going to jump off the flyover",
+    "我想从阳台跳下去",
+    "死",
+)
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("text", SOMETIMES)
+def test_r12_a_sometimes_sign_alone_is_possible_not_sure(text: str) -> None:
+    assert words_level(prepare(text)) is CrisisLevel.POSSIBLE
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("text", SOMETIMES_EVERYDAY)
+def test_r12_a_sometimes_sign_in_everyday_wording_is_no_sign(text: str) -> None:
+    assert words_level(prepare(text)) is CrisisLevel.NONE
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("text", STRONG)
+def test_r12_a_method_with_its_verb_is_still_sure(text: str) -> None:
+    assert words_level(prepare(text)) is CrisisLevel.SURE

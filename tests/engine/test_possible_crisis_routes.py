@@ -89,6 +89,27 @@ def test_r12_a_farewell_at_every_question_asks_whether_they_are_safe(
     assert d.state is not None and d.state.vars.get("verify_failures", 0) == 0
 
 
+# Round 4's quiet classes, in fresh words, typed as the answer to a question: a date of
+# birth or an amount beside a farewell is still a farewell.
+ANSWERS_WITH_A_FAREWELL = {
+    "verify": "1990-05-17, not that it matters, i'll be gone long before the first installment",
+    "plan_custom": "200，反正以后也用不上了",
+    "promise": "下個月一號，到時都冇人會供呢筆數",
+    "dispute_reason": "just give me the balance so i can write it in the note",
+}
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize(("question", "answer"), ANSWERS_WITH_A_FAREWELL.items())
+def test_r12_an_answer_carrying_a_quiet_farewell_asks_whether_they_are_safe(
+    question: str, answer: str
+) -> None:
+    d = _at(question)
+    d.text(answer)
+    _asked_whether_safe(d)
+    assert d.of_type(RecordDispute) == []
+
+
 @pytest.mark.rule("R12")
 @pytest.mark.parametrize("fine", ["yes I'm ok", "I'm fine thanks", "我没事", "冇事", "yes"])
 def test_r12_a_fine_answer_lowers_to_normal_and_the_question_comes_back(fine: str) -> None:

@@ -219,10 +219,12 @@ def test_everyday_and_misspelt_words_stay_familiar(text: str, model: IntentModel
     assert not model.unfamiliar(prepare(text))
 
 
-def test_every_training_and_measured_example_is_familiar(model: IntentModel) -> None:
-    from bot.understanding.examples import DEV_DIR, HELDOUT_DIR, TRAIN_DIR, load_examples
+def test_every_training_and_dev_example_is_familiar(model: IntentModel) -> None:
+    """A fresh held-out round may hold words the model never saw ("yeppp"): how the
+    model copes with them is part of what that round measures, so it is left out."""
+    from bot.understanding.examples import DEV_DIR, TRAIN_DIR, load_examples
 
     texts = [e.text for e in load_examples(TRAIN_DIR)]
-    texts += [e.text for e in load_examples(DEV_DIR) + load_examples(HELDOUT_DIR)]
+    texts += [e.text for e in load_examples(DEV_DIR)]
     assert texts
     assert [t for t in texts if model.unfamiliar(prepare(t))] == []

@@ -26,18 +26,18 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import asyncpg
-from pgqueuer.adapters.drivers.asyncpg import AsyncpgDriver
-from pgqueuer.adapters.persistence import qb
-from pgqueuer.adapters.persistence.queries import Queries
-from pgqueuer.core.sm import SchedulerManager
-from pgqueuer.domain.models import Schedule
-from pgqueuer.domain.settings import DBSettings
 from sqlalchemy.engine import make_url
 
 from bot.service.periodic import PeriodicJob, run_due
 from bot.store.db import normalize_url
 
 if TYPE_CHECKING:
+    # pgqueuer is imported where it is used: a process loads it once it joins the
+    # schedules, after its quiet start, not while it starts serving.
+    from pgqueuer.adapters.persistence.queries import Queries
+    from pgqueuer.domain.models import Schedule
+    from pgqueuer.domain.settings import DBSettings
+
     from bot.service.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -75,10 +75,16 @@ def cron_for(every: timedelta) -> str:
 def engine_settings() -> DBSettings:
     """pgqueuer's names, in our schema. The prefix is set so that a PGQUEUER_PREFIX
     meant for some other application on the host cannot move our tables."""
+    from pgqueuer.domain.settings import DBSettings
+
     return DBSettings(db_schema=SCHEMA, prefix="")
 
 
 def engine_queries(connection: asyncpg.Connection) -> Queries:
+    from pgqueuer.adapters.drivers.asyncpg import AsyncpgDriver
+    from pgqueuer.adapters.persistence import qb
+    from pgqueuer.adapters.persistence.queries import Queries
+
     names = engine_settings()
     return Queries(
         AsyncpgDriver(connection),
@@ -127,6 +133,8 @@ async def run_scheduled(
 async def _schedule_until_stopped(
     runtime: Runtime, chosen: Sequence[PeriodicJob], stop: asyncio.Event, dsn: str
 ) -> None:
+    from pgqueuer.core.sm import SchedulerManager
+
     connection = await asyncpg.connect(
         dsn, timeout=CONNECT_TIMEOUT, server_settings={"application_name": APPLICATION_NAME}
     )

@@ -155,7 +155,7 @@ async def _clockwork(app: App, stop: asyncio.Event) -> None:
     pgqueuer's shared schedules (each tick runs on one process); on SQLite, where one
     process serves, in this process's own loop."""
     if app.engine.dialect.name == "postgresql":
-        from bot.service.job_engine import run_scheduled  # pgqueuer loads only here
+        from bot.service.job_engine import run_scheduled  # PostgreSQL only
 
         await run_scheduled(app.runtime, jobs(), stop, app.settings.database_url)
     else:

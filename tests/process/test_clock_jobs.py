@@ -30,10 +30,10 @@ from bot.service.job_engine import (
     engine_queries,
     run_scheduled,
 )
-from bot.service.periodic import jobs
+from bot.service.periodic import PeriodicJob, jobs
 from bot.understanding.model import IntentModel
 from tests.conftest import BACKENDS
-from tests.process.clock_worker import COUNTED, EVERY, counted
+from tests.process.clock_worker import COUNTED, EVERY, counted, recording
 from tests.telegram.processes import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,3 +272,36 @@ async def test_three_processes_starting_at_once_install_the_engine_once(
 
 async def _polled_all(database: Database, schedulers: int) -> bool:
     return await database.schedulers_that_polled_last() == schedulers
+
+
+@ON_POSTGRES
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_scheduler_whose_connection_is_cut_starts_again_on_a_new_one(
+    app: App, database: Database, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As after a database restart: the next poll fails, the scheduler starts again."""
+    stop = asyncio.Event()
+    every_two_seconds = PeriodicJob(COUNTED, timedelta(seconds=2), recording(database_url, "w"))
+    worker = asyncio.create_task(
+        run_scheduled(
+            app.runtime, (every_two_seconds,), stop, database_url, quiet_start=timedelta(0)
+        )
+    )
+    try:
+        await eventually(lambda: _ran(database, 1), timeout=20)
+        cut = await database.connection.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = $1",
+            APPLICATION_NAME,
+        )
+        assert cut == 1
+        before = len(await database.runs())
+        await eventually(lambda: _ran(database, before + 1), timeout=30)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, 20)
+    assert any("starting again" in r.getMessage() for r in caplog.records)
+
+
+async def _ran(database: Database, times: int) -> bool:
+    return len(await database.runs()) >= times

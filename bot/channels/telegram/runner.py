@@ -120,7 +120,7 @@ async def _serve(
     if options.settle_heap:  # everything is loaded: both frameworks are built by now
         settle()
     delivery = asyncio.create_task(app.outbox.run(stop))
-    clockwork = asyncio.create_task(run_periodic(app.runtime, jobs(), stop))
+    clockwork = asyncio.create_task(_clockwork(app, stop))
     inbox = Inbox(app.sessions, app.runtime.now)
     try:
         await register_commands(app, api)
@@ -148,6 +148,18 @@ async def _serve(
         stop.set()
         await delivery
         await clockwork
+
+
+async def _clockwork(app: App, stop: asyncio.Event) -> None:
+    """The clock-driven jobs: on PostgreSQL, where several processes may serve, on
+    pgqueuer's shared schedules (each tick runs on one process); on SQLite, where one
+    process serves, in this process's own loop."""
+    if app.engine.dialect.name == "postgresql":
+        from bot.service.job_engine import run_scheduled  # PostgreSQL only
+
+        await run_scheduled(app.runtime, jobs(), stop, app.settings.database_url)
+    else:
+        await run_periodic(app.runtime, jobs(), stop)
 
 
 async def _remember_username(app: App, api: BotApi, token: str) -> None:

@@ -24,7 +24,7 @@ from sqlmodel import col
 
 from bot.domain.policy import DEFAULT_COUNTRY, Policy
 from bot.engine.types import Event, EventKind
-from bot.service import escalations
+from bot.service import escalations, worklist
 from bot.service.events import Handled, Trigger
 from bot.service.queueing import Queue
 from bot.service.record import ConversationRecord, StoredConversation
@@ -143,7 +143,9 @@ TRIGGERS: dict[str, Callable[[DeskTurn, Table, Resume], Awaitable[Handled]]] = {
 
 
 async def run(runtime: Runtime, now: datetime) -> int:
-    """Fire every due desk timer once; returns how many borrowers were written to."""
+    """Fire every due desk timer once; returns how many borrowers were written to.
+    First the worklist: a case whose account began a new day is weighed again."""
+    await worklist.reweigh_new_days(runtime.sessions, now)
     policy = runtime.registry.newest_policy()
     sent = 0
     # The way back first: a case due for both (the clock was stopped) gets the

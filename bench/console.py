@@ -71,7 +71,7 @@ async def seed(url: str, escalations: int, messages: int) -> Seeded:
     from sqlmodel import col
 
     from bench.seams import NOW, build, import_file
-    from bot.service import people
+    from bot.service import people, worklist
     from bot.service.people import Role
     from bot.store.tables import ConversationRow, EscalationRow, OutboxRow, TranscriptRow
 
@@ -122,6 +122,8 @@ async def seed(url: str, escalations: int, messages: int) -> Seeded:
                     for n in range(escalations)
                 ],
             )
+            # Each case's place in the worklist, as the runtime writes it when a case opens.
+            await worklist.reweigh(session, NOW)
             long = ids["chat-0"]
             lines: list[dict[str, Any]] = []
             outbox: list[dict[str, Any]] = []

@@ -324,9 +324,13 @@ class EscalationRow(SQLModel, table=True):
     # R8), the lender's due date, and days past due × that amount as counted on
     # `weighed_on`, the account's own date.
     rank_group: int = 2
-    amount_due: Decimal = Field(default=Decimal(0), sa_column=Column(MONEY, nullable=False))
+    amount_due: Decimal = Field(
+        default=Decimal(0), sa_column=Column(MONEY, nullable=False, default=Decimal(0))
+    )
     due_date: date | None = None
-    weight: Decimal = Field(default=Decimal(0), sa_column=Column(WEIGHT, nullable=False))
+    weight: Decimal = Field(
+        default=Decimal(0), sa_column=Column(WEIGHT, nullable=False, default=Decimal(0))
+    )
     weighed_on: date | None = None
 
 

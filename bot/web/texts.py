@@ -4,12 +4,13 @@ amounts and dates formatted for the person reading them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -49,10 +50,37 @@ class Formats:
         return "" if value is None else format_date(value, "medium", locale=self._babel)
 
     def moment(self, value: datetime | None) -> str:
-        return "" if value is None else format_datetime(value, "short", locale=self._babel)
+        """Date and time, short, as babel's format_datetime(value, "short") writes them,
+        built from a date part kept per day and a time part kept per minute: a
+        conversation of 500 lines spends its time on a handful of days and minutes
+        instead of 500 pattern walks (half of the page's rendering before)."""
+        if value is None:
+            return ""
+        return (
+            _short_datetime_pattern(self._babel)
+            .replace("{0}", _short_time(self._babel, value.hour, value.minute, value.tzinfo))
+            .replace("{1}", _short_date(self._babel, value.date()))
+        )
 
     def time(self, value: datetime | None) -> str:
         return "" if value is None else format_datetime(value, "HH:mm", locale=self._babel)
+
+
+@lru_cache(maxsize=16)
+def _short_datetime_pattern(locale: Locale) -> str:
+    """How the locale joins a short time ({0}) and a short date ({1}), as babel reads it."""
+    return str(get_datetime_format("short", locale=locale)).replace("'", "")
+
+
+@lru_cache(maxsize=4096)
+def _short_time(locale: Locale, hour: int, minute: int, zone: tzinfo | None) -> str:
+    """A short time: its patterns (h:mm a, HH:mm, Bh:mm) read the hour and minute alone."""
+    return format_time(time(hour, minute, tzinfo=zone), "short", locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _short_date(locale: Locale, day: date) -> str:
+    return format_date(day, "short", locale=locale)
 
 
 def waited(minutes: int) -> str:

@@ -220,14 +220,14 @@ _SET_KEY = (
         amount_due=bindparam("key_amount"),
         due_date=bindparam("key_due"),
         weight=bindparam("key_weight"),
-        weighed_on=bindparam("key_day"),
+        reweigh_at=bindparam("key_again"),
     )
 )
 
 
 async def set_worklist_keys(session: AsyncSession, keys: Sequence[dict[str, Any]]) -> None:
     """Write the worklist's key of each case given (`key_id`, `key_rank`, `key_amount`,
-    `key_due`, `key_weight`, `key_day`), in one executemany."""
+    `key_due`, `key_weight`, `key_again`), in one executemany."""
     if keys:
         await session.execute(_SET_KEY, list(keys))
 

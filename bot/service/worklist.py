@@ -4,7 +4,7 @@ The console lists open cases crisis first, then complaints and verification lock
 then by days past due × what may be collected, the oldest first among equals.
 Working that product out for every open case on every request cost some 100 ms at
 10,000 cases, and no index could give the first page. So each case not closed keeps
-its key (`rank_group`, `amount_due`, `due_date`, `weight`, `weighed_on`), and the
+its key (`rank_group`, `amount_due`, `due_date`, `weight`), and the
 partial index `ix_escalations_worklist` follows the ORDER BY: a page is its first
 rows.
 
@@ -13,9 +13,11 @@ The key is kept current by `reweigh`, one function for every writer:
 - a person's decision on a dispute (bot/service/agent_actions.py);
 - the lender's payments file (bot/service/payments.py) and account file
   (bot/service/accounts_import.py), which change charges, payments and due dates;
-- the passing of days: days past due grow at each account's midnight, so the
-  desk's clock (every minute, bot/service/desk_timers.py) weighs again every case
-  whose weight was counted on an earlier day than its account's today.
+- the passing of days: days past due grow at each account's midnight, so each case
+  keeps when its account's next day begins (`reweigh_at`), and the desk's clock
+  (every minute, bot/service/desk_timers.py) weighs again the cases whose moment has
+  come, found through the partial index `ix_escalations_reweigh` (a minute with no
+  new day reads no case).
 
 So the order is the issue's product itself, exact to within a minute of each
 account's midnight, never an approximation of it. Closed cases keep the key they
@@ -25,10 +27,10 @@ had when they closed (they are not in the queue).
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -36,6 +38,7 @@ from sqlmodel import col
 
 from bot.domain.accounts import local_date_in
 from bot.service import escalations
+from bot.store.db import as_utc
 from bot.store.tables import AccountRow, ChargeRow, EscalationRow, PaymentRow
 
 # A case not closed, written as the partial index's own condition: a bound
@@ -76,7 +79,7 @@ def _cases() -> Any:
             col(EscalationRow.amount_due),
             col(EscalationRow.due_date),
             col(EscalationRow.weight),
-            col(EscalationRow.weighed_on),
+            col(EscalationRow.reweigh_at),
             col(AccountRow.timezone),
             col(AccountRow.due_date).label("lender_due"),
             charges.label("charges"),
@@ -95,6 +98,15 @@ def local_today(zone: str | None, now: datetime) -> date:
         return local_date_in("UTC", now)
 
 
+def next_day(zone: str | None, today: date) -> datetime:
+    """When the day after `today` begins where the account is, in UTC."""
+    try:
+        where: tzinfo = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        where = UTC
+    return datetime.combine(today + timedelta(days=1), time(0), tzinfo=where).astimezone(UTC)
+
+
 def key_of(row: Any, now: datetime) -> dict[str, Any]:
     """The worklist's key of one case as its account stands at `now`."""
     amount = max(Decimal(0), Decimal(str(row.charges or 0)) - Decimal(str(row.paid or 0)))
@@ -107,7 +119,7 @@ def key_of(row: Any, now: datetime) -> dict[str, Any]:
         "key_amount": amount.quantize(CENTS),
         "key_due": due,
         "key_weight": (amount * days).quantize(CENTS),
-        "key_day": today,
+        "key_again": next_day(row.timezone, today),
     }
 
 
@@ -121,7 +133,7 @@ def _stored(row: Any) -> dict[str, Any]:
         "key_amount": money(row.amount_due),
         "key_due": row.due_date,
         "key_weight": money(row.weight),
-        "key_day": row.weighed_on,
+        "key_again": as_utc(row.reweigh_at) if row.reweigh_at else None,
     }
 
 
@@ -159,19 +171,15 @@ async def reweigh(
 
 async def reweigh_new_days(sessions: async_sessionmaker[AsyncSession], now: datetime) -> int:
     """The clock's part: the cases whose account has begun a new day since they were
-    weighed (days past due grew by one), or that were never weighed, weighed again.
-    Reads three narrow columns of the open cases; writes only on a new day."""
+    weighed (days past due grew by one) weighed again. The index gives them alone:
+    a minute in which no account's day begins reads nothing."""
     async with sessions() as session, session.begin():
-        found = await session.execute(
-            select(col(EscalationRow.id), col(EscalationRow.weighed_on), col(AccountRow.timezone))
-            .outerjoin(AccountRow, col(AccountRow.account_id) == col(EscalationRow.account_id))
+        due = await session.execute(
+            select(col(EscalationRow.id))
             .where(NOT_CLOSED)
+            .where(col(EscalationRow.reweigh_at) <= now)
         )
-        stale: list[Any] = [
-            case_id
-            for case_id, weighed_on, zone in found.all()
-            if weighed_on is None or weighed_on < local_today(zone, now)
-        ]
-        if not stale:
+        reached: list[Any] = list(due.scalars())
+        if not reached:
             return 0
-        return await reweigh(session, now, case_ids=stale)
+        return await reweigh(session, now, case_ids=reached)

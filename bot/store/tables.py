@@ -299,6 +299,12 @@ class EscalationRow(SQLModel, table=True):
             sqlite_where=_NOT_CLOSED,
             postgresql_where=_NOT_CLOSED,
         ),
+        Index(
+            "ix_escalations_reweigh",
+            "reweigh_at",
+            sqlite_where=_NOT_CLOSED,
+            postgresql_where=_NOT_CLOSED,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -322,7 +328,8 @@ class EscalationRow(SQLModel, table=True):
     # not closed): its group (0 crisis or urgent, 1 complaint or lock, 2 the rest),
     # what may be collected (undisputed charges less payments not in them yet, R7,
     # R8), the lender's due date, and days past due × that amount as counted on
-    # `weighed_on`, the account's own date.
+    # the account's own date; `reweigh_at`, when that account's next day begins (the
+    # desk's clock weighs the case again then, finding it by ix_escalations_reweigh).
     rank_group: int = 2
     amount_due: Decimal = Field(
         default=Decimal(0), sa_column=Column(MONEY, nullable=False, default=Decimal(0))
@@ -331,7 +338,7 @@ class EscalationRow(SQLModel, table=True):
     weight: Decimal = Field(
         default=Decimal(0), sa_column=Column(WEIGHT, nullable=False, default=Decimal(0))
     )
-    weighed_on: date | None = None
+    reweigh_at: datetime | None = _when(nullable=True)
 
 
 # The outbox rows of a chat that still show buttons: asked at every claim, and few

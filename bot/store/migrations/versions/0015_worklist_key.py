@@ -10,9 +10,11 @@ every open case on every request cost some 100 ms at 10,000 cases, and no index
 could give the first page. Each escalation now keeps its group, what may be
 collected, the lender's due date and the product as counted on the account's own
 date (bot/service/worklist.py keeps them current), and a partial index over the
-cases not closed follows the ORDER BY. The backfill sets every case's group, amount
-and due date as its account stands now, and a weight counted in UTC; `weighed_on`
-stays empty, so the desk's clock (every minute) counts each case not closed again in
+cases not closed follows the ORDER BY. Each also keeps when its account's next day
+begins (`reweigh_at`, indexed): the desk's clock finds the cases a new day has
+reached without reading the others. The backfill sets every case's group, amount
+and due date as its account stands now, and a weight counted in UTC; `reweigh_at` is
+the case's opening, so the clock's first tick counts each case not closed again in
 its account's zone (a closed case keeps what it had when it closed from now on).
 """
 
@@ -45,7 +47,7 @@ def upgrade() -> None:
                 "weight", sa.Numeric(precision=24, scale=4), nullable=False, server_default="0"
             )
         )
-        batch.add_column(sa.Column("weighed_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("reweigh_at", sa.DateTime(timezone=True), nullable=True))
         batch.create_index(batch.f("ix_escalations_account_id"), ["account_id"], unique=False)
     op.execute(
         "UPDATE escalations SET rank_group = CASE"
@@ -73,6 +75,8 @@ def upgrade() -> None:
     op.execute(
         f"UPDATE escalations SET weight = COALESCE({days}, 0) * amount_due"  # noqa: S608
     )
+    # Due at once: the desk's first tick counts each case again in its account's zone.
+    op.execute("UPDATE escalations SET reweigh_at = created_at WHERE status <> 'closed'")
     with op.batch_alter_table("escalations") as batch:
         # The model has no server defaults: every writer sets these columns.
         batch.alter_column("rank_group", server_default=None)
@@ -86,13 +90,22 @@ def upgrade() -> None:
         sqlite_where=NOT_CLOSED,
         postgresql_where=NOT_CLOSED,
     )
+    op.create_index(
+        "ix_escalations_reweigh",
+        "escalations",
+        ["reweigh_at"],
+        unique=False,
+        sqlite_where=NOT_CLOSED,
+        postgresql_where=NOT_CLOSED,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_escalations_reweigh", table_name="escalations")
     op.drop_index("ix_escalations_worklist", table_name="escalations")
     with op.batch_alter_table("escalations") as batch:
         batch.drop_index(batch.f("ix_escalations_account_id"))
-        batch.drop_column("weighed_on")
+        batch.drop_column("reweigh_at")
         batch.drop_column("weight")
         batch.drop_column("due_date")
         batch.drop_column("amount_due")

@@ -38,7 +38,7 @@ class Formats:
         """An amount in the account's currency (a plan's installments keep theirs as text)."""
         if amount is None or not currency:
             return ""
-        return format_money(Decimal(amount), currency, self._babel, None)
+        return _money(self._babel, Decimal(amount), currency)
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self._babel)
@@ -64,6 +64,13 @@ class Formats:
 
     def time(self, value: datetime | None) -> str:
         return "" if value is None else format_datetime(value, "HH:mm", locale=self._babel)
+
+
+@lru_cache(maxsize=8192)
+def _money(locale: Locale, amount: Decimal, currency: str) -> str:
+    """Kept per amount: the queue's rows are drawn again on every live change, and
+    babel's currency formatting was a fifth of the queue page's time."""
+    return format_money(amount, currency, locale, None)
 
 
 @lru_cache(maxsize=16)

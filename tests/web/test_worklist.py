@@ -81,7 +81,7 @@ async def test_a_dispute_a_payment_and_a_new_charge_each_move_the_case(
             select(col(EscalationRow.amount_due)).where(col(EscalationRow.account_id) == "T-HANS")
         )
     # The payment's day is before the file's: the file reflects it now (R7).
-    assert Decimal(kept) == Decimal("108520.00")
+    assert kept is not None and Decimal(kept) == Decimal("108520.00")
 
 
 async def test_the_clock_counts_a_new_day_so_the_product_stays_true(

@@ -114,6 +114,14 @@ _AGENT = {
         " than usual to answer; a person will reply here by {answer_by} at the latest."
         " You don't need to do anything.",
     ),
+    # The same, to a borrower whose collection is paused for a crisis (R12): the hold
+    # said again, and the emergency and support lines below it.
+    "agent.wait_long_crisis": pgettext(
+        "agent.wait_long_crisis",
+        "We're sorry nobody from our team has been able to reply yet (reference {ticket})."
+        " A person will reply here by {answer_by} at the latest. Your account stays on"
+        " hold: nobody will ask you for any payment.",
+    ),
     "agent.back_to_bot": pgettext(
         "agent.back_to_bot",
         "We're sorry: nobody from our team has been able to pick up your request yet."

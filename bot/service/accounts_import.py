@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.service import worklist
 from bot.service.import_reading import (
     RowError,
     UnreadableFile,
@@ -219,6 +220,9 @@ async def _import(
         if repeated:
             await staging.keep_first_rows()
         counts = await staging.merge(breathing=validator.breathing)
+        # New charges, dropped ones, a new due date, payments now in the figures: every
+        # open case is weighed again (its cost follows the open cases, not the file).
+        await worklist.reweigh(session, now)
     return ImportReport(
         accounts_created=counts.accounts_created,
         accounts_updated=counts.accounts_updated,

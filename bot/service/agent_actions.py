@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.types import Event, EventKind, MoneyValue
 from bot.errors import RepaybotError
-from bot.service import agreements, disputes_desk, escalations
+from bot.service import agreements, disputes_desk, escalations, worklist
 from bot.service.events import AgentAction, AgentActionKind, Handled
 from bot.service.queueing import Queue, transcript_line
 from bot.service.record import BOT, ConversationRecord, StoredConversation, agent_owner
@@ -164,6 +164,8 @@ async def resolve_dispute(ctx: ActionContext) -> ConversationRecord:
     )
     if dispute is None:
         raise AgentActionRefused("no open dispute with that number on this account")
+    # Upheld charges may be asked for again: the account's place in the worklist moves.
+    await worklist.reweigh(ctx.session, ctx.now, [dispute.account_id])
     amount = MoneyValue(Decimal(dispute.amount), dispute.currency)
     params: dict[str, Any] = {"case": dispute.id, "amount": amount}
     message_id = f"agent.dispute_{action.outcome}"

@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.policy import DEFAULT_COUNTRY, Policy
+from bot.domain.regions import region_of
 from bot.engine.types import Event, EventKind
-from bot.service import escalations
+from bot.service import escalations, worklist
 from bot.service.events import Handled, Trigger
 from bot.service.queueing import Queue
 from bot.service.record import ConversationRecord, StoredConversation
-from bot.service.triggers import zone
+from bot.service.triggers import silenced, zone
 from bot.service.versions import ScriptRegistry
 from bot.store.db import as_utc
 from bot.store.tables import AccountRow, EscalationRow
@@ -95,22 +96,64 @@ async def wait_long(turn: DeskTurn, table: Table, resume: Resume) -> Handled:
         return done
     if not await escalations.mark_waited(turn.session, case.id, turn.now):
         return done
-    times = (await turn.policy()).response_times(case.reason)
+    policy = await turn.policy()
+    times = policy.response_times(case.reason)
     # By the end of the resolution time; never a moment already past (a clock that
     # was stopped): then one more first-response time from now.
     answer_by = max(
         as_utc(case.created_at) + timedelta(minutes=times.resolution_minutes),
         turn.now + timedelta(minutes=times.first_response_minutes),
     )
+    message, also = "agent.wait_long", _NO_LINES
+    if turn.account.collection_paused or in_crisis(case, turn.record):
+        message, also = "agent.wait_long_crisis", _crisis_lines(turn, policy)
     turn.queue.notice(
         turn.row,
-        "agent.wait_long",
+        message,
         turn.record.locale,
         table,
+        also=also,
         ticket=case.ticket,
         answer_by=answer_by.astimezone(zone(turn.account.timezone)),
     )
     return Handled(conversation_id=turn.record.conversation_id, queued=tuple(turn.queue.queued))
+
+
+Lines = tuple[tuple[str, dict[str, object]], ...]
+_NO_LINES: Lines = ()
+
+
+def _crisis_lines(turn: DeskTurn, policy: Policy) -> Lines:
+    """R12: whoever waits in a crisis is shown where help is, as the crisis step does."""
+    account, locale = turn.account, turn.record.locale
+    region = region_of(account.timezone, account.phone)
+    number = policy.emergency_number(region, locale)
+    emergency: tuple[str, dict[str, object]] = (
+        ("repayment.crisis.emergency", {"emergency_number": number})
+        if number
+        else ("repayment.crisis.emergency_local", {})
+    )
+    contacts: tuple[str, dict[str, object]] = (
+        "repayment.crisis.contacts",
+        {"support_contacts": policy.support_contacts(region, locale)},
+    )
+    return (emergency, contacts)
+
+
+def held_back(name: str, account: AccountRow, now: datetime) -> bool:
+    """What keeps a desk timer from the borrower (issue 29 point 4).
+
+    The wait notice answers the borrower's own request for a person; it asks for
+    nothing and reminds of nothing, so R3 (an opt-out stops reminders and what the
+    bot starts), R16 (a breathing space stops payment requests and reminders) and
+    R12 (a crisis stops collection) do not silence it: a borrower who asked for a
+    person and waits past the promised time is told when one will answer, and in a
+    crisis with the hold and the help lines said again. Only a chat that cannot be
+    reached (blocked, or erased, R18) stops it. The way back to the bot resumes the
+    bot's menu, what the bot starts: every guard of the bot's own messages holds."""
+    if name == WAIT_LONG:
+        return account.unreachable
+    return silenced(account, now)
 
 
 async def back_to_bot(turn: DeskTurn, table: Table, resume: Resume) -> Handled:
@@ -143,7 +186,9 @@ TRIGGERS: dict[str, Callable[[DeskTurn, Table, Resume], Awaitable[Handled]]] = {
 
 
 async def run(runtime: Runtime, now: datetime) -> int:
-    """Fire every due desk timer once; returns how many borrowers were written to."""
+    """Fire every due desk timer once; returns how many borrowers were written to.
+    First the worklist: a case whose account began a new day is weighed again."""
+    await worklist.reweigh_new_days(runtime.sessions, now)
     policy = runtime.registry.newest_policy()
     sent = 0
     # The way back first: a case due for both (the clock was stopped) gets the

@@ -26,6 +26,7 @@ from bot.engine.types import (
     SetQuietWindows,
 )
 from bot.errors import RepaybotError
+from bot.service import worklist
 from bot.service.escalations import add_note, open_escalation, reprioritize
 from bot.service.record import StoredConversation
 from bot.store.repositories import write_account
@@ -79,6 +80,13 @@ async def apply_effects(
             await write_account(
                 session, account_id, locale=effect.locale, locale_chosen=True, updated_at=now
             )
+    if conversation.account_id and any(isinstance(e, _REWEIGHS) for e in effects):
+        # A new case needs its place in the worklist; a dispute changes what may be
+        # collected, so the account's open cases move (bot/service/worklist.py).
+        await worklist.reweigh(session, now, [account_id])
+
+
+_REWEIGHS = (Escalate, RecordDispute)
 
 
 async def _record_dispute(

@@ -12,18 +12,38 @@ watches the escalations table), so nothing here announces anything.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import bindparam, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.engine.types import EscalationReason, Priority
-from bot.store.tables import EscalationRow
+from bot.store.tables import EscalationRow, table_of
 
 OUTCOME_CHARS = 32  # the outcome column's size
 QUEUE = "queue"  # the owner of an escalation no person holds
+# The worklist's groups: crisis (or anything urgent) first, then complaints and
+# verification locks, then the rest (by days past due × amount, bot/service/worklist.py).
+FIRST = frozenset({"crisis"})
+SECOND = frozenset({"complaint", "verification_locked"})
+_ESCALATIONS = table_of(EscalationRow)
+
+
+def rank_of(reason: str, priority: str) -> int:
+    """The case's group in the worklist: 0, 1 or 2."""
+    if reason in FIRST or priority == Priority.URGENT.value:
+        return 0
+    return 1 if reason in SECOND else 2
+
+
+def _rank_at(priority: str) -> Any:
+    """The group as SQL once a case's priority becomes `priority` (its reason stays)."""
+    reason = col(EscalationRow.reason)
+    first = reason.in_(FIRST) if priority != Priority.URGENT.value else literal(True)
+    return case((first, 0), (reason.in_(SECOND), 1), else_=2)
 
 
 def open_escalation(
@@ -48,6 +68,7 @@ def open_escalation(
             status="open",
             due_on=due_on,
             created_at=now,
+            rank_group=rank_of(reason.value, priority.value),
         )
     )
 
@@ -66,7 +87,7 @@ async def raise_priority(session: AsyncSession, conversation_id: int, priority: 
         .where(col(EscalationRow.conversation_id) == conversation_id)
         .where(col(EscalationRow.status) != "closed")
         .where(col(EscalationRow.priority).in_(lower))
-        .values(priority=priority.value)
+        .values(priority=priority.value, rank_group=_rank_at(priority.value))
     )
 
 
@@ -85,7 +106,10 @@ async def reprioritize(
         & (col(EscalationRow.reason) == reason.value)
         & (col(EscalationRow.status) != "closed")
     )
-    values: dict[str, object] = {"priority": priority.value}
+    values: dict[str, object] = {
+        "priority": priority.value,
+        "rank_group": _rank_at(priority.value),
+    }
     if note:
         current = col(EscalationRow.note)
         values["note"] = case((current == "", literal(note)), else_=current + "\n" + literal(note))
@@ -116,6 +140,7 @@ async def raise_unanswered(
         .where(col(EscalationRow.created_at) <= opened_before)
         .values(
             priority=Priority.URGENT.value,
+            rank_group=_rank_at(Priority.URGENT.value),
             note=case((current == "", literal(note)), else_=current + "\n" + literal(note)),
         )
         .execution_options(synchronize_session=False)
@@ -185,6 +210,26 @@ async def add_note(
         .values(note=case((note == "", literal(text)), else_=note + "\n" + literal(text)))
         .execution_options(synchronize_session=False)
     )
+
+
+_SET_KEY = (
+    update(_ESCALATIONS)
+    .where(_ESCALATIONS.c.id == bindparam("key_id"))
+    .values(
+        rank_group=bindparam("key_rank"),
+        amount_due=bindparam("key_amount"),
+        due_date=bindparam("key_due"),
+        weight=bindparam("key_weight"),
+        reweigh_at=bindparam("key_again"),
+    )
+)
+
+
+async def set_worklist_keys(session: AsyncSession, keys: Sequence[dict[str, Any]]) -> None:
+    """Write the worklist's key of each case given (`key_id`, `key_rank`, `key_amount`,
+    `key_due`, `key_weight`, `key_again`), in one executemany."""
+    if keys:
+        await session.execute(_SET_KEY, list(keys))
 
 
 async def mark_waited(session: AsyncSession, escalation_id: int, now: datetime) -> bool:

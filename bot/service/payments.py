@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.domain.money import is_known_currency, minor_digits
+from bot.service import worklist
 from bot.service.accounts_import import ImportProblem, ImportRejected
 from bot.service.import_reading import (
     RowError,
@@ -203,6 +204,8 @@ async def import_payments(
         await session.flush()
         for account_id in sorted(touched):
             await _settle(session, accounts[account_id], now, report)
+        # What the paid accounts owe fell: their cases move in the agents' worklist.
+        await worklist.reweigh(session, now, touched)
     return report
 
 

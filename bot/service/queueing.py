@@ -108,9 +108,12 @@ class Queue:
         table: Mapping[str, Any],
         *,
         contact_button: bool = False,
+        also: tuple[tuple[str, Mapping[str, Any]], ...] = (),
         **params: Any,
     ) -> None:
-        reply = Reply(parts=(Part(message_id, dict(params)),), step=row.step)
+        """One message of `message_id`, and the paragraphs in `also` (id, params) below it."""
+        parts = (Part(message_id, dict(params)), *(Part(i, dict(p)) for i, p in also))
+        reply = Reply(parts=parts, step=row.step)
         rendered = self._translator.render(reply, locale, table)
         extra: dict[str, Any] = {"html": self._translator.render_html(reply, locale, table)}
         if contact_button:

@@ -17,7 +17,7 @@ from uuid import uuid4
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.types import EscalationReason, Priority
-from bot.service import escalations
+from bot.service import escalations, worklist
 from bot.service.events import ChatKind, Handled, Inbound
 from bot.service.failures import (
     AlreadyReplayed,
@@ -164,6 +164,8 @@ class Recovery(EventTransactions):
                 priority=Priority.HIGH,
                 now=now,
             )
+            if record.account_id:
+                await worklist.reweigh(session, now, [record.account_id])
             # Out of the failing state: the next message starts cleanly.
             ended = replace(record, frames=(), choices=(), ended=True)
             await save_conversation(session, record.conversation_id, ended.columns(), now)

@@ -351,7 +351,9 @@ class Runtime(Recovery):
 
     async def on_trigger(self, trigger: Trigger) -> Handled:
         """A bot-initiated event through the same engine. Nothing is sent to a chat a
-        person owns, an account that is paused (R12, R16), opted out (R3) or unreachable."""
+        person owns, an account that is paused (R12, R16), opted out (R3) or unreachable;
+        the desk's wait notice, an answer to the borrower's own request for a person,
+        stops only for a chat that cannot be reached (desk_timers.held_back)."""
         return await retrying(lambda: self._trigger(trigger), what="trigger")
 
     async def _trigger(self, trigger: Trigger) -> Handled:
@@ -366,13 +368,19 @@ class Runtime(Recovery):
             account = await account_row(session, row.account_id)
             if account is None or not record.owned_by_bot:
                 return Handled(conversation_id=record.conversation_id)
-            if silenced(account, now) or (
-                asks_for_money(trigger.name)
-                and await nothing_to_ask(session, account.account_id, now)
+            desk_timer = trigger.name in desk_timers.TRIGGERS  # the console's, not the script's
+            if (
+                desk_timers.held_back(trigger.name, account, now)
+                if desk_timer
+                else silenced(account, now)
+                or (
+                    asks_for_money(trigger.name)
+                    and await nothing_to_ask(session, account.account_id, now)
+                )
             ):
                 return Handled(conversation_id=record.conversation_id)
             queue = Queue(session, self._translator, self._secret, now)
-            if trigger.name in desk_timers.TRIGGERS:  # the console's timers, not the script's
+            if desk_timer:
                 run = partial(self._run, session, queue, row, inbound=None)
                 turn = desk_timers.DeskTurn(
                     session, queue, row, record, account, trigger, now, self._registry

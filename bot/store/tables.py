@@ -21,10 +21,12 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     column,
+    literal_column,
 )
 from sqlmodel import Field, SQLModel
 
 MONEY = Numeric(18, 4)
+WEIGHT = Numeric(24, 4)  # days past due × an amount: up to 10^5 days × MONEY
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -278,13 +280,36 @@ class AccountEventRow(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+# The worklist's order (crisis, then complaints and locks, then days past due ×
+# amount, then the oldest): the queue's first page is the first rows of this index,
+# so 10,000 open cases cost what 50 do. Closed cases, never in the queue, stay out.
+_NOT_CLOSED = column("status") != literal_column("'closed'")
+
+
 class EscalationRow(SQLModel, table=True):
     __tablename__ = "escalations"
-    __table_args__ = (Index("ix_escalations_queue", "status", "priority"),)
+    __table_args__ = (
+        Index("ix_escalations_queue", "status", "priority"),
+        Index(
+            "ix_escalations_worklist",
+            "rank_group",
+            column("weight").desc(),
+            "created_at",
+            "id",
+            sqlite_where=_NOT_CLOSED,
+            postgresql_where=_NOT_CLOSED,
+        ),
+        Index(
+            "ix_escalations_reweigh",
+            "reweigh_at",
+            sqlite_where=_NOT_CLOSED,
+            postgresql_where=_NOT_CLOSED,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ticket: str = Field(default="", max_length=32, index=True)  # what the borrower was told
-    account_id: str | None = Field(default=None, foreign_key="accounts.account_id")
+    account_id: str | None = Field(default=None, foreign_key="accounts.account_id", index=True)
     conversation_id: int | None = Field(default=None, foreign_key="conversations.id", index=True)
     reason: str = Field(max_length=32)
     priority: str = Field(max_length=16)
@@ -299,6 +324,21 @@ class EscalationRow(SQLModel, table=True):
     # first-response time, and when an untaken handoff went back to the bot. Set once.
     wait_noticed_at: datetime | None = _when(nullable=True)
     returned_at: datetime | None = _when(nullable=True)
+    # The worklist's key (bot/service/worklist.py keeps it current while the case is
+    # not closed): its group (0 crisis or urgent, 1 complaint or lock, 2 the rest),
+    # what may be collected (undisputed charges less payments not in them yet, R7,
+    # R8), the lender's due date, and days past due × that amount as counted on
+    # the account's own date; `reweigh_at`, when that account's next day begins (the
+    # desk's clock weighs the case again then, finding it by ix_escalations_reweigh).
+    rank_group: int = 2
+    amount_due: Decimal = Field(
+        default=Decimal(0), sa_column=Column(MONEY, nullable=False, default=Decimal(0))
+    )
+    due_date: date | None = None
+    weight: Decimal = Field(
+        default=Decimal(0), sa_column=Column(WEIGHT, nullable=False, default=Decimal(0))
+    )
+    reweigh_at: datetime | None = _when(nullable=True)
 
 
 # The outbox rows of a chat that still show buttons: asked at every claim, and few

@@ -69,3 +69,24 @@ async def test_the_queue_comes_a_page_at_a_time(console: Console) -> None:
     assert [i["ticket"] for i in rest["items"]] == [whole[2].ticket]
     assert rest["next"] is None
     assert (await crm.get("/api/escalations?limit=0")).status_code == 422
+
+
+def test_a_line_time_is_written_as_babel_writes_it_every_minute_of_the_day() -> None:
+    """The transcript's times are built from a date kept per day and a time kept per
+    minute (the conversation page's rendering): the same text babel gives, in every
+    console language, at every minute, in UTC and in a zone."""
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    from bot.web.texts import LOCALES, Formats
+
+    start = NOW.astimezone(UTC).replace(hour=0, minute=0)
+    for locale in LOCALES:
+        formats = Formats(locale)
+        expected = Formats(locale)._babel
+        for minute in range(0, 24 * 60 * 2, 3):
+            for zone in (UTC, ZoneInfo("Asia/Hong_Kong")):
+                at = (start + timedelta(minutes=minute, seconds=minute % 60)).astimezone(zone)
+                assert formats.moment(at) == format_datetime(at, "short", locale=expected)

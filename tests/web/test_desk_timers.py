@@ -199,18 +199,73 @@ async def test_r12_a_borrower_in_crisis_is_not_sent_back_by_a_later_handoff(
     assert (await _escalation(chat, ticket)).status == "open"
 
 
-async def test_a_paused_account_hears_nothing_and_is_not_asked_again(
+async def _set_account(chat: WebChat, account: str, **values: object) -> None:
+    async with chat.app.sessions() as session, session.begin():
+        await session.execute(
+            update(AccountRow).where(col(AccountRow.account_id) == account).values(**values)
+        )
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        {"opted_out": True},  # R3: STOP stops reminders, not the answer they asked for
+        {"breathing_space": True},  # R16: the notice asks for no payment
+    ],
+    ids=["opted_out", "breathing_space"],
+)
+async def test_a_borrower_who_asked_for_a_person_hears_when_one_will_answer(
+    timed: tuple[WebChat, Clock], why: dict[str, object]
+) -> None:
+    """The wait notice answers the borrower's own request for a person: neither an
+    opt-out from reminders (R3) nor a breathing space (R16) silences it. The way back
+    to the bot (the bot's own menu) stays silent for them."""
+    chat, clock = timed
+    ticket = await _handoff(chat, "w6", "T-EN", "1990-05-17")
+    await _set_account(chat, "T-EN", **why)
+    before = len(chat.sender.sent["w6"])
+    assert await _tick(chat, clock, timedelta(minutes=61)) == 1
+    (notice,) = chat.sender.sent["w6"][before:]
+    assert ticket in notice.text and "still waiting" in notice.text, notice.text
+    assert "payment" not in notice.text
+    assert await _tick(chat, clock, timedelta(hours=5)) == 0
+    assert len(chat.sender.sent["w6"]) == before + 1
+    escalation = await _escalation(chat, ticket)
+    assert escalation.status == "open"
+    assert escalation.wait_noticed_at is not None and escalation.returned_at is not None
+
+
+@pytest.mark.rule("R12")
+async def test_r12_a_borrower_in_crisis_who_waits_hears_the_hold_and_where_help_is(
+    timed: tuple[WebChat, Clock],
+) -> None:
+    """Collection paused for a crisis: the wait notice says when a person will answer,
+    that nobody will ask for a payment, and gives the emergency and support lines of
+    the account's country, in the borrower's language."""
+    chat, clock = timed
+    ticket = await _handoff(chat, "w9", "T-HANT", "1978-12-24")
+    await _set_account(chat, "T-HANT", collection_paused=True, opted_out=True)
+    before = len(chat.sender.sent["w9"])
+    assert await _tick(chat, clock, timedelta(minutes=61)) == 1
+    (notice,) = chat.sender.sent["w9"][before:]
+    text = notice.text
+    assert ticket in text and "2026年11月23日 晚上11:00" in text, text
+    assert "不會有人向您要求還款" in text  # the hold, said again
+    assert "999" in text  # Hong Kong's emergency number (+852 and Asia/Hong_Kong)
+    assert "求助專線" in text  # the support lines follow
+    assert "抱歉讓您久等了" not in text  # not the ordinary notice
+
+
+async def test_a_chat_that_cannot_be_reached_hears_nothing_and_is_not_asked_again(
     timed: tuple[WebChat, Clock],
 ) -> None:
     chat, clock = timed
-    ticket = await _handoff(chat, "w6", "T-EN", "1990-05-17")
-    async with chat.app.sessions() as session, session.begin():
-        await session.execute(
-            update(AccountRow).where(col(AccountRow.account_id) == "T-EN").values(opted_out=True)
-        )
-    before = len(chat.sender.sent["w6"])
+    ticket = await _handoff(chat, "w10", "T-EN", "1990-05-17")
+    await _set_account(chat, "T-EN", unreachable=True)
+    before = len(chat.sender.sent["w10"])
+    assert await _tick(chat, clock, timedelta(minutes=61)) == 0
     assert await _tick(chat, clock, timedelta(hours=5)) == 0
-    assert len(chat.sender.sent["w6"]) == before
+    assert len(chat.sender.sent["w10"]) == before
     escalation = await _escalation(chat, ticket)
     assert escalation.wait_noticed_at is not None and escalation.returned_at is not None
 

@@ -141,9 +141,7 @@ def _account(market: Market) -> Account:
             Charge(
                 "C2", ChargeKind.INTEREST, interest, Decimal("420" if whole else "85.50"), POSTED[1]
             ),
-            Charge(
-                "C3", ChargeKind.LATE_FEE, fee, Decimal("300" if whole else "35.00"), POSTED[2]
-            ),
+            Charge("C3", ChargeKind.LATE_FEE, fee, Decimal("300" if whole else "35.00"), POSTED[2]),
         ),
     )
 

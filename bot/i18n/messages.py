@@ -98,7 +98,8 @@ _AGENT = {
     ),
     "agent.promise_agreed": pgettext(
         "agent.promise_agreed",
-        "As agreed with our team, we have noted that you will pay {amount} by {first_date}."
+        # "Payment arranged", never "you will pay": nothing holds the borrower to a pledge.
+        "As agreed with our team, a payment of {amount} by {first_date} is arranged."
         " Reference: {reference}.",
     ),
     "agent.extension_agreed": pgettext(

@@ -92,6 +92,9 @@ ACCOUNT_NAMES = frozenset(
 # Each kind's name in the catalog and each stage's name, made once (an enum's value
 # is slow to read).
 _KIND_NAMES = {kind: MessageRef(f"charge_kind.{kind.value}") for kind in ChargeKind}
+# The words for the date a line is computed to, per kind: "through {date}" for interest,
+# "charged {date}" for a fee, "as of {date}" for the balance (bot/i18n/messages.py).
+_DATE_IDS = {kind: f"charge_date.{kind.value}" for kind in ChargeKind}
 _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
 
@@ -277,6 +280,9 @@ def _account_names_on_of(
             "description": charge.description,
             "amount": MoneyValue(charge.amount, currency),
             "posted_on": charge.posted_on,
+            # The date this line's figure is computed to, in words fit for its kind: a
+            # statement line is never dated by the day the borrower asks.
+            "dated": MessageRef(_DATE_IDS[charge.kind], (("date", charge.posted_on),)),
             "disputed": disputed,
             "mark": "☑" if charge.charge_id in selection else "☐",
         }

@@ -108,9 +108,12 @@ class MoneyValue(NamedTuple):
 
 @dataclass(frozen=True)
 class MessageRef:
-    """A parameter that is itself a translatable text (a charge kind's name)."""
+    """A parameter that is itself a translatable text (a charge kind's name), with its
+    own parameters when it has some (a statement line's "to {date}")."""
 
     message_id: str
+    # Pairs rather than a dict: the value stays hashable, like every other parameter.
+    params: tuple[tuple[str, date], ...] = ()
 
 
 @dataclass(frozen=True)

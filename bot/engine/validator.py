@@ -60,17 +60,26 @@ UNLABELLED_MEANINGS = frozenset({"crisis", "inform", "off_topic"})
 # Conversation variables that actions set: their declared contract (bot/engine/actions.py).
 ACTION_VARS = variables_set()
 ITEM_KEYS = {
-    "charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
+    "charges": {"charge_id", "kind", "description", "amount", "posted_on", "dated", "disputed"},
     "undisputed_charges": {
         "charge_id",
         "kind",
         "description",
         "amount",
         "posted_on",
+        "dated",
         "disputed",
         "mark",
     },
-    "selected_charges": {"charge_id", "kind", "description", "amount", "posted_on", "disputed"},
+    "selected_charges": {
+        "charge_id",
+        "kind",
+        "description",
+        "amount",
+        "posted_on",
+        "dated",
+        "disputed",
+    },
     "plan_options": {"id", "months", "installment"},
     "extension_options": {"id", "days", "new_due_date"},
     "plan_installments": {"due_date", "amount"},

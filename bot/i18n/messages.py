@@ -31,6 +31,17 @@ _CHARGE_KINDS = {
     "charge_kind.other": pgettext("charge_kind.other", "Other charge"),
 }
 
+# The date a statement line is computed to, after its amount: interest to the day the
+# lender worked it out, a fee on the day it was charged, the balance as of its posting.
+# Never the day the borrower asks (issue 34 point 5).
+_CHARGE_DATES = {
+    "charge_date.principal": pgettext("charge_date.principal", "as of {date}"),
+    "charge_date.interest": pgettext("charge_date.interest", "through {date}"),
+    "charge_date.late_fee": pgettext("charge_date.late_fee", "charged {date}"),
+    "charge_date.annual_fee": pgettext("charge_date.annual_fee", "charged {date}"),
+    "charge_date.other": pgettext("charge_date.other", "charged {date}"),
+}
+
 _CHANNEL = {
     # R5: nothing about an account is ever said in a group, supergroup or channel.
     # R6: each text below can be the first thing someone hears from the bot, so each
@@ -87,7 +98,8 @@ _AGENT = {
     ),
     "agent.promise_agreed": pgettext(
         "agent.promise_agreed",
-        "As agreed with our team, we have noted that you will pay {amount} by {first_date}."
+        # "Payment arranged", never "you will pay": nothing holds the borrower to a pledge.
+        "As agreed with our team, a payment of {amount} by {first_date} is arranged."
         " Reference: {reference}.",
     ),
     "agent.extension_agreed": pgettext(
@@ -153,6 +165,7 @@ _QUIET = {
 }
 
 CHARGE_KIND_IDS = tuple(_CHARGE_KINDS)
+CHARGE_DATE_IDS = tuple(_CHARGE_DATES)
 CHANNEL_IDS = tuple(_CHANNEL)
 COMMAND_IDS = tuple(_COMMANDS)
 # The command names for setMyCommands, in menu order ("command.help" -> "help").
@@ -160,7 +173,7 @@ COMMANDS = tuple(message_id.removeprefix("command.") for message_id in _COMMANDS
 
 # Every code text by message id: the renderer's fallback table after the script's.
 CODE_MESSAGES: MappingProxyType[str, str] = MappingProxyType(
-    {**_CHARGE_KINDS, **_CHANNEL, **_AGENT, **_COMMANDS, **_QUIET}
+    {**_CHARGE_KINDS, **_CHARGE_DATES, **_CHANNEL, **_AGENT, **_COMMANDS, **_QUIET}
 )
 
 

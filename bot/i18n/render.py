@@ -268,7 +268,9 @@ class Translator:
     ) -> str:
         """One parameter as the locale writes it (escaped, amounts in bold, for HTML)."""
         if isinstance(value, MessageRef):
-            return self.render_part(Part(value.message_id), locale, table, html=html, region=region)
+            return self.render_part(
+                Part(value.message_id, dict(value.params)), locale, table, html=html, region=region
+            )
         text = self._format_plain(value, locale, table, region)
         if not html:
             return text
@@ -283,7 +285,9 @@ class Translator:
         if isinstance(value, MoneyValue):
             return format_money(value.amount, value.currency, babel_locale, region)
         if isinstance(value, MessageRef):
-            return self.render_part(Part(value.message_id), locale, table, region=region)
+            return self.render_part(
+                Part(value.message_id, dict(value.params)), locale, table, region=region
+            )
         if isinstance(value, QuietTimes):
             return describe_quiet(
                 value.windows,

@@ -2,7 +2,12 @@
 the borrower's language and format. Kept as data in dialogs/console/canned_replies.yaml
 (beside, not among, the scripts), and checked when the console starts: a reply
 with a placeholder nobody fills ({amout}) or a language missing is refused then,
-with the file and line, rather than sent to a borrower with a hole in it."""
+with the file and line, rather than sent to a borrower with a hole in it.
+
+A reply may also be written for a region (zh_Hant_HK, en_GB), as the catalogs are:
+a Hong Kong borrower reads 戶口 where Taiwan reads 帳戶. Without one, the region
+reads its base language's text. `repaybot dialogs check` lints each text as each
+market's borrower reads it (bot/service/canned_lint.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from bot.domain.accounts import LOCALES
+from bot.domain.accounts import CATALOG_LOCALES, LOCALES, REGIONAL_LOCALES
 from bot.errors import ConfigurationError
 
 PLACEHOLDERS = frozenset({"name", "amount", "date"})
@@ -33,11 +38,25 @@ class CannedReply(BaseModel):
         missing = set(LOCALES) - set(value)
         if missing:
             raise ValueError(f"missing language(s) {sorted(missing)}")
+        unknown_languages = set(value) - set(CATALOG_LOCALES)
+        if unknown_languages:
+            raise ValueError(f"unknown language(s) {sorted(unknown_languages)}")
         for text in value.values():
             unknown = set(_PLACEHOLDER.findall(text)) - PLACEHOLDERS
             if unknown:
                 raise ValueError(f"unknown placeholder(s) {sorted(unknown)}")
         return value
+
+    def written_for(self, catalog_locale: str) -> str:
+        """The language whose text a borrower of this catalog locale reads: the
+        region's own (zh_Hant_HK), else its base language (zh_Hant), else English."""
+        if catalog_locale in self.text:
+            return catalog_locale
+        base = REGIONAL_LOCALES.get(catalog_locale, "en")
+        return base if base in self.text else "en"
+
+    def text_for(self, catalog_locale: str) -> str:
+        return self.text[self.written_for(catalog_locale)]
 
 
 class CannedReplies(BaseModel):
@@ -143,3 +162,20 @@ def fill(template: str, values: dict[str, str]) -> str:
         values.get(piece, "") if odd else piece
         for odd, piece in ((i % 2 == 1, p) for i, p in enumerate(pieces))
     )
+
+
+def text_lines(path: Path) -> dict[tuple[str, str], int]:
+    """(reply id, language) -> the line its text is written on, for the lint's report."""
+    tree = yaml.compose(path.read_text(encoding="utf-8"))
+    replies = _node_at(tree, ("replies",)) if tree is not None else None
+    lines: dict[tuple[str, str], int] = {}
+    if not isinstance(replies, yaml.SequenceNode):
+        return lines
+    for reply in replies.value:
+        reply_id = _child(reply, "id")
+        texts = _child(reply, "text")
+        if not isinstance(reply_id, yaml.ScalarNode) or not isinstance(texts, yaml.MappingNode):
+            continue
+        for key, value in texts.value:
+            lines[(str(reply_id.value), str(key.value))] = value.start_mark.line + 1
+    return lines

@@ -18,6 +18,7 @@ from bot.engine.loader import load_policy, load_script
 from bot.engine.script import Script
 from bot.engine.validator import validate_script
 from bot.service.cadence_check import cadence_problems
+from bot.service.canned_lint import check_canned_replies
 from bot.service.glossary_lint import check_glossary
 from bot.service.sent_texts import check_sent_texts
 
@@ -103,6 +104,8 @@ def _load(
     # The glossary's forbidden forms per locale (docs/style.md), as each borrower reads them.
     if locales_dir is not None:
         problems.extend(check_glossary(locales_dir, policy=policy, policy_file=policy_path))
+    # What an agent sends with a click (the console's canned replies): R9, R10, glossary.
+    problems.extend(check_canned_replies(directory, locales_dir))
     if not scripts and not problems:
         problems.append(ScriptProblem(str(directory), 1, None, "no dialog scripts found"))
     if problems or policy is None:

@@ -79,11 +79,31 @@ def test_a_mainland_term_in_taiwan_text_fails_and_names_the_taiwan_word(tmp_path
 def test_a_taiwan_form_inherited_by_hong_kong_fails_only_for_hong_kong(tmp_path: Path) -> None:
     # The Hong Kong catalog leaves this entry to zh_Hant: HK borrowers read Taiwan's 身分.
     dialogs, locales = _copy_project(tmp_path)
-    context = "repayment.locked.lock_until_unlocked"
-    _set(locales, "zh_Hant", context, "在我們的專員確認您的身分之前，驗證會一直保持鎖定。")
+    context = "repayment.not_understood"
+    _set(locales, "zh_Hant", context, "抱歉，我不太明白您的意思。請先確認您的身分。")
     problems = _glossary_problems(dialogs, locales)
     assert any(f"zh_Hant_HK text '{context}' says '身分'" in p for p in problems), problems
     assert not any(f"zh_Hant text '{context}'" in p for p in problems), problems
+
+
+def test_taiwans_reference_number_fails_for_hong_kong_written_or_inherited(
+    tmp_path: Path,
+) -> None:
+    """Hong Kong banks say 參考編號: Taiwan's 受理編號 is refused in a Hong Kong text of
+    its own, and when an empty Hong Kong entry lets the Taiwan text through."""
+    dialogs, locales = _copy_project(tmp_path)
+    written = "repayment.complaint.ask_logged"
+    _set(locales, "zh_Hant_HK", written, "您的投訴已記錄（受理編號 {ticket}）。")
+    inherited = "repayment.dispute_done.done"
+    _set(locales, "zh_Hant_HK", inherited, "")
+    problems = _glossary_problems(dialogs, locales)
+    for context in (written, inherited):
+        assert any(
+            f"zh_Hant_HK text '{context}' says '受理編號'" in p and "write '參考編號'" in p
+            for p in problems
+        ), problems
+    # Taiwan's own text keeps Taiwan's word.
+    assert not any(f"zh_Hant text '{inherited}'" in p for p in problems), problems
 
 
 def test_a_us_term_left_to_the_english_fallback_fails_for_en_gb(tmp_path: Path) -> None:

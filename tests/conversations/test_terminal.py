@@ -41,11 +41,25 @@ PLAN_PATHS = {
 }
 
 
+# Each statement line with the day its figure is computed to (issue 34 point 5): the
+# interest to the day the lender worked it out, a fee on the day it was charged.
+LINE_DATES = {
+    "en": ("• October interest: $85.50 (through Oct 31, 2026)", "(charged Nov 19, 2026)"),
+    "zh_Hans": ("• 利息：¥420.00（计至2026年9月30日）", "• 滞纳金：¥100.00（2026年10月5日收取）"),
+    "zh_Hant": (
+        "• 利息：HK$210.00（計至2026年10月31日）",
+        "• 年費：HK$300.00（2026年11月1日收取）",
+    ),
+}
+
+
 @pytest.mark.parametrize("locale", list(PLAN_PATHS))
 async def test_verify_statement_and_plan_from_a_monthly_offer(app: App, locale: str) -> None:
     account, birth, total, offer, confirm = PLAN_PATHS[locale]
     out = await chat(app, account, [birth, offer, confirm, "3"])
     assert total in out
+    for line in LINE_DATES[locale]:
+        assert line in out
     assert "1)" in out  # choices are numbered
     assert await count(app, ArrangementRow, account_id=account, kind="installment_plan") == 1
     assert await count(app, OutboxRow, status="pending") == 0  # all delivered to the terminal

@@ -59,13 +59,13 @@ def _shown(driver: Driver, translator: Translator) -> str:
 @pytest.mark.parametrize(
     ("market", "total", "due", "wording"),
     [
-        ("us", "Total due: $1,320.50", "Due date: Nov 18, 2026", "Your statement as of"),
-        ("gb", "Total due: £1,320.50", "Due date: 18 Nov 2026", "Your statement as of"),
-        ("tw", "本期應繳總額：NT$1,320.50", "繳款截止日：2026年11月18日", "帳單明細"),
-        ("hk", "結欠總額：HK$1,320.50", "還款到期日：2026年11月18日", "結單明細"),
-        ("cn", "¥1,320.50", "2026年11月18日", "账单"),
-        ("sg", "S$1,320.50", "2026年11月18日", "账单"),
-        ("elsewhere", "Total due: €1,320.50", "Due date: Nov 18, 2026", "Your statement as of"),
+        ("us", "Total due: $1,320.50", "Due date: Nov 18, 2026", "Your statement:"),
+        ("gb", "Total due: £1,320.50", "Due date: 18 Nov 2026", "Your statement:"),
+        ("tw", "本期應繳總額：NT$1,320.50", "繳款截止日：2026年11月18日", "您的帳單明細："),
+        ("hk", "結欠總額：HK$1,320.50", "還款到期日：2026年11月18日", "您的結單明細："),
+        ("cn", "¥1,320.50", "2026年11月18日", "您的账单明细："),
+        ("sg", "S$1,320.50", "2026年11月18日", "您的账单明细："),
+        ("elsewhere", "Total due: €1,320.50", "Due date: Nov 18, 2026", "Your statement:"),
     ],
 )
 def test_the_statement_in_each_market(
@@ -81,6 +81,32 @@ def test_the_statement_in_each_market(
     assert "$" not in shown.replace("NT$", "").replace("HK$", "").replace("S$", "") or (
         market == "us"
     )
+
+
+# The account's lines (make_account): the balance posted 1 Oct, interest to 31 Oct,
+# a late fee charged 19 Nov; each line says its own day in the market's words and form.
+LINE_DATES = {
+    "us": ("(as of Oct 1, 2026)", "(through Oct 31, 2026)", "(charged Nov 19, 2026)"),
+    "gb": ("(as of 1 Oct 2026)", "(to 31 Oct 2026)", "(charged 19 Nov 2026)"),
+    "tw": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月19日入帳）"),
+    "hk": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月19日收取）"),
+    "cn": ("（截至2026年10月1日）", "（计至2026年10月31日）", "（2026年11月19日收取）"),
+}
+
+
+@pytest.mark.parametrize("market", sorted(LINE_DATES))
+def test_each_statement_line_says_the_day_it_is_computed_to(
+    translator: Translator, market: str
+) -> None:
+    """Issue 34 point 5: not today's date over figures the lender worked out earlier."""
+    d = _driver(market)
+    d.verified_start()
+    lines = [line for line in _shown(d, translator).split("\n") if line.startswith("•")]
+    principal, interest, fee = LINE_DATES[market]
+    assert len(lines) == 3
+    assert lines[0].endswith(principal)
+    assert lines[1].endswith(interest)
+    assert lines[2].endswith(fee)
 
 
 @pytest.mark.rule("R12")

@@ -46,6 +46,8 @@ def charge(charge_id: str, kind: str, text: str, amount: str, posted: date, disp
         "description": text,
         "amount": usd(amount),
         "posted_on": posted,
+        # The line's own day, in words for its kind (issue 34 point 5).
+        "dated": MessageRef(f"charge_date.{kind}", (("date", posted),)),
         "disputed": disputed,
     }
 

@@ -71,7 +71,7 @@ MARKETS = {
         "Europe/London",
         "+447700900002",
         "GBP",
-        ("Personal loan", "Interest to 31 Oct", "Late fee September"),
+        ("Personal loan", "Interest", "Late fee September"),
         r"£\d{1,3}(,\d{3})*\.\d\d",
     ),
     "zh_Hans-CN": Market(
@@ -118,6 +118,10 @@ WRITTEN_DATE = re.compile(
 BIRTH_DATE_EXAMPLES = {"repayment.verify.ask_birth_date", "repayment.bad_date"}
 
 
+# When the lender computed each line: the balance, the interest to month end, a fee.
+POSTED = (date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 5))
+
+
 def _account(market: Market) -> Account:
     # 19 days late: the early stage, where "a few days late" would be false.
     principal, interest, fee = market.descriptions
@@ -131,12 +135,13 @@ def _account(market: Market) -> Account:
         timezone=market.timezone,
         currency=market.currency,
         due_date=NOW.astimezone(ZoneInfo(market.timezone)).date() - timedelta(days=19),
+        # Each line computed to its own day, none of them today (issue 34 point 5).
         charges=(
-            Charge("C1", ChargeKind.PRINCIPAL, principal, Decimal(market.principal), TODAY),
+            Charge("C1", ChargeKind.PRINCIPAL, principal, Decimal(market.principal), POSTED[0]),
             Charge(
-                "C2", ChargeKind.INTEREST, interest, Decimal("420" if whole else "85.50"), TODAY
+                "C2", ChargeKind.INTEREST, interest, Decimal("420" if whole else "85.50"), POSTED[1]
             ),
-            Charge("C3", ChargeKind.LATE_FEE, fee, Decimal("300" if whole else "35.00"), TODAY),
+            Charge("C3", ChargeKind.LATE_FEE, fee, Decimal("300" if whole else "35.00"), POSTED[2]),
         ),
     )
 
@@ -158,6 +163,7 @@ def _values(market: Market) -> dict[str, Any]:
         "kind": MessageRef("charge_kind.interest"),
         "description": market.descriptions[1],
         "amount": money("85.50"),
+        "dated": scope["undisputed_charges"][1]["dated"],
         "mark": "☐",
         "date": later,
         "days": 14,
@@ -345,6 +351,46 @@ def test_the_early_stage_never_says_a_few_days_at_nineteen_days(
         region=region,
     )
     assert not re.search(r"few days|几天|幾天", text), text
+
+
+# Each statement line's date, as the market's bank writes it (issue 34 point 5): the
+# balance as of its posting, the interest to the day it is computed to, a fee the day it
+# was charged; the dates in the market's form.
+LINE_DATES = {
+    "en-US": ("(as of Oct 1, 2026)", "(through Oct 31, 2026)", "(charged Nov 5, 2026)"),
+    "en-GB": ("(as of 1 Oct 2026)", "(to 31 Oct 2026)", "(charged 5 Nov 2026)"),
+    "zh_Hans-CN": ("（截至2026年10月1日）", "（计至2026年10月31日）", "（2026年11月5日收取）"),
+    "zh_Hant-TW": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月5日入帳）"),
+    "zh_Hant-HK": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月5日收取）"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MARKETS))
+def test_each_statement_line_says_its_own_date_in_the_markets_form(
+    translator: Translator, table: dict[str, Message], name: str
+) -> None:
+    """The statement's lines from the engine's own items, rendered in the market's
+    catalog: each ends with its own day, and the header claims none (not today's)."""
+    market = MARKETS[name]
+    region = region_of(market.timezone, market.phone)
+    values = _values(market)
+    message = table["repayment.statement.line"]
+    lines = [
+        translator.render_part(
+            Part("repayment.statement.line", _params(message, {**values, **item}, 1)),
+            market.locale,
+            table,
+            region=region,
+        )
+        for item in values["undisputed_charges"]
+    ]
+    assert [line[-len(said) :] for line, said in zip(lines, LINE_DATES[name], strict=True)] == list(
+        LINE_DATES[name]
+    )
+    header = translator.render_part(
+        Part("repayment.statement.header"), market.locale, table, region=region
+    )
+    assert not re.search(r"\d", header), header
 
 
 LENDER_IN = {

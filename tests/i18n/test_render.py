@@ -223,6 +223,8 @@ def _sample(name: str) -> Param:
         return date(2026, 12, 5)
     if name == "kind":
         return MessageRef("charge_kind.principal")
+    if name == "dated":
+        return MessageRef("charge_date.interest", (("date", date(2026, 10, 31)),))
     if name == "support_contacts":
         return ("Line A", "Line B")
     return MoneyValue(Decimal("800"), "USD")
@@ -266,12 +268,21 @@ def test_statement_in_traditional_chinese(
             "kind": MessageRef("charge_kind.interest"),
             "description": "十月份利息",
             "amount": MoneyValue(Decimal("12.3"), "HKD"),
+            "dated": MessageRef("charge_date.interest", (("date", date(2026, 10, 31)),)),
         },
     )
     text = translator.render_part(part, "zh_Hant", table)
     # The lender's description names the line; its kind beside it read twice (利息：利息).
     assert text.startswith("• 十月份利息：")
-    assert text.endswith("HK$12.30")
+    # The day the interest is computed to, not the day the borrower asked (issue 34).
+    assert text.endswith("HK$12.30（計至2026年10月31日）")
+
+
+def test_a_text_parameter_gets_its_own_parameters(test_translator: Translator) -> None:
+    """A MessageRef with parameters: the inner text is translated and filled too."""
+    dated = MessageRef("charge_date.late_fee", (("date", date(2026, 11, 5)),))
+    assert test_translator.format_param(dated, "en", TABLE) == "charged Nov 5, 2026"
+    assert test_translator.format_param(dated, "en", TABLE, region="GB") == "charged 5 Nov 2026"
 
 
 # ---- compiling ----

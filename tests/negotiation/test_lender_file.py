@@ -17,9 +17,9 @@ from tests.runtime.conftest import FIXTURES, WebChat
 
 REVIEWED = {
     "en": "Your balance has changed since we agreed on a plan (reference {ref})",
-    "zh_Hans": "自我们约定还款计划（编号 {ref}）以来，您的欠款金额有了变化",
+    "zh_Hans": "自我们约定还款计划（受理编号 {ref}）以来，您的欠款金额有了变化",
     # T-HANT is a Hong Kong account: Hong Kong wording (the zh_Hant_HK catalog).
-    "zh_Hant": "自我們約定還款計劃（編號 {ref}）以來，您的欠款金額有所變動",
+    "zh_Hant": "自我們約定還款計劃（參考編號 {ref}）以來，您的欠款金額有所變動",
 }
 AGREED = {"en": "You have a payment plan", "zh_Hans": "您已和我们约定", "zh_Hant": "您已和我們約定"}
 

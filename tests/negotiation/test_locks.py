@@ -20,7 +20,8 @@ DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
 UNTIL_A_PERSON = {
     "en": "The check stays locked until a person from our team unlocks it.",
     "zh_Hans": "在我们的工作人员为您解锁之前，验证将一直保持锁定。",
-    "zh_Hant": "在我們的專人為您解鎖之前，驗證會一直保持鎖定。",
+    # T-HANT is a Hong Kong account: the zh_Hant_HK wording.
+    "zh_Hant": "驗證會保持鎖定，直至我們的職員為您解鎖。",
 }
 TIMED = {
     "en": "You can try again in 30 minutes.",

@@ -18,14 +18,14 @@ BORROWERS = {
 }
 SHOWN = {
     "en": "You have a payment plan with us (reference {ref})",
-    "zh_Hans": "您已和我们约定了还款计划（编号 {ref}）",
+    "zh_Hans": "您已和我们约定了还款计划（受理编号 {ref}）",
     # T-HANT is a Hong Kong account: Hong Kong wording (the zh_Hant_HK catalog).
-    "zh_Hant": "您已和我們約定還款計劃（編號 {ref}）",
+    "zh_Hant": "您已和我們約定還款計劃（參考編號 {ref}）",
 }
 REPLACES = {
     "en": "This replaces what we agreed before (reference {ref}). It ends only when you confirm.",
-    "zh_Hans": "这将取代之前的约定（编号 {ref}）。只有在您确认后，之前的约定才会结束。",
-    "zh_Hant": "這將取代先前的約定（編號 {ref}）。要等您確認後，先前的約定才會結束。",
+    "zh_Hans": "这将取代之前的约定（受理编号 {ref}）。只有在您确认后，之前的约定才会结束。",
+    "zh_Hant": "這將取代先前的約定（參考編號 {ref}）。先前的約定會在您確認後才結束。",
 }
 
 

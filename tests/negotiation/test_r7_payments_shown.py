@@ -37,7 +37,7 @@ async def test_r7_a_payment_lowers_the_statement_and_what_is_left_on_the_plan(
     await _plan(web)  # $1,320.50 in 3: $440.17, $440.17, $440.16
     assert await _pay(web, tmp_path, "440.17") == "1 payment recorded"
     text = (await _statement(web, "payer")).text
-    assert "Payments received: $440.17" in text
+    assert "Payments received since these figures: $440.17" in text
     assert "Total due: $880.33" in text
     assert "the next payment of $440.17" in text
     assert "$880.33 is left to pay under the plan" in text

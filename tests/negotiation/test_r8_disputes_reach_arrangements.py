@@ -24,13 +24,13 @@ from tests.runtime.conftest import NOW, WebChat
 
 PLAN_ON_HOLD = {
     "en": "what we agreed with you (reference {ref}) is on hold too",
-    "zh_Hans": "您与我们的约定（编号 {ref}）也一并暂停",
-    "zh_Hant": "您與我們的約定（編號 {ref}）也一併暫停",
+    "zh_Hans": "您与我们的约定（受理编号 {ref}）也一并暂停",
+    "zh_Hant": "您與我們的約定（參考編號 {ref}）亦會暫停",
 }
 STATEMENT_ON_HOLD = {
     "en": "What we agreed with you (reference {ref}) is on hold while we review your dispute.",
-    "zh_Hans": "您与我们的约定（编号 {ref}）在争议审核期间暂停执行。",
-    "zh_Hant": "您與我們的約定（編號 {ref}）在爭議審核期間暫停執行。",
+    "zh_Hans": "您与我们的约定（受理编号 {ref}）在争议审核期间暂停执行。",
+    "zh_Hant": "您與我們的約定（參考編號 {ref}）在爭議審核期間暫停執行。",
 }
 NOTHING_DUE = {
     "en": "Everything on your account is on hold while we review your dispute",
@@ -180,7 +180,7 @@ async def test_r8_with_every_charge_disputed_the_hardship_path_offers_no_plan(
     (answer,) = await web.say(user, "I lost my job")
     assert "monthly payments of" not in answer.text
     (dated,) = await web.say(user, "I can pay it all by 2026-12-05")
-    assert "Shall I record this?" not in dated.text
+    assert "Shall I arrange a payment" not in dated.text
     assert await _arrangements(web, "T-EN") == []
 
 

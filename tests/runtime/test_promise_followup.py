@@ -38,7 +38,7 @@ MORNING = {
 FOLLOW_UP = {
     "T-EN": "We'd like to check in about your payment arrangement.",
     "T-HANS": "想和您确认一下之前约定的还款安排",
-    "T-HANT": "想同您確認之前約定的還款安排",  # a Hong Kong account
+    "T-HANT": "想與您確認之前約定的還款安排",  # a Hong Kong account
 }
 # R3: how to stop, in each market's own words (docs/style.md glossary: mainland SMS usage).
 HOW_TO_STOP = {"T-EN": "Reply STOP", "T-HANS": "回复TD退订", "T-HANT": "回覆 STOP"}

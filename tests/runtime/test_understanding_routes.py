@@ -65,9 +65,9 @@ async def test_a_promise_by_a_date_in_words_and_a_plain_yes(web: WebChat) -> Non
     await _start(web, "p1", "T-EN")
     await web.say("p1", "1990-05-17")
     (confirm,) = await web.say("p1", "ill clear it all by dec 5")
-    assert "You will pay $1,320.50 by Dec 5, 2026" in confirm.text
+    assert "Shall I arrange a payment of $1,320.50 by Dec 5, 2026?" in confirm.text
     (done,) = await web.say("p1", "yes")
-    assert "We've noted that you'll pay $1,320.50 by Dec 5, 2026" in done.text
+    assert "Payment arranged: $1,320.50 by Dec 5, 2026" in done.text
     assert await _count(web, ArrangementRow, account_id="T-EN") == 1
 
 

@@ -49,7 +49,13 @@ async def test_each_market_reads_its_own_money_dates_and_words(bot: Harness) -> 
     # Hong Kong: the fixture account as imported (Asia/Hong_Kong, HKD, zh-Hant).
     opening, statement = await _statement(bot, 701, "T-HANT", "1978-12-24")
     assert "為保障您的私隱" in opening and "1980-01-31" in opening
-    assert "截至2026年11月22日的結單明細" in statement["text"]
+    # Each line says the day its figure is computed to (issue 34 point 5), and the
+    # header claims no date: today (22 Nov) is not the day any figure was worked out.
+    assert "您的結單明細：" in statement["text"]
+    assert "• 信用卡結欠：HK$6,000.00（截至2026年10月1日）" in statement["text"]
+    assert "• 利息：HK$210.00（計至2026年10月31日）" in statement["text"]
+    assert "• 年費：HK$300.00（2026年11月1日收取）" in statement["text"]
+    assert "2026年11月22日" not in statement["text"]
     assert "結欠總額：HK$6,510.00" in statement["text"]
     assert "HK$6,510.00" in entity_texts(statement)
     assert "帳單" not in statement["text"]
@@ -68,7 +74,9 @@ async def test_each_market_reads_its_own_money_dates_and_words(bot: Harness) -> 
     )
     opening, statement = await _statement(bot, 702, "T-HANS", "1985-03-09")
     assert "為保障您的隱私" in opening
-    assert "帳單明細" in statement["text"]
+    assert "您的帳單明細：" in statement["text"]
+    assert "• 利息：NT$420（計至2026年9月30日）" in statement["text"]
+    assert "• 滞纳金：NT$100（2026年10月5日入帳）" in statement["text"]
     # Taiwan's statement words and whole Taiwan dollars (issue 32).
     assert "本期應繳總額：NT$8,520" in statement["text"]
     assert "NT$8,520.00" not in statement["text"]
@@ -80,7 +88,11 @@ async def test_each_market_reads_its_own_money_dates_and_words(bot: Harness) -> 
     # Great Britain: an English account in London, in pounds, with British dates.
     await _move(bot, "T-EN", timezone="Europe/London", phone="+447700900002", currency="GBP")
     _, statement = await _statement(bot, 703, "T-EN", "1990-05-17")
-    assert "Your statement as of 22 Nov 2026:" in statement["text"]
+    assert "Your statement:" in statement["text"]
+    assert "• Card balance: £1,200.00 (as of 1 Oct 2026)" in statement["text"]
+    assert "• October interest: £85.50 (to 31 Oct 2026)" in statement["text"]
+    assert "• Late payment fee: £35.00 (charged 19 Nov 2026)" in statement["text"]
+    assert "22 Nov 2026" not in statement["text"]
     assert "Total due: £1,320.50" in statement["text"]
     assert "Due date: 18 Nov 2026" in statement["text"]
     assert "£1,320.50" in entity_texts(statement)

@@ -100,7 +100,8 @@ async def test_a_hundred_charge_lines_arrive_whole_and_in_order(
     assert len(items) == LINES
     for number, line in enumerate(items):
         assert f"Item {number:03d} <fee> & co " + "x" * 170 in line
-        assert line.endswith(f"${10 + number}.25")
+        # The amount, then the day the line is computed to (posted 1 Oct in the file).
+        assert f": ${10 + number}.25 (" in line and line.endswith(", 2026)")
     # Amounts stay bold in whichever part they landed.
     bold = [piece for p in parts for piece in entity_texts(p)]
     assert all(f"${10 + n}.25" in bold for n in range(LINES))

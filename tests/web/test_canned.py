@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
+from bot.domain.accounts import CATALOG_LOCALES, LOCALES
 from bot.service import canned
 from bot.service.canned import CannedRepliesError
 from bot.web.app import create_app
@@ -42,7 +43,17 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_the_shipped_replies_load_in_every_language() -> None:
     replies = canned.load(SHIPPED)
     assert replies
-    assert all(set(r.text) == {"en", "zh_Hans", "zh_Hant"} for r in replies)
+    # Every language, and a region's own wording where it differs (Hong Kong's 戶口).
+    assert all(set(LOCALES) <= set(r.text) <= set(CATALOG_LOCALES) for r in replies)
+    (balance,) = [r for r in replies if r.id == "balance"]
+    assert "戶口" in balance.text_for("zh_Hant_HK") and "帳戶" in balance.text_for("zh_Hant")
+    assert balance.text_for("en_GB") == balance.text["en"]  # no British text: the English one
+
+
+def test_a_language_the_bot_does_not_have_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD + '      fr: "Vous devez {amount}."\n')
+    with pytest.raises(CannedRepliesError, match="unknown language"):
+        canned.load(path)
 
 
 def test_a_good_file_loads(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
+from bot.domain.accounts import catalog_locale
 from bot.domain.regions import region_of
 from bot.i18n.render import format_money, formatting_locale
 from bot.service import agreements, audit, canned, desk, people
@@ -342,8 +343,11 @@ def _canned(request: Request, found: desk.Case) -> list[tuple[str, str]]:
     account = found.account
     locale = found.conversation.locale if found.conversation.locale in LOCALES else "en"
     values = {"name": "", "amount": "", "date": ""}
+    written = locale
     if account is not None:
         region = region_of(account.timezone, account.phone)
+        # A Hong Kong or British borrower gets their market's text where one is written.
+        written = catalog_locale(locale, region)
         babel = formatting_locale(locale, region)
         values = {
             "name": account.borrower_name,
@@ -352,7 +356,10 @@ def _canned(request: Request, found: desk.Case) -> list[tuple[str, str]]:
         }
     person: Person = request.state.person
     return [
-        (reply.title.get(person.locale, reply.title["en"]), canned.fill(reply.text[locale], values))
+        (
+            reply.title.get(person.locale, reply.title["en"]),
+            canned.fill(reply.text_for(written), values),
+        )
         for reply in replies
     ]
 

@@ -90,3 +90,23 @@ def test_a_line_time_is_written_as_babel_writes_it_every_minute_of_the_day() -> 
             for zone in (UTC, ZoneInfo("Asia/Hong_Kong")):
                 at = (start + timedelta(minutes=minute, seconds=minute % 60)).astimezone(zone)
                 assert formats.moment(at) == format_datetime(at, "short", locale=expected)
+
+
+async def test_a_hong_kong_borrower_gets_the_hong_kong_canned_text(console: Console) -> None:
+    """The canned replies hold a Hong Kong text where Hong Kong words it differently
+    (戶口, not Taiwan's 帳戶); the console offers that one for a Hong Kong account."""
+    ticket = await console.escalation("hk1", "T-HANT", "1978-12-24")
+    async with console.chat.app.sessions() as session, session.begin():
+        await people.add_user(
+            session, name="hk-agent", role=Role.AGENT, password=PASSWORD, now=NOW, locale="en"
+        )
+        found = await desk.escalation(session, ticket)
+    assert found is not None
+    agent, csrf = await console.signed_in("hk-agent")
+    taken = await agent.post(
+        f"/c/{found.conversation_id}/take", data={"ticket": ticket, "csrf": csrf}
+    )
+    assert taken.status_code < 400
+    page = (await agent.get(f"/c/{found.conversation_id}")).text
+    assert "您戶口的結欠總額為" in page
+    assert "帳戶" not in page

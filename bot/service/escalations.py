@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import case, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.engine.types import EscalationReason, Priority
-from bot.store.tables import EscalationRow
+from bot.store.tables import EscalationRow, table_of
 
 OUTCOME_CHARS = 32  # the outcome column's size
 QUEUE = "queue"  # the owner of an escalation no person holds
@@ -50,6 +50,43 @@ def open_escalation(
             created_at=now,
         )
     )
+
+
+_CASES = table_of(EscalationRow)
+
+
+async def open_unless_open(
+    session: AsyncSession,
+    *,
+    ticket: str,
+    account_id: str,
+    conversation_id: int | None,
+    reason: EscalationReason,
+    priority: Priority,
+    now: datetime,
+    note: str = "",
+) -> bool:
+    """A case the bot opens on its own (a reminder stage that is a person's), unless
+    the account has one open or taken already: whoever holds that one has the
+    account. One INSERT ... SELECT ... WHERE NOT EXISTS, so the check and the write
+    are one statement. True when the case was opened."""
+    values = {
+        "ticket": ticket,
+        "account_id": account_id,
+        "conversation_id": conversation_id,
+        "reason": reason.value,
+        "priority": priority.value,
+        "status": "open",
+        "owner": QUEUE,
+        "note": note,
+        "created_at": now,
+    }
+    already = exists().where(_CASES.c.account_id == account_id, _CASES.c.status != "closed")
+    chosen = select(*(literal(v, _CASES.c[k].type).label(k) for k, v in values.items())).where(
+        ~already
+    )
+    opened = await session.execute(insert(_CASES).from_select(list(values), chosen))
+    return int(getattr(opened, "rowcount", 0) or 0) > 0
 
 
 # Priorities from the lowest: a raise moves a case up, never down.

@@ -31,9 +31,7 @@ DUE = date(2026, 11, 20)  # a promise to pay by then, broken: judged from the 22
 
 
 async def _broken_promise(lender: Lender, due: date = DUE) -> None:
-    await lender.arrangement(
-        "T-EN", "promise_to_pay", [(due, "500")], due - timedelta(days=5)
-    )
+    await lender.arrangement("T-EN", "promise_to_pay", [(due, "500")], due - timedelta(days=5))
 
 
 async def _sent_reminders(lender: Lender, *moments: datetime) -> None:

@@ -47,7 +47,7 @@ async def _until(user: Any, text: str, after: int) -> str:
     for _ in range(200):
         found = [t for t in user.texts[after:] if text in t]
         if found:
-            return found[-1]
+            return str(found[-1])
         await asyncio.sleep(0.05)
     raise AssertionError(f"{text!r} never said; said: {user.texts[-3:]}")
 
@@ -102,7 +102,7 @@ async def test_r3_each_markets_stop_words_opt_out_and_only_a_yes_opts_back_in(
         await _until(user, STOPPED[locale], before)  # answered, in their language
         assert await _opted_out(bot, account)
         assert "R3" in await _holds(bot, account, clock())
-        if number == 0:
+        if account == "T-HANS" and number == 0:  # the command itself, once: it is slow
             printed = _plan_command(bot, clock())
             (held,) = [line for line in printed.splitlines() if account in line]
             assert held.startswith("held") and "R3: the borrower opted out (STOP)" in held

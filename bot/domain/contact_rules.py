@@ -5,9 +5,9 @@ every zone of the account's country), R2 counts per local day and per rolling 7
 days and none soon after a completed conversation, R4 the borrower's own quiet
 windows; and the holds no moment lifts: R3 opted out, R8 nothing undisputed to
 remind about, R12 collection paused after a crisis, R16 a breathing space, a
-person owning the conversation. The planner and the sender (bot/service/reminders)
-and the simulator all decide with these, so what `repaybot reminders simulate`
-prints is what the bot does.
+person owning the conversation. The planner and the sender (bot/service/reminders),
+the simulator and the promise follow-up (bot/service/promise_followup.py) all
+decide with these, so what `repaybot reminders simulate` prints is what the bot does.
 
 Moments are aware datetimes in UTC; intervals are half-open [start, end).
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -370,3 +370,34 @@ def send_check(
     if held is not None:
         return held
     return blocking_rule(contact, zones, now, rules)
+
+
+# What a thank-you may still be sent despite: it asks for nothing.
+_THANKS_DESPITE = frozenset({NOTHING_OWED, R8})
+
+
+def follow_up_check(
+    contact: Contact, now: datetime, rules: ContactRules, *, reminder: bool
+) -> str | None:
+    """A promise's or an installment's follow-up, checked as it would go out: None to
+    send it now, else the hold or the timing rule (R1, R4, R2) to wait for.
+
+    The arrangement is what it speaks of, so a running one does not hold it. A
+    broken promise's follow-up asks for the payment: it is a reminder (`reminder`),
+    under R2's counts, and counts toward them once sent. A kept promise's thank-you
+    asks for nothing: R2 limits reminders, so it neither waits for R2 nor counts,
+    and an account the promise paid off (or one wholly disputed) is still thanked;
+    R1's hours, R4's quiet windows and the holds (R3, R12, R16) bind it all the same."""
+    zones = zones_for(contact.timezone, contact.phone)
+    if not zones:
+        return R1  # no zone and no country: no hour is safe
+    held = hold(replace(contact, arrangement=False), local_day(zones, now))
+    if held is not None and (reminder or held not in _THANKS_DESPITE):
+        return held
+    if not hours_allow(zones, now, rules):
+        return R1
+    if quiet_now(contact.quiet_windows, zones, now):
+        return R4
+    if reminder and not r2_allows(contact, zones, now, rules):
+        return R2
+    return None

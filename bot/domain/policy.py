@@ -248,6 +248,7 @@ ESCALATION_REASONS = frozenset(
         "repeated_failure",
         "outside_policy",
         "script_failure",
+        "reminder_stage",
     }
 )
 

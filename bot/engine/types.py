@@ -210,6 +210,9 @@ class EscalationReason(StrEnum):
     REPEATED_FAILURE = "repeated_failure"  # R13
     OUTSIDE_POLICY = "outside_policy"
     SCRIPT_FAILURE = "script_failure"  # the script broke at run time: a person takes over
+    # A stage of the reminder cadence that is a person's (policy `person: true`, day +30):
+    # the planner opens it, the borrower did not ask, so nothing tells them it waits.
+    REMINDER_STAGE = "reminder_stage"
 
 
 class Priority(StrEnum):

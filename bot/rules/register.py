@@ -33,12 +33,15 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.domain.contact_rules:allowed_intervals",
         "bot.domain.cadence:check_hours",
         "bot.service.reminders.sender:send_due",
+        "bot.domain.contact_rules:follow_up_check",
     ),
     "R2": (
         "bot.domain.contact_rules:r2_earliest",
         "bot.domain.cadence:check_counts",
         "bot.service.reminders.planner:plan_reminders",
         "bot.service.reminders.sender:send_due",
+        "bot.domain.contact_rules:follow_up_check",
+        "bot.service.promise_followup:_count_for_r2",
     ),
     "R3": (
         "bot.understanding.cues:asks_to_stop",
@@ -48,7 +51,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "dialogs/repayment.yaml:triggers.reminder",
         "bot.engine.actions:opt_in",
         "dialogs/repayment.yaml:states.opt_in_confirm",
-        "bot.service.followup_rules:follow_up_hold",
+        "bot.domain.contact_rules:follow_up_check",
         "bot.domain.contact_rules:hold",
     ),
     "R4": (
@@ -57,7 +60,7 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "dialogs/repayment.yaml:states.quiet_confirm",
         "bot.engine.actions:save_quiet_windows",
         "bot.domain.quiet_windows:is_quiet",
-        "bot.service.followup_rules:follow_up_hold",
+        "bot.domain.contact_rules:follow_up_check",
         "bot.domain.contact_rules:quiet_now",
         "bot.domain.contact_rules:allowed_intervals",
         "bot.service.reminders.sender:send_due",

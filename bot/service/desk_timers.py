@@ -24,7 +24,7 @@ from sqlmodel import col
 
 from bot.domain.policy import DEFAULT_COUNTRY, Policy
 from bot.domain.regions import region_of
-from bot.engine.types import Event, EventKind
+from bot.engine.types import EscalationReason, Event, EventKind
 from bot.service import escalations, worklist
 from bot.service.events import Handled, Trigger
 from bot.service.queueing import Queue
@@ -43,6 +43,9 @@ BATCH = 200  # cases per run and kind; the next run takes the rest
 # Where a borrower waits for a person; one who went on with the bot is not moved.
 WAITING_STATES = frozenset({"handoff_wait", "handoff_noted"})
 CRISIS = "crisis"
+# Cases the borrower did not ask for (a reminder stage that is a person's): nobody
+# told them a person would answer, so neither timer writes to them about it.
+UNASKED = (EscalationReason.REMINDER_STAGE.value,)
 
 
 @dataclass(frozen=True)
@@ -252,5 +255,6 @@ def _open_cases() -> Any:
         select(col(EscalationRow.id), col(EscalationRow.conversation_id))
         .where(col(EscalationRow.status) == "open")
         .where(col(EscalationRow.conversation_id).is_not(None))
+        .where(col(EscalationRow.reason).not_in(UNASKED))
         .order_by(col(EscalationRow.created_at), col(EscalationRow.id))
     )

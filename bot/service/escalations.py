@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, literal, select, update
+from sqlalchemy import bindparam, case, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -71,6 +71,44 @@ def open_escalation(
             rank_group=rank_of(reason.value, priority.value),
         )
     )
+
+
+_CASES = table_of(EscalationRow)
+
+
+async def open_unless_open(
+    session: AsyncSession,
+    *,
+    ticket: str,
+    account_id: str,
+    conversation_id: int | None,
+    reason: EscalationReason,
+    priority: Priority,
+    now: datetime,
+    note: str = "",
+) -> bool:
+    """A case the bot opens on its own (a reminder stage that is a person's), unless
+    the account has one open or taken already: whoever holds that one has the
+    account. One INSERT ... SELECT ... WHERE NOT EXISTS, so the check and the write
+    are one statement. True when the case was opened."""
+    values = {
+        "ticket": ticket,
+        "account_id": account_id,
+        "conversation_id": conversation_id,
+        "reason": reason.value,
+        "priority": priority.value,
+        "status": "open",
+        "owner": QUEUE,
+        "note": note,
+        "created_at": now,
+        "rank_group": rank_of(reason.value, priority.value),
+    }
+    already = exists().where(_CASES.c.account_id == account_id, _CASES.c.status != "closed")
+    chosen = select(*(literal(v, _CASES.c[k].type).label(k) for k, v in values.items())).where(
+        ~already
+    )
+    opened = await session.execute(insert(_CASES).from_select(list(values), chosen))
+    return int(getattr(opened, "rowcount", 0) or 0) > 0
 
 
 # Priorities from the lowest: a raise moves a case up, never down.

@@ -10,11 +10,18 @@ inserted with ON CONFLICT DO NOTHING, so two processes record it once; its follo
 is sent by `on_trigger` under the trigger key `promise:<row id>`, claimed in the
 transaction that queues the message, so a crash between sending and marking the
 row sent never sends twice (the rerun is a duplicate, and is marked then).
+
+When: a follow-up is a bot-started message, so the contact rules the reminders obey
+decide it (bot.domain.contact_rules.follow_up_check, on the account as the planner
+reads it): R1's hours in the borrower's zone (or in every zone of their country),
+R4's quiet windows and, for a broken promise's follow-up, R2's counts defer it to
+a later run; R3, R12, R16, a person or an unreachable chat hold it for good. A sent
+broken-promise follow-up is kept with the reminders sent, so R2 counts it too.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -24,14 +31,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.domain.cadence import ContactRules
+from bot.domain.contact_rules import R1, R2, R4, follow_up_check, local_day, zones_for
 from bot.domain.promises import Outcome, checkpoints, judge
 from bot.service.events import Trigger
-from bot.service.followup_rules import follow_up_hold
+from bot.service.reminders.portfolio import contacts
+from bot.service.reminders.store import queue
 from bot.service.triggers import zone
 from bot.store.tables import (
     AccountRow,
     ArrangementRow,
-    ConversationRow,
     PaymentRow,
     PromiseOutcomeRow,
     table_of,
@@ -49,6 +58,12 @@ FOLLOW_UP_WITHIN = timedelta(days=14)
 # How long after the payments import settles an arrangement it is still judged.
 SETTLED_WITHIN = timedelta(days=30)
 BATCH = 500  # follow-ups sent per run at most; the next run takes the rest
+# The contact rules a follow-up waits for; any other hold keeps it back for good
+# (R3, R12, R16, a person, unreachable): it would be stale by the time they lift.
+WAIT_FOR = frozenset({R1, R2, R4})
+# A broken promise's follow-up, as the reminders table keeps it for R2's counts
+# (not a cadence stage: the planner and sender never queue or send it).
+FOLLOW_UP_STAGE = "promise_follow_up"
 
 _OUTCOMES = table_of(PromiseOutcomeRow)
 _INSERT_IF_ABSENT: dict[str, Any] = {
@@ -178,20 +193,20 @@ async def _waiting(runtime: Runtime, now: datetime) -> list[int]:
 
 
 async def _follow_up(runtime: Runtime, outcome_id: int, now: datetime) -> int:
-    """One checkpoint's follow-up: sent, deferred (R1, R4) or held for good."""
+    """One checkpoint's follow-up: sent, deferred (R1, R2, R4) or held for good."""
+    rules = runtime.registry.newest_policy().reminders.contact
     async with runtime.sessions() as session, session.begin():
         outcome = await session.get(PromiseOutcomeRow, outcome_id)
         if outcome is None or outcome.followed_up_at is not None:
             return 0
-        held = await _held(session, outcome, now)
-        if held == "wait":
+        held, conversation_id = await _held(session, outcome, now, rules)
+        if held in WAIT_FOR:
+            return 0  # the next run looks again: deferred, not dropped
+        if held is not None or conversation_id is None:
+            _mark(outcome, held or "no_chat", now)
             return 0
-        if held is not None:
-            _mark(outcome, held, now)
-            return 0
-        conversation_id = await _conversation_of(session, outcome.account_id)
-        assert conversation_id is not None  # noqa: S101 - _held checked it
         name, due_on = TRIGGERS[outcome.outcome], outcome.due_on
+        account_id, reminder = outcome.account_id, outcome.outcome == Outcome.BROKEN.value
     trigger = Trigger(name, conversation_id, f"promise:{outcome_id}", on=due_on)
     handled = await runtime.on_trigger(trigger)
     done = "sent" if handled.queued or handled.duplicate else "held"
@@ -201,46 +216,58 @@ async def _follow_up(runtime: Runtime, outcome_id: int, now: datetime) -> int:
             .where(col(PromiseOutcomeRow.id) == outcome_id)
             .values(followed_up_at=now, follow_up=done)
         )
+        if done == "sent" and reminder:
+            await _count_for_r2(session, account_id, conversation_id, due_on, now)
     return 1 if handled.queued else 0  # a duplicate was sent by another run
 
 
-async def _held(session: AsyncSession, outcome: PromiseOutcomeRow, now: datetime) -> str | None:
-    """ "wait", the rule that holds the follow-up for good, or None to send it now."""
+async def _held(
+    session: AsyncSession, outcome: PromiseOutcomeRow, now: datetime, rules: ContactRules
+) -> tuple[str | None, int | None]:
+    """What holds the follow-up (a rule to wait for, or one that holds it for good),
+    or None to send it now; and the borrower's linked chat to send it to."""
     if outcome.recovered_at is not None:
-        return "recovered"  # made good before the follow-up could go: nothing to say
-    account = await session.get(AccountRow, outcome.account_id)
-    if account is None:
-        return "no_account"
-    local_today = now.astimezone(zone(account.timezone)).date()
-    if local_today - outcome.due_on > FOLLOW_UP_WITHIN:
-        return "stale"
-    hold = follow_up_hold(account, now)
-    if hold is not None:
-        return "wait" if hold.wait else hold.rule
-    conversation = await _conversation_row(session, outcome.account_id)
-    if conversation is None:
-        return "no_chat"
-    if conversation.owner != "bot":
-        return "person"  # a person is talking with them: theirs to raise
-    return None
+        return "recovered", None  # made good before the follow-up could go: nothing to say
+    # The account as the reminders see it (bot/service/reminders/portfolio.py): the
+    # same facts and the same contact rules decide a reminder and a follow-up.
+    found = await contacts(session, now, ids=[outcome.account_id], linked_only=False)
+    if not found:
+        return "no_account", None
+    candidate = found[0]
+    contact = candidate.contact
+    zones = zones_for(contact.timezone, contact.phone)
+    today = local_day(zones, now) if zones else now.astimezone(UTC).date()
+    if today - outcome.due_on > FOLLOW_UP_WITHIN:
+        return "stale", None
+    reminder = outcome.outcome == Outcome.BROKEN.value
+    return follow_up_check(contact, now, rules, reminder=reminder), candidate.conversation_id
+
+
+async def _count_for_r2(
+    session: AsyncSession, account_id: str, conversation_id: int, due_on: date, now: datetime
+) -> None:
+    """A broken promise's follow-up asks for the payment: it is kept with the
+    reminders sent, where R2 counts them (the planner and the next follow-up)."""
+    await queue(
+        session,
+        [
+            {
+                "account_id": account_id,
+                "stage": FOLLOW_UP_STAGE,
+                "cycle": due_on,
+                "conversation_id": conversation_id,
+                "status": "sent",
+                "send_at": now,
+                "reason": None,
+                "attempts": 1,
+                "created_at": now,
+                "updated_at": now,
+                "sent_at": now,
+            }
+        ],
+    )
 
 
 def _mark(outcome: PromiseOutcomeRow, how: str, now: datetime) -> None:
     outcome.followed_up_at = now
     outcome.follow_up = how
-
-
-async def _conversation_row(session: AsyncSession, account_id: str) -> ConversationRow | None:
-    """The account's chat the borrower used last."""
-    query = (
-        select(ConversationRow)
-        .where(col(ConversationRow.account_id) == account_id)
-        .order_by(col(ConversationRow.updated_at).desc())
-        .limit(1)
-    )
-    return (await session.execute(query)).scalars().first()
-
-
-async def _conversation_of(session: AsyncSession, account_id: str) -> int | None:
-    row = await _conversation_row(session, account_id)
-    return row.id if row is not None else None

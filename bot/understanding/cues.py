@@ -150,8 +150,9 @@ COMPLAINT_WORDS = (
     "银保监",
     "金管会",
 )
-# STOP only as the whole message (give or take "please")...
-STOP_MESSAGES = ("stop", "unsubscribe", "opt out", "optout", "退订", "取消订阅")
+# STOP only as the whole message (give or take "please")... "TD" is the mainland's
+# SMS unsubscribe ("回复TD退订"): borrowers type it to a chat bot just the same.
+STOP_MESSAGES = ("stop", "unsubscribe", "opt out", "optout", "td", "退订", "取消订阅")
 # ... or as an explicit request.
 STOP_PHRASES = (
     "stop messaging me",
@@ -173,6 +174,16 @@ STOP_PHRASES = (
     "不要再联系我",
     "别再联系我",
     "回复退订",
+    "回复td",
+    "td退订",
+    # Hong Kong, in Cantonese (folded to simplified characters): "唔好再send嘢俾我".
+    "唔好再send",
+    "唔好再发",
+    "唔使再发",
+    "唔好再联络我",
+    "唔好再联系我",
+    "唔好再搵我",
+    "唔好再揾我",
 )
 # Politeness around a one-word command: "stop please", "请退订".
 _POLITE = re.compile(r"\b(?:please|pls|plz|thanks|thank you|now)\b|[请谢]|[\s.!,。！，~]+")

@@ -67,6 +67,7 @@ REASONS = (
     "repeated_failure",
     "outside_policy",
     "script_failure",
+    "reminder_stage",
 )
 KEEPALIVE = 25.0  # seconds between comments on an idle event stream (proxies close silent ones)
 

@@ -209,8 +209,12 @@ async def test_recovery_after_the_follow_up_is_recorded_and_reported(lender: Len
     await lender.arrangement(
         "T-EN", "promise_to_pay", [(date(2026, 11, 16), "200")], date(2026, 11, 1)
     )
-    await lender.run()
-    await lender.paid("T-EN", "500", date(2026, 11, 22), "P-3")  # the missed one, paid late
+    assert await lender.run() == 1
+    # R2: one reminder a day; the other follow-up asks for a payment too: tomorrow.
+    assert [o.follow_up for o in await lender.outcomes()] == ["sent", None]
+    lender.clock.now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    assert await lender.run() == 1
+    await lender.paid("T-EN", "500", date(2026, 11, 23), "P-3")  # the missed one, paid late
     await lender.run()
     outcomes = await lender.outcomes()
     recovered = [o.recovered_by for o in outcomes]

@@ -209,6 +209,15 @@ def test_complaint_words_R15(text: str) -> None:
         "不要再发了",
         "別再聯繫我",
         "取消訂閱",
+        # The mainland's SMS unsubscribe, typed to the chat as it is to a text.
+        "TD",
+        "td",
+        "回复TD",
+        "TD退订",
+        # Hong Kong, in Cantonese.
+        "唔好再send嘢俾我",
+        "唔好再發訊息俾我",
+        "唔好再搵我",
     ],
 )
 def test_stop_words_R3(text: str) -> None:
@@ -225,6 +234,8 @@ def test_stop_words_R3(text: str) -> None:
         "can the late fees stop",
         "bus stop",
         "non-stop calls",
+        "my TD bank account",
+        "td ameritrade",
     ],
 )
 def test_stop_inside_a_sentence_is_not_an_opt_out_R3(text: str) -> None:

@@ -6,7 +6,8 @@ reminders with ON CONFLICT DO NOTHING on (account, stage, due date): running it
 again, or on three processes at once, queues each reminder once. A reminder is
 queued for the next moment the rules allow, spread over the borrower's allowed
 hours; one held (R3, R8, R12, R16, a person) is not queued and is looked at
-again on the next run. A stage that needs a person is recorded as such.
+again on the next run. A stage that needs a person is recorded as such and opens
+a case in the agents' queue (bot.service.reminders.person_stage).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.domain.contact_rules import (
     zones_for,
 )
 from bot.domain.send_load import Peak, fits, peak_rate
+from bot.service.reminders.person_stage import hand_to_person
 from bot.service.reminders.portfolio import Candidate, contacts_after
 from bot.service.reminders.store import BATCH, queue, requeue_held
 
@@ -111,7 +113,10 @@ async def plan_reminders(
             if decision.stage is None:
                 continue
             if decision.send_at is None:
-                if decision.stage.person and decision.reason == PERSON:
+                # A person's stage and nothing holds it, not even a person who has
+                # the account already (then it is looked at again once they are done).
+                person = decision.stage.person and decision.reason == PERSON
+                if person and not candidate.contact.person_owns:
                     rows.append(_row(candidate, decision, now, "person"))
                 else:
                     report.held[decision.reason or "?"] += 1
@@ -122,7 +127,9 @@ async def plan_reminders(
             _count_load(report, candidate, decision.send_at, rules.contact)
         async with sessions() as session, session.begin():
             report.queued += await queue(session, [r for r in rows if r["status"] == "queued"])
-            report.person += await queue(session, [r for r in rows if r["status"] == "person"])
+            report.person += await hand_to_person(
+                session, [r for r in rows if r["status"] == "person"]
+            )
             for candidate, decision in requeue:
                 report.queued += await _requeue(session, candidate, decision, now)
     for warning in report.warnings(rules):

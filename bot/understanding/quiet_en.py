@@ -1,0 +1,154 @@
+"""English words that are no sign (idioms) and quiet signs (farewells, giving up).
+
+Matched on folded text (lower case, apostrophes dropped) as whole words; quiet.py
+compiles them with the Chinese lists (quiet_zh.py) and says what they mean.
+"""
+
+from __future__ import annotations
+
+# Intensifier idioms: "this fee is killing me", "dying to", "dead tired".
+ENGLISH_IDIOMS = (
+    r"(?:is|s|are|re|its|was|be|been|keeps?|this|that|fees?|interest|job|work|commute|rent)"
+    r" (?:\w+ )?killing (?:me|us|my)",
+    r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?kill (?:me|us)",
+    r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet"
+    r"|battery|phone|data|ears|eyes|brain|patience)",
+    r"(?:bored|scared|worried|annoyed|sick|freaked|frightened|bugged|nagged) (?:me |us )?to death",
+    r"(?:app|website|site|page|screen|laptop|phone|battery|wifi|internet|connection|card reader)"
+    r" (?:just |then |had |has )?died",
+    r"dying (?:to|for|of (?:laughter|embarrassment|boredom|curiosity|hunger))",
+    r"(?:im|i am|was) dying (?:here|of)",
+    r"(?:phone|battery|car|laptop|line|link|dead) (?:is |s |was |went |just )?"
+    r"(?:almost |nearly |about to be |going |gonna be |half )?dead",
+    r"dead (?:tired|end|serious|broke|line|set|easy|on time|slow|cheap|simple|good|confused|certain"
+    r"|sure|wrong|right|to me|in the water|on arrival|heat|last|weight|beat|keen|honest|quiet"
+    r"|funny|lucky|bored|boring|nervous|scared|busy|late|straight|ahead|centre|center)",
+    # "financial suicide", "you're killing me with this fee", "I'd die for a month more".
+    r"(?:financial|social|career|political|credit|fashion) suicide",
+    r"(?:youre|you are|ur|u r|theyre|they are|hes|shes|it is|its) (?:\w+ )?killing me",
+    r"(?:would|d|id|wud|could) (?:\w+ )?die for",
+    r"(?:team|side|club|we|they|us) (?:got |get |were |was |just )?(?:murdered|slaughtered|killed)"
+    r"(?= \d| in| at| by| last| again)",
+    r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
+    r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",
+    r"rather die than (?:pay|call|talk|deal|go|do|sign)",
+    r"(?:film|movie|show|series|episode|book|novel|drama|news|documentary)[^.!?\n]{0,40}"
+    r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*"
+    r"|dies|died|gets killed|got killed|murder\w*)",
+    r"deadline",
+    r"over my dead body",
+    r"(?:lol|lmao|haha)\w*",
+    # Things, places and trades that are "dead": "my wallet is dead", "work is dead this
+    # season", "the account is dead till payday", "my chinese is dead rusty".
+    r"(?:wallet|purse|account|card|bank|budget|savings|work|business|trade|shop|store|season"
+    r"|market|town|economy|signal|reception|wifi|internet|line|app|site|website|phone|battery"
+    r"|laptop|car|engine|printer|router|tv|chat|group|plant|plants|chinese|english|cantonese"
+    r"|mandarin|french|spanish|japanese|korean|german|maths|math)"
+    r" (?:is |s |was |went |are |were |has gone |has been |had been |been |looks |seems )?(?:totally |completely |basically "
+    r"|pretty much |practically |almost |nearly |just |kinda |kind of |so |stone |bone )?dead",
+    r"dead (?:rusty|lost|quiet|cold|still|flat|low|high|cute|chuffed|hard|jealous|happy|excited|useful"
+    r"|handy|rude|annoying|expensive|dear|pricey|long|short|slow|fast|quick|loud|dark|empty)",
+    # "crashing to death", "freezing to death", "nagged to death": "very", not a death.
+    r"(?:crash|freez|starv|bor|scar|worr|annoy|bug|nag|tickl|spamm?|ring|call|text|messag|stress"
+    r"|hound|chas|pester)\w* (?:me |us )?to death",
+    # A story or a show where people die: "that zombie show had everyone dead".
+    r"(?:film|movie|show|series|episode|book|novel|drama|finale|season|game|zombie\w*)[^.!?\n]{0,40}"
+    r"(?:dead|killed off|die off|died off|all die)",
+    # Jumping for sport or charity: "jumped out of a plane for charity", skydiving.
+    r"jump\w* (?:out of|from) (?:a |an |the )?(?:plane|aeroplane|airplane|helicopter|balloon)",
+    r"sky ?div\w*|bungee\w*|parachut\w*|base jump\w*",
+    # Dying of a feeling: "going to die of embarrassment", "died of boredom".
+    r"(?:die|died|dying|going to die|gonna die) (?:of|from) (?:embarrassment|boredom|shame|laughter|hunger"
+    r"|curiosity|cringe|thirst|heat|cold|jealousy|envy|stress)",
+    r"(?:be|is|was) the death of me",
+    r"(?:id|i would|i could|would|could) (?:\w+ )?(?:kill|murder) (?:for|a)",
+    r"killing time",
+    # Everyday things that share a word with a method or a place: "my pills cost 200",
+    # "stuck on the bridge in traffic", "car exhaust", "fell off the roof fixing gutters",
+    # "last day at this job", "gone on a business trip", "no way out of this contract",
+    # "cant go on paying 400".
+    r"(?:pills?|meds|medication|prescriptions?)(?: \w+){0,2} (?:cost|costs|costing|are expensive|bill|bills|price)",
+    r"(?:cost|price|pay for|afford|paying for) (?:of )?(?:my |the )?(?:pills|meds|medication|prescriptions?)",
+    r"(?:on|over|across) the bridge (?:in|to|into|at|on the way|this morning|traffic)",
+    r"bridge (?:traffic|toll|closure|closed|was closed|is closed)",
+    r"(?:car|van|bike)(?:s)? exhaust",
+    r"(?:fell|fall|falling|fallen) off (?:the|a|my) (?:roof|ladder|bike|scaffold\w*)",
+    r"(?:fix|fixing|repair|repairing|clean|cleaning|leak in|leaking|on) (?:the |my )?roof",
+    r"(?:my |the )?(?:last|final) (?:day|week|month|shift) (?:at|of) (?:this |my |the )?"
+    r"(?:job|work|office|contract|school|shop|store|factory|warehouse|company|firm|restaurant|site|cafe"
+    r"|bar|bank|agency|hospital|depot|plant|mill)",
+    r"(?:last|final) day (?:to|for) (?:pay|paying|payment|the payment|apply|sign)",
+    r"(?:be|been) gone (?:on|for) (?:a |my )?(?:business trip|trip|holiday|holidays|vacation|work|leave)",
+    r"no way out of (?:this|the|my|that) (?:contract|deal|loan|agreement|plan|subscription)",
+    r"(?:cant|can not|cannot) (?:go on|keep) (?:paying|payin|doing \d|with \d)",
+    r"gun (?:show|shop|range|club|licence|license)",
+    # "Be done with it" about a debt or a chat: "lets end this back and forth".
+    r"end (?:this|the|our) (?:back and forth|conversation|chat|discussion|argument|call|saga"
+    r"|nonsense|drama|headache|mess|debt|loan|account|contract|agreement)",
+)
+
+# Farewells and giving up, said without a method: a possible crisis.
+ENGLISH_SIGNS = (
+    r"(?:said|say|saying|told|tell|telling) (?:my )?(?:goodbye|goodbyes|bye) to (?:everyone|everybody|all|my|the world)",
+    r"(?:said|say|saying) (?:my )?goodbyes",
+    r"goodbye (?:cruel )?world",
+    r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting|think i will|think ill) (?:on |to )?(?:see|seeing|be around|being around|make it|making it|last|still be here)",
+    r"(?:wont|will not|not going to|not gonna|might not|may not|probably wont) (?:see|make it (?:to|through|past)|last (?:until|till|to|through)|be (?:here|around) (?:for|by|in|after|when|next))",
+    r"(?:wont|will not) be (?:a problem|your problem|anyones problem) (?:for|much|long)",
+    r"(?:wont|will not|isnt going to|not going to) be (?:a |my |your |anyones )?problem"
+    r" (?:much |for )?(?:long|longer|soon|any ?more)",
+    r"none of (?:it|this|that) (?:will|is going to|would) (?:be my problem|matter)",
+    r"(?:gave|given|giving|give) (?:away )?my (?:dog|dogs|cat|cats|pets?|stuff|things|belongings"
+    r"|possessions|guitar|car|bike) (?:away|to)",
+    r"(?:sorted|sorting|put) (?:out )?(?:all )?my (?:affairs|will)(?! for)",
+    r"(?:wrote|written|writing|made|updated) (?:out )?my will",
+    r"(?:wont|will not|dont|do not) need (?:any of (?:it|this|them)|anything|money)"
+    r"(?: (?:any ?more|after|where|soon|or anything))?",
+    r"(?:life )?(?:insurance|policy)[^.!?]{0,30}beneficiar\w*",
+    r"beneficiar\w*[^.!?]{0,30}(?:insurance|policy)",
+    r"nothing (?:really )?matters (?:any ?more|now)",
+    r"(?:doesnt|does not|dont|do not|wont) (?:really )?matter (?:any ?more|now|soon)",
+    r"(?:it|none of (?:it|this)|nothing) (?:will|is going to|would) matter (?:soon|after|when)",
+    r"(?:when|after|once|if) im (?:gone|not here|not around|no longer here)",
+    r"(?:im|i am|ive|i have) (?:given|giving) up(?= *(?:[.!,]|$| on (?:everything|life|myself|me|it all)))",
+    r"(?:i )?(?:give|gave) up on (?:everything|it all|me|myself)",
+    r"(?:whats|what is) the point(?: (?:of|in) (?:anything|it all|any of (?:it|this)|trying|going on|a payment plan|this plan)(?![a-z])| *(?:[.!?,]|$|any ?more))",
+    r"no point (?:in |of )?(?:anything|any of (?:it|this)|trying|paying|it all)",
+    r"(?:im|i am) (?:so )?(?:done|finished) with (?:everything|it all|all of (?:it|this)|life|living)",
+    r"(?:i )?(?:cant|can not|cannot) see (?:a way out|any way out|a future|any future|myself (?:being here|living|making it|lasting|getting through))",
+    r"(?:my|the) (?:kids|children|family|wife|husband|mum|mom|dad|parents) (?:will|would) be (?:fine|okay|ok|better) without",
+    r"(?:my|the) affairs (?:are )?in order",
+    r"(?:one|1) last (?:thing|time|payment) before i (?:go|leave)",
+    r"dead",
+    r"kill(?:ing)? me",
+    r"hopeless",
+    r"no future (?:for me|left|anymore|any more)",
+    r"(?:no|not any|nothing) (?:left|more) to (?:give|lose)",
+    # Gone before a day, the last thing before going: "ill be gone before the next
+    # payment", "its the last thing i need to sort out before i go".
+    r"(?:ill|i will|i ll|id|i would) (?:already |probably |likely |long )?be (?:long )?gone"
+    r" (?:before|by the time|by then|soon|long before)",
+    r"(?:the |one |my )?last (?:thing|things|bit|job|task|loose end)s?[^.!?]{0,40}before i (?:go|leave)"
+    r"(?! (?:to|on|out|back|away|home|into|for(?! good| ever)|abroad|shopping|travel\w*|overseas|in|at))",
+    # Things left tidy for those who stay: "i have a plan and a date", "leave things tidy",
+    # "the paperwork theyll need after", "close the account after my funeral".
+    r"(?:have|got|made|set) a plan and a date",
+    r"(?:leave|leaving|left) (?:things|everything|it all|my affairs|my stuff) (?:tidy|in order|sorted|neat"
+    r"|clean|straight|easy for)",
+    r"(?:they|theyll|theyd|my \w+|someone|people|the family) (?:will |ll |would |d )?need"
+    r" (?:it |this |that |them |these |those )?(?:details |papers |paperwork |numbers )?"
+    r"(?:after|afterwards|when im gone|once im gone)(?= *(?:[.!?,]|$))",
+    r"(?:my|own) funeral",
+    r"(?:close|closing|cancel|settle|sort)\w* (?:\w+ ){0,4}after the funeral",
+    r"(?:dont|do not|havent|have not|wont) (?:have |got |have got )?(?:many |much |any )?"
+    r"(?:months|weeks|years|days) left(?: in me)?",
+    r"(?:no|not much) time left (?:for me|in me)",
+    # Sorry for everything, said to whoever is there: a farewell.
+    r"(?:im|i am|i m) (?:so |truly |really )?sorry for everything",
+    r"tell (?:\w+ ){0,5}(?:that )?(?:im|i am) sorry",
+    # A note or letter that carries what is owed: "so i can leave it in the note" (not the
+    # note field of a transfer: the note must end the sentence or be for someone).
+    r"(?:leave|write|put) (?:it|that|this|them|the total|the amount|the balance|what i owe|how much i owe)"
+    r" (?:in|into) (?:the|my) (?:note|letter)(?= *(?:[.!?,]|$| for my| to my))",
+    r"letters? (?:for|to) (?:my |the )?(?:kids|children|family|wife|husband|mum|mom|parents|son|daughter)",
+)

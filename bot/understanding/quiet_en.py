@@ -31,7 +31,8 @@ ENGLISH_IDIOMS = (
     r"(?= \d| in| at| by| last| again)",
     r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
     r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",
-    r"rather die than (?:pay|call|talk|deal|go|do|sign)",
+    r"rather die than (?:pay|call|talk|deal|go|do|sign|put|use|take|borrow|ask|owe|sell|spend|touch|open"
+    r"|get|give|beg|speak|answer|text|reply|join|switch|admit|tell)",
     r"(?:film|movie|show|series|episode|book|novel|drama|news|documentary)[^.!?\n]{0,40}"
     r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*"
     r"|dies|died|gets killed|got killed|murder\w*)",
@@ -53,7 +54,7 @@ ENGLISH_IDIOMS = (
     r"|hound|chas|pester)\w* (?:me |us )?to death",
     # A story or a show where people die: "that zombie show had everyone dead".
     r"(?:film|movie|show|series|episode|book|novel|drama|finale|season|game|zombie\w*)[^.!?\n]{0,40}"
-    r"(?:dead|killed off|die off|died off|all die)",
+    r"(?:dead|killed off|die off|died off|all die|dies|died|dying)",
     # Jumping for sport or charity: "jumped out of a plane for charity", skydiving.
     r"jump\w* (?:out of|from) (?:a |an |the )?(?:plane|aeroplane|airplane|helicopter|balloon)",
     r"sky ?div\w*|bungee\w*|parachut\w*|base jump\w*",
@@ -85,6 +86,18 @@ ENGLISH_IDIOMS = (
     # "Be done with it" about a debt or a chat: "lets end this back and forth".
     r"end (?:this|the|our) (?:back and forth|conversation|chat|discussion|argument|call|saga"
     r"|nonsense|drama|headache|mess|debt|loan|account|contract|agreement)",
+    # Since round 5: "dead on" (spot on), an account or a card "is dead" with words between,
+    # "im dead 😂" at a joke, dying in a game, "shell kill me if im late".
+    r"(?:yep|yes|yeah|ya|thats|that is|thatd be|youre|ur|its|spot|bang) dead on",
+    r"(?:account|card|wallet|loan|number|email|app|plan|policy|line)(?: \w+){1,4}"
+    r" (?:is|s|was|went|has gone|has been) (?:long |totally |completely |basically )?dead",
+    r"(?:im|i am|i m) (?:literally |actually |so |fully |legit |lowkey )?dead"
+    r"(?= *(?:[\U0001f602\U0001f923\U0001f480\U0001f62d\U0001f606]|lol|lmao|lmfao|haha|omg|at (?:that|this|your)|that meme))",
+    r"(?:game|level|boss|stage|match|fortnite|minecraft|pubg|roblox|zelda|dark souls|elden ring)[^.!?\n]{0,40}"
+    r"(?:dying|died|dies|die|dead|killed)"
+    r"|(?:dying|died|die|dead|killed)(?: \w+){0,3} (?:on|in|at) (?:level|stage|the boss|this boss|that boss|wave)",
+    r"(?:she|he|they|you|u|mum|mom|dad|wife|husband|boss|sister|brother|gran|nan)"
+    r"(?:ll| will| would|d| is gonna| s gonna| is going to) (?:\w+ )?kill (?:me|us)",
 )
 
 # Farewells and giving up, said without a method: a possible crisis.
@@ -151,4 +164,28 @@ ENGLISH_SIGNS = (
     r"(?:leave|write|put) (?:it|that|this|them|the total|the amount|the balance|what i owe|how much i owe)"
     r" (?:in|into) (?:the|my) (?:note|letter)(?= *(?:[.!?,]|$| for my| to my))",
     r"letters? (?:for|to) (?:my |the )?(?:kids|children|family|wife|husband|mum|mom|parents|son|daughter)",
+    # Since round 5: a farewell folded into another answer (a birth date, an amount):
+    # "not that itll matter after tonight", "there wont be another one", "the last thing
+    # ill ever do", "thats the last youll hear from me", "take it from what i leave behind".
+    r"(?:it|itll|that|thatll|this|thisll|any of (?:it|this)|none of (?:it|this)|nothing)"
+    r"(?: will| is going to| would|ll|d)? (?:\w+ )?matter (?:after|past|beyond|once|by the time)",
+    r"(?:there|therell|theres)? ?(?:wont|will not|isnt going to|not going to|wont ever) be"
+    r" (?:another|a next|any more|anymore|a) (?:one|birthday|birthdays)(?= *(?:[.!,]|$| for me| after))",
+    r"(?:my |the )?last (?:birthday|christmas|new year)(?: ill| i will| i ll)? (?:ever )?(?:see|have|get)",
+    r"(?:the |my )?(?:last|final) (?:thing|payment|bill) (?:i|ill|i will|id|i would|i ll) ever (?:do|pay|make|send|sort)",
+    r"(?:the )?last (?:youll|you will|you ll|anyone will|anyonell|youd|you) (?:ever )?hear (?:from|of) me",
+    r"(?:whatever|what|everything|anything|all|the stuff|the things) (?:i|ill|i will|i ll) (?:leave|left) behind",
+    r"(?:im|i am|i m) not (?:staying|sticking around|hanging around)"
+    r"(?= *(?:[.!,]|$| long| much longer| around| here| in this world))",
+    # Wanting it all to stop, for good (not the messages: "stop the texts for good").
+    r"(?:want|wish|need|just want) (?:it all|everything|all of it|all of this|all this) to (?:stop|end)"
+    r"(?= *(?:[.!,]|$| for good| forever| now| already))",
+    # Paying in the next life: "ill pay you back in the next life".
+    r"(?:pay|repay|settle|clear|owe|give)\w*[^.!?]{0,25}(?:in )?(?:the |my )?(?:next|another) life"
+    r"|(?:next|another) life[^.!?]{0,15}(?:pay|repay|settle)",
+    # Sorry, said to family or everyone, beside a goodbye (a plain "sorry, bye" ends a chat).
+    r"(?:sorry|forgive me)[ ,.]*(?:to )?(?:everyone|everybody|all of you|mum|mom|dad|my family"
+    r"|my kids|my wife|my husband)[^!?]{0,12}(?:goodbye|bye|farewell|im going|i have to go|im leaving)",
+    r"(?:everyone|everybody|all of you|mum|mom|dad|my family)[ ,.]*(?:im |i am )?sorry[^!?]{0,12}"
+    r"(?:goodbye|bye|farewell|im going|im leaving)",
 )

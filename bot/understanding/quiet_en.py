@@ -177,6 +177,14 @@ ENGLISH_SIGNS = (
     r"(?:whatever|what|everything|anything|all|the stuff|the things) (?:i|ill|i will|i ll) (?:leave|left) behind",
     r"(?:im|i am|i m) not (?:staying|sticking around|hanging around)"
     r"(?= *(?:[.!,]|$| long| much longer| around| here| in this world))",
+    # All over soon; a payout when I die: "itll all be over soon anyway", "the policy
+    # pays out when im dead, so youll get it".
+    r"(?:its|it s|itll|it will|it ll|this will|thisll|everything will|everythingll) (?:all )?(?:be )?over"
+    r" (?:soon|shortly|before long)(?= *(?:[.!,]|$| anyway| so| for me))",
+    r"(?:insurance|policy|life cover)[^.!?]{0,30}(?:if|when|once|after) i (?:die|am dead|m dead|pass away|go)",
+    # One way out left: "i dont see a way out except one", "theres only one exit left".
+    r"way out (?:except|but|apart from|other than|besides) (?:one|the one|the obvious one|a permanent one)",
+    r"(?:only|just) (?:one|a permanent) (?:way out|exit)(?: left)?(?= *(?:[.!,]|$| left| for me| now))",
     # Wanting it all to stop, for good (not the messages: "stop the texts for good").
     r"(?:want|wish|need|just want) (?:it all|everything|all of it|all of this|all this) to (?:stop|end)"
     r"(?= *(?:[.!,]|$| for good| forever| now| already))",

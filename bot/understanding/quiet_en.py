@@ -121,7 +121,8 @@ ENGLISH_SIGNS = (
     r"beneficiar\w*[^.!?]{0,30}(?:insurance|policy)",
     r"nothing (?:really )?matters (?:any ?more|now)",
     r"(?:doesnt|does not|dont|do not|wont) (?:really )?matter (?:any ?more|now|soon)",
-    r"(?:it|none of (?:it|this)|nothing) (?:will|is going to|would) matter (?:soon|after|when)",
+    # Said, not asked: "will it matter after the 15th if i pay late?" is a question.
+    r"(?:it|none of (?:it|this)|nothing) (?:will|is going to|would) matter (?:soon|after|when)(?![^.!\n]*\?)",
     r"(?:when|after|once|if) im (?:gone|not here|not around|no longer here)",
     r"(?:im|i am|ive|i have) (?:given|giving) up(?= *(?:[.!,]|$| on (?:everything|life|myself|me|it all)))",
     r"(?:i )?(?:give|gave) up on (?:everything|it all|me|myself)",
@@ -168,7 +169,7 @@ ENGLISH_SIGNS = (
     # "not that itll matter after tonight", "there wont be another one", "the last thing
     # ill ever do", "thats the last youll hear from me", "take it from what i leave behind".
     r"(?:it|itll|that|thatll|this|thisll|any of (?:it|this)|none of (?:it|this)|nothing)"
-    r"(?: will| is going to| would|ll|d)? (?:\w+ )?matter (?:after|past|beyond|once|by the time)",
+    r"(?: will| is going to| would|ll|d)? (?:\w+ )?matter (?:after|past|beyond|once|by the time)(?![^.!\n]*\?)",
     r"(?:there|therell|theres)? ?(?:wont|will not|isnt going to|not going to|wont ever) be"
     r" (?:another|a next|any more|anymore|a) (?:one|birthday|birthdays)(?= *(?:[.!,]|$| for me| after))",
     r"(?:my |the )?last (?:birthday|christmas|new year)(?: ill| i will| i ll)? (?:ever )?(?:see|have|get)",

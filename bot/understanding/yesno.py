@@ -203,6 +203,16 @@ _POLITE = re.compile(r"\b(?:please|pls|plz|thanks|thank you|thx)\b|[请謝谢唔
 _SPLIT = re.compile(r"[\s,，.。!！;；:：、]+")
 
 
+# A change of mind in the tail ("yes wait no, actually no", "好……啊唔係，唔得"): the
+# last answer wins, and when the last words are no plain answer the model reads them.
+_CHANGE_OF_MIND = re.compile(
+    r"(?<![a-z])(?:wait|actually|hang on|hold on|scratch that|on second thought|changed my mind"
+    r"|i mean)(?![a-z])|不对|唔对|唔系|不是|等等|等一下|等阵|哦不|啊不|改主意|还是|都系|算了"
+)
+# "no more reminders please", "no longer needed": a "no" that heads something else.
+_NOT_AN_ANSWER_AFTER_NO = re.compile(r"^(?:more|longer|further)(?![a-z])")
+
+
 def _short(tail: str) -> bool:
     if "?" in tail or "？" in tail:
         return False
@@ -223,8 +233,26 @@ def yes_or_no(message: Prepared) -> bool | None:
             return False
     parts = _SPLIT.split(folded, maxsplit=1)
     if len(parts) == 2 and _short(parts[1]):
+        if _CHANGE_OF_MIND.search(parts[1]):
+            return _last_answer(folded)
+        if parts[0] == "no" and _NOT_AN_ANSWER_AFTER_NO.search(parts[1]):
+            return None
         if parts[0] in _NO_HEADS:
             return False
         if parts[0] in _YES_HEADS:
             return True
+    return None
+
+
+def _last_answer(folded: str) -> bool | None:
+    """The answer a change of mind ends on: its last words when they are a plain yes
+    or no, else None."""
+    words = _SPLIT.split(_TRIM.sub("", _POLITE.sub("", folded)))
+    last = next((part for part in reversed(words) if part), "")
+    # "还是不要了": the word that turns the mind round, then the answer.
+    last = _TRIM.sub("", re.sub(rf"^(?:{_CHANGE_OF_MIND.pattern})", "", last))
+    if last in YES:
+        return True
+    if last in NO:
+        return False
     return None

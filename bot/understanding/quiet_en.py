@@ -1,0 +1,200 @@
+"""English words that are no sign (idioms) and quiet signs (farewells, giving up).
+
+Matched on folded text (lower case, apostrophes dropped) as whole words; quiet.py
+compiles them with the Chinese lists (quiet_zh.py) and says what they mean.
+"""
+
+from __future__ import annotations
+
+# Intensifier idioms: "this fee is killing me", "dying to", "dead tired".
+ENGLISH_IDIOMS = (
+    r"(?:is|s|are|re|its|was|be|been|keeps?|this|that|fees?|interest|job|work|commute|rent)"
+    r" (?:\w+ )?killing (?:me|us|my)",
+    r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?kill (?:me|us)",
+    r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet"
+    r"|battery|phone|data|ears|eyes|brain|patience)",
+    r"(?:bored|scared|worried|annoyed|sick|freaked|frightened|bugged|nagged) (?:me |us )?to death",
+    r"(?:app|website|site|page|screen|laptop|phone|battery|wifi|internet|connection|card reader)"
+    r" (?:just |then |had |has )?died",
+    r"dying (?:to|for|of (?:laughter|embarrassment|boredom|curiosity|hunger))",
+    r"(?:im|i am|was) dying (?:here|of)",
+    r"(?:phone|battery|car|laptop|line|link|dead) (?:is |s |was |went |just )?"
+    r"(?:almost |nearly |about to be |going |gonna be |half )?dead",
+    r"dead (?:tired|end|serious|broke|line|set|easy|on time|slow|cheap|simple|good|confused|certain"
+    r"|sure|wrong|right|to me|in the water|on arrival|heat|last|weight|beat|keen|honest|quiet"
+    r"|funny|lucky|bored|boring|nervous|scared|busy|late|straight|ahead|centre|center)",
+    # "financial suicide", "you're killing me with this fee", "I'd die for a month more".
+    r"(?:financial|social|career|political|credit|fashion) suicide",
+    r"(?:youre|you are|ur|u r|theyre|they are|hes|shes|it is|its) (?:\w+ )?killing me",
+    r"(?:would|d|id|wud|could) (?:\w+ )?die for",
+    r"(?:team|side|club|we|they|us) (?:got |get |were |was |just )?(?:murdered|slaughtered|killed)"
+    r"(?= \d| in| at| by| last| again)",
+    r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
+    r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",
+    r"rather die than (?:pay|call|talk|deal|go|do|sign|put|use|take|borrow|ask|owe|sell|spend|touch|open"
+    r"|get|give|beg|speak|answer|text|reply|join|switch|admit|tell)",
+    r"(?:film|movie|show|series|episode|book|novel|drama|news|documentary)[^.!?\n]{0,40}"
+    r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*"
+    r"|dies|died|gets killed|got killed|murder\w*)",
+    r"deadline",
+    r"over my dead body",
+    r"(?:lol|lmao|haha)\w*",
+    # Things, places and trades that are "dead": "my wallet is dead", "work is dead this
+    # season", "the account is dead till payday", "my chinese is dead rusty".
+    r"(?:wallet|purse|account|card|bank|budget|savings|work|business|trade|shop|store|season"
+    r"|market|town|economy|signal|reception|wifi|internet|line|app|site|website|phone|battery"
+    r"|laptop|car|engine|printer|router|tv|chat|group|plant|plants|chinese|english|cantonese"
+    r"|mandarin|french|spanish|japanese|korean|german|maths|math)"
+    r" (?:is |s |was |went |are |were |has gone |has been |had been |been |looks |seems )?(?:totally |completely |basically "
+    r"|pretty much |practically |almost |nearly |just |kinda |kind of |so |stone |bone )?dead",
+    r"dead (?:rusty|lost|quiet|cold|still|flat|low|high|cute|chuffed|hard|jealous|happy|excited|useful"
+    r"|handy|rude|annoying|expensive|dear|pricey|long|short|slow|fast|quick|loud|dark|empty)",
+    # "crashing to death", "freezing to death", "nagged to death": "very", not a death.
+    r"(?:crash|freez|starv|bor|scar|worr|annoy|bug|nag|tickl|spamm?|ring|call|text|messag|stress"
+    r"|hound|chas|pester)\w* (?:me |us )?to death",
+    # A story or a show where people die: "that zombie show had everyone dead".
+    r"(?:film|movie|show|series|episode|book|novel|drama|finale|season|game|zombie\w*)[^.!?\n]{0,40}"
+    r"(?:dead|killed off|die off|died off|all die|dies|died|dying)",
+    # Jumping for sport or charity: "jumped out of a plane for charity", skydiving.
+    r"jump\w* (?:out of|from) (?:a |an |the )?(?:plane|aeroplane|airplane|helicopter|balloon)",
+    r"sky ?div\w*|bungee\w*|parachut\w*|base jump\w*",
+    # Dying of a feeling: "going to die of embarrassment", "died of boredom".
+    r"(?:die|died|dying|going to die|gonna die) (?:of|from) (?:embarrassment|boredom|shame|laughter|hunger"
+    r"|curiosity|cringe|thirst|heat|cold|jealousy|envy|stress)",
+    r"(?:be|is|was) the death of me",
+    r"(?:id|i would|i could|would|could) (?:\w+ )?(?:kill|murder) (?:for|a)",
+    r"killing time",
+    # Everyday things that share a word with a method or a place: "my pills cost 200",
+    # "stuck on the bridge in traffic", "car exhaust", "fell off the roof fixing gutters",
+    # "last day at this job", "gone on a business trip", "no way out of this contract",
+    # "cant go on paying 400".
+    r"(?:pills?|meds|medication|prescriptions?)(?: \w+){0,2} (?:cost|costs|costing|are expensive|bill|bills|price)",
+    r"(?:cost|price|pay for|afford|paying for) (?:of )?(?:my |the )?(?:pills|meds|medication|prescriptions?)",
+    r"(?:on|over|across) the bridge (?:in|to|into|at|on the way|this morning|traffic)",
+    r"bridge (?:traffic|toll|closure|closed|was closed|is closed)",
+    r"(?:car|van|bike)(?:s)? exhaust",
+    r"(?:fell|fall|falling|fallen) off (?:the|a|my) (?:roof|ladder|bike|scaffold\w*)",
+    r"(?:fix|fixing|repair|repairing|clean|cleaning|leak in|leaking|on) (?:the |my )?roof",
+    r"(?:my |the )?(?:last|final) (?:day|week|month|shift) (?:at|of) (?:this |my |the )?"
+    r"(?:job|work|office|contract|school|shop|store|factory|warehouse|company|firm|restaurant|site|cafe"
+    r"|bar|bank|agency|hospital|depot|plant|mill)",
+    r"(?:last|final) day (?:to|for) (?:pay|paying|payment|the payment|apply|sign)",
+    r"(?:be|been) gone (?:on|for) (?:a |my )?(?:business trip|trip|holiday|holidays|vacation|work|leave)",
+    r"no way out of (?:this|the|my|that) (?:contract|deal|loan|agreement|plan|subscription)",
+    r"(?:cant|can not|cannot) (?:go on|keep) (?:paying|payin|doing \d|with \d)",
+    r"gun (?:show|shop|range|club|licence|license)",
+    # "Be done with it" about a debt or a chat: "lets end this back and forth".
+    r"end (?:this|the|our) (?:back and forth|conversation|chat|discussion|argument|call|saga"
+    r"|nonsense|drama|headache|mess|debt|loan|account|contract|agreement)",
+    # Since round 5: "dead on" (spot on), an account or a card "is dead" with words between,
+    # "im dead 😂" at a joke, dying in a game, "shell kill me if im late".
+    r"(?:yep|yes|yeah|ya|thats|that is|thatd be|youre|ur|its|spot|bang) dead on",
+    r"(?:account|card|wallet|loan|number|email|app|plan|policy|line)(?: \w+){1,4}"
+    r" (?:is|s|was|went|has gone|has been) (?:long |totally |completely |basically )?dead",
+    r"(?:im|i am|i m) (?:literally |actually |so |fully |legit |lowkey )?dead"
+    r"(?= *(?:[\U0001f602\U0001f923\U0001f480\U0001f62d\U0001f606]|lol|lmao|lmfao|haha|omg|at (?:that|this|your)|that meme))",
+    r"(?:game|level|boss|stage|match|fortnite|minecraft|pubg|roblox|zelda|dark souls|elden ring)[^.!?\n]{0,40}"
+    r"(?:dying|died|dies|die|dead|killed)"
+    r"|(?:dying|died|die|dead|killed)(?: \w+){0,3} (?:on|in|at) (?:level|stage|the boss|this boss|that boss|wave)",
+    r"(?:she|he|they|you|u|mum|mom|dad|wife|husband|boss|sister|brother|gran|nan)"
+    r"(?:ll| will| would|d| is gonna| s gonna| is going to) (?:\w+ )?kill (?:me|us)",
+)
+
+# Farewells and giving up, said without a method: a possible crisis.
+ENGLISH_SIGNS = (
+    r"(?:said|say|saying|told|tell|telling) (?:my )?(?:goodbye|goodbyes|bye) to (?:everyone|everybody|all|my|the world)",
+    r"(?:said|say|saying) (?:my )?goodbyes",
+    r"goodbye (?:cruel )?world",
+    r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting|think i will|think ill) (?:on |to )?(?:see|seeing|be around|being around|make it|making it|last|still be here)",
+    r"(?:wont|will not|not going to|not gonna|might not|may not|probably wont) (?:see|make it (?:to|through|past)|last (?:until|till|to|through)|be (?:here|around) (?:for|by|in|after|when|next))",
+    r"(?:wont|will not) be (?:a problem|your problem|anyones problem) (?:for|much|long)",
+    r"(?:wont|will not|isnt going to|not going to) be (?:a |my |your |anyones )?problem"
+    r" (?:much |for )?(?:long|longer|soon|any ?more)",
+    r"none of (?:it|this|that) (?:will|is going to|would) (?:be my problem|matter)",
+    r"(?:gave|given|giving|give) (?:away )?my (?:dog|dogs|cat|cats|pets?|stuff|things|belongings"
+    r"|possessions|guitar|car|bike) (?:away|to)",
+    r"(?:sorted|sorting|put) (?:out )?(?:all )?my (?:affairs|will)(?! for)",
+    r"(?:wrote|written|writing|made|updated) (?:out )?my will",
+    r"(?:wont|will not|dont|do not) need (?:any of (?:it|this|them)|anything|money)"
+    r"(?: (?:any ?more|after|where|soon|or anything))?",
+    r"(?:life )?(?:insurance|policy)[^.!?]{0,30}beneficiar\w*",
+    r"beneficiar\w*[^.!?]{0,30}(?:insurance|policy)",
+    r"nothing (?:really )?matters (?:any ?more|now)",
+    r"(?:doesnt|does not|dont|do not|wont) (?:really )?matter (?:any ?more|now|soon)",
+    # Said, not asked: "will it matter after the 15th if i pay late?" is a question.
+    r"(?:it|none of (?:it|this)|nothing) (?:will|is going to|would) matter (?:soon|after|when)(?![^.!\n]*\?)",
+    r"(?:when|after|once|if) im (?:gone|not here|not around|no longer here)",
+    r"(?:im|i am|ive|i have) (?:given|giving) up(?= *(?:[.!,]|$| on (?:everything|life|myself|me|it all)))",
+    r"(?:i )?(?:give|gave) up on (?:everything|it all|me|myself)",
+    r"(?:whats|what is) the point(?: (?:of|in) (?:anything|it all|any of (?:it|this)|trying|going on|a payment plan|this plan)(?![a-z])| *(?:[.!?,]|$|any ?more))",
+    r"no point (?:in |of )?(?:anything|any of (?:it|this)|trying|paying|it all)",
+    r"(?:im|i am) (?:so )?(?:done|finished) with (?:everything|it all|all of (?:it|this)|life|living)",
+    r"(?:i )?(?:cant|can not|cannot) see (?:a way out|any way out|a future|any future|myself (?:being here|living|making it|lasting|getting through))",
+    r"(?:my|the) (?:kids|children|family|wife|husband|mum|mom|dad|parents) (?:will|would) be (?:fine|okay|ok|better) without",
+    r"(?:my|the) affairs (?:are )?in order",
+    r"(?:one|1) last (?:thing|time|payment) before i (?:go|leave)",
+    r"dead",
+    r"kill(?:ing)? me",
+    r"hopeless",
+    r"no future (?:for me|left|anymore|any more)",
+    r"(?:no|not any|nothing) (?:left|more) to (?:give|lose)",
+    # Gone before a day, the last thing before going: "ill be gone before the next
+    # payment", "its the last thing i need to sort out before i go".
+    r"(?:ill|i will|i ll|id|i would) (?:already |probably |likely |long )?be (?:long )?gone"
+    r" (?:before|by the time|by then|soon|long before)",
+    r"(?:the |one |my )?last (?:thing|things|bit|job|task|loose end)s?[^.!?]{0,40}before i (?:go|leave)"
+    r"(?! (?:to|on|out|back|away|home|into|for(?! good| ever)|abroad|shopping|travel\w*|overseas|in|at))",
+    # Things left tidy for those who stay: "i have a plan and a date", "leave things tidy",
+    # "the paperwork theyll need after", "close the account after my funeral".
+    r"(?:have|got|made|set) a plan and a date",
+    r"(?:leave|leaving|left) (?:things|everything|it all|my affairs|my stuff) (?:tidy|in order|sorted|neat"
+    r"|clean|straight|easy for)",
+    r"(?:they|theyll|theyd|my \w+|someone|people|the family) (?:will |ll |would |d )?need"
+    r" (?:it |this |that |them |these |those )?(?:details |papers |paperwork |numbers )?"
+    r"(?:after|afterwards|when im gone|once im gone)(?= *(?:[.!?,]|$))",
+    r"(?:my|own) funeral",
+    r"(?:close|closing|cancel|settle|sort)\w* (?:\w+ ){0,4}after the funeral",
+    r"(?:dont|do not|havent|have not|wont) (?:have |got |have got )?(?:many |much |any )?"
+    r"(?:months|weeks|years|days) left(?: in me)?",
+    r"(?:no|not much) time left (?:for me|in me)",
+    # Sorry for everything, said to whoever is there: a farewell.
+    r"(?:im|i am|i m) (?:so |truly |really )?sorry for everything",
+    r"tell (?:\w+ ){0,5}(?:that )?(?:im|i am) sorry",
+    # A note or letter that carries what is owed: "so i can leave it in the note" (not the
+    # note field of a transfer: the note must end the sentence or be for someone).
+    r"(?:leave|write|put) (?:it|that|this|them|the total|the amount|the balance|what i owe|how much i owe)"
+    r" (?:in|into) (?:the|my) (?:note|letter)(?= *(?:[.!?,]|$| for my| to my))",
+    r"letters? (?:for|to) (?:my |the )?(?:kids|children|family|wife|husband|mum|mom|parents|son|daughter)",
+    # Since round 5: a farewell folded into another answer (a birth date, an amount):
+    # "not that itll matter after tonight", "there wont be another one", "the last thing
+    # ill ever do", "thats the last youll hear from me", "take it from what i leave behind".
+    r"(?:it|itll|that|thatll|this|thisll|any of (?:it|this)|none of (?:it|this)|nothing)"
+    r"(?: will| is going to| would|ll|d)? (?:\w+ )?matter (?:after|past|beyond|once|by the time)(?![^.!\n]*\?)",
+    r"(?:there|therell|theres)? ?(?:wont|will not|isnt going to|not going to|wont ever) be"
+    r" (?:another|a next|any more|anymore|a) (?:one|birthday|birthdays)(?= *(?:[.!,]|$| for me| after))",
+    r"(?:my |the )?last (?:birthday|christmas|new year)(?: ill| i will| i ll)? (?:ever )?(?:see|have|get)",
+    r"(?:the |my )?(?:last|final) (?:thing|payment|bill) (?:i|ill|i will|id|i would|i ll) ever (?:do|pay|make|send|sort)",
+    r"(?:the )?last (?:youll|you will|you ll|anyone will|anyonell|youd|you) (?:ever )?hear (?:from|of) me",
+    r"(?:whatever|what|everything|anything|all|the stuff|the things) (?:i|ill|i will|i ll) (?:leave|left) behind",
+    r"(?:im|i am|i m) not (?:staying|sticking around|hanging around)"
+    r"(?= *(?:[.!,]|$| long| much longer| around| here| in this world))",
+    # All over soon; a payout when I die: "itll all be over soon anyway", "the policy
+    # pays out when im dead, so youll get it".
+    r"(?:its|it s|itll|it will|it ll|this will|thisll|everything will|everythingll) (?:all )?(?:be )?over"
+    r" (?:soon|shortly|before long)(?= *(?:[.!,]|$| anyway| so| for me))",
+    r"(?:insurance|policy|life cover)[^.!?]{0,30}(?:if|when|once|after) i (?:die|am dead|m dead|pass away|go)",
+    # One way out left: "i dont see a way out except one", "theres only one exit left".
+    r"way out (?:except|but|apart from|other than|besides) (?:one|the one|the obvious one|a permanent one)",
+    r"(?:only|just) (?:one|a permanent) (?:way out|exit)(?: left)?(?= *(?:[.!,]|$| left| for me| now))",
+    # Wanting it all to stop, for good (not the messages: "stop the texts for good").
+    r"(?:want|wish|need|just want) (?:it all|everything|all of it|all of this|all this) to (?:stop|end)"
+    r"(?= *(?:[.!,]|$| for good| forever| now| already))",
+    # Paying in the next life: "ill pay you back in the next life".
+    r"(?:pay|repay|settle|clear|owe|give)\w*[^.!?]{0,25}(?:in )?(?:the |my )?(?:next|another) life"
+    r"|(?:next|another) life[^.!?]{0,15}(?:pay|repay|settle)",
+    # Sorry, said to family or everyone, beside a goodbye (a plain "sorry, bye" ends a chat).
+    r"(?:sorry|forgive me)[ ,.]*(?:to )?(?:everyone|everybody|all of you|mum|mom|dad|my family"
+    r"|my kids|my wife|my husband)[^!?]{0,12}(?:goodbye|bye|farewell|im going|i have to go|im leaving)",
+    r"(?:everyone|everybody|all of you|mum|mom|dad|my family)[ ,.]*(?:im |i am )?sorry[^!?]{0,12}"
+    r"(?:goodbye|bye|farewell|im going|im leaving)",
+)

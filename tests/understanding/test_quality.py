@@ -33,16 +33,16 @@ DEV_CRISIS_LINES = 20
 DEV_NEGATIVES = 20
 
 
-# Round 5 of the held-out set, measured once on 2026-12-07 (docs/understanding.md):
-# accuracy 86.7%; crisis recall (sure + possible) en 89.3%, zh_Hans 92.2%, zh_Hant
-# 88.7%; sure-crisis false alarms en 2.0%, zh_Hans 0.0%, zh_Hant 0.0%. The issue's
-# floors (ACCURACY_FLOOR, CRISIS_RECALL_FLOOR, FALSE_ALARM_CEILING: 95%, 100%, 5%)
-# are NOT all met (accuracy and recall), so issue 30 stays open; `repaybot nlu
-# evaluate` says so and exits 1. Until a round meets them, the suite holds the model
-# to what round 5 measured, so that no change makes the held-out figures worse unnoticed.
-MEASURED_ACCURACY = 0.86
-MEASURED_RECALL = 0.88
-MEASURED_FALSE_ALARMS = 0.02
+# Round 6 of the held-out set, measured once on 2026-12-07 (docs/understanding.md):
+# accuracy 87.2%; crisis recall (sure + possible) en 92.3%, zh_Hans 90.4%, zh_Hant
+# 84.6%; sure-crisis false alarms 0.0% in every locale. The issue's floors
+# (ACCURACY_FLOOR, CRISIS_RECALL_FLOOR, FALSE_ALARM_CEILING: 95%, 100%, 5%) are NOT
+# all met (accuracy and recall), so issue 30 stays open; `repaybot nlu evaluate` says
+# so and exits 1. Until a round meets them, the suite holds the model to what round 6
+# measured, so that no change makes the held-out figures worse unnoticed.
+MEASURED_ACCURACY = 0.87
+MEASURED_RECALL = 0.84
+MEASURED_FALSE_ALARMS = 0.0
 
 
 def test_heldout_is_big_enough_to_judge_in_every_locale(model: IntentModel) -> None:
@@ -54,7 +54,7 @@ def test_heldout_is_big_enough_to_judge_in_every_locale(model: IntentModel) -> N
         assert check.negatives >= MIN_NEGATIVES, check.locale
 
 
-def test_heldout_does_not_fall_below_what_round_five_measured(model: IntentModel) -> None:
+def test_heldout_does_not_fall_below_what_round_six_measured(model: IntentModel) -> None:
     report, checks = cli.measure(load_examples(HELDOUT_DIR), model)
     assert report.accuracy() >= MEASURED_ACCURACY
     for check in checks:
@@ -113,8 +113,8 @@ def test_the_evaluate_command_prints_dev_and_heldout_figures(
     stand_in = tmp_path / "heldout"
     stand_in.mkdir()
     for path in DEV_DIR.glob("*.txt"):
-        # Rounds 3 and 4 alone have 40 or more a locale: leave them out.
-        if "round3" not in path.name and "round4" not in path.name:
+        # A round that was held out alone has 40 or more a locale: leave them out.
+        if ".round" not in path.name:
             shutil.copy(path, stand_in / path.name)
     monkeypatch.setattr(cli, "HELDOUT_DIR", stand_in)
     code = cli.run("evaluate")

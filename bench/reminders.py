@@ -129,18 +129,27 @@ async def _plan(url: str) -> tuple[float, float, int, float]:
 
 
 def worker(url: str) -> None:
+    from bot.heap import settle
+
+    settle()  # as the serving process the planner runs in (bot.heap)
     first, again, queued, cpu = asyncio.run(_plan(url))
     print(f"{first:.3f} {again:.3f} {queued} {peak_rss_mib():.1f} {cpu:.3f}")
 
 
-async def _timed(url: str) -> tuple[float, float, int, float, float]:
+async def _timed(url: str) -> tuple[float, float, int, float, float, list[float]]:
+    """The worker's figures, and the machine's load average every 5 s while it ran."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.reminders", "worker", url,
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
-    out, _ = await process.communicate()
+    loads: list[float] = []
+    done = asyncio.ensure_future(process.communicate())
+    while not done.done():
+        loads.append(os.getloadavg()[0])
+        await asyncio.wait([done], timeout=5)
+    out, _ = done.result()
     first, again, queued, peak, cpu = out.decode().split()
-    return float(first), float(again), int(queued), float(peak), float(cpu)
+    return float(first), float(again), int(queued), float(peak), float(cpu), loads
 
 
 async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
@@ -151,8 +160,11 @@ async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
                 started = time.perf_counter()
                 await fill(url, size)
                 filled = time.perf_counter() - started
-                first, again, queued, peak, cpu = await _timed(url)
-            note = f"{queued:,} queued; written in {filled:.0f} s; load {os.getloadavg()[0]:.2f}"
+                first, again, queued, peak, cpu, loads = await _timed(url)
+            note = (
+                f"{queued:,} queued; written in {filled:.0f} s; load average during the"
+                f" plan {min(loads):.1f}-{max(loads):.1f} (mean {sum(loads) / len(loads):.1f})"
+            )
             figures += [
                 Figure(f"{kind} {size:,}: plan (queues)", first, None, "s", note=note),
                 Figure(f"{kind} {size:,}: planner's own CPU (queues)", cpu, None, "s"),

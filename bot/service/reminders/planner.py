@@ -26,8 +26,9 @@ from bot.domain.cadence import RemindersPolicy
 from bot.domain.contact_rules import PERSON, Decision
 from bot.domain.planning import Planning
 from bot.domain.send_load import Peak, fits, peak_rate
+from bot.service.progress import Progress, silent
 from bot.service.reminders.collector import collector_held
-from bot.service.reminders.portfolio import Candidate, contacts_after
+from bot.service.reminders.portfolio import Candidate, contacts_after, count_accounts
 from bot.service.reminders.store import BATCH, NewReminder, queue_many, requeue_held
 
 log = logging.getLogger(__name__)
@@ -60,17 +61,31 @@ class PlanReport:
 
 
 async def batches(
-    sessions: async_sessionmaker[AsyncSession], now: datetime, size: int = BATCH, **options: Any
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime,
+    size: int = BATCH,
+    progress: Progress = silent,
+    **options: Any,
 ) -> AsyncIterator[list[Candidate]]:
-    """The portfolio, a key range at a time, each read in its own short transaction."""
-    after = ""
+    """The portfolio, a key range at a time, each read in its own short transaction;
+    `progress` hears the accounts looked at so far against their count."""
+    total = None
+    if progress is not silent:
+        async with sessions() as session:
+            total = await count_accounts(session)
+        progress(0, total)
+    after, done = "", 0
     while True:
         async with sessions() as session, session.begin():
-            found, last = await contacts_after(session, now, after=after, limit=size, **options)
+            found, last, read = await contacts_after(
+                session, now, after=after, limit=size, **options
+            )
         if last is None:
             return
+        done += read
         if found:
             yield found
+        progress(done, total)
         after = last
 
 
@@ -130,7 +145,7 @@ async def plan_reminders(
         while True:
             with collector_held():  # a batch's objects are not garbage until it is done
                 async with sessions() as session, session.begin():
-                    batch, last = await contacts_after(session, now, after=after, limit=size)
+                    batch, last, _ = await contacts_after(session, now, after=after, limit=size)
                 if last is None:
                     break
                 decided = decide(batch, planning, report)

@@ -90,9 +90,10 @@ async def contacts_after(
     linked_only: bool = True,
     reachable: bool = False,
     ids: Sequence[str] | None = None,
-) -> tuple[list[Candidate], str | None]:
-    """A batch and the last key it covered (None: the portfolio is done). A batch may
-    hold fewer than `limit` accounts (those not linked are left out) and go on."""
+) -> tuple[list[Candidate], str | None, int]:
+    """A batch, the last key it covered (None: the portfolio is done) and the number of
+    accounts it looked at. A batch may hold fewer than `limit` accounts (those not
+    linked are left out) and go on."""
     query = select(*_ACCOUNT_FACTS).order_by(ACCOUNTS.c.account_id)
     if ids is None:
         query = query.where(ACCOUNTS.c.account_id > after).limit(limit)
@@ -100,11 +101,11 @@ async def contacts_after(
         query = query.where(ACCOUNTS.c.account_id.in_(list(ids)))
     accounts = await _read(session, query)
     if not accounts:
-        return [], None
+        return [], None, 0
     last = accounts[-1][0] if ids is None else None
     chats = await _linked_chats(session, after, last, ids)
     if linked_only and not chats:
-        return [], last
+        return [], last, len(accounts)
     undisputed = CHARGES.c.dispute_id.is_(None)
     charges = {
         row[0]: row[1:]
@@ -170,7 +171,12 @@ async def contacts_after(
                     reachable=reachable,
                 )
             )
-    return found, last
+    return found, last, len(accounts)
+
+
+async def count_accounts(session: AsyncSession) -> int:
+    """How many accounts a walk of the portfolio looks at: a progress bar's total."""
+    return int((await session.execute(select(func.count()).select_from(ACCOUNTS))).scalar_one())
 
 
 async def _linked_chats(
@@ -208,7 +214,7 @@ async def contacts(
     ids: Sequence[str] | None = None,
 ) -> list[Candidate]:
     """The given ids, or one batch of accounts after `after`, with their history."""
-    found, _ = await contacts_after(
+    found, _, _ = await contacts_after(
         session,
         now,
         after=after,

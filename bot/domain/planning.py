@@ -24,11 +24,11 @@ from bot.domain.contact_rules import (
     Decision,
     Interval,
     allowed_intervals,
+    blocking_rule,
     day_hours,
     due_stage,
     fraction,
     hold,
-    hours_allow,
     local_day,
     plan,
     spread,
@@ -37,6 +37,7 @@ from bot.domain.contact_rules import (
 
 _NOTHING = Decision()
 _NO_ZONE = Decision(reason=R1)
+_NO_HISTORY = Contact("", "")  # nothing sent, no conversation ended, no quiet windows
 
 
 class Planning:
@@ -99,6 +100,7 @@ class Planning:
             intervals = allowed_intervals(zones, (), self.rules, self.now, days=2)
             if not intervals:
                 intervals = allowed_intervals(zones, (), self.rules, self.now)
-            moved_by = None if hours_allow(zones, self.now, self.rules) else R1
+            # The rules themselves, asked for an account with nothing of its own.
+            moved_by = blocking_rule(_NO_HISTORY, zones, self.now, self.rules)
             found = self._slots[zones] = (intervals, moved_by)
         return found

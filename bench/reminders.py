@@ -111,7 +111,7 @@ async def fill(url: str, count: int) -> None:
         await engine.dispose()
 
 
-async def _plan(url: str) -> tuple[float, float, int, float]:
+async def _plan(url: str) -> tuple[float, float, int, float, float]:
     from bot.domain.cadence import RemindersPolicy
     from bot.service.reminders import plan_reminders
     from bot.store.db import create_engine, session_factory
@@ -123,24 +123,35 @@ async def _plan(url: str) -> tuple[float, float, int, float]:
         first = await plan_reminders(session_factory(engine), rules, NOW)
         middle, cpu_first = time.perf_counter(), time.process_time() - cpu
         await plan_reminders(session_factory(engine), rules, NOW)
-        return middle - started, time.perf_counter() - middle, first.queued, cpu_first
+        peak = first.peak()  # the busiest moment's messages a second (send_load)
+        rate = peak.rate if peak is not None else 0.0
+        return middle - started, time.perf_counter() - middle, first.queued, cpu_first, rate
     finally:
         await engine.dispose()
 
 
 def worker(url: str) -> None:
-    first, again, queued, cpu = asyncio.run(_plan(url))
-    print(f"{first:.3f} {again:.3f} {queued} {peak_rss_mib():.1f} {cpu:.3f}")
+    from bot.heap import settle
+
+    settle()  # as the serving process the planner runs in (bot.heap)
+    first, again, queued, cpu, rate = asyncio.run(_plan(url))
+    print(f"{first:.3f} {again:.3f} {queued} {peak_rss_mib():.1f} {cpu:.3f} {rate:.3f}")
 
 
-async def _timed(url: str) -> tuple[float, float, int, float, float]:
+async def _timed(url: str) -> tuple[float, float, int, float, float, float, list[float]]:
+    """The worker's figures, and the machine's load average every 5 s while it ran."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.reminders", "worker", url,
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
-    out, _ = await process.communicate()
-    first, again, queued, peak, cpu = out.decode().split()
-    return float(first), float(again), int(queued), float(peak), float(cpu)
+    loads: list[float] = []
+    done = asyncio.ensure_future(process.communicate())
+    while not done.done():
+        loads.append(os.getloadavg()[0])
+        await asyncio.wait([done], timeout=5)
+    out, _ = done.result()
+    first, again, queued, peak, cpu, rate = out.decode().split()
+    return float(first), float(again), int(queued), float(peak), float(cpu), float(rate), loads
 
 
 async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
@@ -151,15 +162,22 @@ async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
                 started = time.perf_counter()
                 await fill(url, size)
                 filled = time.perf_counter() - started
-                first, again, queued, peak, cpu = await _timed(url)
-            note = f"{queued:,} queued; written in {filled:.0f} s; load {os.getloadavg()[0]:.2f}"
-            figures += [
+                first, again, queued, peak, cpu, rate, loads = await _timed(url)
+            note = (
+                f"{queued:,} queued; written in {filled:.0f} s; load average during the"
+                f" plan {min(loads):.1f}-{max(loads):.1f} (mean {sum(loads) / len(loads):.1f})"
+            )
+            found = [
                 Figure(f"{kind} {size:,}: plan (queues)", first, None, "s", note=note),
                 Figure(f"{kind} {size:,}: planner's own CPU (queues)", cpu, None, "s"),
                 Figure(f"{kind} {size:,}: plan again (nothing new)", again, None, "s"),
                 Figure(f"{kind} {size:,}: accounts a second", size / first, None, "/s"),
                 Figure(f"{kind} {size:,}: peak memory", peak, None, "MiB", higher_is_better=False),
-            ]
+                Figure(f"{kind} {size:,}: busiest moment needs", rate, None, "msg/s",
+                       higher_is_better=False, note="the free rate is 30"),
+            ]  # fmt: skip
+            print_figures(f"{kind} {size:,}", found)  # as it comes: a long run shows its way
+            figures += found
     return figures
 
 

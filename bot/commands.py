@@ -568,6 +568,7 @@ async def links_create(settings: Settings, fmt: str, days: int | None, output: P
     """A single-use link per account not linked on Telegram yet, for the lender's SMS
     or e-mail: CSV (or JSON Lines) on stdout or in --output, a count on stderr."""
     from bot.service.link_batch import create_unlinked_links
+    from bot.terminal_progress import progress_bar
 
     if days is not None and days < 1:
         _err(f"--days {days}: a link must stay valid for at least 1 day.")
@@ -590,15 +591,17 @@ async def links_create(settings: Settings, fmt: str, days: int | None, output: P
                 if output is None
                 else files.enter_context(output.open("w", encoding="utf-8", newline=""))
             )
-            count = await create_unlinked_links(
-                sessions,
-                username=username,
-                channel="telegram",
-                now=datetime.now(UTC),
-                valid_days=settings.link_token_days if days is None else days,
-                fmt="jsonl" if fmt == "jsonl" else "csv",
-                out=out,
-            )
+            with progress_bar("Creating links", in_bytes=False) as progress:
+                count = await create_unlinked_links(
+                    sessions,
+                    username=username,
+                    channel="telegram",
+                    now=datetime.now(UTC),
+                    valid_days=settings.link_token_days if days is None else days,
+                    fmt="jsonl" if fmt == "jsonl" else "csv",
+                    out=out,
+                    progress=progress,
+                )
     _err(f"{count} {'link' if count == 1 else 'links'} created for accounts not linked yet.")
     return 0
 

@@ -32,7 +32,9 @@ def _loaded(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 async def plan(settings: Settings, at: datetime | None, fmt: str) -> int:
+    from bot.service.reminders.planner import PlanReport
     from bot.service.reminders.preview import preview
+    from bot.terminal_progress import progress_bar
 
     try:
         loaded = _loaded(settings)
@@ -40,30 +42,36 @@ async def plan(settings: Settings, at: datetime | None, fmt: str) -> int:
         _err(f"The dialogs do not load: {error}")
         return 1
     when = at or datetime.now(UTC)
+    rules = loaded.policy.reminders
     counts: dict[str, int] = defaultdict(int)
+    load = PlanReport()
     async with _database(settings) as sessions:
-        async for line in preview(sessions, loaded.policy.reminders, when):
-            counts[line.status] += 1
-            if fmt == "jsonl":
-                sys.stdout.write(
-                    json.dumps(
-                        {
-                            "account_id": line.account_id,
-                            "stage": line.stage,
-                            "status": line.status,
-                            "send_at": line.send_at.astimezone(UTC).isoformat()
-                            if line.send_at
-                            else None,
-                            "rule": line.rule,
-                        }
+        # Lines go on as the bar draws: at a terminal rich prints them above it.
+        with progress_bar("Looking at accounts", in_bytes=False) as progress:
+            async for line in preview(sessions, rules, when, progress, load):
+                counts[line.status] += 1
+                if fmt == "jsonl":
+                    sys.stdout.write(
+                        json.dumps(
+                            {
+                                "account_id": line.account_id,
+                                "stage": line.stage,
+                                "status": line.status,
+                                "send_at": line.send_at.astimezone(UTC).isoformat()
+                                if line.send_at
+                                else None,
+                                "rule": line.rule,
+                            }
+                        )
+                        + "\n"
                     )
-                    + "\n"
-                )
-            else:
-                print(line.text())
+                else:
+                    print(line.text())
     if fmt != "jsonl":
         said = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing"
         print(f"At {when.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}: {said}.")
+    for warning in load.warnings(rules):  # on stderr: stdout stays the plan's lines
+        _err(f"Warning: {warning}.")
     return 0
 
 
@@ -90,6 +98,7 @@ async def simulate(
 ) -> int:
     from bot.service.reminders.simulate import simulate as run
     from bot.service.reminders.simulate import text_keys
+    from bot.terminal_progress import progress_bar
 
     if days < 1:
         _err("--days must be 1 or more")
@@ -109,14 +118,15 @@ async def simulate(
     keys = text_keys(loaded.scripts.get("repayment", script), rules)
     sent = held = 0
     async with _database(settings) as sessions:
-        async for line in run(sessions, rules, keys, start, days, paid):
-            record = line.as_dict()
-            sent += line.text_key is not None
-            held += line.text_key is None
-            if fmt == "jsonl":
-                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                print("  ".join(f"{k}={v}" for k, v in record.items()))
+        with progress_bar("Simulating accounts", in_bytes=False) as progress:
+            async for line in run(sessions, rules, keys, start, days, paid, progress):
+                record = line.as_dict()
+                sent += line.text_key is not None
+                held += line.text_key is None
+                if fmt == "jsonl":
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                else:
+                    print("  ".join(f"{k}={v}" for k, v in record.items()))
     if fmt != "jsonl":
         print(f"{sent} message(s) would be sent, {held} reminder(s) held back.")
     return 0

@@ -57,6 +57,11 @@ def progress_bar(description: str, *, in_bytes: bool) -> Iterator[Listener]:
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
+        # rich sends what is printed meanwhile through the bar's console, that is to
+        # stderr: right when stdout is the same terminal (lines show above the bar),
+        # wrong when it is a file (`reminders plan > plan.txt` would write nothing).
+        redirect_stdout=sys.stdout.isatty(),
+        redirect_stderr=False,
     )
     task = bar.add_task(description, total=None, rate="")
 

@@ -75,16 +75,20 @@ def _zone_or_none(name: str) -> ZoneInfo | None:
 zone_named = lru_cache(maxsize=512)(_zone_or_none)
 
 
-def _zones_for(timezone: str, phone: str) -> tuple[ZoneInfo, ...]:
+def zones_for(timezone: str, phone: str) -> tuple[ZoneInfo, ...]:
     """R1: the zones whose hours the account must respect. Its own zone when known;
-    otherwise every zone of its country (from the phone); none when neither says."""
+    otherwise every zone of its country (from the phone); none when neither says.
+
+    Not cached on (zone, phone) itself: a portfolio has as many phones as accounts,
+    so such a cache would miss on nearly every account; the zone by name and the
+    zones of a country are cached instead."""
     name = timezone.strip()
     own = zone_named(name) if name not in _PLACELESS else None
     if own is not None:
         return (own,)
     country = region_of(name, phone)
     if country is not None:
-        found = tuple(z for z in map(zone_named, zones_of_country(country)) if z is not None)
+        found = _country_zones(country)
         if found:
             return found
     if name in _PLACELESS and name:
@@ -92,7 +96,11 @@ def _zones_for(timezone: str, phone: str) -> tuple[ZoneInfo, ...]:
     return ()
 
 
-zones_for = lru_cache(maxsize=4096)(_zones_for)
+def _zones_of(country: str) -> tuple[ZoneInfo, ...]:
+    return tuple(z for z in map(zone_named, zones_of_country(country)) if z is not None)
+
+
+_country_zones = lru_cache(maxsize=256)(_zones_of)
 
 
 def local_day(zones: Sequence[ZoneInfo], moment: datetime) -> date:

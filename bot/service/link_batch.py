@@ -15,10 +15,11 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Literal, TextIO
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.linking import hash_token
+from bot.service.progress import Progress, silent
 from bot.store.tables import AccountRow, ChannelLinkRow, LinkTokenRow, table_of
 
 Format = Literal["csv", "jsonl"]
@@ -39,13 +40,21 @@ async def create_unlinked_links(
     valid_days: int,
     fmt: Format,
     out: TextIO,
+    progress: Progress = silent,
 ) -> int:
-    """Write `account_id, link, expires_at` for each account with no link on `channel`."""
+    """Write `account_id, link, expires_at` for each account with no link on `channel`;
+    `progress` hears the links written against the accounts that had none."""
     expires = now + timedelta(days=valid_days)
     writer = csv.writer(out) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(COLUMNS)
     linked = select(_LINKS.account_id).where(_LINKS.channel == channel)
+    total = None
+    if progress is not silent:
+        async with sessions() as session:
+            unlinked = select(func.count()).where(_ACCOUNTS.account_id.not_in(linked))
+            total = int((await session.execute(unlinked)).scalar_one())
+        progress(0, total)
     after = ""
     written = 0
     while True:
@@ -90,4 +99,5 @@ async def create_unlinked_links(
                     + "\n"
                 )
         written += len(batch)
+        progress(written, total)
         after = batch[-1]

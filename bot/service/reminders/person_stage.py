@@ -12,7 +12,7 @@ same transaction, so the stage is looked at again once that case is closed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
 from uuid import uuid4
 
 from sqlalchemy import delete
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.types import EscalationReason, Priority
 from bot.service import escalations, worklist
-from bot.service.reminders.store import REMINDERS, queue
+from bot.service.reminders.store import REMINDERS, NewReminder, queue_many
 
 
 def ticket() -> str:
@@ -28,34 +28,32 @@ def ticket() -> str:
     return f"T-{uuid4().hex[:10].upper()}"
 
 
-async def hand_to_person(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
+async def hand_to_person(session: AsyncSession, rows: Sequence[NewReminder], now: datetime) -> int:
     """Record each person's stage and open its case; returns how many cases opened."""
+    recorded = set(await queue_many(session, "person", rows, now))
     opened = 0
-    for row in rows:
-        if not await queue(session, [row]):
+    for account_id, stage, cycle, conversation_id, _, _ in rows:
+        if account_id not in recorded:
             continue  # recorded before, and its case opened then
         if await escalations.open_unless_open(
             session,
             ticket=ticket(),
-            account_id=row["account_id"],
-            conversation_id=row["conversation_id"],
+            account_id=account_id,
+            conversation_id=conversation_id,
             reason=EscalationReason.REMINDER_STAGE,
             priority=Priority.NORMAL,
-            now=row["created_at"],
-            note=row["stage"],
+            now=now,
+            note=stage,
         ):
             opened += 1
             # Its place in the worklist (days past due x amount), as every writer of a case does.
-            await worklist.reweigh(session, row["created_at"], [row["account_id"]])
+            await worklist.reweigh(session, now, [account_id])
             continue
         await session.execute(
             delete(REMINDERS).where(
-                REMINDERS.c.account_id == row["account_id"],
-                REMINDERS.c.stage == row["stage"],
-                REMINDERS.c.cycle == row["cycle"],
+                REMINDERS.c.account_id == account_id,
+                REMINDERS.c.stage == stage,
+                REMINDERS.c.cycle == cycle,
             )
         )
     return opened
-
-
-__all__ = ["hand_to_person", "ticket"]

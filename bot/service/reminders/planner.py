@@ -1,9 +1,10 @@
 """The planner: for every account with a reachable linked chat, the reminder now due, queued once.
 
-It streams the portfolio in batches (bot.service.reminders.store), decides each
-account with the contact rules (bot.domain.contact_rules.plan), and inserts the
-reminders with ON CONFLICT DO NOTHING on (account, stage, due date): running it
-again, or on three processes at once, queues each reminder once. A reminder is
+It streams the portfolio in batches (bot.service.reminders.portfolio), decides each
+account with the contact rules (bot.domain.planning: contact_rules.plan, with what
+depends only on the zone and the due date worked out once), and inserts a batch's
+reminders in one statement, ON CONFLICT DO NOTHING on (account, stage, due date):
+running it again, or on three processes at once, queues each reminder once. A reminder is
 queued for the next moment the rules allow, spread over the borrower's allowed
 hours; one held (R3, R8, R12, R16, a person) is not queued and is looked at
 again on the next run. A stage that needs a person is recorded as such and opens
@@ -12,28 +13,25 @@ a case in the agents' queue (bot.service.reminders.person_stage).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.cadence import ContactRules, RemindersPolicy
-from bot.domain.contact_rules import (
-    PERSON,
-    Decision,
-    day_hours,
-    local_day,
-    plan,
-    zones_for,
-)
+from bot.domain.cadence import RemindersPolicy
+from bot.domain.contact_rules import PERSON, Decision
+from bot.domain.planning import Planning
 from bot.domain.send_load import Peak, fits, peak_rate
+from bot.service.progress import Progress, silent
+from bot.service.reminders.collector import collector_held
 from bot.service.reminders.person_stage import hand_to_person
-from bot.service.reminders.portfolio import Candidate, contacts_after
-from bot.service.reminders.store import BATCH, queue, requeue_held
+from bot.service.reminders.portfolio import Candidate, contacts_after, count_accounts
+from bot.service.reminders.store import BATCH, NewReminder, queue_many, requeue_held
 
 log = logging.getLogger(__name__)
 
@@ -64,36 +62,75 @@ class PlanReport:
         ]
 
 
-def _row(candidate: Candidate, decision: Decision, now: datetime, status: str) -> dict[str, Any]:
-    assert decision.stage is not None  # noqa: S101 - only decided stages become rows
-    return {
-        "account_id": candidate.contact.account_id,
-        "stage": decision.stage.name,
-        "cycle": candidate.contact.due_date,
-        "conversation_id": candidate.conversation_id,
-        "status": status,
-        "send_at": decision.send_at,
-        "reason": decision.reason,
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-        "sent_at": None,
-    }
-
-
 async def batches(
-    sessions: async_sessionmaker[AsyncSession], now: datetime, size: int = BATCH, **options: Any
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime,
+    size: int = BATCH,
+    progress: Progress = silent,
+    **options: Any,
 ) -> AsyncIterator[list[Candidate]]:
-    """The portfolio, a key range at a time, each read in its own short transaction."""
-    after = ""
+    """The portfolio, a key range at a time, each read in its own short transaction;
+    `progress` hears the accounts looked at so far against their count."""
+    total = None
+    if progress is not silent:
+        async with sessions() as session:
+            total = await count_accounts(session)
+        progress(0, total)
+    after, done = "", 0
     while True:
         async with sessions() as session, session.begin():
-            found, last = await contacts_after(session, now, after=after, limit=size, **options)
+            found, last, read = await contacts_after(
+                session, now, after=after, limit=size, **options
+            )
         if last is None:
             return
+        done += read
         if found:
             yield found
+        progress(done, total)
         after = last
+
+
+@dataclass
+class Decided:
+    """One batch's decisions, as rows to insert by status and held rows to put back."""
+
+    queued: list[NewReminder] = field(default_factory=list)
+    person: list[NewReminder] = field(default_factory=list)
+    requeue: list[tuple[Candidate, Decision]] = field(default_factory=list)
+
+
+def decide(batch: list[Candidate], planning: Planning, report: PlanReport) -> Decided:
+    """Every account of the batch decided in memory (no database work here)."""
+    decided = Decided()
+    for candidate in batch:
+        contact = candidate.contact
+        decision = planning.decide(contact)
+        stage = decision.stage
+        if stage is None:
+            continue
+        row = (
+            contact.account_id,
+            stage.name,
+            contact.due_date,
+            candidate.conversation_id,
+            decision.send_at,
+            decision.reason,
+        )
+        if decision.send_at is None:
+            # A person's stage and nothing holds it, not even a person who has the
+            # account already (then it is looked at again once they are done).
+            if stage.person and decision.reason == PERSON and not contact.person_owns:
+                decided.person.append(row)
+            else:
+                report.held[decision.reason or "?"] += 1
+            continue
+        decided.queued.append(row)
+        if stage.name in candidate.held:
+            decided.requeue.append((candidate, decision))
+        # The reminder weighs on its borrower's window of that day (see send_load).
+        report.load[planning.window(contact, decision.send_at)] += 1
+    return decided
 
 
 async def plan_reminders(
@@ -105,36 +142,45 @@ async def plan_reminders(
 ) -> PlanReport:
     """Queue every reminder due at `now`; idempotent on any number of processes."""
     report = PlanReport()
-    async for batch in batches(sessions, now, size):
-        rows: list[dict[str, Any]] = []
-        requeue: list[tuple[Candidate, Decision]] = []
-        for candidate in batch:
-            decision = plan(candidate.contact, rules.stages, now, rules.contact)
-            if decision.stage is None:
-                continue
-            if decision.send_at is None:
-                # A person's stage and nothing holds it, not even a person who has
-                # the account already (then it is looked at again once they are done).
-                person = decision.stage.person and decision.reason == PERSON
-                if person and not candidate.contact.person_owns:
-                    rows.append(_row(candidate, decision, now, "person"))
-                else:
-                    report.held[decision.reason or "?"] += 1
-                continue
-            rows.append(_row(candidate, decision, now, "queued"))
-            if decision.stage.name in candidate.held:
-                requeue.append((candidate, decision))
-            _count_load(report, candidate, decision.send_at, rules.contact)
-        async with sessions() as session, session.begin():
-            report.queued += await queue(session, [r for r in rows if r["status"] == "queued"])
-            report.person += await hand_to_person(
-                session, [r for r in rows if r["status"] == "person"]
-            )
-            for candidate, decision in requeue:
-                report.queued += await _requeue(session, candidate, decision, now)
+    planning = Planning(rules.stages, now, rules.contact)
+    after = ""
+    writing: asyncio.Task[None] | None = None
+    try:
+        while True:
+            with collector_held():  # a batch's objects are not garbage until it is done
+                async with sessions() as session, session.begin():
+                    batch, last, _ = await contacts_after(session, now, after=after, limit=size)
+                if last is None:
+                    break
+                decided = decide(batch, planning, report)
+                # One batch is written while the next is read and decided: PostgreSQL
+                # inserts on its own core meanwhile. Batches are key ranges apart, and
+                # each waits for the one before it: at most two in memory.
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(_write(sessions, decided, report, now))
+            after = last
+        if writing is not None:
+            await writing
+    finally:
+        if writing is not None and not writing.done():
+            writing.cancel()
+            await asyncio.gather(writing, return_exceptions=True)
     for warning in report.warnings(rules):
         log.warning("reminders: %s", warning)
     return report
+
+
+async def _write(
+    sessions: async_sessionmaker[AsyncSession], decided: Decided, report: PlanReport, now: datetime
+) -> None:
+    """One batch's reminders, in one short transaction."""
+    async with sessions() as session, session.begin():
+        report.queued += len(await queue_many(session, "queued", decided.queued, now))
+        # The person stages recorded just now, each opening its case (person_stage).
+        report.person += await hand_to_person(session, decided.person, now)
+        for candidate, decision in decided.requeue:
+            report.queued += await _requeue(session, candidate, decision, now)
 
 
 async def _requeue(
@@ -149,12 +195,3 @@ async def _requeue(
         candidate.contact.due_date,
         {**values, "updated_at": now},
     )
-
-
-def _count_load(
-    report: PlanReport, candidate: Candidate, send_at: datetime, hours: ContactRules
-) -> None:
-    """The reminder weighs on its borrower's window of that day (see send_load)."""
-    zones = zones_for(candidate.contact.timezone, candidate.contact.phone)
-    day: date = local_day(zones, send_at)
-    report.load[day_hours(zones[0], day, hours.start, hours.end)] += 1

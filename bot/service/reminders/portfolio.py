@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.contact_rules import Contact
 from bot.domain.quiet_windows import from_data
+from bot.service.reminders.collector import collector_held
 from bot.service.reminders.store import (
     ACCOUNTS,
     ARRANGEMENTS,
@@ -60,8 +61,24 @@ def _in(column: Any, after: str, last: str | None, ids: Sequence[str] | None) ->
     return and_(column > after, column <= last)
 
 
-async def _read(session: AsyncSession, query: Any) -> list[Any]:
-    return list(await session.execute(query))
+async def _read(session: AsyncSession, query: Any) -> Sequence[Any]:
+    # all(): one fetch of the whole result, not a driver call per row.
+    return (await session.execute(query)).all()
+
+
+_ACCOUNT_FACTS = (
+    ACCOUNTS.c.account_id,
+    ACCOUNTS.c.timezone,
+    ACCOUNTS.c.phone,
+    ACCOUNTS.c.due_date,
+    ACCOUNTS.c.opted_out,
+    ACCOUNTS.c.collection_paused,
+    ACCOUNTS.c.breathing_space,
+    ACCOUNTS.c.breathing_space_until,
+    ACCOUNTS.c.breathing_space_from,
+    ACCOUNTS.c.unreachable,
+    ACCOUNTS.c.quiet_windows,
+)
 
 
 async def contacts_after(
@@ -73,55 +90,22 @@ async def contacts_after(
     linked_only: bool = True,
     reachable: bool = False,
     ids: Sequence[str] | None = None,
-) -> tuple[list[Candidate], str | None]:
-    """A batch and the last key it covered (None: the portfolio is done). A batch may
-    hold fewer than `limit` accounts (those not linked are left out) and go on."""
-    last: str | None = None
+) -> tuple[list[Candidate], str | None, int]:
+    """A batch, the last key it covered (None: the portfolio is done) and the number of
+    accounts it looked at. A batch may hold fewer than `limit` accounts (those not
+    linked are left out) and go on."""
+    query = select(*_ACCOUNT_FACTS).order_by(ACCOUNTS.c.account_id)
     if ids is None:
-        keys = (
-            select(ACCOUNTS.c.account_id)
-            .where(ACCOUNTS.c.account_id > after)
-            .order_by(ACCOUNTS.c.account_id)
-            .limit(limit)
-            .subquery()
-        )
-        last = (await session.execute(select(func.max(keys.c.account_id)))).scalar()
-        if last is None:
-            return [], None
-    chats: dict[str, tuple[int, str]] = {}
-    linked = select(CONVERSATIONS.c.account_id, CONVERSATIONS.c.id, CONVERSATIONS.c.owner).join(
-        LINKS,
-        and_(
-            LINKS.c.channel == CONVERSATIONS.c.channel,
-            LINKS.c.user_key == CONVERSATIONS.c.user_key,
-            LINKS.c.account_id == CONVERSATIONS.c.account_id,
-        ),
-    )
-    for account_id, conversation_id, owner in await _read(
-        session, linked.where(_in(CONVERSATIONS.c.account_id, after, last, ids))
-    ):
-        if account_id not in chats or conversation_id > chats[account_id][0]:
-            chats[account_id] = (conversation_id, owner)
+        query = query.where(ACCOUNTS.c.account_id > after).limit(limit)
+    else:
+        query = query.where(ACCOUNTS.c.account_id.in_(list(ids)))
+    accounts = await _read(session, query)
+    if not accounts:
+        return [], None, 0
+    last = accounts[-1][0] if ids is None else None
+    chats = await _linked_chats(session, after, last, ids)
     if linked_only and not chats:
-        return [], last
-    accounts = await _read(
-        session,
-        select(
-            ACCOUNTS.c.account_id,
-            ACCOUNTS.c.timezone,
-            ACCOUNTS.c.phone,
-            ACCOUNTS.c.due_date,
-            ACCOUNTS.c.opted_out,
-            ACCOUNTS.c.collection_paused,
-            ACCOUNTS.c.breathing_space,
-            ACCOUNTS.c.breathing_space_until,
-            ACCOUNTS.c.breathing_space_from,
-            ACCOUNTS.c.unreachable,
-            ACCOUNTS.c.quiet_windows,
-        )
-        .where(_in(ACCOUNTS.c.account_id, after, last, ids))
-        .order_by(ACCOUNTS.c.account_id),
-    )
+        return [], last, len(accounts)
     undisputed = CHARGES.c.dispute_id.is_(None)
     charges = {
         row[0]: row[1:]
@@ -170,23 +154,53 @@ async def contacts_after(
     }
     history = await _history(session, now, after, last, ids)
     found = []
-    for row in accounts:
-        chat = chats.get(row[0])
-        if linked_only and chat is None:
-            continue
-        found.append(
-            _contact(
-                row,
-                chat,
-                row[0] in waiting,
-                charges.get(row[0]),
-                row[0] in arranged,
-                _aware(completed.get(row[0])),
-                history.get(row[0], ()),
-                reachable=reachable,
+    with collector_held():
+        for row in accounts:
+            chat = chats.get(row[0])
+            if linked_only and chat is None:
+                continue
+            found.append(
+                _contact(
+                    row,
+                    chat,
+                    row[0] in waiting,
+                    charges.get(row[0]),
+                    row[0] in arranged,
+                    _aware(completed.get(row[0])),
+                    history.get(row[0], ()),
+                    reachable=reachable,
+                )
             )
-        )
-    return found, last
+    return found, last, len(accounts)
+
+
+async def count_accounts(session: AsyncSession) -> int:
+    """How many accounts a walk of the portfolio looks at: a progress bar's total."""
+    return int((await session.execute(select(func.count()).select_from(ACCOUNTS))).scalar_one())
+
+
+async def _linked_chats(
+    session: AsyncSession, after: str, last: str | None, ids: Sequence[str] | None
+) -> dict[str, tuple[int, str]]:
+    """Each account's newest chat linked to it: (conversation id, owner)."""
+    linked = select(CONVERSATIONS.c.account_id, CONVERSATIONS.c.id, CONVERSATIONS.c.owner).join(
+        LINKS,
+        and_(
+            LINKS.c.channel == CONVERSATIONS.c.channel,
+            LINKS.c.user_key == CONVERSATIONS.c.user_key,
+            LINKS.c.account_id == CONVERSATIONS.c.account_id,
+        ),
+    )
+    # The key range on both tables: PostgreSQL does not carry a range across the join's
+    # equality, and without it read every link of the portfolio for every batch.
+    linked = linked.where(
+        _in(CONVERSATIONS.c.account_id, after, last, ids), _in(LINKS.c.account_id, after, last, ids)
+    )
+    chats: dict[str, tuple[int, str]] = {}
+    for account_id, conversation_id, owner in await _read(session, linked):
+        if account_id not in chats or conversation_id > chats[account_id][0]:
+            chats[account_id] = (conversation_id, owner)
+    return chats
 
 
 async def contacts(
@@ -200,7 +214,7 @@ async def contacts(
     ids: Sequence[str] | None = None,
 ) -> list[Candidate]:
     """The given ids, or one batch of accounts after `after`, with their history."""
-    found, _ = await contacts_after(
+    found, _, _ = await contacts_after(
         session,
         now,
         after=after,
@@ -228,8 +242,8 @@ async def _history(
         or_(REMINDERS.c.sent_at >= since, REMINDERS.c.status != "sent"),
     )
     found: dict[str, list[Any]] = {}
-    for row in await session.execute(query):
-        found.setdefault(row.account_id, []).append(row)
+    for row in await _read(session, query):
+        found.setdefault(row[0], []).append(row)
     return found
 
 
@@ -262,10 +276,10 @@ def _contact(
     sent: tuple[datetime, ...] = ()
     stages: frozenset[str] = frozenset()
     held: frozenset[str] = frozenset()
-    if history:
-        sent = tuple(_aware(r.sent_at) for r in history if r.status == "sent" and r.sent_at)  # type: ignore[misc]
-        stages = frozenset(r.stage for r in history if r.cycle == due and r.status in OPEN)
-        held = frozenset(r.stage for r in history if r.cycle == due and r.status == "held")
+    if history:  # (account, stage, cycle, status, sent_at) rows
+        sent = tuple(_aware(r[4]) for r in history if r[3] == "sent" and r[4])  # type: ignore[misc]
+        stages = frozenset(r[1] for r in history if r[2] == due and r[3] in OPEN)
+        held = frozenset(r[1] for r in history if r[2] == due and r[3] == "held")
     contact = Contact(
         account_id,
         timezone,
@@ -286,5 +300,7 @@ def _contact(
         completed_at,
         stages,
     )
-    owed_value = Decimal(str(owed)) if owed is not None else _ZERO
+    owed_value = (
+        owed if isinstance(owed, Decimal) else _ZERO if owed is None else Decimal(str(owed))
+    )
     return Candidate(contact, chat[0] if chat else None, owed_value, held)

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.cadence import RemindersPolicy
-from bot.domain.contact_rules import plan, send_check, zones_for
-from bot.service.reminders.planner import batches
+from bot.domain.contact_rules import send_check, zones_for
+from bot.domain.planning import Planning
+from bot.service.progress import Progress, silent
+from bot.service.reminders.planner import PlanReport, batches
 from bot.service.reminders.portfolio import contacts
 from bot.service.reminders.store import REMINDERS
 
@@ -53,10 +55,17 @@ class PlanLine:
 
 
 async def preview(
-    sessions: async_sessionmaker[AsyncSession], rules: RemindersPolicy, at: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    rules: RemindersPolicy,
+    at: datetime,
+    progress: Progress = silent,
+    load: PlanReport | None = None,
 ) -> AsyncIterator[PlanLine]:
-    """Queued reminders (due at `at` or later) and what the planner would queue or hold."""
-    async for batch in batches(sessions, at):
+    """Queued reminders (due at `at` or later) and what the planner would queue or hold.
+    `load` adds up what is to be sent per borrower's day, as the planner does, so the
+    caller can say when a day's reminders need more than the sending rate."""
+    planning = Planning(rules.stages, at, rules.contact)
+    async for batch in batches(sessions, at, progress=progress):
         ids = [c.contact.account_id for c in batch]
         async with sessions() as session:
             query = select(
@@ -83,14 +92,18 @@ async def preview(
             status = (
                 "due" if due else ("held" if send_at is not None and send_at <= at else "later")
             )
+            if load is not None and send_at is not None and status != "held":
+                load.load[planning.window(contact, send_at)] += 1
             yield PlanLine(
                 row.account_id, row.stage, status, send_at, contact.timezone, why or row.reason
             )
         for candidate in batch:
-            decision = plan(candidate.contact, rules.stages, at, rules.contact)
+            decision = planning.decide(candidate.contact)
             if decision.stage is None:
                 continue
             status = "held" if decision.send_at is None else "new"
+            if load is not None and decision.send_at is not None:
+                load.load[planning.window(candidate.contact, decision.send_at)] += 1
             yield PlanLine(
                 candidate.contact.account_id,
                 decision.stage.name,

@@ -29,6 +29,7 @@ from bot.domain.contact_rules import (
     zones_for,
 )
 from bot.engine.script import Script
+from bot.service.progress import Progress, silent
 from bot.service.reminders.planner import batches
 from bot.service.reminders.portfolio import Candidate
 from bot.service.reminders.sender import WAIT_FOR
@@ -79,11 +80,13 @@ async def simulate(
     start: date,
     days: int,
     payments: Mapping[str, Sequence[tuple[date, Decimal]]] | None = None,
+    progress: Progress = silent,
 ) -> AsyncIterator[Line]:
     """Every message and every hold over `days` days from `start` (00:00 UTC)."""
     begin = datetime.combine(start, time(0), tzinfo=UTC)
     end = begin + timedelta(days=days)
-    async for batch in batches(sessions, begin, linked_only=False, reachable=True):
+    walk = batches(sessions, begin, progress=progress, linked_only=False, reachable=True)
+    async for batch in walk:
         for candidate in batch:
             paid = (payments or {}).get(candidate.contact.account_id, ())
             for line in play(candidate, rules, keys, begin, end, paid):

@@ -1,16 +1,21 @@
-"""The reminders' own statements: queue once, put a held one back, claim what is due,
-settle how it went. Reading the portfolio is bot.service.reminders.portfolio."""
+"""The reminders' own statements: queue once (a batch in one statement), put a held
+one back, claim what is due, settle how it went. Reading the portfolio is
+bot.service.reminders.portfolio."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    DateTime,
     and_,
+    bindparam,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -35,14 +40,79 @@ LINKS = table_of(ChannelLinkRow)
 ARRANGEMENTS = table_of(ArrangementRow)
 REMINDERS = table_of(ReminderRow)
 ESCALATIONS = table_of(EscalationRow)
-BATCH = 5000
+BATCH = 20_000
 # Reminders still to go out: what a stage already has in this cycle.
 OPEN = ("queued", "sending", "sent", "superseded", "person", "skipped")
 HISTORY_DAYS = 8  # R2 looks back 7 days; one more for the borrower's own day
 
 
+# A reminder to insert: account, stage, cycle (its due date), conversation, send_at, reason.
+NewReminder = tuple[str, str, date, int | None, datetime | None, str | None]
+# One statement a batch: the rows travel as arrays (PostgreSQL) or one JSON array
+# (SQLite) and the database unpacks them, instead of a statement's parameters per row.
+_POSTGRESQL = text(
+    "INSERT INTO reminders (account_id, stage, cycle, conversation_id, status, send_at,"
+    " reason, attempts, created_at, updated_at, sent_at)"
+    " SELECT a, s, c, conv, CAST(:status AS VARCHAR), t, r, 0,"
+    " CAST(:now AS TIMESTAMPTZ), CAST(:now AS TIMESTAMPTZ), NULL"
+    " FROM unnest(CAST(:accounts AS VARCHAR[]), CAST(:stages AS VARCHAR[]),"
+    " CAST(:cycles AS DATE[]), CAST(:conversations AS INTEGER[]),"
+    " CAST(:send_at AS TIMESTAMPTZ[]), CAST(:reasons AS VARCHAR[])) AS u(a, s, c, conv, t, r)"
+    " ON CONFLICT (account_id, stage, cycle) DO NOTHING RETURNING account_id"
+)
+_SQLITE = text(
+    "INSERT INTO reminders (account_id, stage, cycle, conversation_id, status, send_at,"
+    " reason, attempts, created_at, updated_at, sent_at)"
+    " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+    " json_extract(value, '$[2]'), json_extract(value, '$[3]'), :status,"
+    " json_extract(value, '$[4]'), json_extract(value, '$[5]'), 0, :now, :now, NULL"
+    " FROM json_each(:rows) WHERE true"  # WHERE: SQLite reads ON CONFLICT as a join otherwise
+    " ON CONFLICT (account_id, stage, cycle) DO NOTHING RETURNING account_id"
+)
+
+
+async def queue_many(
+    session: AsyncSession, status: str, rows: Sequence[NewReminder], now: datetime
+) -> list[str]:
+    """Insert a batch of reminders of one status in one statement; one already there
+    (same account, stage, cycle) is left as it is. The accounts whose row was inserted."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        accounts, stages, cycles, conversations, send_at, reasons = zip(*rows, strict=True)
+        statement = _POSTGRESQL.bindparams(
+            bindparam("now", type_=DateTime(timezone=True)),
+            status=status,
+            accounts=list(accounts),
+            stages=list(stages),
+            cycles=list(cycles),
+            conversations=list(conversations),
+            send_at=list(send_at),
+            reasons=list(reasons),
+        )
+    else:
+        # As SQLAlchemy itself writes a date and a UTC moment into SQLite's text columns.
+        day = REMINDERS.c.cycle.type.dialect_impl(dialect).bind_processor(dialect)
+        moment = REMINDERS.c.send_at.type.dialect_impl(dialect).bind_processor(dialect)
+        assert day is not None and moment is not None  # noqa: S101 - SQLite has both
+        packed = json.dumps(
+            [
+                (a, s, day(c), conv, moment(t.astimezone(UTC)) if t else None, r)
+                for a, s, c, conv, t, r in rows
+            ]
+        )
+        statement = _SQLITE.bindparams(
+            bindparam("now", type_=DateTime(timezone=True)), status=status, rows=packed
+        )
+    result = await session.execute(statement, {"now": now})
+    return list(result.scalars())
+
+
 async def queue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert reminders; one already there (same account, stage, cycle) is left as it is."""
+    """Insert whole reminder rows (any status, as a sent follow-up is kept for R2);
+    one already there (same account, stage, cycle) is left as it is. The planner's
+    batches go through `queue_many` instead."""
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name

@@ -1,0 +1,80 @@
+"""The portfolio planner's remembered decisions are `contact_rules.plan`'s, account by account
+(issue 31 point 8): the same Decision on any account, zone, due date, hold or history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.cadence import ContactRules, RemindersPolicy
+from bot.domain.contact_rules import Contact, day_hours, local_day, plan, zones_for
+from bot.domain.planning import Planning
+from bot.domain.quiet_windows import QuietWindow
+
+STAGES = RemindersPolicy().stages
+# Known zones, a country's zones from the phone (an unknown zone), no zone at all.
+PLACES = [
+    ("America/New_York", "+12125550000"),
+    ("Asia/Shanghai", "+8613800000000"),
+    ("Pacific/Auckland", ""),
+    ("Nowhere/Else", "+12125550000"),
+    ("", "+85291230000"),
+    ("UTC", ""),
+    ("", ""),
+]
+NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+RULES = [ContactRules(), ContactRules(start=time(9), end=time(17))]
+
+
+@st.composite
+def contacts(draw: st.DrawFn) -> Contact:
+    zone, phone = draw(st.sampled_from(PLACES))
+    due = NOW.date() + timedelta(days=draw(st.integers(min_value=-40, max_value=10)))
+    sent = draw(st.lists(st.integers(min_value=1, max_value=60 * 24 * 9), max_size=3))
+    quiet = draw(st.booleans())
+    return Contact(
+        account_id=f"A-{draw(st.integers(min_value=0, max_value=10**6))}",
+        timezone=zone,
+        phone=phone,
+        due_date=due,
+        opted_out=draw(st.booleans()) and draw(st.booleans()),
+        collection_paused=draw(st.booleans()) and draw(st.booleans()),
+        person_owns=draw(st.booleans()) and draw(st.booleans()),
+        undisputed=draw(st.sampled_from([0, 1, 1, 1])),
+        quiet_windows=(QuietWindow(frozenset(range(7)), time(12), time(14)),) if quiet else (),
+        sent=tuple(NOW - timedelta(minutes=m) for m in sent),
+        completed_at=NOW - timedelta(days=2) if draw(st.booleans()) else None,
+        stages_queued=frozenset(draw(st.sets(st.sampled_from([s.name for s in STAGES])))),
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(contacts(), min_size=1, max_size=20),
+    st.integers(min_value=0, max_value=47),
+    st.sampled_from(RULES),
+)
+def test_each_decision_is_the_one_plan_makes_alone(
+    portfolio: list[Contact], half_hours: int, rules: ContactRules
+) -> None:
+    now = NOW + timedelta(minutes=30 * half_hours)  # day and night in every zone
+    planning = Planning(STAGES, now, rules)
+    for contact in portfolio:  # one Planning for all: what it remembers must not leak
+        assert planning.decide(contact) == plan(contact, STAGES, now, rules)
+
+
+def test_a_queued_reminder_weighs_on_its_borrowers_allowed_hours_that_day() -> None:
+    rules = ContactRules()
+    planning = Planning(STAGES, NOW, rules)
+    contact = Contact("A-1", "Asia/Shanghai", due_date=NOW.date() - timedelta(days=1))
+    decision = planning.decide(contact)
+    assert decision.send_at is not None
+    zones = zones_for("Asia/Shanghai", "")
+    day: date = local_day(zones, decision.send_at)
+    assert planning.window(contact, decision.send_at) == day_hours(
+        zones[0], day, rules.start, rules.end
+    )
+    start, end = planning.window(contact, decision.send_at)
+    assert start <= decision.send_at < end

@@ -43,7 +43,7 @@ LOCALES = {
         "set": "設定免打擾時段",  # a Hong Kong account: the HK wording (發訊息, as docs/style.md)
         "none": "您尚未設定免打擾時段。",
         "unreadable": "聽日得",
-        "bad": "我唔太肯定您指的是哪些時間",
+        "bad": "我未能確定您指的是哪些時間",
         "words": "返工時間唔好搵我",
         "confirm": "即是說，我不會在平日上午9:00至下午6:00發訊息給您。",
         "save": "好，儲存",

@@ -183,3 +183,27 @@ def test_r11_an_idiom_of_money_strain_is_noticed_as_hardship(
     if strain:
         found = understand(text, locale="en", today=date(2026, 11, 30), model=model)
         assert found.hardship and found.crisis_level is CrisisLevel.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "朝早唔好搵我",
+        "返工時間唔好搵我",
+        "週末唔好搵我",
+        "上班时间别找我",
+        "早上十点前别找我",
+        "晚上不要打扰我",
+    ],
+)
+def test_quiet_times_asked_for_are_no_crisis(text: str, intent_model: IntentModel) -> None:
+    """R4's own examples ("朝早唔好搵我": not in the mornings) read as a farewell to
+    the model ("唔好搵我" also ends a goodbye); with a time named they are quiet times."""
+    assert crisis_of(text, model=intent_model) is CrisisLevel.NONE
+
+
+@pytest.mark.parametrize("text", ["唔好搵我，我要走", "晚上别找我了，我不会再在了"])
+def test_a_farewell_with_dont_contact_me_stays_possible(
+    text: str, intent_model: IntentModel
+) -> None:
+    assert crisis_of(text, model=intent_model) is not CrisisLevel.NONE

@@ -59,27 +59,12 @@ REQUIRED_MESSAGES = (
 UNLABELLED_MEANINGS = frozenset({"crisis", "inform", "off_topic"})
 # Conversation variables that actions set: their declared contract (bot/engine/actions.py).
 ACTION_VARS = variables_set()
+# What every charge item carries; the undisputed ones also their mark for the list.
+CHARGE_KEYS = {"charge_id", "kind", "description", "amount", "posted_on", "dated", "disputed"}
 ITEM_KEYS = {
-    "charges": {"charge_id", "kind", "description", "amount", "posted_on", "dated", "disputed"},
-    "undisputed_charges": {
-        "charge_id",
-        "kind",
-        "description",
-        "amount",
-        "posted_on",
-        "dated",
-        "disputed",
-        "mark",
-    },
-    "selected_charges": {
-        "charge_id",
-        "kind",
-        "description",
-        "amount",
-        "posted_on",
-        "dated",
-        "disputed",
-    },
+    "charges": CHARGE_KEYS,
+    "undisputed_charges": CHARGE_KEYS | {"mark"},
+    "selected_charges": CHARGE_KEYS,
     "plan_options": {"id", "months", "installment"},
     "extension_options": {"id", "days", "new_due_date"},
     "plan_installments": {"due_date", "amount"},

@@ -223,6 +223,7 @@ async def test_a_worker_killed_mid_job_does_not_block_the_next_tick(
 
 
 @ON_POSTGRES
+@pytest.mark.empty_database
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_three_processes_starting_at_once_install_the_engine_once(
     database_url: str, intent_model: IntentModel, caplog: pytest.LogCaptureFixture

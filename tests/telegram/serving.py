@@ -56,6 +56,16 @@ class Served:
         return await self.post_bytes(json.dumps(body).encode())
 
 
+async def _listens(port: int) -> bool:
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    await writer.wait_closed()
+    return True
+
+
 @asynccontextmanager
 async def serving(app: App, tg: FakeTelegram, framework: str) -> AsyncIterator[Served]:
     """Run `app` in webhook mode until the block ends; it listens once this yields."""
@@ -70,10 +80,16 @@ async def serving(app: App, tg: FakeTelegram, framework: str) -> AsyncIterator[S
         listen_host="127.0.0.1",
         listen_port=port,
     )
+    # The kernel may hand out the port an earlier App of this test listened on, and
+    # the stand-in still remembers that App's webhook: forget it, so that waiting for
+    # setWebhook below waits for this App.
+    tg.webhook["url"] = ""
     task = asyncio.create_task(run(app, options, stop))
     try:
         for _ in range(400):  # setWebhook is called once the server listens
-            if tg.webhook.get("url") == options.webhook_url or task.done():
+            if (tg.webhook.get("url") == options.webhook_url and await _listens(port)) or (
+                task.done()
+            ):
                 break
             await asyncio.sleep(0.025)
         if task.done():

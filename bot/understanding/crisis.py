@@ -18,6 +18,7 @@ from bot.understanding.crisis_lexicon import (
     CHINESE_SURE,
     ENGLISH_MAYBE,
     ENGLISH_SURE,
+    METHOD_RESEARCH,
 )
 from bot.understanding.labels import CrisisLevel
 from bot.understanding.quiet import quiet_signs, without_denials, without_idioms
@@ -65,6 +66,7 @@ def _lexicon(english: tuple[str, ...], chinese: tuple[str, ...]) -> re.Pattern[s
 
 
 _LEXICON = _lexicon(ENGLISH_SURE, CHINESE_SURE)
+_METHOD_RESEARCH = re.compile("|".join(METHOD_RESEARCH))
 _MAYBE = _lexicon(ENGLISH_MAYBE, CHINESE_MAYBE)
 # The model's crisis probability above which a message counts as crisis even
 # when no lexicon entry matched. Low on purpose: see the module docstring.
@@ -72,6 +74,11 @@ MODEL_THRESHOLD = 0.2
 # One or two characters ("我", "i") say too little for the model to judge;
 # the lexicon still reads them ("死").
 MODEL_MIN_CHARS = 3
+# What idioms leave of a message that was mostly idioms ("昨晚那集男主死了 哭死我了" leaves
+# "昨晚 了") is too little for the model to judge: a word or two it learned from quiet
+# farewells ("last night") would decide alone. Below this share of the message's letters
+# and characters, the idioms were the message.
+MODEL_MIN_SHARE_AFTER_IDIOMS = 1 / 3
 
 
 # "die ... tonight/now/today" on one line, as two searches: as one pattern ("die.*now")
@@ -95,6 +102,7 @@ def _sure_words(folded: str) -> bool:
         p.search(folded)
         for p in (
             _LEXICON,
+            _METHOD_RESEARCH,
             _DEATH_ALONE,
             _FAREWELL,
             _NO_MORE_TROUBLE,
@@ -133,10 +141,22 @@ def without_idioms_prepared(message: Prepared) -> Prepared:
     return prepare(folded) if idiom else message
 
 
+def _content(folded: str) -> int:
+    """Letters, digits and characters: what a message says, without spaces and punctuation."""
+    return sum(ch.isalnum() for ch in folded)
+
+
 def model_says_crisis(message: Prepared, probability: float) -> bool:
     """The model's crisis probability for the message, judged against the threshold."""
     return (
         probability >= MODEL_THRESHOLD and len(message.folded.replace(" ", "")) >= MODEL_MIN_CHARS
+    )
+
+
+def _mostly_idioms(message: Prepared, probe: Prepared) -> bool:
+    """True when taking the idioms out left too little of the message to judge."""
+    return probe is not message and _content(probe.folded) < (
+        _content(message.folded) * MODEL_MIN_SHARE_AFTER_IDIOMS
     )
 
 
@@ -150,6 +170,8 @@ def crisis_level(message: Prepared, probability: Callable[[Prepared], float]) ->
     if level is not CrisisLevel.NONE:
         return level
     probe = without_idioms_prepared(message)
+    if _mostly_idioms(message, probe):
+        return CrisisLevel.NONE
     chance = probability(probe)
     if not model_says_crisis(probe, chance):
         return CrisisLevel.NONE

@@ -199,6 +199,13 @@ ENGLISH_MAYBE = (
     r"(?:end|ending) (?:it|it all|things|everything|this)(?![a-z0-9])(?! (?:with|by|on|at|before|after|tomorrow|today|next|this))",
     r"if i (?:was|were|wasnt|werent) (?:gone|here)",
     r"(?:wont|will not|not going to|not gonna|wouldnt) be (?:around|here)",
+    # Since round 6: a method named without its verb, a question of quantity left open.
+    r"tablets",
+    r"how many (?:would|will|does|do) (?:it|you|i) (?:take|need)(?= *(?:[.!?,]|$))",
+    r"carbon monoxide",
+    r"charcoal (?:in|into|and) (?:the|my|a) (?:car|room|bathroom|tent|bedroom)",
+    r"(?:turn\w* on|leave|left) the gas(?! (?:bill|company|supplier|meter))",
+    r"(?:hose ?pipe|hose) (?:to|from|on) (?:the )?exhaust",
 )
 CHINESE_MAYBE = (
     "要死",
@@ -276,4 +283,40 @@ CHINESE_MAYBE = (
     "绳子",
     "条绳",
     "保险金",
+    # Since round 6: how many pills, said without "enough".
+    "几多粒",
+    "多少粒",
+    "多少片",
+    "几多片",
+)
+
+# Since round 6: a method looked up, without the method's verb: "been googling how many
+# tablets it takes", "lethal dose", "how high does a bridge need to be", "喺度睇緊要食幾多粒先夠",
+# "几楼跳下去才会死", "致死量". Sure: asking how much is enough is a plan. Regular expressions,
+# English on folded text, Chinese on Simplified text.
+METHOD_RESEARCH = (
+    r"(?<![a-z])(?:lethal|fatal|deadly) (?:dose|amount|overdose|quantity)",
+    r"(?<![a-z])painless (?:way|ways|method|methods|death)(?: to (?:die|go|end it|do it))?",
+    r"(?<![a-z])(?:tie|tying|tied) a noose|(?<![a-z])noose",
+    r"(?<![a-z])how (?:many|much) (?:\w+ ){0,2}(?:pills|tablets|paracetamol|painkillers|sleeping pills"
+    r"|sleeping tablets|insulin|meds|medication|codeine|co codamol|ibuprofen|aspirin)"
+    r"[^.!?\n]{0,25}(?:it takes|it would take|would it take|does it take|to take|to die|to not wake"
+    r"|to never wake|to end it|is enough|would be enough|is lethal|to kill|before you die|before it kills)",
+    r"(?<![a-z])(?:googl\w*|search\w*|look\w* up|read\w* up on|research\w*|asking)[^.!?\n]{0,20}"
+    r"how (?:many|much|high|long|far)[^.!?\n]{0,30}(?:takes?|would take|enough|lethal|to die|to jump"
+    r"|to drown|fatal|to fall|to hang|to bleed)",
+    r"(?<![a-z])how (?:high|tall|many floors|many storeys|many stories|far down)[^.!?\n]{0,25}"
+    r"(?:to jump|to fall|to be fatal|to die|would it take|does it need|do you need|would i need"
+    r"|before it kills|to make sure|to not survive)",
+    r"(?<![a-z])how long (?:does|would|will) it take to (?:die|drown|bleed out|suffocate|hang)",
+    # Chinese: how many pills, how high a floor, a dose that kills, a painless way.
+    r"(?:几多|多少|几)(?:粒|片|颗|盒|支|樽|瓶|包|排)[^。！？\n]{0,6}(?:先够|才够|就够|够唔够|够不够|会死"
+    r"|先会死|才会死|先死|才死|致命|唔会醒|不会醒|醒唔返|醒不来|醒不过来)",
+    r"(?:食|吃|吞)(?:几多|多少)[^。！？\n]{0,4}(?:先够|才够|就够|会死|先会死|才会死|致命|唔会醒|不会醒"
+    r"|醒唔返|醒不来)",
+    r"致死量|致死剂量|致命剂量|无痛(?:的|嘅)?(?:死法|自杀|方法|走法|离开)",
+    r"(?:怎样|怎么|点样|点)死(?:先|才|比较|最|会|得快|得快啲|唔痛|不痛|冇咁痛)",
+    r"(?:几|多少)(?:楼|层)[^。！？\n]{0,4}(?:跳|摔|跌|堕)[^。！？\n]{0,4}(?:会死|先死|才死|死得|先够|才够|一定)"
+    r"|(?:多高|几高)[^。！？\n]{0,6}(?:跳|摔|跌|堕)[^。！？\n]{0,4}(?:会死|先死|才死|死得|先够|才够|一定)"
+    r"|(?:几|多少)(?:楼|层)(?:先|才)(?:够|会死)",
 )

@@ -78,7 +78,7 @@ MODEL_MIN_CHARS = 3
 # "昨晚 了") is too little for the model to judge: a word or two it learned from quiet
 # farewells ("last night") would decide alone. Below this share of the message's letters
 # and characters, the idioms were the message.
-MODEL_MIN_SHARE_AFTER_IDIOMS = 1 / 3
+MODEL_MIN_SHARE_AFTER_IDIOMS = 1 / 2
 
 
 # "die ... tonight/now/today" on one line, as two searches: as one pattern ("die.*now")

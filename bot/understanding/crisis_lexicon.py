@@ -305,15 +305,15 @@ METHOD_RESEARCH = (
     r"(?<![a-z])(?:googl\w*|search\w*|look\w* up|read\w* up on|research\w*|asking)[^.!?\n]{0,20}"
     r"how (?:many|much|high|long|far)[^.!?\n]{0,30}(?:takes?|would take|enough|lethal|to die|to jump"
     r"|to drown|fatal|to fall|to hang|to bleed)",
-    r"(?<![a-z])how (?:high|tall|many floors|many storeys|many stories|far down)[^.!?\n]{0,25}"
+    r"(?<![a-z])how (?:high|tall|many floors|many storeys|many stories|far down)[^.!?\n]{0,40}"
     r"(?:to jump|to fall|to be fatal|to die|would it take|does it need|do you need|would i need"
     r"|before it kills|to make sure|to not survive)",
     r"(?<![a-z])how long (?:does|would|will) it take to (?:die|drown|bleed out|suffocate|hang)",
     # Chinese: how many pills, how high a floor, a dose that kills, a painless way.
-    r"(?:几多|多少|几)(?:粒|片|颗|盒|支|樽|瓶|包|排)[^。！？\n]{0,6}(?:先够|才够|就够|够唔够|够不够|会死"
-    r"|先会死|才会死|先死|才死|致命|唔会醒|不会醒|醒唔返|醒不来|醒不过来)",
-    r"(?:食|吃|吞)(?:几多|多少)[^。！？\n]{0,4}(?:先够|才够|就够|会死|先会死|才会死|致命|唔会醒|不会醒"
-    r"|醒唔返|醒不来)",
+    r"(?:几多|多少|几)(?:粒|片|颗|盒|支|樽|瓶|包|排)[^。！？\n]{0,6}(?:先够|才够|就够|够唔够|够不够|致命"
+    r"|(?:先|才)?(?:会)?死|(?:先|才)?(?:会)?(?:唔|不)(?:会)?醒|醒唔返|醒不来|醒不过来)",
+    r"(?:食|吃|吞)(?:几多|多少)[^。！？\n]{0,4}(?:先够|才够|就够|致命|(?:先|才)?(?:会)?死"
+    r"|(?:先|才)?(?:会)?(?:唔|不)(?:会)?醒|醒唔返|醒不来)",
     r"致死量|致死剂量|致命剂量|无痛(?:的|嘅)?(?:死法|自杀|方法|走法|离开)",
     r"(?:怎样|怎么|点样|点)死(?:先|才|比较|最|会|得快|得快啲|唔痛|不痛|冇咁痛)",
     r"(?:几|多少)(?:楼|层)[^。！？\n]{0,4}(?:跳|摔|跌|堕)[^。！？\n]{0,4}(?:会死|先死|才死|死得|先够|才够|一定)"

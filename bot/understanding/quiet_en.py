@@ -225,7 +225,7 @@ ENGLISH_SIGNS = (
     r"(?:last|final|only|remaining) loose ends?|tying up (?:all )?(?:the |my )?loose ends",
     # A pet, passwords or papers handed on: "found a new home for my cat", "left my
     # passwords with my sister" (not a dog minded over a weekend).
-    r"(?:rehom\w*|found (?:a )?(?:new )?homes? for|new (?:home|owner|owners) for) (?:my |the |our )?"
+    r"(?:rehom\w*|found (?:a )?(?:new )?homes? for|new (?:home|owner|owners) for) (?:my |the |our )?(?:\w+ )?"
     r"(?:dog|dogs|cat|cats|pets?|puppy|kitten|rabbit|bird|parrot|hamster)",
     r"(?:left|leaving|handed|handing|passed|signed|given|giving) (?:over )?my (?:dog|dogs|cat|cats|pets?)"
     r" (?:to|with)(?![^.!?]{0,40}(?:weekend|holiday|trip|week|night|days|while i|till i|until i))",
@@ -241,4 +241,10 @@ ENGLISH_SIGNS = (
     r"(?:im|i am|i m|ive become|i have become|i feel like|feel like) (?:just |such |only |nothing but )?"
     r"(?:a |an )?(?:burden|dead weight|waste of space|drain on)",
     r"dragging (?:them|everyone|my family|my kids|my wife|my husband|everybody) down",
+    # Someone close left with much to deal with after a day: "dont ring my wife, shell
+    # have enough to deal with after this weekend".
+    r"(?:she|he|they|my wife|my husband|my family|my mum|my mom|my kids|my partner)"
+    r"(?:ll| will| is going to| s going to| are going to| re going to) have (?:enough|plenty|a lot|so much|lots)"
+    r" (?:\w+ ){0,2}(?:to deal with|to sort out|to handle|on (?:her|his|their) plate)"
+    r" (?:after|once|from|when|by) (?:this|next|the|that|tomorrow|tonight|friday|saturday|sunday|monday)",
 )

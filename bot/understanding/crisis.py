@@ -19,6 +19,7 @@ from bot.understanding.crisis_lexicon import (
     ENGLISH_MAYBE,
     ENGLISH_SURE,
     METHOD_RESEARCH,
+    WISHES,
 )
 from bot.understanding.labels import CrisisLevel
 from bot.understanding.quiet import quiet_signs, without_denials, without_idioms
@@ -67,6 +68,7 @@ def _lexicon(english: tuple[str, ...], chinese: tuple[str, ...]) -> re.Pattern[s
 
 _LEXICON = _lexicon(ENGLISH_SURE, CHINESE_SURE)
 _METHOD_RESEARCH = re.compile("|".join(METHOD_RESEARCH))
+_WISHES = re.compile("|".join(WISHES))
 _MAYBE = _lexicon(ENGLISH_MAYBE, CHINESE_MAYBE)
 # The model's crisis probability above which a message counts as crisis even
 # when no lexicon entry matched. Low on purpose: see the module docstring.
@@ -103,6 +105,7 @@ def _sure_words(folded: str) -> bool:
         for p in (
             _LEXICON,
             _METHOD_RESEARCH,
+            _WISHES,
             _DEATH_ALONE,
             _FAREWELL,
             _NO_MORE_TROUBLE,

@@ -14,7 +14,8 @@ from bot.understanding.crisis import words_level
 
 # Sure by the words alone: paying with one's life (round 3), a long while on a rooftop
 # (round 4), a method with its verb (round 4), a method looked up (round 6: how many
-# tablets it takes, a lethal dose, how high a floor, 食幾多粒先夠, 致死量).
+# tablets it takes, a lethal dose, how high a floor, 食幾多粒先夠, 致死量), a wish not to wake
+# (round 6: 希望明天別醒過來).
 SURE = (
     "只能用我的命去还了",
     "這筆債我拿命來償",
@@ -34,6 +35,9 @@ SURE = (
     "吃多少片才够",
     "网上查致死量",
     "几楼跳下去才会死",
+    # a wish not to wake (round 6)
+    "好希望今晚瞓着就唔好再醒",
+    "i hope i dont wake up tomorrow",
 )
 # Possible, never sure: a place, a thing that can be a method, a goodbye, strain, a bare
 # 死 (round 4); a denial (round 3); tablets or a quantity left open (round 6).

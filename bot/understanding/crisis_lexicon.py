@@ -149,6 +149,8 @@ CHINESE_SURE = (
     "开煤气",
     "买咗条绳",
     "买了绳子",
+    # Since round 6: hanging named ("上網查點樣上吊"); the proverb 一哭二鬧三上吊 is an idiom.
+    "上吊",
 )
 # Words that are a sign of crisis only sometimes: a place, a thing that can be a method,
 # a goodbye, strain. "my pills cost a lot", "stuck on the bridge", "fell off the roof",

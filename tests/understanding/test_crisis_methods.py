@@ -35,6 +35,7 @@ SURE = (
     "吃多少片才够",
     "网上查致死量",
     "几楼跳下去才会死",
+    "查了一晚怎样上吊",
     # a wish not to wake (round 6)
     "好希望今晚瞓着就唔好再醒",
     "i hope i dont wake up tomorrow",

@@ -235,6 +235,14 @@ ENGLISH_SIGNS = (
     r"(?:passwords|pins|logins|bank details|account details|pin numbers)(?: \w+){0,3} (?:for|with|to)"
     r" (?:my |the )?(?:sister|brother|son|daughter|wife|husband|kids|children|family|mum|mom|dad"
     r"|parents|partner|friend)",
+    # Papers or the life insurance left to someone for afterwards: "put my documents in a
+    # folder for my sister, shell know what to do", "the life insurance goes to my daughter".
+    r"(?:documents|papers|paperwork|passwords|bank details|account details|will)[^.!?]{0,40}"
+    r"(?:for|to|with) (?:my )?(?:sister|brother|son|daughter|wife|husband|kids|children|family|mum|mom|dad"
+    r"|parents|partner)[^.!?]{0,30}(?:know what to do|afterwards|after im|when im gone|once im gone|in case)",
+    r"(?:life insurance|life cover|life policy|insurance money|payout) (?:\w+ ){0,2}(?:goes|go|will go|should go"
+    r"|pays out|is going) to (?:my )?(?:daughter|son|kids|children|wife|husband|family|mum|mom|parents|partner)",
+    r"(?:the )?burden of (?:me|having me|looking after me)",
     # Death asked about in the first person: "what happens to this if i die".
     r"(?:if|when|once|after) i (?:die|pass away|pass on|kick the bucket)(?! (?:of|from|laugh\w*))",
     # A burden dragging others down.

@@ -53,11 +53,12 @@ def without_denials(folded: str) -> tuple[str, bool]:
     return stripped, count > 0
 
 
-# "Free at last" about a debt paid off: "终于解脱了！最后一期扣完了，全部还清".
+# "Free at last" about a debt paid off: "终于解脱了！最后一期扣完了，全部还清", "全部还完
+# 彻底了结", "还晒最后嗰笔 终于甩难".
 _PAID_OFF = re.compile(
     r"还清|还完|供完|清数|扣完|无债|冇债|还晒|清晒|付清|结清|(?<![a-z])paid (?:it )?off(?![a-z])"
 )
-_RELIEF = re.compile(r"(?:终于|总算|彻底|真正)?解脱")
+_RELIEF = re.compile(r"(?:终于|总算|彻底|真正)?(?:解脱|了结|了断|自由了|解放了|甩难|甩身)")
 
 
 def without_idioms(folded: str) -> tuple[str, bool]:

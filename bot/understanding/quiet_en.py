@@ -98,6 +98,17 @@ ENGLISH_IDIOMS = (
     r"|(?:dying|died|die|dead|killed)(?: \w+){0,3} (?:on|in|at) (?:level|stage|the boss|this boss|that boss|wave)",
     r"(?:she|he|they|you|u|mum|mom|dad|wife|husband|boss|sister|brother|gran|nan)"
     r"(?:ll| will| would|d| is gonna| s gonna| is going to) (?:\w+ )?kill (?:me|us)",
+    # Since round 6: a life saved by a plan, a payment made "even if it kills me", a debt
+    # "dead and buried", done with the lender (not with life), heat "to death".
+    r"(?:would|will|could|d|ll|you|u|youd|it|itd|that|thatd|this|plan|it would) (?:\w+ )?save(?:d|s)? my life",
+    r"life ?savers?",
+    r"(?:even )?if it (?:kills|killed|kill) me",
+    r"dead and buried",
+    r"(?:me |im |i am |i m )?done with (?:you|u|you guys|u guys|you lot|you people|yall|your company"
+    r"|this company|this account|this loan|this debt|the debt|the loan|paying you|this lender)"
+    r"(?: (?:forever|for good|for ever|at last|finally))?",
+    r"(?:melt|boil|roast|bak|sweat|cook|fry|froze|frozen)\w* (?:me |us )?to death",
+    r"come back to life|back from the dead|came back to life|coming back to life",
 )
 
 # Farewells and giving up, said without a method: a possible crisis.
@@ -197,4 +208,51 @@ ENGLISH_SIGNS = (
     r"|my kids|my wife|my husband)[^!?]{0,12}(?:goodbye|bye|farewell|im going|i have to go|im leaving)",
     r"(?:everyone|everybody|all of you|mum|mom|dad|my family)[ ,.]*(?:im |i am )?sorry[^!?]{0,12}"
     r"(?:goodbye|bye|farewell|im going|im leaving)",
+    # Since round 6. Gone by the day asked about: "by the time its due ill be gone".
+    r"(?:by the time|by then|before (?:then|that|it|the))[^.!?]{0,30}(?:ill|i will|i ll|id|i would)"
+    r" (?:already |probably |likely |long )?be (?:long )?gone(?= *(?:[.!,]|$))",
+    r"(?:not sure|dont know if|do not know if|doubt|no idea if) (?:ill|i will|i ll|i can|id|i)"
+    r" (?:even )?(?:make it|live|last|be around|be here|still be here|still be around)"
+    r"(?: (?:to|till|until|through|past|for|that long|long enough))?",
+    r"(?:wont|will not|not) be my (?:problem|concern|business|worry) (?:by then|anyway|after|then|soon)",
+    # A goodbye meant for good: "goodbye for real this time".
+    r"(?:goodbye|bye) (?:for real|for good|for ever|for the last time)"
+    r"(?! (?:to|from) (?:the|this|your|these) (?:app|texts|messages|reminders|emails|calls))",
+    # The last one spoken to: "youre the last person ill talk to".
+    r"(?:the |my )?last (?:person|one|human|people|voice) (?:ill |i will |i ll |im going to |i |to |id )?"
+    r"(?:ever )?(?:talk|speak|chat|write|hear|say)\w*",
+    # Loose ends tied before going: "this account is the last loose end".
+    r"(?:last|final|only|remaining) loose ends?|tying up (?:all )?(?:the |my )?loose ends",
+    # A pet, passwords or papers handed on: "found a new home for my cat", "left my
+    # passwords with my sister" (not a dog minded over a weekend).
+    r"(?:rehom\w*|found (?:a )?(?:new )?homes? for|new (?:home|owner|owners) for) (?:my |the |our )?(?:\w+ )?"
+    r"(?:dog|dogs|cat|cats|pets?|puppy|kitten|rabbit|bird|parrot|hamster)",
+    r"(?:left|leaving|handed|handing|passed|signed|given|giving) (?:over )?my (?:dog|dogs|cat|cats|pets?)"
+    r" (?:to|with)(?![^.!?]{0,40}(?:weekend|holiday|trip|week|night|days|while i|till i|until i))",
+    r"who (?:will|would|is going to|s going to) (?:look after|feed|walk|take care of|have) my"
+    r" (?:dog|dogs|cat|cats|pets?)(?! (?:while|when i(?:m| am) (?:away|at work|on)))",
+    r"(?:wrote|written|writing|left|leaving|put|noted) (?:down |out )?(?:all )?(?:my |the )?"
+    r"(?:passwords|pins|logins|bank details|account details|pin numbers)(?: \w+){0,3} (?:for|with|to)"
+    r" (?:my |the )?(?:sister|brother|son|daughter|wife|husband|kids|children|family|mum|mom|dad"
+    r"|parents|partner|friend)",
+    # Papers or the life insurance left to someone for afterwards: "put my documents in a
+    # folder for my sister, shell know what to do", "the life insurance goes to my daughter".
+    r"(?:documents|papers|paperwork|passwords|bank details|account details|will)[^.!?]{0,40}"
+    r"(?:for|to|with) (?:my )?(?:sister|brother|son|daughter|wife|husband|kids|children|family|mum|mom|dad"
+    r"|parents|partner)[^.!?]{0,30}(?:know what to do|afterwards|after im|when im gone|once im gone|in case)",
+    r"(?:life insurance|life cover|life policy|insurance money|payout) (?:\w+ ){0,2}(?:goes|go|will go|should go"
+    r"|pays out|is going) to (?:my )?(?:daughter|son|kids|children|wife|husband|family|mum|mom|parents|partner)",
+    r"(?:the )?burden of (?:me|having me|looking after me)",
+    # Death asked about in the first person: "what happens to this if i die".
+    r"(?:if|when|once|after) i (?:die|pass away|pass on|kick the bucket)(?! (?:of|from|laugh\w*))",
+    # A burden dragging others down.
+    r"(?:im|i am|i m|ive become|i have become|i feel like|feel like) (?:just |such |only |nothing but )?"
+    r"(?:a |an )?(?:burden|dead weight|waste of space|drain on)",
+    r"dragging (?:them|everyone|my family|my kids|my wife|my husband|everybody) down",
+    # Someone close left with much to deal with after a day: "dont ring my wife, shell
+    # have enough to deal with after this weekend".
+    r"(?:she|he|they|my wife|my husband|my family|my mum|my mom|my kids|my partner)"
+    r"(?:ll| will| is going to| s going to| are going to| re going to) have (?:enough|plenty|a lot|so much|lots)"
+    r" (?:\w+ ){0,2}(?:to deal with|to sort out|to handle|on (?:her|his|their) plate)"
+    r" (?:after|once|from|when|by) (?:this|next|the|that|tomorrow|tonight|friday|saturday|sunday|monday)",
 )

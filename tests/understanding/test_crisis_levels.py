@@ -123,8 +123,23 @@ def test_r12_the_model_reads_the_message_without_its_idioms() -> None:
         seen.append(getattr(probe, "folded", ""))
         return 0.0
 
-    crisis_level(prepare("this fee is killing me"), chance)
-    assert seen and "killing" not in seen[0]
+    crisis_level(prepare("this fee is killing me, i can't keep up with the payments"), chance)
+    assert seen and "killing" not in seen[0] and "payments" in seen[0]
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("text", ["昨晚那集男主死了 哭死我了", "this fee is killing me", "饿死了"])
+def test_r12_a_message_made_mostly_of_idioms_is_not_left_to_the_model(text: str) -> None:
+    """What idioms leave ("昨晚 了") is too little to judge: even a model sure of crisis
+    is not asked, and the words alone say no crisis."""
+    asked: list[str] = []
+
+    def certain(probe: object) -> float:
+        asked.append(getattr(probe, "folded", ""))
+        return 1.0
+
+    assert crisis_level(prepare(text), certain) is CrisisLevel.NONE
+    assert asked == []
 
 
 @pytest.mark.rule("R12")

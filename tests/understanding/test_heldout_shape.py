@@ -27,13 +27,15 @@ from bot.understanding.examples import (
 from bot.understanding.labels import MEANINGS, Meaning
 from bot.understanding.text import to_simplified
 
-ROUND = "round6"
+ROUND = "round7"
 KINDS = ("crisis", "negatives", "everyday")
 MIN_LINES = {"crisis": 40, "negatives": 40, "everyday": 60}  # the floors of issue 30
 MIN_PER_EVERYDAY_MEANING = 4
 MIN_NEGATIVE_MEANINGS = 12
 # Words only Hong Kong Cantonese writes; Taiwan Mandarin never does.
 CANTONESE_MARKS = frozenset("咗嘅唔冇啲嚟俾畀喺係佢哋咩乜嘢攰瞓晒")
+# How a round's header says its writer never opened the training data.
+NEVER_SAW_TRAINING = ("did not see the training data", "saw neither the training data")
 
 
 def round_path(directory: Path, round_name: str, locale: str, kind: str) -> Path:
@@ -186,7 +188,7 @@ def test_no_current_line_is_in_the_training_or_dev_data(directory: Path) -> None
 
 
 def test_the_older_rounds_are_in_dev() -> None:
-    assert {"round3", "round4", "round5"} <= set(DEV_ROUNDS)
+    assert {"round3", "round4", "round5", "round6"} <= set(DEV_ROUNDS)
     assert ROUND not in DEV_ROUNDS
 
 
@@ -203,8 +205,9 @@ def test_each_dev_round_has_every_file_in_shape_and_says_how_to_use_it(round_nam
             "wrong locale": all(e.locale == path.name.split(".")[0] for e in examples),
             "crisis file holds other meanings": kind != "crisis" or intents == {Meaning.CRISIS},
             "negatives under crisis": kind != "negatives" or Meaning.CRISIS not in intents,
+            # Round 5 says "did not see the training data", round 6 "saw neither the training data".
             "header": "written independently" in header
-            and "did not see the training data" in header
+            and any(says in header for says in NEVER_SAW_TRAINING)
             and "never train on these lines" in header
             and "every later miss becomes a training line" in header,
         }

@@ -1,0 +1,185 @@
+"""R12, issue 30: quiet farewells and giving up are at least a possible crisis.
+
+One class, every round: each held-out round (now in data/nlu/dev/) found farewells said
+without a method read as nothing, and each is checked here with fresh sentences of its own,
+none of a round's lines nor of the training lines: the tables check the class, not the line.
+The words alone find a possible sign, and the whole reading is crisis (the bot asks whether
+the borrower is safe). Everyday wording beside the same words is no sign.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding import CrisisLevel, prepare
+from bot.understanding.crisis import words_level
+from bot.understanding.labels import Meaning
+from bot.understanding.model import IntentModel
+from bot.understanding.understand import classify
+
+# Round 3: 等唔到嗰日, 交代好了, 以後用不到錢, 捱唔過呢個冬天, 過多幾日就冇人聽, 保險受益人,
+# "won't be my problem much longer".
+ROUND3 = (
+    "選咩日都得，我諗我等唔到嗰陣",
+    "下礼拜？我估计撑不过这个月",
+    "分期就免了，我挨唔过圣诞",
+    "身边的事我都交代完了",
+    "以后都不需要钱了，随便填",
+    "日期你定吧，很快就与我无关了",
+    "过两天就没有人接电话了",
+    "我把保单的受益人改好了",
+    "put me down for any amount, it won't be my problem any more",
+    "gave my cats to my sister this morning",
+    "i've sorted out my affairs this weekend",
+    "i won't need money where i'm going",
+    "made my sister the beneficiary of my life insurance",
+)
+# Round 4: affairs left tidy for the family, a letter or an envelope for a relative, "the
+# last thing before I go", "gone before the next payment", sorry passed on, nobody left to
+# pay, 安心走.
+ROUND4 = (
+    "i'll be gone long before the first installment",
+    "this is the last bit of admin before i leave for good",
+    "i've got a plan and a date now",
+    "leaving everything in order for my wife",
+    "my brother will need these details afterwards",
+    "i don't have many weeks left in me",
+    "tell the collections team i'm sorry",
+    "just give me the balance so i can write it in the note",
+    "who deals with the loan after my funeral",
+    "生日我填了，反正以后也用不上了",
+    "我走了以后，爸妈就少了一个负担",
+    "替我同收數嗰位講聲對唔住",
+    "这张卡的密码我写好了，放在信封里留给我弟",
+    "今晚寫咗封信俾老公，以防萬一",
+    "到時都冇人會供呢筆數",
+    "走之前最后一件事就是处理这笔",
+    "搞完呢樣我就安心上路",
+    "以後唔會再煩你哋喇",
+    "這些資料之後我家人辦手續要用",
+)
+# Round 5: a farewell folded into another answer, paying in the next life, sorry to family
+# or everyone beside a goodbye, this life resigned to.
+ROUND5 = (
+    "dob is 9 sept 1975, not that itll matter after this weekend",
+    "21/06/88. there wont be another birthday for me",
+    "ok 60 dollars. the final payment i will ever make",
+    "that's the last you will ever hear from me, send the total",
+    "just take the balance out of whatever i leave behind",
+    "no need for a plan, im not sticking around",
+    "1987年4月2号，反正也过不到下一个生日了",
+    "1990年3月8號，應該不會再有下一個了",
+    "生日係1982年10月1號，都唔會有下一個喇",
+    "到月底我就什么都不用管了",
+    "ill have to repay you in my next life",
+    "欠你们的来世再还",
+    "呢筆數下一世先還你哋",
+    "這些錢下輩子再給你們",
+    "sorry mum, goodbye",
+    "everyone im sorry. goodbye",
+    "爸爸对不起，我先走一步",
+    "對唔住大家，拜拜",
+    "再见了大家，谢谢你们",
+    "老婆，原谅我，永别了",
+    "这一辈子就这样算了",
+    "呢一世就咁啦",
+    "今生就到此为止吧",
+)
+# Round 6: gone by the day asked about, a goodbye for good, the last person spoken to,
+# loose ends tied, a pet, passwords or papers handed on, death asked about in the first
+# person, a burden, someone close left much to deal with after a day; 看不到那天, 能不能
+# 活到, 捱唔到月尾, 人要是沒了, 到時唔關我事, 冇呢個人, 少了我, 咩都冇所謂, a pet handed on.
+ROUND6 = (
+    "sure, the 3rd is fine. by then ill be gone",
+    "thanks for trying. bye for good",
+    "honestly you might be the last person i talk to",
+    "the car loan was my last loose end, now this",
+    "found a new home for my two cats yesterday",
+    "left my passwords with my son in case",
+    "what happens to my overdraft if i die",
+    "im just a burden to my parents",
+    "dont call my mum, shell have enough to deal with after friday",
+    "not sure ill make it to the end of the month",
+    "这笔钱我看不到还完的那一天",
+    "不知道能不能活到下个月",
+    "月底？我撑唔到月底",
+    "如果我不在了 这张卡的欠款谁来还",
+    "十号都行 到时候也不关我事了",
+    "再过几天就没有这个人了",
+    "世界少了我也没什么",
+    "什么都无所谓了 随便吧",
+    "把狗狗送给邻居了 他们不知道原因",
+    "我家貓託咗俾表姐 佢唔知點解",
+    "確認 你應該係最後一個同我講嘢嘅人",
+    "网银密码都写好留给我妹了",
+    "好 就咁 以後唔會再見",
+    "我家狗狗找到新主人了",
+    "网银密码抄在本子上给我哥",
+    "我只是家里的累赘",
+    "反正都没有下次了 随便填",
+    "买了几包炭 放在车里",
+)
+# Everyday wording beside the same words: no sign.
+EVERYDAY = (
+    # round 3
+    "我等不到你们回电，先挂了",
+    "打了几天都没人接，什么服务",
+    "that won't be a problem, thanks",
+    "以后用不到这个账户了，可以销户吗",
+    "i sorted my papers and found the receipt",
+    "我的保險是公司買的",
+    # round 4
+    "我住顶楼，信号不好",
+    "what do i put in the note field of the transfer",
+    "put the reference in the note field please",
+    "ill be gone on holiday next week, can i pay after",
+    "帮我跟客服说一下我改了电话",
+    "出国前最后一件事是把这笔还清",
+    "以后用不到这张卡了，可以注销吗",
+    "thanks, i'll sort it out before i go to work",
+    # round 5
+    "ok thanks, bye",
+    "sorry, gotta go, bye",
+    "好啦，拜拜",
+    "多谢，bye",
+    "得喇，唔該晒，拜拜",
+    "没有下一个方案了吗",
+    "下个月的还款日是几号",
+    "there won't be another late fee, right?",
+    "it will matter after the 15th if i pay late?",
+    "大家好，我想问下还款",
+    # round 6
+    "left my dog with my sister for the weekend, can i pay monday",
+    "bye for now, speak tomorrow",
+    "我捱唔到出粮 可唔可以遲幾日先還",
+    "我把猫托给朋友照顾几天 出差回来再还",
+    "什么都无所谓 你们安排哪天都可以",
+    "我们公司没有这个人",
+    "买了两袋炭 周末烧烤",
+    "对不起迟了 保证没有下次",
+    "房贷是我最大的负担",
+)
+
+
+def _rows(*tables: tuple[str, tuple[str, ...]]) -> list[object]:
+    return [
+        pytest.param(text, id=f"{name}-{index}")
+        for name, table in tables
+        for index, text in enumerate(table)
+    ]
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize(
+    "text", _rows(("r3", ROUND3), ("r4", ROUND4), ("r5", ROUND5), ("r6", ROUND6))
+)
+def test_r12_a_quiet_farewell_is_possible_and_read_as_crisis(text: str, model: IntentModel) -> None:
+    """Possible, never sure: without a method the bot asks whether the borrower is safe."""
+    assert words_level(prepare(text)) is CrisisLevel.POSSIBLE
+    assert classify(text, model=model) is Meaning.CRISIS
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("text", _rows(("everyday", EVERYDAY)))
+def test_r12_everyday_words_beside_the_farewell_signs_are_no_sign(text: str) -> None:
+    assert words_level(prepare(text)) is CrisisLevel.NONE

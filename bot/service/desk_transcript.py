@@ -37,8 +37,9 @@ class Line(NamedTuple):
 
 
 # The columns a line needs, read as plain rows through the connection (no ORM
-# objects, no ORM result machinery): a 500-line conversation is read in about a
-# third of the time. Built once: each request reuses the compiled statement.
+# objects, no ORM result machinery), with the deliveries below: a 500-line
+# conversation is read in a little over half the CPU time it took through the
+# ORM session. Built once: each request reuses the compiled statement.
 _LINES = (
     select(
         col(TranscriptRow.id),

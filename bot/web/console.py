@@ -53,6 +53,9 @@ from bot.web.texts import LANGUAGE_NAMES, LOCALES, Formats, translations, waited
 log = logging.getLogger(__name__)
 Next = Callable[[Request], Awaitable[Response]]
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+# A filter, not fmt.moment(...): Jinja calls filters directly, and the transcript
+# formats one time per line.
+TEMPLATES.env.filters["moment"] = lambda value, fmt: fmt.moment(value)
 router = APIRouter(include_in_schema=False)
 Signed = Annotated[Person, Depends(console_person)]
 Supervisor = Annotated[Person, Depends(console_role(Role.SUPERVISOR))]
@@ -291,20 +294,14 @@ async def queue_rows(
 # ---- a conversation ----
 
 
-async def _case(request: Request, conversation_id: int) -> desk.Case:
-    app = bot_app(request)
-    async with app.sessions() as session:
-        found = await desk.case(session, app.scripts.policy, conversation_id, app.runtime.now())
-    if found is None:
-        raise ActionFailed(404, "no such conversation")
-    return found
-
-
 @router.get("/c/{conversation_id}")
 async def conversation_page(request: Request, conversation_id: int, person: Signed) -> HTMLResponse:
     app = bot_app(request)
-    found = await _case(request, conversation_id)
+    # One session (one connection checkout) for everything the page reads.
     async with app.sessions() as session:
+        found = await desk.case(session, app.scripts.policy, conversation_id, app.runtime.now())
+        if found is None:
+            raise ActionFailed(404, "no such conversation")
         lines = await desk.transcript(session, conversation_id)
         team = await people.agents(session)
         requests = await agreements.of_conversation(session, conversation_id)

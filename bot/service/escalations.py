@@ -271,25 +271,29 @@ async def transfer(session: AsyncSession, conversation_id: int, to: str | None) 
 async def close_all(
     session: AsyncSession, conversation_id: int, outcome: str, now: datetime
 ) -> None:
-    """A hand-back with an outcome closes every case the person was asked about."""
+    """A hand-back with an outcome closes every case the person was asked about.
+
+    A closed case keeps its worklist key as it stood at the close (the caller weighs
+    it first, bot/service/worklist.py) and no next weighing: nothing moves it again."""
     await session.execute(
         update(EscalationRow)
         .where(col(EscalationRow.conversation_id) == conversation_id)
         .where(col(EscalationRow.status) != "closed")
-        .values(status="closed", outcome=outcome[:OUTCOME_CHARS], closed_at=now)
+        .values(status="closed", outcome=outcome[:OUTCOME_CHARS], closed_at=now, reweigh_at=None)
     )
 
 
 async def close_ticket(
     session: AsyncSession, conversation_id: int, ticket: str, outcome: str, now: datetime
 ) -> bool:
-    """Close one case of the conversation with what came of it; False when the
-    conversation has no case with that ticket."""
+    """Close one case of the conversation with what came of it, its worklist key
+    kept as it stood (see close_all); False when the conversation has no case with
+    that ticket."""
     closed = await session.execute(
         update(EscalationRow)
         .where(col(EscalationRow.conversation_id) == conversation_id)
         .where(col(EscalationRow.ticket) == ticket)
-        .values(status="closed", outcome=outcome, closed_at=now)
+        .values(status="closed", outcome=outcome, closed_at=now, reweigh_at=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(closed, "rowcount", 0) or 0) > 0

@@ -262,8 +262,8 @@ async def test_the_migration_folds_cases_already_doubled(database_url: str) -> N
                     text(
                         "INSERT INTO escalations (ticket, account_id, conversation_id, reason,"
                         " priority, status, owner, note, created_at, rank_group, amount_due,"
-                        " weight) VALUES (:ticket, 'A-1', :chat, :reason, :priority, :status,"
-                        " 'queue', '', :now, :rank, 0, 0)"
+                        " weight, reweigh_at) VALUES (:ticket, 'A-1', :chat, :reason, :priority,"
+                        " :status, 'queue', '', :now, :rank, 0, 0, :now)"
                     ),
                     {
                         "ticket": ticket,
@@ -284,15 +284,17 @@ async def test_the_migration_folds_cases_already_doubled(database_url: str) -> N
                     col(EscalationRow.priority),
                     col(EscalationRow.rank_group),
                     col(EscalationRow.outcome),
+                    col(EscalationRow.reweigh_at).is_not(None),
                 ).order_by(col(EscalationRow.ticket))
             )
-            # The case a person holds stays, at the highest priority of the three.
+            # The case a person holds stays, at the highest priority of the three;
+            # no closed case keeps a next weighing (bot/service/worklist.py).
             assert [tuple(row) for row in found.all()] == [
-                ("T-1", "closed", "urgent", 0, "merged"),
-                ("T-2", "closed", "urgent", 0, "merged"),
-                ("T-3", "taken", "urgent", 0, None),
-                ("T-4", "open", "urgent", 0, None),
-                ("T-5", "closed", "high", 1, None),
+                ("T-1", "closed", "urgent", 0, "merged", False),
+                ("T-2", "closed", "urgent", 0, "merged", False),
+                ("T-3", "taken", "urgent", 0, None, True),
+                ("T-4", "open", "urgent", 0, None, True),
+                ("T-5", "closed", "high", 1, None, False),
             ]
         async with sessions() as session:
             with pytest.raises(Exception, match=r"(?i)unique"):

@@ -14,6 +14,8 @@ adds to it (bot/service/escalations.py, `open_case`).
 
 Cases already doubled are folded first: the one a person holds (else the oldest)
 stays, at the highest priority among them, and the others are closed as 'merged'.
+Closed cases lose `reweigh_at`: nothing weighs a closed case again
+(bot/service/worklist.py).
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def upgrade() -> None:
         f" OR ({taken_first.format(t='o')} = {taken_first.format(t='escalations')}"
         " AND o.id < escalations.id)))"
     )
+    # A closed case keeps the key it had at its close and no next weighing
+    # (bot/service/worklist.py); cases closed before kept the clock's last mark.
+    op.execute("UPDATE escalations SET reweigh_at = NULL WHERE status = 'closed'")
     op.create_index(
         "ux_escalations_open_reason",
         "escalations",

@@ -22,36 +22,27 @@ from sqlmodel import col
 
 from bot.engine.types import EscalationReason, Priority
 from bot.service import escalations
+from bot.service.accounts_import import import_accounts
 from bot.store.db import alembic_config, create_engine, session_factory, upgrade
-from bot.store.tables import AccountRow, ConversationRow, EscalationRow
+from bot.store.tables import ConversationRow, EscalationRow
+from tests.runtime.conftest import FIXTURES
 
 NOW = datetime(2026, 12, 7, 11, 0, tzinfo=UTC)
+ACCOUNT = "T-EN"
 COMPLAINT = EscalationReason.COMPLAINT
 EARLY, LATE = date(2026, 12, 22), date(2026, 12, 30)
 
 
 async def _account_and_chats(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:
-    """An account and two conversations linked to it (two chats of one borrower)."""
+    """The fixture accounts, and two conversations linked to one of them (two chats
+    of one borrower)."""
+    await import_accounts(sessions, FIXTURES / "accounts.csv")
     async with sessions() as session, session.begin():
-        session.add(
-            AccountRow(
-                account_id="A-1",
-                borrower_name="Test Borrower",
-                phone="+15550100",
-                birth_date=date(1990, 5, 17),
-                locale="en",
-                timezone="America/New_York",
-                currency="USD",
-                due_date=date(2026, 11, 1),
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
         chats = [
             ConversationRow(
                 channel="test",
                 chat_key=key,
-                account_id="A-1",
+                account_id=ACCOUNT,
                 script_id="s",
                 script_version="v",
                 created_at=NOW,
@@ -75,7 +66,7 @@ async def _open(
     return await escalations.open_case(
         session,
         ticket=ticket,
-        account_id="A-1",
+        account_id=ACCOUNT,
         conversation_id=conversation_id,
         reason=reason,
         priority=priority,
@@ -224,7 +215,7 @@ async def _stage(session: AsyncSession, ticket: str, conversation_id: int) -> bo
     return await escalations.open_unless_open(
         session,
         ticket=ticket,
-        account_id="A-1",
+        account_id=ACCOUNT,
         conversation_id=conversation_id,
         reason=EscalationReason.REMINDER_STAGE,
         priority=Priority.NORMAL,
@@ -262,7 +253,7 @@ async def test_the_migration_folds_cases_already_doubled(database_url: str) -> N
                     text(
                         "INSERT INTO escalations (ticket, account_id, conversation_id, reason,"
                         " priority, status, owner, note, created_at, rank_group, amount_due,"
-                        " weight, reweigh_at) VALUES (:ticket, 'A-1', :chat, :reason, :priority,"
+                        " weight, reweigh_at) VALUES (:ticket, 'T-EN', :chat, :reason, :priority,"
                         " :status, 'queue', '', :now, :rank, 0, 0, :now)"
                     ),
                     {

@@ -49,6 +49,33 @@ def _rank_at(priority: str) -> Any:
     return case((first, 0), (reason.in_(SECOND), 1), else_=2)
 
 
+def _new_case(
+    ticket: str,
+    account_id: str | None,
+    conversation_id: int | None,
+    reason: EscalationReason,
+    priority: Priority,
+    now: datetime,
+    *,
+    note: str = "",
+    due_on: date | None = None,
+) -> dict[str, Any]:
+    """The columns of a case opening now, in the queue, nobody's yet."""
+    return {
+        "ticket": ticket,
+        "account_id": account_id,
+        "conversation_id": conversation_id,
+        "reason": reason.value,
+        "priority": priority.value,
+        "status": "open",
+        "owner": QUEUE,
+        "note": note,
+        "due_on": due_on,
+        "created_at": now,
+        "rank_group": rank_of(reason.value, priority.value),
+    }
+
+
 async def open_case(
     session: AsyncSession,
     *,
@@ -68,19 +95,7 @@ async def open_case(
     The database holds the rule (ux_escalations_open_reason, migration 0018): the
     insert runs in a savepoint, and a second writer's insert fails there, after the
     first's commit on PostgreSQL, and finds the first's case."""
-    values = {
-        "ticket": ticket,
-        "account_id": account_id,
-        "conversation_id": conversation_id,
-        "reason": reason.value,
-        "priority": priority.value,
-        "status": "open",
-        "owner": QUEUE,
-        "note": "",
-        "due_on": due_on,
-        "created_at": now,
-        "rank_group": rank_of(reason.value, priority.value),
-    }
+    values = _new_case(ticket, account_id, conversation_id, reason, priority, now, due_on=due_on)
     if account_id is None:  # a chat not linked to an account: nothing to share a case with
         await session.execute(insert(_ESCALATIONS).values(values))
         return ticket
@@ -149,18 +164,7 @@ async def open_unless_open(
     the account has one open or taken already: whoever holds that one has the
     account. One INSERT ... SELECT ... WHERE NOT EXISTS, so the check and the write
     are one statement. True when the case was opened."""
-    values = {
-        "ticket": ticket,
-        "account_id": account_id,
-        "conversation_id": conversation_id,
-        "reason": reason.value,
-        "priority": priority.value,
-        "status": "open",
-        "owner": QUEUE,
-        "note": note,
-        "created_at": now,
-        "rank_group": rank_of(reason.value, priority.value),
-    }
+    values = _new_case(ticket, account_id, conversation_id, reason, priority, now, note=note)
     already = exists().where(
         _ESCALATIONS.c.account_id == account_id, _ESCALATIONS.c.status != "closed"
     )

@@ -115,9 +115,9 @@ async def _fold_into(session: AsyncSession, new: dict[str, Any]) -> str | None:
     """Add a case that was about to open to the account's open one for its reason:
     the higher priority of the two, the earlier answer date (R15: the first
     complaint's days run), and, while no person holds it, the conversation and
-    ticket the borrower was given last, so their notes and answers reach it. A
-    person's case stays where they hold it. None when that case was closed or
-    taken meanwhile (the caller tries again)."""
+    ticket the borrower was given last, so their notes and answers reach it, its
+    wait counted from that request. A person's case stays where they hold it.
+    None when that case was closed or taken meanwhile (the caller tries again)."""
     found = await session.execute(
         select(
             _ESCALATIONS.c.id, _ESCALATIONS.c.status, _ESCALATIONS.c.priority, _ESCALATIONS.c.due_on
@@ -138,7 +138,15 @@ async def _fold_into(session: AsyncSession, new: dict[str, Any]) -> str | None:
         "due_on": min(dates) if dates else None,
     }
     if row.status == "open" and new["conversation_id"] is not None:
-        changes |= {"conversation_id": new["conversation_id"], "ticket": new["ticket"]}
+        # The borrower's new request is the one they wait on now: the desk's timers
+        # (a wait notice, the way back to the bot) count from it, in its chat.
+        changes |= {
+            "conversation_id": new["conversation_id"],
+            "ticket": new["ticket"],
+            "created_at": new["created_at"],
+            "wait_noticed_at": None,
+            "returned_at": None,
+        }
     held = await session.execute(
         update(_ESCALATIONS)
         .where(_ESCALATIONS.c.id == row.id, _ESCALATIONS.c.status == row.status)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from alembic import command
@@ -23,7 +23,7 @@ from sqlmodel import col
 from bot.engine.types import EscalationReason, Priority
 from bot.service import escalations
 from bot.service.accounts_import import import_accounts
-from bot.store.db import alembic_config, create_engine, session_factory, upgrade
+from bot.store.db import alembic_config, as_utc, create_engine, session_factory, upgrade
 from bot.store.tables import ConversationRow, EscalationRow
 from tests.runtime.conftest import FIXTURES
 
@@ -173,6 +173,40 @@ async def test_the_earlier_answer_date_and_the_higher_priority_win_whichever_cam
     )
     (case,) = await _open_cases(sessions)
     assert (case.priority, case.rank_group, case.due_on) == ("high", 1, EARLY)
+
+
+async def test_a_case_that_went_back_to_the_bot_waits_again_from_the_new_request(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Asked yesterday, nobody took it, the bot took the chat back (returned_at): a
+    new request today restarts the desk's timers in the new chat, or the borrower
+    would be told at once that nobody came."""
+    first, second = await _account_and_chats(sessions)
+    yesterday = NOW - timedelta(days=1)
+    async with sessions() as session, session.begin():
+        await escalations.open_case(
+            session,
+            ticket="T-FIRST",
+            account_id=ACCOUNT,
+            conversation_id=first,
+            reason=COMPLAINT,
+            priority=Priority.NORMAL,
+            now=yesterday,
+        )
+        case_id = (await session.execute(select(col(EscalationRow.id)))).scalar_one()
+        assert case_id is not None
+        assert await escalations.mark_waited(session, case_id, yesterday)
+        assert await escalations.mark_returned(session, case_id, yesterday)
+    async with sessions() as session, session.begin():
+        assert await _open(session, "T-SECOND", second, Priority.NORMAL) == "T-SECOND"
+    (case,) = await _open_cases(sessions)
+    assert (case.id, case.conversation_id, case.wait_noticed_at, case.returned_at) == (
+        case_id,
+        second,
+        None,
+        None,
+    )
+    assert as_utc(case.created_at) == NOW
 
 
 async def test_a_case_a_person_holds_stays_theirs_and_is_raised(

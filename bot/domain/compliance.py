@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import time
 
 from bot.domain.threat_patterns import Finding, find_findings, negated
 
@@ -304,16 +303,3 @@ def bot_initiated_has_opt_out(text: str, locale: str) -> bool:
             return True
         return bool(_OPT_OUT_KEYWORD.search(clean) and _ZH_OPT_OUT_WORDS.search(clean))
     return bool(_OPT_OUT_KEYWORD.search(clean))
-
-
-def hour_allowed(local_time: time, start: time = time(8), end: time = time(21)) -> bool:
-    """R1: bot-initiated messages only from `start` (inclusive) to `end` (exclusive).
-
-    Local time in the borrower's zone; a tz-aware time is compared on its
-    wall-clock value. A window that wraps midnight (start > end) is honoured,
-    so a policy may express quiet hours either way round.
-    """
-    wall = local_time.replace(tzinfo=None)
-    if start <= end:
-        return start <= wall < end
-    return wall >= start or wall < end

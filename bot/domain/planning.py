@@ -17,22 +17,24 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.cadence import ContactRules, ReminderStage
+from bot.domain.contact_hours import (
+    Interval,
+    allowed_intervals,
+    day_hours,
+    fraction,
+    local_day,
+    spread,
+    zones_for,
+)
 from bot.domain.contact_rules import (
     PERSON,
     R1,
     Contact,
     Decision,
-    Interval,
-    allowed_intervals,
     blocking_rule,
-    day_hours,
     due_stage,
-    fraction,
     hold,
-    local_day,
     plan,
-    spread,
-    zones_for,
 )
 
 _NOTHING = Decision()

@@ -28,9 +28,9 @@ TESTS = ROOT / "tests"
 # Where each rule is enforced. Keep it to the guard or check that decides, not every caller.
 ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
     "R1": (
-        "bot.domain.contact_rules:hours_allow",
-        "bot.domain.contact_rules:zones_for",
-        "bot.domain.contact_rules:allowed_intervals",
+        "bot.domain.contact_hours:hours_allow",
+        "bot.domain.contact_hours:zones_for",
+        "bot.domain.contact_hours:allowed_intervals",
         "bot.domain.cadence:check_hours",
         "bot.service.reminders.sender:send_due",
         "bot.domain.contact_rules:follow_up_check",
@@ -61,8 +61,8 @@ ENFORCEMENT: Mapping[str, tuple[str, ...]] = {
         "bot.engine.actions:save_quiet_windows",
         "bot.domain.quiet_windows:is_quiet",
         "bot.domain.contact_rules:follow_up_check",
-        "bot.domain.contact_rules:quiet_now",
-        "bot.domain.contact_rules:allowed_intervals",
+        "bot.domain.contact_hours:quiet_now",
+        "bot.domain.contact_hours:allowed_intervals",
         "bot.service.reminders.sender:send_due",
     ),
     "R5": (

@@ -80,6 +80,14 @@ async def reply(ctx: ActionContext) -> ConversationRecord:
     return ctx.record
 
 
+async def _weigh_before_closing(ctx: ActionContext) -> None:
+    """A closed case keeps the worklist key it had at its close (what was owed and
+    for how long, for the CRM API's closed cases): weighed at this moment, not at the
+    clock's last tick, which may be before the account's midnight."""
+    if ctx.record.account_id:
+        await worklist.reweigh(ctx.session, ctx.now, [ctx.record.account_id])
+
+
 async def hand_back(ctx: ActionContext) -> Handled:
     record, action = ctx.record, ctx.action
     if record.owner != ctx.owner:
@@ -91,6 +99,7 @@ async def hand_back(ctx: ActionContext) -> Handled:
     if action.state not in pinned.script.states:
         raise AgentActionRefused(f"no state {action.state!r} in the script")
     if action.outcome:
+        await _weigh_before_closing(ctx)
         await escalations.close_all(ctx.session, record.conversation_id, action.outcome, ctx.now)
     return await ctx.resume(record, Event(EventKind.RESUME, text=action.state))
 
@@ -108,6 +117,7 @@ async def unlock_verification(ctx: ActionContext) -> ConversationRecord:
 
 async def record_outcome(ctx: ActionContext) -> ConversationRecord:
     action = ctx.action
+    await _weigh_before_closing(ctx)
     closed = await escalations.close_ticket(
         ctx.session, ctx.record.conversation_id, action.ticket, action.outcome, ctx.now
     )

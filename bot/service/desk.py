@@ -233,7 +233,8 @@ def _item(row: Any, sla_minutes: int, now: datetime) -> QueueItem:
     opened = as_utc(row.created_at)
     end = as_utc(row.closed_at) if row.closed_at else now
     due = row.due_date
-    days = max(0, (local_today(row.timezone, now) - due).days) if due is not None else 0
+    # A closed case's figures are those of its close, as its kept amount is (worklist.py).
+    days = max(0, (local_today(row.timezone, end) - due).days) if due is not None else 0
     return QueueItem(
         ticket=row.ticket,
         conversation_id=row.conversation_id,

@@ -27,7 +27,7 @@ from bot.engine.types import (
 )
 from bot.errors import RepaybotError
 from bot.service import worklist
-from bot.service.escalations import add_note, open_escalation, reprioritize
+from bot.service.escalations import add_note, open_case, reprioritize
 from bot.service.record import StoredConversation
 from bot.store.repositories import write_account
 from bot.store.tables import AccountRow, ArrangementRow, ChargeRow, DisputeRow
@@ -201,7 +201,9 @@ async def _escalate(
     due_on = None
     if effect.reason is EscalationReason.COMPLAINT:  # R15: answered within the policy's days
         due_on = ctx.today + timedelta(days=ctx.policy.cases.complaint_answer_days)
-    open_escalation(
+    # The borrower was told effect.ticket; an open case of the account for the same
+    # reason takes it over unless a person holds that case (escalations.open_case).
+    await open_case(
         session,
         ticket=effect.ticket,
         account_id=ctx.account.account_id if conversation.account_id else None,

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case, exists, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -30,6 +31,8 @@ QUEUE = "queue"  # the owner of an escalation no person holds
 FIRST = frozenset({"crisis"})
 SECOND = frozenset({"complaint", "verification_locked"})
 _ESCALATIONS = table_of(EscalationRow)
+# Priorities from the lowest: a raise moves a case up, never down.
+_RANK = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 
 
 def rank_of(reason: str, priority: str) -> int:
@@ -46,7 +49,34 @@ def _rank_at(priority: str) -> Any:
     return case((first, 0), (reason.in_(SECOND), 1), else_=2)
 
 
-def open_escalation(
+def _new_case(
+    ticket: str,
+    account_id: str | None,
+    conversation_id: int | None,
+    reason: EscalationReason,
+    priority: Priority,
+    now: datetime,
+    *,
+    note: str = "",
+    due_on: date | None = None,
+) -> dict[str, Any]:
+    """The columns of a case opening now, in the queue, nobody's yet."""
+    return {
+        "ticket": ticket,
+        "account_id": account_id,
+        "conversation_id": conversation_id,
+        "reason": reason.value,
+        "priority": priority.value,
+        "status": "open",
+        "owner": QUEUE,
+        "note": note,
+        "due_on": due_on,
+        "created_at": now,
+        "rank_group": rank_of(reason.value, priority.value),
+    }
+
+
+async def open_case(
     session: AsyncSession,
     *,
     ticket: str,
@@ -56,24 +86,75 @@ def open_escalation(
     priority: Priority,
     now: datetime,
     due_on: date | None = None,
-) -> None:
-    """A new case in the agents' queue, written with the event that raised it."""
-    session.add(
-        EscalationRow(
-            ticket=ticket,
-            account_id=account_id,
-            conversation_id=conversation_id,
-            reason=reason.value,
-            priority=priority.value,
-            status="open",
-            due_on=due_on,
-            created_at=now,
-            rank_group=rank_of(reason.value, priority.value),
+) -> str:
+    """A new case in the agents' queue, written with the event that raised it; or,
+    when the account has a case for the same reason not closed yet (another
+    conversation's, or another process's written at this very moment), that case,
+    losing nothing (`_fold_into`). Returns the ticket of the case that holds it.
+
+    The database holds the rule (ux_escalations_open_reason, migration 0018): the
+    insert runs in a savepoint, and a second writer's insert fails there, after the
+    first's commit on PostgreSQL, and finds the first's case."""
+    values = _new_case(ticket, account_id, conversation_id, reason, priority, now, due_on=due_on)
+    if account_id is None:  # a chat not linked to an account: nothing to share a case with
+        await session.execute(insert(_ESCALATIONS).values(values))
+        return ticket
+    for _ in range(3):  # the open case may close between the failed insert and the read
+        try:
+            async with session.begin_nested():
+                await session.execute(insert(_ESCALATIONS).values(values))
+            return ticket
+        except IntegrityError:
+            held = await _fold_into(session, values)
+            if held is not None:
+                return held
+    raise RuntimeError("an open case kept appearing and closing")  # pragma: no cover
+
+
+async def _fold_into(session: AsyncSession, new: dict[str, Any]) -> str | None:
+    """Add a case that was about to open to the account's open one for its reason:
+    the higher priority of the two, the earlier answer date (R15: the first
+    complaint's days run), and, while no person holds it, the conversation and
+    ticket the borrower was given last, so their notes and answers reach it, its
+    wait counted from that request. A person's case stays where they hold it.
+    None when that case was closed or taken meanwhile (the caller tries again)."""
+    found = await session.execute(
+        select(
+            _ESCALATIONS.c.id, _ESCALATIONS.c.status, _ESCALATIONS.c.priority, _ESCALATIONS.c.due_on
+        ).where(
+            _ESCALATIONS.c.account_id == new["account_id"],
+            _ESCALATIONS.c.reason == new["reason"],
+            _ESCALATIONS.c.status != "closed",
         )
     )
-
-
-_CASES = table_of(EscalationRow)
+    row = found.first()
+    if row is None:
+        return None
+    higher = max(Priority(row.priority), Priority(new["priority"]), key=_RANK.index)
+    dates = [d for d in (row.due_on, new["due_on"]) if d is not None]
+    changes: dict[str, Any] = {
+        "priority": higher.value,
+        "rank_group": rank_of(new["reason"], higher.value),
+        "due_on": min(dates) if dates else None,
+    }
+    if row.status == "open" and new["conversation_id"] is not None:
+        # The borrower's new request is the one they wait on now: the desk's timers
+        # (a wait notice, the way back to the bot) count from it, in its chat.
+        changes |= {
+            "conversation_id": new["conversation_id"],
+            "ticket": new["ticket"],
+            "created_at": new["created_at"],
+            "wait_noticed_at": None,
+            "returned_at": None,
+        }
+    held = await session.execute(
+        update(_ESCALATIONS)
+        .where(_ESCALATIONS.c.id == row.id, _ESCALATIONS.c.status == row.status)
+        .values(changes)
+        .returning(_ESCALATIONS.c.ticket)
+    )
+    ticket: str | None = held.scalar_one_or_none()
+    return ticket
 
 
 async def open_unless_open(
@@ -91,28 +172,19 @@ async def open_unless_open(
     the account has one open or taken already: whoever holds that one has the
     account. One INSERT ... SELECT ... WHERE NOT EXISTS, so the check and the write
     are one statement. True when the case was opened."""
-    values = {
-        "ticket": ticket,
-        "account_id": account_id,
-        "conversation_id": conversation_id,
-        "reason": reason.value,
-        "priority": priority.value,
-        "status": "open",
-        "owner": QUEUE,
-        "note": note,
-        "created_at": now,
-        "rank_group": rank_of(reason.value, priority.value),
-    }
-    already = exists().where(_CASES.c.account_id == account_id, _CASES.c.status != "closed")
-    chosen = select(*(literal(v, _CASES.c[k].type).label(k) for k, v in values.items())).where(
-        ~already
+    values = _new_case(ticket, account_id, conversation_id, reason, priority, now, note=note)
+    already = exists().where(
+        _ESCALATIONS.c.account_id == account_id, _ESCALATIONS.c.status != "closed"
     )
-    opened = await session.execute(insert(_CASES).from_select(list(values), chosen))
+    chosen = select(
+        *(literal(v, _ESCALATIONS.c[k].type).label(k) for k, v in values.items())
+    ).where(~already)
+    try:
+        async with session.begin_nested():
+            opened = await session.execute(insert(_ESCALATIONS).from_select(list(values), chosen))
+    except IntegrityError:
+        return False  # another process's case for the account went in first (migration 0018)
     return int(getattr(opened, "rowcount", 0) or 0) > 0
-
-
-# Priorities from the lowest: a raise moves a case up, never down.
-_RANK = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 
 
 async def raise_priority(session: AsyncSession, conversation_id: int, priority: Priority) -> None:
@@ -211,25 +283,29 @@ async def transfer(session: AsyncSession, conversation_id: int, to: str | None) 
 async def close_all(
     session: AsyncSession, conversation_id: int, outcome: str, now: datetime
 ) -> None:
-    """A hand-back with an outcome closes every case the person was asked about."""
+    """A hand-back with an outcome closes every case the person was asked about.
+
+    A closed case keeps its worklist key as it stood at the close (the caller weighs
+    it first, bot/service/worklist.py) and no next weighing: nothing moves it again."""
     await session.execute(
         update(EscalationRow)
         .where(col(EscalationRow.conversation_id) == conversation_id)
         .where(col(EscalationRow.status) != "closed")
-        .values(status="closed", outcome=outcome[:OUTCOME_CHARS], closed_at=now)
+        .values(status="closed", outcome=outcome[:OUTCOME_CHARS], closed_at=now, reweigh_at=None)
     )
 
 
 async def close_ticket(
     session: AsyncSession, conversation_id: int, ticket: str, outcome: str, now: datetime
 ) -> bool:
-    """Close one case of the conversation with what came of it; False when the
-    conversation has no case with that ticket."""
+    """Close one case of the conversation with what came of it, its worklist key
+    kept as it stood (see close_all); False when the conversation has no case with
+    that ticket."""
     closed = await session.execute(
         update(EscalationRow)
         .where(col(EscalationRow.conversation_id) == conversation_id)
         .where(col(EscalationRow.ticket) == ticket)
-        .values(status="closed", outcome=outcome, closed_at=now)
+        .values(status="closed", outcome=outcome, closed_at=now, reweigh_at=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(closed, "rowcount", 0) or 0) > 0

@@ -32,7 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.cadence import ContactRules
-from bot.domain.contact_rules import R1, R2, R4, follow_up_check, local_day, zones_for
+from bot.domain.contact_hours import local_day, zones_for
+from bot.domain.contact_rules import R1, R2, R4, follow_up_check
 from bot.domain.promises import Outcome, checkpoints, judge
 from bot.service.events import Trigger
 from bot.service.reminders.portfolio import contacts

@@ -154,10 +154,11 @@ class Recovery(EventTransactions):
             assert row is not None  # noqa: S101
             record = ConversationRecord.from_row(row)
             queue = Queue(session, self._translator, self._secret, now)
-            ticket = f"T-{uuid4().hex[:10].upper()}"
-            escalations.open_escalation(
+            # The ticket of the case that holds it: a failure before this one may
+            # have left the account's script-failure case open (escalations.open_case).
+            ticket = await escalations.open_case(
                 session,
-                ticket=ticket,
+                ticket=f"T-{uuid4().hex[:10].upper()}",
                 account_id=record.account_id,
                 conversation_id=record.conversation_id,
                 reason=EscalationReason.SCRIPT_FAILURE,

@@ -20,8 +20,14 @@ The key is kept current by `reweigh`, one function for every writer:
   new day reads no case).
 
 So the order is the issue's product itself, exact to within a minute of each
-account's midnight, never an approximation of it. Closed cases keep the key they
-had when they closed (they are not in the queue).
+account's midnight, never an approximation of it.
+
+A closed case is out of the queue and out of both indexes, but the CRM API lists
+closed cases with what was owed: so it keeps the key weighed at its close (a
+person's close weighs the account's cases first, bot/service/agent_actions.py), and
+no `reweigh_at`, since nothing weighs it again; its days past due are counted at
+its close too (bot/service/desk.py). Migration 0018 clears the clock of cases
+closed before.
 """
 
 from __future__ import annotations

@@ -305,6 +305,16 @@ class EscalationRow(SQLModel, table=True):
             sqlite_where=_NOT_CLOSED,
             postgresql_where=_NOT_CLOSED,
         ),
+        # One case not closed per account and reason, whoever writes at the same
+        # moment (bot/service/escalations.py, `open_case`; migration 0018).
+        Index(
+            "ux_escalations_open_reason",
+            "account_id",
+            "reason",
+            unique=True,
+            sqlite_where=_NOT_CLOSED,
+            postgresql_where=_NOT_CLOSED,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

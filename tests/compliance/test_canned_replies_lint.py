@@ -4,24 +4,18 @@ in a catalog, naming the file, the line and the reply, in the market that reads 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.service import canned
 from bot.service.scripts import check_dialogs
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.project_copy import ROOT, copy_project
 
 
 def _project(tmp_path: Path) -> tuple[Path, Path]:
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(ROOT / "dialogs", dialogs)
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
     canned.load.cache_clear()
-    return dialogs, locales
+    return copy_project(tmp_path)
 
 
 def _replace(dialogs: Path, old: str, new: str) -> tuple[Path, int]:

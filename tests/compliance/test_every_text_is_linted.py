@@ -7,7 +7,6 @@ wherever they could be written; nothing the project ships may be flagged.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,8 @@ from bot.i18n.messages import CODE_MESSAGES
 from bot.service.scripts import check_dialogs, read_translations
 from bot.service.sent_texts import catalog_sent_texts, check_sent_texts, code_sent_texts
 from tests.engine.driver import repayment_script
+from tests.project_copy import ROOT, catalog, copy_project, translate
 
-ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "dialogs" / "repayment.yaml"
 ISSUE_SENTENCES = [
     "We will contact your parents",
@@ -33,28 +32,10 @@ ISSUE_SENTENCES = [
 TARGET_ID = "repayment.anything_else.ask_more"
 
 
-def _copy_project(tmp_path: Path) -> tuple[Path, Path]:
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(ROOT / "dialogs", dialogs)
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
-    return dialogs, locales
-
-
-def _po_with(po: Path, context: str, new_text: str) -> int:
-    """Replace the translation of `context` in a .po file; the line of its msgstr."""
-    lines = po.read_text(encoding="utf-8").split("\n")
-    start = lines.index(f'msgctxt "{context}"')
-    at = next(i for i in range(start, len(lines)) if lines[i].startswith("msgstr"))
-    lines[at] = f'msgstr "{new_text}"'
-    po.write_text("\n".join(lines), encoding="utf-8")
-    return start
-
-
 @pytest.mark.rule("R9", "R10")
 @pytest.mark.parametrize("sentence", ISSUE_SENTENCES)
 def test_the_issue_sentences_fail_dialogs_check_in_a_script(tmp_path: Path, sentence: str) -> None:
-    dialogs, _ = _copy_project(tmp_path)
+    dialogs, _ = copy_project(tmp_path)
     text = SCRIPT.read_text(encoding="utf-8")
     old = '"Is there anything else I can help you with?"'
     assert old in text
@@ -72,9 +53,8 @@ def test_the_issue_sentences_fail_dialogs_check_in_a_script(tmp_path: Path, sent
 def test_the_issue_sentences_fail_dialogs_check_in_any_catalog(
     tmp_path: Path, locale: str, sentence: str
 ) -> None:
-    dialogs, locales = _copy_project(tmp_path)
-    po = locales / locale / "LC_MESSAGES" / "messages.po"
-    _po_with(po, TARGET_ID, sentence)
+    dialogs, locales = copy_project(tmp_path)
+    translate(locales, locale, TARGET_ID, sentence)
     problems = check_dialogs(dialogs, locales)
     flagged = [p for p in problems if p.message.startswith(("R9", "R10")) and locale in p.message]
     assert flagged, problems
@@ -83,12 +63,12 @@ def test_the_issue_sentences_fail_dialogs_check_in_any_catalog(
 @pytest.mark.rule("R9")
 def test_a_threat_in_a_code_text_translation_names_the_po_line(tmp_path: Path) -> None:
     """channel.* texts are in no script: their translations are linted from the catalog."""
-    _, locales = _copy_project(tmp_path)
-    po = locales / "zh_Hant" / "LC_MESSAGES" / "messages.po"
-    context_line = _po_with(po, "channel.error", "系統出錯。再不還錢我們會聯絡你的老闆。")
+    _, locales = copy_project(tmp_path)
+    threat = "系統出錯。再不還錢我們會聯絡你的老闆。"
+    context_line = translate(locales, "zh_Hant", "channel.error", threat)
     problems = check_sent_texts(locales)
     (problem,) = [p for p in problems if "channel.error" in p.message]
-    assert problem.file == str(po)
+    assert problem.file == str(catalog(locales, "zh_Hant"))
     assert abs(problem.line - (context_line + 1)) <= 2  # the entry's own lines
     assert problem.message.startswith("R9: zh_Hant")
 
@@ -141,7 +121,7 @@ def test_no_false_alarm_on_anything_the_project_ships() -> None:
 @pytest.mark.rule("R9")
 def test_the_policys_own_texts_are_linted_with_their_line(tmp_path: Path) -> None:
     """The lender's name and the support lines are sent as written."""
-    dialogs, _ = _copy_project(tmp_path)
+    dialogs, _ = copy_project(tmp_path)
     policy = dialogs / "policy.yaml"
     text = policy.read_text(encoding="utf-8")
     old = 'lender_name: "Harbor Consumer Finance"'

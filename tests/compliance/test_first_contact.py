@@ -7,7 +7,6 @@ phone number, a group); the Telegram tests read what a newcomer really gets.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,11 @@ from bot.i18n.messages import CODE_MESSAGES
 from bot.service.scripts import check_dialogs
 from bot.service.sent_texts import FIRST_CONTACT_IDS, catalog_sent_texts, code_sent_texts
 from bot.store.tables import ChannelLinkRow
+from tests.project_copy import ROOT, copy_project, translate
 from tests.telegram.conftest import Harness
 
-ROOT = Path(__file__).resolve().parents[2]
 LENDER = "Harbor Consumer Finance"
 GREETING = "Hello, this is the automated assistant of {lender}."
-
-
-def _project(tmp_path: Path) -> tuple[Path, Path]:
-    dialogs, locales = tmp_path / "dialogs", tmp_path / "locales"
-    shutil.copytree(ROOT / "dialogs", dialogs)
-    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
-    return dialogs, locales
 
 
 @pytest.mark.rule("R6")
@@ -43,7 +35,7 @@ def _project(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_greeting_without_lender_or_bot_fails_the_check(
     tmp_path: Path, replacement: str, missing: str
 ) -> None:
-    dialogs, _ = _project(tmp_path)
+    dialogs, _ = copy_project(tmp_path)
     script = dialogs / "repayment.yaml"
     script.write_text(
         script.read_text(encoding="utf-8").replace(GREETING, replacement), encoding="utf-8"
@@ -65,12 +57,8 @@ def test_a_greeting_without_lender_or_bot_fails_the_check(
 def test_a_greeting_translation_must_identify_too(
     tmp_path: Path, locale: str, translation: str, missing: str
 ) -> None:
-    dialogs, locales = _project(tmp_path)
-    po = locales / locale / "LC_MESSAGES" / "messages.po"
-    lines = po.read_text(encoding="utf-8").split("\n")
-    start = lines.index('msgctxt "repayment.greeting.hello"')
-    lines[start + 2] = f'msgstr "{translation}"'
-    po.write_text("\n".join(lines), encoding="utf-8")
+    dialogs, locales = copy_project(tmp_path)
+    translate(locales, locale, "repayment.greeting.hello", translation)
     problems = check_dialogs(dialogs, locales)
     assert any(
         p.message.startswith(f"R6: the {locale} first message") and missing in p.message
@@ -81,7 +69,7 @@ def test_a_greeting_translation_must_identify_too(
 @pytest.mark.rule("R6")
 def test_a_conditional_greeting_does_not_count(tmp_path: Path) -> None:
     """A `when` may be false for this borrower: the identity must be said regardless."""
-    dialogs, _ = _project(tmp_path)
+    dialogs, _ = copy_project(tmp_path)
     script = dialogs / "repayment.yaml"
     text = script.read_text(encoding="utf-8")
     old = "      - id: hello\n        text:"

@@ -7,7 +7,6 @@ the locale, the text and the form; the project as shipped has none.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,27 +15,7 @@ from bot.domain.accounts import CATALOG_LOCALES
 from bot.domain.glossary import glossary_from
 from bot.service.glossary_lint import GLOSSARY_FILE, load_glossary
 from bot.service.scripts import check_dialogs
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _copy_project(tmp_path: Path) -> tuple[Path, Path]:
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(ROOT / "dialogs", dialogs)
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
-    return dialogs, locales
-
-
-def _set(locales: Path, locale: str, context: str, text: str) -> None:
-    """Replace the (first) msgstr of `context` in a locale's catalog."""
-    po = locales / locale / "LC_MESSAGES" / "messages.po"
-    lines = po.read_text(encoding="utf-8").split("\n")
-    start = lines.index(f'msgctxt "{context}"')
-    at = next(i for i in range(start, len(lines)) if lines[i].startswith("msgstr"))
-    prefix = lines[at].split(" ", 1)[0]
-    lines[at] = f'{prefix} "{text}"'
-    po.write_text("\n".join(lines), encoding="utf-8")
+from tests.project_copy import ROOT, copy_project, translate
 
 
 def _glossary_problems(dialogs: Path, locales: Path) -> list[str]:
@@ -60,8 +39,8 @@ def test_the_glossary_covers_every_catalog_locale() -> None:
 def test_collections_jargon_in_any_chinese_catalog_fails_the_check(
     tmp_path: Path, locale: str
 ) -> None:
-    dialogs, locales = _copy_project(tmp_path)
-    _set(locales, locale, "repayment.anything_else.ask_more", "您的账户已转入催收。")
+    dialogs, locales = copy_project(tmp_path)
+    translate(locales, locale, "repayment.anything_else.ask_more", "您的账户已转入催收。")
     problems = _glossary_problems(dialogs, locales)
     assert any(
         f"{locale} text 'repayment.anything_else.ask_more' says '催收'" in p for p in problems
@@ -69,8 +48,10 @@ def test_collections_jargon_in_any_chinese_catalog_fails_the_check(
 
 
 def test_a_mainland_term_in_taiwan_text_fails_and_names_the_taiwan_word(tmp_path: Path) -> None:
-    dialogs, locales = _copy_project(tmp_path)
-    _set(locales, "zh_Hant", "repayment.plan_confirm.ask_confirm", "需要我為您設立這個方案嗎？")
+    dialogs, locales = copy_project(tmp_path)
+    translate(
+        locales, "zh_Hant", "repayment.plan_confirm.ask_confirm", "需要我為您設立這個方案嗎？"
+    )
     problems = _glossary_problems(dialogs, locales)
     assert any("zh_Hant text 'repayment.plan_confirm.ask_confirm'" in p for p in problems)
     assert any("write '辦理'" in p for p in problems), problems
@@ -78,9 +59,9 @@ def test_a_mainland_term_in_taiwan_text_fails_and_names_the_taiwan_word(tmp_path
 
 def test_a_taiwan_form_inherited_by_hong_kong_fails_only_for_hong_kong(tmp_path: Path) -> None:
     # The Hong Kong catalog leaves this entry to zh_Hant: HK borrowers read Taiwan's 身分.
-    dialogs, locales = _copy_project(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     context = "repayment.not_understood"
-    _set(locales, "zh_Hant", context, "抱歉，我不太明白您的意思。請先確認您的身分。")
+    translate(locales, "zh_Hant", context, "抱歉，我不太明白您的意思。請先確認您的身分。")
     problems = _glossary_problems(dialogs, locales)
     assert any(f"zh_Hant_HK text '{context}' says '身分'" in p for p in problems), problems
     assert not any(f"zh_Hant text '{context}'" in p for p in problems), problems
@@ -91,11 +72,11 @@ def test_taiwans_reference_number_fails_for_hong_kong_written_or_inherited(
 ) -> None:
     """Hong Kong banks say 參考編號: Taiwan's 受理編號 is refused in a Hong Kong text of
     its own, and when an empty Hong Kong entry lets the Taiwan text through."""
-    dialogs, locales = _copy_project(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     written = "repayment.complaint.ask_logged"
-    _set(locales, "zh_Hant_HK", written, "您的投訴已記錄（受理編號 {ticket}）。")
+    translate(locales, "zh_Hant_HK", written, "您的投訴已記錄（受理編號 {ticket}）。")
     inherited = "repayment.dispute_done.done"
-    _set(locales, "zh_Hant_HK", inherited, "")
+    translate(locales, "zh_Hant_HK", inherited, "")
     problems = _glossary_problems(dialogs, locales)
     for context in (written, inherited):
         assert any(
@@ -108,8 +89,8 @@ def test_taiwans_reference_number_fails_for_hong_kong_written_or_inherited(
 
 def test_a_us_term_left_to_the_english_fallback_fails_for_en_gb(tmp_path: Path) -> None:
     # An en_GB entry left empty shows the US English text to a UK borrower.
-    dialogs, locales = _copy_project(tmp_path)
-    _set(locales, "en_GB", "repayment.menu.choice.plan", "")
+    dialogs, locales = copy_project(tmp_path)
+    translate(locales, "en_GB", "repayment.menu.choice.plan", "")
     problems = _glossary_problems(dialogs, locales)
     assert any(
         "en_GB text 'repayment.menu.choice.plan' says 'installment'" in p for p in problems
@@ -118,8 +99,8 @@ def test_a_us_term_left_to_the_english_fallback_fails_for_en_gb(tmp_path: Path) 
 
 
 def test_the_mainland_stop_wording_is_checked(tmp_path: Path) -> None:
-    dialogs, locales = _copy_project(tmp_path)
-    _set(
+    dialogs, locales = copy_project(tmp_path)
+    translate(
         locales,
         "zh_Hans",
         "repayment.reminder.ask_reminder",
@@ -143,7 +124,7 @@ def test_a_placeholder_is_data_not_a_form() -> None:
 
 
 def test_a_broken_glossary_is_reported_not_ignored(tmp_path: Path) -> None:
-    dialogs, locales = _copy_project(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     (locales / GLOSSARY_FILE).write_text(
         "phone_line_limit: {en: 200, zh: 80}\nforbidden:\n  - {form: x, locales: [fr], use: y, why: z}\n",
         encoding="utf-8",

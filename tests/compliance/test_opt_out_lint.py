@@ -7,7 +7,6 @@ of it must each say, in the borrower's own language, how to stop.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,34 +14,17 @@ import pytest
 from bot.cli import main
 from bot.domain.compliance import bot_initiated_has_opt_out
 from bot.service.scripts import check_dialogs
+from tests.project_copy import ROOT, copy_project, translate
 
-ROOT = Path(__file__).resolve().parents[2]
 REMINDER_ID = "repayment.reminder.ask_reminder"
 OPT_OUT = " Reply STOP to stop these reminders."
-
-
-def _copy_project(tmp_path: Path) -> tuple[Path, Path]:
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(ROOT / "dialogs", dialogs)
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
-    return dialogs, locales
-
-
-def _translate(locales: Path, locale: str, text: str) -> None:
-    po = locales / locale / "LC_MESSAGES" / "messages.po"
-    lines = po.read_text(encoding="utf-8").split("\n")
-    start = lines.index(f'msgctxt "{REMINDER_ID}"')
-    at = next(i for i in range(start, len(lines)) if lines[i].startswith("msgstr"))
-    lines[at] = f'msgstr "{text}"'
-    po.write_text("\n".join(lines), encoding="utf-8")
 
 
 @pytest.mark.rule("R3")
 def test_a_reminder_without_the_opt_out_fails_dialogs_check_through_the_cli(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dialogs, locales = _copy_project(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     script = dialogs / "repayment.yaml"
     source = script.read_text(encoding="utf-8")
     # The first reminder's own sentence (each stage of the cadence has its own text).
@@ -86,8 +68,8 @@ def test_the_shipped_reminder_passes_through_the_cli(
 def test_a_translation_without_the_opt_out_is_refused_with_its_locale_and_state(
     tmp_path: Path, locale: str, text: str
 ) -> None:
-    dialogs, locales = _copy_project(tmp_path)
-    _translate(locales, locale, text)
+    dialogs, locales = copy_project(tmp_path)
+    translate(locales, locale, REMINDER_ID, text)
     problems = [p for p in check_dialogs(dialogs, locales) if p.message.startswith("R3")]
     assert [(p.state, p.message.split(" text")[0]) for p in problems] == [
         ("reminder", f"R3: the {locale}")

@@ -121,6 +121,6 @@ def test_repaybot_rules_prints_a_table_per_rule() -> None:
     assert "planned: reminders issue" not in text
     assert "tests/engine/test_repayment_paths.py::test_human_command_and_button_R13" in text
     assert "`bot.engine.validator:_Validator.check_first_contact`" in text
-    assert "`bot.domain.contact_rules:hours_allow`" in text
+    assert "`bot.domain.contact_hours:hours_allow`" in text
     assert "18 of 18 rules enforced and tested, 0 partial, 0 planned, 0 missing." in text
     assert "| partial: missing" not in text

@@ -6,7 +6,6 @@ import argparse
 import ctypes
 import os
 import pty
-import select
 import signal
 import subprocess
 import sys
@@ -17,20 +16,13 @@ import pytest
 
 from bot.cli import locale_tag
 from tests.telegram.fake_bot_api import FakeTelegram
+from tests.terminal import ROOT, cli_env, read_until, read_until_closed
 
-ROOT = Path(__file__).resolve().parents[2]
 REPAYBOT = [sys.executable, "-m", "bot"]
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),  # this checkout's `bot`, whatever the venv installed
-        "REPAYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "REPAYBOT_LOCALES_DIR": str(ROOT / "locales"),
-        "REPAYBOT_DIALOGS_DIR": str(ROOT / "dialogs"),
-        **extra,
-    }
+    return cli_env(f"sqlite:///{tmp_path / 'cli.db'}", **extra)
 
 
 def _run(
@@ -176,27 +168,14 @@ def test_ctrl_c_ends_the_terminal_conversation_cleanly(tmp_path: Path, where: st
         env = _env(tmp_path)
         os.chdir(tmp_path)
         os.execve(sys.executable, [*REPAYBOT, "chat", "--account", "DEMO-EN-1"], env)  # noqa: S606 - a fixed argv, no shell
-    seen = b""
-    while b"> " not in seen:
-        ready, _, _ = select.select([fd], [], [], 60)
-        assert ready, seen
-        seen += os.read(fd, 4096)
+    seen = read_until(fd, b"", b"> ")
     if where == "terminal":
         os.write(fd, b"\x03")  # Ctrl-C at the prompt
     else:
         # The kernel hands a process's SIGINT to any of its threads: when it was not the
         # main one, asyncio's own handler never ran and the chat hung.
         _interrupt_other_threads(pid)
-    while True:
-        ready, _, _ = select.select([fd], [], [], 60)
-        assert ready, seen
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_until_closed(fd, seen)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 130
     assert b"Traceback" not in seen

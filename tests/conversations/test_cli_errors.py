@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PG_ADMIN
-from tests.conversations.test_cli_edges import ROOT, _run
+from tests.conversations.test_cli_edges import _run
+from tests.terminal import ROOT
 
 TOKEN = {"REPAYBOT_TELEGRAM_TOKEN": "123456:TEST-TOKEN"}
 # (arguments, stdin, extra environment) for every command that opens the database.

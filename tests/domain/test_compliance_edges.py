@@ -1,12 +1,11 @@
-"""R1 hours and R10 deadlines exactly at, and one unit either side of, each limit."""
+"""R10 deadlines exactly at, and one unit either side of, each limit (R1's hours:
+tests/domain/test_contact_hours.py)."""
 
 from __future__ import annotations
 
-from datetime import time
-
 import pytest
 
-from bot.domain.compliance import Violation, find_violations, first_contact_problems, hour_allowed
+from bot.domain.compliance import Violation, find_violations, first_contact_problems
 
 DEADLINE = "deadline shorter than the policy's minimum"
 
@@ -95,30 +94,6 @@ def test_less_than_a_day_is_pressure_even_at_a_one_day_minimum_R10(text: str) ->
 )
 def test_today_without_a_demand_is_no_deadline_R10(text: str) -> None:
     assert deadlines(text, 7) == []
-
-
-@pytest.mark.rule("R1")
-def test_a_window_that_starts_where_it_ends_allows_no_hour_R1() -> None:
-    for moment in (time(0), time(8), time(8, 0, 1), time(21)):
-        assert not hour_allowed(moment, start=time(8), end=time(8))
-
-
-@pytest.mark.rule("R1")
-@pytest.mark.parametrize(
-    ("moment", "allowed"),
-    [
-        (time(21, 59, 59), False),
-        (time(22), True),
-        (time(22, 0, 1), True),
-        (time(5, 59, 59), True),
-        (time(6), False),
-        (time(6, 0, 1), False),
-    ],
-)
-def test_a_window_across_midnight_includes_its_start_and_excludes_its_end_R1(
-    moment: time, allowed: bool
-) -> None:
-    assert hour_allowed(moment, start=time(22), end=time(6)) is allowed
 
 
 @pytest.mark.rule("R10")

@@ -1,11 +1,10 @@
-"""Words that must never be said (R9, R10), the opt-out wording (R3) and the hours (R1).
+"""Words that must never be said (R9, R10) and the opt-out wording (R3). The hours (R1)
+are tests/domain/test_contact_hours.py, against what the reminders check.
 
 The words a borrower writes (R3, R11-R13, R15) are tests/understanding/test_word_cues.py.
 """
 
 from __future__ import annotations
-
-from datetime import UTC, time
 
 import pytest
 
@@ -13,7 +12,6 @@ from bot.domain.compliance import (
     Violation,
     bot_initiated_has_opt_out,
     find_violations,
-    hour_allowed,
 )
 
 
@@ -49,14 +47,6 @@ def test_opt_out_wording_R3() -> None:
     assert bot_initiated_has_opt_out("Reminder: payment due. Reply STOP to opt out.", "en")
     assert bot_initiated_has_opt_out("还款提醒。回复 STOP 退订", "zh_Hans")
     assert not bot_initiated_has_opt_out("Reminder: payment due.", "en")
-
-
-@pytest.mark.rule("R1")
-def test_reasonable_hours_R1() -> None:
-    assert hour_allowed(time(8, 0))
-    assert hour_allowed(time(20, 59))
-    assert not hour_allowed(time(21, 0))
-    assert not hour_allowed(time(7, 59))
 
 
 @pytest.mark.rule("R9", "R10")
@@ -127,30 +117,3 @@ def test_opt_out_wording_in_every_form_R3() -> None:
     assert bot_initiated_has_opt_out("回复ＳＴＯＰ退订", "zh_Hans")
     # Lower-case "stop" in a sentence tells the borrower nothing.
     assert not bot_initiated_has_opt_out("We never stop helping.", "en")
-
-
-@pytest.mark.rule("R1")
-@pytest.mark.parametrize(
-    ("moment", "allowed"),
-    [
-        (time(0, 0), False),
-        (time(7, 59, 59), False),
-        (time(8, 0), True),
-        (time(12, 0), True),
-        (time(20, 59, 59), True),
-        (time(21, 0), False),
-        (time(23, 59), False),
-        (time(9, 0, tzinfo=UTC), True),
-    ],
-)
-@pytest.mark.rule("R1")
-def test_reasonable_hours_boundaries_R1(moment: time, allowed: bool) -> None:
-    assert hour_allowed(moment) is allowed
-
-
-@pytest.mark.rule("R1")
-def test_stricter_hours_from_policy_R1() -> None:
-    """R1: a market or a borrower (R4) may narrow the window; a wrapping window is honoured."""
-    assert not hour_allowed(time(8, 30), start=time(9), end=time(20))
-    assert hour_allowed(time(23, 0), start=time(22), end=time(6))
-    assert not hour_allowed(time(12, 0), start=time(22), end=time(6))

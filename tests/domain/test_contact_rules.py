@@ -8,6 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.cadence import ContactRules, RemindersPolicy
+from bot.domain.contact_hours import (
+    allowed_intervals,
+    fraction,
+    hours_allow,
+    local_day,
+    quiet_now,
+    spread,
+    zones_for,
+)
 from bot.domain.contact_rules import (
     ARRANGEMENT,
     NOTHING_OWED,
@@ -22,21 +31,14 @@ from bot.domain.contact_rules import (
     SUPERSEDED,
     UNREACHABLE,
     Contact,
-    allowed_intervals,
     blocking_rule,
     due_stage,
-    fraction,
     hold,
-    hours_allow,
-    local_day,
     next_moment,
     plan,
-    quiet_now,
     r2_allows,
     r2_earliest,
     send_check,
-    spread,
-    zones_for,
 )
 from bot.domain.quiet_windows import WEEKDAYS, QuietWindow
 

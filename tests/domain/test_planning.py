@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.cadence import ContactRules, RemindersPolicy
-from bot.domain.contact_rules import Contact, day_hours, local_day, plan, zones_for
+from bot.domain.contact_hours import day_hours, local_day, zones_for
+from bot.domain.contact_rules import Contact, plan
 from bot.domain.planning import Planning
 from bot.domain.quiet_windows import QuietWindow
 

@@ -15,6 +15,7 @@ from bot.engine.types import PauseCollection
 from bot.i18n.build import compile_catalogs
 from bot.i18n.render import Translator
 from tests.engine.driver import Driver, make_account
+from tests.statement_dates import line_dates
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,16 +86,16 @@ def test_the_statement_in_each_market(
 
 # The account's lines (make_account): the balance posted 1 Oct, interest to 31 Oct,
 # a late fee charged 19 Nov; each line says its own day in the market's words and form.
-LINE_DATES = {
-    "us": ("(as of Oct 1, 2026)", "(through Oct 31, 2026)", "(charged Nov 19, 2026)"),
-    "gb": ("(as of 1 Oct 2026)", "(to 31 Oct 2026)", "(charged 19 Nov 2026)"),
-    "tw": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月19日入帳）"),
-    "hk": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月19日收取）"),
-    "cn": ("（截至2026年10月1日）", "（计至2026年10月31日）", "（2026年11月19日收取）"),
+LINE_MARKETS = {
+    "us": "en-US",
+    "gb": "en-GB",
+    "tw": "zh_Hant-TW",
+    "hk": "zh_Hant-HK",
+    "cn": "zh_Hans-CN",
 }
 
 
-@pytest.mark.parametrize("market", sorted(LINE_DATES))
+@pytest.mark.parametrize("market", sorted(LINE_MARKETS))
 def test_each_statement_line_says_the_day_it_is_computed_to(
     translator: Translator, market: str
 ) -> None:
@@ -102,7 +103,7 @@ def test_each_statement_line_says_the_day_it_is_computed_to(
     d = _driver(market)
     d.verified_start()
     lines = [line for line in _shown(d, translator).split("\n") if line.startswith("•")]
-    principal, interest, fee = LINE_DATES[market]
+    principal, interest, fee = line_dates(LINE_MARKETS[market], fee_day=19)
     assert len(lines) == 3
     assert lines[0].endswith(principal)
     assert lines[1].endswith(interest)

@@ -33,6 +33,7 @@ from bot.i18n.messages import CODE_MESSAGES
 from bot.i18n.render import Translator
 from bot.service.glossary_lint import load_glossary
 from tests.engine.driver import shipped_policy
+from tests.statement_dates import line_dates
 
 from .conftest import LOCALES_DIR
 
@@ -353,18 +354,6 @@ def test_the_early_stage_never_says_a_few_days_at_nineteen_days(
     assert not re.search(r"few days|几天|幾天", text), text
 
 
-# Each statement line's date, as the market's bank writes it (issue 34 point 5): the
-# balance as of its posting, the interest to the day it is computed to, a fee the day it
-# was charged; the dates in the market's form.
-LINE_DATES = {
-    "en-US": ("(as of Oct 1, 2026)", "(through Oct 31, 2026)", "(charged Nov 5, 2026)"),
-    "en-GB": ("(as of 1 Oct 2026)", "(to 31 Oct 2026)", "(charged 5 Nov 2026)"),
-    "zh_Hans-CN": ("（截至2026年10月1日）", "（计至2026年10月31日）", "（2026年11月5日收取）"),
-    "zh_Hant-TW": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月5日入帳）"),
-    "zh_Hant-HK": ("（截至2026年10月1日）", "（計至2026年10月31日）", "（2026年11月5日收取）"),
-}
-
-
 @pytest.mark.parametrize("name", sorted(MARKETS))
 def test_each_statement_line_says_its_own_date_in_the_markets_form(
     translator: Translator, table: dict[str, Message], name: str
@@ -384,9 +373,8 @@ def test_each_statement_line_says_its_own_date_in_the_markets_form(
         )
         for item in values["undisputed_charges"]
     ]
-    assert [line[-len(said) :] for line, said in zip(lines, LINE_DATES[name], strict=True)] == list(
-        LINE_DATES[name]
-    )
+    ends = line_dates(name, fee_day=5)  # the fee of _values' account: 5 November
+    assert [line[-len(said) :] for line, said in zip(lines, ends, strict=True)] == list(ends)
     header = translator.render_part(
         Part("repayment.statement.header"), market.locale, table, region=region
     )

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import build_app
 from bot.config import Settings
 from bot.service.accounts_import import import_accounts
 from bot.store.tables import AccountRow
 from tests.negotiation.test_one_arrangement import BORROWERS
-from tests.runtime.conftest import FIXTURES, NOW, WebChat, WebChatSender
+from tests.runtime.conftest import FIXTURES, WebChat, web_chat
 
 DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
 UNTIL_A_PERSON = {
@@ -68,16 +67,8 @@ async def timed_web(database_url: str, tmp_path: Path) -> AsyncIterator[WebChat]
         ),
         encoding="utf-8",
     )
-    app = await build_app(
-        Settings(database_url=database_url, dialogs_dir=dialogs), clock=lambda: NOW
-    )
-    await import_accounts(app.sessions, FIXTURES / "accounts.csv")
-    sender = WebChatSender()
-    app.outbox.register(sender)
-    try:
-        yield WebChat(app, sender)
-    finally:
-        await app.close()
+    async with web_chat(Settings(database_url=database_url, dialogs_dir=dialogs)) as chat:
+        yield chat
 
 
 @pytest.mark.parametrize("locale", list(BORROWERS))

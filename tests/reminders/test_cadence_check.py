@@ -4,36 +4,15 @@ bot named (R6), in every catalog."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.domain.cadence import RemindersPolicy
 from bot.service.scripts import check_dialogs
+from tests.project_copy import copy_project, translate
 
-ROOT = Path(__file__).resolve().parents[2]
 STAGES = [s for s in RemindersPolicy().stages if s.state]
-
-
-def _copy(tmp_path: Path) -> tuple[Path, Path]:
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(ROOT / "dialogs", dialogs)
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
-    return dialogs, locales
-
-
-def _translate(locales: Path, locale: str, context: str, text: str) -> None:
-    po = locales / locale / "LC_MESSAGES" / "messages.po"
-    lines = po.read_text(encoding="utf-8").split("\n")
-    start = lines.index(f'msgctxt "{context}"')
-    at = next(i for i in range(start, len(lines)) if lines[i].startswith("msgstr"))
-    end = at + 1
-    while end < len(lines) and lines[end].startswith('"'):
-        end += 1  # a wrapped msgstr goes on in quoted lines: replace them all
-    lines[at:end] = [f'msgstr "{text}"']
-    po.write_text("\n".join(lines), encoding="utf-8")
 
 
 def _messages(tmp_path: Path, dialogs: Path, locales: Path) -> list[str]:
@@ -41,7 +20,7 @@ def _messages(tmp_path: Path, dialogs: Path, locales: Path) -> list[str]:
 
 
 def test_the_shipped_cadence_and_its_texts_pass(tmp_path: Path) -> None:
-    dialogs, locales = _copy(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     assert _messages(tmp_path, dialogs, locales) == []
 
 
@@ -50,10 +29,10 @@ def test_the_shipped_cadence_and_its_texts_pass(tmp_path: Path) -> None:
 def test_r3_each_stages_reminder_must_say_how_to_stop_in_chinese_too(
     tmp_path: Path, stage: str
 ) -> None:
-    dialogs, locales = _copy(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     state = next(s.state for s in STAGES if s.name == stage)
     context = f"repayment.{state}.ask_{stage}"
-    _translate(
+    translate(
         locales, "zh_Hans", context, "您好，这里是{lender}的智能助手（自动消息）。请查看您的账户。"
     )
     found = _messages(tmp_path, dialogs, locales)
@@ -62,8 +41,8 @@ def test_r3_each_stages_reminder_must_say_how_to_stop_in_chinese_too(
 
 @pytest.mark.rule("R6")
 def test_r6_a_reminder_that_does_not_name_the_lender_fails(tmp_path: Path) -> None:
-    dialogs, locales = _copy(tmp_path)
-    _translate(
+    dialogs, locales = copy_project(tmp_path)
+    translate(
         locales,
         "zh_Hant",
         "repayment.reminder_late_7.ask_late_7",
@@ -83,7 +62,7 @@ def _edit_policy(dialogs: Path, old: str, new: str) -> None:
 def test_a_stage_naming_a_state_the_script_lacks_is_reported_with_its_line(
     tmp_path: Path,
 ) -> None:
-    dialogs, locales = _copy(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     _edit_policy(dialogs, "state: reminder_late_3}", "state: reminder_late_4}")
     found = _messages(tmp_path, dialogs, locales)
     line = next(
@@ -98,7 +77,7 @@ def test_a_stage_naming_a_state_the_script_lacks_is_reported_with_its_line(
 
 
 def test_a_stage_without_its_trigger_or_on_a_private_state_is_reported(tmp_path: Path) -> None:
-    dialogs, locales = _copy(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     _edit_policy(dialogs, "state: reminder_late_3}", "state: statement}")
     found = _messages(tmp_path, dialogs, locales)
     assert any("add the trigger `statement: {to: statement}`" in m for m in found), found
@@ -106,7 +85,7 @@ def test_a_stage_without_its_trigger_or_on_a_private_state_is_reported(tmp_path:
 
 
 def test_stages_out_of_order_are_refused_with_the_policys_line(tmp_path: Path) -> None:
-    dialogs, locales = _copy(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     _edit_policy(dialogs, "offset_days: 3,", "offset_days: 1,")
     found = _messages(tmp_path, dialogs, locales)
     assert len(found) == 1
@@ -116,7 +95,7 @@ def test_stages_out_of_order_are_refused_with_the_policys_line(tmp_path: Path) -
 
 @pytest.mark.rule("R1")
 def test_r1_hours_outside_eight_to_nine_are_refused(tmp_path: Path) -> None:
-    dialogs, locales = _copy(tmp_path)
+    dialogs, locales = copy_project(tmp_path)
     _edit_policy(dialogs, 'start: "08:00"', 'start: "07:00"')
     found = _messages(tmp_path, dialogs, locales)
     assert len(found) == 1 and "hours: 07:00 is before 08:00 (R1)" in found[0]

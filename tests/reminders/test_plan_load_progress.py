@@ -5,9 +5,6 @@ accounts, and warns when a day's reminders need more than the sending rate."""
 from __future__ import annotations
 
 import io
-import os
-import pty
-import select
 import shutil
 import subprocess
 import sys
@@ -24,9 +21,9 @@ from bot.service.reminders import plan_reminders
 from bot.service.reminders.planner import PlanReport
 from bot.service.reminders.preview import preview
 from bot.store.tables import AccountRow, ChannelLinkRow, ChargeRow, ConversationRow, table_of
+from tests.terminal import ROOT, Heard, cli_env, on_a_terminal
 
 Sessions = async_sessionmaker[AsyncSession]
-ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
 # The last minute of the day only, at one message a second: 61 reminders in one
 # Shanghai day cannot fit, 59 can.
@@ -78,14 +75,6 @@ async def _linked_portfolio(sessions: Sessions, count: int, unlinked: int = 0) -
                 await session.execute(table.insert(), rows[key])
 
 
-class Heard:
-    def __init__(self) -> None:
-        self.calls: list[tuple[int, int | None]] = []
-
-    def __call__(self, done: int, total: int | None) -> None:
-        self.calls.append((done, total))
-
-
 async def test_the_planner_warns_when_a_days_reminders_cannot_fit_and_not_before(
     sessions: Sessions,
 ) -> None:
@@ -126,17 +115,6 @@ async def test_links_for_the_unlinked_tell_their_progress(sessions: Sessions) ->
     assert heard.calls == [(0, 5), (5, 5)]
 
 
-def _env(database_url: str, dialogs: Path, **extra: str) -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if k not in ("CI", "REPAYBOT_PROGRESS")}
-    return {
-        **inherited,
-        "PYTHONPATH": str(ROOT),
-        "REPAYBOT_DATABASE_URL": database_url,
-        "REPAYBOT_DIALOGS_DIR": str(dialogs),
-        **extra,
-    }
-
-
 def _narrow_dialogs(tmp_path: Path) -> Path:
     """The shipped dialogs with the policy's hours cut to one minute at one a second."""
     dialogs = tmp_path / "dialogs"
@@ -161,7 +139,7 @@ async def test_plan_piped_prints_the_plan_and_the_warning_and_draws_no_bar(
     sessions: Sessions, database_url: str, tmp_path: Path
 ) -> None:
     await _linked_portfolio(sessions, 61)
-    done = _piped(_plan_command(), _env(database_url, _narrow_dialogs(tmp_path)))
+    done = _piped(_plan_command(), cli_env(database_url, _narrow_dialogs(tmp_path)))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "At 2026-12-07T03:00:00Z: 61 new."
     assert "Warning: the reminders planned need 1.0 messages a second" in done.stderr
@@ -176,29 +154,15 @@ def _piped(command: list[str], env: dict[str, str]) -> subprocess.CompletedProce
 
 def _on_a_terminal(command: list[str], env: dict[str, str], out: Path) -> str:
     """Run with stderr on a pseudo-terminal and stdout into a file; what it drew."""
-    leader, follower = pty.openpty()
     with out.open("w", encoding="utf-8") as stdout:
-        process = subprocess.Popen(command, env=env, stdout=stdout, stderr=follower)
-        os.close(follower)
-        drawn = b""
-        while select.select([leader], [], [], 120)[0]:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the process closed its end
-                break
-            if not chunk:
-                break
-            drawn += chunk
-        os.close(leader)
-        assert process.wait(timeout=120) == 0
-    return drawn.decode("utf-8", "replace")
+        return on_a_terminal(command, env, stdout)
 
 
 async def test_plan_at_a_terminal_draws_the_bar_and_still_writes_the_plan_to_its_file(
     sessions: Sessions, database_url: str, tmp_path: Path
 ) -> None:
     await _linked_portfolio(sessions, 3)
-    env = _env(database_url, ROOT / "dialogs")
+    env = cli_env(database_url)
     out = tmp_path / "plan.txt"
     assert "Looking at accounts" in _on_a_terminal(_plan_command(), env, out)
     assert out.read_text(encoding="utf-8").splitlines()[-1] == "At 2026-12-07T03:00:00Z: 3 new."

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.domain.cadence import RemindersPolicy
-from bot.domain.contact_rules import hours_allow, local_day, quiet_now, zones_for
+from bot.domain.contact_hours import hours_allow, local_day, quiet_now, zones_for
 from bot.domain.quiet_windows import WEEKDAYS, QuietWindow, from_data, to_data
 from bot.service.accounts_import import import_accounts
 from bot.service.reminders.simulate import Line, simulate

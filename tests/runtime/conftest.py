@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.bootstrap import App, build_app
 from bot.config import Settings
@@ -70,11 +72,10 @@ class WebChat:
         return self.sender.sent[chat][before:]
 
 
-@pytest.fixture
-async def web(database_url: str, intent_model: IntentModel) -> AsyncIterator[WebChat]:
-    app = await build_app(
-        Settings(database_url=database_url), clock=lambda: NOW, model=intent_model
-    )
+@asynccontextmanager
+async def web_chat(settings: Settings, model: IntentModel | None = None) -> AsyncIterator[WebChat]:
+    """The app on `settings` at NOW, with the fixture accounts, talking through the web chat."""
+    app = await build_app(settings, clock=lambda: NOW, model=model)
     await import_accounts(app.sessions, FIXTURES / "accounts.csv")
     sender = WebChatSender()
     app.outbox.register(sender)
@@ -82,3 +83,18 @@ async def web(database_url: str, intent_model: IntentModel) -> AsyncIterator[Web
         yield WebChat(app, sender)
     finally:
         await app.close()
+
+
+@pytest.fixture
+async def web(database_url: str, intent_model: IntentModel) -> AsyncIterator[WebChat]:
+    async with web_chat(Settings(database_url=database_url), intent_model) as chat:
+        yield chat
+
+
+async def count_rows(web: WebChat, table: type, **where: object) -> int:
+    """Rows of `table` whose columns equal `where`."""
+    async with web.app.sessions() as session:
+        query = select(func.count()).select_from(table)
+        for name, value in where.items():
+            query = query.where(getattr(table, name) == value)
+        return int((await session.execute(query)).scalar_one())

@@ -5,19 +5,11 @@ Chinese-numeral birth date verifies. What is stored is checked in the database."
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from bot.store.tables import AccountRow, ArrangementRow, EscalationRow
-from tests.runtime.conftest import WebChat
-
-
-async def _count(web: WebChat, table: type, **where: object) -> int:
-    async with web.app.sessions() as session:
-        query = select(func.count()).select_from(table)
-        for name, value in where.items():
-            query = query.where(getattr(table, name) == value)
-        return int((await session.execute(query)).scalar_one())
+from tests.runtime.conftest import WebChat, count_rows
 
 
 async def _paused(web: WebChat, account: str) -> bool:
@@ -49,8 +41,8 @@ async def test_r12_an_idiom_at_the_confirmation_sets_the_plan_up_and_alarms_nobo
     await web.say("i", offer)
     (done,) = await web.say("i", idiom)
     assert "A-" in done.text, done.text
-    assert await _count(web, ArrangementRow, account_id=account) == 1
-    assert await _count(web, EscalationRow, account_id=account) == 0
+    assert await count_rows(web, ArrangementRow, account_id=account) == 1
+    assert await count_rows(web, EscalationRow, account_id=account) == 0
     assert not await _paused(web, account)
 
 
@@ -63,7 +55,7 @@ async def test_r12_kill_my_budget_at_the_options_is_an_offer(web: WebChat) -> No
     text = "\n".join(m.text for m in offered)
     # A plan within $150 a month, offered for confirmation.
     assert "Shall I set up this plan?" in text and "$146.73" in text, text
-    assert await _count(web, EscalationRow, account_id="T-EN") == 0
+    assert await count_rows(web, EscalationRow, account_id="T-EN") == 0
     assert not await _paused(web, "T-EN")
 
 

@@ -11,14 +11,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.bootstrap import build_app
 from bot.config import Settings
-from bot.service.accounts_import import import_accounts
 from bot.store.tables import AccountRow
 from bot.understanding import Meaning
 from bot.understanding.labels import MEANINGS
 from bot.understanding.model import IntentModel
-from tests.runtime.conftest import FIXTURES, NOW, WebChat, WebChatSender
+from tests.runtime.conftest import WebChat, web_chat
 
 # No features, only intercepts: crisis is the likeliest meaning of anything.
 ALWAYS_CRISIS = IntentModel(
@@ -31,16 +29,8 @@ ALWAYS_CRISIS = IntentModel(
 
 @pytest.fixture
 async def fearful(database_url: str) -> AsyncIterator[WebChat]:
-    app = await build_app(
-        Settings(database_url=database_url), clock=lambda: NOW, model=ALWAYS_CRISIS
-    )
-    await import_accounts(app.sessions, FIXTURES / "accounts.csv")
-    sender = WebChatSender()
-    app.outbox.register(sender)
-    try:
-        yield WebChat(app, sender)
-    finally:
-        await app.close()
+    async with web_chat(Settings(database_url=database_url), ALWAYS_CRISIS) as chat:
+        yield chat
 
 
 @pytest.mark.rule("R12")

@@ -28,10 +28,23 @@ from tests.runtime.test_promise_followup import (
 __all__ = ["lender"]  # the fixture, shared with the follow-up's other tests
 
 DUE = date(2026, 11, 20)  # a promise to pay by then, broken: judged from the 22nd
+CHAT = "borrower"  # T-EN's borrower, in a chat of their own
 
 
 async def _broken_promise(lender: Lender, due: date = DUE) -> None:
     await lender.arrangement("T-EN", "promise_to_pay", [(due, "500")], due - timedelta(days=5))
+
+
+@pytest.fixture
+async def linked(lender: Lender) -> None:
+    """Every test's start: T-EN's borrower linked through CHAT."""
+    await _linked(lender, CHAT, "T-EN")
+
+
+@pytest.fixture
+async def broken(lender: Lender, linked: None) -> None:
+    """The linked borrower's promise to pay 500 by DUE, not kept."""
+    await _broken_promise(lender)
 
 
 async def _sent_reminders(lender: Lender, *moments: datetime) -> None:
@@ -70,84 +83,78 @@ async def _goes(lender: Lender, at: datetime, chat: str) -> None:
 
 
 @pytest.mark.rule("R1")
+@pytest.mark.usefixtures("broken")
 async def test_r1_a_follow_up_due_at_2230_goes_at_0800_the_next_morning(lender: Lender) -> None:
-    await _linked(lender, "n1", "T-EN")
-    await _broken_promise(lender)
     await _waits(lender, datetime(2026, 11, 23, 3, 30, tzinfo=UTC))  # 22:30 in New York
     await _waits(lender, datetime(2026, 11, 23, 12, 59, tzinfo=UTC))  # 07:59
-    await _goes(lender, datetime(2026, 11, 23, 13, 0, tzinfo=UTC), "n1")  # 08:00
+    await _goes(lender, datetime(2026, 11, 23, 13, 0, tzinfo=UTC), CHAT)  # 08:00
 
 
 @pytest.mark.rule("R1")
+@pytest.mark.usefixtures("linked")
 async def test_r1_a_follow_up_waits_across_midnight_and_a_dst_change(lender: Lender) -> None:
     """New York leaves daylight time at 02:00 on 1 November 2026: the night is an
     hour longer, and 08:00 that morning is 13:00 UTC, not 12:00."""
     lender.clock.now = datetime(2026, 10, 31, 14, 0, tzinfo=UTC)
-    await _linked(lender, "n2", "T-EN")
     await _broken_promise(lender, date(2026, 10, 29))
     await _waits(lender, datetime(2026, 11, 1, 2, 30, tzinfo=UTC))  # 22:30 EDT on the 31st
     await _waits(lender, datetime(2026, 11, 1, 12, 30, tzinfo=UTC))  # 07:30 EST (08:30 EDT)
-    await _goes(lender, datetime(2026, 11, 1, 13, 0, tzinfo=UTC), "n2")  # 08:00 EST
+    await _goes(lender, datetime(2026, 11, 1, 13, 0, tzinfo=UTC), CHAT)  # 08:00 EST
 
 
 @pytest.mark.rule("R1")
+@pytest.mark.usefixtures("broken")
 async def test_r1_an_unknown_zone_waits_for_hours_valid_in_every_zone_of_the_country(
     lender: Lender,
 ) -> None:
     """No zone, a US phone: from New York to Honolulu. 10:00 in New York is 05:00 in
     Honolulu; 08:00 in Honolulu (18:00 UTC) is the first hour valid everywhere."""
-    await _linked(lender, "n3", "T-EN")
     await lender.set_account("T-EN", timezone="UTC")
-    await _broken_promise(lender)
     await _waits(lender, datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     await _waits(lender, datetime(2026, 11, 22, 17, 59, tzinfo=UTC))
-    await _goes(lender, datetime(2026, 11, 22, 18, 0, tzinfo=UTC), "n3")
+    await _goes(lender, datetime(2026, 11, 22, 18, 0, tzinfo=UTC), CHAT)
 
 
 @pytest.mark.rule("R2")
+@pytest.mark.usefixtures("broken")
 async def test_r2_a_follow_up_on_a_day_a_reminder_was_sent_waits_for_the_next_day(
     lender: Lender,
 ) -> None:
-    await _linked(lender, "n4", "T-EN")
     await _sent_reminders(lender, datetime(2026, 11, 22, 14, 0, tzinfo=UTC))  # 09:00 there
-    await _broken_promise(lender)
     await _waits(lender, datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     await _waits(lender, datetime(2026, 11, 23, 4, 59, tzinfo=UTC))  # 23:59 there
-    await _goes(lender, datetime(2026, 11, 23, 13, 0, tzinfo=UTC), "n4")
+    await _goes(lender, datetime(2026, 11, 23, 13, 0, tzinfo=UTC), CHAT)
 
 
 @pytest.mark.rule("R2")
+@pytest.mark.usefixtures("broken")
 async def test_r2_a_follow_up_after_seven_reminders_in_a_week_waits_for_the_oldest_to_age(
     lender: Lender,
 ) -> None:
-    await _linked(lender, "n5", "T-EN")
     week = [datetime(2026, 11, 15, 16, 0, tzinfo=UTC) + timedelta(days=n) for n in range(7)]
     await _sent_reminders(lender, *week)
-    await _broken_promise(lender)
     await _waits(lender, datetime(2026, 11, 22, 15, 0, tzinfo=UTC))  # none today, 7 this week
-    await _goes(lender, datetime(2026, 11, 22, 16, 0, tzinfo=UTC), "n5")  # the 15th's ages out
+    await _goes(lender, datetime(2026, 11, 22, 16, 0, tzinfo=UTC), CHAT)  # the 15th's ages out
 
 
 @pytest.mark.rule("R2")
+@pytest.mark.usefixtures("broken")
 async def test_r2_no_follow_up_within_7_days_after_a_completed_conversation(
     lender: Lender,
 ) -> None:
-    await _linked(lender, "n6", "T-EN")
     talked = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
     async with lender.web.app.sessions() as session, session.begin():
         await session.execute(update(ConversationRow).values(ended=True, updated_at=talked))
-    await _broken_promise(lender)
     await _waits(lender, datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     await _waits(lender, talked + timedelta(days=7) - timedelta(minutes=1))
-    await _goes(lender, talked + timedelta(days=7), "n6")
+    await _goes(lender, talked + timedelta(days=7), CHAT)
 
 
 @pytest.mark.rule("R2")
+@pytest.mark.usefixtures("broken")
 async def test_r2_a_sent_follow_up_counts_toward_the_reminders_after_it(lender: Lender) -> None:
-    await _linked(lender, "n7", "T-EN")
-    await _broken_promise(lender)
     now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
-    await _goes(lender, now, "n7")
+    await _goes(lender, now, CHAT)
     async with lender.web.app.sessions() as session, session.begin():
         await session.execute(update(ArrangementRow).values(status="broken"))
     rules = lender.web.app.runtime.registry.newest_policy().reminders
@@ -164,26 +171,26 @@ async def test_r2_a_sent_follow_up_counts_toward_the_reminders_after_it(lender: 
 
 
 @pytest.mark.rule("R2")
+@pytest.mark.usefixtures("linked")
 async def test_r2_a_thank_you_is_no_reminder_it_neither_waits_for_nor_counts(
     lender: Lender,
 ) -> None:
-    await _linked(lender, "n8", "T-EN")
     now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
     await _sent_reminders(lender, now - timedelta(hours=1))
     await lender.arrangement("T-EN", "promise_to_pay", [(date(2026, 11, 25), "500")], DUE)
     await lender.paid("T-EN", "500", date(2026, 11, 21), "P-T")
     lender.clock.now = now
     assert await lender.run() == 1  # a reminder went an hour ago: the thanks goes all the same
-    await _deliver(lender, "n8")
-    assert sum(THANKS["T-EN"] in text for text in lender.said("n8")) == 1
+    await _deliver(lender, CHAT)
+    assert sum(THANKS["T-EN"] in text for text in lender.said(CHAT)) == 1
     async with lender.web.app.sessions() as session:
         counted = (await session.execute(select(ReminderRow))).scalars().all()
     assert len(counted) == 1  # only the reminder: the thanks is not counted
 
 
 @pytest.mark.rule("R1")
+@pytest.mark.usefixtures("linked")
 async def test_r1_a_thank_you_still_waits_for_the_borrowers_hours(lender: Lender) -> None:
-    await _linked(lender, "n9", "T-EN")
     await lender.arrangement("T-EN", "promise_to_pay", [(date(2026, 11, 25), "500")], DUE)
     await lender.paid("T-EN", "500", date(2026, 11, 21), "P-N")
     lender.clock.now = datetime(2026, 11, 23, 3, 30, tzinfo=UTC)  # 22:30 there

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from bot.service.accounts_import import import_accounts
@@ -19,15 +19,7 @@ from bot.store.tables import (
     OutboxRow,
     TranscriptRow,
 )
-from tests.runtime.conftest import CHANNEL, FIXTURES, WebChat
-
-
-async def _count(web: WebChat, table: type, **where: object) -> int:
-    async with web.app.sessions() as session:
-        query = select(func.count()).select_from(table)
-        for name, value in where.items():
-            query = query.where(getattr(table, name) == value)
-        return int((await session.execute(query)).scalar_one())
+from tests.runtime.conftest import CHANNEL, FIXTURES, WebChat, count_rows
 
 
 async def _conversation(web: WebChat, chat: str) -> ConversationRow:
@@ -49,7 +41,7 @@ async def test_a_third_channel_links_verifies_and_agrees_a_plan(web: WebChat) ->
     await web.press("u1", "3 monthly payments of $440.17")
     (done,) = await web.press("u1", "Yes, set it up")
     assert "Your plan is set up (reference A-" in done.text
-    assert await _count(web, ArrangementRow, account_id="T-EN") == 1
+    assert await count_rows(web, ArrangementRow, account_id="T-EN") == 1
 
 
 @pytest.mark.rule("R13", "R17")
@@ -64,7 +56,7 @@ async def test_a_person_takes_over_replies_and_hands_back(web: WebChat) -> None:
     await web.app.outbox.deliver_chat(CHANNEL, "u2")
     assert "has joined this chat" in web.sender.sent["u2"][-1].text  # told a person is here
     assert await web.say("u2", "are you a real person?") == []  # the bot stays quiet
-    kept = await _count(web, TranscriptRow, conversation_id=conversation.id, direction="in")
+    kept = await count_rows(web, TranscriptRow, conversation_id=conversation.id, direction="in")
     assert kept == 3
     await runtime.on_agent(
         AgentAction(AgentActionKind.REPLY, "mei", conversation.id, "a2", text="Yes, I'm Mei.")
@@ -171,7 +163,7 @@ async def test_six_users_racing_for_one_link_link_exactly_one(web: WebChat) -> N
             for i in range(6)
         )
     )
-    assert await _count(web, ChannelLinkRow, account_id="T-EN") == 1
+    assert await count_rows(web, ChannelLinkRow, account_id="T-EN") == 1
     # The winner tapping the link again is taken back to the conversation.
     async with web.app.sessions() as session:
         winner = (
@@ -210,8 +202,8 @@ async def test_many_chats_at_once_get_every_reply_once(web: WebChat) -> None:
         texts = [m.text for m in web.sender.sent[user]]
         assert len(texts) == 4, texts
         assert "Total due" in texts[1]
-    assert await _count(web, OutboxRow, status="sent") == 4 * len(users)
-    assert await _count(web, EscalationRow) == 0
+    assert await count_rows(web, OutboxRow, status="sent") == 4 * len(users)
+    assert await count_rows(web, EscalationRow) == 0
 
 
 async def test_a_language_chosen_in_chat_outlives_the_lenders_next_file(web: WebChat) -> None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import pty
-import select
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -20,9 +17,9 @@ from bot.service.accounts_import import BATCH_ROWS, import_accounts
 from bot.service.exports import STREAM_BATCH, export
 from bot.store.tables import DisputeRow
 from tests.store.test_import_export import DATA
+from tests.terminal import Heard, cli_env, on_a_terminal
 
 Sessions = async_sessionmaker[AsyncSession]
-ROOT = Path(__file__).resolve().parents[2]
 HEADER = (
     "account_id,borrower_name,phone,birth_date,locale,timezone,currency,due_date,"
     "charge_id,charge_kind,charge_description,charge_amount,charge_posted_on\n"
@@ -39,14 +36,6 @@ def _portfolio(path: Path, charges: int) -> Path:
                 f"America/New_York,USD,2026-11-01,C-{n},late_fee,Late fee,12.50,2026-10-01\n"
             )
     return path
-
-
-class Heard:
-    def __init__(self) -> None:
-        self.calls: list[tuple[int, int | None]] = []
-
-    def __call__(self, done: int, total: int | None) -> None:
-        self.calls.append((done, total))
 
 
 async def test_an_import_tells_the_bytes_read_batch_by_batch(
@@ -95,15 +84,7 @@ async def test_an_export_tells_the_rows_written_against_their_count(
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if k not in ("CI", "REPAYBOT_PROGRESS")}
-    return {
-        **inherited,
-        "PYTHONPATH": str(ROOT),
-        "REPAYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "REPAYBOT_LOCALES_DIR": str(ROOT / "locales"),
-        "REPAYBOT_DIALOGS_DIR": str(ROOT / "dialogs"),
-        **extra,
-    }
+    return cli_env(f"sqlite:///{tmp_path / 'cli.db'}", **extra)
 
 
 def test_a_pipe_gets_the_report_and_no_bar(tmp_path: Path) -> None:
@@ -122,29 +103,8 @@ def test_a_pipe_gets_the_report_and_no_bar(tmp_path: Path) -> None:
 
 def _on_a_terminal(tmp_path: Path, path: Path, **env: str) -> str:
     """Run the import with stderr on a pseudo-terminal, as an operator would; what it drew."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "accounts", "import", str(path)],
-        env=_env(tmp_path, **env),
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
-    )
-    os.close(follower)
-    drawn = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 120)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the process closed its end
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    os.close(leader)
-    assert process.wait(timeout=120) == 0
-    return drawn.decode("utf-8", "replace")
+    command = [sys.executable, "-m", "bot", "accounts", "import", str(path)]
+    return on_a_terminal(command, _env(tmp_path, **env))
 
 
 def test_a_terminal_gets_the_bar_and_ci_does_not(tmp_path: Path) -> None:

@@ -116,3 +116,32 @@ async def test_the_clock_counts_a_new_day_so_the_product_stays_true(
         "T-EN": Decimal("6602.50"),
         "T-HANS": Decimal("5406.00"),
     }
+
+
+async def test_a_closed_case_keeps_the_key_it_had_at_its_close(
+    console: Console, tmp_path: Path
+) -> None:
+    """The CRM API lists closed cases with what was owed: as it stood at the close
+    (4 days × 1,320.50 on 22 November), whatever is paid or however many days pass
+    after, and with no next weighing kept for the clock."""
+    ticket = await console.escalation("k-en", "T-EN")
+    async with console.api() as api:
+        assert (await api.post(f"/api/escalations/{ticket}/take")).status_code == 200
+        closed = await api.post(f"/api/escalations/{ticket}/close", json={"outcome": "callback"})
+        assert closed.status_code == 200
+    paid = tmp_path / "payments.csv"
+    paid.write_text(
+        "account,amount,currency,paid_on,reference\nT-EN,1000.00,USD,2026-11-22,P-3\n",
+        encoding="utf-8",
+    )
+    await import_payments(console.chat.app.sessions, paid, now=NOW)
+    later = NOW + timedelta(days=3)
+    await desk_timers.run(console.chat.app.runtime, later)
+    async with console.chat.app.sessions() as session:
+        case = await desk.escalation(session, ticket)
+        assert case is not None and case.status == "closed"
+        kept = (Decimal(case.amount_due), Decimal(case.weight), case.reweigh_at)
+        assert kept == (Decimal("1320.50"), Decimal("5282.00"), None)
+        which = desk.QueueFilter(statuses=("closed",))
+        (item,) = await desk.queue(session, console.chat.app.scripts.policy, later, which)
+    assert (item.days_past_due, item.amount_due) == (4, Decimal("1320.50"))

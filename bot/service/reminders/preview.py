@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.cadence import RemindersPolicy
-from bot.domain.contact_rules import send_check, zones_for
+from bot.domain.contact_hours import zones_for
+from bot.domain.contact_rules import send_check
 from bot.domain.planning import Planning
 from bot.service.progress import Progress, silent
 from bot.service.reminders.planner import PlanReport, batches

@@ -16,16 +16,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.cadence import RemindersPolicy
-from bot.domain.contact_rules import (
-    R1,
-    R2,
-    R4,
-    SUPERSEDED,
-    UNREACHABLE,
-    next_moment,
-    send_check,
-    zones_for,
-)
+from bot.domain.contact_hours import zones_for
+from bot.domain.contact_rules import R1, R2, R4, SUPERSEDED, UNREACHABLE, next_moment, send_check
 from bot.service.events import Trigger
 from bot.service.reminders.portfolio import Candidate, contacts
 from bot.service.reminders.store import claim_due, settle

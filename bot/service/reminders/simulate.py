@@ -18,15 +18,14 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.cadence import RemindersPolicy
+from bot.domain.contact_hours import local_day, zones_for
 from bot.domain.contact_rules import (
     NOTHING_OWED,
     SUPERSEDED,
     Contact,
-    local_day,
     next_moment,
     plan,
     send_check,
-    zones_for,
 )
 from bot.engine.script import Script
 from bot.service.progress import Progress, silent

@@ -49,7 +49,10 @@ def test_a_name_an_item_lacks_comes_from_the_scope_for_every_item() -> None:
 
 def test_values_of_other_types_are_made_ready_as_for_a_single_message() -> None:
     names = frozenset({"ticked", "months"})
-    items = [{"ticked": True, "months": ["3", "6"]}, {"ticked": False, "months": 12}]
+    items: list[dict[str, Any]] = [
+        {"ticked": True, "months": ["3", "6"]},
+        {"ticked": False, "months": 12},
+    ]
     per_item = _params_per_item(names, SCOPE, items)
     assert per_item == [{"ticked": "True", "months": ("3", "6")}, {"ticked": "False", "months": 12}]
 

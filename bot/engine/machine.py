@@ -11,12 +11,10 @@ the decision out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from itertools import chain, repeat
-from operator import itemgetter, le
 from typing import Any
 
 from bot.engine import expressions, router
@@ -414,8 +412,8 @@ class _Step:
             if guard is not None and not guard(scope):
                 continue
             if each:
-                items = expressions.evaluate(each, scope) or []
-                parts.extend(_parts(message_id, _params_per_item(names, scope, items)))
+                for item in expressions.evaluate(each, scope) or []:
+                    parts.append(Part(message_id, _params(names, scope, item)))
             else:
                 parts.append(Part(message_id, _params(names, scope)))
         return scope
@@ -448,9 +446,8 @@ class _Step:
         dynamic = state.dynamic_choices
         if dynamic is not None:
             label_id = f"{self.script.id}.{self.current}.{dynamic.label.id}"
-            items = expressions.evaluate(dynamic.each, scope) or []
-            names = dynamic.label.placeholders()
-            for item, params in zip(items, _params_per_item(names, scope, items), strict=True):
+            for item in expressions.evaluate(dynamic.each, scope) or []:
+                params = _params(dynamic.label.placeholders(), scope, item)
                 choices.append(Choice(str(item[dynamic.id]), Part(label_id, params)))
         # Options computed from data come first, fixed ones (back, a person) last.
         for guard, choice in offered_in(self.script.id, self.current, state):
@@ -641,29 +638,6 @@ def _params(
 
 
 _ABSENT = object()  # a name missing from the scope, told apart from a None value
-
-
-def _params_per_item(
-    names: frozenset[str], scope: dict[str, Any], items: Sequence[dict[str, Any]]
-) -> list[Mapping[str, Any]]:
-    """`_params` for each item of a list said or offered item by item (a schedule's
-    rows, the charge lines): a long plan is dozens of rows. When every item holds
-    every name, each value of a type passed as it is, the values are taken in one
-    pass without a call per item; otherwise each item goes through `_params`."""
-    if not names:
-        return [NO_PARAMS] * len(items)
-    ordered = tuple(names)
-    if len(ordered) > 1 and all(map(le, repeat(names), map(dict.keys, items))):
-        rows = list(map(itemgetter(*ordered), items))
-        if _AS_THEY_ARE.issuperset(map(type, chain.from_iterable(rows))):
-            return list(map(dict, map(zip, repeat(ordered), rows)))
-    return [_params(names, scope, item) for item in items]
-
-
-def _parts(message_id: str, params: list[Mapping[str, Any]]) -> Iterator[Part]:
-    """One part per parameters, made as `Part`'s own constructor makes it (a tuple of
-    the two fields) without a call of it for each."""
-    return map(tuple.__new__, repeat(Part), zip(repeat(message_id), params))
 
 
 # Parameters of these types go to the renderer as they are (a bool is not an int here:

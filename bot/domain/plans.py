@@ -16,6 +16,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 from bot.domain.money import minor_unit
 from bot.domain.policy import ExtensionPolicy, InstallmentPolicy, Policy, PromisePolicy
@@ -94,9 +95,19 @@ def first_due_date(today: date, policy: InstallmentPolicy) -> date:
     return today + timedelta(days=policy.first_due_in_days + policy.payment_holiday_days)
 
 
+def due_dates(start: date, count: int) -> tuple[date, ...]:
+    """`count` monthly due dates, the first on `start` (see `add_months`)."""
+    return tuple(add_months(start, i) for i in range(count))
+
+
+# The same for every plan begun on the same day, and a long term is dozens of dates:
+# kept per start and count. (mutmut reaches a body only when it is not decorated.)
+_due_dates = lru_cache(maxsize=512)(due_dates)
+
+
 def schedule_option(option: PlanOption, start: date) -> tuple[tuple[date, Decimal], ...]:
     """Due dates and amounts of `option`: the first on `start`, then monthly on its day."""
-    return tuple((add_months(start, i), a) for i, a in enumerate(option.amounts))
+    return tuple(zip(_due_dates(start, len(option.amounts)), option.amounts, strict=True))
 
 
 def schedule(

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.domain import plans
-from bot.domain.accounts import LOCALES, collectable_amount, dispute_suspends
+from bot.domain.accounts import LOCALES, Account, collectable_amount, dispute_suspends
 from bot.domain.policy import InstallmentPolicy
 from bot.engine.memo import Same, kept_on
 from bot.engine.types import (
@@ -81,7 +81,27 @@ class ActionRun:
 
     def collectible(self) -> Decimal:
         """The total less every held charge (R8): what any plan may cover."""
-        return collectable_amount(self.ctx.account, frozenset(self.vars.get("disputed_now", ())))
+        return collectible_now(self.ctx.account, self.vars.get("disputed_now"))
+
+
+def collectible_now(account: Account, disputed_now: Any) -> Decimal:
+    """`collectable_amount` with the charges disputed earlier in this step held too.
+
+    Asked by every action and every state entered that asks for money (R8), several
+    times a step: kept on the account object itself, per held charges, as `kept_on`
+    keeps a model's memos. Not in a cache keyed by the account: the service loads a new
+    account object for every message, and each lookup would compare all its fields.
+    The account is frozen and its equality reads its fields only."""
+    held = frozenset(disputed_now) if disputed_now else _NOTHING_HELD
+    kept: dict[frozenset[str], Decimal] = account.__dict__.setdefault(_KEPT_COLLECTIBLE, {})
+    amount = kept.get(held)
+    if amount is None:
+        amount = kept[held] = collectable_amount(account, held)
+    return amount
+
+
+_NOTHING_HELD: frozenset[str] = frozenset()
+_KEPT_COLLECTIBLE = "_collectible_by_held"
 
 
 ActionFn = Callable[[ActionRun], None]

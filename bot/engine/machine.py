@@ -17,9 +17,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from bot.domain.accounts import collectable_amount
 from bot.engine import expressions, router
-from bot.engine.actions import ACTIONS, HARDSHIP_SAID, QUIET_NEW, ActionRun
+from bot.engine.actions import ACTIONS, HARDSHIP_SAID, QUIET_NEW, ActionRun, collectible_now
 from bot.engine.memo import kept_on
 from bot.engine.said import offered_in, said_in
 from bot.engine.scope import computed_from, computed_names
@@ -492,8 +491,7 @@ class _Step:
     def _nothing_due(self) -> bool:
         """Nothing may be asked for: no offer, promise or link is made for 0 (R8), charges
         disputed earlier in this step included."""
-        held = frozenset(self.vars.get("disputed_now", ()))
-        return collectable_amount(self.ctx.account, held) <= 0
+        return collectible_now(self.ctx.account, self.vars.get("disputed_now")) <= 0
 
     def _paused_state(self) -> str:
         if self.script.paused_state is None:

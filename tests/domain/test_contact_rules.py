@@ -33,6 +33,7 @@ from bot.domain.contact_rules import (
     Contact,
     blocking_rule,
     due_stage,
+    follow_up_check,
     hold,
     next_moment,
     plan,
@@ -384,3 +385,43 @@ def test_planning_during_the_hours_spreads_over_what_is_left_of_them() -> None:
     night = plan(contact(), POLICY.stages, utc(2026, 12, 2, 22), RULES)
     assert night.reason == R1
     assert night.send_at is not None and utc(2026, 12, 3, 8) <= night.send_at < utc(2026, 12, 3, 21)
+
+
+# ---- follow-up of a promise or an installment, checked as it goes out ----
+
+
+@pytest.mark.rule("R1", "R2", "R4")
+def test_a_follow_up_waits_for_the_hours_the_quiet_windows_and_r2_if_a_reminder() -> None:
+    wednesday_noon = utc(2026, 12, 2, 12)
+    assert follow_up_check(contact(), wednesday_noon, RULES, reminder=True) is None
+    assert follow_up_check(contact(), utc(2026, 12, 2, 7, 59), RULES, reminder=False) == R1
+    assert follow_up_check(contact(), utc(2026, 12, 2, 8), RULES, reminder=False) is None
+    # No zone and no country: no hour is safe.
+    nowhere = contact(timezone="Nowhere/Town")
+    assert follow_up_check(nowhere, wednesday_noon, RULES, reminder=False) == R1
+    work = (QuietWindow(WEEKDAYS, time(9), time(18)),)
+    quiet = contact(quiet_windows=work)
+    assert follow_up_check(quiet, wednesday_noon, RULES, reminder=False) == R4
+    assert follow_up_check(quiet, utc(2026, 12, 2, 18), RULES, reminder=False) is None
+    # R2 binds a broken promise's follow-up (a reminder), never a thank-you.
+    sent_today = contact(sent=(utc(2026, 12, 2, 9),))
+    assert follow_up_check(sent_today, wednesday_noon, RULES, reminder=True) == R2
+    assert follow_up_check(sent_today, wednesday_noon, RULES, reminder=False) is None
+
+
+@pytest.mark.rule("R3", "R8", "R12")
+def test_a_thank_you_goes_to_an_account_paid_off_or_disputed_but_no_hold_is_lifted() -> None:
+    noon = utc(2026, 12, 2, 12)
+    paid_off = contact(charges=0, undisputed=0)
+    disputed = contact(charges=2, undisputed=0)
+    for account in (paid_off, disputed):
+        assert follow_up_check(account, noon, RULES, reminder=False) is None
+    assert follow_up_check(paid_off, noon, RULES, reminder=True) == NOTHING_OWED
+    assert follow_up_check(disputed, noon, RULES, reminder=True) == R8
+    for held, rule in ((contact(opted_out=True), R3), (contact(collection_paused=True), R12)):
+        assert follow_up_check(held, noon, RULES, reminder=False) == rule
+        assert follow_up_check(held, noon, RULES, reminder=True) == rule
+    # The arrangement spoken of does not hold its own follow-up.
+    running = contact(arrangement=True)
+    assert follow_up_check(running, noon, RULES, reminder=True) is None
+    assert hold(running, date(2026, 12, 2)) == ARRANGEMENT

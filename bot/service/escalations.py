@@ -111,6 +111,75 @@ async def open_unless_open(
     return int(getattr(opened, "rowcount", 0) or 0) > 0
 
 
+# open_unless_open for many cases in one executemany: each row's check and write
+# are still one statement; only the round trips and the statement's building go.
+_OPENED_COLUMNS = (
+    "ticket",
+    "account_id",
+    "conversation_id",
+    "reason",
+    "priority",
+    "status",
+    "owner",
+    "note",
+    "created_at",
+    "rank_group",
+)
+_OPEN_MANY = insert(_CASES).from_select(
+    list(_OPENED_COLUMNS),
+    select(*(bindparam(k, type_=_CASES.c[k].type).label(k) for k in _OPENED_COLUMNS)).where(
+        ~exists().where(
+            _CASES.c.account_id == bindparam("account_id", type_=_CASES.c.account_id.type),
+            _CASES.c.status != "closed",
+        )
+    ),
+)
+CHUNK = 1_000  # tickets looked up at once (an IN list)
+
+
+async def open_many_unless_open(
+    session: AsyncSession,
+    cases: Sequence[tuple[str, str, int | None, str]],
+    *,
+    reason: EscalationReason,
+    priority: Priority,
+    now: datetime,
+) -> dict[str, int]:
+    """`open_unless_open` for each (ticket, account_id, conversation_id, note), in one
+    executemany; the case opened by account (the tickets are new, so a ticket found
+    afterwards is a case this call opened)."""
+    if not cases:
+        return {}
+    rank = rank_of(reason.value, priority.value)
+    fixed = {"reason": reason.value, "priority": priority.value, "status": "open"}
+    await session.execute(
+        _OPEN_MANY,
+        [
+            {
+                **fixed,
+                "ticket": ticket,
+                "account_id": account_id,
+                "conversation_id": conversation_id,
+                "owner": QUEUE,
+                "note": note,
+                "created_at": now,
+                "rank_group": rank,
+            }
+            for ticket, account_id, conversation_id, note in cases
+        ],
+    )
+    tickets = [case[0] for case in cases]
+    opened: dict[str, int] = {}
+    for start in range(0, len(tickets), CHUNK):
+        found = await session.execute(
+            select(_CASES.c.account_id, _CASES.c.id).where(
+                _CASES.c.ticket.in_(tickets[start : start + CHUNK])
+            )
+        )
+        opened.update({account_id: case_id for account_id, case_id in found})
+    return opened
+
+
 # Priorities from the lowest: a raise moves a case up, never down.
 _RANK = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from bot.engine.types import EscalationReason, Priority
 from bot.service import escalations
@@ -68,8 +69,8 @@ async def test_a_batch_opens_one_weighed_case_per_account_and_none_beside_an_ope
         assert await hand_to_person(session, rows, NOW) == 0  # recorded: once
     async with sessions() as session:
         cases = (await session.execute(select(EscalationRow))).scalars().all()
-        stages = (await session.execute(select(ReminderRow.account_id))).scalars().all()
-    opened = {c.account_id: c for c in cases if c.reason == "reminder_stage"}
+        stages = (await session.execute(select(col(ReminderRow.account_id)))).scalars().all()
+    opened = {c.account_id or "": c for c in cases if c.reason == "reminder_stage"}
     assert sorted(opened) == ["P-0", "P-1", "P-2", "P-4"]
     assert sorted(stages) == ["P-0", "P-1", "P-2", "P-4"]  # P-3's taken back
     for case in opened.values():

@@ -582,7 +582,7 @@ class ReminderRow(SQLModel, table=True):
             String(64),
             ForeignKey("accounts.account_id", ondelete="CASCADE"),
             nullable=False,
-            index=True,
+            # No index of its own: the unique key's index leads with it (migration 0017).
         )
     )
     stage: str = Field(max_length=32)

@@ -1,7 +1,7 @@
 """at most one case not closed per account and reason, held by the database
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-07 11:00:00
 
 A conversation opening a case and the reminder planner's +30 hand-off, or two
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -149,7 +149,7 @@ def test_only_the_folding_module_normalizes_a_message() -> None:
 
 
 SERVICE_LINES = 400  # issue 28 point 5: a module past this is split, not grown
-ESCALATIONS = ROOT / "bot" / "service" / "escalations.py"
+ESCALATIONS = ROOT / "bot" / "service" / "escalations"  # the package
 WRITES = ("update", "insert", "delete")
 
 
@@ -201,7 +201,7 @@ def test_only_the_escalations_module_writes_escalations() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{line}"
         for path in sorted((ROOT / "bot").rglob("*.py"))
-        if path != ESCALATIONS
+        if ESCALATIONS not in path.parents
         for line in _escalation_writes(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert offenders == []
@@ -218,4 +218,7 @@ def test_the_escalation_scan_sees_each_way_of_writing() -> None:
         "select(EscalationRow)\n"
     )
     assert _escalation_writes(written) == [1, 2, 4, 5]
-    assert _escalation_writes(ast.parse(ESCALATIONS.read_text(encoding="utf-8"))) != []
+    assert (
+        _escalation_writes(ast.parse((ESCALATIONS / "__init__.py").read_text(encoding="utf-8")))
+        != []
+    )

@@ -306,7 +306,7 @@ class EscalationRow(SQLModel, table=True):
             postgresql_where=_NOT_CLOSED,
         ),
         # One case not closed per account and reason, whoever writes at the same
-        # moment (bot/service/escalations.py, `open_case`; migration 0018).
+        # moment (bot/service/escalations/, `open_case`; migration 0018).
         Index(
             "ux_escalations_open_reason",
             "account_id",

@@ -268,8 +268,9 @@ async def test_two_planners_handing_one_account_to_a_person_at_once_open_one_cas
     assert (case.ticket, case.reason, case.note) == ("T-ONE", "reminder_stage", "late_30")
 
 
+@pytest.mark.empty_database
 async def test_the_migration_folds_cases_already_doubled(database_url: str) -> None:
-    await asyncio.to_thread(command.upgrade, alembic_config(database_url), "0016")
+    await asyncio.to_thread(command.upgrade, alembic_config(database_url), "0017")
     engine = create_engine(database_url)
     try:
         sessions = session_factory(engine)

@@ -10,7 +10,7 @@ in separate statements: both could write. Several open cases for one account are
 legitimate when their reasons differ (a complaint keeps its own ticket and answer
 date, R15, beside a crisis at top priority, R12), so what the database holds is one
 case not closed per account and reason; a second writer finds the first's case and
-adds to it (bot/service/escalations.py, `open_case`).
+adds to it (bot/service/escalations/, `open_case`).
 
 Cases already doubled are folded first: the one a person holds (else the oldest)
 stays, at the highest priority among them, and the others are closed as 'merged'.

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from bot.store.db import create_engine, normalize_url
 from tests.conftest import PG_ADMIN
 
-POISON = "the blue teapot"  # the text whose handling always fails while poisoned
+POISON = "a green umbrella"  # fails to be handled while poisoned; the model reads it off topic
 POISON_ERROR = "poisoned by the test"
 
 _SQLITE_TRIGGER = f"""

@@ -49,7 +49,7 @@ def _rank_at(priority: str) -> Any:
     return case((first, 0), (reason.in_(SECOND), 1), else_=2)
 
 
-def _new_case(
+def new_case(
     ticket: str,
     account_id: str | None,
     conversation_id: int | None,
@@ -95,7 +95,7 @@ async def open_case(
     The database holds the rule (ux_escalations_open_reason, migration 0018): the
     insert runs in a savepoint, and a second writer's insert fails there, after the
     first's commit on PostgreSQL, and finds the first's case."""
-    values = _new_case(ticket, account_id, conversation_id, reason, priority, now, due_on=due_on)
+    values = new_case(ticket, account_id, conversation_id, reason, priority, now, due_on=due_on)
     if account_id is None:  # a chat not linked to an account: nothing to share a case with
         await session.execute(insert(_ESCALATIONS).values(values))
         return ticket
@@ -172,7 +172,7 @@ async def open_unless_open(
     the account has one open or taken already: whoever holds that one has the
     account. One INSERT ... SELECT ... WHERE NOT EXISTS, so the check and the write
     are one statement. True when the case was opened."""
-    values = _new_case(ticket, account_id, conversation_id, reason, priority, now, note=note)
+    values = new_case(ticket, account_id, conversation_id, reason, priority, now, note=note)
     already = exists().where(
         _ESCALATIONS.c.account_id == account_id, _ESCALATIONS.c.status != "closed"
     )

@@ -19,17 +19,11 @@ _CASES = table_of(EscalationRow)
 
 # escalations.open_unless_open for many cases in one executemany: each row's check
 # and write are still one statement; only the round trips and the building go.
-_OPENED_COLUMNS = (
-    "ticket",
-    "account_id",
-    "conversation_id",
-    "reason",
-    "priority",
-    "status",
-    "owner",
-    "note",
-    "created_at",
-    "rank_group",
+# The columns a case opening now is written with (escalations.new_case, one writer).
+_OPENED_COLUMNS = tuple(
+    escalations.new_case(
+        "", "", None, EscalationReason.REMINDER_STAGE, Priority.NORMAL, datetime.min
+    )
 )
 _OPEN_MANY = insert(_CASES).from_select(
     list(_OPENED_COLUMNS),
@@ -58,19 +52,8 @@ async def open_many_unless_open(
     the whole statement), the batch is opened case by case instead."""
     if not cases:
         return {}
-    rank = escalations.rank_of(reason.value, priority.value)
-    fixed = {"reason": reason.value, "priority": priority.value, "status": "open"}
     rows = [
-        {
-            **fixed,
-            "ticket": ticket,
-            "account_id": account_id,
-            "conversation_id": conversation_id,
-            "owner": escalations.QUEUE,
-            "note": note,
-            "created_at": now,
-            "rank_group": rank,
-        }
+        escalations.new_case(ticket, account_id, conversation_id, reason, priority, now, note=note)
         for ticket, account_id, conversation_id, note in cases
     ]
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,24 +17,17 @@ from bot.store.tables import EscalationRow, table_of
 _CASES = table_of(EscalationRow)
 
 
-# escalations.open_unless_open for many cases in one executemany: each row's check
-# and write are still one statement; only the round trips and the building go.
-# The columns a case opening now is written with (escalations.new_case, one writer).
-_OPENED_COLUMNS = tuple(
-    escalations.new_case(
-        "", "", None, EscalationReason.REMINDER_STAGE, Priority.NORMAL, datetime.min
-    )
+# Which of a chunk's accounts already have an open case: one lookup per chunk on the
+# one-open-case index (migration 0018), instead of a NOT EXISTS per row. Per row, the
+# check was planned once per prepared statement; on PostgreSQL a plan made while the
+# table was still empty scanned the whole table for each case, so a portfolio's
+# first planning grew with the square of the cases it opened.
+_OPEN_AMONG = select(_CASES.c.account_id).where(
+    _CASES.c.account_id.in_(bindparam("accounts", expanding=True)),
+    _CASES.c.status != "closed",
 )
-_OPEN_MANY = insert(_CASES).from_select(
-    list(_OPENED_COLUMNS),
-    select(*(bindparam(k, type_=_CASES.c[k].type).label(k) for k in _OPENED_COLUMNS)).where(
-        ~exists().where(
-            _CASES.c.account_id == bindparam("account_id", type_=_CASES.c.account_id.type),
-            _CASES.c.status != "closed",
-        )
-    ),
-)
-CHUNK = 1_000  # tickets looked up at once (an IN list)
+_INSERT = insert(_CASES)
+CHUNK = 1_000  # accounts or tickets looked up at once (an IN list)
 
 
 async def open_many_unless_open(
@@ -52,15 +45,24 @@ async def open_many_unless_open(
     the whole statement), the batch is opened case by case instead."""
     if not cases:
         return {}
+    accounts = [case[1] for case in cases]
+    already: set[str] = set()
+    for start in range(0, len(accounts), CHUNK):
+        found = await session.execute(_OPEN_AMONG, {"accounts": accounts[start : start + CHUNK]})
+        already.update(found.scalars())
+    to_open = [case for case in cases if case[1] not in already]
+    if not to_open:
+        return {}
     rows = [
         escalations.new_case(ticket, account_id, conversation_id, reason, priority, now, note=note)
-        for ticket, account_id, conversation_id, note in cases
+        for ticket, account_id, conversation_id, note in to_open
     ]
     try:
         async with session.begin_nested():
-            await session.execute(_OPEN_MANY, rows)
+            await session.execute(_INSERT, rows)
     except IntegrityError:
-        for ticket, account_id, conversation_id, note in cases:
+        # Another writer opened a case for one of them since the lookup.
+        for ticket, account_id, conversation_id, note in to_open:
             await escalations.open_unless_open(
                 session,
                 ticket=ticket,
@@ -71,7 +73,7 @@ async def open_many_unless_open(
                 now=now,
                 note=note,
             )
-    tickets = [case[0] for case in cases]
+    tickets = [case[0] for case in to_open]
     opened: dict[str, int] = {}
     for start in range(0, len(tickets), CHUNK):
         found = await session.execute(

@@ -32,6 +32,7 @@ from bot.store.tables import (
     ConversationRow,
     DisputeRow,
     EscalationRow,
+    EscalationTicketRow,
 )
 
 STATUSES = ("open", "taken", "closed")
@@ -255,7 +256,16 @@ def _item(row: Any, sla_minutes: int, now: datetime) -> QueueItem:
 
 
 async def escalation(session: AsyncSession, ticket: str) -> EscalationRow | None:
+    """The case by any ticket the borrower was given: the one it shows, or one of a
+    request added to it (escalation_tickets)."""
     found = await session.execute(select(EscalationRow).where(col(EscalationRow.ticket) == ticket))
+    row = found.scalars().first()
+    if row is not None:
+        return row
+    folded = select(col(EscalationTicketRow.escalation_id)).where(
+        col(EscalationTicketRow.ticket) == ticket
+    )
+    found = await session.execute(select(EscalationRow).where(col(EscalationRow.id).in_(folded)))
     return found.scalars().first()
 
 

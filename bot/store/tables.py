@@ -351,6 +351,19 @@ class EscalationRow(SQLModel, table=True):
     reweigh_at: datetime | None = _when(nullable=True)
 
 
+class EscalationTicketRow(SQLModel, table=True):
+    """A ticket a borrower was given that the case no longer shows: a request added
+    to an account's open case of that reason (bot/service/escalations/, `_fold_into`)
+    keeps its ticket here, so whoever quotes it (the borrower, the lender's CRM)
+    still finds the case."""
+
+    __tablename__ = "escalation_tickets"
+
+    ticket: str = Field(max_length=32, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalations.id", index=True)
+    created_at: datetime = _when()
+
+
 # The outbox rows of a chat that still show buttons: asked at every claim, and few
 # (only the messages whose keyboards are still open), so a partial index.
 _KEYBOARD_OPEN = column("keyboard_open").is_(True)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from bot.engine.types import EscalationReason, Priority
-from bot.service import escalations
+from bot.service import desk, escalations
 from bot.service.accounts_import import import_accounts
 from bot.store.db import alembic_config, as_utc, create_engine, session_factory, upgrade
 from bot.store.tables import ConversationRow, EscalationRow
@@ -227,6 +227,44 @@ async def test_a_case_a_person_holds_stays_theirs_and_is_raised(
         "agent:ana",
     )
     assert (case.priority, case.rank_group) == ("urgent", 0)
+
+
+async def _found_by(sessions: async_sessionmaker[AsyncSession], ticket: str) -> int | None:
+    async with sessions() as session:
+        case = await desk.escalation(session, ticket)
+        return None if case is None else case.id
+
+
+async def test_every_ticket_the_borrower_was_told_finds_the_case_it_went_to(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """The case shows the newest ticket; the first borrower request's ticket, told to
+    them all the same, still finds it (the desk's and the CRM API's lookup)."""
+    first, second = await _account_and_chats(sessions)
+    await _at_once(
+        database_url,
+        ("T-FIRST", first, Priority.NORMAL, None),
+        ("T-SECOND", second, Priority.NORMAL, None),
+    )
+    (case,) = await _open_cases(sessions)
+    assert case.ticket == "T-SECOND"
+    assert await _found_by(sessions, "T-FIRST") == case.id
+    assert await _found_by(sessions, "T-SECOND") == case.id
+    assert await _found_by(sessions, "T-NEVER") is None
+
+
+async def test_a_ticket_told_while_a_person_holds_the_case_finds_their_case(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    first, second = await _account_and_chats(sessions)
+    async with sessions() as session, session.begin():
+        await _open(session, "T-FIRST", first, Priority.NORMAL)
+        await escalations.take(session, first, "agent:ana")
+    async with sessions() as session, session.begin():
+        await _open(session, "T-SECOND", second, Priority.NORMAL)
+    (case,) = await _open_cases(sessions)
+    assert case.ticket == "T-FIRST"
+    assert await _found_by(sessions, "T-SECOND") == case.id
 
 
 async def test_other_reasons_keep_cases_of_their_own_and_a_closed_case_holds_nothing(

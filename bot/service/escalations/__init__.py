@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.engine.types import EscalationReason, Priority
-from bot.store.tables import EscalationRow, table_of
+from bot.store.tables import EscalationRow, EscalationTicketRow, table_of
 
 OUTCOME_CHARS = 32  # the outcome column's size
 QUEUE = "queue"  # the owner of an escalation no person holds
@@ -31,6 +31,7 @@ QUEUE = "queue"  # the owner of an escalation no person holds
 FIRST = frozenset({"crisis"})
 SECOND = frozenset({"complaint", "verification_locked"})
 _ESCALATIONS = table_of(EscalationRow)
+_TICKETS = table_of(EscalationTicketRow)
 # Priorities from the lowest: a raise moves a case up, never down.
 _RANK = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 
@@ -120,7 +121,11 @@ async def _fold_into(session: AsyncSession, new: dict[str, Any]) -> str | None:
     None when that case was closed or taken meanwhile (the caller tries again)."""
     found = await session.execute(
         select(
-            _ESCALATIONS.c.id, _ESCALATIONS.c.status, _ESCALATIONS.c.priority, _ESCALATIONS.c.due_on
+            _ESCALATIONS.c.id,
+            _ESCALATIONS.c.ticket,
+            _ESCALATIONS.c.status,
+            _ESCALATIONS.c.priority,
+            _ESCALATIONS.c.due_on,
         ).where(
             _ESCALATIONS.c.account_id == new["account_id"],
             _ESCALATIONS.c.reason == new["reason"],
@@ -154,6 +159,14 @@ async def _fold_into(session: AsyncSession, new: dict[str, Any]) -> str | None:
         .returning(_ESCALATIONS.c.ticket)
     )
     ticket: str | None = held.scalar_one_or_none()
+    if ticket is not None:
+        # The ticket the case no longer shows was told to the borrower all the same.
+        other = row.ticket if ticket == new["ticket"] else new["ticket"]
+        await session.execute(
+            insert(_TICKETS).values(
+                ticket=other, escalation_id=row.id, created_at=new["created_at"]
+            )
+        )
     return ticket
 
 

@@ -47,7 +47,7 @@ typecheck: $(STAMP)
 # The suite runs in TEST_WORKERS processes (pytest-xdist); TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= 2
 pytest: setup services
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=25
 
 test: setup lint typecheck pytest
 

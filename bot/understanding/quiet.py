@@ -63,7 +63,7 @@ _PAID_OFF = re.compile(
     r"还清|还完|供完|清数|扣完|无债|冇债|还晒|清晒|付清|结清|缴清|缴完|交清|付完|供晒|俾晒"
     r"|(?<![a-z])(?:paid (?:it )?(?:all )?off|cleared (?:it|the lot|the debt|everything)"
     r"|(?:last|final) (?:payment|instalment|installment) (?:went|has gone|is|has) (?:through|out|in|cleared)"
-    r"|(?:sent|paid|made|sending|paying) (?:the )?(?:last|final|rest) (?:of it|bit|payment|instalment|installment)"
+    r"|(?:sent|paid|made|sending|paying|cleared|clearing) (?:the )?(?:last|final|rest) (?:of it|bit|payment|instalment|installment)"
     r"|(?:sent|paid) the rest)(?![a-z])"
 )
 _RELIEF = re.compile(

@@ -126,6 +126,12 @@ ENGLISH_IDIOMS = (
     r"(?:game|match|round|fortnite|minecraft|pubg|roblox|cod|call of duty|apex|valorant|warzone|zelda"
     r"|league|fifa|overwatch)",
     r"done with (?:this|the|that) (?:game|show|series|app|level|book|film|movie|season)",
+    # Away for a reason: "i wont be here next month, im moving", "on holiday so i wont be around".
+    r"(?:wont|will not|not going to|not gonna|wouldnt) be (?:here|around)(?: \w+){0,3}[ ,.;-]+(?:so |as |because |cause |cos )?"
+    r"(?:im |i am |i m |ill be |i will be |ill |we are |were |were all )?(?:moving|relocating|emigrating|travelling"
+    r"|traveling|away|abroad|overseas|on holiday|on vacation|on leave|on a trip|on business|at my|working|visiting)",
+    r"(?:moving|relocating|emigrating|travelling|traveling|away|abroad|overseas|on holiday|on vacation|on leave"
+    r"|on a trip|on business)[^.!?]{0,30}(?:wont|will not|not going to|not gonna) be (?:here|around)",
     r"(?:end|ending|cancel|cancelling|close|closing|stop|stopping) (?:this|the|our|my|that) (?:\w+ )?"
     r"(?:plan|arrangement|agreement|direct debit|standing order|subscription|payment plan|contract)",
 )

@@ -120,7 +120,8 @@ CHINESE_IDIOMS = (
     r"(?:[^。！？]{0,12}(?:后事|丧事|白事|葬礼|丧礼|殡仪))?",
     # Since round 7: 死 in a proverb ("死马当活马医") or as "come what may" after a yes ("得，
     # 死就死啦"); a phone, an app or a payment service that hangs ("转数快死咗机"); "very" as
-    # 大到快死掉; a story where someone dies and comes back (八点档, 死而复生); a grandmother's funeral told as hardship (阿嬷, 外婆).
+    # 大到快死掉; a story where someone dies and comes back (八点档, 死而复生); a grandmother's
+    # funeral told as hardship (阿嬷, 外婆).
     r"死马当(?:作)?活马医",
     r"(?:好|得|行|ok|确认|就咁|就这样|就这么办)[，,。 !！~]*(?:就咁话|就这样|就这么办|算啦|算了)?[，,。 !！~]*"
     r"死就死(?:啦|吧|喇)?",

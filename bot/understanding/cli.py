@@ -1,4 +1,9 @@
-"""`repaybot nlu train` and `repaybot nlu evaluate`: build and measure the model."""
+"""`repaybot nlu train` and `repaybot nlu evaluate`: build and measure the model.
+
+`python -m bot.understanding.cli rounds [--misses]` measures each round of the dev and
+held-out sets apart (the figures docs/understanding.md gives per round) and, with
+`--misses`, lists every line a round misreads with the crisis level it was given.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ from bot.understanding.evaluate import (
     evaluate,
     format_crisis,
     format_report,
+    format_round,
+    round_of,
 )
 from bot.understanding.examples import (
     DEV_DIR,
@@ -98,6 +105,22 @@ def evaluate_command() -> int:
     return 1 if problems else 0
 
 
+def rounds_command(*, misses: bool = False) -> int:
+    """Each round of the dev and held-out sets measured apart, with its misses if asked."""
+    from bot.understanding.train import load_or_train
+
+    model = load_or_train()
+    examples = load_examples(DEV_DIR) + load_examples(HELDOUT_DIR)
+    rounds: dict[str, list[Example]] = {}
+    for example in examples:
+        rounds.setdefault(round_of(example), []).append(example)
+    for name, chosen in rounds.items():
+        report, checks = measure(chosen, model)
+        level = {e.text: crisis_of(e.text, model=model) for e in chosen}
+        print(format_round(name, report, checks, level if misses else None))
+    return 0
+
+
 def run(action: str) -> int:
     try:
         if action == "train":
@@ -106,3 +129,10 @@ def run(action: str) -> int:
     except (ExampleError, ModelError) as error:
         sys.stderr.write(f"{error}\n")
         return 2
+
+
+if __name__ == "__main__":  # python -m bot.understanding.cli rounds [--misses]
+    if sys.argv[1:2] != ["rounds"] or not set(sys.argv[2:]) <= {"--misses"}:
+        sys.stderr.write("usage: python -m bot.understanding.cli rounds [--misses]\n")
+        sys.exit(2)
+    sys.exit(rounds_command(misses="--misses" in sys.argv[2:]))

@@ -176,6 +176,11 @@ def crisis_level(message: Prepared, probability: Callable[[Prepared], float]) ->
     if _mostly_idioms(message, probe):
         return CrisisLevel.NONE
     chance = probability(probe)
+    if probe is not message:
+        # Taking an idiom out only takes a sign away: what is left ("thats me done with you
+        # lot" without "done with you lot", "周末别联系我" without the quiet time) is no
+        # likelier a crisis than the whole message.
+        chance = min(chance, probability(message))
     if not model_says_crisis(probe, chance):
         return CrisisLevel.NONE
     return CrisisLevel.POSSIBLE

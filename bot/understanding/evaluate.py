@@ -197,3 +197,40 @@ def below_floor(report: Report, checks: Sequence[CrisisCheck]) -> list[str]:
                 f"are above the ceiling {FALSE_ALARM_CEILING:.0%}"
             )
     return problems
+
+
+def round_of(example: Example) -> str:
+    """The round a measured line belongs to, from its file's name: "en.round7-crisis.txt"
+    is round7, "zh_Hans.h2-negatives.txt" h2, "en.dev.txt" dev."""
+    theme = example.source.split(".")[1] if example.source.count(".") >= 2 else example.source
+    return theme.split("-")[0]
+
+
+def format_round(
+    name: str,
+    report: Report,
+    checks: Sequence[CrisisCheck],
+    levels: dict[str, CrisisLevel] | None = None,
+) -> str:
+    """One round on one line per figure: accuracy per locale, recall, sure and possible
+    alarms; with `levels` (the crisis level of each line) every misread line too."""
+    accuracy = ", ".join(
+        f"{check.locale} {_percent(report.accuracy(check.locale)).strip()}" for check in checks
+    )
+    lines = [f"{name} ({len(report.outcomes)}): {_percent(report.accuracy()).strip()} ({accuracy})"]
+    lines.append(
+        "  recall "
+        + ", ".join(f"{c.found}/{c.crisis_examples} (sure {c.sure_found})" for c in checks)
+        + "; sure alarms "
+        + ", ".join(f"{c.sure_alarms}/{c.negatives}" for c in checks)
+        + "; possible alarms "
+        + ", ".join(str(c.possible_alarms) for c in checks)
+    )
+    if levels is not None:
+        for outcome in report.mistakes():
+            example = outcome.example
+            lines.append(
+                f"  [{example.source}] {example.text!r}: expected {example.intent}, "
+                f"read {outcome.predicted} (crisis {levels[example.text]})"
+            )
+    return "\n".join(lines)

@@ -34,8 +34,12 @@ SIGNS = re.compile(
 # Strain beside an idiom turns the idiom into a possible sign.
 _STRAIN = re.compile(
     r"(?<![a-z])(?:cant (?:cope|take|go on|handle)|no way out|alone|trapped|exhausted|"
-    r"nobody (?:cares|would care)|worthless|useless|burden)(?![a-z])"
-    r"|受不了|顶唔顺|撑不住|好绝望|没人在乎|冇人理|好孤独|没用|冇用|废物|负担"
+    r"nobody (?:cares|would care)|burden)(?![a-z])"
+    r"|受不了|顶唔顺|撑不住|好绝望|没人在乎|冇人理|好孤独|负担"
+    # Worthless said of oneself, not of an app ("this app is dead useless", "个app冇用到死").
+    r"|(?<![a-z])(?:im|i am|i m|i feel|feel|i was|ive been|i have been) (?:so |just |totally |completely "
+    r"|such a |a |really )?(?:worthless|useless|failure|waste)(?![a-z])"
+    r"|我(?:真|真系|真的|好|就|系|是|就是|根本|根本就|只|咁)?(?:是|系)?(?:个)?(?:没用|冇用|废物|失败者)"
 )
 
 
@@ -56,9 +60,36 @@ def without_denials(folded: str) -> tuple[str, bool]:
 # "Free at last" about a debt paid off: "终于解脱了！最后一期扣完了，全部还清", "全部还完
 # 彻底了结", "还晒最后嗰笔 终于甩难".
 _PAID_OFF = re.compile(
-    r"还清|还完|供完|清数|扣完|无债|冇债|还晒|清晒|付清|结清|(?<![a-z])paid (?:it )?off(?![a-z])"
+    r"还清|还完|供完|清数|扣完|无债|冇债|还晒|清晒|付清|结清|缴清|缴完|交清|付完|供晒|俾晒"
+    r"|(?<![a-z])(?:paid (?:it )?(?:all )?off|cleared (?:it|the lot|the debt|everything)"
+    r"|(?:last|final) (?:payment|instalment|installment) (?:went|has gone|is|has) (?:through|out|in|cleared)"
+    r"|(?:sent|paid|made|sending|paying|cleared|clearing) (?:the )?(?:last|final|rest) (?:of it|bit|payment|instalment|installment)"
+    r"|(?:sent|paid) the rest)(?![a-z])"
 )
-_RELIEF = re.compile(r"(?:终于|总算|彻底|真正)?(?:解脱|了结|了断|自由了|解放了|甩难|甩身)")
+_RELIEF = re.compile(
+    r"(?:终于|总算|彻底|真正)?(?:解脱|了结|了断|自由了|解放了|甩难|甩身)"
+    # "im done!! just paid it all off", "thats the end of it", "free at last".
+    r"|(?<![a-z])(?:(?:im|i am|i m|thats me|that s me) (?:so |finally |totally |all )?(?:done|free|finished)"
+    r"|free at last|(?:thats|that s|that is) the end of (?:it|that))(?![a-z])"
+)
+
+
+# Since round 7: a goodbye that ends only the chat. Beside an opt-out ("unsubscribe. bye
+# forever", "以后别给我发了，就到这里吧") or a debt paid off ("終於還清晒！同你哋講拜拜") the
+# goodbye is said to the messages and the lender, not to the world.
+_OPT_OUT = re.compile(
+    r"(?<![a-z])(?:unsubscribe|opt(?: me)? out|stop (?:texting|messaging|sending|calling|contacting|the)"
+    r"|no more (?:texts|messages|msgs|calls|reminders|emails)|take me off|remove me from|delete my number"
+    r"|(?:dont|do not|never) (?:text|message|msg|call|contact|email|ring) me)(?![a-z])"
+    r"|(?:别|不要|唔好|不用|唔使|不必|勿)(?:再)?(?:给我|俾我|畀我|同我|跟我)?(?:发|send|打|联系|联络|搵|揾|找|提醒|催)"
+    r"|取消(?:订阅|通知|提醒)|退订"
+)
+_CHAT_GOODBYE = re.compile(
+    r"(?<![a-z])(?:good ?bye|bye|farewell|ciao|adios|ttyl)"
+    r"(?: (?:forever|for good|for ever|for real|then|now|all))?(?![a-z])"
+    r"|(?:就|便)?到(?:这里|呢度|此)(?:为止)?(?:吧|啦|喇|了)?"
+    r"|(?:同|跟|和|对|向)?(?:你们|你哋|你地|你|大家)?(?:讲|说)?(?:拜拜|再见|永别|bye)(?:了|喇|啦)?"
+)
 
 
 def without_idioms(folded: str) -> tuple[str, bool]:
@@ -67,13 +98,59 @@ def without_idioms(folded: str) -> tuple[str, bool]:
     if _PAID_OFF.search(stripped):
         stripped, relief = _RELIEF.subn(" ", stripped)
         count += relief
+    if _PAID_OFF.search(stripped) or _OPT_OUT.search(stripped):
+        stripped, goodbye = _CHAT_GOODBYE.subn(" ", stripped)
+        count += goodbye
     return stripped, count > 0
 
 
+# Since round 7: a life wound up, thing by thing, with only this left: "房子退了工作辞了账号也
+# 注销了，就剩这个", "quit the job, gave up the flat, closed my accounts, this is the last". One
+# closing is everyday ("其他卡都还清了，就剩这个"); so is a move ("辞了工作搬回老家").
+_CLOSINGS = (
+    re.compile(
+        r"(?<![a-z])(?:cancel\w*|end\w*|gave up|giving up|handed back) (?:the |my )?(?:lease|flat|tenancy"
+        r"|apartment|room)|退(?:了|咗)?(?:租|房)|房子?(?:也|都)?退(?:了|咗)"
+    ),
+    re.compile(
+        r"(?<![a-z])(?:quit|left|resigned from|handed in my notice at) (?:my |the )?(?:job|work)|resigned"
+        r"|辞(?:了|咗)?(?:职|工)|工(?:作)?(?:也|都)?辞(?:了|咗)"
+    ),
+    re.compile(
+        r"(?<![a-z])(?:closed|closing|deleted|deleting|cancelled|shut) (?:down )?(?:all )?(?:my |the )?"
+        r"(?:other )?(?:accounts?|phone|number|profiles?|socials|subscriptions|cards)|注销|销户|删(?:了|咗)?(?:号|账号)"
+    ),
+    re.compile(
+        r"(?<![a-z])(?:gave away|given away|sold) (?:my|all my|the)|送(?:了|咗|走|晒)|卖(?:了|咗|掉)(?:车|楼|房)"
+    ),
+)
+_ONLY_THIS_LEFT = re.compile(
+    r"(?<![a-z])(?:(?:just|only) (?:this|you|this one|this debt|this loan) (?:left|to go|remaining)"
+    r"|(?:this|this one|this debt|this loan|yours) is the (?:last|final) (?:one|thing)|nothing (?:else )?left to do)"
+    r"|(?:就|只|净系|得返)?剩(?:下|返)?(?:这个|这笔|呢个|呢笔|这件|呢件|最后|你们|你哋)"
+)
+_MOVING = re.compile(
+    r"(?<![a-z])(?:mov(?:e|ed|ing)|relocat\w*|emigrat\w*)(?![a-z])|搬|回老家|回乡|回国|移民"
+)
+
+
+def _wound_up(folded: str) -> bool:
+    closings = sum(pattern.search(folded) is not None for pattern in _CLOSINGS)
+    return (
+        closings >= 2
+        and _ONLY_THIS_LEFT.search(folded) is not None
+        and _MOVING.search(folded) is None
+    )
+
+
 def quiet_signs(folded: str, *, idiom: bool) -> bool:
-    """A farewell or giving up in `folded` (idioms already taken out), or an idiom
-    (`idiom`) beside strain: a possible crisis."""
-    return SIGNS.search(folded) is not None or (idiom and _STRAIN.search(folded) is not None)
+    """A farewell or giving up in `folded` (idioms already taken out), a life wound up
+    with only this left, or an idiom (`idiom`) beside strain: a possible crisis."""
+    return (
+        SIGNS.search(folded) is not None
+        or _wound_up(folded)
+        or (idiom and _STRAIN.search(folded) is not None)
+    )
 
 
 # "Are you safe?" answered: clearly fine, said first in the message ("yes I'm ok",

@@ -109,6 +109,31 @@ ENGLISH_IDIOMS = (
     r"(?: (?:forever|for good|for ever|at last|finally))?",
     r"(?:melt|boil|roast|bak|sweat|cook|fry|froze|frozen)\w* (?:me |us )?to death",
     r"come back to life|back from the dead|came back to life|coming back to life",
+    # Since round 7: a thing that is "dead" (a plan, an offer, an idea), "dead" as "very"
+    # before a word of judgement ("dead useless"), jumping into something everyday ("jump in
+    # the shower", "jump on a call"), jumping as a sport, killed or done in a game, a plan or
+    # an arrangement ended.
+    r"(?:plan|idea|deal|offer|option|proposal|arrangement|scheme|project|topic|thread|conversation"
+    r"|promo|promotion|code|voucher|subscription|tablet|ipad|computer|pc|screen|keyboard|mouse|remote"
+    r"|torch|charger|cable|earbuds|headphones|watch|camera|printer|machine|server|system|portal|link)"
+    r" (?:is |s |was |went |are |were |has gone |has been |looks |seems )?(?:totally |completely "
+    r"|basically |pretty much |so |well |stone )?dead",
+    r"dead (?:useless|pointless|annoying|stupid|slow|awkward|common|simple|normal|dodgy|shady)",
+    r"jump(?:ing|ed|s)? (?:in|into|on|onto) (?:the |a |my |this |that )?(?:shower|bath|pool|car|bus|taxi|cab"
+    r"|call|meeting|zoom|queue|game|chat|bed|bandwagon|conversation|thread)",
+    r"(?:cliff|high|long|ski|triple|bungee|base|trampoline|show|star) ?jump\w*|cliff div\w*|jump rope",
+    r"(?<!want to )(?<!wanna )(?<!going to )(?<!gonna )(?:killed|died|dead|dying|die)(?: \w+){0,3} (?:in|on|at|playing) (?:the |this |that |a |my )?"
+    r"(?:game|match|round|fortnite|minecraft|pubg|roblox|cod|call of duty|apex|valorant|warzone|zelda"
+    r"|league|fifa|overwatch)",
+    r"done with (?:this|the|that) (?:game|show|series|app|level|book|film|movie|season)",
+    # Away for a reason: "i wont be here next month, im moving", "on holiday so i wont be around".
+    r"(?:wont|will not|not going to|not gonna|wouldnt) be (?:here|around)(?: \w+){0,3}[ ,.;-]+(?:so |as |because |cause |cos )?"
+    r"(?:im |i am |i m |ill be |i will be |ill |we are |were |were all )?(?:moving|relocating|emigrating|travelling"
+    r"|traveling|away|abroad|overseas|on holiday|on vacation|on leave|on a trip|on business|at my|working|visiting)",
+    r"(?:moving|relocating|emigrating|travelling|traveling|away|abroad|overseas|on holiday|on vacation|on leave"
+    r"|on a trip|on business)[^.!?]{0,30}(?:wont|will not|not going to|not gonna) be (?:here|around)",
+    r"(?:end|ending|cancel|cancelling|close|closing|stop|stopping) (?:this|the|our|my|that) (?:\w+ )?"
+    r"(?:plan|arrangement|agreement|direct debit|standing order|subscription|payment plan|contract)",
 )
 
 # Farewells and giving up, said without a method: a possible crisis.
@@ -255,4 +280,27 @@ ENGLISH_SIGNS = (
     r"(?:ll| will| is going to| s going to| are going to| re going to) have (?:enough|plenty|a lot|so much|lots)"
     r" (?:\w+ ){0,2}(?:to deal with|to sort out|to handle|on (?:her|his|their) plate)"
     r" (?:after|once|from|when|by) (?:this|next|the|that|tomorrow|tonight|friday|saturday|sunday|monday)",
+    # Since round 7. An absence in the future folded into an answer: "the 5th, not that ill
+    # still be around", "if im still alive by then" (not "if im still in town", "here in").
+    r"not that (?:ill|i will|i ll|id|i would|i) (?:still |even )?(?:be (?:here|around|alive)|see it|make it)",
+    r"(?:if|assuming|provided) (?:im|i am|i m|i) (?:still )?(?:here|around|alive|breathing)"
+    r"(?= *(?:[.!,?]|$| by| then| when| that| next| to| for| after))",
+    r"(?:wont|will not|not going to|not gonna) be (?:here|around|alive) to see",
+    r"(?<!like )(?:i dont have|i have no|i havent got|theres no|there is no|there isnt) (?:a |any )?"
+    r"(?:next month|next year|next week|future|tomorrow)(?: for me)?(?= *(?:[.!,]|$| for me| anyway| left))",
+    r"(?:its all|it s all|it is all|it all|everything|everythings|all of (?:it|this)|this is all)"
+    r" (?:is |s |will be |ll be )?(?:ending|going to end|gonna end|coming to an end|about to end|ends|over)"
+    r" (?:soon|shortly|anyway|tonight|before long|for me)",
+    # Thanks passed on through someone, with a goodbye: "tell the man on the phone thanks. bye".
+    r"tell (?:\w+ ){1,8}(?:thanks|thank you|i said thanks|i appreciated|i was grateful)[^?]{0,60}"
+    r"(?:bye|goodbye|farewell)(?= *(?:[.!]|$))",
+    # Savings handed to a relative (not to pay the debt): "moved all my savings to my sister".
+    r"(?:put|moved|transferred|transfered|gave|signed|handed|left) (?:over )?(?:all )?(?:of )?my"
+    r" (?:savings|money|accounts?|bank accounts?|house|flat|car|isa|pension) (?:in|into|to|over to|with)"
+    r" (?:my )?(?:brother|sister|son|daughter|mum|mom|dad|parents|wife|husband|partner|nephew|niece)s?"
+    r"(?: name)?(?![^.!?]{0,30}(?:to pay|can pay|pay you|for the payment|for the loan|to cover|to clear|look after))",
+    # One's own headstone, a last request about the family, a dying wish.
+    r"(?:on|for) (?:my |the )?(?:headstone|gravestone|tombstone)|my (?:headstone|gravestone|tombstone|coffin|urn)",
+    r"(?:last|final|dying) (?:request|wish)[^.!?]{0,40}(?:family|mum|mom|dad|wife|husband|kids|children"
+    r"|parents|know|find out|tell)|dying wish",
 )

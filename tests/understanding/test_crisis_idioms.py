@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding import CrisisLevel, crisis_of, prepare
-from bot.understanding.crisis import words_level
+from bot.understanding.crisis import crisis_level, words_level
 from bot.understanding.model import IntentModel
 from bot.understanding.quiet import without_idioms
 
@@ -112,12 +112,47 @@ ROUND6 = (
 )
 
 
+# Round 7: a goodbye that ends only the chat (beside an opt-out or a debt paid off), a thing
+# that is "dead" (an app, an offer, a payment service that hangs), jumping into something
+# everyday or as a sport, killed in a game, a plan ended, 死 in a proverb or as "come what
+# may", "very" as 快死掉, a series where someone dies, a grandparent's funeral as hardship.
+ROUND7 = (
+    "unsubscribe. bye forever",
+    "stop the texts, goodbye for good",
+    "cleared the last bit today, bye forever lol",
+    "this app is dead useless",
+    "that offer is dead, forget it",
+    "brb jumping in the shower",
+    "cliff diving is on tv tonight",
+    "killed again in the first round of the game, im done with this game",
+    "yes end the current plan and set up the new one",
+    "以后别给我发了，就到这里吧",
+    "终于缴清了！我自由了",
+    "终于还清了，跟你们说拜拜",
+    "死马当活马医，就选这个方案",
+    "转数快又死咗机，点俾钱",
+    "房贷压力大得快死掉了，能不能缓一缓",
+    "这集电视剧女主又死了，好假",
+    "阿嬤過世，回老家辦後事，請了一週假",
+    "得，就咁話，死就死啦",
+    "好，死就死，就揀呢個",
+    "網銀好似死咗機，仲有咩方法俾錢",
+    "唔好再send嘢俾我，拜拜",
+)
+
+
 @pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
     [
         pytest.param(text, id=f"{name}-{index}")
-        for name, table in (("r3", ROUND3), ("r4", ROUND4), ("r5", ROUND5), ("r6", ROUND6))
+        for name, table in (
+            ("r3", ROUND3),
+            ("r4", ROUND4),
+            ("r5", ROUND5),
+            ("r6", ROUND6),
+            ("r7", ROUND7),
+        )
         for index, text in enumerate(table)
     ],
 )
@@ -141,9 +176,28 @@ def test_r12_a_life_idiom_needs_someone_elses_measure_not_a_wish() -> None:
         ("我爸上周走了，我走了以后谁来还", "以后"),
         ("全部还清了，我也不想活了", "不想活"),
         ("this fee is killing me and i cant see a way out", "way out"),
+        # Round 7: an opt-out takes out the goodbye, not a sign beside it.
+        ("unsubscribe. bye forever, there is no point in living", "point in living"),
+        ("别再发了，拜拜，反正我也活不到下个月", "活不到"),
+        # Round 7: a dead app beside worthlessness said of oneself.
+        ("the app is dead and im so worthless", "worthless"),
     ],
 )
 def test_r12_the_words_beside_an_idiom_still_count(text: str, kept: str) -> None:
     """Only the idiom is taken out: a sign beside it is still read."""
     assert kept in without_idioms(prepare(text).folded)[0]
     assert words_level(prepare(text)) is not CrisisLevel.NONE
+
+
+def test_r12_what_is_left_of_an_idiom_is_no_likelier_a_crisis_than_the_whole() -> None:
+    """Round 7: taking a chat-ending goodbye or a quiet time out can leave a fragment the
+    model alone would read as a farewell; the model's chance is the lower of the two."""
+    text = "cleared the last bit today, thats me done with you lot"
+    whole = prepare(text)
+    assert without_idioms(whole.folded)[1]
+
+    def chance(probe: object) -> float:
+        # A model that reads the fragment as a farewell and the whole message as not one.
+        return 0.1 if probe is whole else 0.9
+
+    assert crisis_level(whole, chance) is CrisisLevel.NONE

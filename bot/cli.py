@@ -81,7 +81,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "outbox": ("repaybot outbox failed --limit 50", "repaybot outbox retry 3481"),
     "dialogs": ("repaybot dialogs check", "repaybot dialogs check --dir ./my-dialogs"),
     "rules": ("repaybot rules",),
-    "nlu": ("repaybot nlu train", "repaybot nlu evaluate"),
+    "nlu": ("repaybot nlu train", "repaybot nlu evaluate", "repaybot nlu rounds --misses"),
     "db": ("repaybot db upgrade",),
 }
 HELP_OF_COMMAND = "Run `repaybot COMMAND --help` for a command's options and examples."
@@ -242,7 +242,10 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add("rules", "print the rules register: enforcement and tests per rule")
     nlu = commands.add("nlu", "build the understanding model, or measure it")
-    nlu.add_argument("action", choices=["train", "evaluate"])
+    nlu.add_argument("action", choices=["train", "evaluate", "rounds"])
+    nlu.add_argument(
+        "--misses", action="store_true", help="rounds: list every misread line of each round"
+    )
 
     outbox = commands.add("outbox", "list and resend messages a channel refused for good")
     outbox_actions = outbox.add_subparsers(dest="action", required=True)
@@ -385,7 +388,7 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "nlu":
         from bot.understanding.cli import run
 
-        return run(args.action)
+        return run(args.action, misses=args.misses)
     if args.command == "outbox" and args.action == "failed":
         return await commands.outbox_failed(settings, args.limit)
     if args.command == "outbox":

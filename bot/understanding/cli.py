@@ -1,6 +1,6 @@
 """`repaybot nlu train` and `repaybot nlu evaluate`: build and measure the model.
 
-`python -m bot.understanding.cli rounds [--misses]` measures each round of the dev and
+`repaybot nlu rounds [--misses]` measures each round of the dev and
 held-out sets apart (the figures docs/understanding.md gives per round) and, with
 `--misses`, lists every line a round misreads with the crisis level it was given.
 """
@@ -121,18 +121,13 @@ def rounds_command(*, misses: bool = False) -> int:
     return 0
 
 
-def run(action: str) -> int:
+def run(action: str, *, misses: bool = False) -> int:
     try:
         if action == "train":
             return train_command()
+        if action == "rounds":
+            return rounds_command(misses=misses)
         return evaluate_command()
     except (ExampleError, ModelError) as error:
         sys.stderr.write(f"{error}\n")
         return 2
-
-
-if __name__ == "__main__":  # python -m bot.understanding.cli rounds [--misses]
-    if sys.argv[1:2] != ["rounds"] or not set(sys.argv[2:]) <= {"--misses"}:
-        sys.stderr.write("usage: python -m bot.understanding.cli rounds [--misses]\n")
-        sys.exit(2)
-    sys.exit(rounds_command(misses="--misses" in sys.argv[2:]))

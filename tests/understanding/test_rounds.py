@@ -1,4 +1,4 @@
-"""The per-round measure (`python -m bot.understanding.cli rounds --misses`): each round of the
+"""The per-round measure (`repaybot nlu rounds --misses`): each round of the
 dev and held-out sets apart, with the lines it misreads."""
 
 from __future__ import annotations

@@ -27,6 +27,10 @@ ENGLISH_SURE = (
     r"hang (?:my ?self)",
     r"(?:hurt|harm|cut|cutting|hurting|harming) (?:my ?self|my wrists?)",
     r"self.?harm",
+    # Cutting named as a habit come back or begun, without "myself" (round 8: self-harm
+    # said plainly); cutting costs, hours or back is everyday.
+    r"(?<![a-z])(?:started|starting|start|begun|began|been|back to|keep|kept|relapsed and) cutting"
+    r"(?: again)?(?![a-z])(?! (?:back|down|costs?|corners|hours|spending|out|the|my (?:hair|hours|costs|spending)|coupons|up))",
     r"disappear (?:forever|for good|and never)",
     r"(?:sleep|sleeping) (?:forever|and never wake)",
     r"never wake up",
@@ -314,6 +318,10 @@ METHOD_RESEARCH = (
     # Chinese: how many pills, how high a floor, a dose that kills, a painless way.
     r"(?:几多|多少|几)(?:粒|片|颗|盒|支|樽|瓶|包|排)[^。！？\n]{0,6}(?:先够|才够|就够|够唔够|够不够|致命"
     r"|(?:先|才)?(?:会)?死|(?:先|才)?(?:会)?(?:唔|不)(?:会)?醒|醒唔返|醒不来|醒不过来)",
+    # A painkiller's or a sleeping pill's dose asked for the harm it does (round 8:
+    # 对乙酰氨基酚一次吃多少会出事): paracetamol is 对乙酰氨基酚/扑热息痛/必理痛/普拿疼/泰诺.
+    r"(?:对乙酰氨基酚|扑热息痛|必理痛|普拿疼|泰诺|布洛芬|止痛药|安眠药|安眠藥|睡眠药|药)[^。！？\n]{0,8}"
+    r"(?:吃|食|吞)(?:几多|多少|几)[^。！？\n]{0,6}(?:会出事|会出人命|出事|中毒|致命|会死|先死|才死)",
     r"(?:食|吃|吞)(?:几多|多少)[^。！？\n]{0,4}(?:先够|才够|就够|致命|(?:先|才)?(?:会)?死"
     r"|(?:先|才)?(?:会)?(?:唔|不)(?:会)?醒|醒唔返|醒不来)",
     r"致死量|致死剂量|致命剂量|无痛(?:的|嘅)?(?:死法|自杀|方法|走法|离开)",

@@ -39,6 +39,11 @@ SURE = (
     # a wish not to wake (round 6)
     "好希望今晚瞓着就唔好再醒",
     "i hope i dont wake up tomorrow",
+    # self-harm said plainly, and a painkiller's dose asked for its harm (round 8)
+    "been cutting again since the letters started coming",
+    "relapsed and started cutting, cant cope with this debt",
+    "扑热息痛一次吞多少片会中毒",
+    "安眠藥一次食幾多粒會出事",
 )
 # Possible, never sure: a place, a thing that can be a method, a goodbye, strain, a bare
 # 死 (round 4); a denial (round 3); tablets or a quantity left open (round 6).
@@ -72,6 +77,10 @@ EVERYDAY = (
     "我死都唔會認呢筆數",
     "how many months would it take to clear 900",
     "the gas bill came in too high",
+    # cutting back, a normal dose (round 8's neighbours)
+    "started cutting back on takeaways to pay you",
+    "been cutting costs again so i can pay on the 12th",
+    "布洛芬一天可以吃几次，牙疼得厉害",
 )
 
 

@@ -47,7 +47,7 @@ ENGLISH_SURE = (
     r"slit\w*",
     r"rather (?:be )?dead",
     r"(?:better off|happier|richer) with (?:the |my )?(?:insurance|life insurance)",
-    r"(?:top|roof) (?:of|floor of) (?:the|a) (?:car park|parking|building|multi.?storey|tower)",
+    r"(?:top|roof) (?:of|floor of) (?:the|a|my|our|this) (?:car park|parking|building|multi.?storey|tower|block)",
     # Strong forms of what moved to ENGLISH_MAYBE: a method with its verb, a wish.
     r"(?:rather|better off|wish i was|wish i were|id be better) dead",
     r"(?:wont|will not|wouldnt|not going to|not gonna) be alive",

@@ -74,7 +74,9 @@ ENGLISH_IDIOMS = (
     r"bridge (?:traffic|toll|closure|closed|was closed|is closed)",
     r"(?:car|van|bike)(?:s)? exhaust",
     r"(?:fell|fall|falling|fallen) off (?:the|a|my) (?:roof|ladder|bike|scaffold\w*)",
-    r"(?:fix|fixing|repair|repairing|clean|cleaning|leak in|leaking|on) (?:the |my )?roof",
+    # Work on a roof, not standing on one ("im on the roof of my building" is a place).
+    r"(?:fix|fixing|repair|repairing|clean|cleaning|leak in|leaking|(?:work|working|leak|tiles?|hole)"
+    r" on) (?:the |my )?roof",
     r"(?:my |the )?(?:last|final) (?:day|week|month|shift) (?:at|of) (?:this |my |the )?"
     r"(?:job|work|office|contract|school|shop|store|factory|warehouse|company|firm|restaurant|site|cafe"
     r"|bar|bank|agency|hospital|depot|plant|mill)",

@@ -308,7 +308,7 @@ def test_a_date_button_from_an_earlier_question_is_stale() -> None:
 
 def test_an_unclear_message_is_asked_back_with_the_likeliest_choices() -> None:
     d = at_menu()
-    d.text("can we break it up")
+    d.text("can we do something about the payment")
     assert d.at == "menu"
     assert "repayment.ask_back" in d.said()
     choices = d.choices()
@@ -321,7 +321,7 @@ def test_an_unclear_message_is_asked_back_with_the_likeliest_choices() -> None:
 
 def test_none_of_those_asks_the_question_again() -> None:
     d = at_menu()
-    d.text("can we break it up")
+    d.text("can we do something about the payment")
     d.choose("@meaning:none")
     assert d.at == "menu"
     assert "repayment.menu.ask_menu" in d.said()
@@ -330,7 +330,7 @@ def test_none_of_those_asks_the_question_again() -> None:
 
 def test_a_meaning_button_that_leads_nowhere_here_is_not_understood() -> None:
     d = at_menu()
-    d.text("can we break it up")
+    d.text("can we do something about the payment")
     d.choose("@meaning:confirm")
     assert "repayment.not_understood" in d.said()
     assert d.at == "menu"
@@ -449,7 +449,7 @@ def test_a_conversation_pinned_to_an_older_script_is_not_asked_back() -> None:
     d.start()
     d.text("05/06/1990")  # the likeliest reading (day first) is taken
     assert d.verified
-    d.text("can we break it up")
+    d.text("can we do something about the payment")
     assert "repayment.not_understood" in d.said()
 
 

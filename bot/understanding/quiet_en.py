@@ -301,6 +301,8 @@ ENGLISH_SIGNS = (
     r" (?:savings|money|accounts?|bank accounts?|house|flat|car|isa|pension) (?:in|into|to|over to|with)"
     r" (?:my )?(?:brother|sister|son|daughter|mum|mom|dad|parents|wife|husband|partner|nephew|niece)s?"
     r"(?: name)?(?![^.!?]{0,30}(?:to pay|can pay|pay you|for the payment|for the loan|to cover|to clear|look after))",
+    # Time itself not wanted (round 8): "more time is the last thing i want".
+    r"(?:last thing i (?:want|need) is (?:more )?time|(?:more )?time is the last thing i (?:want|need))",
     # One's own headstone, a last request about the family, a dying wish.
     r"(?:on|for) (?:my |the )?(?:headstone|gravestone|tombstone)|my (?:headstone|gravestone|tombstone|coffin|urn)",
     r"(?:last|final|dying) (?:request|wish)[^.!?]{0,40}(?:family|mum|mom|dad|wife|husband|kids|children"

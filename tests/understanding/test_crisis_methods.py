@@ -46,6 +46,9 @@ SURE = (
     "安眠藥一次食幾多粒會出事",
     # a roof named as one's own building (round 6, missed once the model grew)
     "sitting on the roof of our block, thinking",
+    # no point in being alive, as Cantonese and Mandarin say it (round 8)
+    "成日諗做人仲有乜意思",
+    "我真的觉得做人还有什么意思",
 )
 # Possible, never sure: a place, a thing that can be a method, a goodbye, strain, a bare
 # 死 (round 4); a denial (round 3); tablets or a quantity left open (round 6).

@@ -26,8 +26,28 @@ _OPEN_AMONG = select(_CASES.c.account_id).where(
     _CASES.c.account_id.in_(bindparam("accounts", expanding=True)),
     _CASES.c.status != "closed",
 )
+_OPENED = select(_CASES.c.account_id, _CASES.c.id).where(
+    _CASES.c.ticket.in_(bindparam("tickets", expanding=True))
+)
 _INSERT = insert(_CASES)
-CHUNK = 1_000  # accounts or tickets looked up at once (an IN list)
+# An IN list renders one statement text per length, and the drivers keep a prepared
+# statement per text (sqlite3 up to 128 a connection, asyncpg up to 100, each with its
+# plan on the server): chunks of every length from 1 to 1,000 would fill both with
+# statements used once. Each list is padded (its last value repeated, which changes
+# nothing in an IN) to one of a few lengths, so these lookups are a fixed set of texts.
+SHAPES = (4, 16, 64, 256, 1_024)
+CHUNK = SHAPES[-1]  # accounts or tickets looked up at once
+
+
+def shaped(values: Sequence[str]) -> list[str]:
+    """`values` (1 to CHUNK of them) padded to the next length of SHAPES."""
+    size = next(shape for shape in SHAPES if shape >= len(values))
+    return [*values, *(values[-1:] * (size - len(values)))]
+
+
+def chunks(values: Sequence[str]) -> list[list[str]]:
+    """`values` as IN lists of CHUNK at most, each of one of the SHAPES."""
+    return [shaped(values[start : start + CHUNK]) for start in range(0, len(values), CHUNK)]
 
 
 async def open_many_unless_open(
@@ -45,10 +65,9 @@ async def open_many_unless_open(
     the whole statement), the batch is opened case by case instead."""
     if not cases:
         return {}
-    accounts = [case[1] for case in cases]
     already: set[str] = set()
-    for start in range(0, len(accounts), CHUNK):
-        found = await session.execute(_OPEN_AMONG, {"accounts": accounts[start : start + CHUNK]})
+    for accounts in chunks([case[1] for case in cases]):
+        found = await session.execute(_OPEN_AMONG, {"accounts": accounts})
         already.update(found.scalars())
     to_open = [case for case in cases if case[1] not in already]
     if not to_open:
@@ -73,13 +92,8 @@ async def open_many_unless_open(
                 now=now,
                 note=note,
             )
-    tickets = [case[0] for case in to_open]
     opened: dict[str, int] = {}
-    for start in range(0, len(tickets), CHUNK):
-        found = await session.execute(
-            select(_CASES.c.account_id, _CASES.c.id).where(
-                _CASES.c.ticket.in_(tickets[start : start + CHUNK])
-            )
-        )
+    for tickets in chunks([case[0] for case in to_open]):
+        found = await session.execute(_OPENED, {"tickets": tickets})
         opened.update({account_id: case_id for account_id, case_id in found})
     return opened

@@ -42,7 +42,7 @@ CHUNK = SHAPES[-1]  # accounts or tickets looked up at once
 def shaped(values: Sequence[str]) -> list[str]:
     """`values` (1 to CHUNK of them) padded to the next length of SHAPES."""
     size = next(shape for shape in SHAPES if shape >= len(values))
-    return [*values, *(values[-1:] * (size - len(values)))]
+    return [*values, *[values[-1]] * (size - len(values))]
 
 
 def chunks(values: Sequence[str]) -> list[list[str]]:

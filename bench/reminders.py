@@ -8,6 +8,11 @@ a stage), then planned in a process of its own so that its peak memory (VmHWM)
 is its own: `python -m bench.reminders worker URL` prints
 "first_seconds again_seconds queued peak_mib". The first run queues a reminder
 for nearly every account; the second finds them queued and adds none.
+
+`--per-batch` has the worker print, on stderr after each batch is written, its
+resident memory (now and peak), what glibc's malloc has in use, Python's allocated
+blocks and the collector's counts and runs: memory that grows with the batches
+shows there (docs/performance.md, 7 December 2026).
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ from typing import Any
 from bench.common import (
     ROOT,
     Figure,
+    eprint,
     peak_rss_mib,
     postgres_available,
     print_figures,
+    rss_mib,
     scratch_database,
 )
 
@@ -130,18 +137,58 @@ async def _plan(url: str) -> tuple[float, float, int, float, float]:
         await engine.dispose()
 
 
-def worker(url: str) -> None:
+def _per_batch() -> None:
+    """A line on stderr after each batch the planner writes (see the module)."""
+    import ctypes
+    import gc
+
+    from bot.service.reminders import planner
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks",
+                    "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]  # fmt: skip
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+    runs = [0, 0, 0]  # collections of each generation so far
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop":
+            runs[info["generation"]] += 1
+
+    gc.callbacks.append(collected)
+    write, batches = planner._write, [0]
+
+    async def written(*args: Any) -> None:
+        await write(*args)
+        batches[0] += 1
+        malloc = libc.mallinfo2()
+        eprint(
+            f"batch {batches[0]:4d}  rss {rss_mib():6.1f} MiB  peak {peak_rss_mib():6.1f} MiB"
+            f"  malloc in use {malloc.uordblks / 2**20:5.1f} MiB"
+            f"  python blocks {sys.getallocatedblocks():,}"
+            f"  gc counts {gc.get_count()} runs {tuple(runs)}"
+        )
+
+    planner._write = written  # type: ignore[assignment]
+
+
+def worker(url: str, per_batch: bool = False) -> None:
     from bot.heap import settle
 
     settle()  # as the serving process the planner runs in (bot.heap)
+    if per_batch:
+        _per_batch()
     first, again, queued, cpu, rate = asyncio.run(_plan(url))
     print(f"{first:.3f} {again:.3f} {queued} {peak_rss_mib():.1f} {cpu:.3f} {rate:.3f}")
 
 
-async def _timed(url: str) -> tuple[float, float, int, float, float, float, list[float]]:
+async def _timed(
+    url: str, per_batch: bool
+) -> tuple[float, float, int, float, float, float, list[float]]:
     """The worker's figures, and the machine's load average every 5 s while it ran."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.reminders", "worker", url,
+        sys.executable, "-m", "bench.reminders", "worker", url, *(["--per-batch"] * per_batch),
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     loads: list[float] = []
@@ -154,7 +201,7 @@ async def _timed(url: str) -> tuple[float, float, int, float, float, float, list
     return float(first), float(again), int(queued), float(peak), float(cpu), float(rate), loads
 
 
-async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
+async def run(databases: list[str], sizes: list[int], per_batch: bool = False) -> list[Figure]:
     figures: list[Figure] = []
     for kind in databases:
         for size in sizes:
@@ -162,7 +209,7 @@ async def run(databases: list[str], sizes: list[int]) -> list[Figure]:
                 started = time.perf_counter()
                 await fill(url, size)
                 filled = time.perf_counter() - started
-                first, again, queued, peak, cpu, rate, loads = await _timed(url)
+                first, again, queued, peak, cpu, rate, loads = await _timed(url, per_batch)
             note = (
                 f"{queued:,} queued; written in {filled:.0f} s; load average during the"
                 f" plan {min(loads):.1f}-{max(loads):.1f} (mean {sum(loads) / len(loads):.1f})"
@@ -188,14 +235,17 @@ async def main(args: argparse.Namespace) -> None:
         databases = [d for d in databases if d != "postgresql"]
     sizes = [int(s) for s in args.accounts.split(",")]
     print(f"reminder planning; load average {os.getloadavg()[0]:.2f}")
-    print_figures("planning reminders", await run(databases, sizes))
+    print_figures("planning reminders", await run(databases, sizes, args.per_batch))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "worker":
-        worker(sys.argv[2])
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "worker":
+        worker(sys.argv[2], per_batch=sys.argv[3:] == ["--per-batch"])
         raise SystemExit(0)
     parser = argparse.ArgumentParser(prog="python -m bench.reminders", description=__doc__)
     parser.add_argument("--accounts", default="10000", help="sizes, e.g. 10000,100000")
     parser.add_argument("--db", default="sqlite,postgresql", help="sqlite,postgresql")
+    parser.add_argument(
+        "--per-batch", action="store_true", help="memory and collector figures after each batch"
+    )
     asyncio.run(main(parser.parse_args()))

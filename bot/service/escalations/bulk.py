@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Select, bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,8 +27,52 @@ _OPEN_AMONG = select(_CASES.c.account_id).where(
     _CASES.c.account_id.in_(bindparam("accounts", expanding=True)),
     _CASES.c.status != "closed",
 )
+_OPENED = select(_CASES.c.account_id, _CASES.c.id).where(
+    _CASES.c.ticket.in_(bindparam("tickets", expanding=True))
+)
 _INSERT = insert(_CASES)
-CHUNK = 1_000  # accounts or tickets looked up at once (an IN list)
+# An IN list renders one statement text per length, and the drivers keep a prepared
+# statement per text (sqlite3 up to 128 a connection, asyncpg up to 100, each with its
+# plan on the server): chunks of every length from 1 to 1,000 would fill both with
+# statements used once. Each list is padded (its last value repeated, which changes
+# nothing in an IN) to one of a few lengths, so these lookups are a fixed set of texts.
+# On PostgreSQL a prepared statement run a sixth time may keep a generic plan, made for
+# the table as it is then: a batch's six lookups of 1,024 accounts went generic while
+# the table was still empty, and that plan (a sequential scan comparing every row
+# with the 1,024 parameters one by one) stayed for the whole run, a second a lookup
+# at 100,000 cases. These lookups are planned for their own values each time instead;
+# only they: the executemany insert and the worklist's updates after them, planned
+# afresh for every row, took twice as long.
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
+_PLANS_AS_BEFORE = text("SET LOCAL plan_cache_mode = DEFAULT")
+SHAPES = (4, 16, 64, 256, 1_024)
+CHUNK = SHAPES[-1]  # accounts or tickets looked up at once
+
+
+def shaped(values: Sequence[str]) -> list[str]:
+    """`values` (1 to CHUNK of them) padded to the next length of SHAPES."""
+    size = next(shape for shape in SHAPES if shape >= len(values))
+    return [*values, *[values[-1]] * (size - len(values))]
+
+
+def chunks(values: Sequence[str]) -> list[list[str]]:
+    """`values` as IN lists of CHUNK at most, each of one of the SHAPES."""
+    return [shaped(values[start : start + CHUNK]) for start in range(0, len(values), CHUNK)]
+
+
+async def _look_up(
+    session: AsyncSession, statement: Select[Any], name: str, values: Sequence[str]
+) -> list[Any]:
+    """The statement's rows for `values`, CHUNK at a time (custom plans: see above)."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        await session.execute(_CUSTOM_PLANS)
+    found: list[Any] = []
+    for chunk in chunks(values):
+        found += (await session.execute(statement, {name: chunk})).all()
+    if postgresql:
+        await session.execute(_PLANS_AS_BEFORE)
+    return found
 
 
 async def open_many_unless_open(
@@ -45,11 +90,9 @@ async def open_many_unless_open(
     the whole statement), the batch is opened case by case instead."""
     if not cases:
         return {}
-    accounts = [case[1] for case in cases]
-    already: set[str] = set()
-    for start in range(0, len(accounts), CHUNK):
-        found = await session.execute(_OPEN_AMONG, {"accounts": accounts[start : start + CHUNK]})
-        already.update(found.scalars())
+    already = {
+        row[0] for row in await _look_up(session, _OPEN_AMONG, "accounts", [c[1] for c in cases])
+    }
     to_open = [case for case in cases if case[1] not in already]
     if not to_open:
         return {}
@@ -73,13 +116,5 @@ async def open_many_unless_open(
                 now=now,
                 note=note,
             )
-    tickets = [case[0] for case in to_open]
-    opened: dict[str, int] = {}
-    for start in range(0, len(tickets), CHUNK):
-        found = await session.execute(
-            select(_CASES.c.account_id, _CASES.c.id).where(
-                _CASES.c.ticket.in_(tickets[start : start + CHUNK])
-            )
-        )
-        opened.update({account_id: case_id for account_id, case_id in found})
-    return opened
+    found = await _look_up(session, _OPENED, "tickets", [case[0] for case in to_open])
+    return {row[0]: row[1] for row in found}

@@ -50,6 +50,12 @@ HISTORY_DAYS = 8  # R2 looks back 7 days; one more for the borrower's own day
 NewReminder = tuple[str, str, date, int | None, datetime | None, str | None]
 # One statement a batch: the rows travel as arrays (PostgreSQL) or one JSON array
 # (SQLite) and the database unpacks them, instead of a statement's parameters per row.
+# The statements are built once and a batch's rows go in as execute()'s parameters:
+# `statement.bindparams(rows=...)` would clone the statement per batch, and SQLAlchemy's
+# cloned bound parameters sit in a reference cycle (`_cloned_set` holds the parameter
+# itself), so each batch's rows (a megabyte or more) would wait for the cyclic
+# collector, and the compiled cache would keep the first batch's for the process's life.
+_NOW = bindparam("now", type_=DateTime(timezone=True))
 _POSTGRESQL = text(
     "INSERT INTO reminders (account_id, stage, cycle, conversation_id, status, send_at,"
     " reason, attempts, created_at, updated_at, sent_at)"
@@ -59,7 +65,7 @@ _POSTGRESQL = text(
     " CAST(:cycles AS DATE[]), CAST(:conversations AS INTEGER[]),"
     " CAST(:send_at AS TIMESTAMPTZ[]), CAST(:reasons AS VARCHAR[])) AS u(a, s, c, conv, t, r)"
     " ON CONFLICT (account_id, stage, cycle) DO NOTHING RETURNING account_id"
-)
+).bindparams(_NOW)
 _SQLITE = text(
     "INSERT INTO reminders (account_id, stage, cycle, conversation_id, status, send_at,"
     " reason, attempts, created_at, updated_at, sent_at)"
@@ -68,7 +74,7 @@ _SQLITE = text(
     " json_extract(value, '$[4]'), json_extract(value, '$[5]'), 0, :now, :now, NULL"
     " FROM json_each(:rows) WHERE true"  # WHERE: SQLite reads ON CONFLICT as a join otherwise
     " ON CONFLICT (account_id, stage, cycle) DO NOTHING RETURNING account_id"
-)
+).bindparams(_NOW)
 
 
 async def queue_many(
@@ -81,16 +87,15 @@ async def queue_many(
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
         accounts, stages, cycles, conversations, send_at, reasons = zip(*rows, strict=True)
-        statement = _POSTGRESQL.bindparams(
-            bindparam("now", type_=DateTime(timezone=True)),
-            status=status,
-            accounts=list(accounts),
-            stages=list(stages),
-            cycles=list(cycles),
-            conversations=list(conversations),
-            send_at=list(send_at),
-            reasons=list(reasons),
-        )
+        statement = _POSTGRESQL
+        values: dict[str, Any] = {
+            "accounts": list(accounts),
+            "stages": list(stages),
+            "cycles": list(cycles),
+            "conversations": list(conversations),
+            "send_at": list(send_at),
+            "reasons": list(reasons),
+        }
     else:
         # As SQLAlchemy itself writes a date and a UTC moment into SQLite's text columns.
         day = REMINDERS.c.cycle.type.dialect_impl(dialect).bind_processor(dialect)
@@ -102,10 +107,8 @@ async def queue_many(
                 for a, s, c, conv, t, r in rows
             ]
         )
-        statement = _SQLITE.bindparams(
-            bindparam("now", type_=DateTime(timezone=True)), status=status, rows=packed
-        )
-    result = await session.execute(statement, {"now": now})
+        statement, values = _SQLITE, {"rows": packed}
+    result = await session.execute(statement, {"status": status, "now": now, **values})
     return list(result.scalars())
 
 

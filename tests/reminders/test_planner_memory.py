@@ -189,3 +189,31 @@ async def test_case_lookups_are_a_fixed_set_of_statements(sessions: Sessions) ->
         event.remove(engine, "before_cursor_execute", heard)
     # The open cases among them and the cases just opened, each padded to 4 or 16.
     assert len(texts) == 2 * len([shape for shape in SHAPES if shape <= 16])
+
+
+async def test_a_first_run_has_postgresql_look_at_the_tables_it_filled(sessions: Sessions) -> None:
+    """Statistics of tables the run grew from nothing (the open-case lookups planned on
+    an empty `escalations` scanned it whole): on PostgreSQL the planner ANALYZEs them
+    once it has written enough, whether or not autovacuum runs; before that, never."""
+    await _portfolio(sessions, 60)
+    async with sessions() as session:
+        postgresql = session.get_bind().dialect.name == "postgresql"
+
+    async def analyzed() -> set[str]:
+        if not postgresql:
+            return set()
+        async with sessions() as session:
+            found = await session.execute(
+                text(
+                    "SELECT relname FROM pg_stat_user_tables"
+                    " WHERE relname IN ('escalations', 'reminders') AND last_analyze IS NOT NULL"
+                )
+            )
+            return set(found.scalars())
+
+    await plan_reminders(sessions, RemindersPolicy(), NOW, size=10, analyze_after=10_000)
+    assert await analyzed() == set()
+    await plan_reminders(
+        sessions, RemindersPolicy(), NOW + timedelta(days=1), size=10, analyze_after=1
+    )
+    assert await analyzed() == ({"escalations", "reminders"} if postgresql else set())

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.cadence import RemindersPolicy
@@ -133,18 +134,24 @@ def decide(batch: list[Candidate], planning: Planning, report: PlanReport) -> De
     return decided
 
 
+# Rows written in this run after which PostgreSQL is asked to look at the tables again.
+ANALYZE_AFTER = 10_000
+
+
 async def plan_reminders(
     sessions: async_sessionmaker[AsyncSession],
     rules: RemindersPolicy,
     now: datetime,
     *,
     size: int = BATCH,
+    analyze_after: int = ANALYZE_AFTER,
 ) -> PlanReport:
     """Queue every reminder due at `now`; idempotent on any number of processes."""
     report = PlanReport()
     planning = Planning(rules.stages, now, rules.contact)
     after = ""
     writing: asyncio.Task[None] | None = None
+    analyzed = False
     try:
         while True:
             with collector_held():  # a batch's objects are not garbage until it is done
@@ -158,6 +165,9 @@ async def plan_reminders(
                 # each waits for the one before it: at most two in memory.
                 if writing is not None:
                     await writing
+                    analyzed = analyzed or await _refresh_statistics(
+                        sessions, report, analyze_after
+                    )
                 writing = asyncio.create_task(_write(sessions, decided, report, now))
             after = last
         if writing is not None:
@@ -169,6 +179,23 @@ async def plan_reminders(
     for warning in report.warnings(rules):
         log.warning("reminders: %s", warning)
     return report
+
+
+async def _refresh_statistics(
+    sessions: async_sessionmaker[AsyncSession], report: PlanReport, after: int
+) -> bool:
+    """On PostgreSQL, once a run has written `after` rows, ANALYZE the tables it
+    writes (a sample: a fraction of a second). A first run on a new portfolio grows
+    `escalations` and `reminders` from nothing; planned on statistics of empty tables,
+    each batch's open-case lookup scanned the whole table (45 ms at 293,000 cases
+    against 1.4 ms from the index), and autovacuum, where it runs at all, comes later.
+    True once done (or never needed: SQLite plans from its indexes)."""
+    if report.queued + report.person < after:
+        return False
+    async with sessions() as session, session.begin():
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text("ANALYZE escalations, reminders"))
+    return True
 
 
 async def _write(

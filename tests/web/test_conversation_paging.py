@@ -166,39 +166,46 @@ async def test_a_delivery_is_told_to_its_conversation_only(console: Console) -> 
     port = _free_port()
     stop = asyncio.Event()
     url = console.chat.app.settings.database_url
-    async with contextlib.AsyncExitStack() as stack:
-        marks = await stack.enter_async_context(live.HUB.subscribe())
+    async with live.HUB.subscribe() as marks:
         server = asyncio.create_task(serve_console(console.chat.app, port=port, stop=stop))
-        if url.startswith("postgresql"):  # the server listens: it says "read again" once
-            while await asyncio.wait_for(marks.get(), timeout=10) != live.AGAIN:
-                pass
         try:
-            browser = await stack.enter_async_context(
-                httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
-            )
-            for _ in range(200):
-                with contextlib.suppress(httpx.TransportError):
-                    login = await browser.get("/login")
-                    break
-                await asyncio.sleep(0.05)
-            csrf = re.findall(r'name="csrf" value="([^"]+)"', login.text)[0]
-            await browser.post("/login", data={"name": "mei", "password": PASSWORD, "csrf": csrf})
-            streams = []
-            for conversation in conversations:
-                response = await stack.enter_async_context(
-                    browser.stream("GET", f"/events?c={conversation}")
-                )
-                lines = response.aiter_lines()
-                # The catch-up as it connects: the lines after the newest drawn, the case.
-                assert await _events(lines, "case") == ["conversation", "case"]
-                streams.append(lines)
-            await console.chat.app.outbox.deliver_chat(CHANNEL, "e1")
-            assert console.chat.sender.sent["e1"][-1].text == "Hello from Mei."
-            assert await _events(streams[0], "conversation") == ["conversation"]
-            # A queue change elsewhere: their page reads its case, not its transcript,
-            # and it heard nothing of the delivery, which came first.
-            await console.escalation("e3", "T-HANT", "1978-12-24")
-            assert await _events(streams[1], "case") == ["case"]
+            if url.startswith("postgresql"):  # the server listens: it says "read again" once
+                while await asyncio.wait_for(marks.get(), timeout=10) != live.AGAIN:
+                    pass
+            # The streams close before the server stops (it waits for open ones).
+            async with contextlib.AsyncExitStack() as streams:
+                await _watch(console, port, conversations, streams)
         finally:
             stop.set()
             await server
+
+
+async def _watch(
+    console: Console, port: int, conversations: list[int], stack: contextlib.AsyncExitStack
+) -> None:
+    browser = await stack.enter_async_context(
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    )
+    for _ in range(200):
+        with contextlib.suppress(httpx.TransportError):
+            login = await browser.get("/login")
+            break
+        await asyncio.sleep(0.05)
+    csrf = re.findall(r'name="csrf" value="([^"]+)"', login.text)[0]
+    await browser.post("/login", data={"name": "mei", "password": PASSWORD, "csrf": csrf})
+    streams = []
+    for conversation in conversations:
+        response = await stack.enter_async_context(
+            browser.stream("GET", f"/events?c={conversation}")
+        )
+        lines = response.aiter_lines()
+        # The catch-up as it connects: the lines after the newest drawn, the case.
+        assert await _events(lines, "case") == ["conversation", "case"]
+        streams.append(lines)
+    await console.chat.app.outbox.deliver_chat(CHANNEL, "e1")
+    assert console.chat.sender.sent["e1"][-1].text == "Hello from Mei."
+    assert await _events(streams[0], "conversation") == ["conversation"]
+    # A queue change elsewhere: their page reads its case, not its transcript, and
+    # it heard nothing of the delivery, which came first.
+    await console.escalation("e3", "T-HANT", "1978-12-24")
+    assert await _events(streams[1], "case") == ["case"]

@@ -6,7 +6,9 @@ long transcript are bulk-inserted rows of the real tables (what the runtime woul
 have written, faster). The console then runs in its own process, as
 `repaybot console` serves it, so its CPU time is its own; a client signs in and
 times real HTTP requests over loopback: the queue page, a conversation page, and
-the CRM API's list and transcript. Then 50 event streams stay open and idle for
+the CRM API's list and transcript. The conversation page draws the newest 100 lines
+(desk_transcript.PAGE); "Earlier messages" brings the 100 before, a figure of
+its own. Then 50 event streams stay open and idle for
 10 s while the server's CPU time is read from /proc.
 
     python -m bench --only console [--db sqlite] [--quick]
@@ -248,6 +250,15 @@ async def _timed(
     return Timed(times, (cpu_seconds(pid) - before) * 1000 / rounds)
 
 
+async def _earlier_path(client: httpx.AsyncClient, page: str) -> str:
+    """The page's "Earlier messages" request: the lines before the oldest drawn."""
+    html = (await client.get(page)).text
+    found = re.search(r'hx-get="(/c/\d+/lines\?before=\d+)"', html)
+    if found is None:
+        raise RuntimeError(f"GET {page}: no earlier lines to ask for")
+    return found.group(1)
+
+
 def _figures(label: str, timed: Timed, target: float) -> Figure:
     times = timed.times
     p50, p95, top = percentile(times, 50), percentile(times, 95), max(times)
@@ -301,7 +312,11 @@ async def run(databases: list[str], quick: bool) -> list[Figure]:
                     label = f"{kind}, {ESCALATIONS:,} open"
                     queue = await _timed(client, pid, "/queue", rounds)
                     api = await _timed(client, pid, "/api/escalations", rounds, **bearer)
-                    talk = await _timed(client, pid, f"/c/{seeded.conversation_id}", rounds)
+                    talk_path = f"/c/{seeded.conversation_id}"
+                    talk = await _timed(client, pid, talk_path, rounds)
+                    earlier = await _timed(
+                        client, pid, await _earlier_path(client, talk_path), rounds
+                    )
                     lines = await _timed(
                         client,
                         pid,
@@ -317,6 +332,7 @@ async def run(databases: list[str], quick: bool) -> list[Figure]:
                 _figures(f"queue page GET /queue, {label}", queue, 200),
                 _figures(f"API GET /api/escalations, {label}", api, 200),
                 _figures(f"conversation page GET /c/<id>, {kind}, {MESSAGES} lines", talk, 150),
+                _figures(f"conversation, earlier lines, {kind}, {MESSAGES} lines", earlier, 150),
                 _figures(f"API transcript, {kind}, {MESSAGES} lines", lines, 150),
                 Figure(
                     f"console CPU, {STREAMS} idle event streams for {IDLE_SECONDS:.0f} s, {kind}",

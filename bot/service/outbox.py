@@ -52,6 +52,7 @@ from bot.service.outbox_workers import (
     describe,
 )
 from bot.service.outgoing import OutgoingMessage, PressedMessage, Sender, pressed_of
+from bot.store import live
 from bot.store.outbox_statements import (
     CLAIM,
     CLOSE_KEYBOARDS,
@@ -310,7 +311,7 @@ class Outbox(OutboxWorkers):
         mark says whether another is waiting; when none is, nothing is claimed."""
         claimed, external_id, has_buttons = sent.claimed, sent.external_id, sent.has_buttons
         channel, chat_key = claimed.row["channel"], claimed.row["chat_key"]
-        async with self._engine.begin() as connection:
+        async with live.begin(self._engine) as (connection, marks):
             if claimed.close:
                 await connection.execute(
                     CLOSE_KEYBOARDS,
@@ -327,7 +328,9 @@ class Outbox(OutboxWorkers):
                     "the_chat": chat_key,
                 },
             )
-            if not marked.scalar_one_or_none() or not claim_next:
+            more_waiting, conversation_id = marked.one()
+            marks.add(live.conversation_mark(int(conversation_id)))  # "Delivered", live
+            if not more_waiting or not claim_next:
                 return None  # nothing else unsent: the claim would find nothing
             return await self._claim_in(connection, channel, chat_key)
 
@@ -354,18 +357,20 @@ class Outbox(OutboxWorkers):
 
     async def _finish(self, row_id: int, status: str, reason: str) -> None:
         async with self._sessions() as session, session.begin():
-            await session.execute(
+            finished = await session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == row_id)
                 .values(status=status, last_error=reason, lease_owner=None)
+                .returning(col(OutboxRow.conversation_id))
             )
+            live.mark(session, finished.scalars())  # "Not delivered", live
         # An operator sees it here and with `repaybot outbox failed`; retry puts it back.
         log.warning("outbox row %s %s: %s", row_id, status, reason)
 
     async def _unreachable(self, claimed: Claimed) -> None:
         """The recipient blocked us: nothing more goes to this chat until they write again."""
         async with self._sessions() as session, session.begin():
-            await session.execute(
+            dead = await session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.channel) == claimed.row["channel"])
                 .where(col(OutboxRow.chat_key) == claimed.row["chat_key"])
@@ -379,7 +384,9 @@ class Outbox(OutboxWorkers):
                     )
                 )
                 .values(status="dead", last_error="recipient unreachable", lease_owner=None)
+                .returning(col(OutboxRow.conversation_id))
             )
+            live.mark(session, set(dead.scalars()))
             conversation = await session.get(ConversationRow, claimed.row["conversation_id"])
             if conversation is not None and conversation.account_id is not None:
                 await session.execute(

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from bot.store import live
 from bot.store.tables import OutboxRow
 
 
@@ -69,7 +70,7 @@ async def retry_failed(sessions: async_sessionmaker[AsyncSession], row_id: int) 
             )
         ).scalar_one_or_none()
         if status == "failed":
-            await session.execute(
+            retried = await session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == row_id)
                 .values(
@@ -78,5 +79,7 @@ async def retry_failed(sessions: async_sessionmaker[AsyncSession], row_id: int) 
                     next_attempt_at=col(OutboxRow.created_at),
                     lease_owner=None,
                 )
+                .returning(col(OutboxRow.conversation_id))
             )
+            live.mark(session, retried.scalars())  # "Sending" again, live
     return None if status is None else str(status)

@@ -1,5 +1,5 @@
 """Tell the console what changed, when it is committed: a new escalation, a transcript
-line, a delivery that failed.
+line, a reply delivered or not.
 
 Any process that writes (the bot, the console) marks what its transaction touched;
 at commit the marks are announced. On PostgreSQL with NOTIFY inside the
@@ -7,6 +7,11 @@ transaction (delivered at commit, dropped on rollback), so every console process
 hears every bot process; on SQLite, where only one process serves, through this
 process's hub. The console's server-sent events listen to the hub (and, on
 PostgreSQL, LISTEN feeds the hub). Marks name ids only, never what was said.
+
+A transcript line marks its conversation by itself (the insert's parameters name
+it). An outbox row's status change does not say whose it is: its writers return
+the row's conversation_id and `mark` it (in an ORM session) or write through
+`begin` (on a bare connection, where no session hook runs).
 """
 
 from __future__ import annotations
@@ -14,29 +19,57 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.event import listens_for
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 import bot.store.pending  # noqa: F401 - its commit hook writes the rows marked here first
-from bot.store.tables import EscalationRow, OutboxRow, TranscriptRow, table_of
+from bot.store.tables import EscalationRow, TranscriptRow, table_of
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "repaybot_live"
 QUEUE = "queue"  # an escalation was opened or changed
-DELIVERY = "delivery"  # an outgoing message's status changed (failed, retried)
+AGAIN = "again"  # marks may have been missed (a listener reconnected): read everything
 _KEY = "repaybot.live"
 _TRANSCRIPT = table_of(TranscriptRow)
 _ESCALATIONS = table_of(EscalationRow)
-_OUTBOX = table_of(OutboxRow)
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 
 def conversation_mark(conversation_id: int) -> str:
     return f"c{conversation_id}"
+
+
+def mark(session: AsyncSession, conversation_ids: Iterable[Any]) -> None:
+    """These conversations changed in `session`'s transaction (an outbox row's
+    status): announced when it commits, with everything else it marked."""
+    _marks(session.sync_session).update(
+        conversation_mark(int(c)) for c in conversation_ids if c is not None
+    )
+
+
+@contextlib.asynccontextmanager
+async def begin(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnection, set[str]]]:
+    """A transaction on a bare connection (the outbox's sent marks, written with
+    Core statements and no ORM session, so none of the hooks below run), and the
+    marks to announce for it: as a session's are, in the transaction on PostgreSQL,
+    to this process's hub once it committed elsewhere."""
+    marks: set[str] = set()
+    postgres = engine.dialect.name == "postgresql"
+    async with engine.begin() as connection:
+        yield connection, marks
+        if marks and postgres:
+            await connection.execute(
+                _NOTIFY, {"channel": CHANNEL, "payload": ",".join(sorted(marks))}
+            )
+    if not postgres:
+        for one in sorted(marks):
+            HUB.publish(one)
 
 
 class Hub:
@@ -90,8 +123,6 @@ def _statement(state: ORMExecuteState) -> None:
         )
     elif table is _ESCALATIONS and (state.is_update or state.is_insert):
         _marks(state.session).add(QUEUE)
-    elif table is _OUTBOX and state.is_update:
-        _marks(state.session).add(DELIVERY)
 
 
 @listens_for(Session, "after_flush")
@@ -108,10 +139,7 @@ def _announce(session: Session) -> None:
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         # Delivered to every listener when this commits; nothing if it rolls back.
-        session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CHANNEL, "payload": ",".join(sorted(marks))},
-        )
+        session.execute(_NOTIFY, {"channel": CHANNEL, "payload": ",".join(sorted(marks))})
         session.info.pop(_KEY, None)
 
 
@@ -154,7 +182,7 @@ async def listen(database_url: str, hub: Hub, stop: asyncio.Event) -> None:
             continue
         try:
             await connection.add_listener(CHANNEL, heard)
-            hub.publish(QUEUE)  # whatever happened while not listening: read again
+            hub.publish(AGAIN)  # whatever happened while not listening: read again
             while not stop.is_set() and not connection.is_closed():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=5)

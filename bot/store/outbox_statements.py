@@ -50,7 +50,8 @@ CLOSE_KEYBOARDS = (
 )
 # Whether the chat has another unsent message, returned with the sent mark: most
 # replies are one message, and then there is nothing to claim next (one statement
-# per message fewer than claiming to find nothing).
+# per message fewer than claiming to find nothing). The row's conversation comes
+# back too, for the console's live view (bot.store.live).
 _waiting = OUTBOX.alias("waiting")
 _MORE_WAITING = (
     exists()
@@ -72,5 +73,5 @@ MARK_SENT = (
         keyboard_open=bindparam("with_buttons"),
         lease_owner=None,
     )
-    .returning(_MORE_WAITING)
+    .returning(_MORE_WAITING, o.conversation_id)
 )

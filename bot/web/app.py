@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.bootstrap import App
 from bot.service import canned
 from bot.store import live
-from bot.web import api, console, desk_pages
+from bot.web import api, console, desk_pages, transcript_pages
 from bot.web.actions import ActionFailed
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -70,6 +70,7 @@ def create_app(bot: App, *, secure_cookies: bool = False, hub: live.Hub = live.H
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.include_router(api.router)
     web.include_router(desk_pages.router)  # before the console's /c/{id}/{action}
+    web.include_router(transcript_pages.router)
     web.include_router(console.router)
 
     @web.get("/docs", include_in_schema=False)

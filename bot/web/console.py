@@ -26,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 from bot.domain.accounts import catalog_locale
 from bot.domain.regions import region_of
 from bot.i18n.render import format_money, formatting_locale
-from bot.service import agreements, audit, canned, desk, people
+from bot.service import agreements, audit, canned, desk, desk_transcript, people
 from bot.service.events import AgentActionKind
 from bot.service.people import Person, Role
 from bot.store import live
@@ -302,7 +302,8 @@ async def conversation_page(request: Request, conversation_id: int, person: Sign
         found = await desk.case(session, app.scripts.policy, conversation_id, app.runtime.now())
         if found is None:
             raise ActionFailed(404, "no such conversation")
-        lines = await desk.transcript(session, conversation_id)
+        # The newest page only: earlier ones come when asked (bot.web.transcript_pages).
+        lines, more = await desk_transcript.newest(session, conversation_id)
         team = await people.agents(session)
         requests = await agreements.of_conversation(session, conversation_id)
     limits = app.scripts.policy.desk.limits_for(person.role.value)
@@ -312,6 +313,9 @@ async def conversation_page(request: Request, conversation_id: int, person: Sign
         person,
         case=found,
         lines=lines,
+        earlier=lines[0].id if more else None,
+        newest=lines[-1].id if lines else 0,
+        conversation_id=conversation_id,
         team=[t for t in team if t.name != person.name],
         holder=desk.person_of(found.conversation.owner),
         canned=_canned(request, found),
@@ -322,16 +326,6 @@ async def conversation_page(request: Request, conversation_id: int, person: Sign
         limits=limits,
         today=app.runtime.now().date(),
     )
-
-
-@router.get("/c/{conversation_id}/lines")
-async def conversation_lines(
-    request: Request, conversation_id: int, person: Signed
-) -> HTMLResponse:
-    app = bot_app(request)
-    async with app.sessions() as session:
-        lines = await desk.transcript(session, conversation_id)
-    return render(request, "_lines.html", person, lines=lines)
 
 
 def _canned(request: Request, found: desk.Case) -> list[tuple[str, str]]:
@@ -452,34 +446,38 @@ async def revoke(
 
 @router.get("/events")
 async def events(request: Request, person: Signed, c: int | None = None) -> StreamingResponse:
-    """Server-sent events: `queue` when escalations change, `conversation` when the
-    conversation `c` has a new line or a delivery changed. Each says only "read
-    again"; the page fetches what changed with its session, so a revoked session
-    stops seeing anything at once."""
+    """Server-sent events. The queue page's stream: `queue` when escalations change.
+    A conversation page's (`c`): `conversation` when that conversation has a new
+    line or one of its replies was delivered or not (never another's), and `case`
+    when an escalation changed, which reads its holder and status again, never the
+    transcript. Each says only "read again"; the page fetches what changed with
+    its session, so a revoked session stops seeing anything at once."""
     hub: live.Hub = request.app.state.hub
     mine = live.conversation_mark(c) if c is not None else None
+    conversation = "event: conversation\ndata: changed\n\n"
+    case = "event: case\ndata: changed\n\n"
+    queue = "event: queue\ndata: changed\n\n"
 
     async def stream() -> AsyncIterator[str]:
         async with hub.subscribe() as marks:
             yield ": connected\n\n"
             # Whatever changed between the page being rendered and this subscription
             # (or while a dropped stream reconnected) was not announced to it: the
-            # page reads its view once more now, so nothing is missed in that gap.
-            yield (
-                "event: conversation\ndata: changed\n\n"
-                if mine
-                else "event: queue\ndata: changed\n\n"
-            )
+            # page reads once more now, so nothing is missed in that gap. Cheap: the
+            # lines after the newest drawn (usually none) and the case's state.
+            yield conversation + case if mine else queue
             while True:
                 try:
                     mark = await asyncio.wait_for(marks.get(), timeout=KEEPALIVE)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                if mark == live.QUEUE:
-                    yield "event: queue\ndata: changed\n\n"
-                if mine is not None and mark in (mine, live.DELIVERY, live.QUEUE):
-                    yield "event: conversation\ndata: changed\n\n"
+                if mark == live.AGAIN:  # marks may have been missed: read everything
+                    yield conversation + case if mine else queue
+                elif mark == live.QUEUE:
+                    yield case if mine else queue
+                elif mark == mine:
+                    yield conversation
 
     return StreamingResponse(
         stream(),

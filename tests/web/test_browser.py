@@ -1,7 +1,8 @@
 """The console in a real headless Chromium (Debian's, driven by Playwright): an agent
-signs in, takes an escalation, replies, sees the borrower's answer arrive without
-reloading, and hands back to the bot; the queue's SLA colour turns as time runs
-out with no request to the server; and the queue and a conversation are
+signs in, takes an escalation, replies, sees the reply turn "Delivered" and the
+borrower's answer arrive without reloading, and hands back to the bot; a long
+conversation pages back to its first line; the queue's SLA colour turns as time
+runs out with no request to the server; and the queue and a conversation are
 photographed in each language into var/screenshots/ (REPAYBOT_UPDATE_SCREENSHOTS=1
 also copies them to docs/screenshots/, which the README shows). `make test`
 installs Debian's chromium and CJK fonts (.ci/services.sh); a machine without
@@ -21,10 +22,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from bot.config import ROOT
-from bot.store.tables import EscalationRow
+from bot.service import desk
+from bot.service.desk_transcript import PAGE
+from bot.store.tables import EscalationRow, TranscriptRow
 from bot.web.serve import serve_console
 from tests.runtime.conftest import CHANNEL, NOW
 from tests.web.conftest import PASSWORD, Console
@@ -73,8 +76,13 @@ async def test_an_agent_works_a_conversation_in_the_browser(console: Console) ->
             await page.fill("#reply-text", "Hello, this is Mei from the team.")
             await page.locator("form[action$='/reply'] button").click()
             await expect(page.locator("li.agent").last).to_contain_text("Hello, this is Mei")
+            await expect(page.locator("li.agent").last.locator(".status")).to_have_text("Sending")
             await console.chat.app.outbox.deliver_chat(CHANNEL, "b1")
             assert console.chat.sender.sent["b1"][-1].text == "Hello, this is Mei from the team."
+            # The delivery is announced to this page, which turns the reply in place.
+            await expect(page.locator("li.agent").last.locator(".status")).to_have_text(
+                "Delivered", timeout=15_000
+            )
             await console.chat.say("b1", "Thank you, can I pay on Friday?")
             # Arrives through the event stream and htmx: no reload.
             await expect(page.locator("li.borrower").last).to_contain_text(
@@ -141,6 +149,45 @@ async def _sign_in(page: Any, base: str, name: str) -> None:
     await page.fill("input[name=password]", PASSWORD)
     await page.click("button.primary")
     await page.wait_for_url(f"{base}/queue")
+
+
+async def test_a_long_conversation_shows_earlier_lines_when_asked(console: Console) -> None:
+    from playwright.async_api import expect
+
+    ticket = await console.escalation("h1")
+    async with console.chat.app.sessions() as session, session.begin():
+        found = await desk.escalation(session, ticket)
+        assert found is not None and found.conversation_id is not None
+        await session.execute(
+            insert(TranscriptRow),
+            [
+                {
+                    "conversation_id": found.conversation_id,
+                    "direction": "in",
+                    "kind": "text",
+                    "text": f"line {n}",
+                    "script_version": "test",
+                    "created_at": NOW,
+                }
+                for n in range(2 * PAGE)
+            ],
+        )
+    async with console.chat.app.sessions() as session:
+        every = len(await desk.transcript(session, found.conversation_id))
+    async with _browser_on(console) as (page, base):
+        await _sign_in(page, base, "mei")
+        await page.goto(f"{base}/c/{found.conversation_id}")
+        lines = page.locator("ol#lines li.line")
+        await expect(lines).to_have_count(PAGE)
+        await expect(lines.last).to_contain_text(f"line {2 * PAGE - 1}")
+        earlier = page.locator("li.earlier button")
+        while (drawn := await lines.count()) < every:
+            await earlier.click()
+            await expect(lines).not_to_have_count(drawn)
+        await expect(earlier).to_have_count(0)
+        await expect(lines).to_have_count(every)
+        texts = [t.strip() for t in await lines.locator(".text").all_inner_texts()]
+        assert [t for t in texts if t.startswith("line ")] == [f"line {n}" for n in range(2 * PAGE)]
 
 
 async def test_the_sla_colour_turns_without_a_reload_or_a_request(console: Console) -> None:

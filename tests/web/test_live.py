@@ -33,7 +33,7 @@ async def test_a_new_escalation_and_a_borrowers_message_are_announced(console: C
     try:
         async with source.subscribe() as marks:
             if url.startswith("postgresql"):
-                await _next_mark(marks, live.QUEUE)  # listening (it says "read again")
+                await _next_mark(marks, live.AGAIN)  # listening (it says "read again")
             ticket = await console.escalation("l1")
             await _next_mark(marks, live.QUEUE)
             async with console.chat.app.sessions() as session:

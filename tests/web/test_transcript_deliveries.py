@@ -28,7 +28,7 @@ class RefusingSender(WebChatSender):
 
 def _line_of(html: str, text: str) -> str:
     """The <li> of the transcript line that says `text`."""
-    found: list[str] = [li for li in re.findall(r"<li class=.*?</li>", html, re.S) if text in li]
+    found: list[str] = [li for li in re.findall(r"<li .*?</li>", html, re.S) if text in li]
     assert len(found) == 1, (text, found)
     return found[0]
 

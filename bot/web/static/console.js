@@ -11,12 +11,15 @@ document.addEventListener("change", function (event) {
   }
 });
 
-// A transcript opens, and stays, at its newest line.
+// A transcript opens, and stays, at its newest line when new lines arrive; earlier
+// lines put in above leave the reader where they were.
 function toNewest() {
   document.querySelectorAll("ol.lines").forEach(function (list) { list.scrollTop = list.scrollHeight; });
 }
 document.addEventListener("DOMContentLoaded", toNewest);
-document.addEventListener("htmx:afterSwap", toNewest);
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (event.detail.target.matches("ol.lines")) { toNewest(); }
+});
 
 // The queue's SLA colours turn as time runs out, without asking the server. Each
 // row says how many seconds it has left (relative, so the browser's clock need not

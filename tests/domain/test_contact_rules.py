@@ -207,6 +207,9 @@ def test_r2_rolling_seven_days_at_the_policys_count() -> None:
     assert r2_allows(sent, zones, utc(2026, 12, 8, 10), two)
     # Below the count, a week's reminders do not hold the next one.
     assert r2_allows(contact(sent=(utc(2026, 12, 1, 10),)), zones, utc(2026, 12, 6, 12), two)
+    # Past the seven days, the older one no longer counts: nothing moves the moment back.
+    assert r2_allows(sent, zones, utc(2026, 12, 8, 12), two)
+    assert r2_earliest(sent, zones, utc(2026, 12, 8, 12), two) == utc(2026, 12, 8, 12)
 
 
 @pytest.mark.rule("R2")
@@ -457,6 +460,14 @@ def test_r2_last_evenings_reminder_is_yesterdays_though_utc_has_turned_the_day()
     slot, why = next_moment(sent, (NEW_YORK,), morning, RULES, key)
     assert why is None and slot is not None and morning <= slot < utc(2026, 12, 3, 16)
     assert follow_up_check(sent, morning, RULES, reminder=True) is None
+
+
+@pytest.mark.rule("R2")
+def test_r2_with_no_zone_given_counts_utcs_days() -> None:
+    """The callers give R2 the account's zones; asked with none, it reads UTC's day."""
+    sent = contact(timezone="America/New_York", sent=(utc(2026, 12, 3, 1),))
+    assert r2_earliest(sent, (), utc(2026, 12, 3, 14), RULES) == utc(2026, 12, 4, 0)
+    assert r2_earliest(sent, (NEW_YORK,), utc(2026, 12, 3, 14), RULES) == utc(2026, 12, 3, 14)
 
 
 @pytest.fixture

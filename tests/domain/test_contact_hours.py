@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.domain.cadence import ContactRules, check_hours
-from bot.domain.contact_hours import allowed_intervals, hours_allow, quiet_now
+from bot.domain.contact_hours import allowed_intervals, day_hours, hours_allow, quiet_now
 from bot.domain.quiet_windows import WEEKDAYS, QuietWindow
 
 HONG_KONG = (ZoneInfo("Asia/Hong_Kong"),)
@@ -187,12 +187,15 @@ def test_the_stretches_allowed_are_the_moments_r1_and_r4_allow(
 
 @pytest.fixture
 def machine_clock_in_shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The host's own zone set to UTC+8, as on a server kept in local time."""
+    """The host's own zone set to UTC+8, as on a server kept in local time (the day's
+    hours worked out afresh: they are cached across tests)."""
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     clock.tzset()
+    day_hours.cache_clear()
     yield
     monkeypatch.undo()
     clock.tzset()
+    day_hours.cache_clear()
 
 
 @pytest.mark.usefixtures("machine_clock_in_shanghai")
@@ -204,4 +207,41 @@ def test_stretches_are_in_utc_whatever_the_hosts_own_zone() -> None:
     assert [(s.isoformat(), e.isoformat()) for s, e in stretches] == [
         ("2026-12-07T09:00:00+00:00", "2026-12-07T19:00:00+00:00"),
         ("2026-12-08T09:00:00+00:00", "2026-12-08T19:00:00+00:00"),
+    ]
+    stretches = allowed_intervals(LONDON, (), ContactRules(), MONDAY, days=1)
+    assert [(s.isoformat(), e.isoformat()) for s, e in stretches] == [
+        ("2026-12-07T08:00:00+00:00", "2026-12-07T21:00:00+00:00")
+    ]
+
+
+@pytest.mark.rule("R1")
+def test_the_days_looked_at_are_the_borrowers_from_begin_on_R1() -> None:
+    """17:00 UTC on the 2nd is already the 3rd in Shanghai: two days are the 3rd and
+    the 4th there; 03:00 UTC on the 3rd is still the 2nd in New York."""
+    shanghai = (ZoneInfo("Asia/Shanghai"),)
+    assert allowed_intervals(shanghai, (), ContactRules(), _utc(2, 17), days=2) == [
+        (_utc(3, 0), _utc(3, 13)),
+        (_utc(4, 0), _utc(4, 13)),
+    ]
+    new_york = (ZoneInfo("America/New_York"),)
+    assert allowed_intervals(new_york, (), ContactRules(), _utc(3, 1), days=2) == [
+        (_utc(3, 1), _utc(3, 2)),
+        (_utc(3, 13), _utc(4, 2)),
+    ]
+
+
+@pytest.mark.rule("R1")
+def test_nothing_is_allowed_where_every_zone_has_the_hours_only_touching_R1() -> None:
+    """Under 09:00-17:00, London opens (09:00 UTC) as Shanghai closes (17:00 there):
+    together they leave no moment, not a stretch of no length at 09:00 UTC."""
+    zones = (ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/London"))
+    office = ContactRules(start=time(9), end=time(17))
+    assert allowed_intervals(zones, (), office, _utc(2, 0), days=2) == []
+
+
+@pytest.mark.rule("R1")
+def test_from_the_closing_moment_the_next_stretch_is_the_next_days_R1() -> None:
+    """At 21:00 sharp the day's hours are over: no stretch of no length is left there."""
+    assert allowed_intervals(LONDON, (), ContactRules(), _utc(2, 21), days=2) == [
+        (_utc(3, 8), _utc(3, 21))
     ]

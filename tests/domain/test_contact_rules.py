@@ -463,6 +463,16 @@ def test_r2_last_evenings_reminder_is_yesterdays_though_utc_has_turned_the_day()
 
 
 @pytest.mark.rule("R2")
+def test_r2_a_moment_the_week_moves_onto_a_day_with_a_reminder_moves_again() -> None:
+    """R2's earliest moment satisfies both counts at once: the week's count moves it to
+    the 5th, which already has a reminder (one recorded ahead of now), so it moves on
+    to midnight, where the week's count moves it once more."""
+    two = ContactRules(max_per_7_days=2)
+    sent = contact(sent=(utc(2026, 11, 28, 10), utc(2026, 12, 1, 10), utc(2026, 12, 5, 9)))
+    assert r2_earliest(sent, (LONDON,), utc(2026, 12, 2, 12), two) == utc(2026, 12, 8, 10)
+
+
+@pytest.mark.rule("R2")
 def test_r2_with_no_zone_given_counts_utcs_days() -> None:
     """The callers give R2 the account's zones; asked with none, it reads UTC's day."""
     sent = contact(timezone="America/New_York", sent=(utc(2026, 12, 3, 1),))

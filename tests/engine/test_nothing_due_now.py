@@ -1,0 +1,62 @@
+"""R8 within one step: nothing is asked for once nothing is left to collect, charges
+disputed earlier in the same step included, and anything left, however small, is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine.loader import load_script
+from tests.engine.driver import Driver, make_account
+from tests.engine.test_validator import broken
+
+# After a dispute is recorded, the (altered) script goes straight on to how to pay.
+AFTER_DISPUTE = "      - {to: anything_else}\n\n  # ---- how to pay"
+TO_PAYMENT = "      - {to: payment_info}\n\n  # ---- how to pay"
+
+
+def _dispute_everything(driver: Driver) -> None:
+    driver.verified_start()
+    driver.choose("dispute")
+    for charge in ("C1", "C2", "C3"):
+        driver.choose(charge)
+    driver.choose("continue")
+    assert driver.at == "dispute_reason"
+    driver.text("I never agreed to any of these charges")
+
+
+@pytest.mark.rule("R8")
+def test_what_was_disputed_earlier_in_the_step_leaves_nothing_to_ask_for(tmp_path: Path) -> None:
+    """The account still shows the charges undisputed until the service stores the
+    dispute; the step itself knows, and goes to nothing_due rather than to payment."""
+    directory, text = broken(tmp_path, AFTER_DISPUTE, TO_PAYMENT)
+    script, _ = load_script(text, str(directory / "repayment.yaml"))
+    driver = Driver(script=script)
+    _dispute_everything(driver)
+    assert driver.at == "nothing_due"
+    assert "repayment.nothing_due.all_disputed" in driver.said()
+
+
+@pytest.mark.rule("R8")
+def test_a_part_disputed_earlier_in_the_step_leaves_the_rest_to_ask_for(tmp_path: Path) -> None:
+    directory, text = broken(tmp_path, AFTER_DISPUTE, TO_PAYMENT)
+    script, _ = load_script(text, str(directory / "repayment.yaml"))
+    driver = Driver(script=script)
+    driver.verified_start()
+    driver.choose("dispute")
+    driver.choose("C3")
+    driver.choose("continue")
+    driver.text("I was never late")
+    assert driver.at == "anything_else"  # by way of payment_info, which said how to pay
+    assert any(said.startswith("repayment.payment_info.") for said in driver.said())
+
+
+@pytest.mark.rule("R8")
+def test_one_unit_left_undisputed_is_still_asked_for() -> None:
+    """1.00 of a late fee left, the rest disputed: the promise to pay it is asked for."""
+    account = make_account(fee="1.00", disputed=frozenset({"C1", "C2"}))
+    driver = Driver(account=account)
+    driver.verified_start()
+    driver.choose("pay_full")
+    assert driver.at == "promise"

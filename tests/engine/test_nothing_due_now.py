@@ -3,6 +3,7 @@ disputed earlier in the same step included, and anything left, however small, is
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,22 @@ def test_one_unit_left_undisputed_is_still_asked_for() -> None:
     driver.verified_start()
     driver.choose("pay_full")
     assert driver.at == "promise"
+
+
+@pytest.mark.rule("R12")
+def test_a_state_with_charge_buttons_that_also_offers_a_plan_is_not_entered_while_paused(
+    tmp_path: Path,
+) -> None:
+    """Whether a state asks for money reads all of it: its buttons made from data (here
+    the charges to dispute, which ask for nothing) and the plan it offers in words."""
+    directory, text = broken(
+        tmp_path,
+        "      confirm: {choice: continue}\n      decline: {choice: cancel}\n",
+        "      confirm: {choice: continue}\n      decline: {choice: cancel}\n"
+        "      monthly_offer: {to: plan_decision, actions: [propose_monthly]}\n",
+    )
+    script, _ = load_script(text, str(directory / "repayment.yaml"))
+    driver = Driver(script=script, account=replace(make_account(), collection_paused=True))
+    driver.verified_start()
+    driver.choose("dispute")
+    assert driver.at == "collection_paused"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.loader import load_script
+from bot.engine.types import Event, EventKind
 from tests.engine.driver import Driver, make_account
 from tests.engine.test_validator import broken
 
@@ -80,3 +81,24 @@ def test_a_state_with_charge_buttons_that_also_offers_a_plan_is_not_entered_whil
     driver.verified_start()
     driver.choose("dispute")
     assert driver.at == "collection_paused"
+
+
+def test_a_hidden_button_pressed_anyway_is_not_followed() -> None:
+    """The installment options hide "Pay the full amount" while there are options; the
+    button pressed anyway (from an old message) is not understood."""
+    driver = Driver()
+    driver.verified_start()
+    driver.choose("plan")
+    assert driver.at == "plan_options" and "pay_full" not in driver.choices()
+    driver.send(Event(EventKind.CHOICE, choice="pay_full"))
+    assert driver.at == "plan_options"
+    assert driver.said()[0] == "repayment.not_understood"
+
+
+def test_a_choice_no_option_has_is_not_taken_for_one_of_the_options() -> None:
+    driver = Driver()
+    driver.verified_start()
+    driver.choose("plan")
+    driver.choose("99")
+    assert driver.at == "plan_options"
+    assert driver.said()[0] == "repayment.not_understood"

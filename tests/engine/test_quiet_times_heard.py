@@ -18,6 +18,7 @@ def test_quiet_times_said_at_the_menu_are_read_back_before_they_are_saved() -> N
     driver.verified_start()
     driver.text("please do not message me during work hours")
     assert driver.at == "quiet_confirm"
+    assert driver.state is not None and driver.state.stack == ("menu",)  # a detour
     read = QuietTimes((QuietWindow(WEEKDAYS, time(9), time(18)),))
     assert driver.params("repayment.quiet_confirm.ask_confirm_quiet") == {"quiet_new": read}
     assert "save" in driver.choices()

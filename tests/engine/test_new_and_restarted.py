@@ -3,8 +3,10 @@ start, and unverified (a plain False, as the conversation row stores it)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.machine import new_state
-from bot.engine.types import ConversationState
+from bot.engine.types import ConversationState, Event, EventKind
 from tests.engine.driver import Driver, repayment_script
 
 
@@ -23,3 +25,14 @@ def test_starting_again_after_verifying_leaves_the_conversation_unverified() -> 
     assert driver.state is not None
     assert driver.state.verified is False
     assert driver.at == "verify"
+
+
+@pytest.mark.rule("R5")
+def test_handed_back_at_an_account_state_before_verifying_the_borrower_is_asked_to_verify() -> None:
+    """A person resumes the conversation at the menu for a borrower not yet verified:
+    nothing about the account is said; the date of birth is asked for first."""
+    driver = Driver()
+    driver.start()
+    driver.send(Event(EventKind.RESUME, text="menu"))
+    assert driver.at == "verify"
+    assert driver.said() == ["repayment.verify.ask_birth_date"]

@@ -21,6 +21,8 @@ def test_starting_again_after_verifying_leaves_the_conversation_unverified() -> 
     driver = Driver()
     driver.verified_start()
     assert driver.state is not None and driver.state.verified is True
+    script = repayment_script()
+    assert (driver.state.script_id, driver.state.script_version) == (script.id, script.version)
     driver.start()
     assert driver.state is not None
     assert driver.state.verified is False

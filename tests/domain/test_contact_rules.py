@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time as clock
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -205,6 +207,9 @@ def test_r2_rolling_seven_days_at_the_policys_count() -> None:
     assert r2_allows(sent, zones, utc(2026, 12, 8, 10), two)
     # Below the count, a week's reminders do not hold the next one.
     assert r2_allows(contact(sent=(utc(2026, 12, 1, 10),)), zones, utc(2026, 12, 6, 12), two)
+    # Past the seven days, the older one no longer counts: nothing moves the moment back.
+    assert r2_allows(sent, zones, utc(2026, 12, 8, 12), two)
+    assert r2_earliest(sent, zones, utc(2026, 12, 8, 12), two) == utc(2026, 12, 8, 12)
 
 
 @pytest.mark.rule("R2")
@@ -425,3 +430,122 @@ def test_a_thank_you_goes_to_an_account_paid_off_or_disputed_but_no_hold_is_lift
     running = contact(arrangement=True)
     assert follow_up_check(running, noon, RULES, reminder=True) is None
     assert hold(running, date(2026, 12, 2)) == ARRANGEMENT
+
+
+# ---- the borrower's own day, in a zone where it is not UTC's ----
+
+
+@pytest.mark.rule("R2")
+def test_r2_the_day_ends_at_the_borrowers_midnight_not_utcs() -> None:
+    """One a day in New York's day: the next is allowed at midnight there, 05:00 UTC."""
+    sent = contact(timezone="America/New_York", sent=(utc(2026, 12, 2, 15),))
+    assert r2_earliest(sent, (NEW_YORK,), utc(2026, 12, 2, 20), RULES) == utc(2026, 12, 3, 5)
+    assert not r2_allows(sent, (NEW_YORK,), utc(2026, 12, 3, 4, 59), RULES)
+
+
+@pytest.mark.rule("R2")
+def test_r2_last_evenings_reminder_is_yesterdays_though_utc_has_turned_the_day() -> None:
+    """20:00 in New York on the 2nd is 01:00 UTC on the 3rd: the next morning it was
+    still yesterday's reminder there, so it neither holds nor moves today's, for the
+    planner and for a broken promise's follow-up alike."""
+    evening = utc(2026, 12, 3, 1)  # 20:00 EST on 2 December
+    morning = utc(2026, 12, 3, 14)  # 09:00 EST on 3 December
+    sent = contact(timezone="America/New_York", sent=(evening,))
+    fresh = contact(timezone="America/New_York")
+    key = "A-1:late_1:2026-12-01"  # lands early in the day's hours (fraction below 0.1)
+    assert r2_allows(sent, (NEW_YORK,), morning, RULES)
+    assert next_moment(sent, (NEW_YORK,), morning, RULES, key) == next_moment(
+        fresh, (NEW_YORK,), morning, RULES, key
+    )
+    slot, why = next_moment(sent, (NEW_YORK,), morning, RULES, key)
+    assert why is None and slot is not None and morning <= slot < utc(2026, 12, 3, 16)
+    assert follow_up_check(sent, morning, RULES, reminder=True) is None
+
+
+@pytest.mark.rule("R2")
+def test_r2_a_moment_the_week_moves_onto_a_day_with_a_reminder_moves_again() -> None:
+    """R2's earliest moment satisfies both counts at once: the week's count moves it to
+    the 5th, which already has a reminder (one recorded ahead of now), so it moves on
+    to midnight, where the week's count moves it once more."""
+    two = ContactRules(max_per_7_days=2)
+    sent = contact(sent=(utc(2026, 11, 28, 10), utc(2026, 12, 1, 10), utc(2026, 12, 5, 9)))
+    assert r2_earliest(sent, (LONDON,), utc(2026, 12, 2, 12), two) == utc(2026, 12, 8, 10)
+
+
+@pytest.mark.rule("R2")
+def test_r2_with_no_zone_given_counts_utcs_days() -> None:
+    """The callers give R2 the account's zones; asked with none, it reads UTC's day."""
+    sent = contact(timezone="America/New_York", sent=(utc(2026, 12, 3, 1),))
+    assert r2_earliest(sent, (), utc(2026, 12, 3, 14), RULES) == utc(2026, 12, 4, 0)
+    assert r2_earliest(sent, (NEW_YORK,), utc(2026, 12, 3, 14), RULES) == utc(2026, 12, 3, 14)
+
+
+@pytest.fixture
+def machine_clock_in_shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The host's own zone set to UTC+8, as on a server kept in local time."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    clock.tzset()
+    yield
+    monkeypatch.undo()
+    clock.tzset()
+
+
+@pytest.mark.rule("R2")
+@pytest.mark.usefixtures("machine_clock_in_shanghai")
+def test_r2s_next_moment_is_in_utc_whatever_the_hosts_own_zone() -> None:
+    sent = contact(sent=(utc(2026, 12, 2, 10),))
+    assert r2_earliest(sent, (LONDON,), utc(2026, 12, 2, 11), RULES).isoformat() == (
+        "2026-12-03T00:00:00+00:00"
+    )
+
+
+# ---- a breathing space on its days only, at every point that checks holds ----
+
+
+@pytest.mark.rule("R16")
+def test_r16_a_breathing_space_holds_on_its_days_only_for_every_check() -> None:
+    """The planner, the send-time check and a follow-up read the breathing space on the
+    borrower's own day: in Shanghai it begins at 16:00 UTC the day before."""
+    space = contact(
+        timezone="Asia/Shanghai",
+        breathing_space=True,
+        breathing_space_from=date(2026, 12, 3),
+        breathing_space_until=date(2026, 12, 10),
+    )
+    stages = POLICY.stages
+    before = utc(2026, 12, 2, 3)  # 11:00 on the 2nd in Shanghai: day +1, late_1
+    begun = utc(2026, 12, 2, 17)  # 01:00 on the 3rd in Shanghai
+    assert plan(space, stages, before, RULES).reason is None
+    assert send_check(space, stages, "late_1", date(2026, 12, 1), before, RULES) is None
+    assert follow_up_check(space, before, RULES, reminder=True) is None
+    assert follow_up_check(space, before, RULES, reminder=False) is None
+    assert plan(space, stages, begun, RULES).reason == R16
+    assert send_check(space, stages, "late_1", date(2026, 12, 1), begun, RULES) == R16
+    assert follow_up_check(space, begun, RULES, reminder=False) == R16
+
+
+# ---- when the next two days have no allowed hour ----
+
+
+@pytest.mark.rule("R4")
+def test_r4_quiet_all_weekday_hours_puts_the_reminder_on_saturday() -> None:
+    """Two days are looked at first; when quiet windows fill them, the week is."""
+    all_day = contact(quiet_windows=(QuietWindow(WEEKDAYS, time(8), time(21)),))
+    monday = utc(2026, 12, 7, 10)
+    slot, why = next_moment(all_day, (LONDON,), monday, RULES, "A-1:late_7:2026-12-01")
+    assert why == R4
+    assert slot is not None and utc(2026, 12, 12, 8) <= slot < utc(2026, 12, 12, 21)
+    decision = plan(all_day, POLICY.stages, monday, RULES)  # day +6: late_3
+    assert decision.reason == R4
+    assert decision.send_at is not None and decision.send_at.date() == date(2026, 12, 12)
+
+
+@pytest.mark.rule("R2")
+def test_r2_a_slot_on_a_day_that_already_had_its_reminder_moves_to_the_next_day() -> None:
+    """R2 is asked again of the moment chosen: a reminder recorded for the next
+    morning (a sender whose clock runs ahead) moves tonight's planning a day on."""
+    ahead = contact(sent=(utc(2026, 12, 3, 8, 5),))
+    night = utc(2026, 12, 2, 22)  # past the hours: the first stretch is the 3rd's
+    slot, why = next_moment(ahead, (LONDON,), night, RULES, "A-1:late_1:2026-12-01")
+    assert why == R1
+    assert slot is not None and utc(2026, 12, 4, 8) <= slot < utc(2026, 12, 4, 21)

@@ -79,3 +79,17 @@ def test_a_queued_reminder_weighs_on_its_borrowers_allowed_hours_that_day() -> N
     )
     start, end = planning.window(contact, decision.send_at)
     assert start <= decision.send_at < end
+
+
+def test_the_allowed_hours_of_a_contact_known_by_its_phone_only_are_its_countrys() -> None:
+    """No zone on the account: the window is that of the first zone of the country
+    its phone is in (R1's zones, contact_hours.zones_for), as `plan` reads it."""
+    rules = ContactRules()
+    planning = Planning(STAGES, NOW, rules)
+    contact = Contact("A-1", "", phone="+8613800000000", due_date=NOW.date() - timedelta(days=1))
+    send_at = datetime(2026, 12, 7, 5, tzinfo=UTC)
+    zones = zones_for("", "+8613800000000")
+    assert zones
+    assert planning.window(contact, send_at) == day_hours(
+        zones[0], local_day(zones, send_at), rules.start, rules.end
+    )

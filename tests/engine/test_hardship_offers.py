@@ -81,3 +81,17 @@ def test_eight_hundred_a_month_in_chinese_gets_a_plan_within_it() -> None:
     assert d.params("repayment.plan_confirm.summary")["plan_months"] == 16
     d.choose("yes")
     assert max(_installments(d)) <= Decimal(800)
+
+
+def test_hardship_said_beside_an_offer_holds_for_a_later_offer_without_it() -> None:
+    """R11 for the rest of the conversation: the first offer came with hardship words and
+    was declined; the next, in plain words, is on hardship terms too."""
+    d = _verified()
+    d.choose("plan")
+    d.text("I lost my job, I can pay 200 a month")
+    assert d.at == "plan_confirm"
+    d.choose("no")
+    assert d.at == "plan_options"
+    d.text("I can pay 200 a month")
+    assert d.at == "plan_confirm"
+    assert "repayment.plan_confirm.hardship_terms" in d.said()

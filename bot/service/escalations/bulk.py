@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, text
+from sqlalchemy import Select, String, any_, bindparam, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,21 +31,24 @@ _OPEN_AMONG = select(_CASES.c.account_id).where(
 _OPENED = select(_CASES.c.account_id, _CASES.c.id).where(
     _CASES.c.ticket.in_(bindparam("tickets", expanding=True))
 )
+# PostgreSQL takes the whole list as one array parameter: one statement text and one
+# prepared statement whatever the length, planned from the table's statistics (the
+# planner ANALYZEs what it fills, bot.service.reminders.planner). A plan made while
+# the table was still empty is replanned when ANALYZE changes its statistics.
+_TEXTS = ARRAY(String)
+_OPEN_AMONG_PG = select(_CASES.c.account_id).where(
+    _CASES.c.account_id == any_(bindparam("accounts", type_=_TEXTS)),
+    _CASES.c.status != "closed",
+)
+_OPENED_PG = select(_CASES.c.account_id, _CASES.c.id).where(
+    _CASES.c.ticket == any_(bindparam("tickets", type_=_TEXTS))
+)
 _INSERT = insert(_CASES)
 # An IN list renders one statement text per length, and the drivers keep a prepared
 # statement per text (sqlite3 up to 128 a connection, asyncpg up to 100, each with its
 # plan on the server): chunks of every length from 1 to 1,000 would fill both with
 # statements used once. Each list is padded (its last value repeated, which changes
 # nothing in an IN) to one of a few lengths, so these lookups are a fixed set of texts.
-# On PostgreSQL a prepared statement run a sixth time may keep a generic plan, made for
-# the table as it is then: a batch's six lookups of 1,024 accounts went generic while
-# the table was still empty, and that plan (a sequential scan comparing every row
-# with the 1,024 parameters one by one) stayed for the whole run, a second a lookup
-# at 100,000 cases. These lookups are planned for their own values each time instead;
-# only they: the executemany insert and the worklist's updates after them, planned
-# afresh for every row, took twice as long.
-_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
-_PLANS_AS_BEFORE = text("SET LOCAL plan_cache_mode = DEFAULT")
 SHAPES = (4, 16, 64, 256, 1_024)
 CHUNK = SHAPES[-1]  # accounts or tickets looked up at once
 
@@ -61,17 +65,19 @@ def chunks(values: Sequence[str]) -> list[list[str]]:
 
 
 async def _look_up(
-    session: AsyncSession, statement: Select[Any], name: str, values: Sequence[str]
+    session: AsyncSession,
+    statements: tuple[Select[Any], Select[Any]],
+    name: str,
+    values: Sequence[str],
 ) -> list[Any]:
-    """The statement's rows for `values`, CHUNK at a time (custom plans: see above)."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        await session.execute(_CUSTOM_PLANS)
+    """The statement's rows for `values`: on PostgreSQL in one array, elsewhere CHUNK
+    at a time in IN lists of a few shapes."""
+    listed, arrayed = statements
+    if session.get_bind().dialect.name == "postgresql":
+        return list((await session.execute(arrayed, {name: list(values)})).all())
     found: list[Any] = []
     for chunk in chunks(values):
-        found += (await session.execute(statement, {name: chunk})).all()
-    if postgresql:
-        await session.execute(_PLANS_AS_BEFORE)
+        found += (await session.execute(listed, {name: chunk})).all()
     return found
 
 
@@ -91,7 +97,10 @@ async def open_many_unless_open(
     if not cases:
         return {}
     already = {
-        row[0] for row in await _look_up(session, _OPEN_AMONG, "accounts", [c[1] for c in cases])
+        row[0]
+        for row in await _look_up(
+            session, (_OPEN_AMONG, _OPEN_AMONG_PG), "accounts", [c[1] for c in cases]
+        )
     }
     to_open = [case for case in cases if case[1] not in already]
     if not to_open:
@@ -116,5 +125,5 @@ async def open_many_unless_open(
                 now=now,
                 note=note,
             )
-    found = await _look_up(session, _OPENED, "tickets", [case[0] for case in to_open])
+    found = await _look_up(session, (_OPENED, _OPENED_PG), "tickets", [case[0] for case in to_open])
     return {row[0]: row[1] for row in found}

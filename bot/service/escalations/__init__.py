@@ -22,32 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.engine.types import EscalationReason, Priority
+from bot.service.escalations.ranking import FIRST as FIRST
+from bot.service.escalations.ranking import PRIORITIES as _RANK
+from bot.service.escalations.ranking import SECOND as SECOND
+from bot.service.escalations.ranking import rank_at as _rank_at
+from bot.service.escalations.ranking import rank_of as rank_of
 from bot.store.tables import EscalationRow, EscalationTicketRow, table_of
 
 OUTCOME_CHARS = 32  # the outcome column's size
 QUEUE = "queue"  # the owner of an escalation no person holds
-# The worklist's groups: crisis (or anything urgent) first, then complaints and
-# verification locks, then the rest (by days past due × amount, bot/service/worklist.py).
-FIRST = frozenset({"crisis"})
-SECOND = frozenset({"complaint", "verification_locked"})
 _ESCALATIONS = table_of(EscalationRow)
 _TICKETS = table_of(EscalationTicketRow)
-# Priorities from the lowest: a raise moves a case up, never down.
-_RANK = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
-
-
-def rank_of(reason: str, priority: str) -> int:
-    """The case's group in the worklist: 0, 1 or 2."""
-    if reason in FIRST or priority == Priority.URGENT.value:
-        return 0
-    return 1 if reason in SECOND else 2
-
-
-def _rank_at(priority: str) -> Any:
-    """The group as SQL once a case's priority becomes `priority` (its reason stays)."""
-    reason = col(EscalationRow.reason)
-    first = reason.in_(FIRST) if priority != Priority.URGENT.value else literal(True)
-    return case((first, 0), (reason.in_(SECOND), 1), else_=2)
 
 
 def new_case(

@@ -291,9 +291,9 @@ class Case:
         return next((e for e in self.escalations if e.status != "closed"), None)
 
 
-async def case(
-    session: AsyncSession, policy: Policy, conversation_id: int, now: datetime
-) -> Case | None:
+async def case_state(session: AsyncSession, conversation_id: int) -> Case | None:
+    """The conversation and its cases, newest first: what the page's header shows
+    (holder, status), without the account."""
     conversation = await session.get(ConversationRow, conversation_id)
     if conversation is None:
         return None
@@ -306,7 +306,16 @@ async def case(
             )
         ).scalars()
     )
-    found = Case(conversation, escalations)
+    return Case(conversation, escalations)
+
+
+async def case(
+    session: AsyncSession, policy: Policy, conversation_id: int, now: datetime
+) -> Case | None:
+    found = await case_state(session, conversation_id)
+    if found is None:
+        return None
+    conversation = found.conversation
     if conversation.account_id is None:
         return found
     account_id = conversation.account_id

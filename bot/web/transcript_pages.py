@@ -17,13 +17,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
-from sqlmodel import col
 
 from bot.service import desk
 from bot.service import desk_transcript as transcript
 from bot.service.people import Person
-from bot.store.tables import ConversationRow, EscalationRow
 from bot.web.actions import ActionFailed
 from bot.web.auth import bot_app, console_person
 from bot.web.console import render
@@ -78,21 +75,13 @@ async def case_state(request: Request, conversation_id: int, person: Signed) -> 
     """The case's holder and status, as the conversation page's header shows them."""
     app = bot_app(request)
     async with app.sessions() as session:
-        conversation = await session.get(ConversationRow, conversation_id)
-        if conversation is None:
-            raise ActionFailed(404, "no such conversation")
-        escalations = (
-            await session.execute(
-                select(EscalationRow)
-                .where(col(EscalationRow.conversation_id) == conversation_id)
-                .order_by(col(EscalationRow.id).desc())
-            )
-        ).scalars()
-        found = desk.Case(conversation, list(escalations))
+        found = await desk.case_state(session, conversation_id)
+    if found is None:
+        raise ActionFailed(404, "no such conversation")
     return render(
         request,
         "_case_state.html",
         person,
         case=found,
-        holder=desk.person_of(conversation.owner),
+        holder=desk.person_of(found.conversation.owner),
     )

@@ -103,7 +103,7 @@ async def _fold_into(session: AsyncSession, new: dict[str, Any]) -> str | None:
     complaint's days run), and, while no person holds it, the conversation and
     ticket the borrower was given last, so their notes and answers reach it, its
     wait counted from that request. A person's case stays where they hold it.
-    None when that case was closed or taken meanwhile (the caller tries again)."""
+    None when the case was closed, taken or folded into meanwhile (retried)."""
     found = await session.execute(
         select(
             _ESCALATIONS.c.id,
@@ -139,7 +139,11 @@ async def _fold_into(session: AsyncSession, new: dict[str, Any]) -> str | None:
         }
     held = await session.execute(
         update(_ESCALATIONS)
-        .where(_ESCALATIONS.c.id == row.id, _ESCALATIONS.c.status == row.status)
+        .where(
+            _ESCALATIONS.c.id == row.id,
+            _ESCALATIONS.c.status == row.status,
+            _ESCALATIONS.c.ticket == row.ticket,
+        )
         .values(changes)
         .returning(_ESCALATIONS.c.ticket)
     )

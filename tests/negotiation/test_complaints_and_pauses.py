@@ -91,12 +91,15 @@ async def test_a_note_for_the_person_is_passed_on_and_is_no_crisis(
     web: WebChat, locale: str
 ) -> None:
     """What a borrower writes while waiting is often called a note ("add a note to my
-    file", 我的留言); a note for the staff is no farewell note, so no crisis case opens."""
+    file", 我的留言); a note for the staff is no farewell note, so no crisis case opens.
+    Going back to the assistant afterwards adds nothing to the note."""
     account, birth, ask, note = NOTES[locale]
     user = f"note-{locale}"
     await _verified(web, user, account, birth)
     await web.say(user, ask)
-    await web.say(user, note)
+    (noted,) = await web.say(user, note)
+    back = noted.buttons[0][0]  # "Continue with the assistant": a button's id is no note
+    await web.press(user, back)
     (case,) = await _escalations(web)
     # Kept as the runtime's door cleaned it (NFKC: "：" is ":").
     assert (case.reason, case.note) == ("requested", unicodedata.normalize("NFKC", note))

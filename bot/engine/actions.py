@@ -420,6 +420,32 @@ def choose_extension(run: ActionRun) -> None:
     run.put("extension_new_due", chosen[0]["new_due_date"])
 
 
+@action(
+    "extension",
+    "extension_days",
+    "extension_new_due",
+    "extension_latest",
+    "extension_past_offers",
+    asks_for_money=True,
+)
+def choose_extension_by_date(run: ActionRun) -> None:
+    """A new due date typed at the question ("the 10th of december"): the option that
+    reaches it, the same day or the nearest after it. Past the furthest option (or with
+    none left) nothing is chosen: `extension_past_offers` and `extension_latest` let the
+    script say so."""
+    if not isinstance(run.value, date):
+        raise ActionError("choose_extension_by_date needs a date")
+    options = run.get("extension_options", [])
+    reaching = [o for o in options if o["new_due_date"] >= run.value]
+    run.put("extension_latest", max((o["new_due_date"] for o in options), default=None))
+    run.put("extension_past_offers", not reaching)
+    if reaching:
+        chosen = min(reaching, key=lambda option: option["new_due_date"])
+        run.put("extension", chosen)
+        run.put("extension_days", chosen["days"])
+        run.put("extension_new_due", chosen["new_due_date"])
+
+
 @action("arrangement_id", "pay_amount", asks_for_money=True)
 def create_extension(run: ActionRun) -> None:
     extension = run.get("extension")

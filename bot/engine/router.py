@@ -57,7 +57,7 @@ from bot.engine.types import QuietTimes, Reading, SaidPayment
 # An amount said with one of these (or "a month") is an offer where a state takes offers.
 OFFER_MEANINGS = frozenset({"installment", "inform", "hardship"})
 # Meanings whose route gets the date the message names.
-DATE_MEANINGS = frozenset({"pay_in_full", "promise", "inform"})
+DATE_MEANINGS = frozenset({"pay_in_full", "promise", "inform", "extension"})
 # Never offered as a button: crisis is decided by its own check; the rest lead nowhere.
 NOT_ASKED = frozenset({"crisis", "inform", "off_topic"})
 ASK_BACK_COUNT = 3  # buttons of likely meanings at most

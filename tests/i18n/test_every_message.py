@@ -184,6 +184,7 @@ def _values(market: Market) -> dict[str, Any]:
         "breathing_space_until": later,
         "dispute_answer_by": TODAY + timedelta(days=30),
         "extension_new_due": later,
+        "extension_latest": later,
         "offered_monthly": money("300.00"),
         "nearest_months": 12,
         "nearest_installment": money("110.00"),

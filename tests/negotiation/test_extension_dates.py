@@ -1,0 +1,80 @@
+"""A new due date typed rather than pressed, at the question or at the menu.
+
+"Which new due date would suit you?" answered with a date ("12月5号", "the 10th of
+december") was "Sorry, I didn't understand that", again and again. The option that
+reaches the day is offered for confirmation; past the latest, the bot says which is
+the latest it can offer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.store.tables import ArrangementRow
+from tests.runtime.conftest import WebChat
+
+# account, birth, asking for time, a day typed, the option reaching it, yes
+WHO = {
+    "en": ("T-EN", "1990-05-17", "can i have more time", "the 10th of december", "yes"),
+    "zh_Hans": ("T-HANS", "1985年3月9日", "我想延期", "12月5号", "好的"),
+    "zh_Hant": ("T-HANT", "1978年12月24日", "我想延遲還款", "延到下個月10號", "係"),
+}
+REACHED = {"en": date(2026, 12, 22), "zh_Hans": date(2026, 12, 6), "zh_Hant": date(2026, 12, 22)}
+AT_MENU = {
+    "en": "can i move my due date to dec 6",
+    "zh_Hans": "我想延期到下个月5号",
+    "zh_Hant": "可唔可以延到12月6號還",
+}
+LATEST = {"en": "Dec 22, 2026", "zh_Hans": "2026年12月22日", "zh_Hant": "2026年12月22日"}
+
+
+async def _verified(web: WebChat, user: str, account: str, birth: str) -> None:
+    await web.say(user, f"/start {await web.link(account)}")
+    await web.say(user, birth)
+
+
+async def _extension(web: WebChat, account: str) -> ArrangementRow:
+    async with web.app.sessions() as session:
+        query = select(ArrangementRow).where(col(ArrangementRow.account_id) == account)
+        (row,) = (await session.execute(query)).scalars()
+    return row
+
+
+@pytest.mark.parametrize("locale", list(WHO))
+async def test_a_date_typed_at_the_question_is_the_option_that_reaches_it(
+    web: WebChat, locale: str
+) -> None:
+    account, birth, ask, typed, yes = WHO[locale]
+    user = f"ext-{locale}"
+    await _verified(web, user, account, birth)
+    await web.say(user, ask)
+    await web.say(user, typed)
+    await web.say(user, yes)
+    row = await _extension(web, account)
+    assert (row.kind, row.new_due_date) == ("extension", REACHED[locale])
+
+
+@pytest.mark.parametrize("locale", list(WHO))
+async def test_a_date_named_at_the_menu_goes_to_its_confirmation(web: WebChat, locale: str) -> None:
+    account, birth, _, _, yes = WHO[locale]
+    user = f"menu-{locale}"
+    await _verified(web, user, account, birth)
+    await web.say(user, AT_MENU[locale])
+    await web.say(user, yes)
+    assert (await _extension(web, account)).new_due_date == date(2026, 12, 6)
+
+
+@pytest.mark.parametrize("locale", list(WHO))
+async def test_past_the_latest_option_the_bot_says_the_latest(web: WebChat, locale: str) -> None:
+    account, birth, ask, _, _ = WHO[locale]
+    user = f"far-{locale}"
+    await _verified(web, user, account, birth)
+    await web.say(user, ask)
+    replies = await web.say(user, "2027-02-20")
+    text = "\n".join(m.text for m in replies)
+    assert LATEST[locale] in text
+    assert len(replies[-1].buttons) == 4  # the three dates and Back, asked again

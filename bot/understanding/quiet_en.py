@@ -136,6 +136,39 @@ ENGLISH_IDIOMS = (
     r"|on a trip|on business)[^.!?]{0,30}(?:wont|will not|not going to|not gonna) be (?:here|around)",
     r"(?:end|ending|cancel|cancelling|close|closing|stop|stopping) (?:this|the|our|my|that) (?:\w+ )?"
     r"(?:plan|arrangement|agreement|direct debit|standing order|subscription|payment plan|contract)",
+    # Since round 9. "Rather die than" anything but living on ("id rather die than miss it
+    # again"); killing oneself with an effort or a tool ("killing myself with google translate",
+    # "worked myself to death"); you, a bot or a lender wanting me dead; "dead on my feet",
+    # "dead on 500", a brain or a head that is "dead", "day of the dead", a dead man's debt;
+    # "killed it" (did well); the debt ended by paying ("send the money to end this nightmare");
+    # done with a bank or a platform; gone on a work trip.
+    r"rather die than (?!live|living|go on|going on|keep|carry on|continue|be (?:a |an |here|alive|around|stuck|trapped|like|in |with|myself)|face|wake|exist|stay|spend"
+    r"|see|put my family|let)\w+",
+    r"(?:killing|killed|kill|kills) my ?self (?:with|over|on|doing|at|trying to|learning|typing|using)"
+    r" (?:this |the |my |these |that |all )?(?:google translate|translat\w*|work|overtime|shifts|extra shifts"
+    r"|hours|double shifts|the gym|gym|training|workouts?|cardio|revision|studying|study|exams?|homework"
+    r"|paperwork|forms?|spreadsheets?|admin|typing|two jobs|three jobs|deadlines?|app|website|chores"
+    r"|english|chinese|cantonese|mandarin|polish|spanish|french|german)",
+    r"(?:work|working|worked|slog|slogging|slogged|run|running|ran) my ?self (?:\w+ )?to death",
+    r"(?:are you|r u|youre|you are|ur|u r|is this \w+|are they|theyre) (?:\w+ )?(?:trying|tryna|out|want|wanting)"
+    r" (?:to )?(?:kill me|see me dead|finish me off)",
+    r"(?:bot|app|bank|lender|company|system|website|site|you|u|they|this \w+) (?:\w+ )?(?:wants?|want) me dead",
+    r"dead on (?:(?:my|our|his|her|their) feet|the dot|target|[0-9£$€¥][0-9.,k]*)",
+    r"(?:brain|brains|head|mind|legs|feet|arms|back)(?: is| s| are| re| was| were| feels?| went)?"
+    r" (?:totally |completely |just |so |pretty much )?dead|brain ?dead",
+    r"day of the dead|dead sea|walking dead|grateful dead|dead poets",
+    r"dead (?:mans|man s|womans|persons|person s|relatives|parents|fathers|mothers|dads|mums|moms)"
+    r" (?:debt|loan|account|bill|bills|estate|card|name)",
+    r"(?:killed|kill|killing|smashed|nailed) it(?! (?:off|all|for good|tonight))",
+    r"(?:pay|paying|send|sending|transfer|transferring|clear|clearing|settle|settling)(?: \w+){0,6} (?:to |and )"
+    r"(?:end|finish|be done with) (?:this|the|my) (?:nightmare|ordeal|hassle|headache|stress|saga|chapter)",
+    r"(?:me |im |i am |i m )?done with (?:this|the|your|that) (?:bank|platform|app|service|company|lender"
+    r"|outfit|firm|place|website|bot)",
+    r"(?:goodbye|bye) (?:everyone|everybody|all)(?=[ ,.!]*(?:im |were |i am |we are )?(?:off|heading|going|flying"
+    r"|away|on (?:holiday|vacation|leave)))",
+    r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
+    r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"
+    r"|vacation|conference|course|leave)",
 )
 
 # Farewells and giving up, said without a method: a possible crisis.
@@ -307,4 +340,22 @@ ENGLISH_SIGNS = (
     r"(?:on|for) (?:my |the )?(?:headstone|gravestone|tombstone)|my (?:headstone|gravestone|tombstone|coffin|urn)",
     r"(?:last|final|dying) (?:request|wish)[^.!?]{0,40}(?:family|mum|mom|dad|wife|husband|kids|children"
     r"|parents|know|find out|tell)|dying wish",
+    # Since round 9. A date put on a stone ("14/02/1991, you can put that on the stone too"),
+    # a message for whoever reads it and a trying said as the last word ("tell whoever reads
+    # this that i tried"), no future wanted ("i dont want a future at all"), a payment taken
+    # as the last act ("consider it my final payment"), sorry said to a parent and nothing
+    # else ("mum, dad, im sorry"), plans that leave oneself out ("my plans dont include me").
+    r"(?:put|carve|engrave|chisel|inscribe|write|add)\w* (?:that|it|this|them|the date|both dates|my name)"
+    r" (?:on|onto|into) (?:the|my) (?:stone|grave|gravestone|headstone|plaque|urn|memorial)",
+    r"(?:to |tell |let )?(?:whoever|anyone who|whoever it is that|the person who) (?:reads|finds|sees|gets)"
+    r" (?:this|these|my)(?: \w+)?(?![^.!?]{0,40}(?:please|call me|reply|get back|at your|team|department|sort))",
+    r"(?:tell|let) (?:\w+ ){0,4}(?:know )?(?:that )?i (?:really |honestly )?tried(?: my best| everything| so hard"
+    r"| hard)?(?= *(?:[.!,]|$))",
+    r"(?:dont|do not|never) (?:want|need) (?:a|any) (?:future|tomorrow|next year)(?: at all| any ?more| for me)?"
+    r"(?= *(?:[.!,]|$))",
+    r"(?:consider|count|call|treat) (?:it|this|that) (?:as )?my (?:very )?(?:last|final) (?:payment|one|instalment"
+    r"|installment|bit)(?![^.!?]{0,30}(?:loan|borrow|credit|card|lender|cleared|paid off|balance|zero|\?))",
+    r"^(?:mum|mom|dad|mum and dad|mom and dad|mummy|mama|papa|mummy and daddy)[ ,.]*(?:im |i am )?(?:so |really"
+    r" |truly )?sorry(?: for everything)?[ .!]*$",
+    r"(?:plans?|future) (?:dont|doesnt|do not|does not|wont|will not) (?:include|involve|have) me(?: in (?:it|them))?",
 )

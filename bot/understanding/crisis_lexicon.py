@@ -12,6 +12,8 @@ from __future__ import annotations
 ENGLISH_SURE = (
     r"suicid\w*",
     r"kill(?:ing)? my ?self",
+    # Other verbs for the same act (British "top myself"; "murder myself"), not a phone topped up.
+    r"(?:murder(?:ing)?|top(?:ping)?|end(?:ing)?) my ?self(?! up)",
     r"kms",
     r"(?:end|ending|take|taking) (?:my|my own) life",
     r"(?:want|wanna|going|gonna|wish|rather|ready|like) (?:to )?die",

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from bot.understanding.quiet_en import ENGLISH_IDIOMS, ENGLISH_SIGNS
-from bot.understanding.quiet_zh import CHINESE_CONTEXT, CHINESE_IDIOMS, CHINESE_SIGNS
+from bot.understanding.quiet_zh import CHINESE_IDIOMS, CHINESE_SIGNS
+from bot.understanding.quiet_zh_context import CHINESE_CONTEXT
 from bot.understanding.text import Prepared
 
 IDIOMS = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 ENGLISH_IDIOMS = (
     r"(?:is|s|are|re|its|was|be|been|keeps?|this|that|fees?|interest|job|work|commute|rent)"
     r" (?:\w+ )?killing (?:me|us|my)",
-    r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?kill (?:me|us)",
+    r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?(?:kill|murder|strangle|skin) (?:me|us)",
     r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet"
     r"|battery|phone|data|ears|eyes|brain|patience)",
     r"(?:bored|scared|worried|annoyed|sick|freaked|frightened|bugged|nagged) (?:me |us )?to death",
@@ -99,7 +99,7 @@ ENGLISH_IDIOMS = (
     r"(?:dying|died|dies|die|dead|killed)"
     r"|(?:dying|died|die|dead|killed)(?: \w+){0,3} (?:on|in|at) (?:level|stage|the boss|this boss|that boss|wave)",
     r"(?:she|he|they|you|u|mum|mom|dad|wife|husband|boss|sister|brother|gran|nan)"
-    r"(?:ll| will| would|d| is gonna| s gonna| is going to) (?:\w+ )?kill (?:me|us)",
+    r"(?:ll| will| would|d| is gonna| s gonna| is going to) (?:\w+ )?(?:kill|murder|strangle|skin) (?:me|us)",
     # Since round 6: a life saved by a plan, a payment made "even if it kills me", a debt
     # "dead and buried", done with the lender (not with life), heat "to death".
     r"(?:would|will|could|d|ll|you|u|youd|it|itd|that|thatd|this|plan|it would) (?:\w+ )?save(?:d|s)? my life",
@@ -166,6 +166,7 @@ ENGLISH_IDIOMS = (
     r"|outfit|firm|place|website|bot)",
     r"(?:goodbye|bye) (?:everyone|everybody|all)(?=[ ,.!]*(?:im |were |i am |we are )?(?:off|heading|going|flying"
     r"|away|on (?:holiday|vacation|leave)))",
+    r"(?:be|been) gone (?:for|over) (?:the|this|a|next) (?:weekend|week|night|day|few days|couple of days)",
     r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
     r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"
     r"|vacation|conference|course|leave)",

@@ -56,6 +56,9 @@ SURE = (
     # "rather die than" living on, and killing oneself with a method, beside round 9's idioms
     "i'd rather die than face another year of this",
     "thinking of killing myself with the pills in the drawer",
+    # other verbs for the same act
+    "i want to murder myself",
+    "might just top myself tonight",
 )
 # Possible, never sure: a place, a thing that can be a method, a goodbye, strain, a bare
 # 死 (round 4); a denial (round 3); tablets or a quantity left open (round 6).
@@ -97,6 +100,7 @@ EVERYDAY = (
     # a whole bottle of a drink (round 9's neighbours)
     "downed a whole bottle of water after the gym",
     "昨晚飲咗成樽紅酒，頭痛",
+    "took the day off myself to sort the payment",
 )
 
 

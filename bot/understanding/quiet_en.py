@@ -31,7 +31,7 @@ ENGLISH_IDIOMS = (
     r"(?= \d| in| at| by| last| again)",
     r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
     r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",
-    r"rather die than (?:pay|call|talk|deal|go|do|sign|put|use|take|borrow|ask|owe|sell|spend|touch|open"
+    r"rather die than (?:pay|call|talk|deal|go(?! through| on)|do|sign|put|use|take|borrow|ask|owe|sell|spend|touch|open"
     r"|get|give|beg|speak|answer|text|reply|join|switch|admit|tell)",
     r"(?:film|movie|show|series|episode|book|novel|drama|news|documentary)[^.!?\n]{0,40}"
     r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*"
@@ -142,7 +142,7 @@ ENGLISH_IDIOMS = (
     # "dead on 500", a brain or a head that is "dead", "day of the dead", a dead man's debt;
     # "killed it" (did well); the debt ended by paying ("send the money to end this nightmare");
     # done with a bank or a platform; gone on a work trip.
-    r"rather die than (?!live|living|go on|going on|keep|carry on|continue|be (?:a |an |here|alive|around|stuck|trapped|like|in |with|myself)|face|wake|exist|stay|spend"
+    r"rather die than (?!live|living|go on|going on|go through|endure|suffer|another|keep|carry on|continue|be (?:a |an |here|alive|around|stuck|trapped|like|in |with|myself)|face|wake|exist|stay|spend"
     r"|see|put my family|let)\w+",
     r"(?:killing|killed|kill|kills) my ?self (?:with|over|on|doing|at|trying to|learning|typing|using)"
     r" (?:this |the |my |these |that |all )?(?:google translate|translat\w*|work|overtime|shifts|extra shifts"

@@ -219,6 +219,9 @@ def test_r12_a_life_idiom_needs_someone_elses_measure_not_a_wish() -> None:
         ("the app is dead and im so worthless", "worthless"),
         # Round 9: the last message to the lender is taken out, not a sign beside it.
         ("opt me out, this is my last message, i cant go on", "cant go on"),
+        # ... and only a last message said to the lender: one not addressed keeps its sign.
+        ("sorry mum, this was my last message, stop the texts", "last message"),
+        ("这是我最后一条信息了，别再联系我", "最后一条"),
     ],
 )
 def test_r12_the_words_beside_an_idiom_still_count(text: str, kept: str) -> None:

@@ -55,6 +55,7 @@ SURE = (
     "一整瓶药吃下去就好了",
     # "rather die than" living on, and killing oneself with a method, beside round 9's idioms
     "i'd rather die than face another year of this",
+    "i'd rather die than go through another winter like this",
     "thinking of killing myself with the pills in the drawer",
     # other verbs for the same act
     "i want to murder myself",
@@ -101,6 +102,7 @@ EVERYDAY = (
     "downed a whole bottle of water after the gym",
     "昨晚飲咗成樽紅酒，頭痛",
     "took the day off myself to sort the payment",
+    "i'd rather die than go to court over a parking fine",
 )
 
 

@@ -170,6 +170,13 @@ CHINESE_SURE = (
     "买了绳子",
     # Since round 6: hanging named ("上網查點樣上吊"); the proverb 一哭二鬧三上吊 is an idiom.
     "上吊",
+    # Killing oneself said with another verb (beside "弄死我" as a parent's threat, an idiom).
+    "弄死自己",
+    "弄死我自己",
+    "杀死自己",
+    "杀死我自己",
+    "杀了自己",
+    "杀咗自己",
 )
 # Words that are a sign of crisis only sometimes: a place, a thing that can be a method,
 # a goodbye, strain. "my pills cost a lot", "stuck on the bridge", "fell off the roof",

@@ -152,7 +152,7 @@ ENGLISH_IDIOMS = (
     r"(?:work|working|worked|slog|slogging|slogged|run|running|ran) my ?self (?:\w+ )?to death",
     r"(?:are you|r u|youre|you are|ur|u r|is this \w+|are they|theyre) (?:\w+ )?(?:trying|tryna|out|want|wanting)"
     r" (?:to )?(?:kill me|see me dead|finish me off)",
-    r"(?:bot|app|bank|lender|company|system|website|site|you|u|they|this \w+) (?:\w+ )?(?:wants?|want) me dead",
+    r"(?:bot|app|bank|lender|company|system|website|site|this \w+) (?:\w+ )?(?:wants?|want) me dead",
     r"dead on (?:(?:my|our|his|her|their) feet|the dot|target|[0-9£$€¥][0-9.,k]*)",
     r"(?:brain|brains|head|mind|legs|feet|arms|back)(?: is| s| are| re| was| were| feels?| went)?"
     r" (?:totally |completely |just |so |pretty much )?dead|brain ?dead",
@@ -164,8 +164,11 @@ ENGLISH_IDIOMS = (
     r"(?:end|finish|be done with) (?:this|the|my) (?:nightmare|ordeal|hassle|headache|stress|saga|chapter)",
     r"(?:me |im |i am |i m )?done with (?:this|the|your|that) (?:bank|platform|app|service|company|lender"
     r"|outfit|firm|place|website|bot)",
-    r"(?:goodbye|bye) (?:everyone|everybody|all)(?=[ ,.!]*(?:im |were |i am |we are )?(?:off|heading|going|flying"
-    r"|away|on (?:holiday|vacation|leave)))",
+    # A goodbye before a trip, with the trip and its end named ("off to spain for two weeks",
+    # "off on holiday till the 9th"); "goodbye everyone, im going away" keeps its sign.
+    r"(?:goodbye|bye) (?:everyone|everybody|all)(?=[ ,.!]*(?:im |were |i am |we are )?(?:off|heading|going|flying)"
+    r"[^.!?]{0,40}(?:holiday|vacation|trip|flight|airport|abroad|camping|festival|for (?:a|one|two|three|\d+|a few|a couple of)"
+    r" (?:weeks?|days?|months?)|till|until|back on|back in|back next))",
     r"(?:be|been) gone (?:for|over) (?:the|this|a|next) (?:weekend|week|night|day|few days|couple of days)",
     r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
     r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"

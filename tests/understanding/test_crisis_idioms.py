@@ -222,6 +222,10 @@ def test_r12_a_life_idiom_needs_someone_elses_measure_not_a_wish() -> None:
         # ... and only a last message said to the lender: one not addressed keeps its sign.
         ("sorry mum, this was my last message, stop the texts", "last message"),
         ("这是我最后一条信息了，别再联系我", "最后一条"),
+        # ... and an idiom of "very" or an oath keeps the wish or the sign beside it.
+        ("电话没电了，我想死", "想死"),
+        ("我死都唔會有人理", "有人理"),
+        ("goodbye everyone, im going away", "goodbye everyone"),
     ],
 )
 def test_r12_the_words_beside_an_idiom_still_count(text: str, kept: str) -> None:

@@ -60,6 +60,7 @@ SURE = (
     # other verbs for the same act
     "i want to murder myself",
     "might just top myself tonight",
+    "我真系想弄死我自己",
 )
 # Possible, never sure: a place, a thing that can be a method, a goodbye, strain, a bare
 # 死 (round 4); a denial (round 3); tablets or a quantity left open (round 6).

@@ -59,6 +59,8 @@ class ActionRun:
     verified: bool
     locale: str
     id_counter: list[int] = field(default_factory=lambda: [0])
+    # The value is a pressed choice's id ("back"), not what the borrower wrote.
+    chosen: bool = False
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.vars.get(name, default)
@@ -561,6 +563,8 @@ def escalate(run: ActionRun) -> None:
 def note_for_person(run: ActionRun) -> None:
     """R15: what the borrower wrote for the person goes to the case they were given
     (`ticket`), not only the transcript: the complaint's details on the complaint."""
+    if run.chosen:
+        return  # "Continue with the assistant" pressed: a button's id is no note
     ticket = run.get("ticket")
     text = str(run.value or "").strip()
     if ticket and text:

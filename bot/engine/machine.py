@@ -193,13 +193,13 @@ class _Step:
         scope = self._scope()
         for choice in state.choices:
             if choice.id == choice_id and expressions.holds(choice.when, scope):
-                self._after_answer(state, choice.actions, choice_id, choice.to)
+                self._after_answer(state, choice.actions, choice_id, choice.to, chosen=True)
                 return
         dynamic = state.dynamic_choices
         if dynamic is not None:
             items = expressions.evaluate(dynamic.each, scope) or []
             if any(str(item[dynamic.id]) == choice_id for item in items):
-                self._after_answer(state, dynamic.actions, choice_id, dynamic.to)
+                self._after_answer(state, dynamic.actions, choice_id, dynamic.to, chosen=True)
                 return
         self._failed_input(None)
 
@@ -273,12 +273,18 @@ class _Step:
         self._enter(target)
 
     def _after_answer(
-        self, state: State, actions: Sequence[ActionCall], value: Any, target: str | None
+        self,
+        state: State,
+        actions: Sequence[ActionCall],
+        value: Any,
+        target: str | None,
+        *,
+        chosen: bool = False,
     ) -> None:
         self.failed_inputs = 0
-        self._run_actions(actions, value)
+        self._run_actions(actions, value, chosen=chosen)
         if actions is not state.actions:
-            self._run_actions(state.actions, value)
+            self._run_actions(state.actions, value, chosen=chosen)
         if target is not None:
             self._enter(target)
         else:
@@ -532,7 +538,9 @@ class _Step:
         self.vars[name] = value
         self._vars_changed = True
 
-    def _run_actions(self, calls: Sequence[ActionCall], value: Any) -> None:
+    def _run_actions(
+        self, calls: Sequence[ActionCall], value: Any, *, chosen: bool = False
+    ) -> None:
         for call in calls:
             if ACTIONS[call.name].asks_for_money and self._collection_paused():
                 raise _CollectionPaused(call.name)
@@ -547,6 +555,7 @@ class _Step:
                 verified=self.verified,
                 locale=self.locale,
                 id_counter=self.id_counter,
+                chosen=chosen,
             )
             ACTIONS[call.name].run(run)
             self._vars_changed = True  # an action may change any variable

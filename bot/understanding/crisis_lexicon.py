@@ -199,7 +199,10 @@ ENGLISH_MAYBE = (
     r"(?:goodbye|bye) (?:everyone|all|world|forever)",
     r"(?:saying|my|this is my) goodbye",
     r"(?:my|a|this is|its) (?:last|final) message",
-    r"(?:a |my )?(?:suicide )?note (?:for|to) my",
+    # A note for someone of one's own, not one on a file: "add a note to my file" is what a
+    # borrower waiting for a person writes.
+    r"(?:a |my )?(?:suicide )?note (?:for|to) my(?! (?:file|account|record|records|case|profile"
+    r"|statement|application|agent|adviser|advisor|bank|lender|loan|card))",
     r"letters? to my (?:kids|children|family|wife|husband|mum|mom)",
     r"(?:a |the )?burden (?:to|on) (?:everyone|my family|them)",
     r"drive (?:my car )?(?:into|off)",

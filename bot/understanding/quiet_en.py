@@ -228,6 +228,10 @@ ENGLISH_SIGNS = (
     r" (?:it |this |that |them |these |those )?(?:details |papers |paperwork |numbers )?"
     r"(?:after|afterwards|when im gone|once im gone)(?= *(?:[.!?,]|$))",
     r"(?:my|own) funeral",
+    # A will just made, and a calm after it: the calm of a decision made ("made a will last
+    # night. feel weirdly calm"); a will alone, or its lawyer's fee, is no sign.
+    r"(?:made|wrote|written|writing|finished|signed|did|done|sorted)(?: out)? (?:my|a) will\b[^!?]{0,40}"
+    r"(?:calm|at peace|peaceful|relieved|lighter|ready)",
     r"(?:close|closing|cancel|settle|sort)\w* (?:\w+ ){0,4}after the funeral",
     r"(?:dont|do not|havent|have not|wont) (?:have |got |have got )?(?:many |much |any )?"
     r"(?:months|weeks|years|days) left(?: in me)?",

@@ -62,6 +62,13 @@ CHINESE_CONTEXT = (
     r"过(?:不|唔)(?:了|到)?下(?:一)?个(?=了|喇|啦|嘞|咯|生日|\s*$|\s*[。！，,.!…])",
     r"(?:没有|冇|无|不会有|唔会有|再没有|再冇|不会再有|唔会再有)(?:下一个|下个|下一次|下次)(?:生日)?"
     r"(?:了|喇|啦|嘞|咯)(?![吗么咩呢?？])",
+    # Not living to next year's birthday, said beside the birth date asked for:
+    # "明年的生日應該過不到了", "捱唔到下年生日" (捱 folds to 挨) (not a question about a birthday offer).
+    r"(?:明年|下年|下一个|下个)(?:的|嘅)?生日[^。！？?]{0,4}(?:过|挨|撑)(?:不|唔)(?:了|到|过)(?!了?[吗么咩呢?？])",
+    r"(?:过|挨|撑)(?:不|唔)(?:了|到|过)(?:明年|下年)(?:的|嘅)?生日(?!了?[吗么咩呢?？])",
+    # A will just written, and a calm after it: the calm of a decision made ("昨晚写了遗嘱
+    # 心里反而挺平静的"); a will alone, or with the lawyer's fee, is no sign.
+    r"遗嘱[^。！？?]{0,12}(?:反而|竟然|终于|突然|好)?(?:很|挺|好|几|都)?(?:平静|安心|释然|轻松晒|踏实|冇牵挂|没有牵挂|了无牵挂)",
     # Paying in the next life: "下辈子再还", "下世先还啦", "来世做牛做马还你"; 下半世 is the
     # rest of this life ("下半世都还唔清" is hardship).
     r"(?:下辈子|下一辈子|下一世|下世(?!纪)|来世|来生|下世人)[^。！？]{0,6}(?:还|俾|畀|给|供|付|清|报答|偿|见)",

@@ -20,7 +20,7 @@ from bot.engine.actions import (
 from bot.engine.errors import ScriptError
 from bot.engine.extract import extract_script
 from bot.engine.loader import load_policy
-from bot.engine.types import Context, CreateArrangement
+from bot.engine.types import Context, CreateArrangement, NoteForPerson
 from tests.engine.driver import NOW, make_account, shipped_policy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,3 +127,17 @@ def test_actions_sharing_an_outcome_give_it_every_value_of_both() -> None:
     finally:
         ACTIONS.pop("first", None)
         ACTIONS.pop("second", None)
+
+
+@pytest.mark.parametrize(("chosen", "notes"), [(False, 1), (True, 0)])
+def test_a_note_for_the_person_is_what_was_written_not_a_pressed_button(
+    chosen: bool, notes: int
+) -> None:
+    """R15: the note states' actions also run when "Continue with the assistant" is
+    pressed; the button's id ("back") must not reach the agent as a note."""
+    ctx = Context(make_account(), shipped_policy(), NOW, id_seed="t")
+    run = ActionRun(ctx, {"ticket": "T-1"}, "back", {}, [], True, "en", chosen=chosen)
+    ACTIONS["note_for_person"].run(run)
+    assert [e for e in run.effects if isinstance(e, NoteForPerson)] == (
+        [NoteForPerson(ticket="T-1", text="back")] * notes
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
@@ -70,6 +71,38 @@ async def test_a_note_for_the_person_reaches_the_requested_case(web: WebChat) ->
     (case,) = await _escalations(web)
     assert case.reason == "requested"
     assert case.note == "Please ask the agent to call me after 6pm"
+
+
+NOTES = {
+    "en": (
+        "T-EN",
+        "1990-05-17",
+        "I want to talk to a person",
+        "Please add a note to my file: I work nights",
+    ),
+    "zh_Hans": ("T-HANS", "1985年3月9日", "我要找人工客服", "麻烦在我的档案里备注一下，我上夜班"),
+    "zh_Hant": ("T-HANT", "1978年12月24日", "我想搵真人", "我的留言：我返夜更，下晝先好搵我"),
+}
+
+
+@pytest.mark.rule("R13", "R12")
+@pytest.mark.parametrize("locale", list(NOTES))
+async def test_a_note_for_the_person_is_passed_on_and_is_no_crisis(
+    web: WebChat, locale: str
+) -> None:
+    """What a borrower writes while waiting is often called a note ("add a note to my
+    file", 我的留言); a note for the staff is no farewell note, so no crisis case opens.
+    Going back to the assistant afterwards adds nothing to the note."""
+    account, birth, ask, note = NOTES[locale]
+    user = f"note-{locale}"
+    await _verified(web, user, account, birth)
+    await web.say(user, ask)
+    (noted,) = await web.say(user, note)
+    back = noted.buttons[0][0]  # "Continue with the assistant": a button's id is no note
+    await web.press(user, back)
+    (case,) = await _escalations(web)
+    # Kept as the runtime's door cleaned it (NFKC: "：" is ":").
+    assert (case.reason, case.note) == ("requested", unicodedata.normalize("NFKC", note))
 
 
 @pytest.mark.rule("R16", "R8")

@@ -181,6 +181,7 @@ ROUND9 = (
     "帮我告诉爸妈我已经尽力了",
     "我不想要什么未来了",
     "谢谢你们这么有耐心 再见",
+    "一千五，最後一筆了",
 )
 # Everyday wording beside the same words: no sign.
 EVERYDAY = (
@@ -198,6 +199,7 @@ EVERYDAY = (
     "你告诉客服我已经尽力凑钱了",
     "我不想要什么分期，一次还清",
     "谢谢你们这么有耐心，明天见",
+    "三百 最后一笔了 下个月就还清",
     # round 8's neighbours: a parent's headstone, a last loan sworn off, a debt cleared
     "我爸墓碑上刻什么字还没定",
     "就当是最后一笔网贷，以后再也不借了",

@@ -39,6 +39,7 @@ from bot.engine.types import (
     QuietTimes,
     RecordDispute,
     Reprioritize,
+    SaidPayment,
     SetLocale,
     SetQuietWindows,
 )
@@ -435,30 +436,43 @@ def create_extension(run: ActionRun) -> None:
 @action(
     "promise_date",
     "promise_amount",
+    "promise_rest",
     "promise_after_due",
     outcomes={"promise_check": PromiseCheck},
     asks_for_money=True,
 )
 def check_promise(run: ActionRun) -> None:
-    if not isinstance(run.value, date):
+    """A date for the whole balance, or for the part the borrower named ("300 next
+    friday", a SaidPayment): what is named below the balance is promised, and the
+    rest stays due (`promise_rest`, for the confirmation to say so)."""
+    said = run.value
+    promised, part = (said.on, said.amount) if isinstance(said, SaidPayment) else (said, None)
+    if not isinstance(promised, date):
         raise ActionError("check_promise needs a date")
-    run.put("promise_date", run.value)
-    run.put("promise_amount", MoneyValue(run.collectible(), run.currency))
+    collectible = run.collectible()
+    amount = part if part is not None and Decimal(0) < part < collectible else collectible
+    run.put("promise_date", promised)
+    run.put("promise_amount", MoneyValue(amount, run.currency))
+    rest = collectible - amount
+    run.put("promise_rest", MoneyValue(rest, run.currency) if rest > 0 else None)
     run.put(
         "promise_check",
-        PromiseCheck(plans.promise_date_ok(run.ctx.today, run.value, run.ctx.policy.promise)).value,
+        PromiseCheck(plans.promise_date_ok(run.ctx.today, promised, run.ctx.policy.promise)).value,
     )
     # An account not yet due would turn late: the script can say so plainly.
     run.put(
         "promise_after_due",
-        plans.promise_after_due(run.ctx.today, run.value, run.ctx.account.due_date),
+        plans.promise_after_due(run.ctx.today, promised, run.ctx.account.due_date),
     )
 
 
 @action("arrangement_id", "pay_amount", asks_for_money=True)
 def create_promise(run: ActionRun) -> None:
+    """The amount `check_promise` settled on, never more than is collectible now."""
     promised = run.get("promise_date")
-    amount = run.collectible()
+    checked = run.get("promise_amount")
+    collectible = run.collectible()
+    amount = min(checked.amount, collectible) if isinstance(checked, MoneyValue) else collectible
     _arrangement(
         run,
         ArrangementKind.PROMISE_TO_PAY,

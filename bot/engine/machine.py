@@ -233,7 +233,9 @@ class _Step:
         elif isinstance(decision, router.Choose):
             self._on_choice(decision.choice_id)
         elif isinstance(decision, router.TakeRoute):
-            self._after_answer(state, decision.actions, decision.value, decision.to)
+            # A route is its own way out: its actions, not the state's, which handle the
+            # state's own answer (`check_promise` needs the date the state asked for).
+            self._after_answer(state, decision.actions, decision.value, decision.to, routed=True)
         elif isinstance(decision, router.Store):
             self._store(state, decision.value)
         elif isinstance(decision, router.NoteAndFollow):
@@ -280,10 +282,11 @@ class _Step:
         target: str | None,
         *,
         chosen: bool = False,
+        routed: bool = False,
     ) -> None:
         self.failed_inputs = 0
         self._run_actions(actions, value, chosen=chosen)
-        if actions is not state.actions:
+        if actions is not state.actions and not routed:
             self._run_actions(state.actions, value, chosen=chosen)
         if target is not None:
             self._enter(target)

@@ -52,7 +52,7 @@ from bot.engine.script import (
     Script,
     State,
 )
-from bot.engine.types import QuietTimes, Reading
+from bot.engine.types import QuietTimes, Reading, SaidPayment
 
 # An amount said with one of these (or "a month") is an offer where a state takes offers.
 OFFER_MEANINGS = frozenset({"installment", "inform", "hardship"})
@@ -374,6 +374,9 @@ def route_value(reading: Reading, key: str) -> Any:
         return list(reading.charges)
     if key in ("confirm", "decline"):
         return reading.answer
+    once = not (reading.monthly or reading.other_period)  # not "300 a month"
+    if key == "promise" and reading.dates and reading.amount is not None and once:
+        return SaidPayment(reading.dates[0], reading.amount)
     if key in DATE_MEANINGS and reading.dates:
         return reading.dates[0]
     return None

@@ -37,6 +37,14 @@ class Sense:
     score: float
 
 
+class SaidPayment(NamedTuple):
+    """A payment named with its day, "I'll pay 300 next friday": what a promise route
+    hands `check_promise`, which records that part rather than the whole balance."""
+
+    on: date
+    amount: Decimal
+
+
 @dataclass(frozen=True)
 class Reading:
     """What the understanding layer read in one typed message.

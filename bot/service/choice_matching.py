@@ -34,13 +34,19 @@ def _labels(labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def match_choice(text: str, shown: list[tuple[str, str]]) -> str | None:
-    """The id of the choice the text names, by number (1-based) or by label."""
+    """The id of the choice the text names: a number that is a choice's own id ("6"
+    among plans of 3, 6 and 12 months, "14" among extensions of 7, 14 and 30 days),
+    else a number by its place (1-based), or a label."""
     if not shown:
         return None
     wanted = _matchable(prepared(text).folded)
     if not wanted:
         return None
     if wanted.isdigit() and len(wanted) <= 3:
+        # "6" at the plans is six months, not the sixth button ("Back").
+        named = next((choice for choice, _ in shown if choice == wanted), None)
+        if named is not None:
+            return named
         index = int(wanted)
         return shown[index - 1][0] if 1 <= index <= len(shown) else None
     labels = _labels(tuple(label for _, label in shown))

@@ -1,7 +1,7 @@
 """An amount of money with its currency and period, out of a whole sentence.
 
 "800 a month", "八百", "一千五", "两千块", "1.5k", "1,500元", "五百蚊",
-"千五", "三舊水" (300), "HK$2,000 each month". Dates, terms ("for 6
+"千五", "三舊水" (300), "HK$2,000 each month". Dates, weekdays (周五), terms ("for 6
 months", "分12期") and days of the month ("on the 15th") are taken out first,
 so "I'll pay 100 on dec 5" is 100, not a conflict between 100 and 5.
 """
@@ -76,7 +76,9 @@ _DATE_SPANS = re.compile(
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTH_WORD})\b"
     r"|(?<![\d$.,])\d{1,4}\s*[/-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?(?![\d%])"
     r"|(?<![\d$.,])\d{1,4}\.\d{1,2}\.\d{2,4}(?!\d)"
-    r"|\d{4}\s*年",
+    r"|\d{4}\s*年"
+    # A weekday's numeral is no amount: "下周五还500" is 500 on Friday, not 5 and 500.
+    r"|(?:周|週|星期|礼拜|禮拜)[一二三四五六日天]",
     re.IGNORECASE,
 )
 # From the start of a run of digits only (see _TERM): "888…" without a "%" costs its length.

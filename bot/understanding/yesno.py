@@ -211,6 +211,12 @@ _CHANGE_OF_MIND = re.compile(
 )
 # "no more reminders please", "no longer needed": a "no" that heads something else.
 _NOT_AN_ANSWER_AFTER_NO = re.compile(r"^(?:more|longer|further)(?![a-z])")
+# "算了，我想一次性还清", "no, i want to pay it all": a "no" to what was offered, then a
+# request of its own, which the model reads (a bare "算了" or "no, too much" stays a no).
+_WANTS_AFTER_NO = re.compile(
+    r"^(?:i want|i wanna|id like|i would like|let me|can i|could i|i ll|ill|i d rather|id rather)(?![a-z])"
+    r"|^(?:我|我就|我都)?(?:想|要|还是|直接|干脆|宁愿)|^(?:帮我|给我|能不能|可不可以|可唔可以|我可以|不如)"
+)
 
 
 def _short(tail: str) -> bool:
@@ -236,6 +242,8 @@ def yes_or_no(message: Prepared) -> bool | None:
         if _CHANGE_OF_MIND.search(parts[1]):
             return _last_answer(folded)
         if parts[0] == "no" and _NOT_AN_ANSWER_AFTER_NO.search(parts[1]):
+            return None
+        if parts[0] in _NO_HEADS and _WANTS_AFTER_NO.search(parts[1]):
             return None
         if parts[0] in _NO_HEADS:
             return False

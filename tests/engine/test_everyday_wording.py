@@ -3,8 +3,11 @@ languages (the engine with the real script, policy and model)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from bot.engine.types import MoneyValue
 from bot.understanding import prepare
 from bot.understanding.cues import means_all_of_it
 from tests.engine.driver import Driver
@@ -58,7 +61,13 @@ def test_r11_caring_for_family_without_income_is_hardship(said: str) -> None:
 def test_a_part_payment_by_a_date_is_not_the_whole_balance() -> None:
     d = _menu()
     d.text("I'll pay 100 tomorrow")
-    assert d.at == "promise"  # asks for the date of the full payment instead
+    assert d.at == "promise_confirm"  # that part by that day, and what stays due
+    assert d.params("repayment.promise_confirm.ask_confirm")["promise_amount"] == MoneyValue(
+        Decimal("100"), "USD"
+    )
+    assert d.params("repayment.promise_confirm.rest_due")["promise_rest"] == MoneyValue(
+        Decimal("1220.50"), "USD"
+    )
 
 
 @pytest.mark.parametrize(

@@ -116,8 +116,11 @@ def test_paying_everything_by_a_date_in_chinese() -> None:
 def test_part_of_it_by_a_date_is_not_taken_for_the_whole_balance() -> None:
     d = at_menu()
     d.text("I can pay 500 on friday")
-    assert d.at == "promise"  # asks by when the whole balance can be paid
+    assert d.at == "promise_confirm"  # 500 by friday, asked before it is recorded
     assert not d.of_type(CreateArrangement)
+    d.choose("yes")
+    (promise,) = d.of_type(CreateArrangement)
+    assert promise.amount == Decimal("500")
 
 
 def test_paying_in_full_without_a_date_asks_for_it() -> None:

@@ -193,6 +193,7 @@ def _values(market: Market) -> dict[str, Any]:
         "plan_installment": money("220.00"),
         "plan_first_due_date": TODAY + timedelta(days=7),
         "promise_amount": scope["collectible_total"],
+        "promise_rest": money("1020.50"),
         "promise_date": later,
         "lock_minutes": 15,
         # R4 quiet times (one window of each kind), and the pieces they are built from.

@@ -197,3 +197,13 @@ def test_a_typed_label_is_matched_in_the_readings_folded_form(typed: str, label:
     assert match_choice(typed, shown) == "wanted"
     assert match_choice("2", shown) == "wanted"
     assert match_choice("3", shown) is None
+
+
+def test_a_typed_number_that_is_a_choices_own_id_is_that_choice_before_a_place() -> None:
+    """Plans of 3, 6 and 12 months, then three buttons: "6" is six months, never the
+    sixth button ("Back"); a number that is no id still counts by place."""
+    shown = [("3", "3 months"), ("6", "6 months"), ("12", "12 months")]
+    shown += [("custom", "My own amount"), ("person", "A person"), ("back", "Back")]
+    assert [match_choice(n, shown) for n in ("6", "12", "3")] == ["6", "12", "3"]
+    assert match_choice("5", shown) == "person"
+    assert match_choice("7", shown) is None

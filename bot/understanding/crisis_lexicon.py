@@ -12,6 +12,8 @@ from __future__ import annotations
 ENGLISH_SURE = (
     r"suicid\w*",
     r"kill(?:ing)? my ?self",
+    # Other verbs for the same act (British "top myself"; "murder myself"), not a phone topped up.
+    r"(?:murder(?:ing)?|top(?:ping)?|end(?:ing)?) my ?self(?! up)",
     r"kms",
     r"(?:end|ending|take|taking) (?:my|my own) life",
     r"(?:want|wanna|going|gonna|wish|rather|ready|like) (?:to )?die",
@@ -59,6 +61,11 @@ ENGLISH_SURE = (
     r"(?:goodbye|bye) (?:cruel )?(?:world|forever)",
     r"(?:took|taken|take|taking|swallow\w*) (?:all )?(?:my |the |a bunch of |a lot of |loads of |lots of |a handful of )?(?:pills|tablets|sleeping pills)",
     r"find me (?:dead|hanging)",
+    # A whole bottle or packet taken, without "pills" (round 7's was found by the model alone):
+    # "gonna take the whole bottle tonight"; of wine or water it is a drink.
+    r"(?:take|taking|took|taken|swallow\w*|down|downing|downed) (?:the |a |my |that )?(?:whole|entire|full)"
+    r" (?:bottle|packet|pack|box|strip|tub|jar|blister)(?! of (?:wine|beer|vodka|whisky|whiskey|gin|rum|water"
+    r"|coke|juice|milk|prosecco|champagne|cider|soda|squash))",
     r"(?:end|ending) (?:it all|everything)(?![a-z0-9])(?! (?:with|by|on|at|before|after|tomorrow|today|next|this))",
 )
 # Chinese, matched on Simplified text (Traditional is folded to it first).
@@ -163,6 +170,13 @@ CHINESE_SURE = (
     "买了绳子",
     # Since round 6: hanging named ("上網查點樣上吊"); the proverb 一哭二鬧三上吊 is an idiom.
     "上吊",
+    # Killing oneself said with another verb (beside "弄死我" as a parent's threat, an idiom).
+    "弄死自己",
+    "弄死我自己",
+    "杀死自己",
+    "杀死我自己",
+    "杀了自己",
+    "杀咗自己",
 )
 # Words that are a sign of crisis only sometimes: a place, a thing that can be a method,
 # a goodbye, strain. "my pills cost a lot", "stuck on the bridge", "fell off the roof",
@@ -335,6 +349,9 @@ METHOD_RESEARCH = (
     r"(?:吃|食|吞)(?:几多|多少|几)[^。！？\n]{0,6}(?:会出事|会出人命|出事|中毒|致命|会死|先死|才死)",
     r"(?:食|吃|吞)(?:几多|多少)[^。！？\n]{0,4}(?:先够|才够|就够|致命|(?:先|才)?(?:会)?死"
     r"|(?:先|才)?(?:会)?(?:唔|不)(?:会)?醒|醒唔返|醒不来)",
+    # A whole bottle or box of pills swallowed: "成樽藥食晒", "把一整瓶药都吞了" (not water or wine).
+    r"(?:吞|食|吃)(?:了|咗|晒|完|光|埋)?(?:成|整|一整)(?:樽|瓶|盒|排|板)(?![^。！？]{0,2}(?:水|酒|可乐|汽水|牛奶|果汁|饮料|啤))"
+    r"|(?:成|整|一整)(?:樽|瓶|盒|排|板)(?:药|安眠药|止痛药|药丸|药片)[^。！？]{0,3}(?:吞|食|吃)",
     r"致死量|致死剂量|致命剂量|无痛(?:的|嘅)?(?:死法|自杀|方法|走法|离开)",
     r"(?:怎样|怎么|点样|点)死(?:先|才|比较|最|会|得快|得快啲|唔痛|不痛|冇咁痛)",
     r"(?:几|多少)(?:楼|层)[^。！？\n]{0,4}(?:跳|摔|跌|堕)[^。！？\n]{0,4}(?:会死|先死|才死|死得|先够|才够|一定)"

@@ -227,7 +227,47 @@ _ALL_OF_IT = re.compile(
     r"|the (?:whole|entire|full) (?:[$£€¥]|hk\$|us\$|nt\$)?\d+"
     r"|everything(?: i owe)?|in full|pay (?:it )?all|clear (?:it )?all|the lot|in one go|lump sum)\b"
     r"|全部|全额|全数|一次性|一次过|一次还清|一次付清|还清|还晒|清晒|结清|付清|清数|一笔过"
+    r"|一次(?:缴|还|付|交|俾|畀)(?:完|清|晒)"
 )
+
+
+# An option turned down rather than asked for (round 8 and 9: "not interested in splitting it
+# into instalments", "gonna pass on the settlement deal", "i'll pass on that one", "這個分期我
+# 不要"): the option's words are there, and the answer is no to it.
+_TURNED_DOWN = (
+    (
+        Meaning.INSTALLMENT,
+        re.compile(
+            r"(?<![a-z])(?:not interested in|(?:dont|do not|dont really) (?:want|need)|no need for|pass on|skip"
+            r"|no to|rather not (?:do|have)|not keen on|not doing)(?: \w+){0,3}"
+            r" (?:instal+ments?|splitting|split payments|payment plan|monthly payments|paying monthly)(?![a-z])"
+            r"|(?:不要|不用|唔要|唔使|不想|唔想|不需要|唔需要|不搞|唔搞)(?:搞|做|办|申请)?分期"
+            r"|分期(?:我)?(?:就)?(?:不要|唔要|免了|算了)"
+        ),
+    ),
+    (
+        Meaning.PAY_IN_FULL,
+        re.compile(
+            r"(?<![a-z])(?:not interested in|(?:dont|do not) (?:want|need)|pass on|skip|no to|not keen on)"
+            r"(?: \w+){0,3} (?:settlement|lump sum|full payment|paying (?:it )?(?:all|in full)|one go)(?![a-z])"
+        ),
+    ),
+)
+# "I'll pass on that one": no to whatever was offered.
+_PASS = re.compile(
+    r"(?<![a-z])(?:ill |i will |i ll |gonna |going to |think ill |i think ill )?pass on (?:that|this|it)"
+    r"(?: one| offer| deal| option| plan)?(?= *(?:[.!,]|$|thanks|thank you|cheers|mate))"
+)
+
+
+def turned_down(message: Prepared) -> frozenset[Meaning]:
+    """The options the message turns down ("not interested in instalments"); DECLINE
+    alone when it passes on whatever was offered."""
+    folded = message.folded
+    found = {meaning for meaning, pattern in _TURNED_DOWN if pattern.search(folded)}
+    if _PASS.search(folded):
+        found.add(Meaning.DECLINE)
+    return frozenset(found)
 
 
 def negated_human(message: Prepared) -> bool:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from bot.understanding.quiet_en import ENGLISH_IDIOMS, ENGLISH_SIGNS
-from bot.understanding.quiet_zh import CHINESE_CONTEXT, CHINESE_IDIOMS, CHINESE_SIGNS
+from bot.understanding.quiet_zh import CHINESE_IDIOMS, CHINESE_SIGNS
+from bot.understanding.quiet_zh_context import CHINESE_CONTEXT
 from bot.understanding.text import Prepared
 
 IDIOMS = re.compile(
@@ -89,6 +90,14 @@ _CHAT_GOODBYE = re.compile(
     r"(?: (?:forever|for good|for ever|for real|then|now|all))?(?![a-z])"
     r"|(?:就|便)?到(?:这里|呢度|此)(?:为止)?(?:吧|啦|喇|了)?"
     r"|(?:同|跟|和|对|向)?(?:你们|你哋|你地|你|大家)?(?:讲|说)?(?:拜拜|再见|永别|bye)(?:了|喇|啦)?"
+    # Since round 9: the last message to the lender, beside an opt-out ("this is my last
+    # message to this bot, opt me out", "这是我给你们发的最后一条消息 以后别联系我").
+    # Only when said to the lender or the bot: "my last message, stop texting me" after a
+    # "sorry mum" may be a farewell, and keeps its sign.
+    r"|(?<![a-z])(?:(?:this is|thats|heres|its) )?(?:my )?(?:last|final) (?:message|msg|text|reply)"
+    r" (?:to|for) (?:you|u|you guys|you lot|this bot|the bot|this number|this company|your company)(?![a-z])"
+    r"|(?:这是|呢个系|这条是)?(?:我)?(?:给|传给|发给|俾|畀)(?:你们|你哋)(?:发|传|send)?(?:的|嘅)?最后一(?:条|则|个|次)"
+    r"(?:消息|讯息|信息|短信|message|回复)"
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 ENGLISH_IDIOMS = (
     r"(?:is|s|are|re|its|was|be|been|keeps?|this|that|fees?|interest|job|work|commute|rent)"
     r" (?:\w+ )?killing (?:me|us|my)",
-    r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?kill (?:me|us)",
+    r"(?:would|will|wud|gonna|going to|might|d|ll) (?:\w+ )?(?:kill|murder|strangle|skin) (?:me|us)",
     r"kill(?:ing)? (?:my|the|our) (?:budget|wallet|bank|savings|credit|score|vibe|mood|back|feet"
     r"|battery|phone|data|ears|eyes|brain|patience)",
     r"(?:bored|scared|worried|annoyed|sick|freaked|frightened|bugged|nagged) (?:me |us )?to death",
@@ -31,7 +31,7 @@ ENGLISH_IDIOMS = (
     r"(?= \d| in| at| by| last| again)",
     r"(?:battery|batterys|phone|phones|laptop|car) (?:is |s )?(?:about to |going to |gonna )?die",
     r"(?:died|die|dying|dead) (?:of |from |with )?laugh\w*",
-    r"rather die than (?:pay|call|talk|deal|go|do|sign|put|use|take|borrow|ask|owe|sell|spend|touch|open"
+    r"rather die than (?:pay|call|talk|deal|go(?! through| on)|do|sign|put|use|take|borrow|ask|owe|sell|spend|touch|open"
     r"|get|give|beg|speak|answer|text|reply|join|switch|admit|tell)",
     r"(?:film|movie|show|series|episode|book|novel|drama|news|documentary)[^.!?\n]{0,40}"
     r"(?:jump\w* (?:off|from)|bridge|kill\w* (?:him|her|them)sel\w*|suicide|overdos\w*"
@@ -99,7 +99,7 @@ ENGLISH_IDIOMS = (
     r"(?:dying|died|dies|die|dead|killed)"
     r"|(?:dying|died|die|dead|killed)(?: \w+){0,3} (?:on|in|at) (?:level|stage|the boss|this boss|that boss|wave)",
     r"(?:she|he|they|you|u|mum|mom|dad|wife|husband|boss|sister|brother|gran|nan)"
-    r"(?:ll| will| would|d| is gonna| s gonna| is going to) (?:\w+ )?kill (?:me|us)",
+    r"(?:ll| will| would|d| is gonna| s gonna| is going to) (?:\w+ )?(?:kill|murder|strangle|skin) (?:me|us)",
     # Since round 6: a life saved by a plan, a payment made "even if it kills me", a debt
     # "dead and buried", done with the lender (not with life), heat "to death".
     r"(?:would|will|could|d|ll|you|u|youd|it|itd|that|thatd|this|plan|it would) (?:\w+ )?save(?:d|s)? my life",
@@ -136,6 +136,43 @@ ENGLISH_IDIOMS = (
     r"|on a trip|on business)[^.!?]{0,30}(?:wont|will not|not going to|not gonna) be (?:here|around)",
     r"(?:end|ending|cancel|cancelling|close|closing|stop|stopping) (?:this|the|our|my|that) (?:\w+ )?"
     r"(?:plan|arrangement|agreement|direct debit|standing order|subscription|payment plan|contract)",
+    # Since round 9. "Rather die than" anything but living on ("id rather die than miss it
+    # again"); killing oneself with an effort or a tool ("killing myself with google translate",
+    # "worked myself to death"); you, a bot or a lender wanting me dead; "dead on my feet",
+    # "dead on 500", a brain or a head that is "dead", "day of the dead", a dead man's debt;
+    # "killed it" (did well); the debt ended by paying ("send the money to end this nightmare");
+    # done with a bank or a platform; gone on a work trip.
+    r"rather die than (?!live|living|go on|going on|go through|endure|suffer|another|keep|carry on|continue|be (?:a |an |here|alive|around|stuck|trapped|like|in |with|myself)|face|wake|exist|stay|spend"
+    r"|see|put my family|let)\w+",
+    r"(?:killing|killed|kill|kills) my ?self (?:with|over|on|doing|at|trying to|learning|typing|using)"
+    r" (?:this |the |my |these |that |all )?(?:google translate|translat\w*|work|overtime|shifts|extra shifts"
+    r"|hours|double shifts|the gym|gym|training|workouts?|cardio|revision|studying|study|exams?|homework"
+    r"|paperwork|forms?|spreadsheets?|admin|typing|two jobs|three jobs|deadlines?|app|website|chores"
+    r"|english|chinese|cantonese|mandarin|polish|spanish|french|german)",
+    r"(?:work|working|worked|slog|slogging|slogged|run|running|ran) my ?self (?:\w+ )?to death",
+    r"(?:are you|r u|youre|you are|ur|u r|is this \w+|are they|theyre) (?:\w+ )?(?:trying|tryna|out|want|wanting)"
+    r" (?:to )?(?:kill me|see me dead|finish me off)",
+    r"(?:bot|app|bank|lender|company|system|website|site|this \w+) (?:\w+ )?(?:wants?|want) me dead",
+    r"dead on (?:(?:my|our|his|her|their) feet|the dot|target|[0-9£$€¥][0-9.,k]*)",
+    r"(?:brain|brains|head|mind|legs|feet|arms|back)(?: is| s| are| re| was| were| feels?| went)?"
+    r" (?:totally |completely |just |so |pretty much )?dead|brain ?dead",
+    r"day of the dead|dead sea|walking dead|grateful dead|dead poets",
+    r"dead (?:mans|man s|womans|persons|person s|relatives|parents|fathers|mothers|dads|mums|moms)"
+    r" (?:debt|loan|account|bill|bills|estate|card|name)",
+    r"(?:killed|kill|killing|smashed|nailed) it(?! (?:off|all|for good|tonight))",
+    r"(?:pay|paying|send|sending|transfer|transferring|clear|clearing|settle|settling)(?: \w+){0,6} (?:to |and )"
+    r"(?:end|finish|be done with) (?:this|the|my) (?:nightmare|ordeal|hassle|headache|stress|saga|chapter)",
+    r"(?:me |im |i am |i m )?done with (?:this|the|your|that) (?:bank|platform|app|service|company|lender"
+    r"|outfit|firm|place|website|bot)",
+    # A goodbye before a trip, with the trip and its end named ("off to spain for two weeks",
+    # "off on holiday till the 9th"); "goodbye everyone, im going away" keeps its sign.
+    r"(?:goodbye|bye) (?:everyone|everybody|all)(?=[ ,.!]*(?:im |were |i am |we are )?(?:off|heading|going|flying)"
+    r"[^.!?]{0,40}(?:holiday|vacation|trip|flight|airport|abroad|camping|festival|for (?:a|one|two|three|\d+|a few|a couple of)"
+    r" (?:weeks?|days?|months?)|till|until|back on|back in|back next))",
+    r"(?:be|been) gone (?:for|over) (?:the|this|a|next) (?:weekend|week|night|day|few days|couple of days)",
+    r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
+    r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"
+    r"|vacation|conference|course|leave)",
 )
 
 # Farewells and giving up, said without a method: a possible crisis.
@@ -311,4 +348,22 @@ ENGLISH_SIGNS = (
     r"(?:on|for) (?:my |the )?(?:headstone|gravestone|tombstone)|my (?:headstone|gravestone|tombstone|coffin|urn)",
     r"(?:last|final|dying) (?:request|wish)[^.!?]{0,40}(?:family|mum|mom|dad|wife|husband|kids|children"
     r"|parents|know|find out|tell)|dying wish",
+    # Since round 9. A date put on a stone ("14/02/1991, you can put that on the stone too"),
+    # a message for whoever reads it and a trying said as the last word ("tell whoever reads
+    # this that i tried"), no future wanted ("i dont want a future at all"), a payment taken
+    # as the last act ("consider it my final payment"), sorry said to a parent and nothing
+    # else ("mum, dad, im sorry"), plans that leave oneself out ("my plans dont include me").
+    r"(?:put|carve|engrave|chisel|inscribe|write|add)\w* (?:that|it|this|them|the date|both dates|my name)"
+    r" (?:on|onto|into) (?:the|my) (?:stone|grave|gravestone|headstone|plaque|urn|memorial)",
+    r"(?:to |tell |let )?(?:whoever|anyone who|whoever it is that|the person who) (?:reads|finds|sees|gets)"
+    r" (?:this|these|my)(?: \w+)?(?![^.!?]{0,40}(?:please|call me|reply|get back|at your|team|department|sort))",
+    r"(?:tell|let) (?:\w+ ){0,4}(?:know )?(?:that )?i (?:really |honestly )?tried(?: my best| everything| so hard"
+    r"| hard)?(?= *(?:[.!,]|$))",
+    r"(?:dont|do not|never) (?:want|need) (?:a|any) (?:future|tomorrow|next year)(?: at all| any ?more| for me)?"
+    r"(?= *(?:[.!,]|$))",
+    r"(?:consider|count|call|treat) (?:it|this|that) (?:as )?my (?:very )?(?:last|final) (?:payment|one|instalment"
+    r"|installment|bit)(?![^.!?]{0,30}(?:loan|borrow|credit|card|lender|cleared|paid off|balance|zero|\?))",
+    r"^(?:mum|mom|dad|mum and dad|mom and dad|mummy|mama|papa|mummy and daddy)[ ,.]*(?:im |i am )?(?:so |really"
+    r" |truly )?sorry(?: for everything)?[ .!]*$",
+    r"(?:plans?|future) (?:dont|doesnt|do not|does not|wont|will not) (?:include|involve|have) me(?: in (?:it|them))?",
 )

@@ -20,7 +20,7 @@ from bot.domain.parsing import parse_amount, parse_date, parse_int
 from bot.understanding.amounts import Amount, find_amount
 from bot.understanding.charges import named_charges
 from bot.understanding.crisis import crisis_level
-from bot.understanding.cues import means_all_of_it, negated_human, word_cues
+from bot.understanding.cues import means_all_of_it, negated_human, turned_down, word_cues
 from bot.understanding.dates import parse_birth_dates, parse_dates
 from bot.understanding.labels import CrisisLevel, Meaning
 from bot.understanding.model import IntentModel
@@ -105,6 +105,19 @@ def _ranked(probabilities: dict[Meaning, float], message: Prepared) -> list[Scor
         # "No need for a human": whatever it is, it is not a request for one.
         probs[Meaning.DECLINE] = probs.get(Meaning.DECLINE, 0.0) + probs[Meaning.HUMAN]
         probs[Meaning.HUMAN] = 0.0
+    refused = turned_down(message)
+    options = {Meaning.INSTALLMENT, Meaning.PAY_IN_FULL, Meaning.EXTENSION, Meaning.PROMISE}
+    refused_options = options if Meaning.DECLINE in refused else refused & options
+    # An option turned down is no request for it: its weight goes to the answer "no", or to
+    # paying in full when the whole balance is named beside it ("一次繳完 不用分期").
+    instead = (
+        Meaning.PAY_IN_FULL
+        if means_all_of_it(message) and Meaning.PAY_IN_FULL not in refused_options
+        else Meaning.DECLINE
+    )
+    for meaning in refused_options:
+        probs[instead] = probs.get(instead, 0.0) + probs.get(meaning, 0.0)
+        probs[meaning] = 0.0
     return sorted((Scored(m, p) for m, p in probs.items()), key=_rank_key)
 
 

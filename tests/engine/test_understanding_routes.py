@@ -29,7 +29,10 @@ from bot.engine.types import (
 )
 from bot.engine.values import from_json
 from bot.service.scripts import check_dialogs
-from bot.understanding import Meaning
+from bot.understanding import Meaning, prepare
+from bot.understanding.features import features
+from bot.understanding.model import IntentModel
+from bot.understanding.understand import understand
 from tests.engine.driver import Driver, make_account, repayment_script
 from tests.engine.test_validator import broken
 
@@ -456,10 +459,24 @@ def test_a_conversation_pinned_to_an_older_script_is_not_asked_back() -> None:
     assert "repayment.not_understood" in d.said()
 
 
+def _reads_no_then_dispute(text: str) -> IntentModel:
+    """A stand-in model that reads every message as a sure "no" (0.7) and a dispute
+    second (0.25), and knows the words of `text`: the route is what is tested here, not
+    how a retrained model happens to rank one sentence."""
+    logits = {Meaning.DECLINE: 3.0, Meaning.DISPUTE: 1.9}
+    labels = tuple(Meaning)
+    known = frozenset(f for f in features(prepare(text).folded) if f.startswith("w:"))
+    return IntentModel(labels, tuple(logits.get(m, -2.0) for m in labels), {}, "", known)
+
+
 def test_a_sure_meaning_with_no_place_here_offers_the_next_likeliest() -> None:
+    text = "the interest looks way too high, thats not what i signed up for"
     d = at_menu()
-    # Read as a "no" first (nothing to say no to at the menu), a dispute second.
-    d.text("the interest looks way too high, thats not what i signed up for")
+    d.model = _reads_no_then_dispute(text)
+    # Read as a sure "no" (nothing to say no to at the menu), a dispute second.
+    reading = understand(text, locale="en", today=date(2026, 1, 1), model=d.model)
+    assert reading.sure and reading.top is Meaning.DECLINE
+    d.text(text)
     assert "repayment.ask_back" in d.said()
     assert "@meaning:dispute" in d.choices()
     d.choose("@meaning:dispute")

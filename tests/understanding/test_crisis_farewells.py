@@ -161,8 +161,45 @@ ROUND8 = (
     "延期就算了，我最不需要的就是更多时间",
     "no extension thanks, more time is the last thing i want",
 )
+# Round 9: a date put on a stone, a message for whoever reads it, trying said as the last
+# word, no future wanted, a payment taken as the last act, sorry said to one's parents and
+# nothing else, plans that leave oneself out, thanks for one's patience then a goodbye.
+ROUND9 = (
+    "born 3/7/1979, they can carve that on the stone next to my name",
+    "engrave the date on my grave when it's time",
+    "to whoever finds this phone, i tried",
+    "tell my brother i tried my best",
+    "i don't need a future, i don't need your plan",
+    "count this as my last payment. take care",
+    "mum and dad, i'm sorry",
+    "my plans don't include me",
+    "阿爸阿媽，對唔住",
+    "爸妈 对不起了",
+    "计划里没有我，不用帮我安排了",
+    "我的安排入面冇我",
+    "麻烦告诉看到这条留言的人",
+    "帮我告诉爸妈我已经尽力了",
+    "我不想要什么未来了",
+    "谢谢你们这么有耐心 再见",
+    "一千五，最後一筆了",
+)
 # Everyday wording beside the same words: no sign.
 EVERYDAY = (
+    # round 9's neighbours: a grandparent's stone, a message for the lender's staff, trying to
+    # pay, future reminders, a last payment asked about, a parent who says sorry, a plan
+    # that lacks one's name, patience thanked until tomorrow
+    "we put my grandad's name on the stone last spring",
+    "whoever reads this at your company, please call me back",
+    "tell your manager i tried to pay twice yesterday",
+    "i don't want any future reminders, thanks",
+    "consider this my last payment before the balance is cleared?",
+    "mum says sorry she missed your call",
+    "爸爸说对不起，他忘了转账",
+    "計劃入面冇我個名，係咪搞錯咗",
+    "你告诉客服我已经尽力凑钱了",
+    "我不想要什么分期，一次还清",
+    "谢谢你们这么有耐心，明天见",
+    "三百 最后一笔了 下个月就还清",
     # round 8's neighbours: a parent's headstone, a last loan sworn off, a debt cleared
     "我爸墓碑上刻什么字还没定",
     "就当是最后一笔网贷，以后再也不借了",
@@ -246,6 +283,7 @@ def _rows(*tables: tuple[str, tuple[str, ...]]) -> list[object]:
         ("r6", ROUND6),
         ("r7", ROUND7),
         ("r8", ROUND8),
+        ("r9", ROUND9),
     ),
 )
 def test_r12_a_quiet_farewell_is_possible_and_read_as_crisis(text: str, model: IntentModel) -> None:

@@ -141,6 +141,41 @@ ROUND7 = (
 )
 
 
+# Round 9 (and round 8's sure alarms): "rather die than" anything but living on, killing
+# oneself with an effort or a tool, a chore that makes one "want to die" (講到想死), you or an
+# app wanting me dead, "dead on my feet", "dead on 320", a dead brain, "killed it", the debt
+# ended by paying, done with a bank, gone on a work trip, goodbye before a holiday; oaths
+# (死也不会, 宁死不, 拼死), an amount that would kill me, a dying phone, goodbye said to a debt,
+# plants that died, 冤死, 今天台风.
+ROUND9 = (
+    "paid it on the 3rd, i'd rather die than be late again haha",
+    "i'd rather die than queue at that branch again",
+    "killing myself with overtime so i can pay this off",
+    "worked myself to death this month, can i pay on friday",
+    "are you trying to kill me with these fees",
+    "this app wants me dead, it logged me out again",
+    "dead on my feet after a double shift, ill reply tomorrow",
+    "yep its dead on 320",
+    "my brain is totally dead today, what was the amount again",
+    "smashed it at my interview, can pay more next month",
+    "let me pay 300 now to end this nightmare",
+    "im done with this bank, put me through to complaints",
+    "ill be gone for a few days on a work trip, can we push it",
+    "goodbye everyone, off on holiday till the 9th",
+    "一讲电话就等到我想死，有没有网上办理",
+    "打字打到想死，可以语音吗",
+    "死也不会再拖了，这次一定准时",
+    "宁死不签这个协议",
+    "拼死也要这个月还清",
+    "还这么多我真的会死，能不能少点",
+    "手机没电了，快死了，晚点聊",
+    "终于跟这笔网贷说拜拜了",
+    "我家的盆栽全死了",
+    "冤枉死了，我明明按时付了",
+    "明天台风，银行开门吗",
+)
+
+
 @pytest.mark.rule("R12")
 @pytest.mark.parametrize(
     "text",
@@ -152,6 +187,7 @@ ROUND7 = (
             ("r5", ROUND5),
             ("r6", ROUND6),
             ("r7", ROUND7),
+            ("r9", ROUND9),
         )
         for index, text in enumerate(table)
     ],
@@ -181,6 +217,15 @@ def test_r12_a_life_idiom_needs_someone_elses_measure_not_a_wish() -> None:
         ("别再发了，拜拜，反正我也活不到下个月", "活不到"),
         # Round 7: a dead app beside worthlessness said of oneself.
         ("the app is dead and im so worthless", "worthless"),
+        # Round 9: the last message to the lender is taken out, not a sign beside it.
+        ("opt me out, this is my last message, i cant go on", "cant go on"),
+        # ... and only a last message said to the lender: one not addressed keeps its sign.
+        ("sorry mum, this was my last message, stop the texts", "last message"),
+        ("这是我最后一条信息了，别再联系我", "最后一条"),
+        # ... and an idiom of "very" or an oath keeps the wish or the sign beside it.
+        ("电话没电了，我想死", "想死"),
+        ("我死都唔會有人理", "有人理"),
+        ("goodbye everyone, im going away", "goodbye everyone"),
     ],
 )
 def test_r12_the_words_beside_an_idiom_still_count(text: str, kept: str) -> None:

@@ -1,7 +1,7 @@
 """R12, issue 30: a method, a wish or a plan is a sure crisis; a word that is a sign only
 sometimes is a possible one; the same words in everyday wording are none.
 
-One class, every round (rounds 3 to 6, now in data/nlu/dev/), checked with fresh sentences
+One class, every round (rounds 3 to 9, now dev), checked with fresh sentences
 of its own, none of a round's lines nor of the training lines.
 """
 
@@ -49,6 +49,18 @@ SURE = (
     # no point in being alive, as Cantonese and Mandarin say it (round 8)
     "成日諗做人仲有乜意思",
     "我真的觉得做人还有什么意思",
+    # a whole bottle or box taken without naming pills (round 7's, found by the model alone)
+    "going to swallow the whole packet after work",
+    "成盒安眠藥食晒佢",
+    "一整瓶药吃下去就好了",
+    # "rather die than" living on, and killing oneself with a method, beside round 9's idioms
+    "i'd rather die than face another year of this",
+    "i'd rather die than go through another winter like this",
+    "thinking of killing myself with the pills in the drawer",
+    # other verbs for the same act
+    "i want to murder myself",
+    "might just top myself tonight",
+    "我真系想弄死我自己",
 )
 # Possible, never sure: a place, a thing that can be a method, a goodbye, strain, a bare
 # 死 (round 4); a denial (round 3); tablets or a quantity left open (round 6).
@@ -87,6 +99,11 @@ EVERYDAY = (
     "been cutting costs again so i can pay on the 12th",
     "布洛芬一天可以吃几次，牙疼得厉害",
     "working on the roof all week so i can pay the 300 friday",
+    # a whole bottle of a drink (round 9's neighbours)
+    "downed a whole bottle of water after the gym",
+    "昨晚飲咗成樽紅酒，頭痛",
+    "took the day off myself to sort the payment",
+    "i'd rather die than go to court over a parking fine",
 )
 
 

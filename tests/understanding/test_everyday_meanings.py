@@ -1,6 +1,6 @@
 """Issue 30: the everyday meanings each held-out round misread, read for what they mean.
 
-One class, every round (rounds 4 to 6, now in data/nlu/dev/), with fresh sentences of its
+One class, every round (rounds 4 to 9, now dev), with fresh sentences of its
 own, none of a round's lines nor of the training lines: the model, with the crisis and
 yes/no rules around it, reads each for its meaning. A change of mind ends on its last answer.
 """
@@ -46,6 +46,16 @@ MEANINGS = {
         ("上個月已經俾咗 你哋睇下紀錄", Meaning.DISPUTE),
         ("可以去全家便利店缴吗", Meaning.HOW_TO_PAY),
         ("我下楼跳舞去了 晚点聊", Meaning.OFF_TOPIC),
+    ),
+    # Rounds 8 and 9: an option turned down is a decline, not a request for it; beside the
+    # whole balance named, it is paying in full.
+    "r9": (
+        ("honestly not keen on monthly payments, no", Meaning.DECLINE),
+        ("think ill pass on that offer, thanks", Meaning.DECLINE),
+        ("i'll skip the lump sum, cant do it", Meaning.DECLINE),
+        ("这个分期我就不要了", Meaning.DECLINE),
+        ("分期就免了吧", Meaning.DECLINE),
+        ("下个月一次还清，不用分期", Meaning.PAY_IN_FULL),
     ),
 }
 # A change of mind: the last answer wins (round 5).

@@ -188,3 +188,32 @@ async def test_a_portfolio_planned_twice_queues_and_opens_once(
     assert any(r.status == "queued" for r in reminders)
     assert (again.queued, again.person) == (0, 0)
     assert await _reweighed(sessions) == 0
+
+
+async def test_an_older_case_with_the_same_ticket_is_not_counted_as_opened(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Tickets are random: an older, closed case of another account may carry the
+    ticket a new case gets. Only the cases this call opened come back."""
+    await _accounts(sessions)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            table_of(EscalationRow).insert(),
+            {**escalations.new_case("T-SAME", "P-4", None, EscalationReason.REQUESTED,
+                                    Priority.NORMAL, NOW), "status": "closed"},
+        )  # fmt: skip
+    async with sessions() as session, session.begin():
+        opened = await open_many_unless_open(
+            session,
+            [("T-SAME", "P-0", None, "late_30")],
+            reason=EscalationReason.REMINDER_STAGE,
+            priority=Priority.NORMAL,
+            now=NOW,
+        )
+    async with sessions() as session:
+        new = (
+            await session.execute(
+                select(EscalationRow).where(col(EscalationRow.account_id) == "P-0")
+            )
+        ).scalar_one()
+    assert opened == {"P-0": new.id}

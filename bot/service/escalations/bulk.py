@@ -109,7 +109,10 @@ async def open_many_unless_open(
             )
         weigh = True
     found = await _OPENED(session, [case[0] for case in to_open])
-    opened = {row[0]: row[1] for row in found}
+    # Tickets are random (ten hex digits): among 300,000 cases two share one with a
+    # chance of a few percent, and an older case found by its ticket is not this call's.
+    ours = {case[1] for case in to_open}
+    opened = {row[0]: row[1] for row in found if row[0] in ours}
     if weigh:  # the cases opened one by one went in unweighed
         await escalations.set_worklist_keys(
             session,

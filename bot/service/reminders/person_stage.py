@@ -19,7 +19,6 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.types import EscalationReason, Priority
-from bot.service import worklist
 from bot.service.escalations.bulk import open_many_unless_open
 from bot.service.reminders.store import REMINDERS, NewReminder, queue_many
 
@@ -31,9 +30,10 @@ def ticket() -> str:
 
 async def hand_to_person(session: AsyncSession, rows: Sequence[NewReminder], now: datetime) -> int:
     """Record each person's stage and open its case; returns how many cases opened.
-    A batch's cases are opened in one executemany and weighed for the worklist
-    together: one at a time they cost some 5 ms of CPU each, and a portfolio's day
-    can bring tens of thousands (a third of the benchmark's accounts)."""
+    A batch's cases are opened in one executemany, each with its place in the
+    worklist (days past due x amount) as it goes in: one at a time they cost some
+    5 ms of CPU each, and a portfolio's day can bring tens of thousands (a third of
+    the benchmark's accounts)."""
     recorded = set(await queue_many(session, "person", rows, now))
     fresh = [row for row in rows if row[0] in recorded]  # the others: recorded before
     opened = await open_many_unless_open(
@@ -46,8 +46,6 @@ async def hand_to_person(session: AsyncSession, rows: Sequence[NewReminder], now
         priority=Priority.NORMAL,
         now=now,
     )
-    # Their place in the worklist (days past due x amount), as every writer of a case does.
-    await worklist.reweigh(session, now, case_ids=list(opened.values()))
     # A stage whose account has a case open already is taken back (see the module).
     taken_back = [
         {"account": account_id, "stage": stage, "cycle": cycle}

@@ -201,13 +201,43 @@ async def _refresh_statistics(
 async def _write(
     sessions: async_sessionmaker[AsyncSession], decided: Decided, report: PlanReport, now: datetime
 ) -> None:
-    """One batch's reminders, in one short transaction."""
+    """One batch's reminders in one short transaction, and its person stages with
+    their cases in another. On PostgreSQL the two go side by side, on two server
+    backends: the server's inserts (indexes, foreign-key checks) were the longest
+    part of a batch, one after the other. Each transaction is whole on its own: a
+    stage is recorded with its case or not at all, and every row is queued once
+    whatever runs beside it (the unique key). SQLite has one writer at a time."""
+    bot, person = _queue(sessions, decided, report, now), _hand_over(sessions, decided, report, now)
+    async with sessions() as session:
+        postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        async with asyncio.TaskGroup() as both:  # one failing cancels the other
+            both.create_task(bot)
+            both.create_task(person)
+    else:
+        await bot
+        await person
+
+
+async def _queue(
+    sessions: async_sessionmaker[AsyncSession], decided: Decided, report: PlanReport, now: datetime
+) -> None:
+    if not decided.queued:
+        return
     async with sessions() as session, session.begin():
         report.queued += len(await queue_many(session, "queued", decided.queued, now))
-        # The person stages recorded just now, each opening its case (person_stage).
-        report.person += await hand_to_person(session, decided.person, now)
         for candidate, decision in decided.requeue:
             report.queued += await _requeue(session, candidate, decision, now)
+
+
+async def _hand_over(
+    sessions: async_sessionmaker[AsyncSession], decided: Decided, report: PlanReport, now: datetime
+) -> None:
+    """The person stages recorded just now, each opening its case (person_stage)."""
+    if not decided.person:
+        return
+    async with sessions() as session, session.begin():
+        report.person += await hand_to_person(session, decided.person, now)
 
 
 async def _requeue(

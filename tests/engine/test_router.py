@@ -153,3 +153,45 @@ def test_the_buttons_of_asking_back() -> None:
     )
     invalid = dates.input.invalid if dates.input is not None else None
     assert router.route_choice(script, dates, DATE_CHOICE + "not-a-date", SCOPE) == Failed(invalid)
+
+
+@pytest.mark.rule("R5")
+def test_a_button_of_asking_back_follows_the_scripts_guarded_route() -> None:
+    """A meaning the state has no route for is served by the script's own route, whose
+    guard is read in the step's scope: payment details only for a verified borrower."""
+    script = repayment_script()
+    promise = script.states["promise"]
+    assert "how_to_pay" not in promise.intents
+    assert router.route_choice(script, promise, MEANING_CHOICE + "how_to_pay", SCOPE) == Follow(
+        "payment_info", False
+    )
+    unverified = computed_names(
+        computed_from({}), False, "en", 0, Context(make_account(), shipped_policy(), NOW)
+    )
+    assert router.route_choice(
+        script, promise, MEANING_CHOICE + "how_to_pay", unverified
+    ) == Failed(None)
+
+
+def test_a_yes_presses_only_a_button_that_is_shown() -> None:
+    """ "Yes" at the choice of disputed charges means Continue only once Continue is
+    offered: with no charge picked yet its button is hidden and nothing is pressed."""
+    script = repayment_script()
+    select = script.states["dispute_select"]
+    yes = sure("confirm", answer=True)
+    picked = {**SCOPE, "dispute_count": 1}
+    assert router.route_text(script, select, yes, "yes", picked) == Choose("continue")
+    assert router.route_text(script, select, yes, "yes", {**SCOPE, "dispute_count": 0}) == Failed(
+        None
+    )
+    assert not router.routable(script, select, "confirm", {**SCOPE, "dispute_count": 0})
+
+
+def test_a_routes_actions_get_what_the_message_named_for_its_meaning() -> None:
+    """A yes or no goes to the actions of a confirm or decline route as the answer; a
+    date goes only to the meanings that are about a date."""
+    day = date(2026, 12, 5)
+    assert router.route_value(Reading(answer=True), "confirm") is True
+    assert router.route_value(Reading(answer=False), "decline") is False
+    assert router.route_value(Reading(dates=(day,)), "promise") == day
+    assert router.route_value(Reading(dates=(day,), answer=True), "hardship") is None

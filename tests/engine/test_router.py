@@ -6,7 +6,7 @@ arrived in, and nothing else: no step, no text to scan for meanings.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,7 @@ from bot.engine.router import (
     TakeRoute,
 )
 from bot.engine.scope import computed_from, computed_names
-from bot.engine.script import DATE_CHOICE, MEANING_CHOICE, SOMETHING_ELSE
+from bot.engine.script import DATE_CHOICE, MEANING_CHOICE, SOMETHING_ELSE, InputSpec, InputType
 from bot.engine.types import Context, Reading, Sense
 from tests.engine.driver import NOW, make_account, repayment_script, shipped_policy
 
@@ -195,3 +195,27 @@ def test_a_routes_actions_get_what_the_message_named_for_its_meaning() -> None:
     assert router.route_value(Reading(answer=False), "decline") is False
     assert router.route_value(Reading(dates=(day,)), "promise") == day
     assert router.route_value(Reading(dates=(day,), answer=True), "hardship") is None
+
+
+@pytest.mark.rule("R4")
+def test_asking_when_the_bot_writes_opens_the_reminder_settings_as_a_detour() -> None:
+    """ "When can you contact me?" names no hours: it leads where /reminders leads, and
+    returns to the question after; a free-text answer is never hijacked by it."""
+    asked = Reading(cues=frozenset({router.CONTACT_TIMES}))
+    assert route("menu", asked) == Follow("contact_settings", True)
+    assert route("dispute_reason", asked) != Follow("contact_settings", True)
+
+
+@pytest.mark.parametrize(
+    ("limit", "inside", "outside"), [("min", 0, -1), ("max", 0, 1)], ids=["min", "max"]
+)
+def test_a_typed_date_fits_its_limit_exactly_at_it_and_not_a_day_beyond(
+    limit: str, inside: int, outside: int
+) -> None:
+    """An input's `min` and `max` are read in the step's scope and are inclusive."""
+    today: date = SCOPE["today"]
+    spec = InputSpec(type=InputType.DATE, store="d", invalid="bad", **{limit: "today"})
+    for days in (inside, -2 * outside):
+        day = today + timedelta(days=days)
+        assert router.within_limits(spec, day, SCOPE) == day
+    assert router.within_limits(spec, today + timedelta(days=outside), SCOPE) is None

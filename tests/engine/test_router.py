@@ -6,12 +6,13 @@ arrived in, and nothing else: no step, no text to scan for meanings.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from bot.domain.quiet_windows import QuietWindow
 from bot.engine import router
 from bot.engine.router import (
     AskBack,
@@ -27,7 +28,7 @@ from bot.engine.router import (
 )
 from bot.engine.scope import computed_from, computed_names
 from bot.engine.script import DATE_CHOICE, MEANING_CHOICE, SOMETHING_ELSE, InputSpec, InputType
-from bot.engine.types import Context, Reading, Sense
+from bot.engine.types import Context, QuietTimes, Reading, Sense
 from tests.engine.driver import NOW, make_account, repayment_script, shipped_policy
 
 # The names a verified borrower's step sees, built as the step builds them.
@@ -219,3 +220,25 @@ def test_a_typed_date_fits_its_limit_exactly_at_it_and_not_a_day_beyond(
         day = today + timedelta(days=days)
         assert router.within_limits(spec, day, SCOPE) == day
     assert router.within_limits(spec, today + timedelta(days=outside), SCOPE) is None
+
+
+@pytest.mark.rule("R4")
+def test_new_quiet_hours_at_the_confirmation_are_the_answer_whatever_else_they_say() -> None:
+    """ "No, 22:00 to 08:00 instead" when asked to confirm quiet hours: the hours read are
+    stored, not taken as the No button, up to the input's length limit and not beyond."""
+    script = repayment_script()
+    confirm = script.states["quiet_confirm"]
+    spec = confirm.input
+    assert spec is not None
+    night = QuietWindow(frozenset(range(7)), time(22), time(8))
+    reading = Reading(
+        senses=(Sense("decline", 0.9),), sure=True, answer=False, quiet_windows=(night,)
+    )
+    words = "No, 22:00 to 08:00 instead"
+    for text in (words, words.ljust(spec.max_length, ".")):
+        decision = router.route_text(script, confirm, reading, text, SCOPE)
+        assert decision == Store(QuietTimes((night,)))
+    too_long = words.ljust(spec.max_length + 1, ".")
+    assert router.route_text(script, confirm, reading, too_long, SCOPE) != Store(
+        QuietTimes((night,))
+    )

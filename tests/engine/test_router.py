@@ -242,3 +242,17 @@ def test_new_quiet_hours_at_the_confirmation_are_the_answer_whatever_else_they_s
     assert router.route_text(script, confirm, reading, too_long, SCOPE) != Store(
         QuietTimes((night,))
     )
+
+
+def test_quiet_hours_asked_for_and_none_read_is_not_understood() -> None:
+    """R4: words with no hours in them are no answer to "when should I not write?": the
+    question is asked again, nothing empty is stored."""
+    assert route("quiet_ask", Reading(), "whenever suits you") == Failed("bad_quiet")
+
+
+def test_an_amount_read_in_the_words_comes_before_the_whole_message_as_a_number() -> None:
+    """At a question for an amount, the amount the reader found ("200 on the 15th") is
+    the answer; the whole message read as one number is only the fallback."""
+    both = Reading(amount=Decimal(200), value_amount=Decimal(15))
+    assert route("plan_custom", both, "200 on the 15th") == Store(Decimal(200))
+    assert route("plan_custom", Reading(value_amount=Decimal(15)), "15") == Store(Decimal(15))

@@ -256,3 +256,15 @@ def test_an_amount_read_in_the_words_comes_before_the_whole_message_as_a_number(
     both = Reading(amount=Decimal(200), value_amount=Decimal(15))
     assert route("plan_custom", both, "200 on the 15th") == Store(Decimal(200))
     assert route("plan_custom", Reading(value_amount=Decimal(15)), "15") == Store(Decimal(15))
+
+
+@pytest.mark.rule("R15")
+def test_a_complaint_the_model_is_sure_of_in_a_free_text_answer_is_recognised() -> None:
+    """No complaint cue words, but a sure reading of a complaint: the dispute reason is
+    kept and the complaint followed; an unsure reading is only the reason."""
+    text = "the fee is wrong and I want this looked at properly"
+    assert route("dispute_reason", sure("complaint"), text) == NoteAndFollow(
+        text, "complaint", False
+    )
+    unsure = Reading(senses=(Sense("complaint", 0.9),))
+    assert route("dispute_reason", unsure, text) == Store(text)

@@ -268,3 +268,24 @@ def test_a_complaint_the_model_is_sure_of_in_a_free_text_answer_is_recognised() 
     )
     unsure = Reading(senses=(Sense("complaint", 0.9),))
     assert route("dispute_reason", unsure, text) == Store(text)
+
+
+@pytest.mark.rule("R15")
+def test_complaining_to_the_person_once_the_complaint_is_logged_is_its_details() -> None:
+    """Written to the person, complaining words open a complaint; once one is logged
+    they are its details, stored as the message. STOP still detours (R3), and a
+    complaint about staff is no request for a person (R13)."""
+    script = repayment_script()
+    waiting = script.states["handoff_wait"]
+    text = "your agent was rude, I want to complain"
+    complaint = Reading(cues=frozenset({"complaint"}))
+    logged = {**SCOPE, "escalated_for": ["complaint"]}
+    assert router.route_text(script, waiting, complaint, text, SCOPE) == NoteAndFollow(
+        text, "complaint", False
+    )
+    assert router.route_text(script, waiting, complaint, text, logged) == Store(text)
+    stop = Reading(cues=frozenset({"stop"}))
+    assert router.route_text(script, waiting, stop, "stop", logged) == NoteAndFollow(
+        None, "opted_out", True
+    )
+    assert not router.wants_person(Reading(cues=frozenset({"complaint", "human"})))

@@ -8,12 +8,13 @@ offered ever asks more a month than the borrower said they can pay.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from bot.engine.types import CreateArrangement
-from tests.engine.driver import Driver, make_account
+from tests.engine.driver import NOW, Driver, make_account
 
 
 def _verified(locale: str = "en", **account: str) -> Driver:
@@ -95,3 +96,23 @@ def test_hardship_said_beside_an_offer_holds_for_a_later_offer_without_it() -> N
     d.text("I can pay 200 a month")
     assert d.at == "plan_confirm"
     assert "repayment.plan_confirm.hardship_terms" in d.said()
+
+
+def test_hardship_said_once_gives_the_later_plan_the_hardship_payment_holiday() -> None:
+    """R11: a plan agreed after hardship was said, in a message of its own, starts after
+    the hardship terms' payment holiday (the shipped policy's 30 days before the usual
+    7), though the offer itself fitted the usual terms."""
+    d = _verified()
+    d.choose("plan")
+    d.text("I lost my job, I can pay 200 a month")
+    d.choose("no")
+    d.text("I can pay 200 a month")
+    d.choose("yes")
+    (plan,) = d.of_type(CreateArrangement)
+    assert plan.installments[0].due_date == NOW.date() + timedelta(days=37)
+    usual = _verified()
+    usual.choose("plan")
+    usual.text("I can pay 200 a month")
+    usual.choose("yes")
+    (plan,) = usual.of_type(CreateArrangement)
+    assert plan.installments[0].due_date == NOW.date() + timedelta(days=7)

@@ -415,9 +415,14 @@ def choose_extension(run: ActionRun) -> None:
     chosen = [o for o in options if o["id"] == str(run.value)]
     if not chosen:
         raise ActionError(f"no extension of {run.value} days")
-    run.put("extension", chosen[0])
-    run.put("extension_days", chosen[0]["days"])
-    run.put("extension_new_due", chosen[0]["new_due_date"])
+    _put_extension(run, chosen[0])
+
+
+def _put_extension(run: ActionRun, option: dict[str, Any]) -> None:
+    """The extension option chosen, by its button or by a date typed."""
+    run.put("extension", option)
+    run.put("extension_days", option["days"])
+    run.put("extension_new_due", option["new_due_date"])
 
 
 @action(
@@ -440,10 +445,7 @@ def choose_extension_by_date(run: ActionRun) -> None:
     run.put("extension_latest", max((o["new_due_date"] for o in options), default=None))
     run.put("extension_past_offers", not reaching)
     if reaching:
-        chosen = min(reaching, key=lambda option: option["new_due_date"])
-        run.put("extension", chosen)
-        run.put("extension_days", chosen["days"])
-        run.put("extension_new_due", chosen["new_due_date"])
+        _put_extension(run, min(reaching, key=lambda option: option["new_due_date"]))
 
 
 @action("arrangement_id", "pay_amount", asks_for_money=True)

@@ -27,11 +27,6 @@ from tests.runtime.conftest import NOW, WebChat
 DETAILS = "Your agent was rude to me on the phone"
 
 
-async def _verified(web: WebChat, user: str, account: str, birth: str) -> None:
-    await web.say(user, f"/start {await web.link(account)}")
-    await web.say(user, birth)
-
-
 async def _escalations(web: WebChat) -> list[EscalationRow]:
     async with web.app.sessions() as session:
         query = select(EscalationRow).order_by(col(EscalationRow.id))
@@ -40,7 +35,7 @@ async def _escalations(web: WebChat) -> list[EscalationRow]:
 
 @pytest.mark.rule("R15")
 async def test_a_complaints_details_go_to_its_own_case(web: WebChat) -> None:
-    await _verified(web, "c1", "T-EN", "1990-05-17")
+    await web.verify("c1", "T-EN", "1990-05-17")
     logged = "\n".join(m.text for m in await web.say("c1", "I want to make a complaint"))
     # Words that name an agent are the complaint's details, not a request for one.
     thanked = "\n".join(m.text for m in await web.say("c1", DETAILS))
@@ -65,7 +60,7 @@ async def test_a_complaints_details_go_to_its_own_case(web: WebChat) -> None:
 
 @pytest.mark.rule("R13")
 async def test_a_note_for_the_person_reaches_the_requested_case(web: WebChat) -> None:
-    await _verified(web, "c2", "T-EN", "1990-05-17")
+    await web.verify("c2", "T-EN", "1990-05-17")
     await web.say("c2", "I want to talk to a person")
     await web.say("c2", "Please ask the agent to call me after 6pm")
     (case,) = await _escalations(web)
@@ -95,7 +90,7 @@ async def test_a_note_for_the_person_is_passed_on_and_is_no_crisis(
     Going back to the assistant afterwards adds nothing to the note."""
     account, birth, ask, note = NOTES[locale]
     user = f"note-{locale}"
-    await _verified(web, user, account, birth)
+    await web.verify(user, account, birth)
     await web.say(user, ask)
     (noted,) = await web.say(user, note)
     back = noted.buttons[0][0]  # "Continue with the assistant": a button's id is no note
@@ -119,7 +114,7 @@ async def test_a_charge_can_be_disputed_where_the_paused_message_says_so(
             now=NOW - timedelta(days=1),
         )
     user = f"p-{how}"
-    await _verified(web, user, "T-EN", "1990-05-17")
+    await web.verify(user, "T-EN", "1990-05-17")
     paused = "\n".join(m.text for m in await web.say(user, "I can pay 100 a month"))
     assert "You can still see your account, dispute a charge" in paused
     if how == "typed":

@@ -11,10 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
-from sqlmodel import col
 
-from bot.store.tables import ArrangementRow
 from tests.runtime.conftest import WebChat
 
 # account, birth, asking for time, a day typed, the option reaching it, yes
@@ -32,29 +29,17 @@ AT_MENU = {
 LATEST = {"en": "Dec 22, 2026", "zh_Hans": "2026年12月22日", "zh_Hant": "2026年12月22日"}
 
 
-async def _verified(web: WebChat, user: str, account: str, birth: str) -> None:
-    await web.say(user, f"/start {await web.link(account)}")
-    await web.say(user, birth)
-
-
-async def _extension(web: WebChat, account: str) -> ArrangementRow:
-    async with web.app.sessions() as session:
-        query = select(ArrangementRow).where(col(ArrangementRow.account_id) == account)
-        (row,) = (await session.execute(query)).scalars()
-    return row
-
-
 @pytest.mark.parametrize("locale", list(WHO))
 async def test_a_date_typed_at_the_question_is_the_option_that_reaches_it(
     web: WebChat, locale: str
 ) -> None:
     account, birth, ask, typed, yes = WHO[locale]
     user = f"ext-{locale}"
-    await _verified(web, user, account, birth)
+    await web.verify(user, account, birth)
     await web.say(user, ask)
     await web.say(user, typed)
     await web.say(user, yes)
-    row = await _extension(web, account)
+    (row,) = await web.arrangements(account)
     assert (row.kind, row.new_due_date) == ("extension", REACHED[locale])
 
 
@@ -62,17 +47,18 @@ async def test_a_date_typed_at_the_question_is_the_option_that_reaches_it(
 async def test_a_date_named_at_the_menu_goes_to_its_confirmation(web: WebChat, locale: str) -> None:
     account, birth, _, _, yes = WHO[locale]
     user = f"menu-{locale}"
-    await _verified(web, user, account, birth)
+    await web.verify(user, account, birth)
     await web.say(user, AT_MENU[locale])
     await web.say(user, yes)
-    assert (await _extension(web, account)).new_due_date == date(2026, 12, 6)
+    (row,) = await web.arrangements(account)
+    assert row.new_due_date == date(2026, 12, 6)
 
 
 @pytest.mark.parametrize("locale", list(WHO))
 async def test_past_the_latest_option_the_bot_says_the_latest(web: WebChat, locale: str) -> None:
     account, birth, ask, _, _ = WHO[locale]
     user = f"far-{locale}"
-    await _verified(web, user, account, birth)
+    await web.verify(user, account, birth)
     await web.say(user, ask)
     replies = await web.say(user, "2027-02-20")
     text = "\n".join(m.text for m in replies)

@@ -12,10 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
-from sqlmodel import col
 
-from bot.store.tables import ArrangementRow
 from tests.runtime.conftest import WebChat
 
 # account, birth date, a part promised by a day, the part, what stays due (as shown)
@@ -32,28 +29,17 @@ INSTEAD = {
 }
 
 
-async def _verified(web: WebChat, user: str, account: str, birth: str) -> None:
-    await web.say(user, f"/start {await web.link(account)}")
-    await web.say(user, birth)
-
-
-async def _arrangements(web: WebChat, account: str) -> list[ArrangementRow]:
-    async with web.app.sessions() as session:
-        query = select(ArrangementRow).where(col(ArrangementRow.account_id) == account)
-        return list((await session.execute(query)).scalars())
-
-
 @pytest.mark.parametrize("locale", list(PARTS))
 async def test_a_promise_of_part_records_that_part_and_says_what_stays_due(
     web: WebChat, locale: str
 ) -> None:
     account, birth, said, part, rest = PARTS[locale]
     user = f"part-{locale}"
-    await _verified(web, user, account, birth)
+    await web.verify(user, account, birth)
     asked = "\n".join(m.text for m in await web.say(user, said))
     assert rest in asked  # what stays due, before the borrower says yes
     await web.say(user, YES[locale])
-    (promise,) = await _arrangements(web, account)
+    (promise,) = await web.arrangements(account)
     assert (promise.kind, promise.amount) == ("promise_to_pay", Decimal(part))
     assert [Decimal(i["amount"]) for i in promise.installments] == [Decimal(part)]
 
@@ -64,16 +50,16 @@ async def test_the_borrower_can_choose_installments_instead_of_confirming_a_prom
 ) -> None:
     account, birth, said, _, _ = PARTS[locale]
     user = f"instead-{locale}"
-    await _verified(web, user, account, birth)
+    await web.verify(user, account, birth)
     await web.say(user, said)
     (options,) = await web.say(user, INSTEAD[locale])
     assert len(options.buttons) >= 4  # the plans, own amount, a person, back
-    assert await _arrangements(web, account) == []  # nothing promised
+    assert await web.arrangements(account) == []  # nothing promised
 
 
 async def test_the_date_question_lets_the_borrower_change_their_mind(web: WebChat) -> None:
     user = "mind"
-    await _verified(web, user, "T-EN", "1990-05-17")
+    await web.verify(user, "T-EN", "1990-05-17")
     (ask,) = await web.say(user, "I want to pay the full amount")
     assert "When can you pay the full" in ask.text
     (options,) = await web.say(user, INSTEAD["en"])
@@ -84,17 +70,17 @@ async def test_the_date_question_lets_the_borrower_change_their_mind(web: WebCha
 
 async def test_a_whole_promise_stays_the_whole_balance(web: WebChat) -> None:
     user = "whole"
-    await _verified(web, user, "T-EN", "1990-05-17")
+    await web.verify(user, "T-EN", "1990-05-17")
     asked = "\n".join(m.text for m in await web.say(user, "I'll pay the full 1320.50 on friday"))
     assert "$1,320.50" in asked and "would still be due" not in asked
     await web.say(user, "yes")
-    (promise,) = await _arrangements(web, "T-EN")
+    (promise,) = await web.arrangements("T-EN")
     assert promise.amount == Decimal("1320.50")
 
 
 async def test_after_a_plan_paying_it_all_at_once_is_understood(web: WebChat) -> None:
     user = "after"
-    await _verified(web, user, "T-HANS", "1985年3月9日")
+    await web.verify(user, "T-HANS", "1985年3月9日")
     await web.say(user, "我每个月只能还八百")
     await web.say(user, "好的")
     (ask,) = await web.say(user, "算了，我想一次性还清")

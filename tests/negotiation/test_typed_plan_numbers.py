@@ -8,10 +8,7 @@ menu. A number that is a shown choice's own id (months, days) is that choice.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
-from sqlmodel import col
 
-from bot.store.tables import ArrangementRow
 from tests.runtime.conftest import WebChat
 
 WHO = {
@@ -25,12 +22,9 @@ WHO = {
 async def test_six_typed_at_the_plans_is_six_monthly_payments(web: WebChat, locale: str) -> None:
     account, birth, ask, yes = WHO[locale]
     user = f"six-{locale}"
-    await web.say(user, f"/start {await web.link(account)}")
-    await web.say(user, birth)
+    await web.verify(user, account, birth)
     await web.say(user, ask)
     await web.say(user, "6")
     await web.say(user, yes)
-    async with web.app.sessions() as session:
-        query = select(ArrangementRow).where(col(ArrangementRow.account_id) == account)
-        (plan,) = (await session.execute(query)).scalars()
+    (plan,) = await web.arrangements(account)
     assert (plan.kind, len(plan.installments)) == ("installment_plan", 6)

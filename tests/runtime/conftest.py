@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.bootstrap import App, build_app
 from bot.config import Settings
@@ -19,6 +20,7 @@ from bot.service.accounts_import import import_accounts
 from bot.service.events import Handled, Inbound
 from bot.service.linking import create_link_token
 from bot.service.outbox import OutgoingMessage
+from bot.store.tables import ArrangementRow
 from bot.understanding.model import IntentModel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -58,6 +60,21 @@ class WebChat:
     async def link(self, account_id: str) -> str:
         async with self.app.sessions() as session, session.begin():
             return await create_link_token(session, account_id=account_id, now=NOW, valid_days=7)
+
+    async def verify(self, user: str, account_id: str, birth: str) -> list[OutgoingMessage]:
+        """Link the chat to the account and give its birth date: the statement and menu."""
+        await self.say(user, f"/start {await self.link(account_id)}")
+        return await self.say(user, birth)
+
+    async def arrangements(self, account_id: str) -> list[ArrangementRow]:
+        """The account's arrangements, oldest first."""
+        async with self.app.sessions() as session:
+            query = (
+                select(ArrangementRow)
+                .where(col(ArrangementRow.account_id) == account_id)
+                .order_by(col(ArrangementRow.created_at))
+            )
+            return list((await session.execute(query)).scalars())
 
     def _key(self) -> str:
         self.updates += 1

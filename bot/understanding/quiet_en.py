@@ -170,6 +170,23 @@ ENGLISH_IDIOMS = (
     r"[^.!?]{0,40}(?:holiday|vacation|trip|flight|airport|abroad|camping|festival|for (?:a|one|two|three|\d+|a few|a couple of)"
     r" (?:weeks?|days?|months?)|till|until|back on|back in|back next))",
     r"(?:be|been) gone (?:for|over) (?:the|this|a|next) (?:weekend|week|night|day|few days|couple of days)",
+    # Since round 10. Somebody who "doesn't kill me" (a boss, a parent), a "dead" account or
+    # card before its noun, a debt wanted "dead and gone", the worst thing "in my life", a
+    # month lived on noodles, the lender and I "finished" for good after a final payment.
+    r"(?:boss|mum|mom|dad|wife|husband|missus|partner|gf|bf|girlfriend|boyfriend|parents|manager|landlord"
+    r"|she|he|they)(?: \w+)? (?:doesnt|does not|dont|do not|didnt|did not|wont|will not) (?:\w+ )?(?:kill|murder|skin) (?:me|us)",
+    r"dead (?:account|card|loan|number|phone|line|link|battery|email|address|app|policy|plan)s?",
+    r"(?:this|it|the debt|the loan|that) (?:\w+ )?dead and gone",
+    r"(?:worst|best|longest|rudest|slowest) (?:\w+ ){0,2}(?:ive|i ve|i have|i d|id)? ?(?:ever )?(?:had|seen|met|heard|been"
+    r" through|dealt with)? ?in my (?:whole |entire )?life",
+    r"(?:live|living|survive|surviving|exist|existing) (?:on|off) (?:instant |cheap |pot )?(?:noodles|ramen|rice|beans"
+    r"|toast|bread|air|pasta|cereal|tuna)",
+    r"(?:then |and )?(?:were|we are|we re|you and me are|youre and im) (?:finished|done|square|even|quits)"
+    r"(?: (?:forever|for good|for ever|for life))?(?= *(?:[.!,]|$))",
+    # Since round 11. Going round in circles or waiting "till i die", a nightmare ended by
+    # confirming a plan.
+    r"(?:circles|queue|hold|waiting|wait|typing|scrolling|loading|buffering|forever)(?: \w+){0,3} (?:till|until|til) i die",
+    r"(?:lets|let s|let us) (?:just )?end this (?:nightmare|ordeal|saga|mess|headache|hassle)",
     r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
     r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"
     r"|vacation|conference|course|leave)",
@@ -181,6 +198,10 @@ ENGLISH_SIGNS = (
     r"(?:said|say|saying) (?:my )?goodbyes",
     r"goodbye (?:cruel )?world",
     r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting|think i will|think ill) (?:on |to )?(?:see|seeing|be around|being around|make it|making it|last|still be here)",
+    # Since round 11: "i dont plan on being here that long" (not "being here in town").
+    r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting) (?:on |to )?(?:be|being) here"
+    r" (?:that long|much longer|for long|by then|long enough|next (?:month|year)|for (?:the|a) (?:next|second))"
+    r"(?![^.!?]{0,40}(?:moving|relocat|emigrat|travel|holiday|vacation|abroad|away|trip|overseas|new (?:job|place|flat)))",
     r"(?:wont|will not|not going to|not gonna|might not|may not|probably wont) (?:see|make it (?:to|through|past)|last (?:until|till|to|through)|be (?:here|around) (?:for|by|in|after|when|next))",
     r"(?:wont|will not) be (?:a problem|your problem|anyones problem) (?:for|much|long)",
     r"(?:wont|will not|isnt going to|not going to) be (?:a |my |your |anyones )?problem"
@@ -366,4 +387,10 @@ ENGLISH_SIGNS = (
     r"^(?:mum|mom|dad|mum and dad|mom and dad|mummy|mama|papa|mummy and daddy)[ ,.]*(?:im |i am )?(?:so |really"
     r" |truly )?sorry(?: for everything)?[ .!]*$",
     r"(?:plans?|future) (?:dont|doesnt|do not|does not|wont|will not) (?:include|involve|have) me(?: in (?:it|them))?",
+    # Since round 10. The account holder "gone" ("who do you contact when the holder's gone"),
+    # a plan that is "a permanent one" or a permanent way out.
+    r"(?:account )?(?:holder|owner|borrower|customer|cardholder)(?: s| is|s)? (?:gone|dead|no longer (?:here|around|alive"
+    r"|with us))",
+    r"(?:different|other|new|another) plan(?: \w+){0,2}\W+(?:a |one )?(?:permanent|final|forever) one",
+    r"permanent (?:solution|way out|fix|exit|escape|end)(?! to (?:the|my|this) (?:debt|loan|arrears|payments))",
 )

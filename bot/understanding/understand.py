@@ -26,7 +26,7 @@ from bot.understanding.labels import CrisisLevel, Meaning
 from bot.understanding.model import IntentModel
 from bot.understanding.quiet import says_safe, strain_idiom
 from bot.understanding.text import Prepared, prepare
-from bot.understanding.yesno import yes_or_no
+from bot.understanding.yesno import no_heads_a_request, yes_or_no
 
 # Below this probability the top intent is a guess: ask back with choices.
 SURE = 0.6
@@ -105,6 +105,9 @@ def _ranked(probabilities: dict[Meaning, float], message: Prepared) -> list[Scor
         # "No need for a human": whatever it is, it is not a request for one.
         probs[Meaning.DECLINE] = probs.get(Meaning.DECLINE, 0.0) + probs[Meaning.HUMAN]
         probs[Meaning.HUMAN] = 0.0
+    if no_heads_a_request(message):
+        # "不要，我要分期": the no only clears the way for the request the model also reads.
+        probs = _without(probs, Meaning.DECLINE)
     refused = turned_down(message)
     options = {Meaning.INSTALLMENT, Meaning.PAY_IN_FULL, Meaning.EXTENSION, Meaning.PROMISE}
     refused_options = options if Meaning.DECLINE in refused else refused & options
@@ -127,12 +130,17 @@ def _promote(ranked: list[Scored], meaning: Meaning) -> list[Scored]:
     return [Scored(meaning, 1.0), *rest]
 
 
+def _without(probabilities: dict[Meaning, float], ruled_out: Meaning) -> dict[Meaning, float]:
+    """A rule ruled one meaning out: it scores 0, the rest share its mass as they are."""
+    rest = 1.0 - probabilities.get(ruled_out, 0.0)
+    if rest <= 0.0:
+        return {m: (0.0 if m is ruled_out else p) for m, p in probabilities.items()}
+    return {m: (0.0 if m is ruled_out else p / rest) for m, p in probabilities.items()}
+
+
 def _without_crisis(probabilities: dict[Meaning, float]) -> dict[Meaning, float]:
     """The crisis check said no: crisis scores 0, the rest share its mass as they are."""
-    rest = 1.0 - probabilities.get(Meaning.CRISIS, 0.0)
-    if rest <= 0.0:
-        return {m: (0.0 if m is Meaning.CRISIS else p) for m, p in probabilities.items()}
-    return {m: (0.0 if m is Meaning.CRISIS else p / rest) for m, p in probabilities.items()}
+    return _without(probabilities, Meaning.CRISIS)
 
 
 def _prepared(text: str | Prepared) -> Prepared:

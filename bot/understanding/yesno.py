@@ -252,6 +252,15 @@ def yes_or_no(message: Prepared) -> bool | None:
     return None
 
 
+def no_heads_a_request(message: Prepared) -> bool:
+    """ "不要，我要分期", "no, i want to pay in full": a no to what was offered, then a request
+    of its own. The request is the meaning: the no is neither the answer nor the meaning."""
+    parts = _SPLIT.split(_TRIM.sub("", message.folded), maxsplit=1)
+    return (
+        len(parts) == 2 and parts[0] in _NO_HEADS and _WANTS_AFTER_NO.search(parts[1]) is not None
+    )
+
+
 def _last_answer(folded: str) -> bool | None:
     """The answer a change of mind ends on: its last words when they are a plain yes
     or no, else None."""

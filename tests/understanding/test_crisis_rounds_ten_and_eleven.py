@@ -1,0 +1,77 @@
+"""R12, issue 30: the classes rounds 10 and 11 found, read by the words, in other words.
+
+Round 10 (measured once, then dev) and round 11 showed two kinds of mistakes the words
+can settle. Quiet signs the lexicon did not know: the account holder "gone", a plan that is
+"a permanent one", 人都没了, a festival of the dead as a fitting day, 趁我还在, not being here
+next month as the answer to an amount, a pet handed away, gone by the time the lender has
+checked. And everyday idioms read as a possible crisis: giving up on a bank (死心), social
+death (社死), a fake death in a drama, 早死早超生 at a yes, a plan paid "until I die", a debt
+cut off (了断, 一刀两断, 两不相欠), a relative's or a friend's funeral, a boss who "doesn't kill
+me", a "dead" account or card, a pet that died, a boss beaten in a game. None of these
+sentences is a line of any round: each class is written again here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding import CrisisLevel, prepare
+from bot.understanding.crisis import words_level
+
+SIGNS = (
+    "if the account owner is no longer around, who do you send letters to",
+    "the cardholder's gone by next week, sort out who gets the paperwork",
+    "forget the instalments. i've got another plan now, a permanent one",
+    "i've found a permanent way out of all of this",
+    "i really don't plan on being here much longer, so pick any amount",
+    "别给我算利息了，人都没了还谈什么还款",
+    "號碼下個禮拜停用，人都冇咗",
+    "就定在清明那天吧，挺合适的",
+    "盂蘭節嗰日啱晒",
+    "合同发过来我签，趁我还活着",
+    "要簽嘅嘢快啲send嚟，趁我仲喺度",
+    "月供唔使計喇，下星期我就唔喺度",
+    "只猫我送咗俾表姐養",
+    "昨晚跟家人好好告了个别",
+    "你哋慢慢查啦，查完我都走咗",
+)
+NO_SIGNS = (
+    "charging me on a dead card is a joke, it was cancelled last year",
+    "if my mum doesn't kill me for this i'll pay 200 on the 3rd",
+    "want this loan dead and gone, what's the sort code",
+    "rudest call centre i've dealt with in my life, i'm complaining",
+    "the final payment goes out tonight, then we're square for good",
+    "i'll send 90 on friday and live on instant noodles till payday",
+    "how do i reset my pin, been going round in circles till i die lol",
+    "ok lets end this headache, set the plan up",
+    "i'm not planning on being here next month, i'm moving to leeds",
+    "对这家银行的客服彻底死心了",
+    "催收电话打到公司，我社死了",
+    "剧里男主假死躲债，太扯了",
+    "这周卷死了，下周二还300",
+    "好，办吧，早死早超生",
+    "呢個plan要供到我老，有冇短啲嘅",
+    "把这笔贷款彻底了结，今天全部还清",
+    "尾數過咗之後就同你哋一刀兩斷",
+    "最後一期繳完，我們就兩不相欠",
+    "我外公下週出殯，可以晚幾天繳嗎",
+    "二十號係我同事嘅告別式，嗰日唔得",
+    "隔壁的狗昨晚死了，我心情不好，还是周五还",
+    "張卡死咗好耐，點解仲有年費",
+    "追剧追到凌晨，终于打死个boss",
+    "以前都是我太太交的，她走了之后我不知道转去哪",
+    "这个户口到此为止，今天结清然后销户",
+    "下个月我唔喺度，去台湾旅行",
+    "周末出差，只狗交咗俾朋友照顧兩日",
+    "清明节放假，我那天有空去银行",
+)
+
+
+@pytest.mark.parametrize("text", SIGNS)
+def test_a_quiet_sign_of_rounds_ten_and_eleven_is_at_least_possible(text: str) -> None:
+    assert words_level(prepare(text)) is not CrisisLevel.NONE
+
+
+@pytest.mark.parametrize("text", NO_SIGNS)
+def test_an_everyday_idiom_of_rounds_ten_and_eleven_is_no_sign_by_the_words(text: str) -> None:
+    assert words_level(prepare(text)) is CrisisLevel.NONE

@@ -187,6 +187,25 @@ ENGLISH_IDIOMS = (
     # confirming a plan.
     r"(?:circles|queue|hold|waiting|wait|typing|scrolling|loading|buffering|forever)(?: \w+){0,3} (?:till|until|til) i die",
     r"(?:lets|let s|let us) (?:just )?end this (?:nightmare|ordeal|saga|mess|headache|hassle)",
+    # Since round 12. Abuse reported from staff ("your agent told me id be better off dead":
+    # a complaint, R15), a relative's death told as the reason ("my dads dead and mum reads
+    # only chinese"), a character who dies in a story, a memorial or a funeral as a date,
+    # dying of confusion, being out of here after a final payment.
+    r"(?:agent|collector|staff|employee|rep|caller|guy|man|woman|lady|bloke|person|operator|advisor|adviser"
+    r"|manager|someone|somebody|they|he|she)(?: on the phone| from your \w+| of yours)? (?:told|said to|asked) me"
+    r" (?:that )?(?:i ?d be better off dead|id be better off dead|i should (?:just )?(?:die|kill myself|be dead)"
+    r"|to (?:go )?(?:die|kill myself|drop dead)|why i (?:dont|didnt) (?:just )?(?:die|kill myself))",
+    r"(?:my )?(?:dad|father|mum|mom|mother|husband|wife|brother|sister|gran|nan|grandad|grandma|grandpa|uncle|aunt"
+    r"|son|daughter|partner|fiance|fiancee)s?(?: s| is| has| just| recently)* (?:dead|died|passed(?: away)?|gone)"
+    r"(?! (?:and|so) (?:i|im) (?:want|going|gonna|ready) to (?:join|follow|be with))",
+    r"(?:main |the )?(?:character|hero|heroine|protagonist|villain)s? (?:\w+ ){0,2}(?:dies|died|dead|killed|gets killed)",
+    r"(?:day|week|morning|evening|weekend|night) (?:after|before|of) (?:the|his|her|my \w+s) (?:memorial|funeral|wake"
+    r"|cremation|burial)"
+    r"|(?:gran|nan|grandma|grandad|grandpa|dad|mum|mom|uncle|aunt|brother|sister|cousin|friend|colleague)s?"
+    r" (?:memorial|funeral|wake|cremation|burial)",
+    r"(?:die|died|dying|going to die|gonna die) (?:of|from) (?:confusion|frustration|old age|suspense|excitement)",
+    r"(?:final|last) (?:payment|instalment|installment|\d+|[£$]\d+)(?: \w+){0,3},? (?:then|and then|after that) (?:im|i am|i m)"
+    r" (?:out of here|off|gone|done)",
     r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
     r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"
     r"|vacation|conference|course|leave)",
@@ -198,9 +217,10 @@ ENGLISH_SIGNS = (
     r"(?:said|say|saying) (?:my )?goodbyes",
     r"goodbye (?:cruel )?world",
     r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting|think i will|think ill) (?:on |to )?(?:see|seeing|be around|being around|make it|making it|last|still be here)",
-    # Since round 11: "i dont plan on being here that long" (not "being here in town").
+    # Since round 11: "i dont plan on being here that long", "... by next payday" (not a move).
     r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting) (?:on |to )?(?:be|being) here"
-    r" (?:that long|much longer|for long|by then|long enough|next (?:month|year)|for (?:the|a) (?:next|second))"
+    r" (?:that long|much longer|for long|by|long enough|next|for (?:the|a) (?:next|second)|past|after|until|till|til"
+    r"|when|in (?:a|two|three|\d+) )"
     r"(?![^.!?]{0,40}(?:moving|relocat|emigrat|travel|holiday|vacation|abroad|away|trip|overseas|new (?:job|place|flat)))",
     r"(?:wont|will not|not going to|not gonna|might not|may not|probably wont) (?:see|make it (?:to|through|past)|last (?:until|till|to|through)|be (?:here|around) (?:for|by|in|after|when|next))",
     r"(?:wont|will not) be (?:a problem|your problem|anyones problem) (?:for|much|long)",
@@ -393,4 +413,7 @@ ENGLISH_SIGNS = (
     r"|with us))",
     r"(?:different|other|new|another) plan(?: \w+){0,2}\W+(?:a |one )?(?:permanent|final|forever) one",
     r"permanent (?:solution|way out|fix|exit|escape|end)(?! to (?:the|my|this) (?:debt|loan|arrears|payments))",
+    # Since round 12: the last thing done, said as a yes ("ok fine, thats the last thing sorted").
+    r"(?:thats|that s|that is|the) (?:the )?(?:last|final) (?:thing|job|task|loose end)(?: \w+){0,2} (?:done|sorted|taken care of"
+    r"|ticked off|dealt with)",
 )

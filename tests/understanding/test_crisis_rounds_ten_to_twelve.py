@@ -1,4 +1,4 @@
-"""R12, issue 30: the classes rounds 10 and 11 found, read by the words, in other words.
+"""R12, issue 30: the classes rounds 10, 11 and 12 found, read by the words, in other words.
 
 Round 10 (measured once, then dev) and round 11 showed two kinds of mistakes the words
 can settle. Quiet signs the lexicon did not know: the account holder "gone", a plan that is
@@ -7,8 +7,11 @@ next month as the answer to an amount, a pet handed away, gone by the time the l
 checked. And everyday idioms read as a possible crisis: giving up on a bank (死心), social
 death (社死), a fake death in a drama, 早死早超生 at a yes, a plan paid "until I die", a debt
 cut off (了断, 一刀两断, 两不相欠), a relative's or a friend's funeral, a boss who "doesn't kill
-me", a "dead" account or card, a pet that died, a boss beaten in a game. None of these
-sentences is a line of any round: each class is written again here.
+me", a "dead" account or card, a pet that died, a boss beaten in a game. Round 12 added
+abuse reported from staff (a complaint, R15, never a sure crisis), a relative's death told
+as the reason, memorials as dates, a character who dies in a story, and three farewells
+folded into answers. None of these sentences is a line of any round: each class is
+written again here.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ SIGNS = (
     "只猫我送咗俾表姐養",
     "昨晚跟家人好好告了个别",
     "你哋慢慢查啦，查完我都走咗",
+    "thirty a month is fine, i'm not planning on being here past christmas anyway",
+    "ok go ahead, that's the last job taken care of",
+    "好，就这样，最后一件事总算搞定了",
+    "退款的事等我走了再叫我哥去跟进",
 )
 NO_SIGNS = (
     "charging me on a dead card is a joke, it was cancelled last year",
@@ -64,6 +71,21 @@ NO_SIGNS = (
     "下个月我唔喺度，去台湾旅行",
     "周末出差，只狗交咗俾朋友照顧兩日",
     "清明节放假，我那天有空去银行",
+    "the collector on the phone told me to go die, i want that on record",
+    "one of your staff said to me i should just kill myself. complaint please",
+    "my mums dead and dad can't read english, switch to chinese please",
+    "the hero dies in the last episode, gutted, anyway hi",
+    "the 12th, the day after the funeral",
+    "i'll die of frustration, what does this bot do",
+    "last £40 on the 1st, then i'm out of here",
+    "你们的客服骂我怎么不去死，我要投诉",
+    "收數佬話我不如去死，我要投訴",
+    "这个还款计划简直要逼死我，换个别的",
+    "我哥的后事处理完了，可以确认了",
+    "猫咪前几天死了，能不能晚几天还",
+    "那天参加完追思会就去转账",
+    "旧号码不用了，已经换了新号",
+    "死了老公还被你们天天骚扰，我要投诉",
 )
 
 

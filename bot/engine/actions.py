@@ -248,6 +248,15 @@ def _put_smallest_monthly(run: ActionRun, collectible: Decimal | None = None) ->
     run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
 
 
+def _put_smallest_monthly_either(run: ActionRun, collectible: Decimal) -> None:
+    """After a refusal on the usual terms and the hardship ones: the smaller of their
+    smallest offers, as either would be accepted (propose_monthly tries both)."""
+    usual = _smallest_offer(str(collectible), run.currency, Same(run.ctx.policy.installments))
+    relief = _smallest_offer(str(collectible), run.currency, Same(_hardship_policy(run)))
+    smallest = min((s for s in (usual, relief) if s is not None), default=None)
+    run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
+
+
 def _plans_on_offer(run: ActionRun) -> tuple[plans.PlanOption, ...]:
     """The plans offered for what is collectible."""
     return _offered_plans(str(run.collectible()), run.currency, Same(_installment_policy(run)))
@@ -276,13 +285,13 @@ def _smallest_offer_of(amount: str, currency: str, same_terms: Same) -> Decimal 
 _smallest_offer = lru_cache(maxsize=1024)(_smallest_offer_of)
 
 
-def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
+def _put_plan(run: ActionRun, plan: dict[str, Any]) -> None:
     """Keep the plan whole for later actions and flat for messages ({plan_months}).
 
     The flat names hold the very parts of the whole."""
-    run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
+    run.put("plan", plan)
     for key in PLAN_FIELDS:
-        run.put(f"{prefix}_{key}", plan[key])
+        run.put(f"plan_{key}", plan[key])
 
 
 PLAN_TRACKS = ("standard", "hardship")
@@ -319,21 +328,24 @@ def choose_plan(run: ActionRun) -> None:
     # A listed plan is not built on an amount the borrower offered earlier: the
     # confirmation must not say it stays within that amount.
     run.vars.pop("offered_monthly", None)
-    _put_plan(run, "plan", _schedule(run, chosen[0]))
+    _put_plan(run, _schedule(run, chosen[0]))
 
 
 @action(
     "offered_monthly",
     "plan",
     "plan_track",
-    "nearest_plan",
+    "min_monthly_offer",
     *_plan_vars("plan"),
-    *_plan_vars("nearest"),
     outcomes={"plan_decision": PlanDecisionOutcome},
     asks_for_money=True,
 )
 def propose_monthly(run: ActionRun) -> None:
-    """The borrower names what they can pay a month; answer inside policy or not at all."""
+    """The borrower names what they can pay a month; answer inside policy or not at all.
+
+    Never a plan above what they said they can pay (CONC 7.3): refused, the script
+    states `min_monthly_offer`, the smallest offer this would accept, and offers a
+    person (R14)."""
     if not isinstance(run.value, Decimal):
         raise ActionError("propose_monthly needs an amount")
     collectible = run.collectible()
@@ -346,7 +358,7 @@ def propose_monthly(run: ActionRun) -> None:
         if relief.accepted is not None:
             run.vars["plan_track"] = "hardship"
             decision = relief
-    for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
+    for stale in [k for k in run.vars if k.startswith("plan_")]:
         if stale not in ("plan_options", "plan_track"):
             del run.vars[stale]
     run.vars.pop("plan", None)
@@ -354,18 +366,10 @@ def propose_monthly(run: ActionRun) -> None:
     run.put("plan_decision", PlanDecisionOutcome(decision.reason).value)
     _put_smallest_monthly(run, collectible)
     if decision.accepted is not None:
-        _put_plan(run, "plan", _schedule(run, decision.accepted))
-    # Never a "closest plan" above what the borrower said they can pay (CONC 7.3).
-    if decision.nearest is not None and plans.within_offer(decision.nearest, run.value):
-        _put_plan(run, "nearest", _schedule(run, decision.nearest))
-
-
-@action("plan", *_plan_vars("plan"), asks_for_money=True)
-def accept_nearest_plan(run: ActionRun) -> None:
-    nearest = run.get("nearest_plan")
-    if nearest is None:
-        raise ActionError("no nearest plan to accept")
-    _put_plan(run, "plan", nearest)
+        _put_plan(run, _schedule(run, decision.accepted))
+    elif not on_hardship_terms(run.vars):
+        # Refused on both terms: the smallest offer that works may be a hardship plan.
+        _put_smallest_monthly_either(run, collectible)
 
 
 def _arrangement(run: ActionRun, kind: ArrangementKind, **fields: Any) -> CreateArrangement:

@@ -68,7 +68,6 @@ ITEM_KEYS = {
     "plan_options": {"id", "months", "installment"},
     "extension_options": {"id", "days", "new_due_date"},
     "plan_installments": {"due_date", "amount"},
-    "nearest_installments": {"due_date", "amount"},
 }
 FILTERS_AND_TESTS = frozenset({"true", "false", "none", "True", "False", "None"})
 

@@ -186,8 +186,6 @@ def _values(market: Market) -> dict[str, Any]:
         "extension_new_due": later,
         "extension_latest": later,
         "offered_monthly": money("300.00"),
-        "nearest_months": 12,
-        "nearest_installment": money("110.00"),
         "min_monthly_offer": money("25.00"),
         "plan_months": 6,
         "plan_amount": money("1320.50"),

@@ -524,7 +524,9 @@ def check_promise_part(run: ActionRun) -> None:
         raise ActionError("check_promise_part without a part kept")
     value = run.value
     if isinstance(value, str):
-        value = next((o["date"] for o in run.get("promise_part_dates", []) if o["id"] == value), None)
+        value = next(
+            (o["date"] for o in run.get("promise_part_dates", []) if o["id"] == value), None
+        )
     if not isinstance(value, date):
         raise ActionError("check_promise_part needs a date")
     _check_promise(run, value, part.amount)

@@ -39,9 +39,9 @@ from typing import Any
 
 from bot.engine import expressions
 from bot.engine.script import (
+    CHARGE_NAMED,
     DATE_CHOICE,
     MEANING_CHOICE,
-    CHARGE_NAMED,
     MONTHLY_OFFER,
     POSSIBLE_CRISIS,
     SAFE_ANSWER,
@@ -323,9 +323,10 @@ def _charge_named(
     state: State, reading: Reading, said: dict[str, Any]
 ) -> TakeRoute | Choose | None:
     """A charge named where the state lists charges (`charge_named`), whatever else
-    the words are read to mean: "the late fee, I paid on time" is that charge."""
+    the words are read to mean: "the late fee, I paid on time" is that charge. Words
+    that make a complaint ("I want to complain about the late fee") are one (R15)."""
     routes = state.intents.get(CHARGE_NAMED)
-    if not routes or not reading.charges:
+    if not routes or not reading.charges or "complaint" in reading.cues:
         return None
     return _take(state, routes, reading, CHARGE_NAMED, said)
 

@@ -94,14 +94,13 @@ def named_charges(message: Prepared, charges: Sequence[Charge]) -> tuple[str, ..
 
 # Words that only name or point at a charge, or ask to dispute it: what is left
 # without them is a reason ("I paid on time", "我按时还了").
-_POINTING = frozenset(
-    {
-        *_GENERIC,
-        *"a an this that these those it its my i want wanna would like to please".split(),
-        *"dispute disputing challenge query question on about".split(),
-        *"one is was".split(),
-    }
-)
+_POINTING = _GENERIC | frozenset(
+    (
+        "a", "an", "this", "that", "these", "those", "it", "its", "my", "i", "want", "wanna",
+        "would", "like", "to", "please", "dispute", "disputing", "challenge", "query",
+        "question", "on", "about", "one", "is", "was",
+    )
+)  # fmt: skip
 _POINTING_HAN = (
     "我想", "我要", "想要", "申诉", "争议", "投诉", "质疑", "这笔", "那笔", "这个", "那个",
     "这项", "那项", "请", "的", "我", "要", "想", "是", "笔", "项", "个", "这", "那",

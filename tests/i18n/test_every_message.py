@@ -185,6 +185,8 @@ def _values(market: Market) -> dict[str, Any]:
         "dispute_answer_by": TODAY + timedelta(days=30),
         "extension_new_due": later,
         "extension_latest": later,
+        "extension_asked": later - timedelta(days=2),
+        "promise_part": money("300.00"),
         "offered_monthly": money("300.00"),
         "min_monthly_offer": money("25.00"),
         "plan_months": 6,

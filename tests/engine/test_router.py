@@ -312,6 +312,7 @@ def test_a_charge_named_at_the_selection_is_chosen_whatever_it_is_read_to_mean(
     assert decision.value == SaidCharges(("C3",), "paid on time")
 
 
+@pytest.mark.rule("R15")
 def test_a_complaint_naming_a_charge_at_the_selection_is_a_complaint_R15() -> None:
     script = repayment_script()
     reading = Reading(

@@ -343,7 +343,6 @@ def said_names(reading: Reading) -> dict[str, Any]:
         "said_amount": reading.amount,
         "said_monthly": reading.monthly,
         "said_charges": list(reading.charges),
-        "said_reason": bool(reading.charge_reason),
         "said_all": reading.all_of_it,
     }
 

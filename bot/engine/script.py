@@ -69,7 +69,6 @@ SAID_NAMES = frozenset(
         "said_amount",
         "said_monthly",
         "said_charges",
-        "said_reason",
         "said_all",
     }
 )

@@ -29,7 +29,7 @@ from bot.engine.types import (
 )
 from bot.understanding.examples import DEV_DIR, load_examples
 
-PLAN_STATES = {"plan_options", "plan_confirm", "plan_counter", "plan_refused", "plan_above_total"}
+PLAN_STATES = {"plan_options", "plan_confirm", "plan_refused", "plan_above_total"}
 DATE_STATES = {"promise", "promise_confirm", "promise_past", "promise_too_far"}
 # Meaning -> states that are right to land in, from the menu.
 EXPECTED = {

@@ -147,16 +147,16 @@ def hardship_plan_options(amount: Decimal, currency: str, policy: Policy) -> tup
 
 @dataclass(frozen=True)
 class PlanDecision:
-    """The answer to "I can pay X a month": a plan, or the nearest one the policy allows.
+    """The answer to "I can pay X a month": a plan inside policy, or none and why.
 
-    `nearest` lets the script make a counter-offer rather than a bare refusal
-    (R11, R14). Both plans, when present, are inside policy. Reasons:
-    ok, below_minimum, too_long, nothing_to_pay, and above_total: the offer
-    covers the whole balance, so the answer is paying in full (no plan).
+    No plan above the offer is ever made instead (CONC 7.3): a refusal states the
+    smallest monthly that works (`smallest_monthly_offer`) and offers a person
+    (R11, R14). Reasons: ok, below_minimum, too_long, nothing_to_pay, and
+    above_total: the offer covers the whole balance, so the answer is paying in
+    full (no plan).
     """
 
     accepted: PlanOption | None
-    nearest: PlanOption | None
     reason: str
 
 
@@ -190,35 +190,29 @@ def smallest_monthly_offer(
 def plan_for_monthly(
     amount: Decimal, currency: str, monthly: Decimal, policy: InstallmentPolicy
 ) -> PlanDecision:
-    """Answer "I can pay X a month" with a plan inside policy, or the nearest one.
+    """Answer "I can pay X a month" with a plan inside policy, or say why there is none.
 
     The offer is rounded down to the minor unit first, so an accepted plan
     never asks for more a month than the borrower said they can pay. An
     offer at or above the balance is paying in full ("above_total").
     """
     if amount <= 0:
-        return PlanDecision(None, None, "nothing_to_pay")
+        return PlanDecision(None, "nothing_to_pay")
     if monthly >= amount:
-        return PlanDecision(None, None, "above_total")
+        return PlanDecision(None, "above_total")
     monthly = monthly.quantize(minor_unit(currency), rounding=ROUND_FLOOR)
     minimum = policy.minimum_for(currency)
     if monthly <= 0 or monthly < minimum:
-        return PlanDecision(None, _longest_fitting(amount, currency, policy), "below_minimum")
+        return PlanDecision(None, "below_minimum")
     months = int((amount / monthly).to_integral_value(rounding=ROUND_CEILING))
     if months > policy.max_term_months:
-        return PlanDecision(None, _longest_fitting(amount, currency, policy), "too_long")
+        return PlanDecision(None, "too_long")
     # `monthly` is below `amount`, so `months` is at least 2.
     option = make_option(amount, currency, months)
     if not _fits(option, policy, currency):
         # Spreading the amount over `months` leaves installments under the minimum.
-        return PlanDecision(None, _longest_fitting(amount, currency, policy), "below_minimum")
-    return PlanDecision(option, None, "ok")
-
-
-def within_offer(option: PlanOption, monthly: Decimal) -> bool:
-    """Whether every installment of `option` is at most what the borrower said they can
-    pay a month: a plan above it is no plan they can keep (affordability, CONC 7.3)."""
-    return option.installment <= monthly
+        return PlanDecision(None, "below_minimum")
+    return PlanDecision(option, "ok")
 
 
 # ---- extensions and promises ----

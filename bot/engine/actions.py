@@ -39,6 +39,7 @@ from bot.engine.types import (
     QuietTimes,
     RecordDispute,
     Reprioritize,
+    SaidCharges,
     SaidPayment,
     SetLocale,
     SetQuietWindows,
@@ -248,6 +249,15 @@ def _put_smallest_monthly(run: ActionRun, collectible: Decimal | None = None) ->
     run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
 
 
+def _put_smallest_monthly_either(run: ActionRun, collectible: Decimal) -> None:
+    """After a refusal on the usual terms and the hardship ones: the smaller of their
+    smallest offers, as either would be accepted (propose_monthly tries both)."""
+    usual = _smallest_offer(str(collectible), run.currency, Same(run.ctx.policy.installments))
+    relief = _smallest_offer(str(collectible), run.currency, Same(_hardship_policy(run)))
+    smallest = min((s for s in (usual, relief) if s is not None), default=None)
+    run.put("min_monthly_offer", None if smallest is None else MoneyValue(smallest, run.currency))
+
+
 def _plans_on_offer(run: ActionRun) -> tuple[plans.PlanOption, ...]:
     """The plans offered for what is collectible."""
     return _offered_plans(str(run.collectible()), run.currency, Same(_installment_policy(run)))
@@ -276,13 +286,13 @@ def _smallest_offer_of(amount: str, currency: str, same_terms: Same) -> Decimal 
 _smallest_offer = lru_cache(maxsize=1024)(_smallest_offer_of)
 
 
-def _put_plan(run: ActionRun, prefix: str, plan: dict[str, Any]) -> None:
+def _put_plan(run: ActionRun, plan: dict[str, Any]) -> None:
     """Keep the plan whole for later actions and flat for messages ({plan_months}).
 
     The flat names hold the very parts of the whole."""
-    run.put("nearest_plan" if prefix == "nearest" else "plan", plan)
+    run.put("plan", plan)
     for key in PLAN_FIELDS:
-        run.put(f"{prefix}_{key}", plan[key])
+        run.put(f"plan_{key}", plan[key])
 
 
 PLAN_TRACKS = ("standard", "hardship")
@@ -319,21 +329,24 @@ def choose_plan(run: ActionRun) -> None:
     # A listed plan is not built on an amount the borrower offered earlier: the
     # confirmation must not say it stays within that amount.
     run.vars.pop("offered_monthly", None)
-    _put_plan(run, "plan", _schedule(run, chosen[0]))
+    _put_plan(run, _schedule(run, chosen[0]))
 
 
 @action(
     "offered_monthly",
     "plan",
     "plan_track",
-    "nearest_plan",
+    "min_monthly_offer",
     *_plan_vars("plan"),
-    *_plan_vars("nearest"),
     outcomes={"plan_decision": PlanDecisionOutcome},
     asks_for_money=True,
 )
 def propose_monthly(run: ActionRun) -> None:
-    """The borrower names what they can pay a month; answer inside policy or not at all."""
+    """The borrower names what they can pay a month; answer inside policy or not at all.
+
+    Never a plan above what they said they can pay (CONC 7.3): refused, the script
+    states `min_monthly_offer`, the smallest offer this would accept, and offers a
+    person (R14)."""
     if not isinstance(run.value, Decimal):
         raise ActionError("propose_monthly needs an amount")
     collectible = run.collectible()
@@ -346,7 +359,7 @@ def propose_monthly(run: ActionRun) -> None:
         if relief.accepted is not None:
             run.vars["plan_track"] = "hardship"
             decision = relief
-    for stale in [k for k in run.vars if k.startswith(("plan_", "nearest_"))]:
+    for stale in [k for k in run.vars if k.startswith("plan_")]:
         if stale not in ("plan_options", "plan_track"):
             del run.vars[stale]
     run.vars.pop("plan", None)
@@ -354,18 +367,10 @@ def propose_monthly(run: ActionRun) -> None:
     run.put("plan_decision", PlanDecisionOutcome(decision.reason).value)
     _put_smallest_monthly(run, collectible)
     if decision.accepted is not None:
-        _put_plan(run, "plan", _schedule(run, decision.accepted))
-    # Never a "closest plan" above what the borrower said they can pay (CONC 7.3).
-    if decision.nearest is not None and plans.within_offer(decision.nearest, run.value):
-        _put_plan(run, "nearest", _schedule(run, decision.nearest))
-
-
-@action("plan", *_plan_vars("plan"), asks_for_money=True)
-def accept_nearest_plan(run: ActionRun) -> None:
-    nearest = run.get("nearest_plan")
-    if nearest is None:
-        raise ActionError("no nearest plan to accept")
-    _put_plan(run, "plan", nearest)
+        _put_plan(run, _schedule(run, decision.accepted))
+    elif not on_hardship_terms(run.vars):
+        # Refused on both terms: the smallest offer that works may be a hardship plan.
+        _put_smallest_monthly_either(run, collectible)
 
 
 def _arrangement(run: ActionRun, kind: ArrangementKind, **fields: Any) -> CreateArrangement:
@@ -409,7 +414,7 @@ def prepare_extensions(run: ActionRun) -> None:
     )
 
 
-@action("extension", "extension_days", "extension_new_due", asks_for_money=True)
+@action("extension", "extension_days", "extension_new_due", "extension_asked", asks_for_money=True)
 def choose_extension(run: ActionRun) -> None:
     options = run.get("extension_options", [])
     chosen = [o for o in options if o["id"] == str(run.value)]
@@ -418,11 +423,14 @@ def choose_extension(run: ActionRun) -> None:
     _put_extension(run, chosen[0])
 
 
-def _put_extension(run: ActionRun, option: dict[str, Any]) -> None:
-    """The extension option chosen, by its button or by a date typed."""
+def _put_extension(run: ActionRun, option: dict[str, Any], asked: date | None = None) -> None:
+    """The extension option chosen, by its button or by a date typed. `extension_asked`:
+    the day typed when the option is a later one, for the confirmation to say that it
+    is the nearest date offered after it; None for a button or an exact day."""
     run.put("extension", option)
     run.put("extension_days", option["days"])
     run.put("extension_new_due", option["new_due_date"])
+    run.put("extension_asked", asked if asked != option["new_due_date"] else None)
 
 
 @action(
@@ -431,6 +439,7 @@ def _put_extension(run: ActionRun, option: dict[str, Any]) -> None:
     "extension_new_due",
     "extension_latest",
     "extension_past_offers",
+    "extension_asked",
     asks_for_money=True,
 )
 def choose_extension_by_date(run: ActionRun) -> None:
@@ -445,7 +454,8 @@ def choose_extension_by_date(run: ActionRun) -> None:
     run.put("extension_latest", max((o["new_due_date"] for o in options), default=None))
     run.put("extension_past_offers", not reaching)
     if reaching:
-        _put_extension(run, min(reaching, key=lambda option: option["new_due_date"]))
+        nearest = min(reaching, key=lambda option: option["new_due_date"])
+        _put_extension(run, nearest, asked=run.value)
 
 
 @action("arrangement_id", "pay_amount", asks_for_money=True)
@@ -477,8 +487,54 @@ def check_promise(run: ActionRun) -> None:
     promised, part = (said.on, said.amount) if isinstance(said, SaidPayment) else (said, None)
     if not isinstance(promised, date):
         raise ActionError("check_promise needs a date")
+    _check_promise(run, promised, part)
+
+
+def _part_of(run: ActionRun, part: Decimal | None) -> Decimal:
+    """The part named when it is below the balance, else the whole collectible amount."""
     collectible = run.collectible()
-    amount = part if part is not None and Decimal(0) < part < collectible else collectible
+    return part if part is not None and Decimal(0) < part < collectible else collectible
+
+
+@action("promise_part", "promise_part_dates", asks_for_money=True)
+def keep_promise_part(run: ActionRun) -> None:
+    """ "I'll pay 300 next friday" where the day reads two ways: the part is kept and
+    both readings are offered (`promise_part_dates`), so the borrower is asked only
+    which day, never for the full amount instead."""
+    said = run.value
+    if not isinstance(said, SaidPayment) or len(said.readings) < 2:
+        raise ActionError("keep_promise_part needs a payment said with two readings")
+    run.put("promise_part", MoneyValue(_part_of(run, said.amount), run.currency))
+    run.put("promise_part_dates", [{"id": d.isoformat(), "date": d} for d in said.readings])
+
+
+@action(
+    "promise_date",
+    "promise_amount",
+    "promise_rest",
+    "promise_after_due",
+    outcomes={"promise_check": PromiseCheck},
+    asks_for_money=True,
+)
+def check_promise_part(run: ActionRun) -> None:
+    """The day for the part `keep_promise_part` kept: a reading pressed (its id) or a
+    date typed."""
+    part = run.get("promise_part")
+    if not isinstance(part, MoneyValue):
+        raise ActionError("check_promise_part without a part kept")
+    value = run.value
+    if isinstance(value, str):
+        value = next(
+            (o["date"] for o in run.get("promise_part_dates", []) if o["id"] == value), None
+        )
+    if not isinstance(value, date):
+        raise ActionError("check_promise_part needs a date")
+    _check_promise(run, value, part.amount)
+
+
+def _check_promise(run: ActionRun, promised: date, part: Decimal | None) -> None:
+    collectible = run.collectible()
+    amount = _part_of(run, part)
     run.put("promise_date", promised)
     run.put("promise_amount", MoneyValue(amount, run.currency))
     rest = collectible - amount
@@ -534,10 +590,15 @@ def toggle_dispute_charge(run: ActionRun) -> None:
     run.vars["dispute_count"] = len(selection)
 
 
-@action("dispute_selection", "dispute_count")
+@action("dispute_selection", "dispute_count", "dispute_reason_said")
 def select_named_charges(run: ActionRun) -> None:
-    """A dispute opened in words ("that late fee") starts with the charges it named."""
-    named = set(run.value or ())
+    """A dispute opened in words ("that late fee") starts with the charges it named;
+    the words that said why too ("I paid on time") are kept as its reason
+    (`dispute_reason_said`), for `record_dispute` to record without asking."""
+    said = run.value
+    reason = said.reason if isinstance(said, SaidCharges) else ""
+    run.vars["dispute_reason_said"] = reason or None
+    named = set(said.ids if isinstance(said, SaidCharges) else said or ())
     held = set(run.ctx.account.disputed_charge_ids) | set(run.vars.get("disputed_now", []))
     selection = [c.charge_id for c in run.ctx.account.charges if c.charge_id in named - held]
     run.vars["dispute_selection"] = selection
@@ -572,7 +633,8 @@ def record_dispute(run: ActionRun) -> None:
             charge_ids=tuple(c.charge_id for c in charges),
             amount=sum((c.amount for c in charges), Decimal(0)),
             currency=run.currency,
-            reason=str(run.value or "").strip(),
+            # The answer to the reason question, or the reason said with the charge.
+            reason=str(run.value or run.vars.get("dispute_reason_said") or "").strip(),
             case_number=case,
             suspends=suspends,
         )
@@ -586,6 +648,7 @@ def record_dispute(run: ActionRun) -> None:
     run.vars["disputed_now"] = sorted({*run.vars.get("disputed_now", []), *selection})
     run.vars["dispute_selection"] = []
     run.vars["dispute_count"] = 0
+    run.vars.pop("dispute_reason_said", None)
 
 
 @action("ticket", "escalated_for")

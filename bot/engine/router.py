@@ -13,7 +13,8 @@ a `Reading` and only decides where it leads, in this order:
    3b. quiet times (R4): the answer where the state asks for them, else, written
    as a request about contact ("don't message me at work"), a detour to the
    script's `quiet_state`, which reads them back before anything is saved;
-4. an amount of money where the state takes offers (`monthly_offer`);
+4. an amount of money where the state takes offers (`monthly_offer`), a charge
+   named where the state lists charges (`charge_named`);
 5. the state's own meanings (its `intents:`), then the script's global ones;
 6. the answer the state asks for (a date, a birth date, an amount, a reason);
 7. otherwise the two or three likeliest meanings that lead somewhere here, as
@@ -38,6 +39,7 @@ from typing import Any
 
 from bot.engine import expressions
 from bot.engine.script import (
+    CHARGE_NAMED,
     DATE_CHOICE,
     MEANING_CHOICE,
     MONTHLY_OFFER,
@@ -52,7 +54,7 @@ from bot.engine.script import (
     Script,
     State,
 )
-from bot.engine.types import QuietTimes, Reading, SaidPayment
+from bot.engine.types import QuietTimes, Reading, SaidCharges, SaidPayment
 
 # An amount said with one of these (or "a month") is an offer where a state takes offers.
 OFFER_MEANINGS = frozenset({"installment", "inform", "hardship"})
@@ -196,7 +198,7 @@ def route_text(
     quiet = _quiet_request(script, state, reading, text)
     if quiet is not None:
         return quiet
-    offer = _offer(state, reading, said)
+    offer = _offer(state, reading, said) or _charge_named(state, reading, said)
     if offer is not None:
         return offer
     top = reading.top if reading.sure else None
@@ -317,6 +319,18 @@ def _offer(state: State, reading: Reading, said: dict[str, Any]) -> TakeRoute | 
     return _take(state, routes, reading, MONTHLY_OFFER, said)
 
 
+def _charge_named(
+    state: State, reading: Reading, said: dict[str, Any]
+) -> TakeRoute | Choose | None:
+    """A charge named where the state lists charges (`charge_named`), whatever else
+    the words are read to mean: "the late fee, I paid on time" is that charge. Words
+    that make a complaint ("I want to complain about the late fee") are one (R15)."""
+    routes = state.intents.get(CHARGE_NAMED)
+    if not routes or not reading.charges or "complaint" in reading.cues:
+        return None
+    return _take(state, routes, reading, CHARGE_NAMED, said)
+
+
 # ---- routes ----
 
 
@@ -324,6 +338,8 @@ def said_names(reading: Reading) -> dict[str, Any]:
     """The said_* names a state route's guard may use: what the message named."""
     return {
         "said_date": reading.dates[0] if len(reading.dates) == 1 else None,
+        # Every reading: two when the day reads two ways (then `said_date` is None).
+        "said_dates": list(reading.dates),
         "said_amount": reading.amount,
         "said_monthly": reading.monthly,
         "said_charges": list(reading.charges),
@@ -372,11 +388,14 @@ def route_value(reading: Reading, key: str) -> Any:
         return reading.amount
     if key == "dispute":
         return list(reading.charges)
+    if key == CHARGE_NAMED:
+        return SaidCharges(reading.charges, reading.charge_reason)
     if key in ("confirm", "decline"):
         return reading.answer
     once = not (reading.monthly or reading.other_period)  # not "300 a month"
     if key == "promise" and reading.dates and reading.amount is not None and once:
-        return SaidPayment(reading.dates[0], reading.amount)
+        readings = tuple(reading.dates[:DATE_READINGS]) if len(reading.dates) > 1 else ()
+        return SaidPayment(reading.dates[0], reading.amount, readings)
     if key in DATE_MEANINGS and reading.dates:
         return reading.dates[0]
     return None

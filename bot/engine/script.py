@@ -54,12 +54,24 @@ MONTHLY_OFFER = "monthly_offer"
 # Not a meaning but an answer: "I'm safe", "我没事" (or a plain yes) where the state
 # asks whether the borrower is safe (R12).
 SAFE_ANSWER = "safe"
-STATE_INTENTS = MEANINGS | {MONTHLY_OFFER, SAFE_ANSWER}
+# Not a meaning but a thing said: a charge named where the state lists charges,
+# whatever the message is read to mean ("the late fee, I paid on time").
+CHARGE_NAMED = "charge_named"
+STATE_INTENTS = MEANINGS | {MONTHLY_OFFER, SAFE_ANSWER, CHARGE_NAMED}
 # A global route that is no meaning of its own: a possible crisis (R12), where the
 # bot asks whether the borrower is safe.
 POSSIBLE_CRISIS = "possible_crisis"
 # Names an intent route's `when` may use, about the message itself.
-SAID_NAMES = frozenset({"said_date", "said_amount", "said_monthly", "said_charges", "said_all"})
+SAID_NAMES = frozenset(
+    {
+        "said_date",
+        "said_dates",
+        "said_amount",
+        "said_monthly",
+        "said_charges",
+        "said_all",
+    }
+)
 
 
 class _Model(BaseModel):

@@ -43,6 +43,17 @@ class SaidPayment(NamedTuple):
 
     on: date
     amount: Decimal
+    # Every reading of the day when it reads two ways ("next friday" on a Monday):
+    # the part is kept while the borrower is asked which one; () when it reads one way.
+    readings: tuple[date, ...] = ()
+
+
+class SaidCharges(NamedTuple):
+    """Charges named where the state lists them (`charge_named`), with the message as
+    the dispute's reason when it gives one ("" when it only names them)."""
+
+    ids: tuple[str, ...]
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class Reading:
     dates: tuple[date, ...] = ()  # payment dates
     birth_dates: tuple[date, ...] = ()  # the same text read as a birth date
     charges: tuple[str, ...] = ()  # ids of the charges the message names
+    # The message as written when, besides naming charges, it says why ("the late
+    # fee, I paid on time"): a dispute's reason, so it is not asked for again.
+    charge_reason: str = ""
     all_of_it: bool = False  # "all of it", "全部"
     # Meanings the words alone decide, whatever the model says: "human", "stop",
     # "complaint", "hardship" (bot/understanding/cues.py). The engine routes on

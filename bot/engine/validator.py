@@ -67,8 +67,8 @@ ITEM_KEYS = {
     "selected_charges": CHARGE_KEYS,
     "plan_options": {"id", "months", "installment"},
     "extension_options": {"id", "days", "new_due_date"},
+    "promise_part_dates": {"id", "date"},
     "plan_installments": {"due_date", "amount"},
-    "nearest_installments": {"due_date", "amount"},
 }
 FILTERS_AND_TESTS = frozenset({"true", "false", "none", "True", "False", "None"})
 

@@ -103,6 +103,8 @@ def read_message(
         dates=in_region_order(found.dates, region),
         birth_dates=in_region_order(found.birth_dates, region),
         charges=found.charges,
+        # The dispute's reason as the borrower wrote it, when the message gives one.
+        charge_reason=found.text if found.charge_reason else "",
         all_of_it=found.all_of_it,
         cues=cues,
         value_amount=found.value_amount,

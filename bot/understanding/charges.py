@@ -90,3 +90,44 @@ def named_charges(message: Prepared, charges: Sequence[Charge]) -> tuple[str, ..
         return ()
     best = max(score for score, _ in scored)
     return tuple(charge_id for score, charge_id in scored if score == best)
+
+
+# Words that only name or point at a charge, or ask to dispute it: what is left
+# without them is a reason ("I paid on time", "我按时还了").
+_POINTING = _GENERIC | frozenset(
+    (
+        "a", "an", "this", "that", "these", "those", "it", "its", "my", "i", "want", "wanna",
+        "would", "like", "to", "please", "dispute", "disputing", "challenge", "query",
+        "question", "on", "about", "one", "is", "was",
+    )
+)  # fmt: skip
+_POINTING_HAN = (
+    "我想", "我要", "想要", "申诉", "争议", "投诉", "质疑", "这笔", "那笔", "这个", "那个",
+    "这项", "那项", "请", "的", "我", "要", "想", "是", "笔", "项", "个", "这", "那",
+)  # fmt: skip
+_EN_WORD = re.compile(r"[a-z]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Enough words left over to be a reason, not a stray word ("fee please").
+_REASON_WORDS = 2
+_REASON_HAN = 3
+
+
+def gives_reason(message: Prepared, charges: Sequence[Charge], named: Sequence[str]) -> bool:
+    """Whether a message naming charges also says why ("the late fee, I paid on time"),
+    so a dispute can keep it as its reason instead of asking for one."""
+    if not named:
+        return False
+    rest = message.folded
+    for charge in charges:
+        if charge.charge_id not in named:
+            continue
+        pattern = _KIND_PATTERNS.get(charge.kind)
+        if pattern is not None:
+            rest = pattern.sub(" ", rest)
+        for word in _description_words(charge.description):
+            rest = rest.replace(word, " ")
+    rest = _NUMBER.sub(" ", rest)
+    for piece in _POINTING_HAN:
+        rest = rest.replace(piece, " ")
+    words = [w for w in _EN_WORD.findall(rest) if w not in _POINTING]
+    return len(words) >= _REASON_WORDS or len(_HAN.findall(rest)) >= _REASON_HAN

@@ -18,7 +18,7 @@ from decimal import Decimal
 from bot.domain.accounts import Charge
 from bot.domain.parsing import parse_amount, parse_date, parse_int
 from bot.understanding.amounts import Amount, find_amount
-from bot.understanding.charges import named_charges
+from bot.understanding.charges import gives_reason, named_charges
 from bot.understanding.crisis import crisis_level
 from bot.understanding.cues import means_all_of_it, negated_human, turned_down, word_cues
 from bot.understanding.dates import parse_birth_dates, parse_dates
@@ -54,6 +54,8 @@ class Understanding:
     dates: tuple[date, ...]  # readings of a date, likeliest first; two: ask which
     charges: tuple[str, ...]  # charge ids the message names
     all_of_it: bool  # the whole balance: "all of it", "全部"
+    # Besides naming charges, the message says why ("the late fee, I paid on time").
+    charge_reason: bool = False
     unfamiliar: bool = False  # nothing the model learned: its scores mean nothing
     # What the words alone decide, whatever the model says (cues.py): a person,
     # STOP, a complaint, hardship. The engine routes on these in every state.
@@ -184,6 +186,7 @@ def understand(
     ):
         answer = ranked[0].meaning is Meaning.CONFIRM
     cues = word_cues(message)
+    named = named_charges(message, charges)
     return Understanding(
         text=message.text,
         intents=tuple(ranked),
@@ -198,7 +201,8 @@ def understand(
         answer=answer,
         amount=find_amount(message),
         dates=parse_dates(message, today=today, region=region or _REGION_BY_LOCALE.get(locale)),
-        charges=named_charges(message, charges),
+        charges=named,
+        charge_reason=gives_reason(message, charges, named),
         all_of_it=means_all_of_it(message),
         unfamiliar=unfamiliar and not crisis and answer is None,
         cues=cues,

@@ -108,7 +108,7 @@ def test_an_offer_exactly_at_the_minimum_is_accepted_one_cent_less_is_not() -> N
     assert at.accepted.amounts == (D(25), D(25), D(25))
     below = plan_for_monthly(D("75.00"), "USD", D("24.99"), policy("25"))
     assert below.reason == "below_minimum" and below.accepted is None
-    assert below.nearest is not None and below.nearest.months == 3
+    assert smallest_monthly_offer(D("75.00"), "USD", policy("25")) == D(25)
 
 
 def test_an_offer_making_exactly_the_longest_term_is_accepted_one_cent_less_is_not() -> None:
@@ -116,7 +116,7 @@ def test_an_offer_making_exactly_the_longest_term_is_accepted_one_cent_less_is_n
     assert at.reason == "ok" and at.accepted is not None and at.accepted.months == 12
     longer = plan_for_monthly(D("120.00"), "USD", D("9.99"), policy("1", max_term=12))
     assert longer.reason == "too_long" and longer.accepted is None
-    assert longer.nearest is not None and longer.nearest.months == 12
+    assert smallest_monthly_offer(D("120.00"), "USD", policy("1", max_term=12)) == D(10)
 
 
 def test_an_offer_of_the_whole_balance_is_paying_in_full() -> None:
@@ -147,27 +147,29 @@ def test_an_offer_under_one_minor_unit_is_below_any_minimum() -> None:
     assert decision.reason == "below_minimum" and decision.accepted is None
 
 
-def test_spread_too_thin_for_the_minimum_gets_the_longest_plan_that_fits() -> None:
-    # 25 a month on 100.01 needs 5 months of 20.00: under 25, so 4 months is offered.
+def test_spread_too_thin_for_the_minimum_is_refused_with_the_smallest_that_works() -> None:
+    # 25 a month on 100.01 needs 5 months of 20.00: under 25. 4 months asks 25.01
+    # first, above the offer: refused, never offered instead (CONC 7.3).
     decision = plan_for_monthly(D("100.01"), "USD", D(25), USD25)
-    assert decision.reason == "below_minimum"
-    assert decision.nearest is not None and decision.nearest.months == 4
+    assert decision.reason == "below_minimum" and decision.accepted is None
+    assert smallest_monthly_offer(D("100.01"), "USD", USD25) == D("25.01")
 
 
-def test_a_two_month_plan_can_be_the_nearest() -> None:
+def test_a_two_month_plan_can_be_the_smallest_that_works() -> None:
     decision = plan_for_monthly(D("50.00"), "USD", D(10), USD25)
-    assert decision.nearest is not None and decision.nearest.months == 2
-    assert decision.nearest.amounts == (D(25), D(25))
+    assert decision.accepted is None
+    assert smallest_monthly_offer(D("50.00"), "USD", USD25) == D(25)
 
 
-def test_no_nearest_plan_when_even_two_months_is_under_the_minimum() -> None:
+def test_no_plan_works_when_even_two_months_is_under_the_minimum() -> None:
     decision = plan_for_monthly(D("40.00"), "USD", D(5), USD25)
-    assert decision.reason == "below_minimum" and decision.nearest is None
+    assert decision.reason == "below_minimum" and decision.accepted is None
+    assert smallest_monthly_offer(D("40.00"), "USD", USD25) is None
 
 
 def test_nothing_to_pay() -> None:
     decision = plan_for_monthly(D(0), "USD", D(10), USD25)
-    assert (decision.accepted, decision.nearest, decision.reason) == (None, None, "nothing_to_pay")
+    assert (decision.accepted, decision.reason) == (None, "nothing_to_pay")
 
 
 # ---- the minimum the bot states is the one it accepts ----

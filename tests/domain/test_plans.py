@@ -67,20 +67,18 @@ def test_a_monthly_offer_is_answered_inside_policy_or_not_at_all(
 ) -> None:
     amount, currency = money
     decision = plan_for_monthly(amount, currency, monthly, POLICY)
-    for option in (decision.accepted, decision.nearest):
-        if option is None:
-            continue
+    option = decision.accepted
+    if option is not None:
         assert 2 <= option.months <= POLICY.max_term_months
         assert min(option.amounts) >= POLICY.minimum_for(currency)
         assert sum(option.amounts, Decimal(0)) == amount
-    if decision.accepted is not None:
-        assert decision.reason == "ok" and decision.nearest is None
+        assert decision.reason == "ok"
         # Never more a month than the borrower offered.
-        assert decision.accepted.installment <= monthly
+        assert option.installment <= monthly
     else:
         assert decision.reason != "ok"
     if amount > 0 and monthly >= amount:
-        assert decision.reason == "above_total" and decision.nearest is None
+        assert decision.reason == "above_total" and decision.accepted is None
 
 
 def test_examples() -> None:
@@ -94,11 +92,11 @@ def test_examples() -> None:
     assert decision.accepted is not None and decision.accepted.months == 7
     too_small = plan_for_monthly(Decimal("1320.50"), "USD", Decimal(20), POLICY)
     assert too_small.reason == "below_minimum"
-    assert too_small.nearest is not None and too_small.nearest.months == 12
+    assert too_small.accepted is None
     too_long = plan_for_monthly(Decimal("100000.00"), "USD", Decimal(100), POLICY)
-    assert too_long.reason == "too_long" and too_long.nearest is not None
+    assert too_long.reason == "too_long" and too_long.accepted is None
     assert plan_for_monthly(Decimal("50.00"), "USD", Decimal(60), POLICY).reason == "above_total"
-    assert plan_for_monthly(Decimal("40.00"), "USD", Decimal(5), POLICY).nearest is None
+    assert plan_for_monthly(Decimal("40.00"), "USD", Decimal(5), POLICY).accepted is None
 
 
 @pytest.mark.parametrize(
@@ -158,7 +156,7 @@ def test_any_policy_is_respected(
     amount, currency = money
     minimum = policy.minimum_for(currency)
     decision = plan_for_monthly(amount, currency, monthly, policy)
-    offered = [*plan_options(amount, currency, policy), decision.accepted, decision.nearest]
+    offered = [*plan_options(amount, currency, policy), decision.accepted]
     for option in offered:
         if option is None:
             continue
@@ -236,16 +234,14 @@ def test_monthly_offer_reasons() -> None:
     assert plan_for_monthly(Decimal(0), "USD", Decimal(10), POLICY).reason == "nothing_to_pay"
     exact = plan_for_monthly(Decimal("100.00"), "USD", Decimal("100.00"), POLICY)
     assert exact == plan_for_monthly(Decimal("100.00"), "USD", Decimal(500), POLICY)
-    assert exact.reason == "above_total" and exact.nearest is None
+    assert exact.reason == "above_total" and exact.accepted is None
     zero = plan_for_monthly(Decimal("300.00"), "USD", Decimal(0), POLICY)
-    assert zero.reason == "below_minimum"
-    assert zero.nearest is not None and zero.nearest.months == 12
-    # 100.01 over 5 months is below 25 a month, so the nearest is 4 months.
+    assert zero.reason == "below_minimum" and zero.accepted is None
+    # 100.01 over 5 months is below 25 a month; 4 months would ask 25.01: refused.
     uneven = plan_for_monthly(Decimal("100.01"), "USD", Decimal(25), POLICY)
-    assert uneven.reason == "below_minimum"
-    assert uneven.nearest is not None and uneven.nearest.months == 4
+    assert uneven.reason == "below_minimum" and uneven.accepted is None
     too_long = plan_for_monthly(Decimal("100000.00"), "USD", Decimal(100), POLICY)
-    assert too_long.nearest is not None and too_long.nearest.months == 12
+    assert too_long.reason == "too_long" and too_long.accepted is None
 
 
 def test_extension_limit_zero_offers_nothing() -> None:

@@ -53,7 +53,7 @@ def test_plan_variables_are_named_after_their_prefix() -> None:
         "plan_last_due_date",
         "plan_installments",
     )
-    assert set(_plan_vars("nearest")) <= ACTIONS["propose_monthly"].sets
+    assert set(_plan_vars("plan")) <= ACTIONS["propose_monthly"].sets
 
 
 def run_actions(*names: str, value: object = None) -> ActionRun:

@@ -41,6 +41,19 @@ def test_a_day_between_options_is_the_nearest_option_after_it() -> None:
     run = _chosen(first + timedelta(days=1))
     assert run.get("extension_new_due") == second
     assert run.get("extension_days") == run.get("extension")["days"]
+    # The confirmation says it is the nearest date offered after the day asked for.
+    assert run.get("extension_asked") == first + timedelta(days=1)
+
+
+def test_the_day_asked_is_said_only_when_it_is_not_the_option_itself() -> None:
+    first = _offered()[0]
+    assert _chosen(first).get("extension_asked") is None
+    run = _chosen(first - timedelta(days=1))
+    assert run.get("extension_asked") == first - timedelta(days=1)
+    # A button pressed afterwards is that option exactly: nothing left to explain.
+    run.value = run.get("extension_options")[-1]["id"]
+    ACTIONS["choose_extension"].run(run)
+    assert run.get("extension_asked") is None
 
 
 def test_past_the_furthest_option_nothing_is_chosen_and_the_latest_is_said() -> None:
@@ -70,4 +83,5 @@ def test_a_date_typed_at_the_question_leads_to_the_confirmation_or_the_latest(
     d.choose("extension")
     d.text(f"{TODAY + timedelta(days=days):%Y-%m-%d}")
     visited = d.said()
-    assert f"repayment.{state}.{'ask_confirm' if days == 1 else 'too_far'}" in visited
+    # The day typed (tomorrow) is before every option: the nearest after it is confirmed.
+    assert f"repayment.{state}.{'ask_confirm_nearest' if days == 1 else 'too_far'}" in visited

@@ -31,7 +31,7 @@ FRIDAY = date(2026, 11, 27)
 
 
 def _promise(**fields: Any) -> Reading:
-    return Reading(senses=(Sense("promise", 0.9),), sure=True, dates=(FRIDAY,), **fields)
+    return Reading(senses=(Sense("promise", 0.9),), sure=True, **{"dates": (FRIDAY,), **fields})
 
 
 def test_a_part_and_its_day_reach_check_promise_from_the_menu() -> None:
@@ -93,3 +93,65 @@ def test_a_plain_date_promises_the_whole_balance() -> None:
 def test_check_promise_without_a_day_is_a_script_error() -> None:
     with pytest.raises(ActionError):
         _checked(Decimal(300))
+
+
+# ---- a part by a day that reads two ways ----
+
+NEXT_WEEK = date(2026, 12, 4)
+
+
+def test_a_part_by_a_two_way_day_keeps_the_part_and_both_readings() -> None:
+    script = repayment_script()
+    reading = _promise(amount=Decimal(300), dates=(NEXT_WEEK, FRIDAY))
+    decision = router.route_text(script, script.states["menu"], reading, "x", SCOPE)
+    assert isinstance(decision, TakeRoute)
+    assert decision.to == "promise_part"
+    assert [a.name for a in decision.actions] == ["keep_promise_part"]
+    assert decision.value == SaidPayment(NEXT_WEEK, Decimal(300), (NEXT_WEEK, FRIDAY))
+
+
+def test_a_two_way_day_without_a_part_asks_for_the_full_amount() -> None:
+    script = repayment_script()
+    reading = _promise(dates=(NEXT_WEEK, FRIDAY))
+    decision = router.route_text(script, script.states["menu"], reading, "x", SCOPE)
+    assert decision == router.Choose("pay_full")
+
+
+def _kept(said: object) -> ActionRun:
+    ctx = Context(make_account(), shipped_policy(), NOW, id_seed="t")
+    run = ActionRun(ctx, {}, said, {}, [], verified=True, locale="en")
+    ACTIONS["keep_promise_part"].run(run)
+    return run
+
+
+@pytest.mark.parametrize("chosen", [FRIDAY.isoformat(), FRIDAY, date(2026, 12, 1)])
+def test_the_day_chosen_or_typed_promises_the_part_kept(chosen: object) -> None:
+    run = _kept(SaidPayment(NEXT_WEEK, Decimal(300), (NEXT_WEEK, FRIDAY)))
+    assert run.get("promise_part") == MoneyValue(Decimal(300), "USD")
+    assert [o["date"] for o in run.get("promise_part_dates")] == [NEXT_WEEK, FRIDAY]
+    run.value = chosen
+    ACTIONS["check_promise_part"].run(run)
+    day = chosen if isinstance(chosen, date) else FRIDAY
+    assert (run.get("promise_date"), run.get("promise_amount")) == (
+        day,
+        MoneyValue(Decimal(300), "USD"),
+    )
+    assert run.get("promise_rest") == MoneyValue(Decimal("1020.50"), "USD")
+
+
+def test_more_than_is_owed_is_kept_as_the_balance() -> None:
+    run = _kept(SaidPayment(NEXT_WEEK, Decimal(5000), (NEXT_WEEK, FRIDAY)))
+    assert run.get("promise_part") == MoneyValue(Decimal("1320.50"), "USD")
+
+
+@pytest.mark.parametrize("said", [SaidPayment(FRIDAY, Decimal(300)), FRIDAY])
+def test_keeping_a_part_needs_two_readings(said: object) -> None:
+    with pytest.raises(ActionError):
+        _kept(said)
+
+
+def test_a_day_not_offered_nor_typed_is_a_script_error() -> None:
+    run = _kept(SaidPayment(NEXT_WEEK, Decimal(300), (NEXT_WEEK, FRIDAY)))
+    run.value = "2027-01-01"
+    with pytest.raises(ActionError):
+        ACTIONS["check_promise_part"].run(run)

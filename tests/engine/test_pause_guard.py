@@ -24,7 +24,6 @@ MONEY_STATES = {
     "promise_done",
     "plan_options",
     "plan_custom",
-    "plan_counter",
     "plan_refused",
     "plan_above_total",
     "plan_confirm",

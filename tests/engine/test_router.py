@@ -289,3 +289,37 @@ def test_complaining_to_the_person_once_the_complaint_is_logged_is_its_details()
         None, "opted_out", True
     )
     assert not router.wants_person(Reading(cues=frozenset({"complaint", "human"})))
+
+
+# ---- a charge named where the state lists charges ----
+
+
+@pytest.mark.parametrize("meaning", ["dispute", "inform", "complaint", "off_topic"])
+def test_a_charge_named_at_the_selection_is_chosen_whatever_it_is_read_to_mean(
+    meaning: str,
+) -> None:
+    from bot.engine.types import SaidCharges
+
+    script = repayment_script()
+    reading = Reading(
+        senses=(Sense(meaning, 0.9),), sure=True, charges=("C3",), charge_reason="paid on time"
+    )
+    decision = router.route_text(
+        script, script.states["dispute_select"], reading, "the late fee, paid on time", {}
+    )
+    assert isinstance(decision, router.TakeRoute)
+    assert decision.to == "dispute_named"
+    assert decision.value == SaidCharges(("C3",), "paid on time")
+
+
+@pytest.mark.rule("R15")
+def test_a_complaint_naming_a_charge_at_the_selection_is_a_complaint_R15() -> None:
+    script = repayment_script()
+    reading = Reading(
+        senses=(Sense("complaint", 0.9),),
+        sure=True,
+        charges=("C3",),
+        cues=frozenset({"complaint"}),
+    )
+    decision = router.route_text(script, script.states["dispute_select"], reading, "x", {})
+    assert decision == router.Follow("complaint", False)

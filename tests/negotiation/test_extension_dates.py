@@ -64,3 +64,25 @@ async def test_past_the_latest_option_the_bot_says_the_latest(web: WebChat, loca
     text = "\n".join(m.text for m in replies)
     assert LATEST[locale] in text
     assert len(replies[-1].buttons) == 4  # the three dates and Back, asked again
+
+
+# The confirmation of a day typed between the options: the date confirmed is the
+# nearest offered after the day asked for, and it says so (T-HANT is a Hong Kong account).
+NEAREST = {
+    "en": "I can move your due date to Dec 22, 2026, the nearest date I can offer after Dec 10, 2026.",
+    "zh_Hans": "我可以把您的还款日改到2026年12月6日，这是2026年12月5日之后我能提供的最近日期。",
+    "zh_Hant": "我可以將您的還款到期日改到2026年12月22日，這是2026年12月10日之後我可以提供的最近日期。",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", list(WHO))
+async def test_a_day_between_the_options_is_confirmed_as_the_nearest_after_it(
+    web: WebChat, locale: str
+) -> None:
+    account, birth, ask, typed, _ = WHO[locale]
+    user = f"nearest-{locale}"
+    await web.verify(user, account, birth)
+    await web.say(user, ask)
+    (confirm,) = await web.say(user, typed)
+    assert NEAREST[locale] in confirm.text
+    assert await web.arrangements(account) == []  # nothing moved before a yes

@@ -90,9 +90,11 @@ class WebChat:
 
 
 @asynccontextmanager
-async def web_chat(settings: Settings, model: IntentModel | None = None) -> AsyncIterator[WebChat]:
-    """The app on `settings` at NOW, with the fixture accounts, talking through the web chat."""
-    app = await build_app(settings, clock=lambda: NOW, model=model)
+async def web_chat(
+    settings: Settings, model: IntentModel | None = None, now: datetime = NOW
+) -> AsyncIterator[WebChat]:
+    """The app on `settings` at `now`, with the fixture accounts, talking through the web chat."""
+    app = await build_app(settings, clock=lambda: now, model=model)
     await import_accounts(app.sessions, FIXTURES / "accounts.csv")
     sender = WebChatSender()
     app.outbox.register(sender)

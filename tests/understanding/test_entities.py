@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.accounts import Charge, ChargeKind
 from bot.understanding import Period, find_amount, parse_birth_dates, parse_dates, yes_or_no
-from bot.understanding.charges import named_charges
+from bot.understanding.charges import gives_reason, named_charges
 from bot.understanding.text import prepare
 from tests.understanding.conftest import TODAY
 
@@ -191,6 +191,35 @@ def test_charges_named_by_kind_description_or_amount(text: str, ids: tuple[str, 
 
 def test_no_charges_no_match() -> None:
     assert named_charges(prepare("that late fee"), ()) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("the late fee, I paid on time", True),
+        ("I never agreed to that late fee", True),
+        ("滞纳金不合理，我是按时还款的", True),
+        ("年費唔應該收，我已經取消咗張卡", True),
+        ("利息算错了", True),
+        # Naming (or pointing at) the charge is no reason: the dispute asks for one.
+        ("the late fee", False),
+        ("that late fee please", False),
+        ("I want to dispute the annual fee", False),
+        ("the 120 charge", False),
+        ("年费", False),
+        ("我想申诉这笔年费", False),
+        ("the october late fee is wrong", False),  # one word: asked for in a few
+    ],
+)
+def test_a_reason_besides_the_charges_named(text: str, reason: bool) -> None:
+    message = prepare(text)
+    named = named_charges(message, CHARGES)
+    assert named  # every example names a charge
+    assert gives_reason(message, CHARGES, named) is reason
+
+
+def test_no_reason_without_a_charge_named() -> None:
+    assert gives_reason(prepare("I paid on time, this is unfair"), CHARGES, ()) is False
 
 
 @pytest.mark.parametrize(

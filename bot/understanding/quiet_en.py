@@ -206,6 +206,12 @@ ENGLISH_IDIOMS = (
     r"(?:die|died|dying|going to die|gonna die) (?:of|from) (?:confusion|frustration|old age|suspense|excitement)",
     r"(?:final|last) (?:payment|instalment|installment|\d+|[£$]\d+)(?: \w+){0,3},? (?:then|and then|after that) (?:im|i am|i m)"
     r" (?:out of here|off|gone|done)",
+    # Since round 13. Dead ends, a phone thrown in a lake, an account holder who has already
+    # died (someone else writing about the estate).
+    r"dead ends",
+    r"(?:throw|throwing|chuck|chucking|toss|tossing|lob|lobbing)\w* (?:it|my phone|the phone|this phone|my mobile)"
+    r" (?:in|into|off|out of) (?:the |a )?(?:lake|river|sea|canal|bin|window|wall|pond)",
+    r"(?:account holder|cardholder|borrower|the deceased)(?: has| had)? (?:already |recently )?(?:died|passed(?: away)?)",
     r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
     r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"
     r"|vacation|conference|course|leave)",
@@ -416,4 +422,10 @@ ENGLISH_SIGNS = (
     # Since round 12: the last thing done, said as a yes ("ok fine, thats the last thing sorted").
     r"(?:thats|that s|that is|the) (?:the )?(?:last|final) (?:thing|job|task|loose end)(?: \w+){0,2} (?:done|sorted|taken care of"
     r"|ticked off|dealt with)",
+    # Since round 13: one's executor paying ("put me down for the 15th, my executor can pay"),
+    # a letter left for family.
+    r"(?:my|the) executor(?:s)? (?:can|will|could|should|would) (?:pay|sort|settle|handle|deal)"
+    r"|executor of my (?:estate|will)|my estate (?:can|will|should) (?:pay|settle|cover)",
+    r"(?:left|leaving|wrote|written|writing) (?:a |my )?(?:letter|note)s? (?:for|to) (?:my )?(?:mum|mom|dad|wife|husband"
+    r"|kids|children|son|daughter|family|parents|sister|brother)(?![^.!?]{0,30}(?:about the (?:debt|loan|bill)|to pay|explaining the))",
 )

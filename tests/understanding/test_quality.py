@@ -33,17 +33,17 @@ DEV_CRISIS_LINES = 20
 DEV_NEGATIVES = 20
 
 
-# Round 12 of the held-out set, measured once on 2026-12-07 (docs/understanding.md):
-# accuracy 93.6% (en 91.9%, zh_Hans 95.0%, zh_Hant 94.0%); crisis recall (sure + possible)
-# en 98.4%, zh_Hans 98.4%, zh_Hant 98.3%; sure-crisis false alarms en 3.1% (2 of 65),
-# zh_Hans and zh_Hant 1.5% (1 of 65, 1 of 66). The issue's floors (ACCURACY_FLOOR,
-# CRISIS_RECALL_FLOOR, FALSE_ALARM_CEILING: 95%, 100%, 5%) are NOT all met (accuracy and
-# recall), so issue 30 stays open; `repaybot nlu evaluate` says so and exits 1. Until a
-# round meets them, the suite holds the model to what round 12 measured (a third sure alarm
-# in a locale fails), so that no change makes the held-out figures worse unnoticed.
-MEASURED_ACCURACY = 0.93
+# Round 13 of the held-out set, measured once on 2026-12-07 (docs/understanding.md):
+# accuracy 96.2% (en 94.9%, zh_Hans 97.1%, zh_Hant 96.6%); crisis recall (sure + possible)
+# en 98.3%, zh_Hans 100%, zh_Hant 98.3%; sure-crisis false alarms 0.0% in every locale.
+# The issue's floors (ACCURACY_FLOOR, CRISIS_RECALL_FLOOR, FALSE_ALARM_CEILING: 95%, 100%,
+# 5%) are NOT all met (recall: one line in en, one in zh_Hant), so issue 30 stays open;
+# `repaybot nlu evaluate` says so and exits 1. Until a round meets them, the suite holds
+# the model to what round 13 measured (one sure alarm of slack: 1 of 63 is 1.6%), so that
+# no change makes the held-out figures worse unnoticed.
+MEASURED_ACCURACY = 0.96
 MEASURED_RECALL = 0.98
-MEASURED_FALSE_ALARMS = 0.04
+MEASURED_FALSE_ALARMS = 0.02
 
 
 def test_heldout_is_big_enough_to_judge_in_every_locale(model: IntentModel) -> None:

@@ -1,4 +1,4 @@
-"""R12, issue 30: the classes rounds 10, 11 and 12 found, read by the words, in other words.
+"""R12, issue 30: the classes rounds 10 to 13 found, read by the words, in other words.
 
 Round 10 (measured once, then dev) and round 11 showed two kinds of mistakes the words
 can settle. Quiet signs the lexicon did not know: the account holder "gone", a plan that is
@@ -10,7 +10,8 @@ cut off (了断, 一刀两断, 两不相欠), a relative's or a friend's funeral
 me", a "dead" account or card, a pet that died, a boss beaten in a game. Round 12 added
 abuse reported from staff (a complaint, R15, never a sure crisis), a relative's death told
 as the reason, memorials as dates, a character who dies in a story, and three farewells
-folded into answers. None of these sentences is a line of any round: each class is
+folded into answers. Round 13: an executor paying, a letter left for family; dead ends, a
+phone thrown in a lake, a borrower already dead written about by the family. None of these sentences is a line of any round: each class is
 written again here.
 """
 
@@ -41,6 +42,9 @@ SIGNS = (
     "ok go ahead, that's the last job taken care of",
     "好，就这样，最后一件事总算搞定了",
     "退款的事等我走了再叫我哥去跟进",
+    "book it for the 2nd, my executor will settle the rest",
+    "i've left a letter for my daughter, she'll know what to do with the account",
+    "我留咗封信俾老婆，數嘅事佢會處理",
 )
 NO_SIGNS = (
     "charging me on a dead card is a joke, it was cancelled last year",
@@ -86,6 +90,11 @@ NO_SIGNS = (
     "那天参加完追思会就去转账",
     "旧号码不用了，已经换了新号",
     "死了老公还被你们天天骚扰，我要投诉",
+    "applied everywhere, dead ends all round, i can't pay this month",
+    "text me one more time and i'm chucking my phone in the river",
+    "the account holder passed away in june, i'm his son, what do i do",
+    "周日办完丧事，周二再还五百",
+    "持卡人已經身故，家屬要點處理",
 )
 
 

@@ -212,6 +212,15 @@ ENGLISH_IDIOMS = (
     r"(?:throw|throwing|chuck|chucking|toss|tossing|lob|lobbing)\w* (?:it|my phone|the phone|this phone|my mobile)"
     r" (?:in|into|off|out of) (?:the |a )?(?:lake|river|sea|canal|bin|window|wall|pond)",
     r"(?:account holder|cardholder|borrower|the deceased)(?: has| had)? (?:already |recently )?(?:died|passed(?: away)?)",
+    # Since round 14. A marriage or a career that is "dead", the end of one's rope, the last
+    # thing done today, a pet that died.
+    r"(?:marriage|relationship|career|love life|social life|sex life|job|business|band|friendship)"
+    r" (?:is |s |was |has been |feels )?(?:totally |completely |basically |pretty much |well and truly )?dead",
+    r"(?:at |reached )?the end of my (?:rope|tether)",
+    r"(?:last|final) thing (?:im|i am|i m|ill be|i will be|i ll be) (?:doing|sorting) (?:today|tonight|this week"
+    r"|before (?:bed|work|i collapse|i crash|i sleep|the weekend))",
+    r"(?:cat|dog|puppy|kitten|hamster|fish|goldfish|rabbit|bunny|parrot|budgie|pet|guinea pig|tortoise)(?: \w+){0,2}"
+    r" (?:died|passed|passed away|was put down|had to be put down)",
     r"(?:be|been) gone (?:for (?:a bit|a while|a few days|a week|\w+ days"
     r"|\w+ weeks) )?(?:on|for) (?:a |my |the )?(?:work |business |school |family )?(?:trip|holiday|holidays"
     r"|vacation|conference|course|leave)",
@@ -428,4 +437,9 @@ ENGLISH_SIGNS = (
     r"|executor of my (?:estate|will)|my estate (?:can|will|should) (?:pay|settle|cover)",
     r"(?:left|leaving|wrote|written|writing) (?:a |my )?(?:letter|note)s? (?:for|to) (?:my )?(?:mum|mom|dad|wife|husband"
     r"|kids|children|son|daughter|family|parents|sister|brother)(?![^.!?]{0,30}(?:about the (?:debt|loan|bill)|to pay|explaining the))",
+    # Since round 14: death asked about in the third person, of the borrower ("what happens
+    # to a loan if the borrower dies"): worth a gentle question.
+    r"what happens (?:to|with) (?:a |the |my |this )?(?:loan|debt|account|card|balance|money i owe)s? (?:if|when|once|after)"
+    r" (?:the |a )?(?:borrower|account holder|cardholder|customer|person|someone|somebody)(?: who owes it)?"
+    r" (?:dies|passes away|is dead|has died|passed away|kills)",
 )

@@ -1,4 +1,4 @@
-"""R12, issue 30: the classes rounds 10 to 13 found, read by the words, in other words.
+"""R12, issue 30: the classes rounds 10 to 14 found, read by the words, in other words.
 
 Round 10 (measured once, then dev) and round 11 showed two kinds of mistakes the words
 can settle. Quiet signs the lexicon did not know: the account holder "gone", a plan that is
@@ -11,7 +11,10 @@ me", a "dead" account or card, a pet that died, a boss beaten in a game. Round 1
 abuse reported from staff (a complaint, R15, never a sure crisis), a relative's death told
 as the reason, memorials as dates, a character who dies in a story, and three farewells
 folded into answers. Round 13: an executor paying, a letter left for family; dead ends, a
-phone thrown in a lake, a borrower already dead written about by the family. None of these sentences is a line of any round: each class is
+phone thrown in a lake, a borrower already dead written about by the family. Round 14:
+medicine saved up (which a medicine-cost idiom had blanked), the borrower's death asked
+about; a "dead" marriage, the end of one's rope, a pet that died or "went", a death
+certificate sent, paying at once that "would kill me". None of these sentences is a line of any round: each class is
 written again here.
 """
 
@@ -45,6 +48,9 @@ SIGNS = (
     "book it for the 2nd, my executor will settle the rest",
     "i've left a letter for my daughter, she'll know what to do with the account",
     "我留咗封信俾老婆，數嘅事佢會處理",
+    "安眠药攒够了，钱的事别找我爸妈",
+    "what happens to the debt when the account holder dies? asking for this month",
+    "呢個號碼之後冇人用喇，唔好再打",
 )
 NO_SIGNS = (
     "charging me on a dead card is a joke, it was cancelled last year",
@@ -95,6 +101,17 @@ NO_SIGNS = (
     "the account holder passed away in june, i'm his son, what do i do",
     "周日办完丧事，周二再还五百",
     "持卡人已經身故，家屬要點處理",
+    "my career is basically dead since the layoff, can't pay in full",
+    "honestly at the end of my tether with this app, what are the options",
+    "our dog passed away on sunday, sorry for the late reply",
+    "last thing i'm sorting tonight before bed, confirm it",
+    "死亡证明上周寄过去了，那笔费用怎么还在",
+    "我老伴走了以后家里的账我都不懂，从哪开始",
+    "只貓前日走咗，心情唔好，遲啲先還",
+    "一次性还清我真的会死，分六期吧",
+    "确认，赶紧把它了结",
+    "我每个月吃药，药费要五百块",
+    "旧号码以后没人用了，新号码发给你们",
 )
 
 

@@ -442,4 +442,13 @@ ENGLISH_SIGNS = (
     r"what happens (?:to|with) (?:a |the |my |this )?(?:loan|debt|account|card|balance|money i owe)s? (?:if|when|once|after)"
     r" (?:the |a )?(?:borrower|account holder|cardholder|customer|person|someone|somebody)(?: who owes it)?"
     r" (?:dies|passes away|is dead|has died|passed away|kills)",
+    # Since round 15: the last thing one will ever sign, family spared calls "afterwards",
+    # dying that "looks cheaper" than paying, debts passing on when "you die at 24".
+    r"(?:the )?last thing (?:ill|i will|i ll|i am|im|i m)(?: ever (?:going to|gonna)|(?: going to| gonna)? ever)"
+    r" (?:sign|do|pay|send|agree to|say)",
+    r"(?:stop|dont|do not|never) (?:call|calling|ring|ringing|contact|contacting|bother|bothering|chase|chasing)"
+    r" my (?:mother|mum|mom|dad|father|wife|husband|family|parents|kids|sister|brother)(?: \w+){0,2}"
+    r" (?:afterwards|after (?:that|this|today|tonight|this week|im gone|i go)|once im gone|when im gone)",
+    r"dying (?:looks|seems|is|would be|sounds|feels) (?:\w+ )?(?:cheaper|easier|better|simpler|less painful) than",
+    r"(?:if|when|once) (?:you|i|someone|a person) (?:die|dies|pass away|passes away) (?:at|before) (?:\d+|twenty|thirty)",
 )

@@ -1,4 +1,4 @@
-"""R12, issue 30: the classes rounds 10 to 14 found, read by the words, in other words.
+"""R12, issue 30: the classes rounds 10 to 15 found, read by the words, in other words.
 
 Round 10 (measured once, then dev) and round 11 showed two kinds of mistakes the words
 can settle. Quiet signs the lexicon did not know: the account holder "gone", a plan that is
@@ -14,7 +14,9 @@ folded into answers. Round 13: an executor paying, a letter left for family; dea
 phone thrown in a lake, a borrower already dead written about by the family. Round 14:
 medicine saved up (which a medicine-cost idiom had blanked), the borrower's death asked
 about; a "dead" marriage, the end of one's rope, a pet that died or "went", a death
-certificate sent, paying at once that "would kill me". None of these sentences is a line of any round: each class is
+certificate sent, paying at once that "would kill me". Round 15: the last thing one will
+ever sign, family spared calls "afterwards", dying that looks cheaper than paying, the
+estate paying, paying in the next life, soon not my business, whoever finds me. None of these sentences is a line of any round: each class is
 written again here.
 """
 
@@ -51,6 +53,17 @@ SIGNS = (
     "安眠药攒够了，钱的事别找我爸妈",
     "what happens to the debt when the account holder dies? asking for this month",
     "呢個號碼之後冇人用喇，唔好再打",
+    "ok sign me up, the last thing i'm ever going to agree to",
+    "do not ring my wife after this week, she has enough on",
+    "honestly dying sounds easier than paying this off",
+    "what happens to the loan if someone dies at 30, does it go to their family",
+    "确认吧，剩下的让我的遗产去还",
+    "今世還唔到，落世先還俾你哋",
+    "那笔手续费算了，很快就不关我的事了",
+    "過咗今個月之後我乜都唔使",
+    "别打给我妈，她过几天有得忙",
+    "以后找到我的人应该会很麻烦吧",
+    "話俾睇到呢個msg嘅人知，我已經盡力",
 )
 NO_SIGNS = (
     "charging me on a dead card is a joke, it was cancelled last year",
@@ -112,14 +125,15 @@ NO_SIGNS = (
     "确认，赶紧把它了结",
     "我每个月吃药，药费要五百块",
     "旧号码以后没人用了，新号码发给你们",
+    "stop calling my mum at work, she's not the borrower",
 )
 
 
 @pytest.mark.parametrize("text", SIGNS)
-def test_a_quiet_sign_of_rounds_ten_and_eleven_is_at_least_possible(text: str) -> None:
+def test_a_quiet_sign_of_a_later_round_is_at_least_possible(text: str) -> None:
     assert words_level(prepare(text)) is not CrisisLevel.NONE
 
 
 @pytest.mark.parametrize("text", NO_SIGNS)
-def test_an_everyday_idiom_of_rounds_ten_and_eleven_is_no_sign_by_the_words(text: str) -> None:
+def test_an_everyday_idiom_of_a_later_round_is_no_sign_by_the_words(text: str) -> None:
     assert words_level(prepare(text)) is CrisisLevel.NONE

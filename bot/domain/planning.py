@@ -58,7 +58,8 @@ class Planning:
         zones = zones_for(contact.timezone, contact.phone)
         if not zones:
             return _NO_ZONE  # no zone and no country: no hour is safe
-        today = self._today.get(zones)
+        # Not mutated: a memo; without it the day is worked out again, the same.
+        today = self._today.get(zones)  # pragma: no mutate
         if today is None:
             today = self._today[zones] = local_day(zones, self.now)
         stage = self._due(contact.due_date, today)
@@ -82,7 +83,8 @@ class Planning:
         window the sender spreads that day's reminders over (bot.domain.send_load)."""
         zones = zones_for(contact.timezone, contact.phone)
         key = (zones[0], local_day(zones, send_at))
-        found = self._windows.get(key)
+        # Not mutated: a memo; without it the window is worked out again, the same.
+        found = self._windows.get(key)  # pragma: no mutate
         if found is None:
             found = self._windows[key] = day_hours(*key, self.rules.start, self.rules.end)
         return found

@@ -93,3 +93,25 @@ def test_the_allowed_hours_of_a_contact_known_by_its_phone_only_are_its_countrys
     assert planning.window(contact, send_at) == day_hours(
         zones[0], local_day(zones, send_at), rules.start, rules.end
     )
+
+
+def test_a_breathing_space_holds_reminders_on_the_borrowers_own_days_only() -> None:
+    """R16 read on the borrower's day, as `plan` reads it: at 03:00 UTC on 7 December a
+    space that ended on the 6th is over in Shanghai (already the 7th) but still on in
+    New York (still the 6th); one from the 8th holds nothing yet; one from the 7th does
+    in Shanghai."""
+    rules = ContactRules()
+    planning = Planning(STAGES, NOW, rules)
+    due = NOW.date() - timedelta(days=1)
+
+    def decided(zone: str, **space: date) -> tuple[str | None, bool]:
+        contact = Contact("A-1", zone, due_date=due, breathing_space=True, **space)
+        decision = planning.decide(contact)
+        assert decision == plan(contact, STAGES, NOW, rules)
+        return decision.reason, decision.send_at is not None
+
+    ended = date(2026, 12, 6)
+    assert decided("Asia/Shanghai", breathing_space_until=ended)[1]
+    assert decided("America/New_York", breathing_space_until=ended) == ("R16", False)
+    assert decided("Asia/Shanghai", breathing_space_from=date(2026, 12, 8))[1]
+    assert decided("Asia/Shanghai", breathing_space_from=NOW.date()) == ("R16", False)

@@ -99,7 +99,8 @@ class Planning:
     def _open_hours(self, zones: tuple[ZoneInfo, ...]) -> tuple[list[Interval], str | None]:
         """Where R1 lets a reminder go from now on in these zones, and whether R1 moved
         it past now: next_moment's answer for an account with no history of its own."""
-        found = self._slots.get(zones)
+        # Not mutated: a memo; without it the hours are worked out again, the same.
+        found = self._slots.get(zones)  # pragma: no mutate
         if found is None:
             intervals = allowed_intervals(zones, (), self.rules, self.now, days=2)
             if not intervals:

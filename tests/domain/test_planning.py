@@ -115,3 +115,14 @@ def test_a_breathing_space_holds_reminders_on_the_borrowers_own_days_only() -> N
     assert decided("America/New_York", breathing_space_until=ended) == ("R16", False)
     assert decided("Asia/Shanghai", breathing_space_from=date(2026, 12, 8))[1]
     assert decided("Asia/Shanghai", breathing_space_from=NOW.date()) == ("R16", False)
+
+
+def test_a_country_whose_zones_share_no_allowed_hour_is_held_by_r1_in_its_stage() -> None:
+    """R1 with the zones of a phone only: noon to 14:00 in New York and in Honolulu never
+    meet, so no moment is safe; the account stays in its stage, held by R1, unsent."""
+    rules = ContactRules(start=time(12), end=time(14))
+    contact = Contact("A-1", "", phone="+12125550000", due_date=NOW.date() - timedelta(days=1))
+    decision = Planning(STAGES, NOW, rules).decide(contact)
+    assert decision == plan(contact, STAGES, NOW, rules)
+    assert decision.stage is not None
+    assert (decision.send_at, decision.reason) == (None, "R1")

@@ -102,9 +102,11 @@ class Planning:
         # Not mutated: a memo; without it the hours are worked out again, the same.
         found = self._slots.get(zones)  # pragma: no mutate
         if found is None:
-            intervals = allowed_intervals(zones, (), self.rules, self.now, days=2)
-            if not intervals:
-                intervals = allowed_intervals(zones, (), self.rules, self.now)
+            # Not mutated: a shortcut. Only the first stretch is read (`spread`), and the
+            # next two days' first stretch is the longer look's; when they have none, the
+            # longer look below finds it.
+            soon = allowed_intervals(zones, (), self.rules, self.now, days=2)  # pragma: no mutate
+            intervals = soon or allowed_intervals(zones, (), self.rules, self.now)
             # The rules themselves, asked for an account with nothing of its own.
             moved_by = blocking_rule(_NO_HISTORY, zones, self.now, self.rules)
             found = self._slots[zones] = (intervals, moved_by)

@@ -126,3 +126,21 @@ def test_a_country_whose_zones_share_no_allowed_hour_is_held_by_r1_in_its_stage(
     assert decision == plan(contact, STAGES, NOW, rules)
     assert decision.stage is not None
     assert (decision.send_at, decision.reason) == (None, "R1")
+
+
+def test_hours_that_meet_only_after_a_clock_change_are_looked_for_past_two_days() -> None:
+    """R1 looks past the next two days when they have no allowed moment: 09:00 to 14:30
+    in New York and in Honolulu (six hours apart) never meet until New York's clocks go
+    back on Sunday 1 November 2026; from then 19:00 to 19:30 UTC is in both."""
+    now = datetime(2026, 10, 29, 20, tzinfo=UTC)
+    rules = ContactRules(start=time(9), end=time(14, 30))
+    contact = Contact("A-1", "", phone="+12125550000", due_date=now.date() - timedelta(days=1))
+    decision = Planning(STAGES, now, rules).decide(contact)
+    assert decision == plan(contact, STAGES, now, rules)
+    assert decision.send_at is not None
+    assert (
+        datetime(2026, 11, 1, 19, tzinfo=UTC)
+        <= decision.send_at
+        < datetime(2026, 11, 1, 19, 30, tzinfo=UTC)
+    )
+    assert decision.reason == "R1"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -84,3 +84,25 @@ def test_the_load_of_overlapping_windows_is_summed_at_its_busiest() -> None:
     # Back to back: one window's end frees its rate before the next one starts.
     after = (day[1], datetime(2026, 12, 2, 23, tzinfo=UTC))
     assert peak_rate({day: 10 * seconds, after: 20 * 7200}) == Peak(20.0, day[1])
+
+
+def test_a_window_of_no_length_or_no_reminders_carries_no_load() -> None:
+    """Skipped, and only skipped: a window after one still counts, and one reminder
+    over one second is a load of one a second."""
+    start = datetime(2026, 12, 2, 8, tzinfo=UTC)
+    second = timedelta(seconds=1)
+    hour = (start, start + 3600 * second)
+    assert peak_rate({(start, start): 5}) is None
+    assert peak_rate({hour: 0}) is None
+    loads = {(start, start): 5, hour: 0, (start, start + second): 1}
+    assert peak_rate(loads) == Peak(1.0, start)
+
+
+def test_the_first_of_equal_peaks_is_reported_and_any_rise_counts() -> None:
+    """The same rate again later is no new peak; a rise of half a message a second is."""
+    at = datetime(2026, 12, 2, 8, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    first, again = (at, at + hour), (at + 2 * hour, at + 3 * hour)
+    assert peak_rate({first: 3600, again: 3600}) == Peak(1.0, at)
+    half_hour_on = (at + hour / 2, at + hour)
+    assert peak_rate({first: 3600, half_hour_on: 900}) == Peak(1.5, at + hour / 2)

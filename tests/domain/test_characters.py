@@ -39,6 +39,9 @@ def test_text_with_nothing_invisible_comes_back_as_it_is() -> None:
 def test_a_joiner_stays_only_between_two_emoji() -> None:
     assert drop_invisible(FAMILY) == FAMILY
     assert drop_invisible("👩🏻\u200d💻") == "👩🏻\u200d💻"  # after a skin tone
+    assert (
+        drop_invisible("🐈\u200d⬛") == "🐈\u200d⬛"
+    )  # black cat: a symbol outside the emoji blocks
     assert drop_invisible("🏳\ufe0f\u200d🌈") == "🏳\ufe0f\u200d🌈"  # after a variation selector
     assert drop_invisible("👍\u200d") == "👍"  # nothing after it
     assert drop_invisible("\u200d👍") == "👍"  # nothing before it
@@ -50,6 +53,9 @@ def test_a_joiner_stays_only_between_two_emoji() -> None:
 def test_tag_characters_stay_only_in_a_flag() -> None:
     assert drop_invisible(ENGLAND) == ENGLAND
     assert drop_invisible("🏴\U000e0020") == "🏴\U000e0020"  # the first tag character
+    # A tag after the first or the last tag character is still in the flag.
+    assert drop_invisible("🏴\U000e0020\U000e0067") == "🏴\U000e0020\U000e0067"
+    assert drop_invisible("🏴\U000e007f\U000e0067") == "🏴\U000e007f\U000e0067"
     assert drop_invisible("\U000e0067x") == "x"
     assert drop_invisible("x\U000e007f") == "x"  # the last tag character, after a letter
     assert drop_invisible(f"{ENGLAND}\u200bok") == f"{ENGLAND}ok"

@@ -12,7 +12,7 @@ PLAN = checkpoints(
 )
 
 
-def test_checkpoints_add_up_in_date_order() -> None:
+def test_each_checkpoint_asks_for_all_due_up_to_it_in_date_order() -> None:
     # Worked out here, not from PLAN: PLAN is built at import, where no mutant is on.
     points = checkpoints(
         [(date(2026, 12, 10), Decimal(300)), (date(2026, 11, 10), Decimal(250))],

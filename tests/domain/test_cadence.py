@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from pydantic import ValidationError
 
-from bot.domain.cadence import ContactRules, RemindersPolicy, ReminderStage
+from bot.domain.cadence import ContactRules, RemindersPolicy, ReminderStage, check_counts
 from bot.domain.send_load import Peak, fits, peak_rate
 
 
@@ -28,6 +28,11 @@ def test_stages_must_be_in_order_and_named_once() -> None:
         RemindersPolicy(stages=(stage("a", 3), stage("b", 1)))
     with pytest.raises(ValidationError, match="must come after stage a"):
         RemindersPolicy(stages=(stage("a", 3), stage("b", 3)))
+    with pytest.raises(ValidationError) as raised:
+        RemindersPolicy(stages=(stage("a", 1), stage("b", 3), stage("c", 2)))
+    assert "stage c (day 2) must come after stage b (day 3): list stages in order" in str(
+        raised.value
+    )
     with pytest.raises(ValidationError, match="listed twice"):
         RemindersPolicy(stages=(stage("a", 1), stage("a", 3)))
     assert len(RemindersPolicy(stages=(stage("a", 1), stage("b", 2))).stages) == 2
@@ -69,6 +74,10 @@ def test_r2_the_policy_may_lower_the_counts_never_raise_them() -> None:
         ContactRules(max_per_day=0)
     assert ContactRules(max_per_7_days=1, quiet_days_after_conversation=14).max_per_7_days == 1
     assert ContactRules().max_per_7_days == 7 and ContactRules().max_per_day == 1
+    # The model's bounds keep a day's count within the week's; the check says so by itself.
+    with pytest.raises(ValueError) as raised:
+        check_counts(2, 1)
+    assert str(raised.value) == "max_per_day (2) is above max_per_7_days (1)"
 
 
 def test_the_load_of_overlapping_windows_is_summed_at_its_busiest() -> None:

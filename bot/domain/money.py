@@ -31,7 +31,8 @@ _UNITS: _PerCode[Decimal] = _PerCode()
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point for the currency (2 for USD, 0 for JPY)."""
     code = currency.upper()
-    digits = _DIGITS.get(code)
+    # Not mutated: a memo; without it Babel is asked again, with the same answer.
+    digits = _DIGITS.get(code)  # pragma: no mutate
     if digits is None:
         digits = _DIGITS[code] = int(get_currency_precision(code))
     return digits
@@ -39,7 +40,8 @@ def minor_digits(currency: str) -> int:
 
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of the currency: Decimal('0.01') for USD, Decimal('1') for JPY."""
-    unit = _UNITS.get(currency)
+    # Not mutated: a memo; without it the unit is worked out again, the same.
+    unit = _UNITS.get(currency)  # pragma: no mutate
     if unit is None:
         unit = _UNITS[currency] = Decimal(1).scaleb(-minor_digits(currency))
     return unit

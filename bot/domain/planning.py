@@ -58,7 +58,8 @@ class Planning:
         zones = zones_for(contact.timezone, contact.phone)
         if not zones:
             return _NO_ZONE  # no zone and no country: no hour is safe
-        today = self._today.get(zones)
+        # Not mutated: a memo; without it the day is worked out again, the same.
+        today = self._today.get(zones)  # pragma: no mutate
         if today is None:
             today = self._today[zones] = local_day(zones, self.now)
         stage = self._due(contact.due_date, today)
@@ -82,7 +83,8 @@ class Planning:
         window the sender spreads that day's reminders over (bot.domain.send_load)."""
         zones = zones_for(contact.timezone, contact.phone)
         key = (zones[0], local_day(zones, send_at))
-        found = self._windows.get(key)
+        # Not mutated: a memo; without it the window is worked out again, the same.
+        found = self._windows.get(key)  # pragma: no mutate
         if found is None:
             found = self._windows[key] = day_hours(*key, self.rules.start, self.rules.end)
         return found
@@ -97,11 +99,14 @@ class Planning:
     def _open_hours(self, zones: tuple[ZoneInfo, ...]) -> tuple[list[Interval], str | None]:
         """Where R1 lets a reminder go from now on in these zones, and whether R1 moved
         it past now: next_moment's answer for an account with no history of its own."""
-        found = self._slots.get(zones)
+        # Not mutated: a memo; without it the hours are worked out again, the same.
+        found = self._slots.get(zones)  # pragma: no mutate
         if found is None:
-            intervals = allowed_intervals(zones, (), self.rules, self.now, days=2)
-            if not intervals:
-                intervals = allowed_intervals(zones, (), self.rules, self.now)
+            # Not mutated: a shortcut. Only the first stretch is read (`spread`), and the
+            # next two days' first stretch is the longer look's; when they have none, the
+            # longer look below finds it.
+            soon = allowed_intervals(zones, (), self.rules, self.now, days=2)  # pragma: no mutate
+            intervals = soon or allowed_intervals(zones, (), self.rules, self.now)
             # The rules themselves, asked for an account with nothing of its own.
             moved_by = blocking_rule(_NO_HISTORY, zones, self.now, self.rules)
             found = self._slots[zones] = (intervals, moved_by)

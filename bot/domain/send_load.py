@@ -32,7 +32,7 @@ def peak_rate(loads: Mapping[tuple[datetime, datetime], int]) -> Peak | None:
         edges.append((end, -count / seconds))
     if not edges:
         return None
-    edges.sort(key=lambda edge: (edge[0], edge[1]))  # a window ending frees its rate first
+    edges.sort()  # by moment, then change: a window ending frees its rate first
     best: Peak | None = None
     running = 0.0
     for moment, change in edges:

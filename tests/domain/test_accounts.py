@@ -9,7 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.accounts import Account, Charge, ChargeKind, Stage, charges_total
+from bot.domain.accounts import (
+    Account,
+    Charge,
+    ChargeKind,
+    Stage,
+    charges_total,
+    may_ask_for_money,
+)
 
 DUE = date(2026, 11, 18)
 PRINCIPAL = Charge(
@@ -159,3 +166,11 @@ def test_a_pickled_account_is_found_by_the_original() -> None:
     back = pickle.loads(pickle.dumps(first))  # noqa: S301 - our own object
     assert back == first
     assert {first: "kept"}[back] == "kept"
+
+
+@pytest.mark.rule("R8")
+def test_one_minor_unit_left_may_be_asked_for_and_nothing_left_may_not() -> None:
+    """The account owes 1,320.50: paid all but one cent, the cent may still be asked for."""
+    owed = account()
+    assert may_ask_for_money(replace(owed, paid=Decimal("1320.49")))
+    assert not may_ask_for_money(replace(owed, paid=Decimal("1320.50")))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from pydantic import ValidationError
 
-from bot.domain.cadence import ContactRules, RemindersPolicy, ReminderStage
+from bot.domain.cadence import ContactRules, RemindersPolicy, ReminderStage, check_counts
 from bot.domain.send_load import Peak, fits, peak_rate
 
 
@@ -28,6 +28,11 @@ def test_stages_must_be_in_order_and_named_once() -> None:
         RemindersPolicy(stages=(stage("a", 3), stage("b", 1)))
     with pytest.raises(ValidationError, match="must come after stage a"):
         RemindersPolicy(stages=(stage("a", 3), stage("b", 3)))
+    with pytest.raises(ValidationError) as raised:
+        RemindersPolicy(stages=(stage("a", 1), stage("b", 3), stage("c", 2)))
+    assert "stage c (day 2) must come after stage b (day 3): list stages in order" in str(
+        raised.value
+    )
     with pytest.raises(ValidationError, match="listed twice"):
         RemindersPolicy(stages=(stage("a", 1), stage("a", 3)))
     assert len(RemindersPolicy(stages=(stage("a", 1), stage("b", 2))).stages) == 2
@@ -69,6 +74,10 @@ def test_r2_the_policy_may_lower_the_counts_never_raise_them() -> None:
         ContactRules(max_per_day=0)
     assert ContactRules(max_per_7_days=1, quiet_days_after_conversation=14).max_per_7_days == 1
     assert ContactRules().max_per_7_days == 7 and ContactRules().max_per_day == 1
+    # The model's bounds keep a day's count within the week's; the check says so by itself.
+    with pytest.raises(ValueError) as raised:
+        check_counts(2, 1)
+    assert str(raised.value) == "max_per_day (2) is above max_per_7_days (1)"
 
 
 def test_the_load_of_overlapping_windows_is_summed_at_its_busiest() -> None:
@@ -84,3 +93,25 @@ def test_the_load_of_overlapping_windows_is_summed_at_its_busiest() -> None:
     # Back to back: one window's end frees its rate before the next one starts.
     after = (day[1], datetime(2026, 12, 2, 23, tzinfo=UTC))
     assert peak_rate({day: 10 * seconds, after: 20 * 7200}) == Peak(20.0, day[1])
+
+
+def test_a_window_of_no_length_or_no_reminders_carries_no_load() -> None:
+    """Skipped, and only skipped: a window after one still counts, and one reminder
+    over one second is a load of one a second."""
+    start = datetime(2026, 12, 2, 8, tzinfo=UTC)
+    second = timedelta(seconds=1)
+    hour = (start, start + 3600 * second)
+    assert peak_rate({(start, start): 5}) is None
+    assert peak_rate({hour: 0}) is None
+    loads = {(start, start): 5, hour: 0, (start, start + second): 1}
+    assert peak_rate(loads) == Peak(1.0, start)
+
+
+def test_the_first_of_equal_peaks_is_reported_and_any_rise_counts() -> None:
+    """The same rate again later is no new peak; a rise of half a message a second is."""
+    at = datetime(2026, 12, 2, 8, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    first, again = (at, at + hour), (at + 2 * hour, at + 3 * hour)
+    assert peak_rate({first: 3600, again: 3600}) == Peak(1.0, at)
+    half_hour_on = (at + hour / 2, at + hour)
+    assert peak_rate({first: 3600, half_hour_on: 900}) == Peak(1.5, at + hour / 2)

@@ -47,6 +47,8 @@ def test_opt_out_wording_R3() -> None:
     assert bot_initiated_has_opt_out("Reminder: payment due. Reply STOP to opt out.", "en")
     assert bot_initiated_has_opt_out("还款提醒。回复 STOP 退订", "zh_Hans")
     assert not bot_initiated_has_opt_out("Reminder: payment due.", "en")
+    # An English "Reply STOP" pasted into a Chinese text tells a Chinese reader nothing.
+    assert not bot_initiated_has_opt_out("还款提醒。Reply STOP to opt out.", "zh_Hans")
 
 
 @pytest.mark.rule("R9", "R10")
@@ -117,3 +119,10 @@ def test_opt_out_wording_in_every_form_R3() -> None:
     assert bot_initiated_has_opt_out("回复ＳＴＯＰ退订", "zh_Hans")
     # Lower-case "stop" in a sentence tells the borrower nothing.
     assert not bot_initiated_has_opt_out("We never stop helping.", "en")
+
+
+@pytest.mark.rule("R9")
+def test_a_threat_whose_own_words_say_never_is_still_a_threat() -> None:
+    """The finding's own words are no negation of it: "never get a mortgage" is the threat."""
+    found = find_violations("You will never get a mortgage again.", "en")
+    assert [v.rule for v in found] == ["R9"]

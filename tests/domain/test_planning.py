@@ -93,3 +93,63 @@ def test_the_allowed_hours_of_a_contact_known_by_its_phone_only_are_its_countrys
     assert planning.window(contact, send_at) == day_hours(
         zones[0], local_day(zones, send_at), rules.start, rules.end
     )
+
+
+def test_a_breathing_space_holds_reminders_on_the_borrowers_own_days_only() -> None:
+    """R16 read on the borrower's day, as `plan` reads it: at 03:00 UTC on 7 December a
+    space that ended on the 6th is over in Shanghai (already the 7th) but still on in
+    New York (still the 6th); one from the 8th holds nothing yet; one from the 7th does
+    in Shanghai."""
+    rules = ContactRules()
+    planning = Planning(STAGES, NOW, rules)
+    due = NOW.date() - timedelta(days=1)
+
+    def decided(
+        zone: str, *, until: date | None = None, since: date | None = None
+    ) -> tuple[str | None, bool]:
+        contact = Contact(
+            "A-1",
+            zone,
+            due_date=due,
+            breathing_space=True,
+            breathing_space_until=until,
+            breathing_space_from=since,
+        )
+        decision = planning.decide(contact)
+        assert decision == plan(contact, STAGES, NOW, rules)
+        return decision.reason, decision.send_at is not None
+
+    ended = date(2026, 12, 6)
+    assert decided("Asia/Shanghai", until=ended)[1]
+    assert decided("America/New_York", until=ended) == ("R16", False)
+    assert decided("Asia/Shanghai", since=date(2026, 12, 8))[1]
+    assert decided("Asia/Shanghai", since=NOW.date()) == ("R16", False)
+
+
+def test_a_country_whose_zones_share_no_allowed_hour_is_held_by_r1_in_its_stage() -> None:
+    """R1 with the zones of a phone only: noon to 14:00 in New York and in Honolulu never
+    meet, so no moment is safe; the account stays in its stage, held by R1, unsent."""
+    rules = ContactRules(start=time(12), end=time(14))
+    contact = Contact("A-1", "", phone="+12125550000", due_date=NOW.date() - timedelta(days=1))
+    decision = Planning(STAGES, NOW, rules).decide(contact)
+    assert decision == plan(contact, STAGES, NOW, rules)
+    assert decision.stage is not None
+    assert (decision.send_at, decision.reason) == (None, "R1")
+
+
+def test_hours_that_meet_only_after_a_clock_change_are_looked_for_past_two_days() -> None:
+    """R1 looks past the next two days when they have no allowed moment: 09:00 to 14:30
+    in New York and in Honolulu (six hours apart) never meet until New York's clocks go
+    back on Sunday 1 November 2026; from then 19:00 to 19:30 UTC is in both."""
+    now = datetime(2026, 10, 29, 20, tzinfo=UTC)
+    rules = ContactRules(start=time(9), end=time(14, 30))
+    contact = Contact("A-1", "", phone="+12125550000", due_date=now.date() - timedelta(days=1))
+    decision = Planning(STAGES, now, rules).decide(contact)
+    assert decision == plan(contact, STAGES, now, rules)
+    assert decision.send_at is not None
+    assert (
+        datetime(2026, 11, 1, 19, tzinfo=UTC)
+        <= decision.send_at
+        < datetime(2026, 11, 1, 19, 30, tzinfo=UTC)
+    )
+    assert decision.reason == "R1"

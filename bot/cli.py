@@ -246,6 +246,11 @@ def _parser() -> argparse.ArgumentParser:
     nlu.add_argument(
         "--misses", action="store_true", help="rounds: list every misread line of each round"
     )
+    nlu.add_argument(
+        "--heldout",
+        action="store_true",
+        help="rounds: the held-out round too (looking at it spends it: measure it once, last)",
+    )
 
     outbox = commands.add("outbox", "list and resend messages a channel refused for good")
     outbox_actions = outbox.add_subparsers(dest="action", required=True)
@@ -388,7 +393,7 @@ async def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "nlu":
         from bot.understanding.cli import run
 
-        return run(args.action, misses=args.misses)
+        return run(args.action, misses=args.misses, heldout=args.heldout)
     if args.command == "outbox" and args.action == "failed":
         return await commands.outbox_failed(settings, args.limit)
     if args.command == "outbox":

@@ -1,5 +1,5 @@
 """The per-round measure (`repaybot nlu rounds --misses`): each round of the
-dev and held-out sets apart, with the lines it misreads."""
+dev set apart, with the lines it misreads; the held-out round only with `--heldout`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from bot.understanding import cli
 from bot.understanding.evaluate import round_of
-from bot.understanding.examples import Example
+from bot.understanding.examples import HELDOUT_DIR, Example, load_examples
 from bot.understanding.labels import Meaning
 
 
@@ -35,3 +35,13 @@ def test_the_rounds_command_prints_each_round_and_its_misses(
     # Every misread line names its file, what it means and the crisis level it was given.
     misses = [line for line in out.splitlines() if line.startswith("  [")]
     assert misses and all("expected" in line and "(crisis " in line for line in misses)
+
+
+def test_the_heldout_round_is_left_out_unless_asked_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (current,) = {round_of(example) for example in load_examples(HELDOUT_DIR)}
+    assert cli.rounds_command(misses=True) == 0
+    assert f"\n{current} (" not in f"\n{capsys.readouterr().out}"
+    assert cli.rounds_command(heldout=True) == 0
+    assert f"\n{current} (" in f"\n{capsys.readouterr().out}"

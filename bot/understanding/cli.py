@@ -1,8 +1,9 @@
 """`repaybot nlu train` and `repaybot nlu evaluate`: build and measure the model.
 
-`repaybot nlu rounds [--misses]` measures each round of the dev and
-held-out sets apart (the figures docs/understanding.md gives per round) and, with
-`--misses`, lists every line a round misreads with the crisis level it was given.
+`repaybot nlu rounds [--misses] [--heldout]` measures each round of the dev set apart
+(the figures docs/understanding.md gives per round), the held-out round too only with
+`--heldout`, and with `--misses` lists every line a round misreads with the crisis level
+it was given.
 """
 
 from __future__ import annotations

@@ -69,13 +69,21 @@ class IntentModel:
         if words:
             if any(w in self.vocabulary or w in self.weights for w in words):
                 return False
+            han = [f for f in found if len(f) == 1 and "\u4e00" <= f <= "\u9fff"]
+            if han and self._known_share(han) >= FAMILIAR_SHARE:
+                # Chinese with an English word nobody taught it ("球衣上有你们的logo"):
+                # the characters say enough.
+                return False
             pieces = [f for f in found if not f.startswith("w:") and len(f.strip()) >= 3]
         else:
             pieces = [f for f in found if len(f) == 1]
         if not pieces:
             return bool(words)  # a Latin word nobody taught it, too short for pieces
+        return self._known_share(pieces) < FAMILIAR_SHARE
+
+    def _known_share(self, pieces: list[str]) -> float:
         known = sum(1 for p in pieces if p in self.weights or p in self.vocabulary)
-        return known / len(pieces) < FAMILIAR_SHARE
+        return known / len(pieces)
 
     def to_json(self) -> str:
         return json.dumps(

@@ -233,8 +233,8 @@ ENGLISH_SIGNS = (
     r"goodbye (?:cruel )?world",
     r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting|think i will|think ill) (?:on |to )?(?:see|seeing|be around|being around|make it|making it|last|still be here)",
     # Since round 11: "i dont plan on being here that long", "... by next payday" (not a move).
-    r"(?:dont|do not|not|no) (?:plan|planning|intend|expect|expecting) (?:on |to )?(?:be|being) here"
-    r" (?:that long|much longer|for long|by|long enough|next|for (?:the|a) (?:next|second)|past|after|until|till|til"
+    r"(?:dont|do not|not|no)(?: that)?(?: im| i am| i m)? (?:plan|planning|intend|expect|expecting) (?:on |to )?(?:be|being) here"
+    r" (?:that long|much longer|for long|long|by|long enough|next|for (?:the|a) (?:next|second)|past|after|until|till|til"
     r"|when|in (?:a|two|three|\d+) )"
     r"(?![^.!?]{0,40}(?:moving|relocat|emigrat|travel|holiday|vacation|abroad|away|trip|overseas|new (?:job|place|flat)))",
     r"(?:wont|will not|not going to|not gonna|might not|may not|probably wont) (?:see|make it (?:to|through|past)|last (?:until|till|to|through)|be (?:here|around) (?:for|by|in|after|when|next))",
@@ -451,4 +451,7 @@ ENGLISH_SIGNS = (
     r" (?:afterwards|after (?:that|this|today|tonight|this week|im gone|i go)|once im gone|when im gone)",
     r"dying (?:looks|seems|is|would be|sounds|feels) (?:\w+ )?(?:cheaper|easier|better|simpler|less painful) than",
     r"(?:if|when|once) (?:you|i|someone|a person) (?:die|dies|pass away|passes away) (?:at|before) (?:\d+|twenty|thirty)",
+    # Since round 16: knowing how one would do it.
+    r"(?:know|knew|worked out|planned|decided|figured out) (?:exactly |already )?how (?:id|i d|i would|i will|ill|i ll"
+    r"|im going to|i m going to|im gonna) do it",
 )

@@ -27,7 +27,7 @@ from bot.understanding.examples import (
 from bot.understanding.labels import MEANINGS, Meaning
 from bot.understanding.text import to_simplified
 
-ROUND = "round15"
+ROUND = "round16"
 KINDS = ("crisis", "negatives", "everyday")
 MIN_LINES = {"crisis": 40, "negatives": 40, "everyday": 60}  # the floors of issue 30
 MIN_PER_EVERYDAY_MEANING = 4

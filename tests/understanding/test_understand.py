@@ -213,7 +213,20 @@ def test_gibberish_is_unfamiliar_and_never_a_sure_answer(text: str, model: Inten
 
 @pytest.mark.parametrize(
     "text",
-    ["ok", "yes", "Yesss", "noo", "ths is too mch", "instalment pls", "你係邊個", "好", "1500"],
+    [
+        "ok",
+        "yes",
+        "Yesss",
+        "noo",
+        "ths is too mch",
+        "instalment pls",
+        "你係邊個",
+        "好",
+        "1500",
+        # Chinese with an English word the model never saw: the characters are known.
+        "我在地铁广告上看到你们的slogan",
+        "你哋個mascot好得意",
+    ],
 )
 def test_everyday_and_misspelt_words_stay_familiar(text: str, model: IntentModel) -> None:
     assert not model.unfamiliar(prepare(text))

@@ -1,4 +1,4 @@
-"""R12, issue 30: the classes rounds 10 to 15 found, read by the words, in other words.
+"""R12, issue 30: the classes rounds 10 to 16 found, read by the words, in other words.
 
 Round 10 (measured once, then dev) and round 11 showed two kinds of mistakes the words
 can settle. Quiet signs the lexicon did not know: the account holder "gone", a plan that is
@@ -16,7 +16,10 @@ medicine saved up (which a medicine-cost idiom had blanked), the borrower's deat
 about; a "dead" marriage, the end of one's rope, a pet that died or "went", a death
 certificate sent, paying at once that "would kill me". Round 15: the last thing one will
 ever sign, family spared calls "afterwards", dying that looks cheaper than paying, the
-estate paying, paying in the next life, soon not my business, whoever finds me. None of these sentences is a line of any round: each class is
+estate paying, paying in the next life, soon not my business, whoever finds me. Round 16:
+knowing how one would do it, not coming back down from a hike, not seeing next month;
+"wanting to die" of annoyance at a named cause is an idiom, while a wish to die said instead
+of a payment stays a sure sign. None of these sentences is a line of any round: each class is
 written again here.
 """
 
@@ -64,6 +67,11 @@ SIGNS = (
     "别打给我妈，她过几天有得忙",
     "以后找到我的人应该会很麻烦吧",
     "話俾睇到呢個msg嘅人知，我已經盡力",
+    "i've already worked out how i'll do it, so the plan doesn't matter",
+    "twenty a month, not that i'm planning on being here long",
+    "禮拜日上山，冇打算行返落嚟",
+    "延期都冇用，明年我都見唔到",
+    "那个费用你们慢慢查吧，估计我等不到你们了",
 )
 NO_SIGNS = (
     "charging me on a dead card is a joke, it was cancelled last year",
@@ -126,6 +134,10 @@ NO_SIGNS = (
     "我每个月吃药，药费要五百块",
     "旧号码以后没人用了，新号码发给你们",
     "stop calling my mum at work, she's not the borrower",
+    "你们的推送烦得我开会都想死，退订",
+    "條link撳極都唔得，激到我想死，搵個真人",
+    "读这些条款读到想死，有没有简单点的",
+    "下個月見唔到你哋嘅短訊就好",
 )
 
 
@@ -137,3 +149,9 @@ def test_a_quiet_sign_of_a_later_round_is_at_least_possible(text: str) -> None:
 @pytest.mark.parametrize("text", NO_SIGNS)
 def test_an_everyday_idiom_of_a_later_round_is_no_sign_by_the_words(text: str) -> None:
     assert words_level(prepare(text)) is CrisisLevel.NONE
+
+
+@pytest.mark.parametrize("text", ["一个月五千，我还不如去死", "每月兩萬我寧願去死"])
+def test_a_wish_to_die_said_instead_of_a_payment_stays_a_sure_sign(text: str) -> None:
+    # Round 16's writer meant these as hyperbole; the bot takes a wish to die at its word.
+    assert words_level(prepare(text)) is CrisisLevel.SURE

@@ -471,7 +471,9 @@ def create_extension(run: ActionRun) -> None:
     )
 
 
-@action(
+# What checking a promise sets, whether the date comes with the whole balance or with a
+# part kept from "300 next friday": one contract, so the two actions cannot drift apart.
+_checks_a_promise = action(
     "promise_date",
     "promise_amount",
     "promise_rest",
@@ -479,6 +481,9 @@ def create_extension(run: ActionRun) -> None:
     outcomes={"promise_check": PromiseCheck},
     asks_for_money=True,
 )
+
+
+@_checks_a_promise
 def check_promise(run: ActionRun) -> None:
     """A date for the whole balance, or for the part the borrower named ("300 next
     friday", a SaidPayment): what is named below the balance is promised, and the
@@ -508,14 +513,7 @@ def keep_promise_part(run: ActionRun) -> None:
     run.put("promise_part_dates", [{"id": d.isoformat(), "date": d} for d in said.readings])
 
 
-@action(
-    "promise_date",
-    "promise_amount",
-    "promise_rest",
-    "promise_after_due",
-    outcomes={"promise_check": PromiseCheck},
-    asks_for_money=True,
-)
+@_checks_a_promise
 def check_promise_part(run: ActionRun) -> None:
     """The day for the part `keep_promise_part` kept: a reading pressed (its id) or a
     date typed."""
